@@ -1,0 +1,22 @@
+// The dnsd subcommands. Each returns the process exit status.
+#ifndef DNSD_CLI_COMMANDS_H_
+#define DNSD_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace dnsd::cli {
+
+struct ServeArgs {
+  std::string config;
+  std::vector<std::string> listen;  // overrides the server file's list
+  int threads = -1;                 // -1: as the server file says
+};
+
+int Serve(const ServeArgs& args);
+int Check(const std::string& config);
+int Records(const std::string& config, const std::string& domain);
+
+}  // namespace dnsd::cli
+
+#endif  // DNSD_CLI_COMMANDS_H_

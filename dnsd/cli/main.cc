@@ -1,0 +1,86 @@
+// dnsd: an authoritative DNS server for SPF, DMARC and DKIM hosting.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "dnsd/cli/commands.h"
+#include "dnsd/cli/version.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr char kUsage[] = R"(usage: dnsd COMMAND [OPTIONS]
+
+Commands:
+  serve   -c FILE [--listen ADDR:PORT ...] [--threads N]
+          Serve the configuration until SIGTERM or SIGINT.
+  check   -c FILE
+          Validate the configuration; print every error as file:line:column.
+  records -c FILE DOMAIN
+          Print what DOMAIN must publish and what dnsd serves for it.
+
+Options:
+  -h, --help      this text
+  --version       the version
+
+Listen addresses are IPv4 "127.0.0.1:5300" or IPv6 "[::1]:5300".
+)";
+
+int Usage(std::ostream& out, int status) {
+  out << kUsage;
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description options;
+  options.add_options()
+      ("help,h", "")
+      ("version", "")
+      ("config,c", po::value<std::string>(), "")
+      ("listen", po::value<std::vector<std::string>>()->composing(), "")
+      ("threads", po::value<int>(), "")
+      ("command", po::value<std::string>(), "")
+      ("args", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description positional;
+  positional.add("command", 1).add("args", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "dnsd: " << e.what() << "\n";
+    return Usage(std::cerr, 2);
+  }
+  if (vm.count("help")) return Usage(std::cout, 0);
+  if (vm.count("version")) {
+    std::cout << "dnsd " << dnsd::cli::kVersion << "\n";
+    return 0;
+  }
+  if (!vm.count("command")) return Usage(std::cerr, 2);
+  std::string command = vm["command"].as<std::string>();
+  std::vector<std::string> args;
+  if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
+  if (!vm.count("config")) {
+    std::cerr << "dnsd " << command << ": -c FILE is required\n";
+    return 2;
+  }
+  std::string config = vm["config"].as<std::string>();
+
+  if (command == "serve" && args.empty()) {
+    dnsd::cli::ServeArgs serve{config};
+    if (vm.count("listen")) serve.listen = vm["listen"].as<std::vector<std::string>>();
+    if (vm.count("threads")) serve.threads = vm["threads"].as<int>();
+    return dnsd::cli::Serve(serve);
+  }
+  if (command == "check" && args.empty()) return dnsd::cli::Check(config);
+  if (command == "records" && args.size() == 1) return dnsd::cli::Records(config, args[0]);
+  std::cerr << "dnsd: unknown command or wrong arguments: " << command << "\n";
+  return Usage(std::cerr, 2);
+}

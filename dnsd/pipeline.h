@@ -1,0 +1,35 @@
+// The query path as one pure function: request bytes in, response bytes out.
+//
+//   receive → gate (ParseQuery) → find zone (ZoneTable::Find) →
+//   answer (AnswerFromZone) → render (Render) → send
+//
+// Everything here is plain data and no I/O: the UDP and TCP servers call
+// HandleQuery() and send what it wrote; tests and fuzzers call it directly.
+#ifndef DNSD_PIPELINE_H_
+#define DNSD_PIPELINE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "config/snapshot.h"
+#include "dnsd/query/query.h"
+
+namespace dnsd {
+
+// What happened to one query, for the counters.
+struct Outcome {
+  size_t size = 0;           // response octets; 0 = no response (dropped)
+  uint16_t rcode = 0;        // extended RCODE sent
+  int zone_kind = -1;        // ZoneKind of the zone that answered, or -1
+  bool truncated = false;
+};
+
+// Handles one DNS message. `response` must hold 65535 octets for TCP and at
+// least the snapshot's UDP payload size for UDP.
+Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
+                    Transport transport, std::span<uint8_t> response);
+
+}  // namespace dnsd
+
+#endif  // DNSD_PIPELINE_H_

@@ -1,0 +1,61 @@
+#include "dnsd/server/server.h"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+
+#include "dnsd/base/status_macros.h"
+#include "dnsd/server/socket.h"
+
+namespace dnsd {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& options,
+                                                     const SnapshotHolder& snapshots) {
+  std::unique_ptr<Server> server(new Server());
+  server->tcp_limits_ = options.tcp;
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) server->workers_.push_back(std::make_unique<Worker>());
+
+  for (Endpoint ep : options.listen) {
+    for (auto& w : server->workers_) {
+      // The first socket resolves port 0; the rest join it by SO_REUSEPORT.
+      DNSD_ASSIGN_OR_RETURN(int udp_fd, OpenListenSocket(ep, SocketKind::kUdp));
+      if (ep.port == 0) ep.port = LocalPort(udp_fd);
+      w->udp.push_back(std::make_unique<UdpListener>(w->io, udp_fd, ep.v6, IsWildcard(ep),
+                                                     snapshots, w->stats));
+      DNSD_ASSIGN_OR_RETURN(int tcp_fd, OpenListenSocket(ep, SocketKind::kTcp));
+      w->tcp.push_back(std::make_unique<TcpListener>(w->io, tcp_fd, ep.v6, server->tcp_limits_,
+                                                     server->open_tcp_, snapshots, w->stats));
+    }
+    server->bound_.push_back(ep);
+  }
+  return server;
+}
+
+Server::~Server() { Stop(); }
+
+void Server::Start() {
+  if (started_) return;
+  started_ = true;
+  for (auto& w : workers_) {
+    for (auto& l : w->udp) l->Start();
+    for (auto& l : w->tcp) l->Start();
+    w->thread = std::thread([worker = w.get()] { worker->io.run(); });
+  }
+}
+
+void Server::Stop() {
+  for (auto& w : workers_) {
+    boost::asio::post(w->io, [worker = w.get()] {
+      for (auto& l : worker->udp) l->Stop();
+      for (auto& l : worker->tcp) l->Stop();
+      worker->io.stop();
+    });
+  }
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+}  // namespace dnsd

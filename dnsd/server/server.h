@@ -1,0 +1,70 @@
+// The network server: worker threads, each with its own io_context, its own
+// UDP socket and TCP acceptor per listen address (SO_REUSEPORT), and its own
+// counters. Workers share nothing on the query path but the read-only
+// snapshot.
+#ifndef DNSD_SERVER_SERVER_H_
+#define DNSD_SERVER_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "absl/status/statusor.h"
+#include "dnsd/net/endpoint.h"
+#include "dnsd/server/snapshot_holder.h"
+#include "dnsd/server/tcp_listener.h"
+#include "dnsd/server/udp_listener.h"
+#include "dnsd/server/worker_stats.h"
+
+namespace dnsd {
+
+struct ServerOptions {
+  std::vector<Endpoint> listen;
+  unsigned threads = 0;  // 0: one per core
+  TcpLimits tcp;
+};
+
+class Server {
+ public:
+  // Binds every socket (so privileges can be dropped right after) but
+  // serves nothing until Start().
+  static absl::StatusOr<std::unique_ptr<Server>> Bind(const ServerOptions& options,
+                                                      const SnapshotHolder& snapshots);
+  ~Server();
+
+  void Start();  // starts the worker threads
+  void Stop();   // stops them and waits; safe to call more than once
+
+  // The listen addresses with ports the kernel chose filled in.
+  const std::vector<Endpoint>& bound() const { return bound_; }
+  unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+  const std::atomic<uint32_t>& open_tcp_connections() const { return open_tcp_; }
+  template <typename F>  // F(const WorkerStats&)
+  void ForEachWorker(F&& f) const {
+    for (const auto& w : workers_) f(w->stats);
+  }
+
+ private:
+  struct Worker {
+    boost::asio::io_context io{1};
+    WorkerStats stats;
+    std::vector<std::unique_ptr<UdpListener>> udp;
+    std::vector<std::unique_ptr<TcpListener>> tcp;
+    std::thread thread;
+  };
+
+  Server() = default;
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<Endpoint> bound_;
+  std::atomic<uint32_t> open_tcp_{0};
+  TcpLimits tcp_limits_;
+  bool started_ = false;
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_SERVER_SERVER_H_

@@ -1,0 +1,174 @@
+#include "dnsd/server/tcp_listener.h"
+
+#include <cstring>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "dnsd/pipeline.h"
+#include "dnsd/wire/constants.h"
+
+namespace dnsd {
+namespace {
+
+using boost::asio::ip::tcp;
+
+// Room for one maximal message plus its prefix, and then some, so that
+// pipelined small queries arrive in few reads.
+constexpr size_t kReadBuffer = 2 * (2 + wire::kMaxMessageSize);
+// Stop answering pipelined queries and flush once this much is queued.
+constexpr size_t kMaxPendingOutput = 256 * 1024;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, const TcpLimits& limits, std::atomic<uint32_t>& open,
+             const SnapshotHolder& snapshots, WorkerStats& stats,
+             std::shared_ptr<std::vector<uint8_t>> scratch)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        limits_(limits),
+        open_(open),
+        snapshots_(snapshots),
+        stats_(stats),
+        scratch_(std::move(scratch)),
+        in_(kReadBuffer) {}
+
+  ~Connection() { open_.fetch_sub(1, std::memory_order_relaxed); }
+
+  void Start() {
+    ArmIdleTimer();
+    Read();
+  }
+
+ private:
+  void ArmIdleTimer() {
+    timer_.expires_after(limits_.idle_timeout);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;  // re-armed or cancelled
+      self->stats_.tcp_idle_closed.Add();
+      self->Close();
+    });
+  }
+
+  void Read() {
+    socket_.async_read_some(
+        boost::asio::buffer(in_.data() + filled_, in_.size() - filled_),
+        [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+          if (ec) return self->Close();
+          self->filled_ += n;
+          self->AnswerComplete();
+        });
+  }
+
+  // Answers every complete message in the buffer, then writes the answers.
+  void AnswerComplete() {
+    size_t at = 0;
+    bool answered = false;
+    while (filled_ - at >= 2 && out_.size() < kMaxPendingOutput) {
+      size_t length = size_t{in_[at]} << 8 | in_[at + 1];
+      if (filled_ - at - 2 < length) break;
+      Answer(std::span(in_.data() + at + 2, length));
+      at += 2 + length;
+      answered = true;
+    }
+    std::memmove(in_.data(), in_.data() + at, filled_ - at);
+    filled_ -= at;
+    if (answered) ArmIdleTimer();
+    if (out_.empty()) return Read();
+    Write();
+  }
+
+  void Answer(std::span<const uint8_t> query) {
+    std::vector<uint8_t>& scratch = *scratch_;
+    Outcome outcome =
+        HandleQuery(snapshots_.current(), query, Transport::kTcp, std::span(scratch));
+    stats_.Count(Transport::kTcp, outcome);
+    if (outcome.size == 0) return;
+    out_.push_back(static_cast<uint8_t>(outcome.size >> 8));
+    out_.push_back(static_cast<uint8_t>(outcome.size));
+    out_.insert(out_.end(), scratch.begin(), scratch.begin() + outcome.size);
+  }
+
+  void Write() {
+    boost::asio::async_write(
+        socket_, boost::asio::buffer(out_),
+        [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+          if (ec) return self->Close();
+          self->out_.clear();
+          // Pipelined queries may still wait in the buffer.
+          self->AnswerComplete();
+        });
+  }
+
+  void Close() {
+    boost::system::error_code ignored;
+    timer_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  const TcpLimits& limits_;
+  std::atomic<uint32_t>& open_;
+  const SnapshotHolder& snapshots_;
+  WorkerStats& stats_;
+  std::shared_ptr<std::vector<uint8_t>> scratch_;
+  std::vector<uint8_t> in_;
+  size_t filled_ = 0;
+  std::vector<uint8_t> out_;
+};
+
+}  // namespace
+
+TcpListener::TcpListener(boost::asio::io_context& io, int fd, bool v6, const TcpLimits& limits,
+                         std::atomic<uint32_t>& open_connections,
+                         const SnapshotHolder& snapshots, WorkerStats& stats)
+    : io_(io),
+      acceptor_(io, v6 ? tcp::v6() : tcp::v4(), fd),
+      retry_(io),
+      limits_(limits),
+      open_(open_connections),
+      snapshots_(snapshots),
+      stats_(stats),
+      scratch_(std::make_shared<std::vector<uint8_t>>(wire::kMaxMessageSize)) {}
+
+void TcpListener::Start() { Accept(); }
+
+void TcpListener::Stop() {
+  boost::system::error_code ignored;
+  retry_.cancel();
+  acceptor_.close(ignored);
+}
+
+void TcpListener::Accept() {
+  acceptor_.async_accept(io_, [this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec == boost::asio::error::operation_aborted) return;  // stopping
+    if (ec) {
+      // Out of descriptors, most likely: back off instead of spinning.
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) Accept();
+      });
+      return;
+    }
+    {
+      if (open_.fetch_add(1, std::memory_order_relaxed) >= limits_.max_connections) {
+        open_.fetch_sub(1, std::memory_order_relaxed);
+        stats_.tcp_refused.Add();
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      } else {
+        stats_.tcp_accepted.Add();
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Connection>(std::move(socket), limits_, open_, snapshots_, stats_,
+                                     scratch_)
+            ->Start();
+      }
+    }
+    Accept();
+  });
+}
+
+}  // namespace dnsd

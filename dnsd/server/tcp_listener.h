@@ -1,0 +1,57 @@
+// Serves DNS over TCP (RFC 7766) on one listening socket of one worker.
+//
+// Each message carries a 2-octet length prefix (RFC 1035 §4.2.2). Clients
+// may pipeline: every complete message in the buffer is answered, in order,
+// before the next read. A connection closes after `idle_timeout` without a
+// complete query (RFC 7766 §6.2.3; a byte a minute does not keep it open),
+// and connections over the limit are closed at once (§6.2.2).
+#ifndef DNSD_SERVER_TCP_LISTENER_H_
+#define DNSD_SERVER_TCP_LISTENER_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "dnsd/server/snapshot_holder.h"
+#include "dnsd/server/worker_stats.h"
+
+namespace dnsd {
+
+struct TcpLimits {
+  std::chrono::milliseconds idle_timeout{10000};
+  uint32_t max_connections = 1024;
+};
+
+class TcpListener {
+ public:
+  // Takes ownership of `fd`, a listening TCP socket. `open_connections` is
+  // shared by all workers' listeners (touched per connection, not per query).
+  TcpListener(boost::asio::io_context& io, int fd, bool v6, const TcpLimits& limits,
+              std::atomic<uint32_t>& open_connections, const SnapshotHolder& snapshots,
+              WorkerStats& stats);
+  void Start();
+  void Stop();
+
+ private:
+  void Accept();
+
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_;
+  TcpLimits limits_;
+  std::atomic<uint32_t>& open_;
+  const SnapshotHolder& snapshots_;
+  WorkerStats& stats_;
+  // One response buffer for every connection of this (single-threaded) worker.
+  std::shared_ptr<std::vector<uint8_t>> scratch_;
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_SERVER_TCP_LISTENER_H_

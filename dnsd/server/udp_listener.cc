@@ -1,0 +1,145 @@
+#include "dnsd/server/udp_listener.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "dnsd/pipeline.h"
+
+namespace dnsd {
+namespace {
+
+// Rounds of recvmmsg per readiness event before yielding to the other
+// sockets of this worker (TCP listeners share the thread).
+constexpr int kRoundsPerWakeup = 8;
+
+// Turns the destination address the kernel reported for a query into the
+// source address of its reply (IP_PKTINFO / IPV6_PKTINFO, ip(7), ipv6(7)).
+size_t ReplyControl(msghdr& in, uint8_t* out, size_t out_size) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&in); c != nullptr; c = CMSG_NXTHDR(&in, c)) {
+    msghdr reply{};
+    reply.msg_control = out;
+    reply.msg_controllen = out_size;
+    cmsghdr* r = CMSG_FIRSTHDR(&reply);
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof(info));
+      info.ipi_spec_dst = info.ipi_addr;
+      info.ipi_ifindex = 0;
+      r->cmsg_level = IPPROTO_IP;
+      r->cmsg_type = IP_PKTINFO;
+      r->cmsg_len = CMSG_LEN(sizeof(info));
+      std::memcpy(CMSG_DATA(r), &info, sizeof(info));
+      return CMSG_SPACE(sizeof(info));
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      r->cmsg_level = IPPROTO_IPV6;
+      r->cmsg_type = IPV6_PKTINFO;
+      r->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+      std::memcpy(CMSG_DATA(r), CMSG_DATA(c), sizeof(in6_pktinfo));
+      return CMSG_SPACE(sizeof(in6_pktinfo));
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+UdpListener::UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pktinfo,
+                         const SnapshotHolder& snapshots, WorkerStats& stats)
+    : socket_(io, v6 ? boost::asio::ip::udp::v6() : boost::asio::ip::udp::v4(), fd),
+      pktinfo_(pktinfo),
+      snapshots_(snapshots),
+      stats_(stats),
+      slots_(kBatch) {}
+
+void UdpListener::Start() { Wait(); }
+
+void UdpListener::Stop() {
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+void UdpListener::Wait() {
+  socket_.async_wait(boost::asio::ip::udp::socket::wait_read,
+                     [this](const boost::system::error_code& ec) {
+                       if (ec) return;  // closed: the worker is stopping
+                       Drain();
+                       Wait();
+                     });
+}
+
+void UdpListener::Drain() {
+  for (int round = 0; round < kRoundsPerWakeup; ++round) {
+    int received = ReceiveBatch();
+    if (received <= 0) return;
+    AnswerBatch(received);
+    if (received < kBatch) return;
+  }
+}
+
+int UdpListener::ReceiveBatch() {
+  for (int i = 0; i < kBatch; ++i) {
+    Slot& s = slots_[i];
+    s.in_iov = {s.query.data(), s.query.size()};
+    msghdr& h = in_[i].msg_hdr;
+    h = {};
+    h.msg_name = &s.peer;
+    h.msg_namelen = sizeof(s.peer);
+    h.msg_iov = &s.in_iov;
+    h.msg_iovlen = 1;
+    if (pktinfo_) {
+      h.msg_control = s.control.data();
+      h.msg_controllen = s.control.size();
+    }
+  }
+  int n;
+  do {
+    n = recvmmsg(socket_.native_handle(), in_.data(), kBatch, MSG_DONTWAIT, nullptr);
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
+void UdpListener::AnswerBatch(int received) {
+  const config::Snapshot& snapshot = snapshots_.current();
+  int replies = 0;
+  for (int i = 0; i < received; ++i) {
+    Slot& s = slots_[i];
+    msghdr& in = in_[i].msg_hdr;
+    Outcome outcome;
+    // A datagram cut short by the kernel is not a query we could answer.
+    if (!(in.msg_flags & MSG_TRUNC)) {
+      outcome = HandleQuery(snapshot, std::span(s.query.data(), in_[i].msg_len),
+                            Transport::kUdp, std::span(s.response));
+    }
+    stats_.Count(Transport::kUdp, outcome);
+    if (outcome.size == 0) continue;
+    s.out_iov = {s.response.data(), outcome.size};
+    msghdr& out = out_[replies++].msg_hdr;
+    out = {};
+    out.msg_name = &s.peer;
+    out.msg_namelen = in.msg_namelen;
+    out.msg_iov = &s.out_iov;
+    out.msg_iovlen = 1;
+    if (pktinfo_) {
+      out.msg_control = s.reply_control.data();
+      out.msg_controllen = ReplyControl(in, s.reply_control.data(), s.reply_control.size());
+      if (out.msg_controllen == 0) out.msg_control = nullptr;
+    }
+  }
+  int sent = 0;
+  while (sent < replies) {
+    int n = sendmmsg(socket_.native_handle(), out_.data() + sent, replies - sent, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      // Full socket buffer or an unreachable peer: UDP gives no promise,
+      // and blocking here would stall every other query.
+      stats_.send_errors.Add();
+      // Skip the datagram that failed; try the rest.
+      ++sent;
+      continue;
+    }
+    sent += n;
+  }
+}
+
+}  // namespace dnsd

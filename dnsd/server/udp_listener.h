@@ -1,0 +1,66 @@
+// Serves DNS over UDP on one socket, owned by one worker thread.
+//
+// Asio tells us when the socket is readable; we then drain it with
+// recvmmsg(2) and answer with sendmmsg(2), up to kBatch datagrams per system
+// call, which is where a DNS server's UDP time goes. All buffers are
+// allocated once, here; the query path allocates nothing.
+#ifndef DNSD_SERVER_UDP_LISTENER_H_
+#define DNSD_SERVER_UDP_LISTENER_H_
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "dnsd/server/snapshot_holder.h"
+#include "dnsd/server/worker_stats.h"
+
+namespace dnsd {
+
+class UdpListener {
+ public:
+  // Takes ownership of `fd`, a bound UDP socket. `pktinfo`: the socket is a
+  // wildcard bind with IP_PKTINFO / IPV6_RECVPKTINFO on.
+  UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pktinfo,
+              const SnapshotHolder& snapshots, WorkerStats& stats);
+  void Start();
+  void Stop();
+
+ private:
+  static constexpr int kBatch = 64;
+  static constexpr size_t kQuerySize = 4096;     // larger datagrams are not queries
+  static constexpr size_t kResponseSize = 4096;  // udp_payload is at most 4096
+  static constexpr size_t kControlSize = 64;     // fits in6_pktinfo
+
+  void Wait();
+  // Receives and answers until the socket is empty or a budget is spent.
+  void Drain();
+  int ReceiveBatch();
+  void AnswerBatch(int received);
+
+  boost::asio::ip::udp::socket socket_;
+  bool pktinfo_;
+  const SnapshotHolder& snapshots_;
+  WorkerStats& stats_;
+
+  struct Slot {
+    std::array<uint8_t, kQuerySize> query;
+    std::array<uint8_t, kResponseSize> response;
+    sockaddr_storage peer;
+    alignas(cmsghdr) std::array<uint8_t, kControlSize> control;
+    alignas(cmsghdr) std::array<uint8_t, kControlSize> reply_control;
+    iovec in_iov, out_iov;
+  };
+  std::vector<Slot> slots_;
+  std::array<mmsghdr, kBatch> in_{};
+  std::array<mmsghdr, kBatch> out_{};
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_SERVER_UDP_LISTENER_H_

@@ -1,0 +1,77 @@
+// Every zone and node of a snapshot, and the lookup the query path does.
+//
+// Built once on the control plane, then read-only: any number of threads may
+// call Find() concurrently. Keys are lower-case wire names, so a lookup is a
+// hash of the bytes the gate already lower-cased; finding the zone of a name
+// without a node walks up at most one hash probe per label.
+#ifndef DNSD_ZONE_ZONE_TABLE_H_
+#define DNSD_ZONE_ZONE_TABLE_H_
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dnsd/wire/name.h"
+#include "dnsd/zone/zone.h"
+
+namespace dnsd {
+
+class ZoneTable {
+ public:
+  ZoneTable() = default;
+  ZoneTable(const ZoneTable&) = delete;
+  ZoneTable& operator=(const ZoneTable&) = delete;
+  ZoneTable(ZoneTable&&) = default;
+  ZoneTable& operator=(ZoneTable&&) = default;
+
+  // ---- building (control plane) ----
+
+  // Stores an RRset and returns a pointer that stays valid for the table's
+  // life; identical RRsets may be interned by the caller and shared.
+  const RRset* Keep(RRset rrset);
+
+  // Adds a zone and its apex node. Fails if the apex is taken.
+  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, const ZoneCommon* common);
+
+  // Adds `rrset` at `owner` in `zone`, creating empty non-terminals between
+  // the owner and the apex. Fails on a second RRset of one type at a name,
+  // on CNAME beside other data (RFC 1034 §3.6.2), and outside the zone.
+  absl::Status AddRRset(Zone* zone, absl::string_view owner, const RRset* rrset);
+
+  // Checks what can only be checked once all zones are in: every node lies
+  // in the closest zone that encloses it (no zone hides another's names).
+  absl::Status Validate() const;
+
+  // ---- lookup (query path) ----
+
+  struct Match {
+    const Zone* zone = nullptr;  // null: no zone encloses the name
+    const Node* node = nullptr;  // null: the name does not exist in zone
+  };
+  Match Find(const wire::Name& lower_name) const;
+
+  size_t zone_count() const { return zones_.size(); }
+  size_t node_count() const { return nodes_.size(); }
+  const Zone* FindZoneByApex(absl::string_view apex) const;
+  const Node* FindNode(absl::string_view owner) const;
+
+  template <typename F>  // F(const std::string& owner, const Node&)
+  void ForEachNode(F&& f) const {
+    for (const auto& [owner, node] : nodes_) f(owner, node);
+  }
+
+ private:
+  const Zone* ClosestZone(const wire::Name& name, int first_label) const;
+
+  absl::flat_hash_map<std::string, std::unique_ptr<Zone>> zones_;
+  absl::flat_hash_map<std::string, Node> nodes_;
+  std::deque<RRset> rrsets_;  // deque: growing never moves the elements
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_ZONE_ZONE_TABLE_H_
