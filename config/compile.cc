@@ -104,7 +104,7 @@ absl::Status BuildCommon(const ProviderSettings& p, ZoneCommon* common) {
     DNSD_ASSIGN_OR_RETURN(std::string wire_name, NameFromText(host));
     ns.Add(wire_name);
   }
-  common->ns = std::move(ns).Build();
+  common->ns = ns.Build();
   return absl::OkStatus();
 }
 
@@ -228,7 +228,10 @@ absl::StatusOr<Compiled> CompileSnapshot(const ServerConfig& server,
       // A half-added domain would serve a partial answer set: fail the
       // snapshot rather than publish that.
       if (status.code() == absl::StatusCode::kAlreadyExists) return status;
-      out.errors.push_back({{d.file}, std::string(status.message())});
+      Diagnostic error;
+      error.pos.file = d.file;
+      error.message = std::string(status.message());
+      out.errors.push_back(std::move(error));
     }
   }
   DNSD_RETURN_IF_ERROR(snap.zones.Validate());

@@ -24,7 +24,10 @@ LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation)
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
     } else {
       out.fatal = true;
-      out.errors.push_back({{server_file}, std::string(compiled.status().message())});
+      config::Diagnostic error;
+      error.pos.file = server_file;
+      error.message = std::string(compiled.status().message());
+      out.errors.push_back(std::move(error));
     }
   }
   std::stable_sort(out.errors.begin(), out.errors.end(),

@@ -44,55 +44,65 @@ void PrintCustomerRecords(const config::DomainConfig& d, const config::ProviderS
   }
 }
 
-// Every record dnsd serves at `owner`, apex SOA and NS included.
-absl::Status PrintNode(const ZoneTable& zones, const std::string& owner) {
+// The records dnsd serves at `owner` (apex SOA and NS included), as text.
+absl::StatusOr<std::string> NodeText(const ZoneTable& zones, const std::string& owner) {
   const Node* node = zones.FindNode(owner);
-  if (node == nullptr) return absl::OkStatus();
+  if (node == nullptr) return std::string();
   std::vector<const RRset*> rrsets;
   if (node->apex) {
     rrsets.push_back(&node->zone->common->soa);
     rrsets.push_back(&node->zone->common->ns);
   }
   rrsets.insert(rrsets.end(), node->rrsets.begin(), node->rrsets.end());
+  std::string out;
   for (const RRset* r : rrsets) {
     auto text = RRsetToText(owner, *r, &node->zone->serial);
     if (!text.ok()) return text.status();
-    std::cout << *text;
+    out += *text;
   }
-  return absl::OkStatus();
+  return out;
+}
+
+// Owners in zone-file order: apexes first, then deeper names.
+bool ZoneOrder(const std::pair<std::string, std::string>& a,
+               const std::pair<std::string, std::string>& b) {
+  int la = wire::CountLabels(a.first), lb = wire::CountLabels(b.first);
+  return la != lb ? la < lb : a.first < b.first;
 }
 
 absl::Status PrintServed(const config::DomainConfig& d, const config::ProviderSettings& p,
                          const ZoneTable& zones) {
-  std::vector<std::string> owners;
+  std::vector<std::pair<std::string, std::string>> owners;  // owner, its lines
+  std::vector<std::string> names;
   for (absl::string_view prefix : {"_dmarc.", "_domainkey."}) {
     auto apex = wire::NameFromText(absl::StrCat(prefix, d.domain));
     if (!apex.ok()) return apex.status();
     zones.ForEachNode([&](const std::string& owner, const Node& node) {
-      if (!node.rrsets.empty() || node.apex) {
-        if (wire::IsSubdomain(owner, *apex)) owners.push_back(owner);
+      if ((!node.rrsets.empty() || node.apex) && wire::IsSubdomain(owner, *apex)) {
+        names.push_back(owner);
       }
     });
     if (const Zone* zone = zones.FindZoneByApex(*apex); zone && !zone->wildcard.empty()) {
+      std::string wildcard = absl::StrCat("\1*", *apex);
       for (const RRset* r : zone->wildcard) {
-        auto text = RRsetToText(absl::StrCat("\1*", *apex), *r);
+        auto text = RRsetToText(wildcard, *r);
         if (!text.ok()) return text.status();
-        std::cout << *text;
+        owners.emplace_back(wildcard, *text);
       }
     }
   }
   for (const std::string& zone_text :
        {p.dmarc_zone, absl::StrCat("_report._dmarc.", p.report_domain)}) {
     auto name = wire::NameFromText(absl::StrCat(d.domain, ".", zone_text));
-    if (name.ok()) owners.push_back(*name);
+    if (name.ok()) names.push_back(*name);
   }
-  std::sort(owners.begin(), owners.end(), [](const std::string& a, const std::string& b) {
-    return wire::CountLabels(a) != wire::CountLabels(b) ? wire::CountLabels(a) < wire::CountLabels(b)
-                                                        : a < b;
-  });
-  for (const std::string& owner : owners) {
-    if (absl::Status s = PrintNode(zones, owner); !s.ok()) return s;
+  for (const std::string& owner : names) {
+    auto text = NodeText(zones, owner);
+    if (!text.ok()) return text.status();
+    owners.emplace_back(owner, *text);
   }
+  std::stable_sort(owners.begin(), owners.end(), ZoneOrder);
+  for (const auto& [owner, text] : owners) std::cout << text;
   return absl::OkStatus();
 }
 

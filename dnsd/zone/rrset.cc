@@ -32,7 +32,7 @@ RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
   return *this;
 }
 
-RRset RRsetBuilder::Build() && {
+RRset RRsetBuilder::Build() {
   rrset_.type = type_;
   return std::move(rrset_);
 }

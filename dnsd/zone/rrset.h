@@ -24,7 +24,7 @@ class RRsetBuilder {
   RRsetBuilder(uint16_t type, uint32_t ttl) : type_(type), ttl_(ttl) {}
   // Appends a record with this RDATA.
   RRsetBuilder& Add(absl::string_view rdata);
-  RRset Build() &&;
+  RRset Build();  // leaves the builder empty
 
  private:
   uint16_t type_;

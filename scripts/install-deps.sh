@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything dnsd builds and tests with, from Debian 12's packages.
+# Idempotent: a machine that has them all is left alone (no network needed).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # libraries (each chosen in README.md "Dependencies")
+  libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev
+  prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # test clients and referees
+  knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+# Packaged DNS servers must not start services on port 53 while we install.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

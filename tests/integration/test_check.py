@@ -1,0 +1,125 @@
+"""`dnsd check` and `dnsd records` on the examples and on broken copies."""
+import os
+import re
+import subprocess
+import textwrap
+import unittest
+
+import harness
+
+
+def run(*args):
+    return subprocess.run([harness.DNSD, *args], capture_output=True, text=True, timeout=60)
+
+
+def position_of(text, line_no, token):
+    """1-based column of `token` on 1-based line `line_no` of `text`."""
+    line = text.splitlines()[line_no - 1]
+    return line.index(token) + 1
+
+
+BROKEN = textwrap.dedent("""\
+    domain: broken.example
+    mode: enforce
+    include_subdomain: true
+    spf:
+      senders: [offce365]
+      netblocks: [203.0.113.0/33]
+    dmarc:
+      p: rejekt
+    dkim:
+      s1: {k: rsa, p: "MIIB!!not*base64"}
+    """)
+
+
+class CheckTest(unittest.TestCase):
+    def test_examples_pass(self):
+        out = run("check", "-c", os.path.join(harness.EXAMPLES, "dnsd.yaml"))
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("OK", out.stdout)
+
+    def test_broken_copy_reports_each_error_with_position(self):
+        with harness.temp_dir() as tmp:
+            examples = harness.copy_examples(tmp)
+            path = os.path.join(examples, "domains", "broken.example.yaml")
+            with open(path, "w") as f:
+                f.write(BROKEN)
+            out = run("check", "-c", os.path.join(examples, "dnsd.yaml"))
+        self.assertEqual(out.returncode, 1, out.stdout)
+        lines = out.stdout.splitlines()
+        expected = [
+            (3, "include_subdomain", r"unknown key 'include_subdomain'.*did you mean 'include_subdomains'"),
+            (5, "offce365", r"unknown sender 'offce365'.*did you mean 'office365'"),
+            (6, "203.0.113.0/33", r"203\.0\.113\.0/33"),
+            (8, "rejekt", r"rejekt"),
+            (10, '"MIIB', r"base64"),
+        ]
+        for line_no, token, pattern in expected:
+            column = position_of(BROKEN, line_no, token)
+            prefix = f"{path}:{line_no}:{column}: "
+            matching = [l for l in lines if l.startswith(prefix)]
+            with self.subTest(line=line_no):
+                self.assertEqual(len(matching), 1, f"no '{prefix}' in:\n{out.stdout}")
+                self.assertRegex(matching[0], pattern)
+        # The other example domains are still fine: only this file is reported.
+        self.assertTrue(all(l.startswith(path) for l in lines[:-1]), out.stdout)
+
+    def test_broken_server_file(self):
+        with harness.temp_dir() as tmp:
+            examples = harness.copy_examples(tmp)
+            path = os.path.join(examples, "dnsd.yaml")
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text + "\nlisten_adress: [\"127.0.0.1:53\"]\n")
+            out = run("check", "-c", path)
+            self.assertEqual(out.returncode, 1)
+            self.assertRegex(out.stdout, re.escape(path) + r":\d+:1: unknown key 'listen_adress'")
+            # serve refuses to start on a broken server file.
+            serve = subprocess.run([harness.DNSD, "serve", "-c", path, "--listen", "127.0.0.1:0"],
+                                   capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(serve.returncode, 0)
+
+    def test_records_lists_what_to_publish_and_what_is_served(self):
+        config = os.path.join(harness.EXAMPLES, "dnsd.yaml")
+        out = run("records", "-c", config, "enforce.example")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        text = out.stdout
+        self.assertRegex(text, r'enforce\.example\.\s+\d+\s+IN\s+TXT\s+"v=spf1 include:%\{i\}\._ip\.%\{h\}\._ehlo\.%\{d\}\._spf\.provider\.test [~-]all"')
+        self.assertRegex(text, r"_dmarc\.enforce\.example\.\s+\d+\s+IN\s+NS\s+ns1\.provider\.test\.")
+        self.assertRegex(text, r"_domainkey\.enforce\.example\.\s+\d+\s+IN\s+NS\s+ns1\.provider\.test\.")
+        served = text.split("; Served by dnsd:")[1]
+        self.assertRegex(served, r"_dmarc\.enforce\.example\.\s+300\s+IN\s+SOA\s+ns1\.provider\.test\.")
+        self.assertRegex(served, r'_dmarc\.enforce\.example\.\s+300\s+IN\s+TXT\s+"v=DMARC1; p=')
+        self.assertRegex(served, r'enforce\.example\._dmarc\.provider\.test\.\s+300\s+IN\s+TXT')
+        # The served part is a valid zone-file fragment for an independent parser.
+        with harness.temp_dir() as tmp:
+            zone_file = os.path.join(tmp, "served.zone")
+            with open(zone_file, "w") as f:
+                f.write(served)
+            check = subprocess.run(["ldns-read-zone", zone_file], capture_output=True,
+                                   text=True, timeout=30)
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertIn("_dmarc.enforce.example.", check.stdout)
+
+    def test_records_cname_variant(self):
+        config = os.path.join(harness.EXAMPLES, "dnsd.yaml")
+        out = run("records", "-c", config, "cname.example")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stdout,
+                         r"_dmarc\.cname\.example\.\s+\d+\s+IN\s+CNAME\s+cname\.example\._dmarc\.provider\.test\.")
+
+    def test_records_unknown_domain(self):
+        out = run("records", "-c", os.path.join(harness.EXAMPLES, "dnsd.yaml"), "nope.example")
+        self.assertEqual(out.returncode, 1)
+
+    def test_help_and_version(self):
+        self.assertEqual(run("--help").returncode, 0)
+        out = run("--version")
+        self.assertEqual(out.returncode, 0)
+        self.assertRegex(out.stdout, r"^dnsd \d+\.\d+\.\d+")
+        self.assertNotEqual(run("frobnicate", "-c", "x").returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,382 @@
+"""The protocol behaviour of PRODUCT.md "Protocol" and "Delegated DMARC and
+DKIM zones", checked against the real binary with kdig, dig and raw sockets."""
+import glob
+import os
+import random
+import socket
+import struct
+import subprocess
+import time
+import unittest
+
+import yaml
+
+import harness
+from harness import kdig, txt_of
+
+SOA, NS, CNAME, TXT, AAAA = 6, 2, 5, 16, 28
+NOERROR, FORMERR, NXDOMAIN, NOTIMP, REFUSED, BADVERS = 0, 1, 3, 4, 5, 16
+
+
+def example_domains():
+    """The example domain files, parsed independently of dnsd."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(harness.EXAMPLES, "domains", "*.yaml"))):
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        out[doc["domain"]] = doc
+    return out
+
+
+class ProtocolTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.DnsdServer()
+        cls.domains = example_domains()
+        with open(os.path.join(harness.EXAMPLES, "dnsd.yaml")) as f:
+            cls.provider = yaml.safe_load(f)["provider"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def assertAnswered(self, r, rcode=NOERROR, aa=1):
+        self.assertEqual(r["RCODE"], rcode, r)
+        self.assertEqual(r["QR"], 1)
+        self.assertEqual(r["AA"], aa)
+        self.assertEqual(r["RA"], 0)
+
+    def assertNegative(self, r, rcode, apex):
+        self.assertAnswered(r, rcode)
+        self.assertEqual(r["ANCOUNT"], 0)
+        auth = r.get("authorityRRs", [])
+        self.assertEqual(len(auth), 1, r)
+        self.assertEqual(auth[0]["TYPE"], SOA)
+        self.assertEqual(auth[0]["NAME"], apex)
+        self.assertEqual(auth[0]["TTL"], min(self.provider["ttl"], self.provider["negative_ttl"]))
+
+    def dmarc_txt(self, name):
+        r = kdig(self.server, name, "TXT")
+        self.assertAnswered(r)
+        self.assertEqual(len(r["answerRRs"]), 1, r)
+        return txt_of(r["answerRRs"][0])
+
+    # ---- DMARC ----------------------------------------------------------------
+
+    def test_dmarc_at_apex_and_cname_target(self):
+        self.assertGreaterEqual(len(self.domains), 6)
+        for domain, doc in self.domains.items():
+            with self.subTest(domain=domain):
+                at_apex = self.dmarc_txt(f"_dmarc.{domain}")
+                self.assertTrue(at_apex.startswith("v=DMARC1; p="), at_apex)
+                mode = doc.get("mode", "monitor")
+                expected_p = {"monitor": "none", "blocked": "reject"}.get(
+                    mode, doc.get("dmarc", {}).get("p"))
+                self.assertIn(f"p={expected_p}", at_apex.split("; "))
+                target = self.dmarc_txt(f"{domain}.{self.provider['dmarc_zone']}")
+                self.assertEqual(at_apex, target)
+
+    def test_dmarc_apex_has_soa_and_ns(self):
+        domain = next(iter(self.domains))
+        r = kdig(self.server, f"_dmarc.{domain}", "SOA")
+        self.assertAnswered(r)
+        self.assertEqual(r["answerRRs"][0]["TYPE"], SOA)
+        r = kdig(self.server, f"_dmarc.{domain}", "NS")
+        self.assertAnswered(r)
+        names = sorted(rr["rdataNS"] for rr in r["answerRRs"])
+        self.assertEqual(names, sorted(n.rstrip(".") + "." for n in self.provider["nameservers"]))
+
+    def test_blocked_domain_is_locked_down(self):
+        blocked = [d for d, doc in self.domains.items() if doc.get("mode") == "blocked"]
+        self.assertTrue(blocked)
+        for domain in blocked:
+            txt = self.dmarc_txt(f"_dmarc.{domain}")
+            for tag in ("p=reject", "sp=reject", "adkim=s", "aspf=s"):
+                self.assertIn(tag, txt.split("; "))
+            for selector in ("s1", "google", "any.deep.selector"):
+                r = kdig(self.server, f"{selector}._domainkey.{domain}", "TXT")
+                self.assertAnswered(r)
+                self.assertEqual(txt_of(r["answerRRs"][0]), "v=DKIM1; p=")
+
+    def test_report_authorisation(self):
+        zone = f"_report._dmarc.{self.provider['report_domain']}"
+        report_domain = self.provider["report_domain"]
+        seen_yes = seen_no = False
+        for domain, doc in self.domains.items():
+            uris = doc.get("dmarc", {}).get("rua", []) + doc.get("dmarc", {}).get("ruf", [])
+            ours = any(u.split("@")[-1].split("!")[0].lower().endswith(report_domain)
+                       for u in uris)
+            r = kdig(self.server, f"{domain}.{zone}", "TXT")
+            with self.subTest(domain=domain, ours=ours):
+                if ours:
+                    seen_yes = True
+                    self.assertAnswered(r)
+                    self.assertEqual(txt_of(r["answerRRs"][0]), "v=DMARC1")
+                else:
+                    seen_no = True
+                    self.assertNegative(r, NXDOMAIN, zone + ".")
+        self.assertTrue(seen_yes and seen_no, "examples should cover both cases")
+        r = kdig(self.server, f"not-a-customer.example.{zone}", "TXT")
+        self.assertNegative(r, NXDOMAIN, zone + ".")
+
+    # ---- DKIM -----------------------------------------------------------------
+
+    def test_dkim_for_every_example(self):
+        count = 0
+        for domain, doc in self.domains.items():
+            if doc.get("mode") == "blocked":
+                continue
+            for selector, key in (doc.get("dkim") or {}).items():
+                name = f"{selector}._domainkey.{domain}"
+                with self.subTest(name=name):
+                    count += 1
+                    if "cname" in key:
+                        r = kdig(self.server, name, "TXT")
+                        self.assertAnswered(r)
+                        rr = r["answerRRs"][0]
+                        self.assertEqual(rr["TYPE"], CNAME)
+                        self.assertEqual(rr["rdataCNAME"].lower(),
+                                         key["cname"].lower().rstrip(".") + ".")
+                        continue
+                    r = kdig(self.server, name, "TXT", "+bufsize=1232")
+                    self.assertAnswered(r)
+                    txt = txt_of(r["answerRRs"][0])
+                    if key.get("revoked"):
+                        self.assertEqual(txt, "v=DKIM1; p=")
+                    else:
+                        tags = dict(t.split("=", 1) for t in txt.split("; "))
+                        self.assertEqual(tags["v"], "DKIM1")
+                        self.assertEqual(tags["k"], key.get("k", "rsa"))
+                        self.assertEqual(tags["p"], "".join(key["p"].split()))
+        self.assertGreaterEqual(count, 6)
+
+    def big_key_name(self):
+        for domain, doc in self.domains.items():
+            for selector, key in (doc.get("dkim") or {}).items():
+                if "p" in key and len("".join(key["p"].split())) > 700:
+                    return f"{selector}._domainkey.{domain}"
+        self.fail("the examples have no 4096-bit key")
+
+    def test_4096_bit_key_over_udp_with_edns(self):
+        r = kdig(self.server, self.big_key_name(), "TXT", "+bufsize=1232")
+        self.assertAnswered(r)
+        self.assertEqual(r["TC"], 0)
+        txt = txt_of(r["answerRRs"][0])
+        self.assertGreater(len(txt), 700)
+        # Split into character-strings of at most 255 octets.
+        strings = r["answerRRs"][0]["rdataTXT"].split('" "')
+        self.assertGreaterEqual(len(strings), 3)
+
+    def test_4096_bit_key_over_udp_without_edns_is_truncated(self):
+        r = kdig(self.server, self.big_key_name(), "TXT", "+noedns", "+ignore")
+        self.assertEqual(r["TC"], 1)
+        self.assertEqual(r["ANCOUNT"], 0)
+        self.assertEqual(r["RCODE"], NOERROR)
+
+    def test_4096_bit_key_over_tcp(self):
+        r = kdig(self.server, self.big_key_name(), "TXT", "+tcp", "+noedns")
+        self.assertAnswered(r)
+        self.assertEqual(r["TC"], 0)
+        self.assertGreater(len(txt_of(r["answerRRs"][0])), 700)
+
+    def test_truncated_answer_retried_over_tcp_by_dig(self):
+        out = subprocess.run(["dig", "@127.0.0.1", "-p", str(self.server.port), "+noedns",
+                              "+norec", "+tries=1", "+time=3", self.big_key_name(), "TXT"],
+                             capture_output=True, text=True, timeout=15)
+        self.assertIn("Truncated, retrying in TCP mode", out.stdout)
+        self.assertIn("status: NOERROR", out.stdout)
+        self.assertIn("ANSWER: 1", out.stdout)
+
+    # ---- negative answers, refusals, errors -----------------------------------
+
+    def test_nodata_with_soa(self):
+        domain = next(iter(self.domains))
+        r = kdig(self.server, f"_dmarc.{domain}", "AAAA")
+        self.assertNegative(r, NOERROR, f"_dmarc.{domain}.")
+
+    def test_nxdomain_with_soa(self):
+        domain = next(iter(self.domains))
+        r = kdig(self.server, f"no-such-selector._domainkey.{domain}", "TXT")
+        self.assertNegative(r, NXDOMAIN, f"_domainkey.{domain}.")
+
+    def test_refused_outside_zones(self):
+        for name in ("example.org", "enforce.example", "_spf1.provider.test"):
+            r = kdig(self.server, name, "TXT")
+            self.assertEqual(r["RCODE"], REFUSED, name)
+            self.assertEqual(r["AA"], 0)
+
+    def test_axfr_and_ixfr_refused(self):
+        domain = next(iter(self.domains))
+        for qtype in (252, 251):
+            with harness.tcp_connect(self.server) as s:
+                q = harness.make_query(f"_dmarc.{domain}", qtype=qtype)
+                s.sendall(struct.pack("!H", len(q)) + q)
+                h = harness.parse_header(harness.tcp_read_message(s))
+                self.assertEqual(h["rcode"], REFUSED, qtype)
+
+    def test_badvers(self):
+        domain = next(iter(self.domains))
+        r = kdig(self.server, f"_dmarc.{domain}", "TXT", "+edns=1")
+        self.assertEqual(harness.extended_rcode(r), BADVERS, r)
+        opt = r["additionalRRs"][0]
+        self.assertEqual((opt["TYPE"], (opt["TTL"] >> 16) & 0xFF), (41, 0))  # our version: 0
+        self.assertEqual(r["ANCOUNT"], 0)
+
+    def test_notimp_for_other_opcodes(self):
+        domain = next(iter(self.domains))
+        for opcode in (1, 2, 4, 5):
+            reply = harness.udp_exchange(
+                self.server, harness.make_query(f"_dmarc.{domain}", flags=opcode << 11))
+            self.assertIsNotNone(reply, opcode)
+            h = harness.parse_header(reply)
+            self.assertEqual((h["qr"], h["rcode"]), (1, NOTIMP), opcode)
+
+    def test_formerr_for_two_questions(self):
+        domain = next(iter(self.domains))
+        second = harness.encode_name(f"_dmarc.{domain}") + struct.pack("!HH", TXT, 1)
+        reply = harness.udp_exchange(
+            self.server, harness.make_query(f"_dmarc.{domain}", qdcount=2, extra_question=second))
+        self.assertIsNotNone(reply)
+        self.assertEqual(harness.parse_header(reply)["rcode"], FORMERR)
+
+    def test_garbage_gets_no_reply_and_server_keeps_answering(self):
+        rng = random.Random(5300)
+        for _ in range(5):
+            junk = bytes(rng.randrange(256) for _ in range(5))
+            self.assertIsNone(harness.udp_exchange(self.server, junk, timeout=0.5))
+        domain = next(iter(self.domains))
+        self.assertTrue(self.dmarc_txt(f"_dmarc.{domain}").startswith("v=DMARC1"))
+        self.assertTrue(self.server.alive())
+
+    def test_response_is_not_answered(self):
+        domain = next(iter(self.domains))
+        q = harness.make_query(f"_dmarc.{domain}", flags=0x8000)
+        self.assertIsNone(harness.udp_exchange(self.server, q, timeout=0.5))
+
+    def test_question_case_is_echoed(self):
+        domain = next(iter(self.domains))
+        name = "".join(c.upper() if i % 2 else c.lower()
+                       for i, c in enumerate(f"_dmarc.{domain}"))
+        query = harness.make_query(name, qid=0xBEEF)
+        reply = harness.udp_exchange(self.server, query)
+        question = query[12:]
+        self.assertEqual(reply[12:12 + len(question)], question)
+        h = harness.parse_header(reply)
+        self.assertEqual((h["id"], h["rcode"], h["aa"], h["an"]), (0xBEEF, NOERROR, 1, 1))
+
+    def test_any_is_minimal(self):
+        domain = next(iter(self.domains))
+        r = kdig(self.server, f"_dmarc.{domain}", "ANY")
+        self.assertAnswered(r)
+        self.assertEqual(len(r["answerRRs"]), 1)
+        self.assertEqual(r["answerRRs"][0]["TYPE"], TXT)
+
+    def test_edns_echoed_with_our_payload_and_do_bit(self):
+        domain = next(iter(self.domains))
+        reply = harness.udp_exchange(
+            self.server, harness.make_query(f"_dmarc.{domain}", opt=(4096, 0, True)))
+        h = harness.parse_header(reply)
+        self.assertEqual(h["ar"], 1)
+        opt = reply[-11:]
+        self.assertEqual(opt[0], 0)
+        rtype, payload, ext, version, flags, rdlen = struct.unpack("!HHBBHH", opt[1:])
+        self.assertEqual((rtype, payload, ext, version, flags, rdlen), (41, 1232, 0, 0, 0x8000, 0))
+
+    def test_ipv6(self):
+        domain = next(iter(self.domains))
+        r = kdig(self.server, f"_dmarc.{domain}", "TXT", v6=True)
+        self.assertAnswered(r)
+        r = kdig(self.server, f"_dmarc.{domain}", "TXT", "+tcp", v6=True)
+        self.assertAnswered(r)
+
+    # ---- TCP ------------------------------------------------------------------
+
+    def test_three_pipelined_queries_on_one_connection(self):
+        names = [f"_dmarc.{d}" for d in list(self.domains)[:3]]
+        queries = [harness.make_query(n, qid=100 + i) for i, n in enumerate(names)]
+        with harness.tcp_connect(self.server) as s:
+            s.sendall(b"".join(struct.pack("!H", len(q)) + q for q in queries))
+            ids = []
+            for _ in queries:
+                reply = harness.tcp_read_message(s)
+                h = harness.parse_header(reply)
+                self.assertEqual((h["rcode"], h["an"]), (NOERROR, 1))
+                ids.append(h["id"])
+        self.assertEqual(sorted(ids), [100, 101, 102])
+
+    def test_kdig_keepopen_several_queries(self):
+        domain = next(iter(self.domains))
+        out = subprocess.run(
+            ["kdig", "@127.0.0.1", "-p", str(self.server.port), "+tcp", "+keepopen", "+norec",
+             f"_dmarc.{domain}", "TXT", f"_dmarc.{domain}", "SOA", f"_dmarc.{domain}", "NS"],
+            capture_output=True, text=True, timeout=15)
+        self.assertEqual(out.stdout.count("status: NOERROR"), 3, out.stdout)
+
+
+class TcpLimitsTest(unittest.TestCase):
+    """Idle timeout and connection limit, on a copy of the examples with small limits."""
+
+    def setUp(self):
+        self.tmp = harness.temp_dir()
+        examples = harness.copy_examples(self.tmp.name)
+        path = os.path.join(examples, "dnsd.yaml")
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        doc["tcp"] = {"idle_timeout_ms": 500, "max_connections": 2}
+        with open(path, "w") as f:
+            yaml.safe_dump(doc, f)
+        self.server = harness.DnsdServer(config=path, threads=1)
+        self.domain = next(iter(example_domains()))
+
+    def tearDown(self):
+        self.server.stop()
+        self.tmp.cleanup()
+
+    def test_idle_connection_is_closed(self):
+        with harness.tcp_connect(self.server) as s:
+            start = time.monotonic()
+            s.settimeout(5)
+            self.assertEqual(s.recv(1), b"")  # EOF from the server
+            self.assertLess(time.monotonic() - start, 3)
+
+    def test_slow_sender_does_not_keep_connection(self):
+        # A byte every 100 ms never completes a query within the idle timeout.
+        with harness.tcp_connect(self.server) as s:
+            q = harness.make_query(f"_dmarc.{self.domain}")
+            framed = struct.pack("!H", len(q)) + q
+            try:
+                for b in framed[:20]:
+                    s.sendall(bytes([b]))
+                    time.sleep(0.1)
+            except OSError:
+                pass  # already closed: what we want
+            s.settimeout(3)
+            try:
+                data = s.recv(2)
+            except socket.timeout:
+                self.fail("connection still open after the idle timeout")
+            except ConnectionResetError:
+                data = b""
+            self.assertEqual(data, b"")
+
+    def test_connections_over_the_limit_are_closed(self):
+        a = harness.tcp_connect(self.server)
+        b = harness.tcp_connect(self.server)
+        try:
+            time.sleep(0.1)
+            with harness.tcp_connect(self.server) as c:
+                c.settimeout(2)
+                self.assertEqual(c.recv(1), b"")
+            # The first two still work.
+            for s in (a, b):
+                q = harness.make_query(f"_dmarc.{self.domain}")
+                s.sendall(struct.pack("!H", len(q)) + q)
+                self.assertEqual(harness.parse_header(harness.tcp_read_message(s))["rcode"],
+                                 NOERROR)
+        finally:
+            a.close()
+            b.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
