@@ -5,8 +5,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "config/compile_spf.h"
 #include "config/dkim.h"
 #include "config/dmarc.h"
+#include "config/zone_builder.h"
 #include "dnsd/base/status_macros.h"
 #include "dnsd/wire/constants.h"
 #include "dnsd/wire/name.h"
@@ -17,78 +19,6 @@ namespace {
 using wire::NameFromText;
 
 constexpr char kRevokedDkim[] = "v=DKIM1; p=";  // RFC 6376 §3.6.1: empty p= revokes
-
-// `label` text prepended to the wire name `base`.
-absl::StatusOr<std::string> Prepend(absl::string_view label_text, absl::string_view base) {
-  DNSD_ASSIGN_OR_RETURN(std::string prefix, NameFromText(label_text));
-  prefix.pop_back();  // drop its root label
-  std::string name = prefix + std::string(base);
-  if (name.size() > wire::kMaxNameSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        label_text, ".", wire::NameToText(base), " is longer than 255 octets"));
-  }
-  return name;
-}
-
-// Builds zones while sharing identical RRsets and digesting zone content.
-class Builder {
- public:
-  Builder(Snapshot& snap, uint32_t ttl) : snap_(snap), ttl_(ttl) {}
-
-  const RRset* Txt(absl::string_view text) {
-    return Intern(RRsetBuilder(wire::kTypeTxt, ttl_).Add(TxtRdata(text)).Build());
-  }
-  const RRset* Cname(absl::string_view target_wire) {
-    return Intern(RRsetBuilder(wire::kTypeCname, ttl_).Add(target_wire).Build());
-  }
-
-  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind) {
-    DNSD_ASSIGN_OR_RETURN(Zone * zone, snap_.zones.AddZone(apex, kind, &snap_.common));
-    digests_[zone].Add(apex);
-    return zone;
-  }
-
-  absl::Status Add(Zone* zone, absl::string_view owner, const RRset* rrset) {
-    DNSD_RETURN_IF_ERROR(snap_.zones.AddRRset(zone, owner, rrset));
-    Digest(zone, owner, rrset);
-    return absl::OkStatus();
-  }
-
-  const ZoneTable& zones() const { return snap_.zones; }
-
-  void AddWildcard(Zone* zone, const RRset* rrset) {
-    zone->wildcard.push_back(rrset);
-    Digest(zone, "\1*", rrset);
-  }
-
-  // Every zone's serial digests the shared SOA and NS data and its own.
-  void SetSerials() {
-    for (auto& [zone, digest] : digests_) {
-      digest.Add(snap_.common.soa.records);
-      digest.Add(snap_.common.ns.records);
-      zone->serial = digest.serial();
-    }
-  }
-
- private:
-  const RRset* Intern(RRset rrset) {
-    std::string key = absl::StrCat(rrset.type, ":", rrset.records);
-    auto [it, inserted] = interned_.try_emplace(std::move(key), nullptr);
-    if (inserted) it->second = snap_.zones.Keep(std::move(rrset));
-    return it->second;
-  }
-
-  void Digest(Zone* zone, absl::string_view owner, const RRset* rrset) {
-    SerialDigest& d = digests_[zone];
-    d.Add(owner);
-    d.Add(rrset->records);
-  }
-
-  Snapshot& snap_;
-  uint32_t ttl_;
-  absl::flat_hash_map<std::string, const RRset*> interned_;
-  absl::flat_hash_map<Zone*, SerialDigest> digests_;
-};
 
 absl::Status BuildCommon(const ProviderSettings& p, ZoneCommon* common) {
   if (p.nameservers.empty()) return absl::InvalidArgumentError("provider.nameservers is empty");
@@ -124,7 +54,7 @@ struct DomainPlan {
 };
 
 absl::StatusOr<DomainPlan> PlanDomain(const DomainConfig& d, const ProviderSettings& p,
-                                      const ProviderZones& pz, Builder& b) {
+                                      const ProviderZones& pz, ZoneBuilder& b) {
   DomainPlan plan;
   DNSD_ASSIGN_OR_RETURN(std::string domain, NameFromText(d.domain));
   DNSD_ASSIGN_OR_RETURN(plan.dmarc_apex, Prepend("_dmarc", domain));
@@ -170,7 +100,7 @@ absl::Status CheckFree(const DomainPlan& plan, const ZoneTable& zones) {
   return absl::OkStatus();
 }
 
-absl::Status AddDomain(const DomainPlan& plan, const ProviderZones& pz, Builder& b) {
+absl::Status AddDomain(const DomainPlan& plan, const ProviderZones& pz, ZoneBuilder& b) {
   DNSD_RETURN_IF_ERROR(CheckFree(plan, b.zones()));
   DNSD_ASSIGN_OR_RETURN(Zone * dmarc, b.AddZone(plan.dmarc_apex, ZoneKind::kDmarc));
   DNSD_RETURN_IF_ERROR(b.Add(dmarc, plan.dmarc_apex, plan.dmarc_txt));
@@ -188,19 +118,8 @@ absl::Status AddDomain(const DomainPlan& plan, const ProviderZones& pz, Builder&
 
 }  // namespace
 
-void SerialDigest::Add(absl::string_view bytes) {
-  for (unsigned char c : bytes) {
-    hash_ ^= c;
-    hash_ *= 1099511628211ull;  // FNV-1a 64 prime
-  }
-  // Separates fields, so ("ab","c") and ("a","bc") digest differently.
-  hash_ ^= 0xff;
-  hash_ *= 1099511628211ull;
-}
-
-absl::StatusOr<Compiled> CompileSnapshot(const ServerConfig& server,
-                                         const std::vector<DomainConfig>& domains,
-                                         uint64_t generation) {
+absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation) {
+  const ServerConfig& server = config.server;
   const ProviderSettings& p = server.provider;
   Compiled out;
   out.snapshot = std::make_unique<Snapshot>();
@@ -209,7 +128,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ServerConfig& server,
   snap.udp_payload = server.udp_payload;
   DNSD_RETURN_IF_ERROR(BuildCommon(p, &snap.common));
 
-  Builder b(snap, p.ttl);
+  ZoneBuilder b(snap, p.ttl);
   ProviderZones pz;
   DNSD_ASSIGN_OR_RETURN(std::string dmarc_zone, NameFromText(p.dmarc_zone));
   DNSD_ASSIGN_OR_RETURN(pz.dmarc_targets, b.AddZone(dmarc_zone, ZoneKind::kDmarcTargets));
@@ -217,7 +136,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ServerConfig& server,
   DNSD_ASSIGN_OR_RETURN(std::string report_zone, Prepend("_report._dmarc", report_domain));
   DNSD_ASSIGN_OR_RETURN(pz.report, b.AddZone(report_zone, ZoneKind::kReport));
 
-  for (const DomainConfig& d : domains) {
+  for (const DomainConfig& d : config.domains) {
     absl::Status status;
     if (auto plan = PlanDomain(d, p, pz, b); plan.ok()) {
       status = AddDomain(*plan, pz, b);
@@ -234,6 +153,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ServerConfig& server,
       out.errors.push_back(std::move(error));
     }
   }
+  DNSD_RETURN_IF_ERROR(CompileSpf(config, b, snap, &out.errors));
   DNSD_RETURN_IF_ERROR(snap.zones.Validate());
   b.SetSerials();
   return out;

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
 #include "config/diagnostic.h"
+#include "config/loader.h"
 #include "config/model.h"
 #include "config/snapshot.h"
 
@@ -24,23 +25,10 @@ struct Compiled {
   std::vector<Diagnostic> errors;  // domains left out, and why
 };
 
-// Fails only if the server-wide settings cannot form zones at all.
-absl::StatusOr<Compiled> CompileSnapshot(const ServerConfig& server,
-                                         const std::vector<DomainConfig>& domains,
-                                         uint64_t generation);
-
-// A zone's SOA serial: a digest of everything the zone serves. It changes
-// whenever the content changes, and every name server loaded with the same
-// configuration reports the same serial (dnsd transfers no zones, so serial
-// order carries no meaning; equality across servers does).
-class SerialDigest {
- public:
-  void Add(absl::string_view bytes);
-  uint32_t serial() const { return static_cast<uint32_t>(hash_ ^ (hash_ >> 32)); }
-
- private:
-  uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
-};
+// Compiles the server settings, catalog and domains of `config` (its
+// `errors` are not looked at). Fails only if the server-wide settings
+// cannot form zones at all.
+absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation);
 
 }  // namespace dnsd::config
 

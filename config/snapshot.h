@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "dnsd/zone/zone_table.h"
+#include "policy/spf_policy.h"
 
 namespace dnsd::config {
 
@@ -21,6 +22,11 @@ struct Snapshot {
   uint16_t udp_payload = 1232;
   ZoneCommon common;
   ZoneTable zones;
+  // The SPF macro zone: its apex lives in `zones` (SOA, NS, and the
+  // macro-free <domain>._nspf records); every other name below it is
+  // answered from `spf`.
+  const Zone* spf_zone = nullptr;
+  policy::SpfPolicy spf;
 };
 
 }  // namespace dnsd::config

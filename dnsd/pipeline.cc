@@ -3,8 +3,20 @@
 #include "dnsd/answer/render.h"
 #include "dnsd/answer/static_answer.h"
 #include "dnsd/query/gate.h"
+#include "policy/spf_answer.h"
 
 namespace dnsd {
+namespace {
+
+// True if `name` lies below (not at) the SPF zone apex. Checked before the
+// zone table: macro names are long, and walking them up one hash probe per
+// label to find their zone would cost more than the answer.
+bool BelowSpfZone(const config::Snapshot& s, const wire::Name& name) {
+  if (s.spf_zone == nullptr || name.label_count <= s.spf.zone_labels) return false;
+  return name.Suffix(name.label_count - s.spf.zone_labels) == s.spf.zone;
+}
+
+}  // namespace
 
 Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
                     Transport transport, std::span<uint8_t> response) {
@@ -16,6 +28,11 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
   Outcome outcome;
   if (gate.verdict == GateVerdict::kRespond) {
     answer.rcode = gate.rcode;
+  } else if (BelowSpfZone(snapshot, query.name) &&
+             snapshot.zones.FindNode(query.name.view()) == nullptr) {
+    outcome.zone_kind = static_cast<int>(ZoneKind::kSpf);
+    outcome.spf_rule = static_cast<int>(
+        policy::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer).rule);
   } else if (ZoneTable::Match match = snapshot.zones.Find(query.name); match.zone == nullptr) {
     answer.rcode = wire::kRefused;  // not ours, and we never recurse
   } else {

@@ -22,6 +22,7 @@ struct Outcome {
   size_t size = 0;           // response octets; 0 = no response (dropped)
   uint16_t rcode = 0;        // extended RCODE sent
   int zone_kind = -1;        // ZoneKind of the zone that answered, or -1
+  int spf_rule = -1;         // policy::Rule of an SPF macro answer, or -1
   bool truncated = false;
 };
 

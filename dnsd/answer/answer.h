@@ -24,6 +24,7 @@ struct AnswerRecords {
 
 struct Answer {
   static constexpr int kMaxSections = 4;
+  static constexpr size_t kScratchSize = 160;
 
   uint16_t rcode = wire::kNoError;  // extended RCODE
   bool authoritative = false;
@@ -33,8 +34,14 @@ struct Answer {
   AnswerRecords authority[kMaxSections];
   uint8_t authority_count = 0;
 
+  // Room for one record synthesised per query (an SPF answer for one IP).
+  char scratch[kScratchSize];
+
   void AddAnswer(const RRset& r, uint8_t owner_label) {
-    if (answer_count < kMaxSections) answer[answer_count++] = {r.records, r.count, owner_label};
+    AddAnswer(r.records, r.count, owner_label);
+  }
+  void AddAnswer(absl::string_view records, uint16_t count, uint8_t owner_label) {
+    if (answer_count < kMaxSections) answer[answer_count++] = {records, count, owner_label};
   }
   void AddAuthority(const RRset& r, uint8_t owner_label, bool patch_serial) {
     if (authority_count < kMaxSections) {

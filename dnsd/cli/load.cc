@@ -18,7 +18,7 @@ LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation)
     }
   }
   if (!out.fatal) {
-    auto compiled = config::CompileSnapshot(out.set.server, out.set.domains, generation);
+    auto compiled = config::CompileSnapshot(out.set, generation);
     if (compiled.ok()) {
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());

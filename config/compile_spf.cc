@@ -1,0 +1,197 @@
+#include "config/compile_spf.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "dnsd/base/status_macros.h"
+#include "dnsd/wire/name.h"
+#include "policy/template.h"
+
+namespace dnsd::config {
+namespace {
+
+// Each record of an _nspf chain stays small enough for a 1232-octet UDP
+// answer; at most kMaxParts records keep the chain, plus the customer's
+// include and ours, within RFC 7208 §4.6.4's 10 look-ups.
+constexpr size_t kPartText = 800;
+constexpr size_t kMaxParts = 7;
+
+const char* AllTerm(const DomainConfig& d) {
+  return d.mode == Mode::kBlocked || d.spf.all == AllQualifier::kFail ? "-all" : "~all";
+}
+
+std::string PartName(size_t i, const std::string& nspf_name) {
+  return i == 0 ? nspf_name : absl::StrCat(i + 1, ".", nspf_name);
+}
+
+Diagnostic DomainError(const DomainConfig& d, absl::string_view message) {
+  Diagnostic e;
+  e.pos.file = d.file;
+  e.message = std::string(message);
+  return e;
+}
+
+struct SpfAnswers {
+  const RRset* soft;
+  const RRset* fail;
+};
+
+void CompileSenders(const Catalog& catalog, ZoneBuilder& b, Zone* zone, policy::SpfPolicy& spf,
+                    std::vector<Diagnostic>* errors) {
+  for (uint32_t i = 0; i < catalog.senders.size(); ++i) {
+    const Sender& s = catalog.senders[i];
+    policy::SenderPolicy sp;
+    sp.id = s.id;
+    sp.include = s.include;
+    sp.answer_by_include = s.answer == SenderAnswer::kInclude;
+    sp.include_answer = b.Txt(absl::StrCat("v=spf1 include:", s.include, " ~all"));
+    b.Digest(zone, absl::StrCat(s.id, " ", s.include, " ", sp.answer_by_include));
+    for (const IpPrefix& prefix : s.ranges.prefixes) {
+      spf.sender_ranges.Insert(prefix, i);
+      b.Digest(zone, FormatIpPrefix(prefix));
+    }
+    for (const std::string& pattern : s.helo) {
+      if (absl::Status st = spf.helo.Add(pattern, i); !st.ok()) {
+        Diagnostic e;
+        e.pos = s.pos;
+        e.message = absl::StrCat("sender ", s.id, ": HELO pattern '", pattern, "': ", st.message());
+        errors->push_back(std::move(e));
+      }
+      b.Digest(zone, pattern);
+    }
+    spf.senders.push_back(std::move(sp));
+  }
+}
+
+// Everything of one domain, computed before anything is added.
+struct DomainSpfPlan {
+  std::string wire_name;
+  policy::DomainPolicy policy;
+  std::vector<std::pair<std::string, const RRset*>> nspf;  // owner, record
+};
+
+absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
+                                         const ConfigSet& config, const std::string& nspf_zone,
+                                         ZoneBuilder& b, const SpfAnswers& answers) {
+  DomainSpfPlan plan;
+  DNSD_ASSIGN_OR_RETURN(plan.wire_name, wire::NameFromText(d.domain));
+  policy::DomainPolicy& dp = plan.policy;
+  dp.index = index;
+  dp.name = d.domain;
+  dp.blocked = d.mode == Mode::kBlocked;
+  dp.include_subdomains = d.include_subdomains;
+  dp.fail_all = d.spf.all == AllQualifier::kFail;
+  for (const std::string& id : d.spf.senders) {
+    const Sender* s = config.catalog.Find(id);
+    if (s == nullptr) return absl::NotFoundError(absl::StrCat("unknown sender '", id, "'"));
+    dp.senders.push_back(static_cast<uint32_t>(s - config.catalog.senders.data()));
+  }
+  std::sort(dp.senders.begin(), dp.senders.end());
+  dp.fallback = dp.fail_all ? answers.fail : answers.soft;
+
+  DNSD_ASSIGN_OR_RETURN(std::string nspf_owner, Prepend(d.domain, nspf_zone));
+  std::string nspf_text = wire::NameToText(nspf_owner);
+  nspf_text.pop_back();
+  // RFC 7208 §7.3: a domain-spec is at most 253 octets.
+  if (nspf_text.size() > 253) {
+    return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
+  }
+  dp.flattened = b.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
+  DNSD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                        FlattenedSpf(d, config.catalog, nspf_text));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    DNSD_ASSIGN_OR_RETURN(std::string owner, wire::NameFromText(PartName(i, nspf_text)));
+    plan.nspf.emplace_back(std::move(owner), b.Txt(parts[i]));
+  }
+  return plan;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
+                                                       const Catalog& catalog,
+                                                       const std::string& nspf_name) {
+  const char* all = AllTerm(d);
+  if (d.mode == Mode::kBlocked) return std::vector<std::string>{"v=spf1 -all"};
+  std::vector<std::string> terms;
+  absl::flat_hash_set<std::string> seen;
+  auto add = [&](const IpPrefix& p) {
+    std::string term = absl::StrCat(p.is_v4() ? "ip4:" : "ip6:", FormatIpPrefix(p));
+    if (seen.insert(term).second) terms.push_back(std::move(term));
+  };
+  for (const IpPrefix& p : d.spf.netblocks) add(p);
+  for (const std::string& id : d.spf.senders) {
+    if (const Sender* s = catalog.Find(id); s != nullptr) {
+      for (const IpPrefix& p : s->ranges.prefixes) add(p);
+    }
+  }
+  std::vector<std::vector<std::string>> parts(1);
+  size_t length = 0;
+  for (std::string& term : terms) {
+    if (length + term.size() + 1 > kPartText && !parts.back().empty()) {
+      parts.emplace_back();
+      length = 0;
+    }
+    length += term.size() + 1;
+    parts.back().push_back(std::move(term));
+  }
+  if (parts.size() > kMaxParts) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "netblocks and sender ranges need ", parts.size(), " chained _nspf records; at most ",
+        kMaxParts, " keep a receiver within 10 DNS look-ups"));
+  }
+  std::vector<std::string> records;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string text = "v=spf1";
+    if (!parts[i].empty()) absl::StrAppend(&text, " ", absl::StrJoin(parts[i], " "));
+    if (i + 1 < parts.size()) absl::StrAppend(&text, " include:", PartName(i + 1, nspf_name));
+    absl::StrAppend(&text, " ", all);
+    records.push_back(std::move(text));
+  }
+  return records;
+}
+
+absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
+                        std::vector<Diagnostic>* errors) {
+  const ProviderSettings& p = config.server.provider;
+  policy::SpfPolicy& spf = snap.spf;
+  DNSD_ASSIGN_OR_RETURN(spf.tmpl, policy::ParseTemplate(p.spf_template));
+  DNSD_ASSIGN_OR_RETURN(spf.zone, wire::NameFromText(p.spf_zone));
+  spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
+  spf.ttl = p.ttl;
+  DNSD_ASSIGN_OR_RETURN(Zone * zone, b.AddZone(spf.zone, ZoneKind::kSpf));
+  snap.spf_zone = zone;
+  b.Digest(zone, p.spf_template);
+
+  CompileSenders(config.catalog, b, zone, spf, errors);
+  spf.unknown_domain = b.Txt("v=spf1 ?all");
+  spf.blocked = b.Txt("v=spf1 -all");
+  SpfAnswers answers{b.Txt("v=spf1 ~all"), spf.blocked};
+
+  std::string nspf_zone = absl::StrCat("_nspf.", p.spf_zone);
+  DNSD_ASSIGN_OR_RETURN(std::string nspf_zone_wire, wire::NameFromText(nspf_zone));
+  uint32_t index = 0;
+  for (const DomainConfig& d : config.domains) {
+    auto plan = PlanDomain(d, index, config, nspf_zone_wire, b, answers);
+    if (!plan.ok()) {
+      errors->push_back(DomainError(d, plan.status().message()));
+      continue;
+    }
+    for (const auto& [owner, rrset] : plan->nspf) {
+      DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));
+    }
+    for (const IpPrefix& prefix : d.spf.netblocks) spf.netblocks.Insert(prefix, index);
+    const policy::DomainPolicy& dp = plan->policy;
+    b.Digest(zone, absl::StrCat(dp.name, " ", dp.blocked, dp.include_subdomains, dp.fail_all,
+                                " ", absl::StrJoin(dp.senders, ",")));
+    spf.domains.emplace(std::move(plan->wire_name), std::move(plan->policy));
+    ++index;
+  }
+  spf.netblocks.Finish();
+  spf.sender_ranges.Finish();
+  return absl::OkStatus();
+}
+
+}  // namespace dnsd::config

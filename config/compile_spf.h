@@ -1,0 +1,34 @@
+// Compiles the SPF side of a configuration: the SPF zone, the answer rules'
+// data (policy::SpfPolicy), and the macro-free <domain>._nspf records.
+#ifndef DNSD_CONFIG_COMPILE_SPF_H_
+#define DNSD_CONFIG_COMPILE_SPF_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "config/diagnostic.h"
+#include "config/loader.h"
+#include "config/snapshot.h"
+#include "config/zone_builder.h"
+
+namespace dnsd::config {
+
+// Fails if the SPF zone or template cannot be built at all; a domain whose
+// SPF records cannot be built is reported in `errors` and answered as
+// unconfigured.
+absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& builder, Snapshot& snapshot,
+                        std::vector<Diagnostic>* errors);
+
+// The macro-free SPF record of a domain (PRODUCT.md, `_nspf`): its
+// netblocks and its senders' known ranges as ip4:/ip6: terms, split into a
+// chain of records linked by include: when one would be too long. Element
+// i is the text for `<i+1>.<domain>._nspf.<zone>` (element 0 for
+// `<domain>._nspf.<zone>` itself).
+absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& domain,
+                                                       const Catalog& catalog,
+                                                       const std::string& nspf_name);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_COMPILE_SPF_H_

@@ -1,0 +1,83 @@
+#include "config/zone_builder.h"
+
+#include "absl/strings/str_cat.h"
+#include "dnsd/base/status_macros.h"
+#include "dnsd/wire/constants.h"
+#include "dnsd/wire/name.h"
+
+namespace dnsd::config {
+
+void SerialDigest::Add(absl::string_view bytes) {
+  for (unsigned char c : bytes) {
+    hash_ ^= c;
+    hash_ *= 1099511628211ull;  // FNV-1a 64 prime
+  }
+  // Separates fields, so ("ab","c") and ("a","bc") digest differently.
+  hash_ ^= 0xff;
+  hash_ *= 1099511628211ull;
+}
+
+const RRset* ZoneBuilder::Txt(absl::string_view text) {
+  RRsetBuilder b(wire::kTypeTxt, ttl_);
+  b.Add(TxtRdata(text));
+  return Intern(b.Build());
+}
+
+const RRset* ZoneBuilder::Cname(absl::string_view target_wire) {
+  RRsetBuilder b(wire::kTypeCname, ttl_);
+  b.Add(target_wire);
+  return Intern(b.Build());
+}
+
+absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex,
+                                           ZoneKind kind) {
+  DNSD_ASSIGN_OR_RETURN(Zone * zone,
+                        snap_.zones.AddZone(apex, kind, &snap_.common));
+  digests_[zone].Add(apex);
+  return zone;
+}
+
+absl::Status ZoneBuilder::Add(Zone* zone, absl::string_view owner,
+                              const RRset* rrset) {
+  DNSD_RETURN_IF_ERROR(snap_.zones.AddRRset(zone, owner, rrset));
+  SerialDigest& d = digests_[zone];
+  d.Add(owner);
+  d.Add(rrset->records);
+  return absl::OkStatus();
+}
+
+void ZoneBuilder::AddWildcard(Zone* zone, const RRset* rrset) {
+  zone->wildcard.push_back(rrset);
+  SerialDigest& d = digests_[zone];
+  d.Add("\1*");
+  d.Add(rrset->records);
+}
+
+void ZoneBuilder::SetSerials() {
+  for (auto& [zone, digest] : digests_) {
+    digest.Add(snap_.common.soa.records);
+    digest.Add(snap_.common.ns.records);
+    zone->serial = digest.serial();
+  }
+}
+
+const RRset* ZoneBuilder::Intern(RRset rrset) {
+  std::string key = absl::StrCat(rrset.type, ":", rrset.records);
+  auto [it, inserted] = interned_.try_emplace(std::move(key), nullptr);
+  if (inserted) it->second = snap_.zones.Keep(std::move(rrset));
+  return it->second;
+}
+
+absl::StatusOr<std::string> Prepend(absl::string_view label_text,
+                                    absl::string_view base) {
+  DNSD_ASSIGN_OR_RETURN(std::string prefix, wire::NameFromText(label_text));
+  prefix.pop_back();  // drop its root label
+  std::string name = absl::StrCat(prefix, base);
+  if (name.size() > wire::kMaxNameSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        label_text, ".", wire::NameToText(base), " is longer than 255 octets"));
+  }
+  return name;
+}
+
+}  // namespace dnsd::config

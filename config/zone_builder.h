@@ -1,0 +1,70 @@
+// Adds zones and records to a Snapshot being compiled: shares identical
+// RRsets (one "v=DMARC1" for every report authorisation, one revoked key for
+// every blocked domain) and digests each zone's content into its serial.
+// Control plane only; one builder per compile.
+#ifndef DNSD_CONFIG_ZONE_BUILDER_H_
+#define DNSD_CONFIG_ZONE_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "config/snapshot.h"
+
+namespace dnsd::config {
+
+// A zone's SOA serial: a digest of everything the zone serves. It changes
+// whenever the content changes, and every name server loaded with the same
+// configuration reports the same serial (dnsd transfers no zones, so serial
+// order carries no meaning; equality across servers does).
+class SerialDigest {
+ public:
+  void Add(absl::string_view bytes);
+  uint32_t serial() const {
+    return static_cast<uint32_t>(hash_ ^ (hash_ >> 32));
+  }
+
+ private:
+  uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
+};
+
+class ZoneBuilder {
+ public:
+  ZoneBuilder(Snapshot& snapshot, uint32_t ttl) : snap_(snapshot), ttl_(ttl) {}
+
+  // Shared RRsets of one record.
+  const RRset* Txt(absl::string_view text);
+  const RRset* Cname(absl::string_view target_wire);
+
+  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind);
+  absl::Status Add(Zone* zone, absl::string_view owner, const RRset* rrset);
+  void AddWildcard(Zone* zone, const RRset* rrset);
+  // Content a zone answers from outside the zone table (the SPF policy).
+  void Digest(Zone* zone, absl::string_view bytes) {
+    digests_[zone].Add(bytes);
+  }
+
+  const ZoneTable& zones() const { return snap_.zones; }
+
+  // Every zone's serial digests the shared SOA and NS data and its own.
+  void SetSerials();
+
+ private:
+  const RRset* Intern(RRset rrset);
+
+  Snapshot& snap_;
+  uint32_t ttl_;
+  absl::flat_hash_map<std::string, const RRset*> interned_;
+  absl::flat_hash_map<Zone*, SerialDigest> digests_;
+};
+
+// `label_text` (one or more labels) prepended to the wire name `base`.
+absl::StatusOr<std::string> Prepend(absl::string_view label_text,
+                                    absl::string_view base);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_ZONE_BUILDER_H_

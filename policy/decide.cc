@@ -1,0 +1,147 @@
+#include "policy/decide.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dnsd::policy {
+namespace {
+
+// The wire bytes of labels [r.begin, r.end) of `name`, without a root.
+absl::string_view RangeBytes(const wire::Name& name, LabelRange r) {
+  size_t begin = name.label_offsets[r.begin];
+  size_t end = r.end < name.label_count ? name.label_offsets[r.end] : name.size - 1;
+  return name.view().substr(begin, end - begin);
+}
+
+bool Enabled(const DomainPolicy& d, uint32_t sender) {
+  return std::binary_search(d.senders.begin(), d.senders.end(), sender);
+}
+
+// The enabled sender whose known ranges hold `ip`, or -1.
+int SenderByRange(const SpfPolicy& p, const DomainPolicy& d, const IpAddress& ip) {
+  int found = -1;
+  p.sender_ranges.Lookup(ip, [&](absl::Span<const uint32_t> ids) {
+    for (uint32_t id : ids) {
+      if (Enabled(d, id)) {
+        found = static_cast<int>(id);
+        return true;
+      }
+    }
+    return false;
+  });
+  return found;
+}
+
+int SenderByHelo(const SpfPolicy& p, const DomainPolicy& d, absl::string_view helo) {
+  int found = -1;
+  p.helo.Lookup(helo, [&](uint32_t id) {
+    if (!Enabled(d, id)) return false;
+    found = static_cast<int>(id);
+    return true;
+  });
+  return found;
+}
+
+const DomainPolicy* DomainOf(const SpfPolicy& p, const wire::Name& name, const MacroName& m) {
+  if (!m.domain_known) return nullptr;
+  absl::string_view bytes = RangeBytes(name, m.domain);
+  char wire[wire::kMaxNameSize];
+  if (bytes.size() + 1 > sizeof(wire)) return nullptr;
+  std::memcpy(wire, bytes.data(), bytes.size());
+  wire[bytes.size()] = '\0';
+  return FindDomain(p, absl::string_view(wire, bytes.size() + 1));
+}
+
+void ApplyRules(const SpfPolicy& p, const wire::Name& name, Decision* d) {
+  const MacroName& m = d->name;
+  if (d->domain == nullptr) {
+    d->rule = Rule::kUnknownDomain;
+    d->answer = p.unknown_domain;
+    return;
+  }
+  const DomainPolicy& domain = *d->domain;
+  if (domain.blocked) {
+    d->rule = Rule::kBlocked;
+    d->answer = p.blocked;
+    return;
+  }
+  if (m.ip_known) {
+    if (p.netblocks.Contains(m.ip, domain.index)) {
+      d->rule = Rule::kNetblock;
+      d->ip_answer = true;
+      return;
+    }
+    if (int s = SenderByRange(p, domain, m.ip); s >= 0) {
+      d->rule = Rule::kSenderRange;
+      d->sender = s;
+      if (p.senders[s].answer_by_include) d->answer = p.senders[s].include_answer;
+      else d->ip_answer = true;
+      return;
+    }
+  }
+  if (m.helo_known) {
+    if (int s = SenderByHelo(p, domain, RangeBytes(name, m.helo)); s >= 0) {
+      d->rule = Rule::kSenderHelo;
+      d->sender = s;
+      d->answer = p.senders[s].include_answer;
+      return;
+    }
+  }
+  if (!m.ip_known) {
+    d->rule = Rule::kTruncated;
+    d->answer = domain.flattened;
+    return;
+  }
+  d->rule = Rule::kDefault;
+  d->answer = domain.fallback;
+}
+
+}  // namespace
+
+const char* RuleName(Rule rule) {
+  switch (rule) {
+    case Rule::kNotAMacroName: return "not_a_macro_name";
+    case Rule::kUnknownDomain: return "unknown_domain";
+    case Rule::kBlocked: return "blocked";
+    case Rule::kNetblock: return "netblock";
+    case Rule::kSenderRange: return "sender_range";
+    case Rule::kSenderHelo: return "sender_helo";
+    case Rule::kTerms: return "terms";
+    case Rule::kDefault: return "default";
+    case Rule::kTruncated: return "truncated";
+  }
+  return "unknown";
+}
+
+const DomainPolicy* FindDomain(const SpfPolicy& p, absl::string_view domain) {
+  if (auto it = p.domains.find(domain); it != p.domains.end()) return &it->second;
+  // Walk up: a parent governs its subdomains only with include_subdomains.
+  while (domain.size() > 1) {
+    domain.remove_prefix(static_cast<uint8_t>(domain[0]) + 1);
+    if (auto it = p.domains.find(domain); it != p.domains.end()) {
+      return it->second.include_subdomains ? &it->second : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+Decision Decide(const SpfPolicy& p, const wire::Name& name) {
+  NameLabels labels{&name, name.label_count - p.zone_labels};
+  Decision best;
+  int best_score = -1;
+  MatchQueryName(p.tmpl, labels, [&](const MacroName& m) {
+    const DomainPolicy* domain = DomainOf(p, name, m);
+    // Prefer a whole name, then a configured domain, then a known IP.
+    int score = (m.complete ? 4 : 0) + (domain != nullptr ? 2 : 0) + (m.ip_known ? 1 : 0);
+    if (score > best_score) {
+      best_score = score;
+      best.name = m;
+      best.domain = domain;
+    }
+  });
+  if (best_score < 0) return best;
+  ApplyRules(p, name, &best);
+  return best;
+}
+
+}  // namespace dnsd::policy

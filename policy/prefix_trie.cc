@@ -1,0 +1,109 @@
+#include "policy/prefix_trie.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dnsd::policy {
+namespace {
+
+// Number of leading bits `a` and `b` share, up to `limit`.
+int CommonBits(const IpAddress& a, const IpAddress& b, int limit) {
+  int bits = 0;
+  for (int i = 0; i < 16 && bits < limit; ++i) {
+    uint8_t diff = a.bytes[i] ^ b.bytes[i];
+    if (diff == 0) {
+      bits += 8;
+      continue;
+    }
+    bits += __builtin_clz(diff) - 24;
+    break;
+  }
+  return std::min(bits, limit);
+}
+
+IpAddress Masked(const IpAddress& ip, int length) {
+  IpAddress out = ip;
+  for (int i = 0; i < 16; ++i) {
+    int keep = length - i * 8;
+    out.bytes[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - keep));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool PrefixTrie::Covers(const Node& n, const IpAddress& ip) {
+  int full = n.length / 8;
+  if (std::memcmp(ip.bytes.data(), n.prefix.bytes.data(), full) != 0) return false;
+  int rest = n.length % 8;
+  if (rest == 0) return true;
+  uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (ip.bytes[full] & mask) == n.prefix.bytes[full];
+}
+
+int32_t PrefixTrie::NewNode(const IpAddress& prefix, int length) {
+  Node n;
+  n.prefix = Masked(prefix, length);
+  n.length = static_cast<uint8_t>(length);
+  nodes_.push_back(n);
+  pending_.emplace_back();
+  return static_cast<int32_t>(nodes_.size() - 1);
+}
+
+void PrefixTrie::Insert(const IpPrefix& p, uint32_t id) {
+  int32_t target = -1;
+  // `slot` names the link to follow as (parent node, side); -1 is the root.
+  int32_t parent = -1;
+  int side = 0;
+  while (true) {
+    int32_t at = parent < 0 ? root_ : nodes_[parent].child[side];
+    if (at < 0) {
+      target = NewNode(p.address, p.length);
+      (parent < 0 ? root_ : nodes_[parent].child[side]) = target;
+      break;
+    }
+    int common = CommonBits(nodes_[at].prefix, p.address, std::min<int>(nodes_[at].length, p.length));
+    if (common < nodes_[at].length) {
+      // Split: a node for the shared part takes `at`'s place.
+      int32_t mid = NewNode(p.address, common);
+      nodes_[mid].child[Bit(nodes_[at].prefix, common)] = at;
+      (parent < 0 ? root_ : nodes_[parent].child[side]) = mid;
+      if (common == p.length) {
+        target = mid;
+      } else {
+        target = NewNode(p.address, p.length);
+        nodes_[mid].child[Bit(p.address, common)] = target;
+      }
+      break;
+    }
+    if (nodes_[at].length == p.length) {
+      target = at;
+      break;
+    }
+    parent = at;
+    side = Bit(p.address, nodes_[at].length);
+  }
+  pending_[target].push_back(id);
+}
+
+void PrefixTrie::Finish() {
+  ids_.clear();
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    std::vector<uint32_t>& ids = pending_[i];
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    nodes_[i].ids_begin = static_cast<uint32_t>(ids_.size());
+    ids_.insert(ids_.end(), ids.begin(), ids.end());
+    nodes_[i].ids_end = static_cast<uint32_t>(ids_.size());
+  }
+  pending_.clear();
+  pending_.shrink_to_fit();
+}
+
+bool PrefixTrie::Contains(const IpAddress& ip, uint32_t id) const {
+  return Lookup(ip, [id](absl::Span<const uint32_t> ids) {
+    return std::binary_search(ids.begin(), ids.end(), id);
+  });
+}
+
+}  // namespace dnsd::policy
