@@ -13,7 +13,15 @@ struct ServeArgs {
   int threads = -1;                 // -1: as the server file says
 };
 
+struct ExplainArgs {
+  std::string config;
+  std::string ip;      // the connecting client
+  std::string helo;    // the HELO/EHLO name it gave
+  std::string domain;  // the MAIL FROM domain being checked
+};
+
 int Serve(const ServeArgs& args);
+int Explain(const ExplainArgs& args);
 int Check(const std::string& config);
 int Records(const std::string& config, const std::string& domain);
 

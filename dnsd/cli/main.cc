@@ -21,6 +21,9 @@ Commands:
           Validate the configuration; print every error as file:line:column.
   records -c FILE DOMAIN
           Print what DOMAIN must publish and what dnsd serves for it.
+  explain -c FILE --ip IP --helo NAME --domain DOMAIN
+          Print the SPF query a receiver sends for this client, dnsd's
+          answer, and the rule that produced it.
 
 Options:
   -h, --help      this text
@@ -44,6 +47,9 @@ int main(int argc, char** argv) {
       ("config,c", po::value<std::string>(), "")
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
       ("threads", po::value<int>(), "")
+      ("ip", po::value<std::string>(), "")
+      ("helo", po::value<std::string>(), "")
+      ("domain", po::value<std::string>(), "")
       ("command", po::value<std::string>(), "")
       ("args", po::value<std::vector<std::string>>(), "");
   po::positional_options_description positional;
@@ -81,6 +87,14 @@ int main(int argc, char** argv) {
   }
   if (command == "check" && args.empty()) return dnsd::cli::Check(config);
   if (command == "records" && args.size() == 1) return dnsd::cli::Records(config, args[0]);
+  if (command == "explain" && args.empty()) {
+    if (!vm.count("ip") || !vm.count("helo") || !vm.count("domain")) {
+      std::cerr << "dnsd explain: --ip, --helo and --domain are required\n";
+      return 2;
+    }
+    return dnsd::cli::Explain({config, vm["ip"].as<std::string>(), vm["helo"].as<std::string>(),
+                               vm["domain"].as<std::string>()});
+  }
   std::cerr << "dnsd: unknown command or wrong arguments: " << command << "\n";
   return Usage(std::cerr, 2);
 }
