@@ -64,11 +64,17 @@ absl::StatusOr<DomainPlan> PlanDomain(const DomainConfig& d, const ProviderSetti
     DNSD_ASSIGN_OR_RETURN(plan.report_name, Prepend(d.domain, pz.report->apex));
   }
   plan.dmarc_txt = b.Txt(RenderDmarcRecord(d));
-  bool blocked = d.mode == Mode::kBlocked;
+  if (d.mode == Mode::kBlocked) {
+    // Every name below _domainkey answers the revoked key, configured
+    // selectors included: only the wildcard, so no selector's labels can
+    // make an empty non-terminal that answers NODATA instead.
+    plan.wildcard = b.Txt(kRevokedDkim);
+    return plan;
+  }
   for (const DkimSelector& s : d.dkim) {
     DNSD_ASSIGN_OR_RETURN(std::string owner, Prepend(s.selector, plan.domainkey_apex));
     const RRset* rrset;
-    if (blocked || s.key.kind == DkimKey::Kind::kRevoked) {
+    if (s.key.kind == DkimKey::Kind::kRevoked) {
       rrset = b.Txt(kRevokedDkim);
     } else if (s.key.kind == DkimKey::Kind::kCname) {
       DNSD_ASSIGN_OR_RETURN(std::string target, NameFromText(s.key.cname));
@@ -78,7 +84,6 @@ absl::StatusOr<DomainPlan> PlanDomain(const DomainConfig& d, const ProviderSetti
     }
     plan.selectors.emplace_back(std::move(owner), rrset);
   }
-  if (blocked) plan.wildcard = b.Txt(kRevokedDkim);
   return plan;
 }
 

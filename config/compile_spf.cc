@@ -172,6 +172,8 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
 
   std::string nspf_zone = absl::StrCat("_nspf.", p.spf_zone);
   DNSD_ASSIGN_OR_RETURN(std::string nspf_zone_wire, wire::NameFromText(nspf_zone));
+  spf.nspf = nspf_zone_wire;
+  spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(nspf_zone_wire));
   uint32_t index = 0;
   for (const DomainConfig& d : config.domains) {
     auto plan = PlanDomain(d, index, config, nspf_zone_wire, b, answers);

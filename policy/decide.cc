@@ -126,8 +126,17 @@ const DomainPolicy* FindDomain(const SpfPolicy& p, absl::string_view domain) {
 }
 
 Decision Decide(const SpfPolicy& p, const wire::Name& name) {
-  NameLabels labels{&name, name.label_count - p.zone_labels};
   Decision best;
+  // A <domain>._nspf name that has no record of its own belongs to a domain
+  // we do not serve; customers include it directly, so it gets rule 1's
+  // answer rather than NODATA, which an include turns into permerror.
+  if (name.label_count > p.nspf_labels &&
+      name.Suffix(name.label_count - p.nspf_labels) == p.nspf) {
+    best.rule = Rule::kUnknownDomain;
+    best.answer = p.unknown_domain;
+    return best;
+  }
+  NameLabels labels{&name, name.label_count - p.zone_labels};
   int best_score = -1;
   MatchQueryName(p.tmpl, labels, [&](const MacroName& m) {
     const DomainPolicy* domain = DomainOf(p, name, m);

@@ -42,6 +42,8 @@ struct SpfPolicy {
   Template tmpl;
   std::string zone;                     // the SPF zone apex, wire form
   uint8_t zone_labels = 0;
+  std::string nspf;                     // _nspf.<zone>, wire form
+  uint8_t nspf_labels = 0;
   uint32_t ttl = 300;
 
   std::vector<SenderPolicy> senders;

@@ -72,6 +72,7 @@ size_t Writer::FindSuffix(absl::string_view suffix) const {
   for (int n = 0; n < name_count_; ++n) {
     for (size_t at = names_[n]; at < pos_ && written[at] != 0; at += written[at] + 1) {
       if (written[at] & 0xC0) break;  // the rest is behind a pointer
+      if (at >= 0x4000) break;         // beyond a pointer's 14 bits
       if (TailEquals(written, at, suffix)) return at;
     }
   }

@@ -169,3 +169,42 @@ def copy_examples(tmpdir):
 
 def temp_dir():
     return tempfile.TemporaryDirectory(prefix="dnsd-test-")
+
+
+# ---- a private network, for tests that run a resolver on port 53 -----------
+
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWNET = 0x40000000
+_MS_BIND = 0x1000
+_MS_REC = 0x4000
+_MS_PRIVATE = 0x40000
+_MNT_DETACH = 2
+
+
+def _libc_call(name, *args):
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if getattr(libc, name)(*args) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{name}: {os.strerror(err)}")
+
+
+def enter_private_network(resolv_conf):
+    """Moves this process into a network namespace of its own (only a loopback
+    interface, brought up) and a private mount namespace in which `resolv_conf`
+    is bind-mounted over /etc/resolv.conf. Every process started afterwards
+    inherits both, so stub resolvers (libresolv, dnspython) ask whatever the
+    test runs on 127.0.0.1:53 there, and nothing leaves the machine. Needs
+    root (CAP_SYS_ADMIN); there is no way back, so call it in a test process
+    of its own (ctest runs each suite as one)."""
+    _libc_call("unshare", _CLONE_NEWNS | _CLONE_NEWNET)
+    # Without this, the bind mount below would propagate to the host's
+    # namespace through shared mount points.
+    _libc_call("mount", b"none", b"/", None, _MS_REC | _MS_PRIVATE, None)
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True, timeout=CLIENT_TIMEOUT)
+    _libc_call("mount", os.fsencode(resolv_conf), b"/etc/resolv.conf", None, _MS_BIND, None)
+
+
+def leave_resolv_conf():
+    """Undoes enter_private_network's bind mount (the namespaces stay)."""
+    _libc_call("umount2", b"/etc/resolv.conf", _MNT_DETACH)

@@ -1,0 +1,108 @@
+// LoadDomainFile: one customer domain, domains/<domain>.yaml.
+#include "absl/strings/str_cat.h"
+#include "config/dmarc.h"
+#include "config/domain_sections.h"
+#include "config/field_readers.h"
+#include "config/loader.h"
+#include "config/names.h"
+#include "config/quote.h"
+#include "config/yaml_reader.h"
+
+namespace dnsd::config {
+
+namespace {
+
+constexpr absl::string_view kDomainKeys[] = {
+    "domain", "mode", "include_subdomains", "dmarc_delegation", "spf",
+    "dmarc",  "dkim"};
+constexpr absl::string_view kModes[] = {"monitor", "enforce", "blocked"};
+constexpr absl::string_view kDelegations[] = {"ns", "cname"};
+
+std::optional<Mode> ReadMode(YamlReader& r, const Value& value) {
+  std::optional<std::string> mode = r.OneOf(value, kModes);
+  if (!mode) return std::nullopt;
+  if (*mode == "enforce") return Mode::kEnforce;
+  if (*mode == "blocked") return Mode::kBlocked;
+  return Mode::kMonitor;
+}
+
+// A name dnsd will serve for this domain must exist in the DNS: at most
+// 253 characters.
+void CheckServedName(YamlReader& r, const DomainConfig& d,
+                     absl::string_view suffix, absl::string_view what) {
+  size_t length = d.domain.size() + 1 + suffix.size();
+  if (length <= kMaxNameLength) return;
+  r.Error(d.pos,
+          absl::StrCat("the domain's ", what, " ", d.domain, ".", suffix,
+                       " would be ", length, " characters; the limit is 253"));
+}
+
+// The domain against the provider's own names: it must not sit inside the
+// zones dnsd synthesises, and the names it adds under them must fit.
+void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
+                          const ProviderSettings& provider) {
+  for (const std::string* zone : {&provider.spf_zone, &provider.dmarc_zone}) {
+    if (!zone->empty() && IsAtOrBelow(d.domain, *zone)) {
+      r.Error(d.pos, absl::StrCat("domain ", Quoted(d.domain),
+                                  " is inside the provider's zone ", *zone));
+    }
+  }
+  if (d.dmarc_delegation == DmarcDelegation::kCname &&
+      !provider.dmarc_zone.empty()) {
+    CheckServedName(r, d, provider.dmarc_zone, "DMARC CNAME target");
+  }
+  if (!provider.report_domain.empty() &&
+      RuaPointsAtProvider(d.dmarc, provider.report_domain)) {
+    CheckServedName(r, d,
+                    absl::StrCat("_report._dmarc.", provider.report_domain),
+                    "report authorisation name");
+  }
+}
+
+void ReadDomain(YamlReader& r, const Value& root, const Catalog& catalog,
+                const ProviderSettings& provider, DomainConfig& d) {
+  std::optional<Fields> f = r.Map(root, kDomainKeys);
+  if (!f) return;
+  const Value* domain = r.Require(*f, "domain");
+  if (domain != nullptr) {
+    d.pos = domain->pos;
+    if (auto name = ReadDomainName(r, *domain)) d.domain = *name;
+  }
+  std::optional<Mode> mode = Mode::kMonitor;
+  const Value* mode_value = f->Get("mode");
+  if (mode_value != nullptr) mode = ReadMode(r, *mode_value);
+  if (mode) d.mode = *mode;
+  if (const Value* v = f->Get("include_subdomains")) {
+    if (auto b = r.Bool(*v)) d.include_subdomains = *b;
+  }
+  if (const Value* v = f->Get("dmarc_delegation")) {
+    if (r.OneOf(*v, kDelegations) == "cname") {
+      d.dmarc_delegation = DmarcDelegation::kCname;
+    }
+  }
+  if (const Value* v = f->Get("spf")) d.spf = ReadSpfSection(r, *v, catalog);
+  if (const Value* v = f->Get("dmarc")) {
+    d.dmarc = ReadDmarcSection(r, *v, mode);
+  } else if (mode == Mode::kEnforce) {
+    r.ValueError(*mode_value, "enforce needs a dmarc section with p");
+  }
+  d.dmarc = EffectiveDmarcPolicy(d.mode, d.dmarc);
+  if (const Value* v = f->Get("dkim"))
+    d.dkim = ReadDkimSection(r, *v, d.domain);
+  if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
+}
+
+}  // namespace
+
+Loaded<DomainConfig> LoadDomainFile(const std::string& path,
+                                    const Catalog& catalog,
+                                    const ProviderSettings& provider) {
+  DomainConfig domain;
+  domain.file = path;
+  return LoadWith(path, std::move(domain),
+                  [&](YamlReader& r, const Value& root, DomainConfig& d) {
+                    ReadDomain(r, root, catalog, provider, d);
+                  });
+}
+
+}  // namespace dnsd::config

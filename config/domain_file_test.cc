@@ -1,0 +1,452 @@
+// LoadDomainFile: the domain file schema and every kind of error, each at
+// its exact line:column.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "config/loader.h"
+#include "config/test_keys.h"
+#include "config/test_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using namespace ::dnsd::config::testing;  // NOLINT: helpers and key constants
+
+class DomainFileTest : public ::testing::Test {
+ protected:
+  Loaded<DomainConfig> Load(absl::string_view yaml) {
+    return LoadDomainFile(dir_.Write("d.yaml", yaml), catalog_, provider_);
+  }
+  std::vector<std::string> Errors(absl::string_view yaml) {
+    return Brief(Load(yaml).errors);
+  }
+
+  TempDir dir_;
+  Catalog catalog_ = TestCatalog();
+  ProviderSettings provider_ = TestProvider();
+};
+
+TEST_F(DomainFileTest, LoadsEverySection) {
+  Loaded<DomainConfig> loaded = Load(absl::StrCat(
+      R"(domain: Example.COM.
+mode: enforce
+include_subdomains: true
+dmarc_delegation: cname
+spf:
+  senders: [office365, google]
+  netblocks: [203.0.113.0/24, "2001:db8:1::/48", 192.0.2.7]
+  terms: ["exists:%{i}._spf.mta.salesforce.com"]
+  all: fail
+dmarc:
+  p: reject
+  sp: quarantine
+  pct: 100
+  rua: ["mailto:agg@reports.provider.test"]
+  fo: 1
+  ri: 86400
+dkim:
+  selector1: {cname: Selector1-example-com._domainkey.example.onmicrosoft.com}
+  s2026: {k: rsa, p: ")",
+      kRsa2048, R"(", h: [sha256], t: [s], s: [email], n: "rotated"}
+  old: {revoked: true}
+  ed: {k: ed25519, p: ")",
+      kEd25519Raw, R"("}
+)"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const DomainConfig& d = *loaded.value;
+  EXPECT_EQ(d.domain, "example.com");
+  EXPECT_EQ(d.pos.line, 1);
+  EXPECT_EQ(d.pos.column, 9);
+  EXPECT_EQ(d.mode, Mode::kEnforce);
+  EXPECT_TRUE(d.include_subdomains);
+  EXPECT_EQ(d.dmarc_delegation, DmarcDelegation::kCname);
+  EXPECT_THAT(d.spf.senders, ElementsAre("office365", "google"));
+  ASSERT_EQ(d.spf.netblocks.size(), 3u);
+  EXPECT_EQ(FormatIpPrefix(d.spf.netblocks[0]), "203.0.113.0/24");
+  EXPECT_EQ(FormatIpPrefix(d.spf.netblocks[1]), "2001:db8:1::/48");
+  EXPECT_EQ(FormatIpPrefix(d.spf.netblocks[2]), "192.0.2.7/32");
+  EXPECT_THAT(d.spf.terms, ElementsAre("exists:%{i}._spf.mta.salesforce.com"));
+  EXPECT_EQ(d.spf.all, AllQualifier::kFail);
+  EXPECT_EQ(d.dmarc.p, "reject");
+  EXPECT_EQ(d.dmarc.sp, "quarantine");
+  EXPECT_EQ(d.dmarc.pct, 100);
+  EXPECT_THAT(d.dmarc.rua, ElementsAre("mailto:agg@reports.provider.test"));
+  EXPECT_EQ(d.dmarc.fo, "1");
+  EXPECT_EQ(d.dmarc.ri, 86400u);
+  EXPECT_FALSE(d.dmarc.np.has_value());
+  ASSERT_EQ(d.dkim.size(), 4u);  // sorted by selector
+  EXPECT_EQ(d.dkim[0].selector, "ed");
+  EXPECT_EQ(d.dkim[0].key.key_type, "ed25519");
+  EXPECT_EQ(d.dkim[0].key.key_bits, 256);
+  EXPECT_EQ(d.dkim[1].selector, "old");
+  EXPECT_EQ(d.dkim[1].key.kind, DkimKey::Kind::kRevoked);
+  EXPECT_EQ(d.dkim[2].selector, "s2026");
+  EXPECT_EQ(d.dkim[2].key.kind, DkimKey::Kind::kKey);
+  EXPECT_EQ(d.dkim[2].key.public_key, kRsa2048);
+  EXPECT_EQ(d.dkim[2].key.key_bits, 2048);
+  EXPECT_THAT(d.dkim[2].key.hash, ElementsAre("sha256"));
+  EXPECT_THAT(d.dkim[2].key.flags, ElementsAre("s"));
+  EXPECT_EQ(d.dkim[2].key.service, "email");
+  EXPECT_EQ(d.dkim[2].key.notes, "rotated");
+  EXPECT_EQ(d.dkim[2].pos.line, 19);
+  EXPECT_EQ(d.dkim[3].selector, "selector1");
+  EXPECT_EQ(d.dkim[3].key.kind, DkimKey::Kind::kCname);
+  EXPECT_EQ(d.dkim[3].key.cname,
+            "selector1-example-com._domainkey.example.onmicrosoft.com");
+}
+
+TEST_F(DomainFileTest, DefaultsAreMonitorWithNothingElse) {
+  Loaded<DomainConfig> loaded = Load("domain: example.org\n");
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_EQ(loaded.value->mode, Mode::kMonitor);
+  EXPECT_FALSE(loaded.value->include_subdomains);
+  EXPECT_EQ(loaded.value->dmarc_delegation, DmarcDelegation::kNs);
+  EXPECT_EQ(loaded.value->dmarc.p, "none");
+  EXPECT_EQ(loaded.value->spf.all, AllQualifier::kSoftfail);
+}
+
+TEST_F(DomainFileTest, MultilineKeysLoseTheirWhitespace) {
+  std::string key = kRsa2048;
+  std::string folded = key.substr(0, 100) + "\n      " + key.substr(100);
+  Loaded<DomainConfig> loaded = Load(absl::StrCat(
+      "domain: example.org\ndkim:\n  s1:\n    p: >-\n      ", folded, "\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_EQ(loaded.value->dkim[0].key.public_key, key);
+}
+
+TEST_F(DomainFileTest, UnknownKeyWithHint) {
+  EXPECT_THAT(Errors("domain: example.com\nincldue_subdomains: true\n"
+                     "spf:\n  sendres: [google]\n  colour: red\n"),
+              ElementsAre("2:1: unknown key 'incldue_subdomains'; did you "
+                          "mean 'include_subdomains'?",
+                          "4:3: unknown key 'sendres'; did you mean 'senders'?",
+                          "5:3: unknown key 'colour'"));
+}
+
+TEST_F(DomainFileTest, DuplicateKey) {
+  EXPECT_THAT(Errors("domain: example.com\nmode: monitor\nmode: monitor\n"),
+              ElementsAre("3:1: duplicate key 'mode' (first at line 2)"));
+}
+
+TEST_F(DomainFileTest, WrongTypes) {
+  EXPECT_THAT(
+      Errors("domain: example.com\n"
+             "spf:\n"
+             "  senders: office365\n"
+             "  netblocks: {a: 1}\n"
+             "  terms: [[nested]]\n"
+             "include_subdomains: yes\n"
+             "dmarc_delegation:\n"
+             "dkim: [s1]\n"),
+      ElementsAre(
+          "3:12: spf.senders: expected a list of strings, got 'office365'",
+          "4:14: spf.netblocks: expected a list of strings, got a mapping",
+          "5:11: spf.terms: expected a string, got a list",
+          "6:21: include_subdomains: expected true or false, got 'yes'",
+          "7:1: dmarc_delegation: expected one of ns, cname, got nothing",
+          "8:7: dkim: expected a mapping, got a list"));
+}
+
+TEST_F(DomainFileTest, QuotedNumbersAreStrings) {
+  EXPECT_THAT(Errors("domain: example.com\nmode: enforce\n"
+                     "dmarc: {p: reject, pct: \"50\"}\n"),
+              ElementsAre("3:25: dmarc.pct: expected an integer from 0 to 100, "
+                          "got the quoted string '50'; remove the quotes"));
+}
+
+TEST_F(DomainFileTest, BadNetblocks) {
+  EXPECT_THAT(Errors("domain: example.com\n"
+                     "spf:\n"
+                     "  netblocks:\n"
+                     "    - 203.0.113.1/24\n"
+                     "    - 203.0.113.0/33\n"
+                     "    - 2001:db8::/32\n"
+                     "    - 2001:DB8::/32\n"
+                     "    - not-an-ip\n"
+                     "    - 10.0.0.0/8\n"),
+              ElementsAre("4:7: '203.0.113.1/24' has host bits set; did you "
+                          "mean '203.0.113.0/24'?",
+                          "5:7: '203.0.113.0/33' has a bad prefix length (0 "
+                          "to 32)",
+                          "7:7: '2001:DB8::/32' is listed twice",
+                          "8:7: 'not-an-ip' is not an IP prefix"));
+}
+
+TEST_F(DomainFileTest, UnknownAndDuplicateSenders) {
+  EXPECT_THAT(
+      Errors("domain: example.com\n"
+             "spf:\n"
+             "  senders: [offce365, google, google, nosuch, Google]\n"),
+      ElementsAre("3:13: unknown sender 'offce365'; did you mean 'office365'?",
+                  "3:31: sender 'google' is listed twice",
+                  "3:39: unknown sender 'nosuch'",
+                  "3:47: unknown sender 'Google'; did you mean 'google'?"));
+}
+
+TEST_F(DomainFileTest, SpfTermsMustBeSingleTerms) {
+  EXPECT_THAT(
+      Errors("domain: example.com\n"
+             "spf:\n"
+             "  terms:\n"
+             "    - \"exists:%{i}._spf.mta.salesforce.com\"\n"
+             "    - \"\"\n"
+             "    - \"a mx\"\n"
+             "    - \"-all\"\n"
+             "    - v=spf1\n"
+             "    - redirect=_spf.example.com\n"
+             "    - include:_spf.google.com\n"
+             "  all: neutral\n"),
+      ElementsAre("5:7: an SPF term is empty",
+                  "6:7: SPF term 'a mx' has a space; list each term "
+                  "separately",
+                  "7:7: SPF term '-all' is set by spf.all (softfail | "
+                  "fail)",
+                  "8:7: SPF term 'v=spf1' is added by dnsd; leave it out",
+                  "9:7: SPF term 'redirect=_spf.example.com' cannot be "
+                  "used: a redirect replaces the whole record",
+                  "11:8: spf.all: expected one of softfail, fail, got "
+                  "'neutral'"));
+}
+
+TEST_F(DomainFileTest, EveryDmarcTagIsChecked) {
+  EXPECT_THAT(
+      Errors("domain: example.com\n"
+             "mode: enforce\n"
+             "dmarc:\n"
+             "  p: rejet\n"
+             "  sp: maybe\n"
+             "  np: 1\n"
+             "  pct: 101\n"
+             "  rua: [\"agg@reports.provider.test\"]\n"
+             "  ruf: \"mailto:f@example.com\"\n"
+             "  adkim: x\n"
+             "  aspf: relaxed\n"
+             "  fo: \"1:2\"\n"
+             "  ri: -1\n"
+             "  rf: iodef\n"
+             "  psd: yes\n"
+             "  t: true\n"
+             "  v: DMARC1\n"),
+      ElementsAre(
+          "4:6: dmarc.p: expected one of none, quarantine, reject, got "
+          "'rejet'; did you mean 'reject'?",
+          "5:7: dmarc.sp: expected one of none, quarantine, reject, got "
+          "'maybe'",
+          "6:7: dmarc.np: expected one of none, quarantine, reject, got '1'",
+          "7:8: dmarc.pct: expected an integer from 0 to 100, got '101'",
+          "8:9: report URI 'agg@reports.provider.test' must start with "
+          "mailto:; reports are sent by email",
+          "9:8: dmarc.ruf: expected a list of strings, got "
+          "'mailto:f@example.com'",
+          "10:10: dmarc.adkim: expected one of r, s, got 'x'",
+          "11:9: dmarc.aspf: expected one of r, s, got 'relaxed'",
+          "12:7: dmarc.fo: fo '1:2' must be options 0, 1, d, s separated by "
+          "':'",
+          "13:7: dmarc.ri: expected an integer from 0 to 4294967295, got '-1'",
+          "14:7: dmarc.rf: expected one of afrf, got 'iodef'",
+          "15:8: dmarc.psd: expected one of y, n, u, got 'yes'",
+          "16:6: dmarc.t: expected one of y, n, got 'true'",
+          "17:3: unknown key 'v'"));
+}
+
+TEST_F(DomainFileTest, ReportUrisAreChecked) {
+  EXPECT_THAT(
+      Errors("domain: example.com\n"
+             "dmarc:\n"
+             "  rua:\n"
+             "    - mailto:a@x.test,mailto:b@x.test\n"
+             "    - mailto:a@x.test!10q\n"
+             "    - mailto:agg@reports.provider.test!10m\n"
+             "    - mailto:agg@reports.provider.test!10m\n"),
+      ElementsAre("4:7: report URI 'mailto:a@x.test,mailto:b@x.test' contains "
+                  "',' or ';', which would split the DMARC record; "
+                  "percent-encode them (%2C, %3B)",
+                  "5:7: report URI 'mailto:a@x.test!10q' has a bad size "
+                  "limit; write e.g. !10m (k, m, g, t)",
+                  "7:7: 'mailto:agg@reports.provider.test!10m' is listed "
+                  "twice"));
+}
+
+TEST_F(DomainFileTest, MonitorModeRefusesAStrongerPolicy) {
+  EXPECT_THAT(Errors("domain: example.com\nmode: monitor\ndmarc:\n"
+                     "  p: reject\n  sp: none\n  np: quarantine\n"),
+              ElementsAre("4:6: dmarc.p: mode monitor publishes none, not "
+                          "reject; use mode: enforce to publish reject",
+                          "6:7: dmarc.np: mode monitor publishes none, not "
+                          "quarantine; use mode: enforce to publish "
+                          "quarantine"));
+  // Monitor is the default mode.
+  EXPECT_THAT(Errors("domain: example.com\ndmarc: {p: quarantine}\n"),
+              ElementsAre("2:12: dmarc.p: mode monitor publishes none, not "
+                          "quarantine; use mode: enforce to publish "
+                          "quarantine"));
+  Loaded<DomainConfig> ok = Load(
+      "domain: example.com\ndmarc: {p: none, rua: [\"mailto:a@x.test\"]}\n");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok.value->dmarc.p, "none");
+}
+
+TEST_F(DomainFileTest, EnforceNeedsAPolicy) {
+  EXPECT_THAT(Errors("domain: example.com\nmode: enforce\n"),
+              ElementsAre("2:7: mode: enforce needs a dmarc section with p"));
+  EXPECT_THAT(Errors("domain: example.com\nmode: enforce\ndmarc:\n  pct: 5\n"),
+              ElementsAre("4:3: dmarc: missing required key 'p'"));
+}
+
+TEST_F(DomainFileTest, BlockedStoresTheEffectivePolicy) {
+  Loaded<DomainConfig> loaded = Load(
+      "domain: example.com\nmode: blocked\n"
+      "dmarc: {p: none, pct: 10, rua: [\"mailto:a@x.test\"]}\n");
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_EQ(loaded.value->dmarc.p, "reject");
+  EXPECT_EQ(loaded.value->dmarc.sp, "reject");
+  EXPECT_EQ(loaded.value->dmarc.np, "reject");
+  EXPECT_FALSE(loaded.value->dmarc.pct.has_value());
+  EXPECT_EQ(loaded.value->dmarc.adkim, 's');
+  EXPECT_THAT(loaded.value->dmarc.rua, ElementsAre("mailto:a@x.test"));
+}
+
+TEST_F(DomainFileTest, DkimKeysAreDecodedAndMeasured) {
+  EXPECT_THAT(
+      Errors(absl::StrCat("domain: example.com\n"
+                          "dkim:\n"
+                          "  bad64: {p: \"MIIB!!\"}\n"
+                          "  short: {p: \"",
+                          kRsa512,
+                          "\"}\n"
+                          "  ed: {k: ed25519, p: \"",
+                          kEd25519Spki,
+                          "\"}\n"
+                          "  empty: {p: \"\"}\n"
+                          "  ec: {k: ecdsa, p: \"",
+                          kEcP256, "\"}\n")),
+      ElementsAre("3:14: dkim.bad64.p: p is not base64: '!' at character 5",
+                  "4:14: dkim.short.p: RSA key is 512 bits; DKIM needs 1024 "
+                  "to 4096",
+                  "5:23: dkim.ed.p: Ed25519 key is 44 bytes; RFC 8463 wants "
+                  "the raw 32-byte public key; this is a "
+                  "SubjectPublicKeyInfo, use its last 32 bytes",
+                  "6:14: dkim.empty.p: is empty; to revoke a key write "
+                  "revoked: true",
+                  "7:11: dkim.ec.k: expected one of rsa, ed25519, got 'ecdsa'",
+                  "7:21: dkim.ec.p: p holds a id-ecPublicKey key, not an RSA "
+                  "key (rsaEncryption)"));
+}
+
+TEST_F(DomainFileTest, EachSelectorIsExactlyOneThing) {
+  EXPECT_THAT(
+      Errors(absl::StrCat("domain: example.com\n"
+                          "dkim:\n"
+                          "  both: {p: \"",
+                          kRsa1024,
+                          "\", cname: x.example}\n"
+                          "  none: {k: rsa}\n"
+                          "  gone: {revoked: false}\n"
+                          "  cn: {cname: \"bad name.example\", h: [sha256]}\n"
+                          "  S1: {revoked: true}\n"
+                          "  s1: {revoked: true}\n"
+                          "  \"s 2\": {revoked: true}\n"
+                          "  tags:\n"
+                          "    p: \"",
+                          kRsa1024,
+                          "\"\n"
+                          "    h: [sha512]\n"
+                          "    t: [y, y]\n"
+                          "    s: [mail]\n"
+                          "    n: \"a;b\"\n")),
+      ElementsAre(
+          "3:9: selector 'both' takes only one of p (a key), cname or "
+          "revoked: true",
+          "4:9: selector 'none' needs one of p (a key), cname or revoked: true",
+          "5:19: dkim.gone.revoked: false says nothing; remove it, or give p "
+          "or cname",
+          "6:15: dkim.cn.cname: domain name 'bad name.example' contains ' '; "
+          "only letters, digits, '-' and '_' are allowed",
+          "6:38: dkim.cn.h: applies only to a selector with a key (p)",
+          "8:3: selector 's1' is listed twice",
+          "9:3: selector 's 2' contains ' '; only letters, digits, '-' and "
+          "'_' are allowed",
+          "12:9: dkim.tags.h: expected one of sha256, sha1, got 'sha512'",
+          "13:12: dkim.tags.t: 'y' is listed twice",
+          "14:9: dkim.tags.s: expected one of email, *, got 'mail'; did you "
+          "mean 'email'?",
+          "15:8: dkim.tags.n: n 'a;b' contains ';'; notes are printable "
+          "ASCII, with ';' written =3B and '=' as =3D"));
+}
+
+TEST_F(DomainFileTest, NamesMustFitUnderTheProvidersZones) {
+  EXPECT_THAT(Errors("domain: x._spf.provider.test\n"),
+              ElementsAre("1:9: domain 'x._spf.provider.test' is inside the "
+                          "provider's zone _spf.provider.test"));
+  std::string long_domain =
+      absl::StrCat(std::string(60, 'a'), ".", std::string(60, 'b'), ".",
+                   std::string(60, 'c'), ".", std::string(60, 'd'), ".test");
+  EXPECT_THAT(Errors(absl::StrCat("domain: ", long_domain,
+                                  "\ndmarc_delegation: cname\n")),
+              ElementsAre(absl::StrCat("1:9: the domain's DMARC CNAME target ",
+                                       long_domain,
+                                       "._dmarc.provider.test would be 269 "
+                                       "characters; the limit is 253")));
+  EXPECT_THAT(
+      Errors(absl::StrCat("domain: ", long_domain,
+                          "\ndkim: {s1: {revoked: true}}\n")),
+      ElementsAre("2:8: selector 's1' makes a name of 262 characters; the "
+                  "limit is 253"));
+}
+
+TEST_F(DomainFileTest, DomainIsRequiredAndValid) {
+  EXPECT_THAT(Errors("mode: monitor\n"),
+              ElementsAre("1:1: missing required key 'domain'"));
+  EXPECT_THAT(Errors("domain: \"exa mple.com\"\n"),
+              ElementsAre("1:9: domain: domain name 'exa mple.com' contains "
+                          "' '; only letters, digits, '-' and '_' are "
+                          "allowed"));
+  EXPECT_THAT(Errors(""), ElementsAre("1:1: expected a mapping, got nothing"));
+  EXPECT_THAT(Errors("- domain: example.com\n"),
+              ElementsAre("1:1: expected a mapping, got a list"));
+}
+
+TEST_F(DomainFileTest, YamlSyntaxErrorsHaveTheirPosition) {
+  EXPECT_THAT(Errors("domain: example.com\nspf:\n  senders: [office365\n"
+                     "mode: enforce\n"),
+              ElementsAre("4:5: YAML syntax error: end of sequence flow not "
+                          "found"));
+  EXPECT_THAT(Errors("domain: example.com\n  mode: enforce\n"),
+              ElementsAre("2:7: YAML syntax error: illegal map value"));
+  EXPECT_THAT(Errors("domain: example.com\ndkim: {s1: {revoked: true}\n"
+                     "mode: monitor\n"),
+              ElementsAre("3:1: YAML syntax error: end of map flow not found"));
+  EXPECT_THAT(Errors("domain: \"a\\qb\"\n"),
+              ElementsAre("1:13: YAML syntax error: unknown escape character: "
+                          "q"));
+  EXPECT_THAT(Errors("domain: example.com\n\tmode: monitor\n"),
+              ElementsAre("2:1: YAML syntax error: illegal tab when looking "
+                          "for indentation"));
+  EXPECT_THAT(Errors("domain: &x example.com\nmode: *y\n"),
+              ElementsAre("2:7: YAML syntax error: the referenced anchor is "
+                          "not defined"));
+}
+
+TEST_F(DomainFileTest, OneDocumentPerFile) {
+  EXPECT_THAT(Errors("domain: a.example\n---\ndomain: b.example\n"),
+              ElementsAre("2:1: a second YAML document starts here; a file "
+                          "holds one document"));
+}
+
+TEST_F(DomainFileTest, MissingFile) {
+  Loaded<DomainConfig> loaded =
+      LoadDomainFile((dir_.path() / "nope.yaml").string(), catalog_, provider_);
+  EXPECT_THAT(Brief(loaded.errors),
+              ElementsAre("0:0: cannot open the file: it does not exist"));
+  EXPECT_FALSE(loaded.value.has_value());
+  loaded = LoadDomainFile(dir_.path().string(), catalog_, provider_);
+  EXPECT_THAT(Brief(loaded.errors),
+              ElementsAre("0:0: cannot read: not a regular file"));
+}
+
+}  // namespace
+}  // namespace dnsd::config

@@ -1,0 +1,35 @@
+// The spf, dmarc and dkim sections of a domain file (internal to
+// LoadDomainFile; see loader.h).
+//
+// Each reader fills what it can and records every problem on the reader, so
+// a domain file with errors in all three sections reports all of them.
+#ifndef DNSD_CONFIG_DOMAIN_SECTIONS_H_
+#define DNSD_CONFIG_DOMAIN_SECTIONS_H_
+
+#include <optional>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "config/model.h"
+#include "config/yaml_reader.h"
+
+namespace dnsd::config {
+
+// spf: senders (ids in `catalog`), netblocks, terms, all.
+SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
+                         const Catalog& catalog);
+
+// dmarc: the RFC 7489 tags. `mode` is the domain's mode, or nullopt when it
+// was itself invalid (then the mode-dependent checks are skipped).
+DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value,
+                             std::optional<Mode> mode);
+
+// dkim: selector -> key, CNAME or revoked; sorted by selector. `domain` is
+// the normalised domain, or "" when it was invalid.
+std::vector<DkimSelector> ReadDkimSection(YamlReader& reader,
+                                          const Value& value,
+                                          absl::string_view domain);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_DOMAIN_SECTIONS_H_

@@ -1,0 +1,91 @@
+#include "config/field_readers.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "config/names.h"
+#include "config/quote.h"
+
+namespace dnsd::config {
+
+namespace {
+
+// How the text is written decides the family, as in ParseIpPrefix:
+// "::ffff:192.0.2.0/120" is an IPv6 prefix even though it maps IPv4.
+absl::Status CheckFamily(absl::string_view text, Family family) {
+  bool v6 = text.find(':') != absl::string_view::npos;
+  if (family == Family::kV4 && v6) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quoted(text), " is IPv6; put it under ip6"));
+  }
+  if (family == Family::kV6 && !v6) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quoted(text), " is IPv4; put it under ip4"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::optional<std::string> ReadDomainName(YamlReader& reader,
+                                          const Value& value) {
+  std::optional<std::string> text = reader.String(value);
+  if (!text) return std::nullopt;
+  absl::StatusOr<std::string> name = NormalizeDomainName(*text);
+  if (!name.ok()) {
+    reader.ValueError(value, name.status().message());
+    return std::nullopt;
+  }
+  return *std::move(name);
+}
+
+std::vector<std::string> ReadDomainNameList(YamlReader& reader,
+                                            const Value& value) {
+  std::vector<std::string> names;
+  std::optional<std::vector<Value>> items = reader.List(value);
+  if (!items) return names;
+  for (const Value& item : *items) {
+    std::optional<std::string> name = ReadDomainName(reader, item);
+    if (!name) continue;
+    if (std::find(names.begin(), names.end(), *name) != names.end()) {
+      reader.ValueError(item, absl::StrCat(Quoted(*name), " is listed twice"));
+      continue;
+    }
+    names.push_back(*std::move(name));
+  }
+  return names;
+}
+
+std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
+                                     Family family) {
+  std::vector<IpPrefix> prefixes;
+  std::optional<std::vector<StringItem>> items = reader.StringList(value);
+  if (!items) return prefixes;
+  for (const StringItem& item : *items) {
+    // Junk is refused here, so that the parser's message, which repeats the
+    // text, only ever quotes something printable.
+    if (item.text.find_first_not_of("0123456789abcdefABCDEF.:/") !=
+        std::string::npos) {
+      reader.Error(item.pos,
+                   absl::StrCat(Quoted(item.text), " is not an IP prefix"));
+      continue;
+    }
+    absl::StatusOr<IpPrefix> prefix = ParseIpPrefix(item.text);
+    absl::Status status =
+        prefix.ok() ? CheckFamily(item.text, family) : prefix.status();
+    if (!status.ok()) {
+      reader.Error(item.pos, std::string(status.message()));
+      continue;
+    }
+    if (std::find(prefixes.begin(), prefixes.end(), *prefix) !=
+        prefixes.end()) {
+      reader.Error(item.pos,
+                   absl::StrCat(Quoted(item.text), " is listed twice"));
+      continue;
+    }
+    prefixes.push_back(*prefix);
+  }
+  return prefixes;
+}
+
+}  // namespace dnsd::config

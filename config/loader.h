@@ -1,0 +1,54 @@
+// Loading and validating dnsd's YAML configuration files.
+//
+// Three kinds of file: the server file (dnsd.yaml), the sending-service
+// catalog it names (senders.yaml), and one file per customer domain in the
+// domains folder it names. Each loader reads one file, checks all of it and
+// returns either the validated model (config/model.h) or every error it
+// found, as file:line:column diagnostics. Nothing here throws or crashes on
+// bad input, whatever the bytes. The schema is documented in
+// config/README.md.
+//
+// Thread-safety: the functions share no state; call them from any thread.
+#ifndef DNSD_CONFIG_LOADER_H_
+#define DNSD_CONFIG_LOADER_H_
+
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "config/model.h"
+
+namespace dnsd::config {
+
+// The server file. Relative `catalog` and `domains` paths are resolved
+// against the server file's folder.
+Loaded<ServerConfig> LoadServerFile(const std::string& path);
+
+// The sending-service catalog; senders come back sorted by id.
+Loaded<Catalog> LoadCatalogFile(const std::string& path);
+
+// One domain file. Sender ids are checked against `catalog`; `provider`
+// decides which names the domain's records will live under.
+Loaded<DomainConfig> LoadDomainFile(const std::string& path,
+                                    const Catalog& catalog,
+                                    const ProviderSettings& provider);
+
+// Everything one server file leads to.
+struct ConfigSet {
+  ServerConfig server;
+  Catalog catalog;
+  std::vector<DomainConfig> domains;  // the good ones, sorted by domain
+  std::vector<Diagnostic> errors;     // from every file
+};
+
+// Loads the server file, its catalog and every *.yaml / *.yml file directly
+// in the domains folder (in name order; names starting with '.' are skipped,
+// they are editors' temporary files). A broken domain file is reported and
+// left out; a domain configured by two files is an error in the second one.
+// If the server file or the catalog is broken, `errors` says so and
+// `domains` is empty.
+ConfigSet LoadConfig(const std::string& server_file);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_LOADER_H_

@@ -1,0 +1,121 @@
+// LoadConfig: a server file, its catalog and its domains folder together;
+// and FormatDiagnostic.
+#include "config/loader.h"
+
+#include <string>
+
+#include "config/test_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+using ::dnsd::config::testing::Brief;
+using ::dnsd::config::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kServer[] = R"(provider:
+  nameservers: [ns1.provider.test]
+  hostmaster: hostmaster.provider.test
+  spf_zone: _spf.provider.test
+  dmarc_zone: _dmarc.provider.test
+  report_domain: reports.provider.test
+catalog: senders.yaml
+domains: domains
+)";
+
+constexpr char kCatalog[] = R"(senders:
+  google: {name: Google, include: _spf.google.com}
+)";
+
+std::vector<std::string> Domains(const ConfigSet& set) {
+  std::vector<std::string> out;
+  for (const DomainConfig& d : set.domains) out.push_back(d.domain);
+  return out;
+}
+
+TEST(LoadConfigTest, LoadsGoodDomainsAndReportsBadOnes) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google]}\n");
+  dir.Write("domains/a.yml", "domain: a.example\n");
+  dir.Write("domains/c.yaml", "domain: c.example\nspf: {senders: [gogle]}\n");
+  dir.Write("domains/d.yaml", "domain: A.example.\n");  // a.example again
+  dir.Write("domains/README.txt", "not yaml");
+  dir.Write("domains/.e.yaml", "editor's temporary file");
+  dir.Write("domains/sub/f.yaml", "domain: f.example\n");  // not recursive
+  ConfigSet set = LoadConfig(server);
+  ASSERT_EQ(set.errors.size(), 2u);
+  EXPECT_EQ(set.errors[0].pos.file, (dir.path() / "domains/c.yaml").string());
+  EXPECT_EQ(Brief(set.errors[0]),
+            "2:17: unknown sender 'gogle'; did you mean 'google'?");
+  EXPECT_EQ(set.errors[1].pos.file, (dir.path() / "domains/d.yaml").string());
+  EXPECT_EQ(Brief(set.errors[1]),
+            "1:9: domain 'a.example' is already configured in " +
+                (dir.path() / "domains/a.yml").string());
+  EXPECT_THAT(Domains(set), ElementsAre("a.example", "b.example"));
+  EXPECT_EQ(set.server.path, server);
+  EXPECT_EQ(set.catalog.senders.size(), 1u);
+}
+
+TEST(LoadConfigTest, BrokenServerFileStopsEverything) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", "listen: [\n");
+  dir.Write("senders.yaml", kCatalog);
+  dir.Write("domains/a.yaml", "domain: a.example\n");
+  ConfigSet set = LoadConfig(server);
+  ASSERT_EQ(set.errors.size(), 1u);
+  EXPECT_EQ(set.errors[0].pos.file, server);
+  EXPECT_THAT(set.domains, IsEmpty());
+}
+
+TEST(LoadConfigTest, BrokenCatalogStopsTheDomains) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", "senders:\n  google: {name: Google}\n");
+  dir.Write("domains/a.yaml", "domain: a.example\n");
+  ConfigSet set = LoadConfig(server);
+  ASSERT_EQ(set.errors.size(), 1u);
+  EXPECT_EQ(set.errors[0].pos.file, (dir.path() / "senders.yaml").string());
+  EXPECT_EQ(Brief(set.errors[0]),
+            "2:11: senders.google: missing required key 'include'");
+  EXPECT_THAT(set.domains, IsEmpty());
+
+  std::remove((dir.path() / "senders.yaml").c_str());
+  set = LoadConfig(server);
+  EXPECT_THAT(Brief(set.errors),
+              ElementsAre("0:0: cannot open the file: it does not exist"));
+}
+
+TEST(LoadConfigTest, MissingDomainsFolder) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  ConfigSet set = LoadConfig(server);
+  ASSERT_EQ(set.errors.size(), 1u);
+  EXPECT_EQ(set.errors[0].pos.file, (dir.path() / "domains").string());
+  EXPECT_EQ(set.errors[0].message, "the domains folder does not exist");
+}
+
+TEST(LoadConfigTest, EmptyDomainsFolderIsFine) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  std::filesystem::create_directories(dir.path() / "domains");
+  ConfigSet set = LoadConfig(server);
+  EXPECT_THAT(Brief(set.errors), IsEmpty());
+  EXPECT_THAT(set.domains, IsEmpty());
+}
+
+TEST(FormatDiagnosticTest, FileLineColumnMessage) {
+  EXPECT_EQ(FormatDiagnostic({{"domains/a.yaml", 3, 14}, "bad"}),
+            "domains/a.yaml:3:14: bad");
+  EXPECT_EQ(FormatDiagnostic({{"dnsd.yaml", 0, 0}, "cannot open"}),
+            "dnsd.yaml: cannot open");
+}
+
+}  // namespace
+}  // namespace dnsd::config

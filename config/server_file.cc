@@ -1,0 +1,191 @@
+// LoadServerFile: dnsd.yaml, the listen addresses, worker settings and the
+// provider's own names.
+#include <filesystem>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "config/field_readers.h"
+#include "config/loader.h"
+#include "config/names.h"
+#include "config/quote.h"
+#include "config/yaml_reader.h"
+
+namespace dnsd::config {
+
+namespace {
+
+constexpr absl::string_view kServerKeys[] = {
+    "listen",   "threads", "tcp",    "udp_payload",
+    "provider", "catalog", "domains"};
+constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections"};
+constexpr absl::string_view kProviderKeys[] = {
+    "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
+    "report_domain", "ttl",        "negative_ttl", "soa"};
+constexpr absl::string_view kSoaKeys[] = {"refresh", "retry", "expire"};
+
+// RFC 2181 §8: TTLs and SOA timers are 31-bit in practice.
+constexpr int64_t kMaxTimer = 2147483647;
+
+template <typename T, typename U>
+void Assign(const std::optional<U>& value, T& out) {
+  if (value) out = static_cast<T>(*value);
+}
+
+// "192.0.2.1:53" or "[2001:db8::1]:53".
+absl::Status CheckListenAddress(absl::string_view text) {
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address ", Quoted(text), " ", why));
+  };
+  size_t colon = text.rfind(':');
+  if (colon == absl::string_view::npos) return bad("has no port (ADDR:PORT)");
+  absl::string_view host = text.substr(0, colon);
+  absl::string_view port_text = text.substr(colon + 1);
+  bool bracketed =
+      host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);
+  bool v6 = host.find(':') != absl::string_view::npos;
+  if (v6 != bracketed) {
+    return bad(v6 ? "needs brackets around IPv6: [ADDR]:PORT"
+                  : "has brackets around an IPv4 address");
+  }
+  if (!ParseIpAddress(host).ok()) return bad("is not an IP address and port");
+  uint32_t port = 0;
+  if (port_text.empty() || !absl::ascii_isdigit(port_text[0]) ||
+      !absl::SimpleAtoi(port_text, &port) || port < 1 || port > 65535) {
+    return bad("has a bad port (1 to 65535)");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> ReadListen(YamlReader& r, const Value& value) {
+  std::vector<std::string> listen;
+  std::optional<std::vector<StringItem>> items = r.StringList(value);
+  if (!items) return listen;
+  if (items->empty()) r.ValueError(value, "needs at least one address");
+  for (StringItem& item : *items) {
+    absl::Status status = CheckListenAddress(item.text);
+    if (!status.ok()) {
+      r.Error(item.pos, std::string(status.message()));
+    } else if (std::find(listen.begin(), listen.end(), item.text) !=
+               listen.end()) {
+      r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
+    } else {
+      listen.push_back(std::move(item.text));
+    }
+  }
+  return listen;
+}
+
+void ReadTcp(YamlReader& r, const Value& value, TcpSettings& tcp) {
+  std::optional<Fields> f = r.Map(value, kTcpKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("idle_timeout_ms")) {
+    Assign(r.Integer(*v, 1, 3600000), tcp.idle_timeout_ms);
+  }
+  if (const Value* v = f->Get("max_connections")) {
+    Assign(r.Integer(*v, 1, 1000000), tcp.max_connections);
+  }
+}
+
+// The SOA RNAME (RFC 1035 §3.3.13) as a name; "hostmaster@provider.test" is
+// accepted as the mailbox it stands for.
+std::optional<std::string> ReadHostmaster(YamlReader& r, const Value& value) {
+  std::optional<std::string> text = r.String(value);
+  if (!text) return std::nullopt;
+  std::string name = *text;
+  if (size_t at = name.find('@'); at != std::string::npos) {
+    if (name.substr(0, at).find('.') != std::string::npos) {
+      r.ValueError(value,
+                   "a mailbox with a dot before '@' cannot be an SOA "
+                   "RNAME here; use one without dots");
+      return std::nullopt;
+    }
+    name[at] = '.';
+  }
+  absl::StatusOr<std::string> normalized = NormalizeDomainName(name);
+  if (!normalized.ok()) {
+    r.ValueError(value, normalized.status().message());
+    return std::nullopt;
+  }
+  return *std::move(normalized);
+}
+
+void ReadSoa(YamlReader& r, const Value& value, ProviderSettings& p) {
+  std::optional<Fields> f = r.Map(value, kSoaKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("refresh"))
+    Assign(r.Integer(*v, 1, kMaxTimer), p.soa_refresh);
+  if (const Value* v = f->Get("retry"))
+    Assign(r.Integer(*v, 1, kMaxTimer), p.soa_retry);
+  if (const Value* v = f->Get("expire"))
+    Assign(r.Integer(*v, 1, kMaxTimer), p.soa_expire);
+}
+
+void ReadProvider(YamlReader& r, const Value& value, ProviderSettings& p) {
+  std::optional<Fields> f = r.Map(value, kProviderKeys);
+  if (!f) return;
+  if (const Value* v = r.Require(*f, "nameservers")) {
+    p.nameservers = ReadDomainNameList(r, *v);
+    if (v->node.IsSequence() && v->node.size() == 0) {
+      r.ValueError(*v, "needs at least one name server");
+    }
+  }
+  if (const Value* v = r.Require(*f, "hostmaster"))
+    Assign(ReadHostmaster(r, *v), p.hostmaster);
+  if (const Value* v = r.Require(*f, "spf_zone"))
+    Assign(ReadDomainName(r, *v), p.spf_zone);
+  if (const Value* v = r.Require(*f, "dmarc_zone"))
+    Assign(ReadDomainName(r, *v), p.dmarc_zone);
+  if (const Value* v = r.Require(*f, "report_domain"))
+    Assign(ReadDomainName(r, *v), p.report_domain);
+  if (const Value* v = f->Get("spf_template")) {
+    std::optional<std::string> text = r.String(*v);
+    if (text && text->empty()) r.ValueError(*v, "must not be empty");
+    if (text && !text->empty()) p.spf_template = *text;
+  }
+  if (const Value* v = f->Get("ttl")) Assign(r.Integer(*v, 1, 86400), p.ttl);
+  if (const Value* v = f->Get("negative_ttl"))
+    Assign(r.Integer(*v, 0, 86400), p.negative_ttl);
+  if (const Value* v = f->Get("soa")) ReadSoa(r, *v, p);
+}
+
+// A path relative to the server file's folder.
+std::optional<std::string> ReadPath(YamlReader& r, const Value& value) {
+  std::optional<std::string> text = r.String(value);
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    r.ValueError(value, "must not be empty");
+    return std::nullopt;
+  }
+  std::filesystem::path base = std::filesystem::path(r.file()).parent_path();
+  return (base / *text).lexically_normal().string();
+}
+
+void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
+  std::optional<Fields> f = r.Map(root, kServerKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("listen")) server.listen = ReadListen(r, *v);
+  if (const Value* v = f->Get("threads"))
+    Assign(r.Integer(*v, 0, 256), server.threads);
+  if (const Value* v = f->Get("tcp")) ReadTcp(r, *v, server.tcp);
+  if (const Value* v = f->Get("udp_payload"))
+    Assign(r.Integer(*v, 512, 4096), server.udp_payload);
+  if (const Value* v = r.Require(*f, "provider"))
+    ReadProvider(r, *v, server.provider);
+  if (const Value* v = r.Require(*f, "catalog"))
+    Assign(ReadPath(r, *v), server.catalog_path);
+  if (const Value* v = r.Require(*f, "domains"))
+    Assign(ReadPath(r, *v), server.domains_dir);
+}
+
+}  // namespace
+
+Loaded<ServerConfig> LoadServerFile(const std::string& path) {
+  ServerConfig server;
+  server.path = path;
+  return LoadWith(path, std::move(server), ReadServer);
+}
+
+}  // namespace dnsd::config

@@ -1,0 +1,175 @@
+// LoadServerFile: dnsd.yaml.
+#include "config/loader.h"
+#include "config/test_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+using ::dnsd::config::testing::Brief;
+using ::dnsd::config::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kProvider[] = R"(provider:
+  nameservers: [ns1.provider.test]
+  hostmaster: hostmaster.provider.test
+  spf_zone: _spf.provider.test
+  dmarc_zone: _dmarc.provider.test
+  report_domain: reports.provider.test
+)";
+
+TEST(ServerFileTest, LoadsEverySetting) {
+  TempDir dir;
+  std::string path = dir.Write("etc/dnsd.yaml", R"(
+listen: ["127.0.0.1:5300", "[::1]:5300"]
+threads: 4
+tcp: {idle_timeout_ms: 5000, max_connections: 10}
+udp_payload: 1400
+provider:
+  nameservers: [NS1.provider.test., ns2.provider.test]
+  hostmaster: hostmaster@Provider.test
+  spf_zone: _spf.provider.test
+  spf_template: "%{ir}.%{d}"
+  dmarc_zone: _dmarc.provider.test
+  report_domain: reports.provider.test
+  ttl: 600
+  negative_ttl: 0
+  soa: {refresh: 7200, retry: 900, expire: 604800}
+catalog: senders.yaml
+domains: ../domains/
+)");
+  Loaded<ServerConfig> loaded = LoadServerFile(path);
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const ServerConfig& s = *loaded.value;
+  EXPECT_EQ(s.path, path);
+  EXPECT_THAT(s.listen, ElementsAre("127.0.0.1:5300", "[::1]:5300"));
+  EXPECT_EQ(s.threads, 4u);
+  EXPECT_EQ(s.tcp.idle_timeout_ms, 5000u);
+  EXPECT_EQ(s.tcp.max_connections, 10u);
+  EXPECT_EQ(s.udp_payload, 1400);
+  const ProviderSettings& p = s.provider;
+  EXPECT_THAT(p.nameservers,
+              ElementsAre("ns1.provider.test", "ns2.provider.test"));
+  EXPECT_EQ(p.hostmaster, "hostmaster.provider.test");
+  EXPECT_EQ(p.spf_zone, "_spf.provider.test");
+  EXPECT_EQ(p.spf_template, "%{ir}.%{d}");
+  EXPECT_EQ(p.dmarc_zone, "_dmarc.provider.test");
+  EXPECT_EQ(p.report_domain, "reports.provider.test");
+  EXPECT_EQ(p.ttl, 600u);
+  EXPECT_EQ(p.negative_ttl, 0u);
+  EXPECT_EQ(p.soa_refresh, 7200u);
+  EXPECT_EQ(p.soa_retry, 900u);
+  EXPECT_EQ(p.soa_expire, 604800u);
+  EXPECT_EQ(s.catalog_path, (dir.path() / "etc/senders.yaml").string());
+  EXPECT_EQ(s.domains_dir, (dir.path() / "domains/").string());
+}
+
+TEST(ServerFileTest, DefaultsAndAbsolutePaths) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(dir.Write(
+      "dnsd.yaml", std::string(kProvider) +
+                       "catalog: /etc/dnsd/senders.yaml\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_THAT(loaded.value->listen, ElementsAre("127.0.0.1:5300"));
+  EXPECT_EQ(loaded.value->threads, 0u);
+  EXPECT_EQ(loaded.value->udp_payload, 1232);
+  EXPECT_EQ(loaded.value->provider.spf_template, "%{i}._ip.%{h}._ehlo.%{d}");
+  EXPECT_EQ(loaded.value->provider.ttl, 300u);
+  EXPECT_EQ(loaded.value->catalog_path, "/etc/dnsd/senders.yaml");
+  EXPECT_EQ(loaded.value->domains_dir, (dir.path() / "d").string());
+}
+
+TEST(ServerFileTest, ListenAddressesAreChecked) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("dnsd.yaml", std::string(kProvider) + R"(catalog: s.yaml
+domains: d
+listen:
+  - 127.0.0.1
+  - "::1:53"
+  - "[127.0.0.1]:53"
+  - "[::1]:0"
+  - "[::1]:65536"
+  - "192.0.2.1:+53"
+  - 192.0.2.1:53
+  - 192.0.2.1:53
+  - localhost:53
+)"));
+  EXPECT_THAT(
+      Brief(loaded.errors),
+      ElementsAre(
+          "10:5: listen address '127.0.0.1' has no port (ADDR:PORT)",
+          "11:5: listen address '::1:53' needs brackets around IPv6: "
+          "[ADDR]:PORT",
+          "12:5: listen address '[127.0.0.1]:53' has brackets around an IPv4 "
+          "address",
+          "13:5: listen address '[::1]:0' has a bad port (1 to 65535)",
+          "14:5: listen address '[::1]:65536' has a bad port (1 to 65535)",
+          "15:5: listen address '192.0.2.1:+53' has a bad port (1 to 65535)",
+          "17:5: '192.0.2.1:53' is listed twice",
+          "18:5: listen address 'localhost:53' is not an IP address and "
+          "port"));
+  EXPECT_FALSE(loaded.value.has_value());
+}
+
+TEST(ServerFileTest, RangesRequiredKeysAndNames) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(dir.Write("dnsd.yaml", R"(
+listen: []
+threads: 257
+udp_payload: 511
+tcp: {idle_timeout_ms: 0, max_conections: 5}
+provider:
+  nameservers: []
+  hostmaster: first.last@provider.test
+  spf_zone: "_spf..provider.test"
+  spf_template: ""
+  ttl: 0
+  negative_ttl: "60"
+  soa: {refresh: 0}
+catalog: ""
+)"));
+  EXPECT_THAT(
+      Brief(loaded.errors),
+      ElementsAre(
+          "2:1: missing required key 'domains'",
+          "2:9: listen: needs at least one address",
+          "3:10: threads: expected an integer from 0 to 256, got '257'",
+          "4:14: udp_payload: expected an integer from 512 to 4096, got '511'",
+          "5:24: tcp.idle_timeout_ms: expected an integer from 1 to 3600000, "
+          "got '0'",
+          "5:27: unknown key 'max_conections'; did you mean 'max_connections'?",
+          "7:3: provider: missing required key 'dmarc_zone'",
+          "7:3: provider: missing required key 'report_domain'",
+          "7:16: provider.nameservers: needs at least one name server",
+          "8:15: provider.hostmaster: a mailbox with a dot before '@' cannot "
+          "be an SOA RNAME here; use one without dots",
+          "9:13: provider.spf_zone: domain name '_spf..provider.test' has an "
+          "empty label",
+          "10:17: provider.spf_template: must not be empty",
+          "11:8: provider.ttl: expected an integer from 1 to 86400, got '0'",
+          "12:17: provider.negative_ttl: expected an integer from 0 to 86400, "
+          "got the quoted string '60'; remove the quotes",
+          "13:18: provider.soa.refresh: expected an integer from 1 to "
+          "2147483647, got '0'",
+          "14:10: catalog: must not be empty"));
+}
+
+TEST(ServerFileTest, TopLevelMistakes) {
+  TempDir dir;
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("a.yaml", "[]\n")).errors),
+              ElementsAre("1:1: expected a mapping, got a list"));
+  EXPECT_THAT(
+      Brief(LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
+                                                   "catalog: s\ndomains: d\n"
+                                                   "metrics: {listen: x}\n"
+                                                   "thread: 2\n"))
+                .errors),
+      ElementsAre("9:1: unknown key 'metrics'",
+                  "10:1: unknown key 'thread'; did you mean 'threads'?"));
+}
+
+}  // namespace
+}  // namespace dnsd::config

@@ -1,0 +1,103 @@
+// ReadSpfSection: the `spf:` part of a domain file.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "config/did_you_mean.h"
+#include "config/domain_sections.h"
+#include "config/field_readers.h"
+#include "config/quote.h"
+
+namespace dnsd::config {
+
+namespace {
+
+constexpr absl::string_view kSpfKeys[] = {"senders", "netblocks", "terms",
+                                          "all"};
+constexpr absl::string_view kAllQualifiers[] = {"softfail", "fail"};
+
+// Only that the text is one term a record can hold (RFC 7208 §4.6.1); what
+// the term says is checked where it is compiled.
+absl::Status CheckSpfTerm(absl::string_view term) {
+  auto bad = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SPF term ", Quoted(term), " ", why));
+  };
+  if (term.empty()) return absl::InvalidArgumentError("an SPF term is empty");
+  for (char c : term) {
+    if (c == ' ' || c == '\t')
+      return bad("has a space; list each term separately");
+    if (c < 0x21 || c > 0x7e) return bad("must be printable ASCII");
+  }
+  std::string lower = absl::AsciiStrToLower(term);
+  if (lower == "v=spf1") return bad("is added by dnsd; leave it out");
+  absl::string_view bare = lower;
+  if (bare.find_first_of("+-~?") == 0) bare.remove_prefix(1);
+  if (bare == "all") return bad("is set by spf.all (softfail | fail)");
+  if (absl::StartsWith(lower, "redirect=")) {
+    return bad("cannot be used: a redirect replaces the whole record");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> ReadSenders(YamlReader& r, const Value& value,
+                                     const Catalog& catalog) {
+  std::vector<std::string> senders;
+  std::optional<std::vector<StringItem>> items = r.StringList(value);
+  if (!items) return senders;
+  std::vector<absl::string_view> ids;
+  for (const Sender& sender : catalog.senders) ids.push_back(sender.id);
+  for (StringItem& item : *items) {
+    if (catalog.Find(item.text) == nullptr) {
+      r.Error(item.pos, absl::StrCat("unknown sender ", Quoted(item.text),
+                                     DidYouMean(item.text, ids)));
+    } else if (std::find(senders.begin(), senders.end(), item.text) !=
+               senders.end()) {
+      r.Error(item.pos,
+              absl::StrCat("sender ", Quoted(item.text), " is listed twice"));
+    } else {
+      senders.push_back(std::move(item.text));
+    }
+  }
+  return senders;
+}
+
+std::vector<std::string> ReadTerms(YamlReader& r, const Value& value) {
+  std::vector<std::string> terms;
+  std::optional<std::vector<StringItem>> items = r.StringList(value);
+  if (!items) return terms;
+  for (StringItem& item : *items) {
+    absl::Status status = CheckSpfTerm(item.text);
+    if (!status.ok()) {
+      r.Error(item.pos, std::string(status.message()));
+    } else {
+      terms.push_back(std::move(item.text));
+    }
+  }
+  return terms;
+}
+
+}  // namespace
+
+SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
+                         const Catalog& catalog) {
+  SpfPolicy spf;
+  std::optional<Fields> f = reader.Map(value, kSpfKeys);
+  if (!f) return spf;
+  if (const Value* v = f->Get("senders")) {
+    spf.senders = ReadSenders(reader, *v, catalog);
+  }
+  if (const Value* v = f->Get("netblocks")) {
+    spf.netblocks = ReadPrefixList(reader, *v, Family::kAny);
+  }
+  if (const Value* v = f->Get("terms")) spf.terms = ReadTerms(reader, *v);
+  if (const Value* v = f->Get("all")) {
+    if (reader.OneOf(*v, kAllQualifiers) == "fail") {
+      spf.all = AllQualifier::kFail;
+    }
+  }
+  return spf;
+}
+
+}  // namespace dnsd::config

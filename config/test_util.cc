@@ -1,0 +1,68 @@
+#include "config/test_util.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace dnsd::config::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = fs::temp_directory_path() /
+          absl::StrCat("dnsd_config_test_", getpid(), "_", counter++);
+  fs::remove_all(path_);
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(absl::string_view name,
+                           absl::string_view text) const {
+  fs::path file = path_ / std::string(name);
+  fs::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  return file.string();
+}
+
+std::string Brief(const Diagnostic& d) {
+  return absl::StrCat(d.pos.line, ":", d.pos.column, ": ", d.message);
+}
+
+std::vector<std::string> Brief(const std::vector<Diagnostic>& ds) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : ds) out.push_back(Brief(d));
+  return out;
+}
+
+Catalog TestCatalog() {
+  Catalog catalog;
+  for (const char* id : {"google", "office365", "sendgrid"}) {
+    Sender sender;
+    sender.id = id;
+    sender.name = id;
+    sender.include = absl::StrCat("_spf.", id, ".test");
+    catalog.senders.push_back(sender);
+  }
+  return catalog;
+}
+
+ProviderSettings TestProvider() {
+  ProviderSettings p;
+  p.nameservers = {"ns1.provider.test", "ns2.provider.test"};
+  p.hostmaster = "hostmaster.provider.test";
+  p.spf_zone = "_spf.provider.test";
+  p.dmarc_zone = "_dmarc.provider.test";
+  p.report_domain = "reports.provider.test";
+  return p;
+}
+
+}  // namespace dnsd::config::testing

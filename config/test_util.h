@@ -1,0 +1,44 @@
+// Helpers shared by the config tests: scratch folders for YAML files and a
+// compact form of diagnostics to compare against.
+#ifndef DNSD_CONFIG_TEST_UTIL_H_
+#define DNSD_CONFIG_TEST_UTIL_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "config/diagnostic.h"
+#include "config/model.h"
+
+namespace dnsd::config::testing {
+
+// A fresh folder under the system temp directory, removed with everything
+// in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `text` to `name` (folders created as needed); returns the path.
+  std::string Write(absl::string_view name, absl::string_view text) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+// "line:column: message", the file left out (it is a temp path).
+std::string Brief(const Diagnostic& d);
+std::vector<std::string> Brief(const std::vector<Diagnostic>& ds);
+
+// A catalog with office365, google and sendgrid, as a domain file test needs.
+Catalog TestCatalog();
+// Provider settings as in the example dnsd.yaml.
+ProviderSettings TestProvider();
+
+}  // namespace dnsd::config::testing
+
+#endif  // DNSD_CONFIG_TEST_UTIL_H_

@@ -1,0 +1,106 @@
+// YamlReader::LoadFile and Parse: from bytes to one YAML document.
+//
+// This is the only place yaml-cpp's exceptions are allowed to surface; they
+// become diagnostics here, so nothing above ever sees one.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "config/yaml_reader.h"
+#include "yaml-cpp/depthguard.h"
+#include "yaml-cpp/eventhandler.h"
+
+namespace dnsd::config {
+
+namespace {
+
+// Counts documents without building them. yaml-cpp's LoadAll can loop
+// forever on some binary junk; a bounded loop over HandleNextDocument with
+// this handler cannot.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  int count() const { return count_; }
+  const YAML::Mark& second_start() const { return second_start_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (count_++ == 1) second_start_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  int count_ = 0;
+  YAML::Mark second_start_;
+};
+
+}  // namespace
+
+std::optional<Value> YamlReader::LoadFile() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status status = fs::status(file_, ec);
+  if (ec || !fs::exists(status)) {
+    Error(SourcePos{file_}, "cannot open the file: it does not exist");
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(status)) {
+    Error(SourcePos{file_}, "cannot read: not a regular file");
+    return std::nullopt;
+  }
+  uintmax_t size = fs::file_size(file_, ec);
+  if (ec || size > kMaxFileBytes) {
+    Error(SourcePos{file_}, absl::StrCat("the file is larger than ",
+                                         kMaxFileBytes >> 20, " MiB"));
+    return std::nullopt;
+  }
+  std::ifstream in(file_, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    Error(SourcePos{file_}, "cannot read the file");
+    return std::nullopt;
+  }
+  return Parse(text.str());
+}
+
+std::optional<Value> YamlReader::Parse(const std::string& text) {
+  try {
+    return ParseUnguarded(text);
+  } catch (const YAML::DeepRecursion& e) {
+    Error(Pos(e.mark), "YAML nesting is too deep");
+  } catch (const YAML::Exception& e) {
+    Error(Pos(e.mark), absl::StrCat("YAML syntax error: ", e.msg));
+  } catch (const std::exception& e) {
+    Error(SourcePos{file_}, absl::StrCat("cannot parse the file: ", e.what()));
+  }
+  return std::nullopt;
+}
+
+std::optional<Value> YamlReader::ParseUnguarded(const std::string& text) {
+  YAML::Node root = YAML::Load(text);
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+  }
+  if (counter.count() > 1) {
+    Error(Pos(counter.second_start()),
+          "a second YAML document starts here; a file holds one document");
+    return std::nullopt;
+  }
+  SourcePos pos = Pos(root.Mark());
+  if (pos.line == 0) pos = SourcePos{file_, 1, 1};
+  return Value{root, pos, ""};
+}
+
+}  // namespace dnsd::config

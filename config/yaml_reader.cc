@@ -1,0 +1,228 @@
+#include "config/yaml_reader.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "config/did_you_mean.h"
+#include "config/quote.h"
+
+namespace dnsd::config {
+
+namespace {
+
+// What a node is, for "expected X, got Y" messages.
+std::string Describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsScalar()) return Quoted(node.Scalar());
+  return "nothing";
+}
+
+// Quoted scalars ('...', "...", !!str) are strings even when they look like
+// numbers; a plain scalar carries the non-specific tag "?".
+bool IsPlainScalar(const YAML::Node& node) {
+  return node.IsScalar() && node.Tag() != "!" &&
+         node.Tag() != "tag:yaml.org,2002:str";
+}
+
+bool IsDecimal(absl::string_view text) {
+  if (!text.empty() && text[0] == '-') text.remove_prefix(1);
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+std::string GotQuoted(const YAML::Node& node) {
+  if (node.IsScalar() && !IsPlainScalar(node)) {
+    return absl::StrCat("the quoted string ", Quoted(node.Scalar()),
+                        "; remove the quotes");
+  }
+  return Describe(node);
+}
+
+}  // namespace
+
+std::string JoinPath(absl::string_view parent, absl::string_view key) {
+  if (parent.empty()) return std::string(key);
+  return absl::StrCat(parent, ".", key);
+}
+
+const Value* Fields::Get(absl::string_view key) const {
+  for (const Entry& entry : entries_) {
+    if (entry.key == key) return &entry.value;
+  }
+  return nullptr;
+}
+
+SourcePos YamlReader::Pos(const YAML::Mark& mark) const {
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) {
+    return SourcePos{file_};
+  }
+  return SourcePos{file_, mark.line + 1, mark.column + 1};
+}
+
+std::vector<Diagnostic> YamlReader::TakeErrors() {
+  std::stable_sort(errors_.begin(), errors_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::pair(a.pos.line, a.pos.column) <
+                            std::pair(b.pos.line, b.pos.column);
+                   });
+  return std::move(errors_);
+}
+
+void YamlReader::Error(const SourcePos& pos, std::string message) {
+  errors_.push_back(Diagnostic{pos, std::move(message)});
+}
+
+void YamlReader::ValueError(const Value& value, absl::string_view message) {
+  if (value.path.empty()) {
+    Error(value.pos, std::string(message));
+  } else {
+    Error(value.pos, absl::StrCat(value.path, ": ", message));
+  }
+}
+
+std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
+  if (!value.node.IsMap()) {
+    ValueError(value,
+               absl::StrCat("expected a mapping, got ", Describe(value.node)));
+    return std::nullopt;
+  }
+  std::vector<Entry> entries;
+  absl::flat_hash_map<std::string, int> first_line;
+  for (auto it = value.node.begin(); it != value.node.end(); ++it) {
+    SourcePos key_pos = Pos(it->first.Mark());
+    if (!it->first.IsScalar()) {
+      Error(key_pos, "keys must be strings");
+      continue;
+    }
+    const std::string& key = it->first.Scalar();
+    auto [seen, inserted] = first_line.emplace(key, key_pos.line);
+    if (!inserted) {
+      Error(key_pos, absl::StrCat("duplicate key ", Quoted(key),
+                                  " (first at line ", seen->second, ")"));
+      continue;
+    }
+    // An empty value's mark is wherever the next token starts, often the
+    // next line; the key is the better place to point at.
+    SourcePos pos = it->second.IsNull() ? key_pos : Pos(it->second.Mark());
+    entries.push_back(
+        Entry{key, key_pos, Value{it->second, pos, JoinPath(value.path, key)}});
+  }
+  return entries;
+}
+
+std::optional<Fields> YamlReader::Map(
+    const Value& value, absl::Span<const absl::string_view> known) {
+  std::optional<std::vector<Entry>> entries = Entries(value);
+  if (!entries) return std::nullopt;
+  std::vector<Entry> kept;
+  for (Entry& entry : *entries) {
+    if (std::find(known.begin(), known.end(), entry.key) != known.end()) {
+      kept.push_back(std::move(entry));
+      continue;
+    }
+    Error(entry.key_pos, absl::StrCat("unknown key ", Quoted(entry.key),
+                                      DidYouMean(entry.key, known)));
+  }
+  return Fields(value.pos, value.path, std::move(kept));
+}
+
+const Value* YamlReader::Require(const Fields& fields, absl::string_view key) {
+  const Value* value = fields.Get(key);
+  if (value != nullptr) return value;
+  std::string message = absl::StrCat("missing required key '", key, "'");
+  if (!fields.path().empty())
+    message = absl::StrCat(fields.path(), ": ", message);
+  Error(fields.pos(), std::move(message));
+  return nullptr;
+}
+
+std::optional<std::vector<Value>> YamlReader::List(const Value& value) {
+  if (!value.node.IsSequence()) {
+    ValueError(value,
+               absl::StrCat("expected a list, got ", Describe(value.node)));
+    return std::nullopt;
+  }
+  std::vector<Value> items;
+  for (const YAML::Node& item : value.node) {
+    SourcePos pos = item.IsNull() ? value.pos : Pos(item.Mark());
+    items.push_back(Value{item, pos, value.path});
+  }
+  return items;
+}
+
+std::optional<std::vector<StringItem>> YamlReader::StringList(
+    const Value& value) {
+  if (!value.node.IsSequence()) {
+    ValueError(value, absl::StrCat("expected a list of strings, got ",
+                                   Describe(value.node)));
+    return std::nullopt;
+  }
+  std::vector<StringItem> items;
+  std::optional<std::vector<Value>> values = List(value);
+  for (const Value& item : *values) {
+    if (std::optional<std::string> text = String(item)) {
+      items.push_back(StringItem{std::move(*text), item.pos});
+    }
+  }
+  return items;
+}
+
+std::optional<std::string> YamlReader::String(const Value& value) {
+  if (!value.node.IsScalar()) {
+    ValueError(value,
+               absl::StrCat("expected a string, got ", Describe(value.node)));
+    return std::nullopt;
+  }
+  return value.node.Scalar();
+}
+
+std::optional<int64_t> YamlReader::Integer(const Value& value, int64_t min,
+                                           int64_t max) {
+  int64_t n = 0;
+  if (IsPlainScalar(value.node) && IsDecimal(value.node.Scalar()) &&
+      absl::SimpleAtoi(value.node.Scalar(), &n) && n >= min && n <= max) {
+    return n;
+  }
+  ValueError(value, absl::StrCat("expected an integer from ", min, " to ", max,
+                                 ", got ", GotQuoted(value.node)));
+  return std::nullopt;
+}
+
+std::optional<bool> YamlReader::Bool(const Value& value) {
+  if (IsPlainScalar(value.node)) {
+    // The YAML 1.2 core schema only: "yes", "on" and "y" are YAML 1.1
+    // booleans that surprise people ("n" is also a DMARC value).
+    const std::string& text = value.node.Scalar();
+    if (text == "true" || text == "True" || text == "TRUE") return true;
+    if (text == "false" || text == "False" || text == "FALSE") return false;
+  }
+  ValueError(value, absl::StrCat("expected true or false, got ",
+                                 GotQuoted(value.node)));
+  return std::nullopt;
+}
+
+std::optional<std::string> YamlReader::OneOf(
+    const Value& value, absl::Span<const absl::string_view> choices) {
+  if (value.node.IsScalar()) {
+    const std::string& text = value.node.Scalar();
+    if (std::find(choices.begin(), choices.end(), text) != choices.end()) {
+      return text;
+    }
+  }
+  ValueError(value,
+             absl::StrCat("expected one of ", absl::StrJoin(choices, ", "),
+                          ", got ", Describe(value.node),
+                          value.node.IsScalar()
+                              ? DidYouMean(value.node.Scalar(), choices)
+                              : ""));
+  return std::nullopt;
+}
+
+}  // namespace dnsd::config
