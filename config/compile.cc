@@ -89,17 +89,19 @@ absl::StatusOr<DomainPlan> PlanDomain(const DomainConfig& d, const ProviderSetti
 
 // A domain whose names another zone already serves (the provider's own
 // domain configured as a customer, say) is refused before anything is added.
+// An empty non-terminal (made by a subdomain's names) is not taken.
+bool Taken(const ZoneTable& zones, const std::string& name) {
+  const Node* node = zones.FindNode(name);
+  return (node != nullptr && (node->apex || !node->rrsets.empty())) ||
+         zones.FindZoneByApex(name) != nullptr;
+}
+
 absl::Status CheckFree(const DomainPlan& plan, const ZoneTable& zones) {
-  for (const std::string* name : {&plan.dmarc_apex, &plan.domainkey_apex}) {
-    if (zones.FindNode(*name) != nullptr || zones.FindZoneByApex(*name) != nullptr) {
+  for (const std::string* name :
+       {&plan.dmarc_apex, &plan.domainkey_apex, &plan.dmarc_target, &plan.report_name}) {
+    if (!name->empty() && Taken(zones, *name)) {
       return absl::InvalidArgumentError(
           absl::StrCat(wire::NameToText(*name), " is already served by another zone"));
-    }
-  }
-  for (const std::string* name : {&plan.dmarc_target, &plan.report_name}) {
-    if (!name->empty() && zones.FindNode(*name) != nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(wire::NameToText(*name), " is already served"));
     }
   }
   return absl::OkStatus();

@@ -1,6 +1,7 @@
 #include "config/compile_spf.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -13,17 +14,30 @@ namespace dnsd::config {
 namespace {
 
 // Each record of an _nspf chain stays small enough for a 1232-octet UDP
-// answer; at most kMaxParts records keep the chain, plus the customer's
-// include and ours, within RFC 7208 §4.6.4's 10 look-ups.
-constexpr size_t kPartText = 800;
+// answer (PRODUCT.md's EDNS payload); at most kMaxParts records keep the
+// chain, plus the customer's include and ours, within RFC 7208 §4.6.4's 10
+// look-ups.
+constexpr size_t kUdpAnswer = 1232;
 constexpr size_t kMaxParts = 7;
+
+// The TXT text that fits a UDP answer owned by `owner` (text form): header,
+// question, the record's pointer and fixed fields, RDATA length octets for
+// up to four character-strings, and the OPT record.
+size_t TextBudget(const std::string& owner) {
+  size_t question = owner.size() + 2 + 4;
+  return kUdpAnswer - 12 - question - 2 - 10 - 4 - 11;
+}
 
 const char* AllTerm(const DomainConfig& d) {
   return d.mode == Mode::kBlocked || d.spf.all == AllQualifier::kFail ? "-all" : "~all";
 }
 
-std::string PartName(size_t i, const std::string& nspf_name) {
-  return i == 0 ? nspf_name : absl::StrCat(i + 1, ".", nspf_name);
+// Part 1 of a chain is <domain>._nspf.<zone>, part k is <domain>._nspf<k>.
+// <zone>: every part has a tree of its own, so no customer domain's name can
+// ever be another domain's chain part.
+std::string PartName(size_t i, absl::string_view domain, absl::string_view zone) {
+  return i == 0 ? absl::StrCat(domain, "._nspf.", zone)
+                : absl::StrCat(domain, "._nspf", i + 1, ".", zone);
 }
 
 Diagnostic DomainError(const DomainConfig& d, absl::string_view message) {
@@ -73,7 +87,7 @@ struct DomainSpfPlan {
 };
 
 absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
-                                         const ConfigSet& config, const std::string& nspf_zone,
+                                         const ConfigSet& config, absl::string_view spf_zone,
                                          ZoneBuilder& b, const SpfAnswers& answers) {
   DomainSpfPlan plan;
   DNSD_ASSIGN_OR_RETURN(plan.wire_name, wire::NameFromText(d.domain));
@@ -91,18 +105,17 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
   std::sort(dp.senders.begin(), dp.senders.end());
   dp.fallback = dp.fail_all ? answers.fail : answers.soft;
 
-  DNSD_ASSIGN_OR_RETURN(std::string nspf_owner, Prepend(d.domain, nspf_zone));
-  std::string nspf_text = wire::NameToText(nspf_owner);
-  nspf_text.pop_back();
-  // RFC 7208 §7.3: a domain-spec is at most 253 octets.
-  if (nspf_text.size() > 253) {
+  std::string nspf_text = PartName(0, d.domain, spf_zone);
+  // RFC 7208 §7.3: a domain-spec is at most 253 octets; parts 2.. add one.
+  if (nspf_text.size() + 1 > 253) {
     return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
   }
   dp.flattened = b.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
   DNSD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                        FlattenedSpf(d, config.catalog, nspf_text));
+                        FlattenedSpf(d, config.catalog, spf_zone));
   for (size_t i = 0; i < parts.size(); ++i) {
-    DNSD_ASSIGN_OR_RETURN(std::string owner, wire::NameFromText(PartName(i, nspf_text)));
+    DNSD_ASSIGN_OR_RETURN(std::string owner,
+                          wire::NameFromText(PartName(i, d.domain, spf_zone)));
     plan.nspf.emplace_back(std::move(owner), b.Txt(parts[i]));
   }
   return plan;
@@ -112,8 +125,8 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
 
 absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
                                                        const Catalog& catalog,
-                                                       const std::string& nspf_name) {
-  const char* all = AllTerm(d);
+                                                       absl::string_view spf_zone) {
+  const std::string all = AllTerm(d);
   if (d.mode == Mode::kBlocked) return std::vector<std::string>{"v=spf1 -all"};
   std::vector<std::string> terms;
   absl::flat_hash_set<std::string> seen;
@@ -127,28 +140,26 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
       for (const IpPrefix& p : s->ranges.prefixes) add(p);
     }
   }
-  std::vector<std::vector<std::string>> parts(1);
-  size_t length = 0;
-  for (std::string& term : terms) {
-    if (length + term.size() + 1 > kPartText && !parts.back().empty()) {
-      parts.emplace_back();
-      length = 0;
-    }
-    length += term.size() + 1;
-    parts.back().push_back(std::move(term));
-  }
-  if (parts.size() > kMaxParts) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "netblocks and sender ranges need ", parts.size(), " chained _nspf records; at most ",
-        kMaxParts, " keep a receiver within 10 DNS look-ups"));
-  }
   std::vector<std::string> records;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    std::string text = "v=spf1";
-    if (!parts[i].empty()) absl::StrAppend(&text, " ", absl::StrJoin(parts[i], " "));
-    if (i + 1 < parts.size()) absl::StrAppend(&text, " include:", PartName(i + 1, nspf_name));
-    absl::StrAppend(&text, " ", all);
-    records.push_back(std::move(text));
+  std::string text = "v=spf1";
+  for (const std::string& term : terms) {
+    size_t i = records.size();
+    // Room for this term, and still for the link to the next part.
+    size_t link = absl::StrCat(" include:", PartName(i + 1, d.domain, spf_zone), " ", all).size();
+    if (text.size() + 1 + term.size() + link > TextBudget(PartName(i, d.domain, spf_zone)) &&
+        text != "v=spf1") {
+      absl::StrAppend(&text, " include:", PartName(i + 1, d.domain, spf_zone), " ", all);
+      records.push_back(std::exchange(text, "v=spf1"));
+    }
+    absl::StrAppend(&text, " ", term);
+  }
+  absl::StrAppend(&text, " ", all);
+  records.push_back(std::move(text));
+  if (records.size() > kMaxParts) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "netblocks and sender ranges need ", records.size(),
+        " chained _nspf records; at most ", kMaxParts,
+        " keep a receiver within 10 DNS look-ups"));
   }
   return records;
 }
@@ -170,13 +181,13 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
   spf.blocked = b.Txt("v=spf1 -all");
   SpfAnswers answers{b.Txt("v=spf1 ~all"), spf.blocked};
 
-  std::string nspf_zone = absl::StrCat("_nspf.", p.spf_zone);
-  DNSD_ASSIGN_OR_RETURN(std::string nspf_zone_wire, wire::NameFromText(nspf_zone));
+  DNSD_ASSIGN_OR_RETURN(std::string nspf_zone_wire,
+                        wire::NameFromText(absl::StrCat("_nspf.", p.spf_zone)));
   spf.nspf = nspf_zone_wire;
   spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(nspf_zone_wire));
   uint32_t index = 0;
   for (const DomainConfig& d : config.domains) {
-    auto plan = PlanDomain(d, index, config, nspf_zone_wire, b, answers);
+    auto plan = PlanDomain(d, index, config, p.spf_zone, b, answers);
     if (!plan.ok()) {
       errors->push_back(DomainError(d, plan.status().message()));
       continue;

@@ -22,12 +22,12 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& builder, Snapshot&
 
 // The macro-free SPF record of a domain (PRODUCT.md, `_nspf`): its
 // netblocks and its senders' known ranges as ip4:/ip6: terms, split into a
-// chain of records linked by include: when one would be too long. Element
-// i is the text for `<i+1>.<domain>._nspf.<zone>` (element 0 for
-// `<domain>._nspf.<zone>` itself).
+// chain of records linked by include: when one would not fit a 1232-octet
+// UDP answer. Element 0 is the text for `<domain>._nspf.<zone>`, element
+// k-1 for `<domain>._nspf<k>.<zone>`.
 absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& domain,
                                                        const Catalog& catalog,
-                                                       const std::string& nspf_name);
+                                                       absl::string_view spf_zone);
 
 }  // namespace dnsd::config
 

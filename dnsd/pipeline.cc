@@ -16,6 +16,14 @@ bool BelowSpfZone(const config::Snapshot& s, const wire::Name& name) {
   return name.Suffix(name.label_count - s.spf.zone_labels) == s.spf.zone;
 }
 
+// True if the zone table holds records at `name`. Empty non-terminals in
+// the SPF zone (the parent of a subdomain's _nspf record, say) are left to
+// the SPF rules, which know what an unconfigured name there must answer.
+bool HasData(const config::Snapshot& s, const wire::Name& name) {
+  const Node* node = s.zones.FindNode(name.view());
+  return node != nullptr && !node->rrsets.empty();
+}
+
 }  // namespace
 
 Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
@@ -28,8 +36,7 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
   Outcome outcome;
   if (gate.verdict == GateVerdict::kRespond) {
     answer.rcode = gate.rcode;
-  } else if (BelowSpfZone(snapshot, query.name) &&
-             snapshot.zones.FindNode(query.name.view()) == nullptr) {
+  } else if (BelowSpfZone(snapshot, query.name) && !HasData(snapshot, query.name)) {
     outcome.zone_kind = static_cast<int>(ZoneKind::kSpf);
     outcome.spf_rule = static_cast<int>(
         policy::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer).rule);

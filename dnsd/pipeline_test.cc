@@ -3,9 +3,6 @@
 // ldns, the independent referee.
 #include "dnsd/pipeline.h"
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include <algorithm>
 #include <memory>
 #include <random>
@@ -16,8 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "config/compile.h"
+#include "config/dkim.h"
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"
+#include "dnsd/testing/rsa_keys.h"
 #include "dnsd/wire/constants.h"
 
 namespace dnsd {
@@ -40,20 +39,6 @@ using dnsd::testing::WireBuilder;
 
 constexpr char kDmarcExample[] = "v=DMARC1; p=reject; rua=mailto:dmarc@example.com";
 constexpr char kRevoked[] = "v=DKIM1; p=";
-
-// A fresh RSA key's SubjectPublicKeyInfo in base64, as a domain file holds it.
-std::string RsaPublicKeyBase64(int bits) {
-  EVP_PKEY* pkey = EVP_RSA_gen(static_cast<unsigned>(bits));
-  if (pkey == nullptr) return "";
-  unsigned char* der = nullptr;
-  int der_len = i2d_PUBKEY(pkey, &der);
-  std::string b64(4 * ((der_len + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), der, der_len);
-  b64.resize(n > 0 ? n : 0);
-  OPENSSL_free(der);
-  EVP_PKEY_free(pkey);
-  return b64;
-}
 
 DkimSelector KeySelector(absl::string_view selector, const std::string& b64, int bits) {
   DkimSelector s;
@@ -153,9 +138,7 @@ struct Reply {
 class PipelineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    keys_ = new Keys{RsaPublicKeyBase64(2048), RsaPublicKeyBase64(4096)};
-    ASSERT_FALSE(keys_->rsa2048.empty());
-    ASSERT_FALSE(keys_->rsa4096.empty());
+    keys_ = new Keys{dnsd::testing::kRsa2048Spki, dnsd::testing::kRsa4096Spki};
     snapshot_ = Compile(Server(), Domains(*keys_)).release();
     ASSERT_NE(snapshot_, nullptr);
   }
@@ -282,6 +265,16 @@ class PipelineTest : public ::testing::Test {
 
 Keys* PipelineTest::keys_ = nullptr;
 config::Snapshot* PipelineTest::snapshot_ = nullptr;
+
+TEST_F(PipelineTest, TestKeysAreRealKeys) {
+  // The fixtures' keys decode as what the domain files claim they are.
+  auto bits2048 = config::CheckDkimPublicKey("rsa", keys_->rsa2048);
+  ASSERT_TRUE(bits2048.ok()) << bits2048.status();
+  EXPECT_EQ(*bits2048, 2048);
+  auto bits4096 = config::CheckDkimPublicKey("rsa", keys_->rsa4096);
+  ASSERT_TRUE(bits4096.ok()) << bits4096.status();
+  EXPECT_EQ(*bits4096, 4096);
+}
 
 // ---- DMARC -----------------------------------------------------------------
 
@@ -607,12 +600,14 @@ TEST_F(PipelineTest, CompressedQuestionIsNeverEchoedAsAnotherName) {
   // Found by packet_fuzzer (tests/fuzz/corpus/packet/found_*): a pointer
   // into the name itself whose label runs past the end of the question.
   requests.push_back(FromHex("1234 0000 0001 0000 0000 0000  02 07 78 c00d  0010 0001  00"));
-  // The same inside a zone: "\007x\300\015\000\020\000\001" and then
-  // the octets after the question, here "_domainkey.blocked.example".
+  // The same inside a zone: the name runs on into the owner of an
+  // additional record, "_domainkey.blocked.example", whose wildcard answers;
+  // the answer's owner is a pointer to the echoed question.
   requests.push_back(WireBuilder()
-                         .Header(0x4444, 0, 1)
+                         .Header(0x4444, 0, 1, 0, 0, 1)
                          .U8(2).U8(7).U8('x').Pointer(kHeaderSize + 1).U16(kTypeTxt).U16(kClassIn)
-                         .Name("_domainkey.blocked.example")
+                         .Name("_domainkey.blocked.example").U16(kTypeTxt).U16(kClassIn).U32(0)
+                         .U16(0)
                          .Build());
   for (const auto& request : requests) {
     SCOPED_TRACE(ToHex(request));

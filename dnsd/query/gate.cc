@@ -81,32 +81,33 @@ GateResult ParseQuery(std::span<const uint8_t> message, Transport transport, Que
   uint16_t arcount = r.ReadU16();
   q->opcode = (q->flags >> 11) & 0xF;
 
-  // The question is echoed with every response that has one, so read it first.
+  // The question is echoed with every response that has one, so read it
+  // first. It must be uncompressed: its only possible pointer targets are
+  // the header or itself, and the echo must be the name that was looked up.
   if (qdcount >= 1) {
     size_t start = r.position();
     Name original;
     r.ReadName(&original);
     q->qtype = r.ReadU16();
     q->qclass = r.ReadU16();
-    if (r.ok()) {
+    if (r.ok() && r.position() - start == size_t{original.size} + 4) {
       q->has_question = true;
       q->question = message.subspan(start, r.position() - start);
       LowerCase(original, &q->name);
     }
   }
 
+  // A query has exactly one question and no answer or authority records.
+  bool sections_ok = qdcount == 1 && q->has_question && ancount == 0 && nscount == 0;
+  // RFC 6891 §6.1.1: a request's OPT is answered with an OPT, whatever the
+  // RCODE, so read it whenever the sections before it could be read.
+  bool additional_ok = sections_ok && ReadAdditional(r, arcount, &q->edns) && r.remaining() == 0;
+  if (!additional_ok) q->edns.present = false;  // a broken OPT is not echoed
+
   // RFC 1035 §4.1.1: only standard QUERY is implemented.
   if (q->opcode != kOpQuery) return Respond(kNotImp);
-  // A query has exactly one question and no answer or authority records;
   // TC in a query is meaningless (NSD answers FORMERR the same way).
-  if (qdcount != 1 || !q->has_question || ancount != 0 || nscount != 0 ||
-      (q->flags & kFlagTc)) {
-    return Respond(kFormErr);
-  }
-  if (!ReadAdditional(r, arcount, &q->edns) || r.remaining() != 0) {
-    q->edns.present = false;  // a broken OPT is not echoed
-    return Respond(kFormErr);
-  }
+  if (!additional_ok || (q->flags & kFlagTc)) return Respond(kFormErr);
   // RFC 6891 §6.1.3: we speak version 0 only.
   if (q->edns.present && q->edns.version != 0) return Respond(kBadVers);
   if (q->qclass != kClassIn) return Respond(kRefused);  // no zones in other classes

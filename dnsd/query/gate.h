@@ -25,6 +25,7 @@ struct GateResult {
 };
 
 // Parses `message` into `query`. Never reads outside `message`.
+// REQUIRES: *query is default-constructed.
 GateResult ParseQuery(std::span<const uint8_t> message, Transport transport, Query* query);
 
 }  // namespace dnsd

@@ -58,7 +58,9 @@ class WireBuilder {
     bytes_.push_back(v);
     return *this;
   }
-  WireBuilder& U16(uint16_t v) { return U8(static_cast<uint8_t>(v >> 8)).U8(static_cast<uint8_t>(v)); }
+  WireBuilder& U16(uint16_t v) {
+    return U8(static_cast<uint8_t>(v >> 8)).U8(static_cast<uint8_t>(v));
+  }
   WireBuilder& U32(uint32_t v) {
     return U16(static_cast<uint16_t>(v >> 16)).U16(static_cast<uint16_t>(v));
   }

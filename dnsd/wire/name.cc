@@ -68,10 +68,11 @@ bool IsSubdomain(absl::string_view name, absl::string_view ancestor) {
   // Walk name's labels until what remains has ancestor's length: comparing
   // only at label boundaries keeps "xexample.com" out of "example.com".
   size_t pos = 0;
-  while (name.size() - pos > ancestor.size()) {
+  while (pos < name.size() && name.size() - pos > ancestor.size()) {
     pos += static_cast<uint8_t>(name[pos]) + 1;
   }
-  return name.size() - pos == ancestor.size() && name.substr(pos) == ancestor;
+  return pos <= name.size() && name.size() - pos == ancestor.size() &&
+         name.substr(pos) == ancestor;
 }
 
 int CountLabels(absl::string_view wire) {

@@ -47,8 +47,9 @@ void Reader::ReadName(Name* out) {
     if ((len & 0xC0) == 0xC0) {
       if (at + 1 >= msg_.size()) break;
       size_t target = static_cast<size_t>(len & 0x3F) << 8 | msg_[at + 1];
-      // Strictly backwards, so the walk always terminates; and never into
-      // the header, where no name can start.
+      // Backwards only, and never into the header, where no name starts. A
+      // cycle through labels is still possible; the 255-octet limit below
+      // ends it.
       if (target >= at || target < kHeaderSize) break;
       if (!jumped) resume = at + 2;
       jumped = true;

@@ -29,8 +29,8 @@ class Reader {
   void Skip(size_t n);
 
   // Reads a possibly compressed name (RFC 1035 §4.1.4) into `out` in its
-  // original letter case. Pointers must point backwards, which also rules
-  // out loops; the decoded name must fit 255 octets.
+  // original letter case. Pointers must point backwards and past the
+  // header; the decoded name must fit 255 octets, which also ends loops.
   void ReadName(Name* out);
 
   // Skips a name without decoding it: for records dnsd does not look into.

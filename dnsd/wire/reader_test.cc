@@ -237,7 +237,8 @@ TEST(ReaderTest, LongestNameIs255Octets) {
   EXPECT_EQ(n.size, 255);
   EXPECT_EQ(n.label_count, 4);
 
-  auto too_long = WireBuilder().Name(l63 + "." + l63 + "." + l63 + "." + std::string(62, 'b')).Build();
+  auto too_long =
+      WireBuilder().Name(l63 + "." + l63 + "." + l63 + "." + std::string(62, 'b')).Build();
   ExpectNameFails(too_long, 0);
 }
 

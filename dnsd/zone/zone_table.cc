@@ -24,22 +24,23 @@ const RRset* ZoneTable::Keep(RRset rrset) {
 
 absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
                                          const ZoneCommon* common) {
+  if (zones_.contains(apex)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("zone ", wire::NameToText(apex), " is configured twice"));
+  }
+  if (auto it = nodes_.find(apex); it != nodes_.end() && !it->second.rrsets.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("zone apex ", wire::NameToText(apex),
+                                                 " is also a name in zone ",
+                                                 wire::NameToText(it->second.zone->apex)));
+  }
   auto zone = std::make_unique<Zone>();
   zone->apex = std::string(apex);
   zone->apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   zone->kind = kind;
   zone->common = common;
   Zone* raw = zone.get();
-  if (!zones_.emplace(zone->apex, std::move(zone)).second) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("zone ", wire::NameToText(apex), " is configured twice"));
-  }
+  zones_.emplace(zone->apex, std::move(zone));
   Node& node = nodes_[std::string(apex)];
-  if (node.zone != nullptr && !node.rrsets.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "zone apex ", wire::NameToText(apex), " is also a name in zone ",
-        wire::NameToText(node.zone->apex)));
-  }
   node.zone = raw;
   node.apex = true;
   return raw;

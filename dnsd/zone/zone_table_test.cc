@@ -15,12 +15,11 @@ using ::testing::HasSubstr;
 
 std::string W(absl::string_view text) { return NameFromText(text).value(); }
 
-// One RRset with these RDATAs. (RRsetBuilder::Add returns an lvalue, so
-// the builder is moved explicitly before the &&-qualified Build().)
+// One RRset of `type` with these RDATAs.
 RRset Rr(uint16_t type, uint32_t ttl, std::initializer_list<std::string> rdatas) {
   RRsetBuilder b(type, ttl);
   for (const std::string& rdata : rdatas) b.Add(rdata);
-  return std::move(b).Build();
+  return b.Build();
 }
 
 Name Lower(absl::string_view text) {
