@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "config/config_state.h"
 #include "config/quote.h"
 
 namespace dnsd::config {
@@ -14,10 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void Append(std::vector<Diagnostic>& to, std::vector<Diagnostic> from) {
-  to.insert(to.end(), std::make_move_iterator(from.begin()),
-            std::make_move_iterator(from.end()));
-}
+}  // namespace
 
 // The domain files in `dir`: *.yaml and *.yml, not hidden, not in
 // subfolders, sorted by name so that "first file wins" is reproducible.
@@ -51,52 +49,8 @@ std::vector<std::string> ListDomainFiles(const std::string& dir,
   return files;
 }
 
-void LoadDomains(ConfigSet& set) {
-  absl::flat_hash_map<std::string, std::string> owner;  // domain -> file
-  for (const std::string& file :
-       ListDomainFiles(set.server.domains_dir, set.errors)) {
-    Loaded<DomainConfig> domain =
-        LoadDomainFile(file, set.catalog, set.server.provider);
-    if (!domain.ok()) {
-      Append(set.errors, std::move(domain.errors));
-      continue;
-    }
-    auto [first, inserted] = owner.emplace(domain.value->domain, file);
-    if (!inserted) {
-      set.errors.push_back(Diagnostic{
-          domain.value->pos,
-          absl::StrCat("domain ", Quoted(domain.value->domain),
-                       " is already configured in ", first->second)});
-      continue;
-    }
-    set.domains.push_back(*std::move(domain.value));
-  }
-  std::sort(set.domains.begin(), set.domains.end(),
-            [](const DomainConfig& a, const DomainConfig& b) {
-              return a.domain < b.domain;
-            });
-}
-
-}  // namespace
-
 ConfigSet LoadConfig(const std::string& server_file) {
-  ConfigSet set;
-  Loaded<ServerConfig> server = LoadServerFile(server_file);
-  if (!server.ok()) {
-    set.server.path = server_file;
-    set.errors = std::move(server.errors);
-    return set;
-  }
-  set.server = *std::move(server.value);
-  Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path);
-  if (!catalog.ok()) {
-    set.catalog.path = set.server.catalog_path;
-    set.errors = std::move(catalog.errors);
-    return set;
-  }
-  set.catalog = *std::move(catalog.value);
-  LoadDomains(set);
-  return set;
+  return ConfigState(server_file).Load().set;
 }
 
 }  // namespace dnsd::config

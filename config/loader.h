@@ -41,6 +41,12 @@ struct ConfigSet {
   std::vector<Diagnostic> errors;     // from every file
 };
 
+// The domain files in `dir`: *.yaml and *.yml directly in it, not hidden
+// ('.' names are editors' temporary files), sorted by name so that "first
+// file wins" is reproducible. Problems listing it go to `errors`.
+std::vector<std::string> ListDomainFiles(const std::string& dir,
+                                         std::vector<Diagnostic>& errors);
+
 // Loads the server file, its catalog and every *.yaml / *.yml file directly
 // in the domains folder (in name order; names starting with '.' are skipped,
 // they are editors' temporary files). A broken domain file is reported and

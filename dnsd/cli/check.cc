@@ -15,8 +15,8 @@ int Check(const std::string& config_file) {
               << (loaded.errors.size() == 1 ? "" : "s") << "\n";
     return 1;
   }
-  std::cout << config_file << ": OK, " << loaded.set.domains.size() << " domains, "
-            << loaded.set.catalog.senders.size() << " senders, "
+  std::cout << config_file << ": OK, " << loaded.set().domains.size() << " domains, "
+            << loaded.set().catalog.senders.size() << " senders, "
             << loaded.snapshot->zones.zone_count() << " zones\n";
   return 0;
 }

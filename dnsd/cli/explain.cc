@@ -73,7 +73,7 @@ int Explain(const ExplainArgs& args) {
   }
   bool as_v6 = args.ip.find(':') != std::string::npos;
   std::string name = policy::ExpandQueryName(snap.spf.tmpl, *ip, as_v6, args.helo, args.domain,
-                                             loaded.set.server.provider.spf_zone);
+                                             loaded.set().server.provider.spf_zone);
   auto name_wire = wire::NameFromText(name);
   if (!name_wire.ok()) {
     std::cerr << "dnsd explain: a receiver could not query '" << name

@@ -1,31 +1,28 @@
 #include "dnsd/cli/load.h"
 
 #include <algorithm>
+#include <chrono>
 #include <tuple>
 
 #include "config/compile.h"
 
 namespace dnsd::cli {
 
-LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation) {
+LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation) {
+  auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
-  out.set = config::LoadConfig(server_file);
-  out.errors = out.set.errors;
-  for (const config::Diagnostic& d : out.errors) {
-    if (d.pos.file == out.set.server.path || d.pos.file == out.set.catalog.path ||
-        d.pos.file == server_file) {
-      out.fatal = true;
-    }
-  }
+  out.report = state.Load();
+  out.errors = out.report.set.errors;
+  out.fatal = out.report.rejected;
   if (!out.fatal) {
-    auto compiled = config::CompileSnapshot(out.set, generation);
+    auto compiled = config::CompileSnapshot(out.report.set, generation);
     if (compiled.ok()) {
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
     } else {
       out.fatal = true;
       config::Diagnostic error;
-      error.pos.file = server_file;
+      error.pos.file = state.server_file();
       error.message = std::string(compiled.status().message());
       out.errors.push_back(std::move(error));
     }
@@ -35,7 +32,13 @@ LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation)
                      return std::tie(a.pos.file, a.pos.line, a.pos.column) <
                             std::tie(b.pos.file, b.pos.line, b.pos.column);
                    });
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation) {
+  config::ConfigState state(server_file);
+  return LoadAndCompile(state, generation);
 }
 
 }  // namespace dnsd::cli

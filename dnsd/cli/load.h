@@ -1,4 +1,5 @@
-// Loading and compiling a configuration the same way for every subcommand.
+// Loading and compiling a configuration the same way for every subcommand
+// and for every reload.
 #ifndef DNSD_CLI_LOAD_H_
 #define DNSD_CLI_LOAD_H_
 
@@ -6,19 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "config/config_state.h"
 #include "config/diagnostic.h"
-#include "config/loader.h"
 #include "config/snapshot.h"
 
 namespace dnsd::cli {
 
 struct LoadedConfig {
-  config::ConfigSet set;
+  config::LoadReport report;                   // report.set: what was loaded
   std::unique_ptr<config::Snapshot> snapshot;  // null if it could not be built
   std::vector<config::Diagnostic> errors;      // loading and compiling, in file order
-  bool fatal = false;  // the server file or the catalog is broken
+  bool fatal = false;  // the server file or the catalog is broken: nothing to serve
+  double seconds = 0;  // wall time of load + compile
+  const config::ConfigSet& set() const { return report.set; }
 };
 
+// Loads (incrementally, after the first time) and compiles.
+LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
 }  // namespace dnsd::cli

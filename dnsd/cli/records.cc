@@ -117,14 +117,14 @@ int Records(const std::string& config_file, const std::string& domain_text) {
   std::string domain = domain_text;
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   std::transform(domain.begin(), domain.end(), domain.begin(), ::tolower);
-  const config::DomainConfig* d = FindDomain(loaded.set, domain);
+  const config::DomainConfig* d = FindDomain(loaded.set(), domain);
   if (d == nullptr) {
     std::cerr << "dnsd records: " << domain << " is not configured\n";
     return 1;
   }
-  PrintCustomerRecords(*d, loaded.set.server.provider);
+  PrintCustomerRecords(*d, loaded.set().server.provider);
   std::cout << "\n; Served by dnsd:\n";
-  if (absl::Status s = PrintServed(*d, loaded.set.server.provider, loaded.snapshot->zones);
+  if (absl::Status s = PrintServed(*d, loaded.set().server.provider, loaded.snapshot->zones);
       !s.ok()) {
     std::cerr << "dnsd records: " << s.message() << "\n";
     return 1;

@@ -1,4 +1,6 @@
 #include <csignal>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
@@ -8,6 +10,8 @@
 #include "dnsd/cli/commands.h"
 #include "dnsd/cli/load.h"
 #include "dnsd/net/endpoint.h"
+#include "dnsd/server/config_watcher.h"
+#include "dnsd/server/reloader.h"
 #include "dnsd/server/server.h"
 
 namespace dnsd::cli {
@@ -27,10 +31,44 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   return options;
 }
 
+std::string FolderOf(const std::string& file) {
+  std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  return folder.empty() ? std::string(".") : folder.string();
+}
+
+// SIGHUP and file changes reload; SIGINT and SIGTERM stop.
+void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConfig& files) {
+  boost::asio::io_context control;
+  boost::asio::signal_set stop(control, SIGINT, SIGTERM);
+  stop.async_wait([&](const boost::system::error_code&, int signal) {
+    LogInfo("signal %d: stopping", signal);
+    server.Stop();
+    control.stop();
+  });
+  boost::asio::signal_set hup(control, SIGHUP);
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reloader.Reload("SIGHUP");
+      wait_hup();
+    });
+  };
+  wait_hup();
+  ConfigWatcher watcher(control, std::chrono::milliseconds(300),
+                        [&] { reloader.Reload("files changed"); });
+  std::vector<std::string> folders = {FolderOf(files.path), FolderOf(files.catalog_path),
+                                      files.domains_dir};
+  if (absl::Status s = watcher.Watch(folders); !s.ok()) {
+    LogWarning("%s; reload with SIGHUP instead", s.message());
+  }
+  control.run();
+}
+
 }  // namespace
 
 int Serve(const ServeArgs& args) {
-  LoadedConfig loaded = LoadAndCompile(args.config, 1);
+  config::ConfigState state(args.config);
+  LoadedConfig loaded = LoadAndCompile(state, 1);
   for (const config::Diagnostic& d : loaded.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }
@@ -38,16 +76,22 @@ int Serve(const ServeArgs& args) {
     LogError("%s: not starting: the configuration has errors", args.config);
     return 1;
   }
-  auto options = MakeOptions(args, loaded.set.server);
+  auto options = MakeOptions(args, loaded.set().server);
   if (!options.ok()) {
     LogError("%s", options.status().message());
     return 2;
   }
-  LogInfo("loaded %d domains into %d zones (%d domain files with errors)",
-          loaded.set.domains.size(), loaded.snapshot->zones.zone_count(),
-          loaded.errors.size());
+  LogInfo("loaded %d domains into %d zones in %.3f s (%d domain files with errors)",
+          loaded.set().domains.size(), loaded.snapshot->zones.zone_count(), loaded.seconds,
+          loaded.report.files_failed);
 
-  SnapshotHolder snapshots(std::move(loaded.snapshot));
+  ReloadStatus first;
+  first.generation = 1;
+  first.last_attempt = first.last_success = std::chrono::system_clock::now();
+  first.last_seconds = loaded.seconds;
+  first.errors = loaded.errors;
+  config::ServerConfig files = loaded.set().server;
+  SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {
     LogError("%s", server.status().message());
@@ -58,14 +102,8 @@ int Serve(const ServeArgs& args) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
             (*server)->threads());
   }
-
-  boost::asio::io_context control;
-  boost::asio::signal_set signals(control, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int signal) {
-    LogInfo("signal %d: stopping", signal);
-    (*server)->Stop();
-  });
-  control.run();
+  Reloader reloader(state, snapshots, std::move(first));
+  RunControlLoop(**server, reloader, files);
   LogInfo("stopped");
   return 0;
 }

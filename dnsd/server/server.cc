@@ -9,24 +9,31 @@
 
 namespace dnsd {
 
+unsigned Server::ThreadCount(unsigned requested) {
+  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
+}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& options,
                                                      const SnapshotHolder& snapshots) {
   std::unique_ptr<Server> server(new Server());
   server->tcp_limits_ = options.tcp;
-  unsigned threads = options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = ThreadCount(options.threads);
+  if (snapshots.readers() != threads) {
+    return absl::InvalidArgumentError("one snapshot reader slot per worker is required");
+  }
   for (unsigned i = 0; i < threads; ++i) server->workers_.push_back(std::make_unique<Worker>());
 
   for (Endpoint ep : options.listen) {
-    for (auto& w : server->workers_) {
+    for (unsigned i = 0; i < threads; ++i) {
+      Worker* w = server->workers_[i].get();
       // The first socket resolves port 0; the rest join it by SO_REUSEPORT.
       DNSD_ASSIGN_OR_RETURN(int udp_fd, OpenListenSocket(ep, SocketKind::kUdp));
       if (ep.port == 0) ep.port = LocalPort(udp_fd);
       w->udp.push_back(std::make_unique<UdpListener>(w->io, udp_fd, ep.v6, IsWildcard(ep),
-                                                     snapshots, w->stats));
+                                                     snapshots, i, w->stats));
       DNSD_ASSIGN_OR_RETURN(int tcp_fd, OpenListenSocket(ep, SocketKind::kTcp));
       w->tcp.push_back(std::make_unique<TcpListener>(w->io, tcp_fd, ep.v6, server->tcp_limits_,
-                                                     server->open_tcp_, snapshots, w->stats));
+                                                     server->open_tcp_, snapshots, i, w->stats));
     }
     server->bound_.push_back(ep);
   }

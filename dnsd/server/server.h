@@ -29,8 +29,12 @@ struct ServerOptions {
 
 class Server {
  public:
+  // The number of worker threads `requested` means (0: one per core).
+  static unsigned ThreadCount(unsigned requested);
+
   // Binds every socket (so privileges can be dropped right after) but
-  // serves nothing until Start().
+  // serves nothing until Start(). Worker i reads `snapshots` through slot i.
+  // REQUIRES: snapshots.readers() == ThreadCount(options.threads).
   static absl::StatusOr<std::unique_ptr<Server>> Bind(const ServerOptions& options,
                                                       const SnapshotHolder& snapshots);
   ~Server();

@@ -1,12 +1,18 @@
-// Publishes the current Snapshot to the workers.
+// Publishes the current Snapshot to the workers and frees old ones safely.
 //
-// Readers load one atomic pointer (acquire) and touch no shared counter, so
-// the query path never contends. Snapshots are kept until the holder dies;
-// reclaiming them while workers run is the reload issue's work.
+// Read side (per batch of queries): a worker enters a read section in its
+// own slot, a cache line nobody else writes, loads the current pointer, and
+// leaves. No lock, no shared reference count: the cost is two stores to
+// memory the worker owns. Publish side (a reload): swap the pointer, advance
+// the epoch, and wait until every worker is either outside a read section
+// or entered one after the swap; then nothing can still see the old
+// snapshot and it is freed. This is quiescent-state reclamation, what
+// liburcu gives Knot DNS, sized to dnsd's fixed set of worker threads.
 #ifndef DNSD_SERVER_SNAPSHOT_HOLDER_H_
 #define DNSD_SERVER_SNAPSHOT_HOLDER_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -17,26 +23,49 @@ namespace dnsd {
 
 class SnapshotHolder {
  public:
-  explicit SnapshotHolder(std::unique_ptr<const config::Snapshot> first) {
-    Publish(std::move(first));
-  }
+  // `readers`: how many read slots (one per worker thread).
+  SnapshotHolder(std::unique_ptr<const config::Snapshot> first, unsigned readers);
+  ~SnapshotHolder();
+  SnapshotHolder(const SnapshotHolder&) = delete;
+  SnapshotHolder& operator=(const SnapshotHolder&) = delete;
 
-  // Safe from any thread, lock-free.
-  const config::Snapshot& current() const {
-    return *current_.load(std::memory_order_acquire);
-  }
+  // A read section: the snapshot stays alive until the guard goes away.
+  // One guard at a time per slot; REQUIRES: slot < readers.
+  class ReadGuard {
+   public:
+    ReadGuard(const SnapshotHolder& holder, unsigned slot);
+    ~ReadGuard();
+    ReadGuard(const ReadGuard&) = delete;
+    ReadGuard& operator=(const ReadGuard&) = delete;
+    const config::Snapshot& snapshot() const { return *snapshot_; }
 
-  // Control plane: makes `next` the current snapshot.
-  void Publish(std::unique_ptr<const config::Snapshot> next) {
-    std::lock_guard<std::mutex> lock(publish_mu_);
-    current_.store(next.get(), std::memory_order_release);
-    kept_.push_back(std::move(next));
-  }
+   private:
+    std::atomic<uint64_t>& slot_;
+    const config::Snapshot* snapshot_;
+  };
+
+  // Makes `next` current and frees the snapshot it replaces once no read
+  // section can still see it. Blocks for at most the longest read section
+  // in progress (microseconds). Thread-safe; publishers are serialised.
+  void Publish(std::unique_ptr<const config::Snapshot> next);
+
+  // For the control plane (status pages, reload bookkeeping); not for
+  // workers, which must use a ReadGuard.
+  uint64_t generation() const;
+
+  unsigned readers() const { return static_cast<unsigned>(slots_.size()); }
 
  private:
-  std::atomic<const config::Snapshot*> current_{nullptr};
-  std::mutex publish_mu_;  // publishers only
-  std::vector<std::unique_ptr<const config::Snapshot>> kept_;
+  static constexpr uint64_t kIdle = ~uint64_t{0};
+
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> epoch{kIdle};
+  };
+
+  std::atomic<const config::Snapshot*> current_;
+  std::atomic<uint64_t> epoch_{1};
+  std::vector<Slot> slots_;
+  std::mutex publish_mu_;
 };
 
 }  // namespace dnsd

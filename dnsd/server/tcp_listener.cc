@@ -22,13 +22,14 @@ constexpr size_t kMaxPendingOutput = 256 * 1024;
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const TcpLimits& limits, std::atomic<uint32_t>& open,
-             const SnapshotHolder& snapshots, WorkerStats& stats,
+             const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats,
              std::shared_ptr<std::vector<uint8_t>> scratch)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         limits_(limits),
         open_(open),
         snapshots_(snapshots),
+        reader_(reader),
         stats_(stats),
         scratch_(std::move(scratch)),
         in_(kReadBuffer) {}
@@ -64,10 +65,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void AnswerComplete() {
     size_t at = 0;
     bool answered = false;
+    SnapshotHolder::ReadGuard guard(snapshots_, reader_);
     while (filled_ - at >= 2 && out_.size() < kMaxPendingOutput) {
       size_t length = size_t{in_[at]} << 8 | in_[at + 1];
       if (filled_ - at - 2 < length) break;
-      Answer(std::span(in_.data() + at + 2, length));
+      Answer(guard.snapshot(), std::span(in_.data() + at + 2, length));
       at += 2 + length;
       answered = true;
     }
@@ -78,10 +80,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Write();
   }
 
-  void Answer(std::span<const uint8_t> query) {
+  void Answer(const config::Snapshot& snapshot, std::span<const uint8_t> query) {
     std::vector<uint8_t>& scratch = *scratch_;
-    Outcome outcome =
-        HandleQuery(snapshots_.current(), query, Transport::kTcp, std::span(scratch));
+    Outcome outcome = HandleQuery(snapshot, query, Transport::kTcp, std::span(scratch));
     stats_.Count(Transport::kTcp, outcome);
     if (outcome.size == 0) return;
     out_.push_back(static_cast<uint8_t>(outcome.size >> 8));
@@ -112,6 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const TcpLimits& limits_;
   std::atomic<uint32_t>& open_;
   const SnapshotHolder& snapshots_;
+  unsigned reader_;
   WorkerStats& stats_;
   std::shared_ptr<std::vector<uint8_t>> scratch_;
   std::vector<uint8_t> in_;
@@ -123,13 +125,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 TcpListener::TcpListener(boost::asio::io_context& io, int fd, bool v6, const TcpLimits& limits,
                          std::atomic<uint32_t>& open_connections,
-                         const SnapshotHolder& snapshots, WorkerStats& stats)
+                         const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats)
     : io_(io),
       acceptor_(io, v6 ? tcp::v6() : tcp::v4(), fd),
       retry_(io),
       limits_(limits),
       open_(open_connections),
       snapshots_(snapshots),
+      reader_(reader),
       stats_(stats),
       scratch_(std::make_shared<std::vector<uint8_t>>(wire::kMaxMessageSize)) {}
 
@@ -162,8 +165,8 @@ void TcpListener::Accept() {
         stats_.tcp_accepted.Add();
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Connection>(std::move(socket), limits_, open_, snapshots_, stats_,
-                                     scratch_)
+        std::make_shared<Connection>(std::move(socket), limits_, open_, snapshots_, reader_,
+                                     stats_, scratch_)
             ->Start();
       }
     }

@@ -34,7 +34,7 @@ class TcpListener {
   // shared by all workers' listeners (touched per connection, not per query).
   TcpListener(boost::asio::io_context& io, int fd, bool v6, const TcpLimits& limits,
               std::atomic<uint32_t>& open_connections, const SnapshotHolder& snapshots,
-              WorkerStats& stats);
+              unsigned reader, WorkerStats& stats);
   void Start();
   void Stop();
 
@@ -47,6 +47,7 @@ class TcpListener {
   TcpLimits limits_;
   std::atomic<uint32_t>& open_;
   const SnapshotHolder& snapshots_;
+  unsigned reader_;
   WorkerStats& stats_;
   // One response buffer for every connection of this (single-threaded) worker.
   std::shared_ptr<std::vector<uint8_t>> scratch_;

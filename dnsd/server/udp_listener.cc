@@ -45,10 +45,11 @@ size_t ReplyControl(msghdr& in, uint8_t* out, size_t out_size) {
 }  // namespace
 
 UdpListener::UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pktinfo,
-                         const SnapshotHolder& snapshots, WorkerStats& stats)
+                         const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats)
     : socket_(io, v6 ? boost::asio::ip::udp::v6() : boost::asio::ip::udp::v4(), fd),
       pktinfo_(pktinfo),
       snapshots_(snapshots),
+      reader_(reader),
       stats_(stats),
       slots_(kBatch) {}
 
@@ -100,7 +101,8 @@ int UdpListener::ReceiveBatch() {
 }
 
 void UdpListener::AnswerBatch(int received) {
-  const config::Snapshot& snapshot = snapshots_.current();
+  SnapshotHolder::ReadGuard guard(snapshots_, reader_);
+  const config::Snapshot& snapshot = guard.snapshot();
   int replies = 0;
   for (int i = 0; i < received; ++i) {
     Slot& s = slots_[i];

@@ -26,8 +26,9 @@ class UdpListener {
  public:
   // Takes ownership of `fd`, a bound UDP socket. `pktinfo`: the socket is a
   // wildcard bind with IP_PKTINFO / IPV6_RECVPKTINFO on.
+  // `reader` is this worker's read slot in `snapshots`.
   UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pktinfo,
-              const SnapshotHolder& snapshots, WorkerStats& stats);
+              const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats);
   void Start();
   void Stop();
 
@@ -46,6 +47,7 @@ class UdpListener {
   boost::asio::ip::udp::socket socket_;
   bool pktinfo_;
   const SnapshotHolder& snapshots_;
+  unsigned reader_;
   WorkerStats& stats_;
 
   struct Slot {

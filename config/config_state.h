@@ -1,0 +1,66 @@
+// The configuration as it was last loaded, so that a reload re-reads only
+// the files that changed and a domain file that broke keeps serving its
+// last good version (PRODUCT.md, "Configuration lifecycle").
+//
+// Used by one thread at a time (the control thread).
+#ifndef DNSD_CONFIG_CONFIG_STATE_H_
+#define DNSD_CONFIG_CONFIG_STATE_H_
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "config/loader.h"
+#include "config/model.h"
+
+namespace dnsd::config {
+
+// What identifies a file's content without reading it.
+struct FileStamp {
+  long long mtime_ns = -1, ctime_ns = -1;
+  unsigned long long inode = 0, size = 0;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+FileStamp StampOf(const std::string& path);  // mtime_ns == -1 if unreadable
+
+struct LoadReport {
+  ConfigSet set;             // what to serve; `set.errors` lists every current error
+  bool rejected = false;     // server file or catalog broken: keep what runs
+  size_t files_read = 0;     // domain files (re-)read this time
+  size_t files_unchanged = 0;
+  size_t files_failed = 0;   // of which `files_kept` still serve a last good version
+  size_t files_kept = 0;
+};
+
+class ConfigState {
+ public:
+  explicit ConfigState(std::string server_file) : server_file_(std::move(server_file)) {}
+
+  // The first load, and every reload after it.
+  LoadReport Load();
+
+  const std::string& server_file() const { return server_file_; }
+
+ private:
+  struct DomainFile {
+    FileStamp stamp;
+    std::optional<DomainConfig> good;  // the last version that validated
+    std::vector<Diagnostic> errors;    // of the current version
+  };
+
+  // Re-reads `path` unless its stamp is unchanged and `force` is false.
+  void Refresh(const std::string& path, bool force, const ConfigSet& set, LoadReport& report);
+
+  std::string server_file_;
+  std::optional<ServerConfig> server_;
+  std::optional<Catalog> catalog_;
+  FileStamp catalog_stamp_;
+  std::map<std::string, DomainFile> files_;  // by path, in name order
+};
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_CONFIG_STATE_H_

@@ -1,0 +1,50 @@
+// Reloads the configuration on request (SIGHUP, a file change) and
+// publishes the new snapshot: the control plane's half of PRODUCT.md
+// "Configuration lifecycle". A broken server file or catalog rejects the
+// reload and the running snapshot stays; a broken domain file keeps its
+// last good version. Runs on the control thread only.
+#ifndef DNSD_SERVER_RELOADER_H_
+#define DNSD_SERVER_RELOADER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config_state.h"
+#include "config/diagnostic.h"
+#include "dnsd/server/snapshot_holder.h"
+
+namespace dnsd {
+
+// What the last reload did, for logs, metrics and the status page.
+struct ReloadStatus {
+  uint64_t generation = 0;    // of the snapshot being served
+  uint64_t attempts = 0;
+  uint64_t failures = 0;      // rejected reloads
+  bool last_ok = true;
+  std::chrono::system_clock::time_point last_attempt, last_success;
+  double last_seconds = 0;    // load + compile + publish
+  std::vector<config::Diagnostic> errors;  // current per-file errors
+};
+
+class Reloader {
+ public:
+  // `state` has done the first load, whose snapshot (generation 1) `holder`
+  // serves.
+  Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first);
+
+  // Loads what changed, compiles, publishes. Returns false if rejected.
+  bool Reload(const char* why);
+
+  const ReloadStatus& status() const { return status_; }
+
+ private:
+  config::ConfigState& state_;
+  SnapshotHolder& holder_;
+  ReloadStatus status_;
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_SERVER_RELOADER_H_
