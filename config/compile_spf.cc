@@ -25,7 +25,9 @@ constexpr size_t kMaxParts = 7;
 // up to four character-strings, and the OPT record.
 size_t TextBudget(const std::string& owner) {
   size_t question = owner.size() + 2 + 4;
-  return kUdpAnswer - 12 - question - 2 - 10 - 4 - 11;
+  size_t room = kUdpAnswer - 12 - question - 2 - 10 - 11;
+  // Every 255 octets of text (or part of them) take one length octet.
+  return room - (room + 255) / 256;
 }
 
 const char* AllTerm(const DomainConfig& d) {
@@ -84,6 +86,7 @@ struct DomainSpfPlan {
   std::string wire_name;
   policy::DomainPolicy policy;
   std::vector<std::pair<std::string, const RRset*>> nspf;  // owner, record
+  std::string warning;  // why <d>._nspf answers ?all, if it does
 };
 
 absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
@@ -111,12 +114,17 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
     return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
   }
   dp.flattened = b.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
-  DNSD_ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                        FlattenedSpf(d, config.catalog, spf_zone));
-  for (size_t i = 0; i < parts.size(); ++i) {
+  auto parts = FlattenedSpf(d, config.catalog, spf_zone);
+  if (!parts.ok()) {
+    // The macro answers do not need the flattened record: keep them, and
+    // let only <d>._nspf fall back to the unconfigured answer.
+    plan.warning = std::string(parts.status().message());
+    parts = std::vector<std::string>{"v=spf1 ?all"};
+  }
+  for (size_t i = 0; i < parts->size(); ++i) {
     DNSD_ASSIGN_OR_RETURN(std::string owner,
                           wire::NameFromText(PartName(i, d.domain, spf_zone)));
-    plan.nspf.emplace_back(std::move(owner), b.Txt(parts[i]));
+    plan.nspf.emplace_back(std::move(owner), b.Txt((*parts)[i]));
   }
   return plan;
 }
@@ -191,6 +199,10 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
     if (!plan.ok()) {
       errors->push_back(DomainError(d, plan.status().message()));
       continue;
+    }
+    if (!plan->warning.empty()) {
+      errors->push_back(DomainError(d, absl::StrCat(plan->warning, "; ", d.domain,
+                                                    "._nspf answers ?all")));
     }
     for (const auto& [owner, rrset] : plan->nspf) {
       DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));

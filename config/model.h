@@ -39,12 +39,19 @@ struct TcpSettings {
   uint32_t max_connections = 1024;
 };
 
+// Prometheus /metrics and the status page (restart-only).
+struct MetricsSettings {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:9153";  // loopback by default
+};
+
 struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
   std::vector<std::string> listen = {"127.0.0.1:5300"};  // "ADDR:PORT", "[v6]:PORT"
   uint32_t threads = 0;              // 0 = one worker per core
   TcpSettings tcp;
+  MetricsSettings metrics;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
   ProviderSettings provider;

@@ -17,7 +17,8 @@ namespace {
 
 constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads", "tcp",    "udp_payload",
-    "provider", "catalog", "domains"};
+    "provider", "catalog", "domains", "metrics"};
+constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled"};
 constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections"};
 constexpr absl::string_view kProviderKeys[] = {
     "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
@@ -86,6 +87,22 @@ void ReadTcp(YamlReader& r, const Value& value, TcpSettings& tcp) {
   }
   if (const Value* v = f->Get("max_connections")) {
     Assign(r.Integer(*v, 1, 1000000), tcp.max_connections);
+  }
+}
+
+void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
+  std::optional<Fields> f = r.Map(value, kMetricsKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), metrics.enabled);
+  if (const Value* v = f->Get("listen")) {
+    std::optional<std::string> text = r.String(*v);
+    if (!text) return;
+    absl::Status status = CheckListenAddress(*text);
+    if (!status.ok()) {
+      r.ValueError(*v, status.message());
+    } else {
+      metrics.listen = *text;
+    }
   }
 }
 
@@ -172,6 +189,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("tcp")) ReadTcp(r, *v, server.tcp);
   if (const Value* v = f->Get("udp_payload"))
     Assign(r.Integer(*v, 512, 4096), server.udp_payload);
+  if (const Value* v = f->Get("metrics")) ReadMetrics(r, *v, server.metrics);
   if (const Value* v = r.Require(*f, "provider"))
     ReadProvider(r, *v, server.provider);
   if (const Value* v = r.Require(*f, "catalog"))

@@ -164,10 +164,10 @@ TEST(ServerFileTest, TopLevelMistakes) {
   EXPECT_THAT(
       Brief(LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
                                                    "catalog: s\ndomains: d\n"
-                                                   "metrics: {listen: x}\n"
+                                                   "resolver: {servers: x}\n"
                                                    "thread: 2\n"))
                 .errors),
-      ElementsAre("9:1: unknown key 'metrics'",
+      ElementsAre("9:1: unknown key 'resolver'",
                   "10:1: unknown key 'thread'; did you mean 'threads'?"));
 }
 

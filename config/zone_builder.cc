@@ -62,10 +62,15 @@ void ZoneBuilder::SetSerials() {
 }
 
 const RRset* ZoneBuilder::Intern(RRset rrset) {
-  std::string key = absl::StrCat(rrset.type, ":", rrset.records);
-  auto [it, inserted] = interned_.try_emplace(std::move(key), nullptr);
-  if (inserted) it->second = snap_.zones.Keep(std::move(rrset));
-  return it->second;
+  // Keyed by a view of the stored bytes (the deque never moves them), so
+  // interning costs no second copy of every record.
+  if (auto it = interned_.find(rrset.records); it != interned_.end() &&
+                                               it->second->type == rrset.type) {
+    return it->second;
+  }
+  const RRset* kept = snap_.zones.Keep(std::move(rrset));
+  interned_.emplace(kept->records, kept);
+  return kept;
 }
 
 absl::StatusOr<std::string> Prepend(absl::string_view label_text,

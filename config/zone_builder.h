@@ -57,7 +57,8 @@ class ZoneBuilder {
 
   Snapshot& snap_;
   uint32_t ttl_;
-  absl::flat_hash_map<std::string, const RRset*> interned_;
+  // Records (type fields included, so types cannot collide) to the RRset.
+  absl::flat_hash_map<absl::string_view, const RRset*> interned_;
   absl::flat_hash_map<Zone*, SerialDigest> digests_;
 };
 

@@ -1,3 +1,6 @@
+// Decide: the answer rules of PRODUCT.md ("The SPF macro zone") on a policy
+// compiled from a small configuration, including every cut a receiver can
+// make of a long name.
 #include "policy/decide.h"
 
 #include <algorithm>
@@ -439,6 +442,31 @@ TEST_F(DecideTest, ACutLeavingFourDigitNibblesReadsAsIPv4) {
   EXPECT_EQ(d.name.ip, Ip("7.1.0.7"));
   EXPECT_EQ(d.rule, Rule::kDefault);
   EXPECT_EQ(AnswerText(d), "v=spf1 ~all");
+}
+
+// A HELO holding "._ehlo." splits two ways; when only the longer domain
+// is configured, that reading is the one answered (the query came through
+// some configured domain's include).
+TEST(DecideReadingTest, AConfiguredDomainBeatsAnEarlierUnconfiguredReading) {
+  config::ConfigSet set = TestConfig();
+  config::DomainConfig odd;
+  odd.domain = "x._ehlo.odd.test";
+  odd.file = "domains/x._ehlo.odd.test.yaml";
+  odd.mode = config::Mode::kEnforce;
+  odd.dmarc.p = "none";
+  odd.spf.netblocks = {testing::Prefix("192.0.2.0/24")};
+  set.domains.push_back(odd);
+  std::sort(set.domains.begin(), set.domains.end(),
+            [](const auto& a, const auto& b) { return a.domain < b.domain; });
+  auto snap = CompileOrDie(set);
+  ASSERT_NE(snap, nullptr);
+  // Readings: (helo "h._ehlo.x", domain "odd.test"), then (helo "h",
+  // domain "x._ehlo.odd.test").
+  Decision d = Decide(snap->spf, LowerName("192.0.2.1._ip.h._ehlo.x._ehlo.odd.test._spf.provider.test"));
+  ASSERT_NE(d.domain, nullptr);
+  EXPECT_EQ(d.domain->name, "x._ehlo.odd.test");
+  EXPECT_EQ(d.rule, Rule::kNetblock);
+  EXPECT_EQ(AnswerText(d), "v=spf1 ip4:192.0.2.1 ~all");
 }
 
 // ---- Other layouts ---------------------------------------------------------

@@ -1,3 +1,4 @@
+// HeloIndex: exact and "*." patterns, letter case, several matches.
 #include "policy/helo_index.h"
 
 #include <string>

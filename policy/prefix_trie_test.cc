@@ -1,3 +1,5 @@
+// PrefixTrie: lookups in both families, nesting order, edge lengths, and a
+// randomised comparison with a linear scan (fixed seed).
 #include "policy/prefix_trie.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// MatchQueryName: every reading of a query name against a template, for
+// the IP forms, odd HELOs, letter case, other layouts and names cut from
+// the left (RFC 7208 §7.3).
 #include "policy/query_name.h"
 
 #include <algorithm>

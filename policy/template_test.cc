@@ -1,3 +1,5 @@
+// ParseTemplate: the layouts providers use, and every template the matcher
+// could not split back into its parts.
 #include "policy/template.h"
 
 #include <string>

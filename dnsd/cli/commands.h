@@ -11,6 +11,7 @@ struct ServeArgs {
   std::string config;
   std::vector<std::string> listen;  // overrides the server file's list
   int threads = -1;                 // -1: as the server file says
+  std::string metrics;              // overrides metrics.listen ("" = as configured)
 };
 
 struct ExplainArgs {

@@ -15,7 +15,7 @@ namespace {
 constexpr char kUsage[] = R"(usage: dnsd COMMAND [OPTIONS]
 
 Commands:
-  serve   -c FILE [--listen ADDR:PORT ...] [--threads N]
+  serve   -c FILE [--listen ADDR:PORT ...] [--threads N] [--metrics ADDR:PORT]
           Serve the configuration until SIGTERM or SIGINT.
   check   -c FILE
           Validate the configuration; print every error as file:line:column.
@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
       ("config,c", po::value<std::string>(), "")
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
       ("threads", po::value<int>(), "")
+      ("metrics", po::value<std::string>(), "")
       ("ip", po::value<std::string>(), "")
       ("helo", po::value<std::string>(), "")
       ("domain", po::value<std::string>(), "")
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
     dnsd::cli::ServeArgs serve{config};
     if (vm.count("listen")) serve.listen = vm["listen"].as<std::vector<std::string>>();
     if (vm.count("threads")) serve.threads = vm["threads"].as<int>();
+    if (vm.count("metrics")) serve.metrics = vm["metrics"].as<std::string>();
     return dnsd::cli::Serve(serve);
   }
   if (command == "check" && args.empty()) return dnsd::cli::Check(config);

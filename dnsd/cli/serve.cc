@@ -9,6 +9,7 @@
 #include "dnsd/base/log.h"
 #include "dnsd/cli/commands.h"
 #include "dnsd/cli/load.h"
+#include "dnsd/metrics/exporter.h"
 #include "dnsd/net/endpoint.h"
 #include "dnsd/server/config_watcher.h"
 #include "dnsd/server/reloader.h"
@@ -90,6 +91,7 @@ int Serve(const ServeArgs& args) {
   first.last_attempt = first.last_success = std::chrono::system_clock::now();
   first.last_seconds = loaded.seconds;
   first.errors = loaded.errors;
+  first.domains = loaded.set().domains.size();
   config::ServerConfig files = loaded.set().server;
   SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
   auto server = Server::Bind(*options, snapshots);
@@ -103,6 +105,18 @@ int Serve(const ServeArgs& args) {
             (*server)->threads());
   }
   Reloader reloader(state, snapshots, std::move(first));
+  std::unique_ptr<MetricsExporter> metrics;
+  if (files.metrics.enabled || !args.metrics.empty()) {
+    std::string listen = args.metrics.empty() ? files.metrics.listen : args.metrics;
+    auto exporter = MetricsExporter::Start(listen, **server, reloader);
+    if (!exporter.ok()) {
+      LogError("%s", exporter.status().message());
+      (*server)->Stop();
+      return 1;
+    }
+    metrics = std::move(*exporter);
+    LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
+  }
   RunControlLoop(**server, reloader, files);
   LogInfo("stopped");
   return 0;

@@ -8,34 +8,49 @@ namespace dnsd {
 Reloader::Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first)
     : state_(state), holder_(holder), status_(std::move(first)) {}
 
+ReloadStatus Reloader::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
 bool Reloader::Reload(const char* why) {
+  // Only this (control) thread writes status_, so reading it unlocked here
+  // is safe; every write takes the lock for the metrics thread's sake.
   auto start = std::chrono::steady_clock::now();
-  ++status_.attempts;
-  status_.last_attempt = std::chrono::system_clock::now();
+  auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
   cli::LoadedConfig loaded = cli::LoadAndCompile(state_, next);
-  status_.errors = loaded.errors;
   for (const config::Diagnostic& d : loaded.errors) {
     LogWarning("%s", config::FormatDiagnostic(d));
   }
-  if (loaded.fatal || loaded.snapshot == nullptr) {
-    ++status_.failures;
-    status_.last_ok = false;
+  bool ok = !loaded.fatal && loaded.snapshot != nullptr;
+  if (ok) holder_.Publish(std::move(loaded.snapshot));
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++status_.attempts;
+    status_.last_attempt = attempted;
+    status_.last_ok = ok;
+    status_.errors = loaded.errors;
+    if (ok) {
+      status_.generation = next;
+      status_.last_success = std::chrono::system_clock::now();
+      status_.last_seconds = seconds;
+      status_.domains = loaded.report.set.domains.size();
+    } else {
+      ++status_.failures;
+    }
+  }
+  if (!ok) {
     LogError("reload (%s) rejected: generation %d keeps serving", why, status_.generation);
     return false;
   }
   const config::LoadReport& r = loaded.report;
-  size_t domains = r.set.domains.size();
-  holder_.Publish(std::move(loaded.snapshot));
-  status_.generation = next;
-  status_.last_ok = true;
-  status_.last_success = std::chrono::system_clock::now();
-  status_.last_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged, %d with "
           "errors (%d keep their last good version); %.3f s",
-          why, next, domains, r.files_read, r.files_unchanged, r.files_failed, r.files_kept,
-          status_.last_seconds);
+          why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_failed,
+          r.files_kept, seconds);
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct ReloadStatus {
   bool last_ok = true;
   std::chrono::system_clock::time_point last_attempt, last_success;
   double last_seconds = 0;    // load + compile + publish
+  size_t domains = 0;         // configured domains being served
   std::vector<config::Diagnostic> errors;  // current per-file errors
 };
 
@@ -37,9 +39,11 @@ class Reloader {
   // Loads what changed, compiles, publishes. Returns false if rejected.
   bool Reload(const char* why);
 
-  const ReloadStatus& status() const { return status_; }
+  // A copy, safe from any thread (the metrics exporter's, say).
+  ReloadStatus status() const;
 
  private:
+  mutable std::mutex mu_;  // guards status_ against readers on other threads
   config::ConfigState& state_;
   SnapshotHolder& holder_;
   ReloadStatus status_;

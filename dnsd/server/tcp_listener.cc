@@ -1,5 +1,6 @@
 #include "dnsd/server/tcp_listener.h"
 
+#include <chrono>
 #include <cstring>
 
 #include <boost/asio/steady_timer.hpp>
@@ -65,6 +66,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void AnswerComplete() {
     size_t at = 0;
     bool answered = false;
+    uint64_t count = 0;
+    auto start = std::chrono::steady_clock::now();
     SnapshotHolder::ReadGuard guard(snapshots_, reader_);
     while (filled_ - at >= 2 && out_.size() < kMaxPendingOutput) {
       size_t length = size_t{in_[at]} << 8 | in_[at + 1];
@@ -72,7 +75,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Answer(guard.snapshot(), std::span(in_.data() + at + 2, length));
       at += 2 + length;
       answered = true;
+      ++count;
     }
+    stats_.ObserveBatch(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count(),
+                        count);
     std::memmove(in_.data(), in_.data() + at, filled_ - at);
     filled_ -= at;
     if (answered) ArmIdleTimer();

@@ -1,6 +1,7 @@
 #include "dnsd/server/udp_listener.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "dnsd/pipeline.h"
@@ -101,6 +102,7 @@ int UdpListener::ReceiveBatch() {
 }
 
 void UdpListener::AnswerBatch(int received) {
+  auto start = std::chrono::steady_clock::now();
   SnapshotHolder::ReadGuard guard(snapshots_, reader_);
   const config::Snapshot& snapshot = guard.snapshot();
   int replies = 0;
@@ -128,6 +130,10 @@ void UdpListener::AnswerBatch(int received) {
       if (out.msg_controllen == 0) out.msg_control = nullptr;
     }
   }
+  stats_.ObserveBatch(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count(),
+                      received);
   int sent = 0;
   while (sent < replies) {
     int n = sendmmsg(socket_.native_handle(), out_.data() + sent, replies - sent, MSG_DONTWAIT);

@@ -1,0 +1,50 @@
+// The metrics HTTP endpoint: /metrics through prometheus-cpp's pull
+// exposer, and a small status page at / on the same port (version, uptime,
+// configuration generation and load time, per-file configuration errors).
+// Its threads are civetweb's; the query path never waits on them.
+#ifndef DNSD_METRICS_EXPORTER_H_
+#define DNSD_METRICS_EXPORTER_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "dnsd/server/reloader.h"
+#include "dnsd/server/server.h"
+
+namespace prometheus {
+class Exposer;
+}
+
+namespace dnsd {
+
+class ServerCollector;
+
+class MetricsExporter {
+ public:
+  // Binds `listen` ("127.0.0.1:9153", "[::1]:0"). One exporter per process:
+  // the status page is reached through a civetweb callback without a user
+  // pointer, so it finds the exporter through a process-wide pointer.
+  static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(const std::string& listen,
+                                                                const Server& server,
+                                                                const Reloader& reloader);
+  ~MetricsExporter();
+
+  int port() const { return port_; }
+  std::string StatusPage() const;
+
+ private:
+  MetricsExporter(const Server& server, const Reloader& reloader);
+
+  const Server& server_;
+  const Reloader& reloader_;
+  std::chrono::system_clock::time_point started_;
+  std::shared_ptr<ServerCollector> collector_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_METRICS_EXPORTER_H_
