@@ -10,7 +10,7 @@ packages=(
   libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # test clients and referees
-  knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
+  prometheus knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
   # and a network namespace of its own (tests/integration/test_spf_e2e.py)
   unbound nsd python3-spf spfquery iproute2 util-linux

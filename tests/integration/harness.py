@@ -208,3 +208,150 @@ def enter_private_network(resolv_conf):
 def leave_resolv_conf():
     """Undoes enter_private_network's bind mount (the namespaces stay)."""
     _libc_call("umount2", b"/etc/resolv.conf", _MNT_DETACH)
+
+
+# ---- reloads: atomic edits, log waits, answers parsed from raw replies -----
+
+def write_atomic(path, text):
+    """Replaces `path` the way deploy tools do: a temporary file in the same
+    folder (a dot name, which dnsd skips), then rename(2) over the old one,
+    so a reader sees the old or the new file, never half of one."""
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def log_mark(server):
+    """A position in `server.log`; wait_for_log looks only at lines after it."""
+    return len(server.log)
+
+
+def wait_for_log(server, pattern, mark=0, timeout=15.0):
+    """Waits until a log line after `mark` matches the regex `pattern`;
+    returns the match. Raises AssertionError after `timeout` seconds or if
+    dnsd exits."""
+    regex = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    seen = mark
+    while True:
+        lines = server.log[seen:]
+        for line in lines:
+            m = regex.search(line)
+            if m:
+                return m
+        seen += len(lines)
+        if not server.alive():
+            raise AssertionError(f"dnsd exited while waiting for /{pattern}/:\n"
+                                 + "".join(server.log[-30:]))
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no log line /{pattern}/ within {timeout} s:\n"
+                                 + "".join(server.log[-30:]))
+        time.sleep(0.005)
+
+
+_RELOADED = r"reload \(SIGHUP\): generation (\d+)"
+_REJECTED = r"reload \(SIGHUP\) rejected"
+
+
+def sighup_reload(server, timeout=15.0):
+    """Sends SIGHUP and waits for the reload it causes to be logged. Returns
+    the new generation, or None if dnsd logged the reload as rejected."""
+    mark = log_mark(server)
+    server.proc.send_signal(signal.SIGHUP)
+    m = wait_for_log(server, f"{_RELOADED}|{_REJECTED}", mark, timeout)
+    return int(m.group(1)) if m.group(1) else None
+
+
+def _read_name(msg, at):
+    """(name, offset after it) of the possibly compressed name at `at`."""
+    labels, end, hops = [], None, 0
+    while True:
+        n = msg[at]
+        if n & 0xC0 == 0xC0:
+            if end is None:
+                end = at + 2
+            at = (n & 0x3F) << 8 | msg[at + 1]
+            hops += 1
+            if hops > 64:
+                raise ValueError("compression loop")
+            continue
+        if n == 0:
+            return ".".join(labels).lower(), (end if end is not None else at + 1)
+        labels.append(msg[at + 1:at + 1 + n].decode("ascii", "replace"))
+        at += 1 + n
+
+
+def parse_response(msg):
+    """A reply's header (parse_header) plus its question and answer section:
+    {"qname", "qtype", "answers": [(name, type, rdata bytes)], ...}."""
+    h = parse_header(msg)
+    at = 12
+    h["qname"], at = _read_name(msg, at)
+    h["qtype"], _ = struct.unpack("!HH", msg[at:at + 4])
+    at += 4
+    answers = []
+    for _ in range(h["an"]):
+        name, at = _read_name(msg, at)
+        rtype, _, _, length = struct.unpack("!HHIH", msg[at:at + 10])
+        at += 10
+        answers.append((name, rtype, msg[at:at + length]))
+        at += length
+    if at > len(msg):
+        raise ValueError("answer section runs past the message")
+    h["answers"] = answers
+    return h
+
+
+def txt_strings(rdata):
+    """The character-strings of TXT rdata, joined as a receiver joins them."""
+    out, at = b"", 0
+    while at < len(rdata):
+        n = rdata[at]
+        out += rdata[at + 1:at + 1 + n]
+        at += 1 + n
+    return out.decode("ascii")
+
+
+def udp_txt(server, name, timeout=2.0, qid=None):
+    """One TXT query over UDP with EDNS(0) (payload 1232). Returns
+    (rcode, [TXT texts]) or None on timeout; no retry."""
+    qid = int.from_bytes(os.urandom(2), "big") if qid is None else qid
+    reply = udp_exchange(server, make_query(name, 16, qid=qid, opt=(1232, 0, False)), timeout)
+    if reply is None:
+        return None
+    r = parse_response(reply)
+    if r["id"] != qid or r["qr"] != 1 or r["qname"] != name.lower().rstrip("."):
+        raise AssertionError(f"reply does not match the query for {name}: {r}")
+    return r["rcode"], [txt_strings(rd) for (_, t, rd) in r["answers"] if t == 16]
+
+
+def rss_kib(pid, field="VmRSS"):
+    """VmRSS or VmHWM of a process, in KiB, from /proc/PID/status."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def rsa_public_key_b64(bits=2048):
+    """A fresh RSA public key as a DKIM p= value (DER SubjectPublicKeyInfo,
+    base64), made with openssl."""
+    import base64
+    key = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA",
+                          "-pkeyopt", f"rsa_keygen_bits:{bits}"],
+                         capture_output=True, check=True, timeout=60).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubout", "-outform", "DER"], input=key,
+                         capture_output=True, check=True, timeout=60).stdout
+    return base64.b64encode(der).decode("ascii")
+
+
+def free_tcp_port():
+    """A loopback TCP port that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

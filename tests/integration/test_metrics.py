@@ -1,0 +1,152 @@
+"""/metrics and the status page: exact counters after known queries,
+promtool's lint, and a real Prometheus server scraping dnsd."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+import urllib.request
+import json
+
+import harness
+from harness import kdig
+
+
+def scrape(port, path="/metrics"):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+        return r.read().decode()
+
+
+def sample(text, name, **labels):
+    """The value of one sample, or 0 if absent."""
+    want = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(r"([a-z_]+)(\{[^}]*\})? (\S+)$", line)
+        if not m or m.group(1) != name:
+            continue
+        got = ",".join(sorted((m.group(2) or "{}")[1:-1].split(","))) if m.group(2) else ""
+        if got == want:
+            return float(m.group(3))
+    return 0.0
+
+
+class MetricsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.DnsdServer(extra=("--metrics", "127.0.0.1:0"))
+        deadline = time.monotonic() + 10
+        while not any("metrics on port" in l for l in cls.server.log):
+            if time.monotonic() > deadline:
+                raise RuntimeError("no metrics port in the log")
+            time.sleep(0.05)
+        line = next(l for l in cls.server.log if "metrics on port" in l)
+        cls.port = int(re.search(r"metrics on port (\d+)", line).group(1))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_counters_are_exact(self):
+        before = scrape(self.port)
+        for _ in range(5):
+            kdig(self.server, "_dmarc.enforce.example", "TXT")
+        for _ in range(3):
+            kdig(self.server, "nosuch._domainkey.enforce.example", "TXT", "+tcp")
+        for _ in range(2):
+            kdig(self.server, "example.org", "TXT")
+        for _ in range(4):
+            kdig(self.server, "192.0.2.7._ip.mail._ehlo.enforce.example._spf.provider.test", "TXT")
+        kdig(self.server, "1.1.1.1._ip.x._ehlo.stranger.example._spf.provider.test", "TXT")
+        self.assertIsNone(harness.udp_exchange(self.server, b"\x01\x02\x03\x04\x05", timeout=0.5))
+        after = scrape(self.port)
+
+        def delta(name, **labels):
+            return sample(after, name, **labels) - sample(before, name, **labels)
+
+        self.assertEqual(delta("dnsd_responses_total", transport="udp", zone="dmarc",
+                               rcode="NOERROR"), 5)
+        self.assertEqual(delta("dnsd_responses_total", transport="tcp", zone="domainkey",
+                               rcode="NXDOMAIN"), 3)
+        self.assertEqual(delta("dnsd_responses_total", transport="udp", zone="none",
+                               rcode="REFUSED"), 2)
+        self.assertEqual(delta("dnsd_responses_total", transport="udp", zone="spf",
+                               rcode="NOERROR"), 5)
+        self.assertEqual(delta("dnsd_spf_answers_total", rule="netblock"), 4)
+        self.assertEqual(delta("dnsd_spf_answers_total", rule="unknown_domain"), 1)
+        # UDP: 5 DMARC + 2 refused + 4 netblock + 1 unknown domain + 1 garbage.
+        self.assertEqual(delta("dnsd_queries_total", transport="udp"), 5 + 2 + 4 + 1 + 1)
+        self.assertEqual(delta("dnsd_queries_total", transport="tcp"), 3)
+        self.assertEqual(delta("dnsd_queries_dropped_total", transport="udp"), 1)
+        self.assertEqual(delta("dnsd_tcp_connections_total", event="accepted"), 3)
+        self.assertEqual(delta("dnsd_query_processing_seconds_count"), 13 + 3)
+        self.assertEqual(sample(after, "dnsd_config_generation"), 1)
+        self.assertEqual(sample(after, "dnsd_config_domains"), 6)
+        self.assertEqual(sample(after, "dnsd_build_info", version=re.search(
+            r'dnsd_build_info\{version="([^"]+)"', after).group(1)), 1)
+
+    def test_promtool_accepts_a_real_scrape(self):
+        kdig(self.server, "_dmarc.enforce.example", "TXT")
+        text = scrape(self.port)
+        out = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                             text=True, timeout=30)
+        # promtool also lints prometheus-cpp's own exposer_* metrics; dnsd's must be clean.
+        problems = [l for l in (out.stdout + out.stderr).splitlines() if l.startswith("dnsd_")]
+        self.assertEqual(problems, [], out.stdout + out.stderr)
+
+    def test_status_page(self):
+        page = scrape(self.port, "/")
+        self.assertRegex(page, r"^dnsd \d+\.\d+\.\d+")
+        self.assertIn("generation:     1", page)
+        self.assertIn("configuration errors: 0", page)
+
+    def test_prometheus_server_reads_a_counter_back(self):
+        for _ in range(7):
+            kdig(self.server, "_dmarc.monitor.example", "TXT")
+        with tempfile.TemporaryDirectory(prefix="dnsd-prom-") as tmp:
+            config = os.path.join(tmp, "prometheus.yml")
+            with open(config, "w") as f:
+                f.write("global: {scrape_interval: 1s}\n"
+                        "scrape_configs:\n"
+                        "  - job_name: dnsd\n"
+                        f"    static_configs: [{{targets: ['127.0.0.1:{self.port}']}}]\n")
+            web = harness.free_tcp_port()
+            prom = subprocess.Popen(
+                ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={tmp}/data",
+                 f"--web.listen-address=127.0.0.1:{web}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                query = urllib.parse.quote(
+                    'sum(dnsd_responses_total{zone="dmarc",rcode="NOERROR"})')
+                value = None
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    try:
+                        with urllib.request.urlopen(
+                                f"http://127.0.0.1:{web}/api/v1/query?query={query}",
+                                timeout=5) as r:
+                            result = json.load(r)["data"]["result"]
+                        if result:
+                            value = float(result[0]["value"][1])
+                            break
+                    except OSError:
+                        pass
+                    time.sleep(0.5)
+                self.assertIsNotNone(value, "Prometheus never returned the counter")
+                self.assertGreaterEqual(value, 7)
+            finally:
+                prom.send_signal(signal.SIGTERM)
+                try:
+                    prom.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    prom.kill()
+                    prom.wait(timeout=5)
+
+
+if __name__ == "__main__":
+    unittest.main()
