@@ -137,18 +137,50 @@ Decision Decide(const SpfPolicy& p, const wire::Name& name) {
     return best;
   }
   NameLabels labels{&name, name.label_count - p.zone_labels};
-  int best_score = -1;
+  // The domain a reading names depends only on where its labels begin (and
+  // end, which the template fixes): look each one up once, however many
+  // readings share it, so a long ambiguous name costs one walk per label,
+  // not one per reading.
+  struct Memo {
+    LabelRange range;
+    const DomainPolicy* domain;
+  };
+  Memo memo[wire::kMaxLabels];
+  int memo_count = 0;
+  auto domain_of = [&](const MacroName& m) -> const DomainPolicy* {
+    if (!m.domain_known) return nullptr;
+    for (int i = 0; i < memo_count; ++i) {
+      if (memo[i].range.begin == m.domain.begin && memo[i].range.end == m.domain.end) {
+        return memo[i].domain;
+      }
+    }
+    const DomainPolicy* d = DomainOf(p, name, m);
+    if (memo_count < static_cast<int>(wire::kMaxLabels)) memo[memo_count++] = {m.domain, d};
+    return d;
+  };
+  // Best complete and best cut reading, each preferring a configured domain,
+  // then a known IP.
+  Decision complete, cut;
+  int complete_score = -1, cut_score = -1;
   MatchQueryName(p.tmpl, labels, [&](const MacroName& m) {
-    const DomainPolicy* domain = DomainOf(p, name, m);
-    // Prefer a whole name, then a configured domain, then a known IP.
-    int score = (m.complete ? 4 : 0) + (domain != nullptr ? 2 : 0) + (m.ip_known ? 1 : 0);
+    const DomainPolicy* domain = domain_of(m);
+    int score = (domain != nullptr ? 2 : 0) + (m.ip_known ? 1 : 0);
+    Decision& d = m.complete ? complete : cut;
+    int& best_score = m.complete ? complete_score : cut_score;
     if (score > best_score) {
       best_score = score;
-      best.name = m;
-      best.domain = domain;
+      d.name = m;
+      d.domain = domain;
     }
   });
-  if (best_score < 0) return best;
+  if (complete_score < 0 && cut_score < 0) return best;
+  // A cut through an IPv6 address can leave four nibbles that read as a
+  // whole IPv4 address ("7.1.0.7"). When both readings are governed by the
+  // same domain, the cut reading's answer, the domain's flattened record, is
+  // right for either client; a targeted answer might not be.
+  bool ambiguous = cut_score >= 0 && complete_score >= 0 && cut.name.ip_cut &&
+                   cut.domain == complete.domain && cut.domain != nullptr;
+  best = (complete_score >= 0 && !ambiguous) ? complete : cut;
   ApplyRules(p, name, &best);
   return best;
 }

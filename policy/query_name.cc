@@ -64,6 +64,7 @@ class Matcher {
   }
 
   void WalkIp(int seg, int end, bool reversed) {
+    bool cut_reported = false;  // "part of an IP" is one reading, whatever the family
     for (int n : {kV4Labels, kV6Labels}) {
       if (end >= n) {
         if (ReadIp(end - n, n, reversed, &cur_.ip)) {
@@ -73,8 +74,11 @@ class Matcher {
           cur_.ip_known = false;
           cur_.ip_as_nibbles = false;
         }
-      } else if (may_truncate_ && AllValid(end, n == kV4Labels)) {
-        Emit(false);  // part of the IP was cut away
+      } else if (may_truncate_ && !cut_reported && AllValid(end, n == kV4Labels)) {
+        cur_.ip_cut = true;  // part of the IP was cut away
+        Emit(false);
+        cur_.ip_cut = false;
+        cut_reported = true;
       }
     }
   }

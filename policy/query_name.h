@@ -32,6 +32,7 @@ struct MacroName {
   bool ip_known = false;
   IpAddress ip;              // IPv4 in mapped form (IpAddress::is_v4)
   bool ip_as_nibbles = false;  // written as 32 IPv6 nibbles
+  bool ip_cut = false;       // the cut went through the IP: some of its labels remain
   bool helo_known = false;   // the whole HELO is present
   LabelRange helo;
   bool domain_known = false;

@@ -79,6 +79,19 @@ def corpus():
     c["edns_do_4096"] = query("_dmarc.example.com", edns=opt(4096, flags=0x8000))
     c["edns_cookie"] = query("_dmarc.example.com",
                              edns=opt(1232, rdata=struct.pack(">HH", 10, 8) + bytes(range(8))))
+    # The SPF macro zone (template %{i}._ip.%{h}._ehlo.%{d}).
+    c["spf_netblock"] = query(
+        "192.0.2.10._ip.mail.example.com._ehlo.example.com._spf.provider.test")
+    c["spf_blocked"] = query("198.51.100.1._ip.mx.blocked.example._ehlo.blocked.example"
+                             "._spf.provider.test")
+    c["spf_unknown_domain"] = query("203.0.113.5._ip.h.example.net._ehlo.example.net"
+                                    "._spf.provider.test")
+    c["spf_ipv6_nibbles"] = query(".".join("20010db8000000000000000000000001"[::-1]) +
+                                  "._ip.mail.example.com._ehlo.example.com._spf.provider.test")
+    c["spf_ancestor"] = query("_ehlo.example.com._spf.provider.test")
+    c["spf_nspf"] = query("example.com._nspf._spf.provider.test")
+    c["spf_apex_soa"] = query("_spf.provider.test", SOA)
+    c["spf_cut_off"] = query(".".join(["h" * 40] * 5) + "._ehlo.example.com._spf.provider.test")
     # Refused and not implemented by type, class or opcode.
     c["axfr"] = query("_dmarc.example.com", AXFR)
     c["ixfr"] = query("_dmarc.example.com", IXFR)

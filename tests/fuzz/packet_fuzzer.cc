@@ -22,33 +22,17 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "config/compile.h"
+#include "dnsd/net/ip.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/testing/ldns_referee.h"
+#include "dnsd/testing/rsa_keys.h"
 #include "dnsd/wire/constants.h"
 
 namespace {
 
 using dnsd::Transport;
-
-// Real RSA SubjectPublicKeyInfo keys, so answers have realistic sizes.
-constexpr char kRsa2048[] =
-    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEArznJt6le3agc3hBnqvSQm+EwrDNGQCxL"
-    "0B+BMwqIbHTnlADAnBhHpkv7vP0ad/mf+bef8TxY3JoSG+yryoZJ3VCEL+54krEvS0hgWYVd7Wzs"
-    "TAoAG81wDUWUtzC5UGI99unO0Gcc0okA3s6o/DZjhHvTP3bIJAZ8PGJiQgM4w5msedNptvfcw+Nk"
-    "i8jZPdkJYQhl2CzgX3OisbwE2YUkUw+sFlvEO3Mi2t4xVVkC18srmQmYbIGBQMkQDNh0a/lKF7s+"
-    "yxvZDlPZWITkF2q1ZEtlmOiRO5+6OJPBoIdmPdK2bV6SyZWnXXnEMMH6YgOzPE8KKeSal5PlVQYt"
-    "5M8PowIDAQAB";
-constexpr char kRsa4096[] =
-    "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEA0NW/HNOlg4kKX4xvLuJmXcQpiAyhlP0k"
-    "CDlfaw22vIsJyBpOt2JIHkK+kPt/KxHsWHpHhLVUV7XVtItwYoFC4og72f/g+poC/Ff7jGuvzf4Q"
-    "lm8yryH1Y5YaA9tJd1fOJTi0DuXIW89GyueliAGou9EQqvyMcSI8I3J4ucNN0AmkRmpXSQIC9RBK"
-    "wUAfJoa7Ghm58rlQ1GLjeH1wD/5b/yyDpqB3PDMtvNGGsV0QQl0DNKNoqkjSTNSPMDmbrvq3p+jG"
-    "SWskVMX7K88NSFud5orgCHD+6Jw9ZNyCYkcNQ75T/8nRULcYx6buxewSdH2elCe/XNXOOeK055gz"
-    "ZWNvX2PBADO2kStBOSt5DZQlWk4TGxQBLzOVQx5rpM9KFN5sjZcEPS/nFYC6ONmZtUs26yZvdYzl"
-    "7X8+EOtf4rwZTdAWNEa8AJA1hqYJWF8gh1r7ZJDrqazvdSSbbgYDpIzwSColEUmXcygkoxz+hnJN"
-    "x/x2BsewpUBnkwKeBoJ5KokV4qjlQ0StatEKpG/Lhq9T6mMl9wufuEXQqfVrjmatZ7L5RZxgn2ip"
-    "YlUFK5aY1nFyaku4pmWBcoy4LVlhjc4btFwbEmmkt/oTnkGbpH46HyQJSDJsWzBgNmmRESHy5aB3"
-    "bkUYwxbzJAzecB2On0pKH0mzmD8NI3+7Fnl9RVepfjkCAwEAAQ==";
+using dnsd::testing::kRsa2048Spki;
+using dnsd::testing::kRsa4096Spki;
 
 [[noreturn]] void Fail(const char* what, const std::string& detail = "") {
   std::fprintf(stderr, "packet_fuzzer: %s %s\n", what, detail.c_str());
@@ -94,15 +78,20 @@ const dnsd::config::Snapshot& TheSnapshot() {
     domains[0].mode = Mode::kEnforce;
     domains[0].dmarc.p = "reject";
     domains[0].dmarc.rua = {"mailto:dmarc@example.com"};
-    domains[0].dkim = {Selector("s1", DkimKey::Kind::kKey, kRsa2048, 2048),
-                       Selector("big", DkimKey::Kind::kKey, kRsa4096, 4096),
+    auto netblock = dnsd::ParseIpPrefix("192.0.2.0/24");
+    if (!netblock.ok()) Fail("bad netblock");
+    domains[0].spf.netblocks = {*netblock};
+    // Real keys, so that answers have realistic sizes (the 4096-bit one
+    // needs EDNS or TCP).
+    domains[0].dkim = {Selector("s1", DkimKey::Kind::kKey, kRsa2048Spki, 2048),
+                       Selector("big", DkimKey::Kind::kKey, kRsa4096Spki, 4096),
                        Selector("vendor", DkimKey::Kind::kCname, "s1.dkim.vendor.test"),
                        Selector("old", DkimKey::Kind::kRevoked),
-                       Selector("2024.mail", DkimKey::Kind::kKey, kRsa2048, 2048)};
+                       Selector("2024.mail", DkimKey::Kind::kKey, kRsa2048Spki, 2048)};
     domains[1].domain = "blocked.example";
     domains[1].mode = Mode::kBlocked;
     domains[1].dmarc.p = "reject";
-    domains[1].dkim = {Selector("s1", DkimKey::Kind::kKey, kRsa2048, 2048)};
+    domains[1].dkim = {Selector("s1", DkimKey::Kind::kKey, kRsa2048Spki, 2048)};
     domains[2].domain = "reported.example";
     domains[2].mode = Mode::kMonitor;
     domains[2].dmarc.p = "none";
