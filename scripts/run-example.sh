@@ -10,8 +10,10 @@ cat <<'TXT'
 dnsd is starting on 127.0.0.1:5300 and [::1]:5300. In another terminal, try:
 
   dig @127.0.0.1 -p 5300 _dmarc.enforce.example TXT +norec
-  dig @127.0.0.1 -p 5300 s2048._domainkey.enforce.example TXT +norec
-  dig @::1 -p 5300 enforce.example._dmarc.provider.test TXT +norec
+  dig @127.0.0.1 -p 5300 s2026._domainkey.enforce.example TXT +norec
+  dig @::1 -p 5300 192.0.2.7._ip.mail.enforce.example._ehlo.enforce.example._spf.provider.test TXT +norec
+
+Metrics and a status page: http://127.0.0.1:9153/metrics and http://127.0.0.1:9153/
 
 Stop it with Ctrl-C.
 TXT
