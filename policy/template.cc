@@ -23,7 +23,13 @@ absl::StatusOr<Segment> ParsePart(absl::string_view part, absl::string_view text
       {"%{d}", SegmentKind::kDomain},
   };
   for (const auto& m : kMacros) {
-    if (absl::EqualsIgnoreCase(part, m.macro)) return Segment{m.kind, ""};
+    if (part == m.macro) return Segment{m.kind, ""};
+    // RFC 7208 §7.3: an upper-case macro letter is URL-escaped, which the
+    // server could not undo to find the parts again.
+    if (absl::EqualsIgnoreCase(part, m.macro)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "template '", text, "': '", part, "' would be URL-escaped; write it in lower case"));
+    }
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "template '", text, "': '", part,

@@ -124,3 +124,14 @@ TEST(TemplateTest, RejectsAMacroTwice) {
 
 }  // namespace
 }  // namespace dnsd::policy
+
+// RFC 7208 §7.3: upper-case macro letters are URL-escaped by the receiver;
+// the server could not split such a name back into its parts.
+TEST(TemplateTest, RejectsUpperCaseMacros) {
+  for (absl::string_view t : {"%{I}._ip.%{h}._ehlo.%{d}", "%{i}._ip.%{H}._ehlo.%{d}",
+                              "%{IR}.%{D}"}) {
+    auto parsed = ParseTemplate(t);
+    ASSERT_FALSE(parsed.ok()) << t;
+    EXPECT_THAT(std::string(parsed.status().message()), ::testing::HasSubstr("lower case"));
+  }
+}
