@@ -80,12 +80,13 @@ log() { echo "[$(date +%T)] $*" >&2; }
 kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
-# start_dnsd CONFIG LOG: starts dnsd on 127.0.0.1:0; sets PID and PORT and
+# start_dnsd CONFIG LOG: starts dnsd on 127.0.0.1:0 (metrics on a port of
+# their own too, so that other dnsd processes do not clash); sets PID and PORT and
 # START_T (when it was started). Waits for the listening line.
 start_dnsd() {
   local config=$1 logfile=$2
   START_T=$(now)
-  "$DNSD" serve -c "$config" --listen 127.0.0.1:0 2>"$logfile" >/dev/null &
+  "$DNSD" serve -c "$config" --listen 127.0.0.1:0 --metrics 127.0.0.1:0 2>"$logfile" >/dev/null &
   PID=$!
   local deadline=$(( $(date +%s) + START_TIMEOUT ))
   PORT=""

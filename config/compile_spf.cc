@@ -101,8 +101,14 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
   dp.include_subdomains = d.include_subdomains;
   dp.fail_all = d.spf.all == AllQualifier::kFail;
   for (const std::string& id : d.spf.senders) {
+    // A domain file's last good version may name a sender the catalog has
+    // since dropped: serve the rest of the domain rather than none of it.
     const Sender* s = config.catalog.Find(id);
-    if (s == nullptr) return absl::NotFoundError(absl::StrCat("unknown sender '", id, "'"));
+    if (s == nullptr) {
+      absl::StrAppend(&plan.warning, plan.warning.empty() ? "" : "; ", "sender '", id,
+                      "' is no longer in the catalog");
+      continue;
+    }
     dp.senders.push_back(static_cast<uint32_t>(s - config.catalog.senders.data()));
   }
   std::sort(dp.senders.begin(), dp.senders.end());
@@ -118,7 +124,8 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
   if (!parts.ok()) {
     // The macro answers do not need the flattened record: keep them, and
     // let only <d>._nspf fall back to the unconfigured answer.
-    plan.warning = std::string(parts.status().message());
+    absl::StrAppend(&plan.warning, plan.warning.empty() ? "" : "; ", parts.status().message(),
+                    "; ", d.domain, "._nspf answers ?all");
     parts = std::vector<std::string>{"v=spf1 ?all"};
   }
   for (size_t i = 0; i < parts->size(); ++i) {
@@ -200,10 +207,7 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
       errors->push_back(DomainError(d, plan.status().message()));
       continue;
     }
-    if (!plan->warning.empty()) {
-      errors->push_back(DomainError(d, absl::StrCat(plan->warning, "; ", d.domain,
-                                                    "._nspf answers ?all")));
-    }
+    if (!plan->warning.empty()) errors->push_back(DomainError(d, plan->warning));
     for (const auto& [owner, rrset] : plan->nspf) {
       DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));
     }

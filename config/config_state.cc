@@ -60,6 +60,8 @@ void ConfigState::Refresh(const std::string& path, bool force, const ConfigSet& 
 LoadReport ConfigState::Load() {
   LoadReport report;
   ConfigSet& set = report.set;
+  FileStamp server_stamp = StampOf(server_file_);
+  bool server_changed = !server_ || server_stamp != server_stamp_;
   Loaded<ServerConfig> server = LoadServerFile(server_file_);
   if (!server.ok()) {
     report.rejected = true;
@@ -86,6 +88,7 @@ LoadReport ConfigState::Load() {
   }
   set.catalog = *catalog_;
   server_ = set.server;
+  server_stamp_ = server_stamp;
 
   std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors);
   // Files that are gone take their domains with them.
@@ -93,10 +96,12 @@ LoadReport ConfigState::Load() {
   for (const std::string& path : paths) {
     if (auto it = files_.find(path); it != files_.end()) kept.insert(files_.extract(it));
   }
+  bool files_removed = !files_.empty();
   files_ = std::move(kept);
   for (const std::string& path : paths) {
     Refresh(path, provider_changed || catalog_changed, set, report);
   }
+  report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
 
   absl::flat_hash_map<std::string, std::string> owner;  // domain -> file
   for (auto& [path, f] : files_) {

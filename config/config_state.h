@@ -29,6 +29,7 @@ FileStamp StampOf(const std::string& path);  // mtime_ns == -1 if unreadable
 struct LoadReport {
   ConfigSet set;             // what to serve; `set.errors` lists every current error
   bool rejected = false;     // server file or catalog broken: keep what runs
+  bool changed = true;       // false: no file changed since the last load
   size_t files_read = 0;     // domain files (re-)read this time
   size_t files_unchanged = 0;
   size_t files_failed = 0;   // of which `files_kept` still serve a last good version
@@ -58,6 +59,7 @@ class ConfigState {
   std::optional<ServerConfig> server_;
   std::optional<Catalog> catalog_;
   FileStamp catalog_stamp_;
+  FileStamp server_stamp_;
   std::map<std::string, DomainFile> files_;  // by path, in name order
 };
 

@@ -130,7 +130,7 @@ TEST(TemplateTest, RejectsAMacroTwice) {
 TEST(TemplateTest, RejectsUpperCaseMacros) {
   for (absl::string_view t : {"%{I}._ip.%{h}._ehlo.%{d}", "%{i}._ip.%{H}._ehlo.%{d}",
                               "%{IR}.%{D}"}) {
-    auto parsed = ParseTemplate(t);
+    auto parsed = dnsd::policy::ParseTemplate(t);
     ASSERT_FALSE(parsed.ok()) << t;
     EXPECT_THAT(std::string(parsed.status().message()), ::testing::HasSubstr("lower case"));
   }

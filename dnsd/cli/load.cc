@@ -8,12 +8,14 @@
 
 namespace dnsd::cli {
 
-LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation) {
+LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation,
+                            bool skip_if_unchanged) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
   out.report = state.Load();
   out.errors = out.report.set.errors;
   out.fatal = out.report.rejected;
+  if (skip_if_unchanged && !out.report.changed) return out;
   if (!out.fatal) {
     auto compiled = config::CompileSnapshot(out.report.set, generation);
     if (compiled.ok()) {

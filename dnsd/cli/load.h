@@ -22,8 +22,10 @@ struct LoadedConfig {
   const config::ConfigSet& set() const { return report.set; }
 };
 
-// Loads (incrementally, after the first time) and compiles.
-LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation);
+// Loads (incrementally, after the first time) and compiles; with
+// `skip_if_unchanged`, a load in which no file changed compiles nothing.
+LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation,
+                            bool skip_if_unchanged = false);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
 }  // namespace dnsd::cli

@@ -62,12 +62,18 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   if (absl::Status s = watcher.Watch(folders); !s.ok()) {
     LogWarning("%s; reload with SIGHUP instead", s.message());
   }
+  // Files edited while the first load ran were not watched yet: look once
+  // (a stat per file; no compile unless something changed).
+  reloader.Reload("catch-up after start");
   control.run();
 }
 
 }  // namespace
 
 int Serve(const ServeArgs& args) {
+  // Until the control loop handles SIGHUP, one must not end the process
+  // (its default action); what it asked for is done by the catch-up reload.
+  std::signal(SIGHUP, SIG_IGN);
   config::ConfigState state(args.config);
   LoadedConfig loaded = LoadAndCompile(state, 1);
   for (const config::Diagnostic& d : loaded.errors) {
@@ -93,6 +99,7 @@ int Serve(const ServeArgs& args) {
   first.errors = loaded.errors;
   first.domains = loaded.set().domains.size();
   config::ServerConfig files = loaded.set().server;
+  loaded.report = {};  // ConfigState keeps what reloads need; drop this copy
   SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {

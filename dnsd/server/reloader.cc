@@ -19,7 +19,14 @@ bool Reloader::Reload(const char* why) {
   auto start = std::chrono::steady_clock::now();
   auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
-  cli::LoadedConfig loaded = cli::LoadAndCompile(state_, next);
+  cli::LoadedConfig loaded = cli::LoadAndCompile(state_, next, /*skip_if_unchanged=*/true);
+  if (!loaded.report.changed && !loaded.report.rejected) {
+    // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
+    // was written back unchanged, cost a stat per file and no compile.
+    LogInfo("reload (%s): no file changed; generation %d keeps serving", why,
+            status_.generation);
+    return true;
+  }
   for (const config::Diagnostic& d : loaded.errors) {
     LogWarning("%s", config::FormatDiagnostic(d));
   }

@@ -28,9 +28,11 @@ class DnsdServer:
 
     def __init__(self, config=os.path.join(EXAMPLES, "dnsd.yaml"), threads=2, extra=()):
         self.log = []
+        # Tests run in parallel: every server gets a metrics port of its own.
+        metrics = () if "--metrics" in extra else ("--metrics", "127.0.0.1:0")
         self.proc = subprocess.Popen(
             [DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0", "--listen", "[::1]:0",
-             "--threads", str(threads), *extra],
+             "--threads", str(threads), *metrics, *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.ports = {}
         deadline = time.monotonic() + 30
@@ -253,7 +255,7 @@ def wait_for_log(server, pattern, mark=0, timeout=15.0):
         time.sleep(0.005)
 
 
-_RELOADED = r"reload \(SIGHUP\): generation (\d+)"
+_RELOADED = r"reload \(SIGHUP\): (?:no file changed; )?generation (\d+)"
 _REJECTED = r"reload \(SIGHUP\) rejected"
 
 
@@ -355,3 +357,27 @@ def free_tcp_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_watching(server, folder, timeout=15.0):
+    """Waits until dnsd reacts to file changes in `folder`: creates and
+    removes a dot file there (which dnsd skips, but whose inotify events
+    trigger a reload) until a "reload (files changed)" line is logged.
+    dnsd installs its SIGHUP handler and its inotify watches only after it
+    starts listening, so tests that signal or edit right after the start
+    must wait for this first. Returns the match; group(1) is the generation."""
+    probe = os.path.join(folder, ".dnsd-probe")
+    deadline = time.monotonic() + timeout
+    while True:
+        mark = log_mark(server)
+        with open(probe, "w"):
+            pass
+        os.unlink(probe)
+        try:
+            return wait_for_log(server,
+                                r"reload \(files changed\): (?:no file changed; )?generation (\d+)",
+                                mark,
+                                timeout=min(1.5, max(0.1, deadline - time.monotonic())))
+        except AssertionError:
+            if time.monotonic() > deadline or not server.alive():
+                raise
