@@ -1,12 +1,12 @@
 #include <iostream>
 
 #include "dnsd/cli/commands.h"
-#include "dnsd/cli/load.h"
+#include "config/load_and_compile.h"
 
 namespace dnsd::cli {
 
 int Check(const std::string& config_file) {
-  LoadedConfig loaded = LoadAndCompile(config_file, 1);
+  config::LoadedConfig loaded = config::LoadAndCompile(config_file, 1);
   for (const config::Diagnostic& d : loaded.errors) {
     std::cout << config::FormatDiagnostic(d) << "\n";
   }

@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
-#include "dnsd/cli/load.h"
+#include "config/load_and_compile.h"
 #include "dnsd/cli/zone_text.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/wire/constants.h"
@@ -62,7 +62,7 @@ std::string RuleDetail(const config::Snapshot& s, const policy::Decision& d) {
 }  // namespace
 
 int Explain(const ExplainArgs& args) {
-  LoadedConfig loaded = LoadAndCompile(args.config, 1);
+  config::LoadedConfig loaded = config::LoadAndCompile(args.config, 1);
   for (const auto& e : loaded.errors) std::cerr << config::FormatDiagnostic(e) << "\n";
   if (loaded.snapshot == nullptr) return 1;
   const config::Snapshot& snap = *loaded.snapshot;

@@ -6,7 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
-#include "dnsd/cli/load.h"
+#include "config/load_and_compile.h"
 #include "dnsd/cli/zone_text.h"
 #include "dnsd/wire/name.h"
 
@@ -109,7 +109,7 @@ absl::Status PrintServed(const config::DomainConfig& d, const config::ProviderSe
 }  // namespace
 
 int Records(const std::string& config_file, const std::string& domain_text) {
-  LoadedConfig loaded = LoadAndCompile(config_file, 1);
+  config::LoadedConfig loaded = config::LoadAndCompile(config_file, 1);
   if (loaded.snapshot == nullptr) {
     for (const auto& d : loaded.errors) std::cerr << config::FormatDiagnostic(d) << "\n";
     return 1;

@@ -8,7 +8,7 @@
 
 #include "dnsd/base/log.h"
 #include "dnsd/cli/commands.h"
-#include "dnsd/cli/load.h"
+#include "config/load_and_compile.h"
 #include "dnsd/metrics/exporter.h"
 #include "dnsd/net/endpoint.h"
 #include "dnsd/server/config_watcher.h"
@@ -75,7 +75,7 @@ int Serve(const ServeArgs& args) {
   // (its default action); what it asked for is done by the catch-up reload.
   std::signal(SIGHUP, SIG_IGN);
   config::ConfigState state(args.config);
-  LoadedConfig loaded = LoadAndCompile(state, 1);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1);
   for (const config::Diagnostic& d : loaded.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }

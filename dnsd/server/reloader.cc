@@ -1,7 +1,7 @@
 #include "dnsd/server/reloader.h"
 
 #include "dnsd/base/log.h"
-#include "dnsd/cli/load.h"
+#include "config/load_and_compile.h"
 
 namespace dnsd {
 
@@ -19,7 +19,7 @@ bool Reloader::Reload(const char* why) {
   auto start = std::chrono::steady_clock::now();
   auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
-  cli::LoadedConfig loaded = cli::LoadAndCompile(state_, next, /*skip_if_unchanged=*/true);
+  config::LoadedConfig loaded = config::LoadAndCompile(state_, next, /*skip_if_unchanged=*/true);
   if (!loaded.report.changed && !loaded.report.rejected) {
     // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
     // was written back unchanged, cost a stat per file and no compile.

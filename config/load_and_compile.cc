@@ -1,4 +1,4 @@
-#include "dnsd/cli/load.h"
+#include "config/load_and_compile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,9 +6,9 @@
 
 #include "config/compile.h"
 
-namespace dnsd::cli {
+namespace dnsd::config {
 
-LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation,
+LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
                             bool skip_if_unchanged) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
@@ -17,20 +17,20 @@ LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation,
   out.fatal = out.report.rejected;
   if (skip_if_unchanged && !out.report.changed) return out;
   if (!out.fatal) {
-    auto compiled = config::CompileSnapshot(out.report.set, generation);
+    auto compiled = CompileSnapshot(out.report.set, generation);
     if (compiled.ok()) {
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
     } else {
       out.fatal = true;
-      config::Diagnostic error;
+      Diagnostic error;
       error.pos.file = state.server_file();
       error.message = std::string(compiled.status().message());
       out.errors.push_back(std::move(error));
     }
   }
   std::stable_sort(out.errors.begin(), out.errors.end(),
-                   [](const config::Diagnostic& a, const config::Diagnostic& b) {
+                   [](const Diagnostic& a, const Diagnostic& b) {
                      return std::tie(a.pos.file, a.pos.line, a.pos.column) <
                             std::tie(b.pos.file, b.pos.line, b.pos.column);
                    });
@@ -39,8 +39,8 @@ LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation,
 }
 
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation) {
-  config::ConfigState state(server_file);
+  ConfigState state(server_file);
   return LoadAndCompile(state, generation);
 }
 
-}  // namespace dnsd::cli
+}  // namespace dnsd::config

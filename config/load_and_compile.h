@@ -1,7 +1,7 @@
 // Loading and compiling a configuration the same way for every subcommand
-// and for every reload.
-#ifndef DNSD_CLI_LOAD_H_
-#define DNSD_CLI_LOAD_H_
+// and for every reload: ConfigState (incremental load) then CompileSnapshot.
+#ifndef DNSD_CONFIG_LOAD_AND_COMPILE_H_
+#define DNSD_CONFIG_LOAD_AND_COMPILE_H_
 
 #include <memory>
 #include <string>
@@ -11,23 +11,23 @@
 #include "config/diagnostic.h"
 #include "config/snapshot.h"
 
-namespace dnsd::cli {
+namespace dnsd::config {
 
 struct LoadedConfig {
-  config::LoadReport report;                   // report.set: what was loaded
-  std::unique_ptr<config::Snapshot> snapshot;  // null if it could not be built
-  std::vector<config::Diagnostic> errors;      // loading and compiling, in file order
+  LoadReport report;                   // report.set: what was loaded
+  std::unique_ptr<Snapshot> snapshot;  // null if it could not be built
+  std::vector<Diagnostic> errors;      // loading and compiling, in file order
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
   double seconds = 0;  // wall time of load + compile
-  const config::ConfigSet& set() const { return report.set; }
+  const ConfigSet& set() const { return report.set; }
 };
 
 // Loads (incrementally, after the first time) and compiles; with
 // `skip_if_unchanged`, a load in which no file changed compiles nothing.
-LoadedConfig LoadAndCompile(config::ConfigState& state, uint64_t generation,
+LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
                             bool skip_if_unchanged = false);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
-}  // namespace dnsd::cli
+}  // namespace dnsd::config
 
-#endif  // DNSD_CLI_LOAD_H_
+#endif  // DNSD_CONFIG_LOAD_AND_COMPILE_H_
