@@ -24,8 +24,11 @@ struct LoadedConfig {
 
 // Loads (incrementally, after the first time) and compiles; with
 // `skip_if_unchanged`, a load in which no file changed compiles nothing.
+// `progress` (may be null) hears how the reading goes, then once that
+// compiling has begun.
 LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
-                            bool skip_if_unchanged = false);
+                            bool skip_if_unchanged = false,
+                            const ProgressFn& progress = nullptr);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
 }  // namespace dnsd::config

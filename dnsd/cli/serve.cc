@@ -76,7 +76,7 @@ int Serve(const ServeArgs& args) {
   // (its default action); what it asked for is done by the catch-up reload.
   std::signal(SIGHUP, SIG_IGN);
   config::ConfigState state(args.config);
-  config::LoadedConfig loaded = config::LoadAndCompile(state, 1);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"));
   for (const config::Diagnostic& d : loaded.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }
