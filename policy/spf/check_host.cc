@@ -84,6 +84,13 @@ std::string ReverseName(const IpAddress& ip) {
   return absl::StrCat(absl::StrJoin(parts, "."), ip.is_v4() ? ".in-addr.arpa" : ".ip6.arpa");
 }
 
+// The client's PTR answer and the names in it that validate (§5.5).
+struct PtrNames {
+  DnsOutcome outcome = DnsOutcome::kTempError;
+  DnsAnswer answer;
+  std::vector<std::string> validated;  // normalized, in answer order
+};
+
 class Evaluator {
  public:
   Evaluator(Dns& dns, const MacroContext& context, const CheckOptions& options)
@@ -365,12 +372,6 @@ class Evaluator {
     Trace(depth, absl::StrCat(exp.text, ": \"", *text, "\""));
     return *text;
   }
-
-  struct PtrNames {
-    DnsOutcome outcome = DnsOutcome::kTempError;
-    DnsAnswer answer;
-    std::vector<std::string> validated;  // normalized, in answer order
-  };
 
   // The client's validated names (§5.5): the first 10 PTR names whose
   // address records hold the client's IP. Names whose look-up fails are
