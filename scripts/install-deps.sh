@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries (each chosen in README.md "Dependencies")
-  libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev
+  libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev zlib1g-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # test clients and referees
   prometheus knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
