@@ -29,6 +29,7 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   options.threads = args.threads >= 0 ? args.threads : server.threads;
   options.tcp.idle_timeout = std::chrono::milliseconds(server.tcp.idle_timeout_ms);
   options.tcp.max_connections = server.tcp.max_connections;
+  if (server.metrics.top_domains > 0) options.tracked_domains = server.metrics.tracked_domains;
   return options;
 }
 
@@ -115,7 +116,8 @@ int Serve(const ServeArgs& args) {
   std::unique_ptr<MetricsExporter> metrics;
   if (files.metrics.enabled || !args.metrics.empty()) {
     std::string listen = args.metrics.empty() ? files.metrics.listen : args.metrics;
-    auto exporter = MetricsExporter::Start(listen, **server, reloader);
+    auto exporter = MetricsExporter::Start(listen, **server, reloader,
+                                           files.metrics.top_domains);
     if (!exporter.ok()) {
       LogError("%s", exporter.status().message());
       (*server)->Stop();

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "dnsd/cli/version.h"
 #include "dnsd/metrics/server_collector.h"
+#include "dnsd/metrics/visibility_collector.h"
 
 namespace dnsd {
 namespace {
@@ -52,9 +53,11 @@ MetricsExporter::~MetricsExporter() {
 }
 
 absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
-    const std::string& listen, const Server& server, const Reloader& reloader) {
+    const std::string& listen, const Server& server, const Reloader& reloader,
+    size_t top_domains) {
   std::unique_ptr<MetricsExporter> e(new MetricsExporter(server, reloader));
   e->collector_ = std::make_shared<ServerCollector>(server, reloader, e->started_);
+  e->visibility_ = std::make_shared<VisibilityCollector>(server, top_domains);
   static CivetCallbacks callbacks = [] {
     CivetCallbacks c{};
     c.begin_request = BeginRequest;
@@ -68,6 +71,7 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
     return absl::UnavailableError(absl::StrCat("metrics on ", listen, ": ", ex.what()));
   }
   e->exposer_->RegisterCollectable(e->collector_);
+  e->exposer_->RegisterCollectable(e->visibility_);
   std::vector<int> ports = e->exposer_->GetListeningPorts();
   e->port_ = ports.empty() ? 0 : ports.front();
   g_exporter.store(e.get());

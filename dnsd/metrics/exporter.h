@@ -20,6 +20,7 @@ class Exposer;
 namespace dnsd {
 
 class ServerCollector;
+class VisibilityCollector;
 
 class MetricsExporter {
  public:
@@ -28,7 +29,8 @@ class MetricsExporter {
   // pointer, so it finds the exporter through a process-wide pointer.
   static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(const std::string& listen,
                                                                 const Server& server,
-                                                                const Reloader& reloader);
+                                                                const Reloader& reloader,
+                                                                size_t top_domains);
   ~MetricsExporter();
 
   int port() const { return port_; }
@@ -41,6 +43,7 @@ class MetricsExporter {
   const Reloader& reloader_;
   std::chrono::system_clock::time_point started_;
   std::shared_ptr<ServerCollector> collector_;
+  std::shared_ptr<VisibilityCollector> visibility_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 };
