@@ -34,7 +34,6 @@ class TextWriter {
     size_ += text.size();
   }
   void Put(char c) { Put(absl::string_view(&c, 1)); }
-  void Truncate(size_t size) { size_ = std::min(size, size_); }
   size_t size() const { return size_; }
   bool overflow() const { return overflow_; }
   absl::string_view Since(size_t start) const { return {data_ + start, size_ - start}; }
@@ -138,9 +137,10 @@ void Transform(absl::string_view value, const MacroToken& t, TextWriter& w) {
   }
 }
 
-// Writes the macro's value, or returns false (writing nothing) when it
-// must stay as written.
-bool ExpandMacro(const MacroToken& t, const QueryValues& v, TextWriter& w) {
+// The macro's value, transformed, into `out` (kMaxValue octets); false
+// when it must stay as written.
+constexpr size_t kMaxValue = wire::kMaxNameSize;
+bool ExpandMacro(const MacroToken& t, const QueryValues& v, char* out, size_t* size) {
   absl::string_view value;
   switch (t.letter) {
     case 'i': value = absl::string_view(v.ip, v.ip_length); break;
@@ -155,55 +155,68 @@ bool ExpandMacro(const MacroToken& t, const QueryValues& v, TextWriter& w) {
       break;
     default: return false;  // s, l, o, p: the receiver's
   }
-  size_t start = w.size();
+  // A transformed value is never longer than the value.
+  TextWriter w(out, kMaxValue);
   Transform(value, t, w);
+  *size = w.size();
   // URL-escaping would write "%XX", which a macro string must carry as
   // "%%XX"; values that need it are rare enough to leave to the receiver.
   if (t.url_escape) {
-    for (char c : w.Since(start)) {
-      if (!Unreserved(c)) {
-        w.Truncate(start);
-        return false;
-      }
+    for (char c : absl::string_view(out, *size)) {
+      if (!Unreserved(c)) return false;
     }
   }
-  return true;
+  return !w.overflow();
 }
 
-// domain-end (§7.1): "." toplabel [ "." ].
-bool EndsInTopLabel(absl::string_view spec) {
-  if (!spec.empty() && spec.back() == '.') spec.remove_suffix(1);
-  size_t dot = spec.rfind('.');
-  return dot != absl::string_view::npos && spf::IsTopLabel(spec.substr(dot + 1));
+// domain-end (§7.1) of `written` followed by `value`: "." toplabel [ "." ].
+bool EndsInTopLabel(absl::string_view written, absl::string_view value) {
+  auto at = [&](size_t i) { return i < written.size() ? written[i] : value[i - written.size()]; };
+  size_t end = written.size() + value.size();
+  if (end > 0 && at(end - 1) == '.') --end;
+  size_t begin = end;
+  while (begin > 0 && at(begin - 1) != '.') --begin;
+  if (begin == 0 || begin == end) return false;  // no "." before it, or empty
+  // toplabel = ( *alphanum ALPHA *alphanum ) /
+  //            ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
+  bool alpha = false, dash = false;
+  for (size_t i = begin; i < end; ++i) {
+    unsigned char c = static_cast<unsigned char>(at(i));
+    if (c == '-') {
+      dash = true;
+    } else if (!absl::ascii_isalnum(c)) {
+      return false;
+    } else if (absl::ascii_isalpha(c)) {
+      alpha = true;
+    }
+  }
+  if (!dash) return alpha;
+  return absl::ascii_isalnum(static_cast<unsigned char>(at(begin))) &&
+         absl::ascii_isalnum(static_cast<unsigned char>(at(end - 1)));
 }
 
 // Returns false when the term cannot be written for this query.
 bool RenderTerm(const TermTemplate& t, const QueryValues& v, TextWriter& w) {
   w.Put(t.head);
   size_t spec_start = w.size();
-  const MacroToken* last_expanded = nullptr;
-  size_t last_start = 0;
   for (const MacroToken& token : t.spec) {
-    size_t start = w.size();
-    last_expanded = nullptr;
     if (token.kind == MacroToken::Kind::kMacro) {
-      if (ExpandMacro(token, v, w)) {
-        last_expanded = &token;
-        last_start = start;
-        continue;
+      char value[kMaxValue];
+      size_t size = 0;
+      if (ExpandMacro(token, v, value, &size)) {
+        // A domain-spec that ends in a macro must still end in a valid
+        // label once it is expanded, or the receiver refuses the whole
+        // record as a syntax error (§4.6): "exists:%{i}" stays as written.
+        bool last = &token == &t.spec.back();
+        if (!last || EndsInTopLabel(w.Since(spec_start), absl::string_view(value, size))) {
+          w.Put(absl::string_view(value, size));
+          continue;
+        }
       }
       // Passed through, %{d} would name dnsd's query name.
       if (token.letter == 'd') return false;
     }
     w.Put(token.text);
-  }
-  // A domain-spec that ended in a macro must still end in a valid label
-  // once that macro is expanded, or the receiver refuses the whole record
-  // as a syntax error (§4.6): "exists:%{i}" stays as written.
-  if (last_expanded != nullptr && !EndsInTopLabel(w.Since(spec_start))) {
-    if (last_expanded->letter == 'd') return false;
-    w.Truncate(last_start);
-    w.Put(last_expanded->text);
   }
   w.Put(t.tail);
   return true;

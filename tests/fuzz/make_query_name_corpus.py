@@ -222,6 +222,29 @@ def corpus():
     add("ancestor_ehlo", T_DEFAULT, labels_of("_ehlo.example.com"))
     add("ancestor_ip", T_DEFAULT, labels_of("h._ehlo.example.com"))
 
+    # Rule 6 (example.com's terms): values a term can and cannot carry, and
+    # a name just short enough (under 190 octets) not to be read as cut
+    # whose answer would not fit.
+    def terms(helo="mx.example.net", domain="example.com", ip="8.8.4.4", as_v6=False):
+        return default(ip, helo, domain, as_v6)
+    add("terms_v4", T_DEFAULT, terms())
+    add("terms_mapped_nibbles", T_DEFAULT, terms(ip="203.0.113.200", as_v6=True))
+    add("terms_v6_any", T_DEFAULT | Q_ANY | EDNS, terms(ip="2001:db8:77::1"))
+    add("terms_subdomain", T_DEFAULT, terms(domain="shop.example.com"))
+    add("terms_subdomain_space", T_DEFAULT, terms(domain=[b"a b", b"example", b"com"]))
+    add("terms_subdomain_percent", T_DEFAULT, terms(domain=[b"a%b", b"example", b"com"]))
+    add("terms_subdomain_dot_label", T_DEFAULT, terms(domain=[b"a.b", b"example", b"com"]))
+    add("terms_subdomain_reserved", T_DEFAULT, terms(domain=[b"a=b", b"example", b"com"]))
+    add("terms_subdomain_numeric", T_DEFAULT, terms(domain="123.example.com"))
+    add("terms_helo_percent", T_DEFAULT, terms(helo=[b"100%"]))
+    add("terms_helo_numeric_tld", T_DEFAULT, terms(helo="mx.123"))
+    add("terms_helo_slash", T_DEFAULT, terms(helo="mx.a/24"))
+    add("terms_helo_reserved", T_DEFAULT, terms(helo="a=b.example.net"))
+    add("terms_long_overflow", T_DEFAULT | EDNS,
+        terms(helo="h" * 10, domain="d" * 60 + "." + "e" * 60 + "." + "f" * 6 + ".example.com"))
+    add("terms_long_fits", T_DEFAULT | EDNS,
+        terms(helo="h" * 20, domain="d" * 40 + ".example.com"))
+
     # Left-truncated names (RFC 7208 section 7.3): names of exactly 253
     # octets that a receiver's cut left starting at each kind of boundary.
     # Padding labels go into the part to the right of the cut.

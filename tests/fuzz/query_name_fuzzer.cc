@@ -28,7 +28,9 @@
 //   - Decide: picks one of those readings, one with the best score (whole,
 //     then configured domain, then known IP), its domain the one FindDomain
 //     gives, and the rule and answer a reference written from the
-//     configuration (not from the compiled policy) expects;
+//     configuration (not from the compiled policy) expects; for rule 6
+//     (example.com's terms) the reference expands each term with the RFC
+//     7208 engine's macro code and judges it with the engine's parser;
 //   - HandleQuery over UDP and TCP: a response ldns parses, NOERROR with AA
 //     (every name under the SPF zone exists: never NXDOMAIN), the question
 //     echoed, the same rule as Decide, and for TXT and ANY exactly the TXT
@@ -44,6 +46,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -65,8 +68,11 @@
 #include "policy/decide.h"
 #include "policy/expand.h"
 #include "policy/query_name.h"
+#include "policy/spf/macro.h"
+#include "policy/spf/record.h"
 #include "policy/spf_answer.h"
 #include "policy/template.h"
+#include "policy/terms_answer.h"
 
 namespace {
 
@@ -165,6 +171,12 @@ const dnsd::config::ConfigSet& TheConfig() {
     d.push_back(MakeDomain("example.com", Mode::kEnforce, {"bulk", "mailco"},
                            {"192.0.2.0/24", "2001:db8:1::/48"}));
     d.back().include_subdomains = true;
+    // Rule 6, with every macro dnsd writes in, one it leaves (%{l}), final
+    // macros whose expansion may or may not end in a valid label, and one
+    // term long enough for a long name to overflow the answer's budget.
+    d.back().spf.terms = {"exists:%{i}._x.%{d}.test", "a", "include:%{l}.%{ir}.%{v}._y.%{d2}.test",
+                          "mx:%{h}", "-exists:%{i2r-}.%{h1}", "ip4:198.18.0.0/15",
+                          "exists:%{d}.%{D}.%{dr}.%{d4}.%{h}.%{H}.%{h3r}.z.test"};
     d.push_back(MakeDomain("example.net", Mode::kMonitor, {"tiny"}, {"10.0.0.0/8"}));
     d.back().spf.all = dnsd::config::AllQualifier::kFail;
     d.push_back(MakeDomain("sub.example.org", Mode::kEnforce, {"bulk", "tiny"},
@@ -476,7 +488,125 @@ struct Expected {
   Rule rule;
   std::string text;  // the TXT answer
   const dnsd::config::DomainConfig* domain = nullptr;
+  // Decide's rule, where the query path then falls back (rule 6 to 7).
+  Rule decided = rule;
 };
+
+std::string Nibbles(const IpAddress& ip) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::vector<std::string> parts;
+  for (uint8_t b : ip.bytes) {
+    parts.emplace_back(1, kHex[b >> 4]);
+    parts.emplace_back(1, kHex[b & 15]);
+  }
+  return absl::StrJoin(parts, ".");
+}
+
+// Labels as dotted text, if a term can carry every octet as itself.
+std::optional<std::string> CarriableText(const NameLabels& l, LabelRange r) {
+  std::string out;
+  for (int i = r.begin; i < r.end; ++i) {
+    if (i != r.begin) out.push_back('.');
+    for (char c : l.label(i)) {
+      if (c < 0x21 || c > 0x7e || c == '%' || c == '.') return std::nullopt;
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Rule 6 from the configuration: each term's %{i}, %{v}, %{h}, %{d}
+// expanded by the engine's macro code (as a %{h} whose value is ours), a
+// value that needs escaping or a final macro that leaves no valid term
+// kept as written (for %{d}: no answer), judged by the engine's parser:
+// the term must parse to the same mechanism, target and CIDR lengths
+// ("mx:%{h}" with HELO "mx.a/24" must not become MX of "mx.a", /24).
+std::optional<std::string> ReferenceTerms(const NameLabels& l, const MacroName& m,
+                                          const dnsd::config::DomainConfig& d) {
+  using dnsd::spf::MacroToken;
+  bool dotted = m.ip.is_v4() && !m.ip_as_nibbles;
+  std::string ip = dotted ? IpText(m.ip, true) : Nibbles(m.ip);
+  std::string version = dotted ? "in-addr" : "ip6";
+  std::optional<std::string> helo = m.helo_known ? CarriableText(l, m.helo) : std::nullopt;
+  std::optional<std::string> domain = CarriableText(l, m.domain);
+  std::string out = "v=spf1";
+  for (const std::string& text : d.spf.terms) {
+    auto term = dnsd::spf::ParseTerm(text);
+    Check(term.ok(), "configured term does not parse:", text);
+    std::string head, spec_text, tail;
+    if (term->kind == dnsd::spf::TermKind::kIp4 || term->kind == dnsd::spf::TermKind::kIp6) {
+      absl::StrAppend(&out, " ", text);
+      continue;
+    }
+    if (!term->domain_spec.empty()) {
+      size_t colon = text.find(':');
+      head = text.substr(0, colon + 1);
+      spec_text = term->domain_spec;
+      tail = text.substr(colon + 1 + spec_text.size());
+    } else {
+      size_t end = std::min(text.find('/'), text.size());
+      head = text.substr(0, end) + ":";
+      spec_text = "%{d}";
+      tail = text.substr(end);
+    }
+    auto tokens = dnsd::spf::ParseMacroString(spec_text, dnsd::spf::MacroUse::kDomainSpec);
+    Check(tokens.ok(), "configured spec does not parse:", spec_text);
+    std::string spec;
+    size_t last_at = 0;
+    bool last_expanded = false;
+    for (const MacroToken& token : *tokens) {
+      last_expanded = false;
+      std::optional<std::string> value;
+      if (token.kind == MacroToken::Kind::kMacro) {
+        if (token.letter == 'i') value = ip;
+        if (token.letter == 'v') value = version;
+        if (token.letter == 'h') value = helo;
+        if (token.letter == 'd') value = domain;
+      }
+      if (value) {
+        MacroToken as_h = token;
+        as_h.letter = 'h';
+        as_h.url_escape = false;
+        dnsd::spf::MacroContext context;
+        context.helo = *value;
+        dnsd::spf::ExpandOptions options;
+        options.use = dnsd::spf::MacroUse::kExplanation;  // no dot removal, no cut
+        auto expanded = dnsd::spf::ExpandTokens({as_h}, context, options);
+        Check(expanded.ok(), "engine cannot expand:", token.text);
+        bool escapes = token.url_escape &&
+                       !std::all_of(expanded->begin(), expanded->end(), [](char c) {
+                         return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                                c == '.' || c == '_' || c == '~';
+                       });
+        if (!escapes) {
+          last_at = spec.size();
+          spec += *expanded;
+          last_expanded = true;
+          continue;
+        }
+      }
+      if (token.kind == MacroToken::Kind::kMacro && token.letter == 'd') return std::nullopt;
+      spec += token.text;
+    }
+    auto same_term = [&](const std::string& piece, absl::string_view target) {
+      auto parsed = dnsd::spf::ParseTerm(piece);
+      return parsed.ok() && parsed->kind == term->kind && parsed->domain_spec == target &&
+             parsed->cidr4 == term->cidr4 && parsed->cidr6 == term->cidr6 &&
+             parsed->qualifier == term->qualifier;
+    };
+    std::string piece = head + spec + tail;
+    if (last_expanded && !same_term(piece, spec)) {
+      if (tokens->back().letter == 'd') return std::nullopt;
+      spec = spec.substr(0, last_at) + tokens->back().text;
+      piece = head + spec + tail;
+    }
+    Check(same_term(piece, spec), "reference term does not parse as configured:", piece);
+    absl::StrAppend(&out, " ", piece);
+  }
+  absl::StrAppend(&out, d.spf.all == dnsd::config::AllQualifier::kFail ? " -all" : " ~all");
+  if (out.size() > dnsd::policy::kMaxTermsText) return std::nullopt;
+  return out;
+}
 
 // The rule and answer for reading `m`, from the configuration alone.
 Expected Reference(const NameLabels& l, const MacroName& m) {
@@ -520,8 +650,15 @@ Expected Reference(const NameLabels& l, const MacroName& m) {
     return {Rule::kTruncated, absl::StrCat("v=spf1 include:", d->domain, "._nspf.", kZone, " ~all"),
             d};
   }
-  return {Rule::kDefault,
-          d->spf.all == dnsd::config::AllQualifier::kFail ? "v=spf1 -all" : "v=spf1 ~all", d};
+  std::string fallback =
+      d->spf.all == dnsd::config::AllQualifier::kFail ? "v=spf1 -all" : "v=spf1 ~all";
+  if (!d->spf.terms.empty()) {
+    if (std::optional<std::string> terms = ReferenceTerms(l, m, *d)) {
+      return {Rule::kTerms, *terms, d};
+    }
+    return {Rule::kDefault, fallback, d, Rule::kTerms};
+  }
+  return {Rule::kDefault, fallback, d};
 }
 
 std::string RRsetText(const dnsd::RRset& rrset) {
@@ -538,7 +675,22 @@ std::string RRsetText(const dnsd::RRset& rrset) {
   return text;
 }
 
-std::string DecisionText(const Decision& d) {
+std::string DecisionText(const Decision& d, const dnsd::wire::Name& name) {
+  if (d.terms_answer) {
+    char rdata[dnsd::policy::kMaxTermsRdata];
+    size_t n = dnsd::policy::TermsAnswerRdata(d.domain->terms, d.domain->fail_all, name, d.name,
+                                              rdata);
+    if (n == 0) return RRsetText(*d.domain->fallback);
+    Check(n <= sizeof(rdata), "rule-6 answer larger than its bound");
+    std::string text;
+    for (size_t at = 0; at < n;) {
+      size_t len = static_cast<uint8_t>(rdata[at]);
+      Check(at + 1 + len <= n && len > 0 && len <= 255, "rule-6 answer's strings are wrong");
+      text.append(rdata + at + 1, len);
+      at += 1 + len;
+    }
+    return text;
+  }
   if (d.ip_answer) {
     char rdata[dnsd::Answer::kScratchSize];
     size_t n = dnsd::policy::IpAnswerRdata(d.name, rdata);
@@ -560,7 +712,13 @@ int Score(const MacroName& m, bool configured) {
 
 // Runs the matcher and Decide; returns Decide's rule and the expected answer
 // text ("" for NODATA).
-std::pair<Rule, std::string> CheckDecide(const Target& target, const dnsd::wire::Name& name) {
+struct Decided {
+  Rule rule;    // Decide's
+  Rule served;  // the TXT answer's: rule 7 where rule 6 could not be written
+  std::string text;
+};
+
+Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
   const dnsd::policy::SpfPolicy& p = target.snapshot->spf;
   NameLabels l{&name, name.label_count - kZoneLabels};
 
@@ -611,13 +769,13 @@ std::pair<Rule, std::string> CheckDecide(const Target& target, const dnsd::wire:
   if (nspf) {
     Check(d.rule == Rule::kUnknownDomain && d.answer == p.unknown_domain && !d.ip_answer,
           "_nspf name not answered ?all:", what);
-    return {d.rule, "v=spf1 ?all"};
+    return {d.rule, d.rule, "v=spf1 ?all"};
   }
   if (readings.empty()) {
     Check(d.rule == Rule::kNotAMacroName, "rule for a name no reading fits:", what);
     Check(d.answer == nullptr && !d.ip_answer && d.domain == nullptr,
           "answer for a name no reading fits:", what);
-    return {d.rule, ""};
+    return {d.rule, d.rule, ""};
   }
   Check(d.rule != Rule::kNotAMacroName, "no rule though readings fit:", what);
   bool found = false;
@@ -638,14 +796,15 @@ std::pair<Rule, std::string> CheckDecide(const Target& target, const dnsd::wire:
     Check(domain->name == want.domain->domain, "governing domain differs:",
           domain->name + " vs " + want.domain->domain);
   }
-  Check(d.rule == want.rule, "rule differs from the reference:",
+  Check(d.rule == want.decided, "rule differs from the reference:",
         absl::StrCat(what, " (", Describe(l, d.name), "), want ",
-                     dnsd::policy::RuleName(want.rule)));
-  Check(d.ip_answer != (d.answer != nullptr), "neither or both of ip_answer and answer:", what);
-  std::string text = DecisionText(d);
+                     dnsd::policy::RuleName(want.decided)));
+  Check(int{d.ip_answer} + int{d.answer != nullptr} + int{d.terms_answer} == 1,
+        "not exactly one of ip_answer, answer and terms_answer:", what);
+  std::string text = DecisionText(d, name);
   Check(text == want.text, "answer differs from the reference:",
         absl::StrCat(what, ": '", text, "' vs '", want.text, "'"));
-  return {d.rule, text};
+  return {d.rule, want.rule, text};
 }
 
 // ---- The query path ------------------------------------------------------------
@@ -672,7 +831,8 @@ std::string Lower(std::string s) {
 }
 
 void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t qtype,
-                   bool upper, bool edns, Rule rule, const std::string& text) {
+                   bool upper, bool edns, const Decided& decided) {
+  const std::string& text = decided.text;
   const dnsd::config::Snapshot& snapshot = *target.snapshot;
   for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
     bool udp = transport == Transport::kUdp;
@@ -703,11 +863,13 @@ void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t 
     // A name with records of its own (an _nspf record) is answered from the
     // zone table; every other name by the SPF rules, as Decide said.
     bool rules = out.spf_rule >= 0;
+    bool want_txt = qtype == dnsd::wire::kTypeTxt || qtype == dnsd::wire::kTypeAny;
+    // Only a TXT answer is written, so only it can fall back.
+    Rule rule = want_txt ? decided.served : decided.rule;
     if (rules) {
       Check(out.spf_rule == static_cast<int>(rule), "pipeline's rule differs from Decide's:",
             absl::StrCat(detail, "\nDecide: ", dnsd::policy::RuleName(rule)));
     }
-    bool want_txt = qtype == dnsd::wire::kTypeTxt || qtype == dnsd::wire::kTypeAny;
     if (rules && (rule == Rule::kNotAMacroName || !want_txt)) {
       Check(msg->answer.empty(), "NODATA with answers:", detail);
       Check(msg->authority.size() == 1 && msg->authority[0].type == dnsd::wire::kTypeSoa &&
@@ -764,8 +926,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(name.size <= dnsd::wire::kMaxNameSize && name.label_count < dnsd::wire::kMaxLabels,
         "harness built an illegal name");
 
-  auto [rule, text] = CheckDecide(target, name);
-  CheckPipeline(target, name, qtype, upper, edns, rule, text);
+  Decided decided = CheckDecide(target, name);
+  CheckPipeline(target, name, qtype, upper, edns, decided);
   // QUERY_NAME_FUZZER_VERBOSE=1: what each input was answered, for seeing
   // which rules a corpus reaches.
   static const bool verbose = std::getenv("QUERY_NAME_FUZZER_VERBOSE") != nullptr;
@@ -774,7 +936,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "  t%d %s %zu octets: %s -> %s '%s'\n", choice & 3,
                  qtype == dnsd::wire::kTypeA ? "A" : qtype == dnsd::wire::kTypeAny ? "ANY" : "TXT",
                  static_cast<size_t>(name.size), NameText(l).c_str(),
-                 dnsd::policy::RuleName(rule), text.c_str());
+                 dnsd::policy::RuleName(decided.served), decided.text.c_str());
   }
   return 0;
 }
