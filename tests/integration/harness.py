@@ -33,12 +33,14 @@ class DnsdServer:
     """One dnsd process serving `config` on 127.0.0.1 and [::1], ports from the kernel."""
 
     def __init__(self, config=os.path.join(EXAMPLES, "dnsd.yaml"), threads=2, extra=(),
-                 allow_root=True, env=None):
+                 allow_root=True, env=None, prefix=()):
+        """`prefix`: a command that runs dnsd (setpriv ...); `env`: its
+        environment (None: this one)."""
         self.log = []
         # Tests run in parallel: every server gets a metrics port of its own.
         metrics = () if "--metrics" in extra else ("--metrics", "127.0.0.1:0")
         self.proc = subprocess.Popen(
-            [DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0", "--listen", "[::1]:0",
+            [*prefix, DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0", "--listen", "[::1]:0",
              "--threads", str(threads), *metrics, *(ALLOW_ROOT if allow_root else ()), *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         self.ports = {}
