@@ -92,8 +92,9 @@ bool SettlePrivileges(PrivilegePlan plan, const std::optional<Account>& account,
       LogInfo("dropped all capabilities; running as uid %d", getuid());
       break;
     case PrivilegePlan::kKeepRoot:
-      LogWarning("running as root (--allow-root); set `user:` in %s to drop privileges",
-                 files.path);
+      // Asked for, so not a warning.
+      LogInfo("running as root, as --allow-root asks; set `user:` in %s to drop privileges",
+              files.path);
       return true;
     case PrivilegePlan::kNothing:
     case PrivilegePlan::kRefuse:

@@ -132,7 +132,7 @@ class PrivilegeDropTest(unittest.TestCase):
 
     def test_allow_root_keeps_root_and_says_so(self):
         with harness.DnsdServer(config=os.path.join(self.examples, "dnsd.yaml")) as server:
-            harness.wait_for_log(server, r"running as root \(--allow-root\)")
+            harness.wait_for_log(server, r"running as root, as --allow-root asks")
             s = status_fields(server.proc.pid)
             self.assertEqual(s["Uid"].split(), ["0"] * 4)
             self.assertEqual(s["NoNewPrivs"], "1")

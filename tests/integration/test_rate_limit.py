@@ -137,9 +137,14 @@ class RateLimitTest(unittest.TestCase):
         self.examples = harness.copy_examples(tmp)
 
     def start(self, rate_limit):
+        """dnsd on the examples, with their `rate_limit:` block replaced."""
         path = os.path.join(self.examples, "dnsd.yaml")
-        with open(path, "a") as f:
-            f.write("\n" + rate_limit)
+        with open(path) as f:
+            text = f.read()
+        text = re.sub(r"^rate_limit:.*\n(?:[ #].*\n|\n)*", "", text, flags=re.M)
+        self.assertNotRegex(text, r"(?m)^rate_limit:")
+        with open(path, "w") as f:
+            f.write(text + "\n" + rate_limit)
         server = harness.DnsdServer(config=path)
         self.addCleanup(server.stop)
         return server, server.metrics_port()
