@@ -187,7 +187,7 @@ size_t SlipResponse(uint8_t* message, size_t size) {
   }
   size_t end = r.ok() ? r.position() : kHeader;
   if (!r.ok()) questions = 0;
-  for (int i = 0; i < answers + authority; ++i) {
+  for (int i = 0; i < answers + authority && r.ok(); ++i) {
     r.SkipName();
     r.Skip(8);
     r.Skip(r.ReadU16());
