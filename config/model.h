@@ -20,6 +20,9 @@ namespace dnsd::config {
 
 // ---- dnsd.yaml: the server file -------------------------------------------
 
+// 127.0.0.0/8 and ::1/128.
+std::vector<IpPrefix> LoopbackPrefixes();
+
 struct ProviderSettings {
   std::vector<std::string> nameservers;  // first one is the SOA MNAME
   std::string hostmaster;                // as a name: hostmaster.provider.test
@@ -49,6 +52,21 @@ struct MetricsSettings {
   uint32_t tracked_domains = 4096;
 };
 
+// Response rate limiting of UDP answers per client prefix, against
+// reflection (restart-only; dnsd/server/rate_limiter.h).
+struct RateLimitSettings {
+  bool enabled = true;
+  uint32_t responses_per_second = 1000;  // per prefix; also the burst
+  uint32_t slip = 2;                     // every Nth limited answer goes out TC
+  uint32_t ipv4_prefix = 24;
+  uint32_t ipv6_prefix = 56;
+  // Never limited. Loopback by default: the kernel drops packets from
+  // outside that claim a loopback source, so answers to it cannot be aimed
+  // at anyone else.
+  std::vector<IpPrefix> allow = LoopbackPrefixes();
+  uint32_t table_size = 65536;           // prefixes tracked at once
+};
+
 struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
@@ -56,6 +74,10 @@ struct ServerConfig {
   uint32_t threads = 0;              // 0 = one worker per core
   TcpSettings tcp;
   MetricsSettings metrics;
+  // The account to run as once the sockets are bound: "name" or
+  // "name:group"; "" = stay as started.
+  std::string user;
+  RateLimitSettings rate_limit;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
   ProviderSettings provider;

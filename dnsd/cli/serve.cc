@@ -1,7 +1,11 @@
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
+#include <random>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -11,9 +15,13 @@
 #include "config/load_and_compile.h"
 #include "dnsd/metrics/exporter.h"
 #include "dnsd/net/endpoint.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "dnsd/server/config_watcher.h"
+#include "dnsd/server/privileges.h"
 #include "dnsd/server/reloader.h"
 #include "dnsd/server/server.h"
+#include "dnsd/server/systemd_notify.h"
 
 namespace dnsd::cli {
 namespace {
@@ -30,7 +38,74 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   options.tcp.idle_timeout = std::chrono::milliseconds(server.tcp.idle_timeout_ms);
   options.tcp.max_connections = server.tcp.max_connections;
   if (server.metrics.top_domains > 0) options.tracked_domains = server.metrics.tracked_domains;
+  if (server.rate_limit.enabled) {
+    const config::RateLimitSettings& r = server.rate_limit;
+    RateLimiterOptions rrl;
+    rrl.responses_per_second = r.responses_per_second;
+    rrl.slip = r.slip;
+    rrl.ipv4_prefix = static_cast<int>(r.ipv4_prefix);
+    rrl.ipv6_prefix = static_cast<int>(r.ipv6_prefix);
+    rrl.allow = r.allow;
+    rrl.table_size = r.table_size;
+    // Keyed by a secret, so nobody can pick prefixes that share buckets.
+    std::random_device random;
+    rrl.seed = uint64_t{random()} << 32 | random();
+    options.rate_limit = std::move(rrl);
+  }
   return options;
+}
+
+std::string DescribeRateLimit(const config::RateLimitSettings& r) {
+  if (!r.enabled) return "off";
+  std::vector<std::string> allow;
+  for (const IpPrefix& p : r.allow) allow.push_back(FormatIpPrefix(p));
+  return absl::StrCat(r.responses_per_second, " answers/s per /", r.ipv4_prefix, " and /",
+                      r.ipv6_prefix, ", slip ", r.slip, ", allow [", absl::StrJoin(allow, ", "),
+                      "]");
+}
+
+std::string ServingStatus(const Reloader& reloader) {
+  ReloadStatus st = reloader.status();
+  return absl::StrCat("serving generation ", st.generation, ", ", st.domains, " domains",
+                      st.last_ok ? "" : "; the last reload was rejected");
+}
+
+// What PlanPrivileges decided, done once the sockets are bound and before
+// any thread starts. False: dnsd must not go on.
+bool SettlePrivileges(PrivilegePlan plan, const std::optional<Account>& account,
+                      const config::ServerConfig& files) {
+  switch (plan) {
+    case PrivilegePlan::kSwitchUser: {
+      if (absl::Status s = SwitchUser(*account); !s.ok()) {
+        LogError("cannot become user '%s': %s", account->user, s.message());
+        return false;
+      }
+      LogInfo("running as user %s (uid %d), group %s (gid %d); no supplementary groups, no "
+              "capabilities; %s must stay readable by it for reloads",
+              account->user, account->uid, account->group, account->gid, files.path);
+      return true;
+    }
+    case PrivilegePlan::kDropCapabilities:
+      if (absl::Status s = DropCapabilities(); !s.ok()) {
+        LogError("cannot drop capabilities: %s", s.message());
+        return false;
+      }
+      LogInfo("dropped all capabilities; running as uid %d", getuid());
+      break;
+    case PrivilegePlan::kKeepRoot:
+      // Asked for, so not a warning.
+      LogInfo("running as root, as --allow-root asks; set `user:` in %s to drop privileges",
+              files.path);
+      return true;
+    case PrivilegePlan::kNothing:
+    case PrivilegePlan::kRefuse:
+      break;
+  }
+  if (!files.user.empty()) {
+    LogInfo("not started as root: `user: %s` is not applied; running as uid %d", files.user,
+            getuid());
+  }
+  return true;
 }
 
 std::string FolderOf(const std::string& file) {
@@ -44,20 +119,26 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   boost::asio::signal_set stop(control, SIGINT, SIGTERM);
   stop.async_wait([&](const boost::system::error_code&, int signal) {
     LogInfo("signal %d: stopping", signal);
+    NotifyStopping();
     server.Stop();
     control.stop();
   });
+  auto reload = [&](const char* why) {
+    NotifyReloading(absl::StrCat("reloading (", why, ")"));
+    reloader.Reload(why);
+    NotifyReady(ServingStatus(reloader));
+  };
   boost::asio::signal_set hup(control, SIGHUP);
   std::function<void()> wait_hup = [&] {
     hup.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      reloader.Reload("SIGHUP");
+      reload("SIGHUP");
       wait_hup();
     });
   };
   wait_hup();
   ConfigWatcher watcher(control, std::chrono::milliseconds(300),
-                        [&] { reloader.Reload("files changed"); });
+                        [&] { reload("files changed"); });
   std::vector<std::string> folders = {FolderOf(files.path), FolderOf(files.catalog_path),
                                       files.domains_dir};
   if (absl::Status s = watcher.Watch(folders); !s.ok()) {
@@ -66,6 +147,8 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   // Files edited while the first load ran were not watched yet: look once
   // (a stat per file; no compile unless something changed).
   reloader.Reload("catch-up after start");
+  // Ready only now: a `systemctl reload` (SIGHUP) sent from here on reloads.
+  NotifyReady(ServingStatus(reloader));
   control.run();
 }
 
@@ -93,6 +176,27 @@ int Serve(const ServeArgs& args) {
           loaded.set().domains.size(), loaded.snapshot->zones.zone_count(), loaded.seconds,
           loaded.report.files_failed);
 
+  const config::ServerConfig& server_file = loaded.set().server;
+  PrivilegePlan plan = PlanPrivileges(geteuid() == 0, HoldsCapabilities(),
+                                      !server_file.user.empty(), args.allow_root);
+  if (plan == PrivilegePlan::kRefuse) {
+    LogError("refusing to run as root: set `user:` in %s to the account dnsd should become "
+             "once its ports are bound, or pass --allow-root to keep root (not recommended)",
+             args.config);
+    return 1;
+  }
+  std::optional<Account> account;
+  if (plan == PrivilegePlan::kSwitchUser) {
+    absl::StatusOr<Account> found = LookUpAccount(server_file.user);
+    if (!found.ok()) {
+      LogError("%s: user: %s", args.config, found.status().message());
+      return 1;
+    }
+    account = *std::move(found);
+  }
+  // Before the first thread starts, so that every thread inherits it.
+  if (absl::Status s = ForbidNewPrivileges(); !s.ok()) LogWarning("%s", s.message());
+
   ReloadStatus first;
   first.generation = 1;
   first.last_attempt = first.last_success = std::chrono::system_clock::now();
@@ -100,13 +204,18 @@ int Serve(const ServeArgs& args) {
   first.errors = loaded.errors;
   first.domains = loaded.set().domains.size();
   config::ServerConfig files = loaded.set().server;
-  loaded.report = {};  // ConfigState keeps what reloads need; drop this copy
+  // ConfigState keeps what reloads need; drop this copy. (Member by member:
+  // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
+  std::vector<config::DomainConfig>().swap(loaded.report.set.domains);
+  config::Catalog().senders.swap(loaded.report.set.catalog.senders);
   SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {
     LogError("%s", server.status().message());
     return 1;
   }
+  if (!SettlePrivileges(plan, account, files)) return 1;
+  LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
   (*server)->Start();
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
@@ -119,7 +228,12 @@ int Serve(const ServeArgs& args) {
     auto exporter = MetricsExporter::Start(listen, **server, reloader,
                                            files.metrics.top_domains);
     if (!exporter.ok()) {
-      LogError("%s", exporter.status().message());
+      // It starts after the privileges are gone (civetweb starts threads).
+      LogError("%s%s", exporter.status().message(),
+               plan == PrivilegePlan::kNothing || plan == PrivilegePlan::kKeepRoot
+                   ? ""
+                   : "; the metrics port is bound after dnsd drops its privileges, so it "
+                     "must be one an unprivileged user may bind (1024 and up by default)");
       (*server)->Stop();
       return 1;
     }

@@ -420,7 +420,7 @@ class StartupTest(ReloadCase):
         """dnsd without waiting for it to listen; returns (process, log lines)."""
         proc = subprocess.Popen(
             [harness.DNSD, "serve", "-c", self.server_file, "--listen", "127.0.0.1:0",
-             "--metrics", "127.0.0.1:0", "--threads", "2"],
+             "--metrics", "127.0.0.1:0", "--threads", "2", *harness.ALLOW_ROOT],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         lines = []
         reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
