@@ -158,6 +158,7 @@ int Serve(const ServeArgs& args) {
   // Until the control loop handles SIGHUP, one must not end the process
   // (its default action); what it asked for is done by the catch-up reload.
   std::signal(SIGHUP, SIG_IGN);
+  LogInfo("start: loading %s", args.config);
   config::ConfigState state(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"));
   for (const config::Diagnostic& d : loaded.errors) {
