@@ -9,7 +9,7 @@
 namespace dnsd::config {
 
 LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
-                            bool skip_if_unchanged) {
+                            bool skip_if_unchanged, const RefreshedRanges* refreshed) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
   out.report = state.Load();
@@ -17,7 +17,7 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
   out.fatal = out.report.rejected;
   if (skip_if_unchanged && !out.report.changed) return out;
   if (!out.fatal) {
-    auto compiled = CompileSnapshot(out.report.set, generation);
+    auto compiled = CompileSnapshot(out.report.set, generation, refreshed);
     if (compiled.ok()) {
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
