@@ -189,6 +189,9 @@ DnsAnswer LdnsDns::Query(absl::string_view name, uint16_t qtype) {
   }
   Rdf qname(raw);
   for (size_t i = 0; i < resolvers_.size(); ++i) {
+    // ldns marks a server that did not answer as unreachable and skips it
+    // from then on; a resolver that was down must be asked again.
+    ldns_resolver_set_nameserver_rtt(resolvers_[i], 0, LDNS_RESOLV_RTT_MIN);
     ldns_pkt* query_raw = nullptr;
     if (ldns_resolver_prepare_query_pkt(&query_raw, resolvers_[i], qname.get(), type,
                                         LDNS_RR_CLASS_IN, LDNS_RD) != LDNS_STATUS_OK) {

@@ -227,6 +227,16 @@ TEST(LdnsDns, FailuresAreTemporaryAndTheNextServerIsAsked) {
   EXPECT_EQ(failing.queries(), 1);
 }
 
+TEST(LdnsDns, AServerThatWasDownIsAskedAgain) {
+  std::atomic<bool> up{false};
+  FakeServer server([&](const ldns_pkt* q) { return up ? VendorZone(q) : nullptr; });
+  auto dns = Client({server.endpoint()}, 100);
+  EXPECT_EQ(dns->Txt("spf.vendor.test").outcome, DnsOutcome::kTempError);
+  EXPECT_NE(dns->last_error().find("127.0.0.1:"), std::string::npos) << dns->last_error();
+  up = true;
+  EXPECT_EQ(dns->Txt("spf.vendor.test").outcome, DnsOutcome::kOk) << dns->last_error();
+}
+
 TEST(LdnsDns, NoServersIsAnError) {
   EXPECT_FALSE(LdnsDns::Create({}, std::chrono::milliseconds(100)).ok());
   config::ResolverSettings bad;

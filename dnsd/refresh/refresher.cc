@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "config/loader.h"
 #include "dnsd/base/log.h"
+#include "dnsd/refresh/ldns_dns.h"
 
 namespace dnsd::refresh {
 namespace {
@@ -41,6 +44,13 @@ class StoppableDns : public spf::Dns {
   const std::atomic<bool>& stop_;
 };
 
+// Why the resolver failed, when the Dns can tell (LdnsDns can).
+std::string FailureDetail(spf::Dns& dns) {
+  auto* ldns = dynamic_cast<LdnsDns*>(&dns);
+  if (ldns == nullptr || ldns->last_error().empty()) return "";
+  return absl::StrCat(" (", ldns->last_error(), ")");
+}
+
 }  // namespace
 
 RefresherOptions OptionsFor(const config::ServerConfig& server) {
@@ -50,6 +60,14 @@ RefresherOptions OptionsFor(const config::ServerConfig& server) {
   if (!server.state_dir.empty()) o.state_file = StateFilePath(server.state_dir);
   o.resolvers = absl::StrJoin(server.resolver.servers, ", ");
   return o;
+}
+
+std::shared_ptr<const config::RefreshedRanges> SavedRanges(const std::string& server_file) {
+  config::Loaded<config::ServerConfig> server = config::LoadServerFile(server_file);
+  if (!server.ok()) return nullptr;
+  Refresher refresher(OptionsFor(*server.value), nullptr);
+  refresher.LoadState();
+  return refresher.ranges();
 }
 
 Refresher::Refresher(RefresherOptions options, DnsFactory dns)
@@ -238,6 +256,10 @@ void Refresher::Run() {
     std::string include = next->second.include;
     lock.unlock();
     spf::FlattenResult result = spf::Flatten(guarded, include, options_.limits);
+    if (result.status.code() == absl::StatusCode::kUnavailable) {
+      result.status = absl::UnavailableError(
+          absl::StrCat(result.status.message(), FailureDetail(**dns)));
+    }
     lock.lock();
     if (stop_) break;
     auto it = senders_.find(id);

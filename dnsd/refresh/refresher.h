@@ -54,6 +54,12 @@ struct RefresherOptions {
 // The options a server file asks for (refresh off if it has no resolver).
 RefresherOptions OptionsFor(const config::ServerConfig& server);
 
+// The ranges a server started with `server_file` would answer with before
+// its first refresh: the saved ones if its refresh is on, else null (also
+// when the file is broken; loading it again reports why). For `dnsd
+// explain` and `dnsd records`, so they show what the server answers.
+std::shared_ptr<const config::RefreshedRanges> SavedRanges(const std::string& server_file);
+
 // One sender, for logs, metrics and the status page.
 struct SenderStatus {
   std::string id;
