@@ -7,6 +7,7 @@
 #define DNSD_CONFIG_CONFIG_STATE_H_
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +27,17 @@ struct FileStamp {
 };
 FileStamp StampOf(const std::string& path);  // mtime_ns == -1 if unreadable
 
+// How far a load has got, for operators watching a large configuration load.
+struct LoadProgress {
+  enum class Phase { kReading, kCompiling };
+  Phase phase = Phase::kReading;
+  size_t files_done = 0;   // domain files read so far
+  size_t files_total = 0;  // domain files that need reading
+  size_t files_failed = 0;
+  double seconds = 0;      // since the load began
+};
+using ProgressFn = std::function<void(const LoadProgress&)>;
+
 struct LoadReport {
   ConfigSet set;             // what to serve; `set.errors` lists every current error
   bool rejected = false;     // server file or catalog broken: keep what runs
@@ -40,8 +52,10 @@ class ConfigState {
  public:
   explicit ConfigState(std::string server_file) : server_file_(std::move(server_file)) {}
 
-  // The first load, and every reload after it.
-  LoadReport Load();
+  // The first load, and every reload after it. Domain files are read on
+  // every core; `progress`, if set, is called from this thread about every
+  // `progress_every` seconds while files are read, and once at the end.
+  LoadReport Load(const ProgressFn& progress = nullptr, double progress_every = 2.0);
 
   const std::string& server_file() const { return server_file_; }
 
@@ -52,8 +66,9 @@ class ConfigState {
     std::vector<Diagnostic> errors;    // of the current version
   };
 
-  // Re-reads `path` unless its stamp is unchanged and `force` is false.
-  void Refresh(const std::string& path, bool force, const ConfigSet& set, LoadReport& report);
+  // Re-reads the domain files whose stamp changed (all with `force`).
+  void ReadDomainFiles(const std::vector<std::string>& paths, bool force, const ConfigSet& set,
+                       LoadReport& report, const ProgressFn& progress, double progress_every);
 
   std::string server_file_;
   std::optional<ServerConfig> server_;

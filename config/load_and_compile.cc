@@ -9,14 +9,22 @@
 namespace dnsd::config {
 
 LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
-                            bool skip_if_unchanged, const RefreshedRanges* refreshed) {
+                            bool skip_if_unchanged, const ProgressFn& progress,
+                            const RefreshedRanges* refreshed) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
-  out.report = state.Load();
+  out.report = state.Load(progress);
   out.errors = out.report.set.errors;
   out.fatal = out.report.rejected;
   if (skip_if_unchanged && !out.report.changed) return out;
   if (!out.fatal) {
+    if (progress) {
+      LoadProgress compiling;
+      compiling.phase = LoadProgress::Phase::kCompiling;
+      compiling.files_total = out.report.set.domains.size();
+      compiling.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      progress(compiling);
+    }
     auto compiled = CompileSnapshot(out.report.set, generation, refreshed);
     if (compiled.ok()) {
       out.snapshot = std::move(compiled->snapshot);

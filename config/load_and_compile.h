@@ -25,9 +25,12 @@ struct LoadedConfig {
 
 // Loads (incrementally, after the first time) and compiles; with
 // `skip_if_unchanged`, a load in which no file changed compiles nothing.
-// `refreshed` (may be null): the catalog refresher's ranges.
+// `progress` (may be null) hears how the reading goes, then once that
+// compiling has begun. `refreshed` (may be null): the catalog refresher's
+// ranges.
 LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
                             bool skip_if_unchanged = false,
+                            const ProgressFn& progress = nullptr,
                             const RefreshedRanges* refreshed = nullptr);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 

@@ -43,6 +43,10 @@ struct TcpSettings {
 struct MetricsSettings {
   bool enabled = true;
   std::string listen = "127.0.0.1:9153";  // loopback by default
+  // Sender visibility: domains labelled in /metrics (the busiest; the rest
+  // are summed as "_other"), and domains each worker keeps counts for.
+  uint32_t top_domains = 50;
+  uint32_t tracked_domains = 4096;
 };
 
 // The catalog refresher (restart-only): the recursive resolvers it asks,

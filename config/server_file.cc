@@ -19,7 +19,8 @@ constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads", "tcp",    "udp_payload",
     "provider", "catalog", "domains", "metrics",
     "resolver", "refresh", "state_dir"};
-constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled"};
+constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled", "top_domains",
+                                               "tracked_domains"};
 constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections"};
 constexpr absl::string_view kProviderKeys[] = {
     "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
@@ -98,6 +99,10 @@ void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
   std::optional<Fields> f = r.Map(value, kMetricsKeys);
   if (!f) return;
   if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), metrics.enabled);
+  if (const Value* v = f->Get("top_domains"))
+    Assign(r.Integer(*v, 0, 10000), metrics.top_domains);
+  if (const Value* v = f->Get("tracked_domains"))
+    Assign(r.Integer(*v, 0, 1 << 20), metrics.tracked_domains);
   if (const Value* v = f->Get("listen")) {
     std::optional<std::string> text = r.String(*v);
     if (!text) return;

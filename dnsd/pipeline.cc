@@ -24,6 +24,15 @@ bool HasData(const config::Snapshot& s, const wire::Name& name) {
   return node != nullptr && !node->rrsets.empty();
 }
 
+void NoteSpfDecision(const policy::SpfPolicy& spf, const policy::Decision& d, Outcome& outcome) {
+  outcome.spf_rule = static_cast<int>(d.rule);
+  outcome.spf_domain = d.domain;
+  if (d.sender >= 0) outcome.spf_sender = &spf.senders[d.sender];
+  outcome.spf_ip_unidentified = d.domain != nullptr && d.name.ip_known &&
+                                (d.rule == policy::Rule::kDefault || d.rule == policy::Rule::kTerms);
+  outcome.spf_ip = d.name.ip;
+}
+
 }  // namespace
 
 Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
@@ -38,8 +47,8 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
     answer.rcode = gate.rcode;
   } else if (BelowSpfZone(snapshot, query.name) && !HasData(snapshot, query.name)) {
     outcome.zone_kind = static_cast<int>(ZoneKind::kSpf);
-    outcome.spf_rule = static_cast<int>(
-        policy::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer).rule);
+    NoteSpfDecision(snapshot.spf, policy::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer),
+                    outcome);
   } else if (ZoneTable::Match match = snapshot.zones.Find(query.name); match.zone == nullptr) {
     answer.rcode = wire::kRefused;  // not ours, and we never recurse
   } else {

@@ -13,7 +13,9 @@
 #include <span>
 
 #include "config/snapshot.h"
+#include "dnsd/net/ip.h"
 #include "dnsd/query/query.h"
+#include "policy/spf_policy.h"
 
 namespace dnsd {
 
@@ -24,6 +26,12 @@ struct Outcome {
   int zone_kind = -1;        // ZoneKind of the zone that answered, or -1
   int spf_rule = -1;         // policy::Rule of an SPF macro answer, or -1
   bool truncated = false;
+  // Who sent as which domain, for sender visibility. The pointers lie in
+  // the snapshot: valid while the caller holds it.
+  const policy::DomainPolicy* spf_domain = nullptr;  // a configured domain
+  const policy::SenderPolicy* spf_sender = nullptr;  // the identified sender
+  bool spf_ip_unidentified = false;  // spf_ip matched no netblock or sender
+  IpAddress spf_ip;
 };
 
 // Handles one DNS message. `response` must hold 65535 octets for TCP and at

@@ -7,13 +7,16 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries (each chosen in README.md "Dependencies")
-  libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev
+  libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev zlib1g-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # test clients and referees
   prometheus knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
   # and a network namespace of its own (tests/integration/test_spf_e2e.py)
   unbound nsd python3-spf spfquery iproute2 util-linux
+  # deploy/ checks: systemd-analyze verify and security, systemd-sysusers
+  # (tests/integration/test_deploy.py)
+  systemd
 )
 
 missing=()

@@ -64,8 +64,10 @@ std::string RuleDetail(const config::Snapshot& s, const policy::Decision& d) {
 
 int Explain(const ExplainArgs& args) {
   config::ConfigState state(args.config);
+  // As the server answers: from the saved catalog ranges, if it keeps any.
+  std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
-                                                       refresh::SavedRanges(args.config).get());
+                                                       /*progress=*/nullptr, saved.get());
   for (const auto& e : loaded.errors) std::cerr << config::FormatDiagnostic(e) << "\n";
   if (loaded.snapshot == nullptr) return 1;
   const config::Snapshot& snap = *loaded.snapshot;

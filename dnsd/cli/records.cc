@@ -111,8 +111,10 @@ absl::Status PrintServed(const config::DomainConfig& d, const config::ProviderSe
 
 int Records(const std::string& config_file, const std::string& domain_text) {
   config::ConfigState state(config_file);
+  // As the server answers: from the saved catalog ranges, if it keeps any.
+  std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(config_file);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
-                                                       refresh::SavedRanges(config_file).get());
+                                                       /*progress=*/nullptr, saved.get());
   if (loaded.snapshot == nullptr) {
     for (const auto& d : loaded.errors) std::cerr << config::FormatDiagnostic(d) << "\n";
     return 1;

@@ -34,6 +34,7 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   options.threads = args.threads >= 0 ? args.threads : server.threads;
   options.tcp.idle_timeout = std::chrono::milliseconds(server.tcp.idle_timeout_ms);
   options.tcp.max_connections = server.tcp.max_connections;
+  if (server.metrics.top_domains > 0) options.tracked_domains = server.metrics.tracked_domains;
   return options;
 }
 
@@ -112,8 +113,8 @@ int Serve(const ServeArgs& args) {
   std::signal(SIGHUP, SIG_IGN);
   config::ConfigState state(args.config);
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
-  config::LoadedConfig loaded =
-      config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false, refresher->ranges().get());
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
+                                                       refresher->ranges().get());
   for (const config::Diagnostic& d : loaded.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }
@@ -156,7 +157,8 @@ int Serve(const ServeArgs& args) {
   std::unique_ptr<MetricsExporter> metrics;
   if (files.metrics.enabled || !args.metrics.empty()) {
     std::string listen = args.metrics.empty() ? files.metrics.listen : args.metrics;
-    auto exporter = MetricsExporter::Start(listen, **server, reloader, refresher.get());
+    auto exporter = MetricsExporter::Start(listen, **server, reloader,
+                                           files.metrics.top_domains, refresher.get());
     if (!exporter.ok()) {
       LogError("%s", exporter.status().message());
       (*server)->Stop();

@@ -12,6 +12,7 @@
 #include "dnsd/cli/version.h"
 #include "dnsd/metrics/catalog_collector.h"
 #include "dnsd/metrics/server_collector.h"
+#include "dnsd/metrics/visibility_collector.h"
 
 namespace dnsd {
 namespace {
@@ -58,9 +59,10 @@ MetricsExporter::~MetricsExporter() {
 
 absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
     const std::string& listen, const Server& server, const Reloader& reloader,
-    const refresh::Refresher* refresher) {
+    size_t top_domains, const refresh::Refresher* refresher) {
   std::unique_ptr<MetricsExporter> e(new MetricsExporter(server, reloader, refresher));
   e->collector_ = std::make_shared<ServerCollector>(server, reloader, e->started_);
+  e->visibility_ = std::make_shared<VisibilityCollector>(server, top_domains);
   static CivetCallbacks callbacks = [] {
     CivetCallbacks c{};
     c.begin_request = BeginRequest;
@@ -74,6 +76,7 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
     return absl::UnavailableError(absl::StrCat("metrics on ", listen, ": ", ex.what()));
   }
   e->exposer_->RegisterCollectable(e->collector_);
+  e->exposer_->RegisterCollectable(e->visibility_);
   if (refresher != nullptr) {
     e->catalog_collector_ = std::make_shared<CatalogCollector>(*refresher);
     e->exposer_->RegisterCollectable(e->catalog_collector_);

@@ -23,6 +23,7 @@ namespace dnsd {
 
 class ServerCollector;
 class CatalogCollector;
+class VisibilityCollector;
 
 class MetricsExporter {
  public:
@@ -32,7 +33,7 @@ class MetricsExporter {
   // `refresher` (may be null) adds the catalog refresh metrics.
   static absl::StatusOr<std::unique_ptr<MetricsExporter>> Start(
       const std::string& listen, const Server& server, const Reloader& reloader,
-      const refresh::Refresher* refresher = nullptr);
+      size_t top_domains, const refresh::Refresher* refresher = nullptr);
   ~MetricsExporter();
 
   int port() const { return port_; }
@@ -49,6 +50,7 @@ class MetricsExporter {
   std::chrono::system_clock::time_point started_;
   std::shared_ptr<ServerCollector> collector_;
   std::shared_ptr<CatalogCollector> catalog_collector_;
+  std::shared_ptr<VisibilityCollector> visibility_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 };

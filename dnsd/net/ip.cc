@@ -39,11 +39,13 @@ IpAddress IpAddress::FromV4(const uint8_t v4[4]) {
 }
 
 absl::StatusOr<IpAddress> ParseIpAddress(absl::string_view text) {
-  if (text.size() >= INET6_ADDRSTRLEN) {
+  // inet_pton stops at a NUL: "192.0.2.1\0junk" must not read as an address.
+  if (text.size() >= INET6_ADDRSTRLEN || text.find('\0') != absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not an IP address"));
   }
   char buf[INET6_ADDRSTRLEN];
-  std::memcpy(buf, text.data(), text.size());
+  // A default string_view has a null data(): memcpy must not see it.
+  if (!text.empty()) std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
   uint8_t v4[4];
   if (inet_pton(AF_INET, buf, v4) == 1) return IpAddress::FromV4(v4);

@@ -78,6 +78,13 @@ TEST(IpAddressTest, LongInputIsRejectedNotOverflowed) {
   EXPECT_FALSE(ParseIpAddress(std::string(46, ':')).ok());
 }
 
+TEST(IpAddressTest, EmbeddedNulAndEmptyViewAreRejected) {
+  // inet_pton would stop at the NUL and accept the part before it.
+  EXPECT_FALSE(ParseIpAddress(std::string("192.0.2.1\0junk", 14)).ok());
+  EXPECT_FALSE(ParseIpAddress(std::string("2001:db8::1\0", 12)).ok());
+  EXPECT_FALSE(ParseIpAddress(absl::string_view()).ok());
+}
+
 TEST(IpPrefixTest, Ipv4PrefixLivesInThe128BitSpace) {
   IpPrefix p = Prefix("203.0.113.0/24");
   EXPECT_TRUE(p.is_v4());

@@ -8,6 +8,19 @@ namespace dnsd {
 Reloader::Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first)
     : state_(state), holder_(holder), status_(std::move(first)) {}
 
+config::ProgressFn LogLoadProgress(const char* what) {
+  return [what](const config::LoadProgress& p) {
+    // Small loads finish before anyone could watch them.
+    if (p.files_total < 1000) return;
+    if (p.phase == config::LoadProgress::Phase::kCompiling) {
+      LogInfo("%s: compiling %d domains; %.1f s", what, p.files_total, p.seconds);
+    } else {
+      LogInfo("%s: %d of %d domain files read (%d with errors); %.1f s", what, p.files_done,
+              p.files_total, p.files_failed, p.seconds);
+    }
+  };
+}
+
 ReloadStatus Reloader::status() const {
   std::lock_guard<std::mutex> lock(mu_);
   return status_;
@@ -20,8 +33,8 @@ bool Reloader::Reload(const char* why, bool compile_always) {
   auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
   std::shared_ptr<const config::RefreshedRanges> ranges = ranges_ ? ranges_() : nullptr;
-  config::LoadedConfig loaded =
-      config::LoadAndCompile(state_, next, /*skip_if_unchanged=*/!compile_always, ranges.get());
+  config::LoadedConfig loaded = config::LoadAndCompile(
+      state_, next, /*skip_if_unchanged=*/!compile_always, LogLoadProgress("reload"), ranges.get());
   if (!compile_always && !loaded.report.changed && !loaded.report.rejected) {
     // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
     // was written back unchanged, cost a stat per file and no compile.

@@ -33,6 +33,10 @@ struct ReloadStatus {
   std::vector<config::Diagnostic> errors;  // current per-file errors
 };
 
+// Logs a large load's progress (files read, errors, elapsed; then the
+// compile) every few seconds, prefixed by `what` ("start", "reload").
+config::ProgressFn LogLoadProgress(const char* what);
+
 class Reloader {
  public:
   // `state` has done the first load, whose snapshot (generation 1) `holder`

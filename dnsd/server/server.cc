@@ -21,7 +21,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
   if (snapshots.readers() != threads) {
     return absl::InvalidArgumentError("one snapshot reader slot per worker is required");
   }
-  for (unsigned i = 0; i < threads; ++i) server->workers_.push_back(std::make_unique<Worker>());
+  for (unsigned i = 0; i < threads; ++i) {
+    server->workers_.push_back(std::make_unique<Worker>());
+    server->workers_.back()->stats.visibility.Reset(options.tracked_domains);
+  }
 
   for (Endpoint ep : options.listen) {
     for (unsigned i = 0; i < threads; ++i) {

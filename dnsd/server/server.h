@@ -25,6 +25,7 @@ struct ServerOptions {
   std::vector<Endpoint> listen;
   unsigned threads = 0;  // 0: one per core
   TcpLimits tcp;
+  size_t tracked_domains = 0;  // per worker, for sender visibility; 0: off
 };
 
 class Server {

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "dnsd/pipeline.h"
+#include "dnsd/server/sender_visibility.h"
 #include "dnsd/zone/zone.h"
 #include "policy/decide.h"
 
@@ -41,6 +42,7 @@ struct alignas(64) WorkerStats {
   LocalCounter tcp_refused;                  // over the connection limit
   LocalCounter tcp_idle_closed;
   LocalCounter spf_rules[policy::kRuleCount];
+  SenderVisibility visibility;               // per domain, bounded
 
   // Processing time per query, measured per batch (one steady_clock read
   // before and after; vDSO, no system call) and spread over its queries.
@@ -68,7 +70,14 @@ struct alignas(64) WorkerStats {
       dropped[ti].Add();
       return;
     }
-    if (o.spf_rule >= 0 && o.spf_rule < policy::kRuleCount) spf_rules[o.spf_rule].Add();
+    if (o.spf_rule >= 0 && o.spf_rule < policy::kRuleCount) {
+      spf_rules[o.spf_rule].Add();
+      if (o.spf_domain != nullptr) {
+        visibility.Record(o.spf_domain->name, static_cast<policy::Rule>(o.spf_rule),
+                          o.spf_sender != nullptr ? absl::string_view(o.spf_sender->id) : "",
+                          o.spf_ip_unidentified ? &o.spf_ip : nullptr);
+      }
+    }
     int zone = o.zone_kind < 0 ? kZoneKindCount : o.zone_kind;
     responses[ti][zone][o.rcode < kRcodes ? o.rcode : kRcodes - 1].Add();
     if (o.truncated) truncated.Add();

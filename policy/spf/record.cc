@@ -135,8 +135,9 @@ absl::Status ParseIpMechanism(absl::string_view term, absl::string_view rest, bo
   // The family is decided by how the address is written: "ip6:::ffff:1.2.3.4"
   // is IPv6 text, "ip4:" never holds a ':'.
   bool written_v6 = absl::StrContains(network, ':');
+  bool charset_ok = network.find_first_not_of("0123456789abcdefABCDEF.:") == absl::string_view::npos;
   auto address = ParseIpAddress(network);
-  if (!address.ok() || written_v6 != v6) {
+  if (!charset_ok || !address.ok() || written_v6 != v6) {
     return TermError(term, absl::StrCat("'", network, "' is not an ", v6 ? "IPv6" : "IPv4",
                                         " address"));
   }

@@ -231,6 +231,8 @@ TEST(ParseTermTest, IpNetworks) {
   TermError("ip4:1.2.3.4:8080");
   TermError("ip4:01.2.3.4");
   TermError("ip4:::1");
+  TermError(std::string("ip4:192.0.2.0\0\0/24", 18));  // found by the fuzzer
+  TermError(std::string("ip6:2001:db8::\0", 15));
   TermError("ip6");
   TermError("ip6:1.2.3.4");
   TermError("ip6::CAFE::BABE");

@@ -36,17 +36,22 @@ def sample(text, name, **labels):
     return 0.0
 
 
+def metrics_port(server):
+    """The port the server's log says its metrics listen on."""
+    deadline = time.monotonic() + 10
+    while not any("metrics on port" in l for l in server.log):
+        if time.monotonic() > deadline:
+            raise RuntimeError("no metrics port in the log")
+        time.sleep(0.05)
+    line = next(l for l in server.log if "metrics on port" in l)
+    return int(re.search(r"metrics on port (\d+)", line).group(1))
+
+
 class MetricsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = harness.DnsdServer(extra=("--metrics", "127.0.0.1:0"))
-        deadline = time.monotonic() + 10
-        while not any("metrics on port" in l for l in cls.server.log):
-            if time.monotonic() > deadline:
-                raise RuntimeError("no metrics port in the log")
-            time.sleep(0.05)
-        line = next(l for l in cls.server.log if "metrics on port" in l)
-        cls.port = int(re.search(r"metrics on port (\d+)", line).group(1))
+        cls.port = metrics_port(cls.server)
 
     @classmethod
     def tearDownClass(cls):
@@ -63,6 +68,10 @@ class MetricsTest(unittest.TestCase):
         for _ in range(4):
             kdig(self.server, "192.0.2.7._ip.mail._ehlo.enforce.example._spf.provider.test", "TXT")
         kdig(self.server, "1.1.1.1._ip.x._ehlo.stranger.example._spf.provider.test", "TXT")
+        for _ in range(2):
+            kdig(self.server, "40.92.0.9._ip.x._ehlo.enforce.example._spf.provider.test", "TXT")
+        for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.3"):
+            kdig(self.server, f"{ip}._ip.x._ehlo.enforce.example._spf.provider.test", "TXT")
         self.assertIsNone(harness.udp_exchange(self.server, b"\x01\x02\x03\x04\x05", timeout=0.5))
         after = scrape(self.port)
 
@@ -76,15 +85,30 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual(delta("dnsd_responses_total", transport="udp", zone="none",
                                rcode="REFUSED"), 2)
         self.assertEqual(delta("dnsd_responses_total", transport="udp", zone="spf",
-                               rcode="NOERROR"), 5)
+                               rcode="NOERROR"), 5 + 6)
         self.assertEqual(delta("dnsd_spf_answers_total", rule="netblock"), 4)
         self.assertEqual(delta("dnsd_spf_answers_total", rule="unknown_domain"), 1)
-        # UDP: 5 DMARC + 2 refused + 4 netblock + 1 unknown domain + 1 garbage.
-        self.assertEqual(delta("dnsd_queries_total", transport="udp"), 5 + 2 + 4 + 1 + 1)
+        # Sender visibility: per configured domain, by rule and by sender.
+        self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
+                               rule="netblock"), 4)
+        self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
+                               rule="sender_range"), 2)
+        self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
+                               rule="default"), 4)
+        self.assertEqual(delta("dnsd_spf_domain_sender_answers_total", domain="enforce.example",
+                               sender="office365"), 2)
+        # Three distinct unidentified IPs; a HyperLogLog estimate, so a
+        # register shared by two of them may read one less.
+        self.assertIn(sample(after, "dnsd_spf_domain_unidentified_ips",
+                             domain="enforce.example"), (2, 3))
+        self.assertNotIn('domain="stranger.example"', after)  # not configured
+        # UDP: 5 DMARC + 2 refused + 4 netblock + 1 unknown domain + 6 more
+        # SPF + 1 garbage.
+        self.assertEqual(delta("dnsd_queries_total", transport="udp"), 5 + 2 + 4 + 1 + 6 + 1)
         self.assertEqual(delta("dnsd_queries_total", transport="tcp"), 3)
         self.assertEqual(delta("dnsd_queries_dropped_total", transport="udp"), 1)
         self.assertEqual(delta("dnsd_tcp_connections_total", event="accepted"), 3)
-        self.assertEqual(delta("dnsd_query_processing_seconds_count"), 13 + 3)
+        self.assertEqual(delta("dnsd_query_processing_seconds_count"), 19 + 3)
         self.assertEqual(sample(after, "dnsd_config_generation"), 1)
         self.assertEqual(sample(after, "dnsd_config_domains"), 6)
         self.assertEqual(sample(after, "dnsd_build_info", version=re.search(
@@ -146,6 +170,34 @@ class MetricsTest(unittest.TestCase):
                 except subprocess.TimeoutExpired:
                     prom.kill()
                     prom.wait(timeout=5)
+
+
+
+class VisibilityCapTest(unittest.TestCase):
+    """metrics.top_domains bounds the label set: only the busiest domains are
+    named, the rest are summed as "_other"."""
+
+    def test_only_the_top_domains_get_labels(self):
+        with harness.temp_dir() as tmp:
+            examples = harness.copy_examples(tmp)
+            path = os.path.join(examples, "dnsd.yaml")
+            with open(path, "a") as f:
+                f.write("metrics: {top_domains: 1}\n")
+            server = harness.DnsdServer(config=path, extra=("--metrics", "127.0.0.1:0"))
+            try:
+                port = metrics_port(server)
+                for _ in range(3):
+                    kdig(server, "192.0.2.7._ip.x._ehlo.enforce.example._spf.provider.test", "TXT")
+                kdig(server, "192.0.2.7._ip.x._ehlo.monitor.example._spf.provider.test", "TXT")
+                text = scrape(port)
+            finally:
+                server.stop()
+        domains = set(re.findall(r'dnsd_spf_domain_answers_total\{domain="([^"]+)"', text))
+        self.assertEqual(domains, {"enforce.example", "_other"})
+        self.assertEqual(sample(text, "dnsd_spf_domain_answers_total", domain="enforce.example",
+                                rule="netblock"), 3)
+        self.assertEqual(sample(text, "dnsd_spf_domain_answers_total", domain="_other",
+                                rule="default"), 1)
 
 
 if __name__ == "__main__":

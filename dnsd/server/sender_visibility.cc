@@ -1,0 +1,251 @@
+#include "dnsd/server/sender_visibility.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "absl/hash/hash.h"
+
+namespace dnsd {
+namespace {
+
+// Single-writer counter: a relaxed load and store is a plain add on x86-64,
+// and the scraper's concurrent read stays well-defined.
+void Bump(std::atomic<uint64_t>& c, uint64_t n = 1) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+uint64_t Get(const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+
+// Text kept in relaxed atomic words, so that a reader copying it while the
+// writer replaces it gets a torn string at worst (the sequence number then
+// tells it to retry), never undefined behaviour.
+template <size_t N>
+class AtomicText {
+ public:
+  void Store(absl::string_view text) {
+    size_t n = std::min(text.size(), N);
+    for (size_t w = 0; w < kWords; ++w) {
+      uint64_t word = 0;
+      if (w * 8 < n) std::memcpy(&word, text.data() + w * 8, std::min<size_t>(8, n - w * 8));
+      words_[w].store(word, std::memory_order_relaxed);
+    }
+    size_.store(static_cast<uint16_t>(n), std::memory_order_relaxed);
+  }
+  std::string Load() const {
+    size_t n = std::min<size_t>(size_.load(std::memory_order_relaxed), N);
+    std::string text(n, '\0');
+    for (size_t w = 0; w * 8 < n; ++w) {
+      uint64_t word = words_[w].load(std::memory_order_relaxed);
+      std::memcpy(text.data() + w * 8, &word, std::min<size_t>(8, n - w * 8));
+    }
+    return text;
+  }
+
+ private:
+  static constexpr size_t kWords = (N + 7) / 8;
+  std::atomic<uint64_t> words_[kWords] = {};
+  std::atomic<uint16_t> size_{0};
+};
+
+uint64_t KeyOf(absl::string_view text) {
+  return absl::Hash<absl::string_view>()(text) | 1;  // 0 marks a free slot
+}
+
+constexpr int kSenders = DomainVisibility::kSenderSlots;
+constexpr int kRegisters = DomainVisibility::kRegisters;
+
+}  // namespace
+
+struct SenderVisibility::Slot {
+  std::atomic<uint32_t> version{0};  // odd while the slot's identity changes
+  std::atomic<uint64_t> key{0};      // hash of the domain; 0: free
+  AtomicText<kMaxDomain> domain;
+  std::atomic<uint64_t> total{0};
+  std::atomic<uint64_t> score{0};    // total, less the misses that spared it
+  std::atomic<uint64_t> rules[policy::kRuleCount] = {};
+  std::atomic<uint64_t> sender_keys[kSenders] = {};
+  AtomicText<kMaxSender> sender_names[kSenders];
+  std::atomic<uint64_t> sender_counts[kSenders] = {};
+  std::atomic<uint64_t> other_senders{0};
+  std::atomic<uint8_t> registers[kRegisters] = {};
+
+  void BeginChange() {
+    version.store(version.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
+  }
+  void EndChange() {
+    version.store(version.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+
+  // Copies the counts (not the identity) into `out`, adding.
+  void AddCountsTo(DomainVisibility& out) const {
+    out.total += Get(total);
+    for (int r = 0; r < policy::kRuleCount; ++r) out.rules[r] += Get(rules[r]);
+    out.other_senders += Get(other_senders);
+    for (int r = 0; r < kRegisters; ++r) {
+      out.registers[r] = std::max(out.registers[r], registers[r].load(std::memory_order_relaxed));
+    }
+  }
+};
+
+SenderVisibility::SenderVisibility() = default;
+SenderVisibility::~SenderVisibility() = default;
+
+void SenderVisibility::Reset(size_t capacity) {
+  capacity_ = capacity == 0 ? 0 : std::bit_ceil(std::max<size_t>(capacity, kProbe));
+  slots_ = capacity_ == 0 ? nullptr : std::make_unique<Slot[]>(capacity_);
+  other_ = std::make_unique<Slot>();
+}
+
+void SenderVisibility::Record(absl::string_view domain, policy::Rule rule,
+                              absl::string_view sender, const IpAddress* unidentified) {
+  if (capacity_ == 0) return;
+  uint64_t key = KeyOf(domain);
+  Slot* slot = Find(key, domain);
+  Bump(slot->total);
+  Bump(slot->score);
+  Bump(slot->rules[static_cast<int>(rule)]);
+  if (!sender.empty()) {
+    int i = slot == other_.get() ? -1 : SenderIndex(*slot, sender);
+    if (i < 0) {
+      Bump(slot->other_senders);
+    } else {
+      Bump(slot->sender_counts[i]);
+    }
+  }
+  if (unidentified != nullptr) {
+    uint64_t h = absl::Hash<absl::string_view>()(absl::string_view(
+        reinterpret_cast<const char*>(unidentified->bytes.data()), unidentified->bytes.size()));
+    int reg = static_cast<int>(h & (kRegisters - 1));
+    // The rank of the first set bit among the 58 bits left after the index.
+    uint8_t rank = static_cast<uint8_t>(std::countl_zero(h >> 6) - 5);
+    if (rank > slot->registers[reg].load(std::memory_order_relaxed)) {
+      slot->registers[reg].store(rank, std::memory_order_relaxed);
+    }
+  }
+}
+
+// The domain's slot: found, a free one claimed, or the quietest of the
+// neighbourhood evicted into `other_`.
+SenderVisibility::Slot* SenderVisibility::Find(uint64_t key, absl::string_view domain) {
+  size_t mask = capacity_ - 1;
+  Slot* quietest = nullptr;
+  for (int p = 0; p < kProbe; ++p) {
+    Slot& slot = slots_[(key + p) & mask];
+    uint64_t k = slot.key.load(std::memory_order_relaxed);
+    if (k == key) return &slot;
+    if (k == 0) {
+      Claim(slot, key, domain);
+      return &slot;
+    }
+    if (quietest == nullptr || Get(slot.score) < Get(quietest->score)) quietest = &slot;
+  }
+  // Each miss wears the quietest neighbour down by one answer, and only a
+  // worn-out one is evicted: a stream of one-off domains cannot push out a
+  // busy one, yet a newly busy domain gets in once its neighbours are quiet.
+  if (uint64_t score = Get(quietest->score); score > 0) {
+    quietest->score.store(score - 1, std::memory_order_relaxed);
+    return other_.get();
+  }
+  DomainVisibility evicted;
+  quietest->AddCountsTo(evicted);
+  for (int i = 0; i < kSenders; ++i) evicted.other_senders += Get(quietest->sender_counts[i]);
+  Bump(other_->total, evicted.total);
+  for (int r = 0; r < policy::kRuleCount; ++r) Bump(other_->rules[r], evicted.rules[r]);
+  Bump(other_->other_senders, evicted.other_senders);
+  Claim(*quietest, key, domain);
+  return quietest;
+}
+
+void SenderVisibility::Claim(Slot& slot, uint64_t key, absl::string_view domain) {
+  slot.BeginChange();
+  slot.key.store(key, std::memory_order_relaxed);
+  slot.domain.Store(domain);
+  slot.total.store(0, std::memory_order_relaxed);
+  slot.score.store(0, std::memory_order_relaxed);
+  for (auto& r : slot.rules) r.store(0, std::memory_order_relaxed);
+  for (int i = 0; i < kSenders; ++i) {
+    slot.sender_keys[i].store(0, std::memory_order_relaxed);
+    slot.sender_counts[i].store(0, std::memory_order_relaxed);
+  }
+  slot.other_senders.store(0, std::memory_order_relaxed);
+  for (auto& r : slot.registers) r.store(0, std::memory_order_relaxed);
+  slot.EndChange();
+}
+
+int SenderVisibility::SenderIndex(Slot& slot, absl::string_view sender) {
+  uint64_t key = KeyOf(sender);
+  for (int i = 0; i < kSenders; ++i) {
+    uint64_t k = slot.sender_keys[i].load(std::memory_order_relaxed);
+    if (k == key) return i;
+    if (k == 0) {
+      slot.BeginChange();
+      slot.sender_names[i].Store(sender);
+      slot.sender_keys[i].store(key, std::memory_order_relaxed);
+      slot.EndChange();
+      return i;
+    }
+  }
+  return -1;
+}
+
+void SenderVisibility::Read(absl::FunctionRef<void(const DomainVisibility&)> domain,
+                            DomainVisibility& other) const {
+  if (other_ != nullptr) other_->AddCountsTo(other);
+  for (size_t s = 0; s < capacity_; ++s) {
+    const Slot& slot = slots_[s];
+    // A slot whose identity changes while it is copied is copied again; the
+    // writer changes identities rarely, so this ends at once in practice.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      uint32_t before = slot.version.load(std::memory_order_acquire);
+      if (before & 1) continue;
+      if (slot.key.load(std::memory_order_relaxed) == 0) break;
+      DomainVisibility copy;
+      copy.domain = slot.domain.Load();
+      slot.AddCountsTo(copy);
+      for (int i = 0; i < kSenders; ++i) {
+        if (slot.sender_keys[i].load(std::memory_order_relaxed) == 0) break;
+        copy.senders.emplace_back(slot.sender_names[i].Load(), Get(slot.sender_counts[i]));
+      }
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if (slot.version.load(std::memory_order_relaxed) != before) continue;
+      domain(copy);
+      break;
+    }
+  }
+}
+
+void DomainVisibility::Merge(const DomainVisibility& other) {
+  total += other.total;
+  for (int r = 0; r < policy::kRuleCount; ++r) rules[r] += other.rules[r];
+  other_senders += other.other_senders;
+  for (const auto& [name, count] : other.senders) {
+    auto it = std::find_if(senders.begin(), senders.end(),
+                           [&](const auto& s) { return s.first == name; });
+    if (it == senders.end()) {
+      senders.emplace_back(name, count);
+    } else {
+      it->second += count;
+    }
+  }
+  for (int r = 0; r < kRegisters; ++r) registers[r] = std::max(registers[r], other.registers[r]);
+}
+
+// HyperLogLog (Flajolet et al. 2007) with the small-range correction.
+double DomainVisibility::DistinctUnidentifiedIps() const {
+  constexpr double m = kRegisters;
+  constexpr double alpha = 0.709;  // for m = 64
+  double sum = 0;
+  int zeros = 0;
+  for (uint8_t r : registers) {
+    sum += std::ldexp(1.0, -r);
+    if (r == 0) ++zeros;
+  }
+  if (zeros == kRegisters) return 0;
+  double estimate = alpha * m * m / sum;
+  if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / zeros);
+  return std::round(estimate);
+}
+
+}  // namespace dnsd
