@@ -1,6 +1,7 @@
 #include "policy/spf/flatten.h"
 
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -9,6 +10,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "policy/spf/check_host.h"
+#include "policy/spf/testing/fake_dns.h"
 
 namespace dnsd::spf {
 namespace {
@@ -306,6 +309,88 @@ TEST(Flatten, TooManyPrefixes) {
   limits.max_prefixes = 2;
   EXPECT_EQ(Flatten(dns, "spf.vendor.test", limits).status.code(),
             absl::StatusCode::kResourceExhausted);
+}
+
+// ---- the flattened set against dnsd's own check_host() --------------------
+
+IpAddress Step(IpAddress a, int delta) {
+  for (int i = 15; i >= 0; --i) {
+    int v = a.bytes[i] + delta;
+    a.bytes[i] = static_cast<uint8_t>(v & 0xFF);
+    if (v >= 0 && v <= 0xFF) break;
+    delta = v < 0 ? -1 : 1;
+  }
+  return a;
+}
+
+IpAddress Last(const IpPrefix& p) {
+  IpAddress a = p.address;
+  for (int bit = p.length; bit < 128; ++bit) a.bytes[bit / 8] |= 0x80 >> (bit % 8);
+  return a;
+}
+
+// A vendor record that uses every flattenable feature: qualifiers that hide
+// later ranges, an include whose pass is neutral outside, a and mx with
+// both CIDR lengths, ip6 around a hole, and a redirect for the rest.
+FakeDns VendorZone() {
+  FakeDns dns;
+  dns.AddTxt("spf.vendor.test",
+             "v=spf1 -ip4:192.0.2.64/26 include:_a.vendor.test ?include:_n.vendor.test "
+             "a:h.vendor.test/30//120 mx:m.vendor.test/29 ip6:2001:db8::/33 "
+             "-ip6:2001:db8:8000::/40 ip6:2001:db8:8000::/36 redirect=_r.vendor.test");
+  dns.AddTxt("_a.vendor.test",
+             "v=spf1 ip4:192.0.2.0/24 ~ip4:198.51.100.0/25 ip4:198.51.100.0/24 -all");
+  dns.AddTxt("_n.vendor.test", "v=spf1 ip4:203.0.113.0/24 -all");
+  dns.AddAddress("h.vendor.test", "203.0.113.77");
+  dns.AddAddress("h.vendor.test", "198.18.7.9");
+  dns.AddAddress("h.vendor.test", "2001:db8:ffff::1");
+  dns.AddMx("m.vendor.test", 10, "mx1.vendor.test");
+  dns.AddAddress("mx1.vendor.test", "10.9.8.7");
+  dns.AddAddress("mx1.vendor.test", "2001:db9:aaaa::5");
+  dns.AddTxt("_r.vendor.test", "v=spf1 ip4:10.0.0.0/8 ip6:2001:db8::/32 -all");
+  return dns;
+}
+
+TEST(Flatten, PassesExactlyWhereCheckHostPasses) {
+  FakeDns dns = VendorZone();
+  FlattenResult r = Flatten(dns, "spf.vendor.test");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  // Probe every prefix's edges and the addresses just outside them, the
+  // edges of every range the record names, and random addresses nearby.
+  std::vector<IpAddress> probes;
+  auto edges = [&](const IpPrefix& p) {
+    for (IpAddress a : {p.address, Last(p)}) {
+      for (int d : {-1, 0, 1}) probes.push_back(Step(a, d));
+    }
+  };
+  for (const IpPrefix& p : r.prefixes) edges(p);
+  for (const char* text : {"192.0.2.0/24", "192.0.2.64/26", "198.51.100.0/24",
+                           "198.51.100.0/25", "203.0.113.0/24", "203.0.113.76/30",
+                           "198.18.7.8/30", "10.9.8.0/29", "10.0.0.0/8", "2001:db8::/32",
+                           "2001:db8::/33", "2001:db8:8000::/40", "2001:db8:8000::/36",
+                           "2001:db8:ff00::/120", "2001:db9:aaaa::5/128"}) {
+    edges(*ParseIpPrefix(text));
+  }
+  std::mt19937 random(7);
+  for (const char* base : {"192.0.2.0", "10.9.8.0", "2001:db8:8000::", "2001:db8:ffff::"}) {
+    for (int i = 0; i < 200; ++i) probes.push_back(Step(*ParseIpAddress(base), random() % 512));
+  }
+  CheckOptions options;
+  options.explain = false;
+  options.trace = false;
+  int passing = 0;
+  for (const IpAddress& ip : probes) {
+    MacroContext context = MakeMacroContext(ip, "someone@spf.vendor.test", "mail.vendor.test");
+    context.domain = "spf.vendor.test";
+    Result result = CheckHost(dns, context, options).result;
+    bool flattened = false;
+    for (const IpPrefix& p : r.prefixes) flattened |= p.Contains(ip);
+    EXPECT_EQ(result == Result::kPass, flattened)
+        << FormatIpAddress(ip) << ": check_host says " << ResultName(result);
+    passing += flattened;
+  }
+  EXPECT_GT(passing, 100);
+  EXPECT_LT(passing, static_cast<int>(probes.size()) - 100);
 }
 
 }  // namespace
