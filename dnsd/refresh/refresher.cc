@@ -247,9 +247,10 @@ void Refresher::Run() {
       wake_.wait(lock);
       continue;
     }
-    if (next->second.due > Clock::now()) {
-      // Woken early by SetCatalog or Stop: look again.
-      wake_.wait_until(lock, next->second.due);
+    if (Clock::time_point due = next->second.due; due > Clock::now()) {
+      // A copy: SetCatalog may replace the sender while this waits. Woken
+      // early by it or by Stop, look again.
+      wake_.wait_until(lock, due);
       continue;
     }
     std::string id = next->first;
