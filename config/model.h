@@ -67,6 +67,21 @@ struct RateLimitSettings {
   uint32_t table_size = 65536;           // prefixes tracked at once
 };
 
+// The catalog refresher (restart-only): the recursive resolvers it asks,
+// how often it asks them, and where it keeps the last good ranges.
+struct ResolverSettings {
+  std::vector<std::string> servers;  // "ADDR:PORT"; none = no refresh
+  uint32_t timeout_ms = 2000;        // per query and server
+};
+
+struct RefreshSettings {
+  bool enabled = true;
+  uint32_t min_interval_s = 300;     // floor on the records' TTL
+  uint32_t max_interval_s = 86400;   // ceiling on it
+  uint32_t retry_initial_s = 30;     // first retry after a failure, then doubling
+  uint32_t retry_max_s = 3600;
+};
+
 struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
@@ -83,6 +98,12 @@ struct ServerConfig {
   ProviderSettings provider;
   std::string catalog_path;          // resolved against the server file's folder
   std::string domains_dir;           // resolved against the server file's folder
+  // Restart-only: the catalog refresher.
+  ResolverSettings resolver;
+  RefreshSettings refresh;
+  std::string state_dir;             // resolved like catalog_path; "" = none
+  // Refreshing runs only with a resolver configured and not switched off.
+  bool refresh_active() const { return refresh.enabled && !resolver.servers.empty(); }
 };
 
 // ---- senders.yaml: the sending-service catalog ----------------------------

@@ -16,8 +16,9 @@ namespace dnsd::config {
 namespace {
 
 constexpr absl::string_view kServerKeys[] = {
-    "listen",   "threads", "tcp",     "udp_payload", "provider",
-    "catalog",  "domains", "metrics", "user",        "rate_limit"};
+    "listen",   "threads",  "tcp",     "udp_payload", "provider",
+    "catalog",  "domains",  "metrics", "user",        "rate_limit",
+    "resolver", "refresh",  "state_dir"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
@@ -28,6 +29,9 @@ constexpr absl::string_view kProviderKeys[] = {
     "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
     "report_domain", "ttl",        "negative_ttl", "soa"};
 constexpr absl::string_view kSoaKeys[] = {"refresh", "retry", "expire"};
+constexpr absl::string_view kResolverKeys[] = {"servers", "timeout_ms"};
+constexpr absl::string_view kRefreshKeys[] = {"enabled", "min_interval_s", "max_interval_s",
+                                              "retry_initial_s", "retry_max_s"};
 
 // RFC 2181 §8: TTLs and SOA timers are 31-bit in practice.
 constexpr int64_t kMaxTimer = 2147483647;
@@ -240,6 +244,61 @@ std::optional<std::string> ReadPath(YamlReader& r, const Value& value) {
   return (base / *text).lexically_normal().string();
 }
 
+// ---- the catalog refresher: resolver, refresh, state_dir -----------------
+
+void ReadResolver(YamlReader& r, const Value& value, ResolverSettings& resolver) {
+  std::optional<Fields> f = r.Map(value, kResolverKeys);
+  if (!f) return;
+  if (const Value* v = r.Require(*f, "servers")) {
+    // The same ADDR:PORT form as `listen`, and the same checks.
+    resolver.servers = ReadListen(r, *v);
+  }
+  if (const Value* v = f->Get("timeout_ms")) {
+    Assign(r.Integer(*v, 10, 60000), resolver.timeout_ms);
+  }
+}
+
+void ReadRefresh(YamlReader& r, const Value& value, RefreshSettings& refresh) {
+  std::optional<Fields> f = r.Map(value, kRefreshKeys);
+  if (!f) return;
+  constexpr int64_t kWeek = 7 * 86400;
+  if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), refresh.enabled);
+  if (const Value* v = f->Get("min_interval_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.min_interval_s);
+  }
+  if (const Value* v = f->Get("max_interval_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.max_interval_s);
+  }
+  if (const Value* v = f->Get("retry_initial_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.retry_initial_s);
+  }
+  if (const Value* v = f->Get("retry_max_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.retry_max_s);
+  }
+  if (refresh.min_interval_s > refresh.max_interval_s) {
+    r.ValueError(value, absl::StrCat("min_interval_s (", refresh.min_interval_s,
+                                     ") is above max_interval_s (", refresh.max_interval_s, ")"));
+  }
+  if (refresh.retry_initial_s > refresh.retry_max_s) {
+    r.ValueError(value, absl::StrCat("retry_initial_s (", refresh.retry_initial_s,
+                                     ") is above retry_max_s (", refresh.retry_max_s, ")"));
+  }
+}
+
+// A refresher without a state directory would lose its ranges on every
+// restart, which is what PRODUCT.md says must not happen.
+void ReadRefresher(YamlReader& r, const Fields& f, ServerConfig& server) {
+  if (const Value* v = f.Get("resolver")) ReadResolver(r, *v, server.resolver);
+  if (const Value* v = f.Get("refresh")) ReadRefresh(r, *v, server.refresh);
+  if (const Value* v = f.Get("state_dir")) Assign(ReadPath(r, *v), server.state_dir);
+  const Value* resolver = f.Get("resolver");
+  if (resolver != nullptr && server.refresh_active() && server.state_dir.empty()) {
+    r.ValueError(*resolver,
+                 "a resolver turns the catalog refresh on, which needs state_dir for its "
+                 "last good ranges (or set refresh.enabled: false)");
+  }
+}
+
 void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   std::optional<Fields> f = r.Map(root, kServerKeys);
   if (!f) return;
@@ -258,6 +317,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
     Assign(ReadPath(r, *v), server.catalog_path);
   if (const Value* v = r.Require(*f, "domains"))
     Assign(ReadPath(r, *v), server.domains_dir);
+  ReadRefresher(r, *f, server);
 }
 
 }  // namespace

@@ -252,11 +252,76 @@ TEST(ServerFileTest, TopLevelMistakes) {
   EXPECT_THAT(
       Brief(LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
                                                    "catalog: s\ndomains: d\n"
-                                                   "resolver: {servers: x}\n"
+                                                   "resolvers: {servers: x}\n"
                                                    "thread: 2\n"))
                 .errors),
-      ElementsAre("9:1: unknown key 'resolver'",
+      ElementsAre("9:1: unknown key 'resolvers'; did you mean 'resolver'?",
                   "10:1: unknown key 'thread'; did you mean 'threads'?"));
+}
+
+TEST(ServerFileTest, CatalogRefreshSettings) {
+  TempDir dir;
+  std::string path = dir.Write("etc/dnsd.yaml", std::string(kProvider) + R"(catalog: s
+domains: d
+resolver: {servers: ["127.0.0.1:53", "[::1]:5353"], timeout_ms: 500}
+refresh: {min_interval_s: 60, max_interval_s: 3600, retry_initial_s: 5, retry_max_s: 600}
+state_dir: ../state
+)");
+  Loaded<ServerConfig> loaded = LoadServerFile(path);
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const ServerConfig& s = *loaded.value;
+  EXPECT_THAT(s.resolver.servers, ElementsAre("127.0.0.1:53", "[::1]:5353"));
+  EXPECT_EQ(s.resolver.timeout_ms, 500u);
+  EXPECT_TRUE(s.refresh.enabled);
+  EXPECT_EQ(s.refresh.min_interval_s, 60u);
+  EXPECT_EQ(s.refresh.max_interval_s, 3600u);
+  EXPECT_EQ(s.refresh.retry_initial_s, 5u);
+  EXPECT_EQ(s.refresh.retry_max_s, 600u);
+  EXPECT_EQ(s.state_dir, (dir.path() / "state").string());
+  EXPECT_TRUE(s.refresh_active());
+}
+
+TEST(ServerFileTest, CatalogRefreshIsOffWithoutAResolver) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("a.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->refresh_active());
+  loaded = LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
+                                                  "catalog: s\ndomains: d\n"
+                                                  "resolver: {servers: [\"127.0.0.1:53\"]}\n"
+                                                  "refresh: {enabled: false}\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->refresh_active());
+}
+
+TEST(ServerFileTest, CatalogRefreshMistakes) {
+  TempDir dir;
+  EXPECT_THAT(
+      Brief(LoadServerFile(dir.Write("a.yaml", std::string(kProvider) +
+                                                   "catalog: s\ndomains: d\n"
+                                                   "resolver: {servers: [\"127.0.0.1\"]}\n"
+                                                   "refresh: {min_interval_s: 10, "
+                                                   "max_interval_s: 5, retry_max_s: 0}\n"))
+                .errors),
+      ElementsAre("9:22: listen address '127.0.0.1' has no port (ADDR:PORT)",
+                  "10:10: refresh: min_interval_s (10) is above max_interval_s (5)",
+                  "10:63: refresh.retry_max_s: expected an integer from 1 to 604800, got '0'"));
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("c.yaml", std::string(kProvider) +
+                                                           "catalog: s\ndomains: d\n"
+                                                           "resolver: {servers: [\"127.0.0.1:53\"]}\n"))
+                        .errors),
+              ElementsAre("9:11: resolver: a resolver turns the catalog refresh on, which needs "
+                          "state_dir for its last good ranges (or set refresh.enabled: false)"));
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
+                                                           "catalog: s\ndomains: d\n"
+                                                           "resolver: {timeout_ms: 5}\n"
+                                                           "state_dir: \"\"\n"))
+                        .errors),
+              ElementsAre("9:11: resolver: missing required key 'servers'",
+                          "9:24: resolver.timeout_ms: expected an integer from 10 to 60000, "
+                          "got '5'",
+                          "10:12: state_dir: must not be empty"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <functional>
@@ -8,15 +9,19 @@
 #include <random>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "dnsd/base/log.h"
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
+#include "config/loader.h"
 #include "dnsd/metrics/exporter.h"
 #include "dnsd/net/endpoint.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "dnsd/refresh/ldns_dns.h"
+#include "dnsd/refresh/refresher.h"
 #include "dnsd/server/config_watcher.h"
 #include "dnsd/server/privileges.h"
 #include "dnsd/server/reloader.h"
@@ -113,8 +118,38 @@ std::string FolderOf(const std::string& file) {
   return folder.empty() ? std::string(".") : folder.string();
 }
 
+// The catalog refresher the server file asks for (restart-only settings),
+// with its saved ranges loaded, so the first snapshot already answers with
+// them. A broken server file is reported by the load that follows.
+std::unique_ptr<refresh::Refresher> MakeRefresher(const std::string& server_file) {
+  config::Loaded<config::ServerConfig> server = config::LoadServerFile(server_file);
+  // Assigned, not built by ?: (GCC 12 warns falsely on that form).
+  config::ServerConfig settings;
+  if (server.ok()) settings = *server.value;
+  auto refresher = std::make_unique<refresh::Refresher>(
+      refresh::OptionsFor(settings),
+      [resolver = settings.resolver] { return refresh::LdnsDns::FromSettings(resolver); });
+  refresher->LoadState();
+  return refresher;
+}
+
+// Ranges that changed reach the answer path through a new snapshot, which
+// the control thread compiles; changes arriving while one is queued ride
+// along with it.
+void StartRefresher(refresh::Refresher& refresher, boost::asio::io_context& control,
+                    Reloader& reloader, std::atomic<bool>& queued) {
+  refresher.Start([&] {
+    if (queued.exchange(true)) return;
+    boost::asio::post(control, [&] {
+      queued = false;
+      reloader.Reload("catalog refresh", /*compile_always=*/true);
+    });
+  });
+}
+
 // SIGHUP and file changes reload; SIGINT and SIGTERM stop.
-void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConfig& files) {
+void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConfig& files,
+                    refresh::Refresher& refresher) {
   boost::asio::io_context control;
   boost::asio::signal_set stop(control, SIGINT, SIGTERM);
   stop.async_wait([&](const boost::system::error_code&, int signal) {
@@ -147,9 +182,12 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   // Files edited while the first load ran were not watched yet: look once
   // (a stat per file; no compile unless something changed).
   reloader.Reload("catch-up after start");
+  std::atomic<bool> rebuild_queued{false};
+  StartRefresher(refresher, control, reloader, rebuild_queued);
   // Ready only now: a `systemctl reload` (SIGHUP) sent from here on reloads.
   NotifyReady(ServingStatus(reloader));
   control.run();
+  refresher.Stop();  // before `control`, which its callback posts to, goes
 }
 
 }  // namespace
@@ -160,7 +198,9 @@ int Serve(const ServeArgs& args) {
   std::signal(SIGHUP, SIG_IGN);
   LogInfo("start: loading %s", args.config);
   config::ConfigState state(args.config);
-  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"));
+  std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
+                                                       refresher->ranges().get());
   for (const config::Diagnostic& d : loaded.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }
@@ -205,6 +245,7 @@ int Serve(const ServeArgs& args) {
   first.errors = loaded.errors;
   first.domains = loaded.set().domains.size();
   config::ServerConfig files = loaded.set().server;
+  refresher->SetCatalog(loaded.set().catalog);
   // ConfigState keeps what reloads need; drop this copy. (Member by member:
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
   std::vector<config::DomainConfig>().swap(loaded.report.set.domains);
@@ -223,11 +264,13 @@ int Serve(const ServeArgs& args) {
             (*server)->threads());
   }
   Reloader reloader(state, snapshots, std::move(first));
+  reloader.set_refresh_hooks([&] { return refresher->ranges(); },
+                             [&](const config::ConfigSet& set) { refresher->SetCatalog(set.catalog); });
   std::unique_ptr<MetricsExporter> metrics;
   if (files.metrics.enabled || !args.metrics.empty()) {
     std::string listen = args.metrics.empty() ? files.metrics.listen : args.metrics;
     auto exporter = MetricsExporter::Start(listen, **server, reloader,
-                                           files.metrics.top_domains);
+                                           files.metrics.top_domains, refresher.get());
     if (!exporter.ok()) {
       // It starts after the privileges are gone (civetweb starts threads).
       LogError("%s%s", exporter.status().message(),
@@ -241,7 +284,7 @@ int Serve(const ServeArgs& args) {
     metrics = std::move(*exporter);
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
-  RunControlLoop(**server, reloader, files);
+  RunControlLoop(**server, reloader, files, *refresher);
   LogInfo("stopped");
   return 0;
 }
