@@ -14,6 +14,9 @@ packages=(
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
   # and a network namespace of its own (tests/integration/test_spf_e2e.py)
   unbound nsd python3-spf spfquery iproute2 util-linux
+  # the throughput benchmark's peers, reference load generator and chart
+  # (bench/throughput_bench.sh)
+  knot dnsperf python3-matplotlib
 )
 
 missing=()
