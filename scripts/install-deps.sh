@@ -17,6 +17,9 @@ packages=(
   # deploy/ checks: systemd-analyze verify and security, systemd-sysusers
   # (tests/integration/test_deploy.py)
   systemd
+  # the throughput benchmark's peers, reference load generator and chart
+  # (bench/throughput_bench.sh)
+  knot dnsperf python3-matplotlib
 )
 
 missing=()
