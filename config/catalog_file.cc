@@ -15,8 +15,8 @@ namespace dnsd::config {
 namespace {
 
 constexpr absl::string_view kCatalogKeys[] = {"senders"};
-constexpr absl::string_view kSenderKeys[] = {"name", "include", "helo",
-                                             "answer", "ranges"};
+constexpr absl::string_view kSenderKeys[] = {
+    "name", "include", "helo", "answer", "ranges", "lookups", "void_lookups"};
 constexpr absl::string_view kRangesKeys[] = {"as_of", "from", "ip4", "ip6"};
 constexpr absl::string_view kAnswers[] = {"ip", "include"};
 
@@ -123,6 +123,14 @@ void ReadSender(YamlReader& r, const Entry& entry, Sender& sender) {
     if (answer == "include") sender.answer = SenderAnswer::kInclude;
   }
   if (const Value* v = f->Get("ranges")) ReadRanges(r, *v, sender.ranges);
+  // RFC 7208 §4.6.4: an include that alone costs more than 10 look-ups, or
+  // more than 2 void ones, is a permerror wherever it is used.
+  if (const Value* v = f->Get("lookups")) {
+    if (auto n = r.Integer(*v, 1, 10)) sender.lookups = static_cast<int>(*n);
+  }
+  if (const Value* v = f->Get("void_lookups")) {
+    if (auto n = r.Integer(*v, 0, 2)) sender.void_lookups = static_cast<int>(*n);
+  }
 }
 
 void ReadCatalog(YamlReader& r, const Value& root, Catalog& catalog) {

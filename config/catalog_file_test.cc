@@ -98,6 +98,35 @@ senders:
   EXPECT_FALSE(loaded.value.has_value());
 }
 
+// What a sender's include costs a receiver (RFC 7208 §4.6.4): a known
+// cost, or unset (config/spf_budget.h assumes one).
+TEST(CatalogFileTest, LookupCosts) {
+  TempDir dir;
+  Loaded<Catalog> loaded = LoadCatalogFile(dir.Write("senders.yaml", R"(
+senders:
+  a: {name: A, include: a.test, lookups: 3, void_lookups: 1}
+  b: {name: B, include: b.test}
+  c: {name: C, include: c.test, lookups: 0, void_lookups: 3}
+  d: {name: D, include: d.test, lookups: 11, void_lookups: "1"}
+)"));
+  EXPECT_THAT(Brief(loaded.errors),
+              ElementsAre("5:42: senders.c.lookups: expected an integer from 1 to 10, got '0'",
+                          "5:59: senders.c.void_lookups: expected an integer from 0 to 2, got '3'",
+                          "6:42: senders.d.lookups: expected an integer from 1 to 10, got '11'",
+                          "6:60: senders.d.void_lookups: expected an integer from 0 to 2, got "
+                          "the quoted string '1'; remove the quotes"));
+  loaded = LoadCatalogFile(dir.Write("senders.yaml", R"(
+senders:
+  a: {name: A, include: a.test, lookups: 3, void_lookups: 1}
+  b: {name: B, include: b.test}
+)"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_EQ(loaded.value->senders[0].lookups, 3);
+  EXPECT_EQ(loaded.value->senders[0].void_lookups, 1);
+  EXPECT_FALSE(loaded.value->senders[1].lookups.has_value());
+  EXPECT_FALSE(loaded.value->senders[1].void_lookups.has_value());
+}
+
 TEST(CatalogFileTest, DatesAreRealDays) {
   TempDir dir;
   for (const char* date :

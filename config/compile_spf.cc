@@ -114,6 +114,11 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
   }
   std::sort(dp.senders.begin(), dp.senders.end());
   dp.fallback = dp.fail_all ? answers.fail : answers.soft;
+  // Rule 6. The loader has checked each term (config/spf_section.cc).
+  for (const std::string& text : d.spf.terms) {
+    DNSD_ASSIGN_OR_RETURN(policy::TermTemplate term, policy::CompileTerm(text));
+    dp.terms.push_back(std::move(term));
+  }
 
   std::string nspf_text = PartName(0, d.domain, spf_zone);
   // RFC 7208 §7.3: a domain-spec is at most 253 octets; parts 2.. add one.
@@ -216,7 +221,8 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
     for (const IpPrefix& prefix : d.spf.netblocks) spf.netblocks.Insert(prefix, index);
     const policy::DomainPolicy& dp = plan->policy;
     b.Digest(zone, absl::StrCat(dp.name, " ", dp.blocked, dp.include_subdomains, dp.fail_all,
-                                " ", absl::StrJoin(dp.senders, ",")));
+                                " ", absl::StrJoin(dp.senders, ","), " ",
+                                absl::StrJoin(d.spf.terms, " ")));
     spf.domains.emplace(std::move(plan->wire_name), std::move(plan->policy));
     ++index;
   }

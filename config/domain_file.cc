@@ -6,6 +6,7 @@
 #include "config/loader.h"
 #include "config/names.h"
 #include "config/quote.h"
+#include "config/spf_budget.h"
 #include "config/yaml_reader.h"
 
 namespace dnsd::config {
@@ -80,7 +81,10 @@ void ReadDomain(YamlReader& r, const Value& root, const Catalog& catalog,
       d.dmarc_delegation = DmarcDelegation::kCname;
     }
   }
-  if (const Value* v = f->Get("spf")) d.spf = ReadSpfSection(r, *v, catalog);
+  SpfPositions spf_positions;
+  if (const Value* v = f->Get("spf")) {
+    d.spf = ReadSpfSection(r, *v, catalog, &spf_positions);
+  }
   if (const Value* v = f->Get("dmarc")) {
     d.dmarc = ReadDmarcSection(r, *v, mode);
   } else if (mode == Mode::kEnforce) {
@@ -89,7 +93,10 @@ void ReadDomain(YamlReader& r, const Value& root, const Catalog& catalog,
   d.dmarc = EffectiveDmarcPolicy(d.mode, d.dmarc);
   if (const Value* v = f->Get("dkim"))
     d.dkim = ReadDkimSection(r, *v, d.domain);
-  if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
+  if (!d.domain.empty()) {
+    CheckAgainstProvider(r, d, provider);
+    CheckSpfBudget(r, d, spf_positions, catalog, provider);
+  }
 }
 
 }  // namespace

@@ -199,6 +199,10 @@ TEST_F(DomainFileTest, SpfTermsMustBeSingleTerms) {
              "    - v=spf1\n"
              "    - redirect=_spf.example.com\n"
              "    - include:_spf.google.com\n"
+             "    - exp=why.%{d}\n"
+             "    - \"ip4:192.0.2.1/33\"\n"
+             "    - \"exists:%{x}.test\"\n"
+             "    - a:mail.example.123\n"
              "  all: neutral\n"),
       ElementsAre("5:7: an SPF term is empty",
                   "6:7: SPF term 'a mx' has a space; list each term "
@@ -208,7 +212,16 @@ TEST_F(DomainFileTest, SpfTermsMustBeSingleTerms) {
                   "8:7: SPF term 'v=spf1' is added by dnsd; leave it out",
                   "9:7: SPF term 'redirect=_spf.example.com' cannot be "
                   "used: a redirect replaces the whole record",
-                  "11:8: spf.all: expected one of softfail, fail, got "
+                  "11:7: SPF term 'exp=why.%{d}': exp= is ignored inside an "
+                  "included record (RFC 7208 §6.2)",
+                  "12:7: SPF term 'ip4:192.0.2.1/33': 'ip4:192.0.2.1/33': bad "
+                  "CIDR length '/33'",
+                  "13:7: SPF term 'exists:%{x}.test': 'exists:%{x}.test': bad "
+                  "macro in '%{x}.test': unknown macro letter 'x'",
+                  "14:7: SPF term 'a:mail.example.123': 'a:mail.example.123': "
+                  "'mail.example.123' does not end in a macro or a '.' and a valid "
+                  "top-level label",
+                  "15:8: spf.all: expected one of softfail, fail, got "
                   "'neutral'"));
 }
 

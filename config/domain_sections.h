@@ -10,14 +10,27 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "config/diagnostic.h"
 #include "config/model.h"
 #include "config/yaml_reader.h"
 
 namespace dnsd::config {
 
-// spf: senders (ids in `catalog`), netblocks, terms, all.
+// Where the spf section's parts are, for the checks that need the whole
+// domain (config/spf_budget.h). `senders` and `terms` are parallel to the
+// SpfPolicy's lists (entries with errors are left out of both).
+struct SpfPositions {
+  SourcePos section;
+  std::vector<SourcePos> senders;
+  std::vector<SourcePos> terms;
+  std::optional<SourcePos> published_lookups;
+};
+
+// spf: senders (ids in `catalog`), netblocks, terms, all,
+// published_lookups. Each term is checked as rule 6 will use it
+// (policy::CompileTerm).
 SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
-                         const Catalog& catalog);
+                         const Catalog& catalog, SpfPositions* positions);
 
 // dmarc: the RFC 7489 tags. `mode` is the domain's mode, or nullopt when it
 // was itself invalid (then the mode-dependent checks are skipped).

@@ -123,6 +123,11 @@ struct Sender {
   std::vector<std::string> helo;   // lower-case patterns; "*." prefix = any subdomain
   SenderAnswer answer = SenderAnswer::kIp;
   SenderRanges ranges;
+  // What `include:<include>` costs a receiver (RFC 7208 §4.6.4): DNS-
+  // querying terms, the include itself counted, and void look-ups. Unset:
+  // config/spf_budget.h's assumption.
+  std::optional<int> lookups;
+  std::optional<int> void_lookups;
   SourcePos pos;
 };
 
@@ -143,8 +148,11 @@ enum class AllQualifier { kSoftfail, kFail };
 struct SpfPolicy {
   std::vector<std::string> senders;   // catalog ids, all known
   std::vector<IpPrefix> netblocks;
-  std::vector<std::string> terms;     // raw SPF terms (RFC 7208 §4.6.1 syntax)
+  std::vector<std::string> terms;     // raw SPF mechanisms for rule 6 (policy/terms_answer.h)
   AllQualifier all = AllQualifier::kSoftfail;
+  // DNS-querying terms the customer's published record spends besides its
+  // include of dnsd's macro name (which dnsd counts itself).
+  int published_lookups = 0;
 };
 
 // RFC 7489 §6.3 tags plus DMARCbis `np`, `psd`, `t`. Absent optional tags are

@@ -8,17 +8,18 @@
 #include "config/domain_sections.h"
 #include "config/field_readers.h"
 #include "config/quote.h"
+#include "policy/terms_answer.h"
 
 namespace dnsd::config {
 
 namespace {
 
 constexpr absl::string_view kSpfKeys[] = {"senders", "netblocks", "terms",
-                                          "all"};
+                                          "all", "published_lookups"};
 constexpr absl::string_view kAllQualifiers[] = {"softfail", "fail"};
 
-// Only that the text is one term a record can hold (RFC 7208 §4.6.1); what
-// the term says is checked where it is compiled.
+// One mechanism, as rule 6 will serve it (RFC 7208 §4.6.1, §5; see
+// policy/terms_answer.h for what is refused and why).
 absl::Status CheckSpfTerm(absl::string_view term) {
   auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(
@@ -38,11 +39,16 @@ absl::Status CheckSpfTerm(absl::string_view term) {
   if (absl::StartsWith(lower, "redirect=")) {
     return bad("cannot be used: a redirect replaces the whole record");
   }
+  if (auto compiled = policy::CompileTerm(term); !compiled.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SPF term ", Quoted(term), ": ", compiled.status().message()));
+  }
   return absl::OkStatus();
 }
 
 std::vector<std::string> ReadSenders(YamlReader& r, const Value& value,
-                                     const Catalog& catalog) {
+                                     const Catalog& catalog,
+                                     std::vector<SourcePos>& positions) {
   std::vector<std::string> senders;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return senders;
@@ -58,12 +64,14 @@ std::vector<std::string> ReadSenders(YamlReader& r, const Value& value,
               absl::StrCat("sender ", Quoted(item.text), " is listed twice"));
     } else {
       senders.push_back(std::move(item.text));
+      positions.push_back(item.pos);
     }
   }
   return senders;
 }
 
-std::vector<std::string> ReadTerms(YamlReader& r, const Value& value) {
+std::vector<std::string> ReadTerms(YamlReader& r, const Value& value,
+                                   std::vector<SourcePos>& positions) {
   std::vector<std::string> terms;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return terms;
@@ -73,6 +81,7 @@ std::vector<std::string> ReadTerms(YamlReader& r, const Value& value) {
       r.Error(item.pos, std::string(status.message()));
     } else {
       terms.push_back(std::move(item.text));
+      positions.push_back(item.pos);
     }
   }
   return terms;
@@ -81,17 +90,28 @@ std::vector<std::string> ReadTerms(YamlReader& r, const Value& value) {
 }  // namespace
 
 SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
-                         const Catalog& catalog) {
+                         const Catalog& catalog, SpfPositions* positions) {
   SpfPolicy spf;
+  positions->section = value.pos;
   std::optional<Fields> f = reader.Map(value, kSpfKeys);
   if (!f) return spf;
   if (const Value* v = f->Get("senders")) {
-    spf.senders = ReadSenders(reader, *v, catalog);
+    spf.senders = ReadSenders(reader, *v, catalog, positions->senders);
   }
   if (const Value* v = f->Get("netblocks")) {
     spf.netblocks = ReadPrefixList(reader, *v, Family::kAny);
   }
-  if (const Value* v = f->Get("terms")) spf.terms = ReadTerms(reader, *v);
+  if (const Value* v = f->Get("terms")) {
+    spf.terms = ReadTerms(reader, *v, positions->terms);
+  }
+  // The customer's include of dnsd costs one look-up of the ten (RFC 7208
+  // §4.6.4), so at most nine are left for the rest of their record.
+  if (const Value* v = f->Get("published_lookups")) {
+    positions->published_lookups = v->pos;
+    if (auto n = reader.Integer(*v, 0, 9)) {
+      spf.published_lookups = static_cast<int>(*n);
+    }
+  }
   if (const Value* v = f->Get("all")) {
     if (reader.OneOf(*v, kAllQualifiers) == "fail") {
       spf.all = AllQualifier::kFail;

@@ -92,6 +92,11 @@ void ApplyRules(const SpfPolicy& p, const wire::Name& name, Decision* d) {
     d->answer = domain.flattened;
     return;
   }
+  if (!domain.terms.empty()) {
+    d->rule = Rule::kTerms;
+    d->terms_answer = true;
+    return;
+  }
   d->rule = Rule::kDefault;
   d->answer = domain.fallback;
 }

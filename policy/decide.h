@@ -1,4 +1,4 @@
-// The answer rules of the SPF macro zone (PRODUCT.md, rules 1-5 and 7):
+// The answer rules of the SPF macro zone (PRODUCT.md, rules 1-8):
 // from a query name under the SPF zone to what the answer should say.
 //
 // Pure and allocation-free: the name is matched against the template, the
@@ -23,7 +23,7 @@ enum class Rule : uint8_t {
   kNetblock = 3,       // "v=spf1 ip4:<ip> ~all"
   kSenderRange = 4,    // ip4:<ip>, or include:<sender> in include mode
   kSenderHelo = 5,     // include:<sender>
-  kTerms = 6,          // the domain's own terms (the RFC 7208 engine issue)
+  kTerms = 6,          // "v=spf1 <the domain's terms, macros expanded> ~all"
   kDefault = 7,        // "v=spf1 ~all" / "-all"
   kTruncated = 8,      // the IP was cut away: include:<d>._nspf.<zone>
 };
@@ -36,7 +36,8 @@ struct Decision {
   const DomainPolicy* domain = nullptr;
   int sender = -1;                   // index into SpfPolicy::senders
   const RRset* answer = nullptr;     // a pre-rendered answer, or
-  bool ip_answer = false;            // "v=spf1 ip4:<name.ip> ~all"
+  bool ip_answer = false;            // "v=spf1 ip4:<name.ip> ~all", or
+  bool terms_answer = false;         // rule 6, rendered per query (terms_answer.h)
 };
 
 // REQUIRES: `name` (lower case) lies below policy.zone.

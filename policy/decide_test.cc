@@ -195,6 +195,58 @@ TEST_F(DecideTest, Rule7AllFail) {
   EXPECT_EQ(AnswerText(d), "v=spf1 ip4:209.85.128.9 ~all");
 }
 
+// Rule 6 comes after rules 1-5 and before 7, for a domain with terms; its
+// answer holds the terms with %{i}, %{h}, %{d} expanded from the query
+// (the customer's domain, or its subdomain), %{l} left to the receiver.
+TEST_F(DecideTest, Rule6Terms) {
+  auto answer = [](absl::string_view ip, absl::string_view helo, absl::string_view domain,
+                   Rule* rule) {
+    wire::Name name = LowerName(absl::StrCat(ip, "._ip.", helo, "._ehlo.", domain,
+                                             "._spf.provider.test"));
+    Decision d = Decide(policy(), name);
+    *rule = d.rule;
+    return AnswerText(d, &name);
+  };
+  Rule rule;
+  EXPECT_EQ(answer("198.51.100.9", "mx.unknown.test", "terms.example", &rule),
+            "v=spf1 exists:198.51.100.9._spf.mta.salesforce.com a:terms.example "
+            "ip4:198.18.0.0/15 include:%{l}._u.terms.example._spf.vendor.test ~all");
+  EXPECT_EQ(rule, Rule::kTerms);
+  EXPECT_EQ(answer(Nibbles("2001:db8::7"), "mx", "Shop.Terms.Example", &rule),
+            absl::StrCat("v=spf1 exists:", Nibbles("2001:db8::7"),
+                         "._spf.mta.salesforce.com a:shop.terms.example ip4:198.18.0.0/15 "
+                         "include:%{l}._u.shop.terms.example._spf.vendor.test ~all"));
+  EXPECT_EQ(rule, Rule::kTerms);
+  // Rules 3, 4 and 5 come first.
+  answer("192.0.2.8", "mx.unknown.test", "terms.example", &rule);
+  EXPECT_EQ(rule, Rule::kNetblock);
+  answer("40.93.0.1", "mx.unknown.test", "terms.example", &rule);
+  EXPECT_EQ(rule, Rule::kSenderRange);
+  EXPECT_EQ(answer("198.51.100.9", "a.outbound.protection.outlook.com", "terms.example", &rule),
+            "v=spf1 include:spf.protection.outlook.com ~all");
+  EXPECT_EQ(rule, Rule::kSenderHelo);
+  // A domain without terms keeps rule 7.
+  answer("198.51.100.9", "mx.unknown.test", "example.com", &rule);
+  EXPECT_EQ(rule, Rule::kDefault);
+}
+
+// A name whose IP was cut off keeps rule 8: without the IP, %{i} in the
+// terms cannot be expanded, and the flattened record is the safe answer.
+TEST_F(DecideTest, Rule6NeedsTheIp) {
+  std::string helo = absl::StrCat(std::string(60, 'a'), ".", std::string(60, 'b'), ".",
+                                  std::string(60, 'c'), ".mx.unknown.test");
+  std::string full = absl::StrCat("198.51.100.9._ip.", helo, "._ehlo.terms.example");
+  std::vector<std::string> labels = absl::StrSplit(full, '.');
+  std::string name = full;
+  size_t k = 0;
+  while (name.size() + std::string("._spf.provider.test").size() > 253) {
+    name = absl::StrJoin(labels.begin() + ++k, labels.end(), ".");
+  }
+  Decision d = D(name);
+  EXPECT_EQ(d.rule, Rule::kTruncated) << name;
+  EXPECT_EQ(AnswerText(d), "v=spf1 include:terms.example._nspf._spf.provider.test ~all");
+}
+
 TEST_F(DecideTest, SendersNotEnabledForTheDomainDoNotMatch) {
   // google is enabled for strict.example only.
   EXPECT_EQ(D("209.85.128.9", "mx.unknown.test", "example.com").rule, Rule::kDefault);

@@ -4,9 +4,12 @@
 
 #include "dnsd/answer/static_answer.h"
 #include "dnsd/wire/constants.h"
+#include "policy/terms_answer.h"
 
 namespace dnsd::policy {
 namespace {
+
+static_assert(10 + kMaxTermsRdata <= Answer::kScratchSize, "a rule-6 answer must fit scratch");
 
 char* Append(char* out, absl::string_view text) {
   std::memcpy(out, text.data(), text.size());
@@ -115,6 +118,21 @@ Decision AnswerSpf(const SpfPolicy& policy, const Zone& zone, const Query& q, An
     // Every name here exists (RFC 8020): NODATA, never NXDOMAIN.
     AnswerNegative(zone, q, wire::kNoError, a);
     return d;
+  }
+  if (d.terms_answer) {
+    size_t rdlength = TermsAnswerRdata(d.domain->terms, d.domain->fail_all, q.name, d.name,
+                                       a->scratch + 10);
+    if (rdlength == 0) {
+      // The query's domain cannot be written into the terms (an octet no
+      // SPF record can carry): the domain's rule-7 answer is still right.
+      d.rule = Rule::kDefault;
+      d.terms_answer = false;
+      d.answer = d.domain->fallback;
+    } else {
+      PutRecordHeader(a->scratch, policy.ttl, rdlength);
+      a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
+      return d;
+    }
   }
   if (d.ip_answer) {
     size_t rdlength = IpAnswerRdata(d.name, a->scratch + 10);

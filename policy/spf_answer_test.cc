@@ -23,6 +23,7 @@
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"  // after gtest: ldns defines `true`
 #include "dnsd/wire/constants.h"
+#include "policy/terms_answer.h"
 #include "policy/testing/spf_fixture.h"
 
 namespace dnsd::policy {
@@ -348,6 +349,24 @@ TEST_F(SpfAnswerTest, CutNamesOnTheWire) {
   EXPECT_EQ(r.outcome.spf_rule, static_cast<int>(Rule::kSenderHelo));
 }
 
+// ---- Rule 6: the domain's own terms ----------------------------------------
+
+TEST_F(SpfAnswerTest, TermsOnTheWire) {
+  std::string name = Macro("198.51.100.9", "Mail.Example.NET", "Shop.Terms.Example");
+  Reply r = Ask(name);
+  ExpectTxt(r, name,
+            "v=spf1 exists:198.51.100.9._spf.mta.salesforce.com a:shop.terms.example "
+            "ip4:198.18.0.0/15 include:%{l}._u.shop.terms.example._spf.vendor.test ~all");
+  EXPECT_EQ(r.outcome.spf_rule, static_cast<int>(Rule::kTerms));
+  EXPECT_TRUE(r.outcome.spf_ip_unidentified);
+  // A subdomain whose name no SPF term can carry gets the domain's rule-7
+  // answer, and is counted as rule 7.
+  name = Macro("198.51.100.9", "mx.test", "a\\032b.terms.example");
+  r = Ask(name);
+  ExpectTxt(r, LdnsText(name).substr(0, LdnsText(name).size() - 1), "v=spf1 ~all");
+  EXPECT_EQ(r.outcome.spf_rule, static_cast<int>(Rule::kDefault));
+}
+
 // ---- <domain>._nspf: the macro-free record ---------------------------------
 
 TEST_F(SpfAnswerTest, NspfRecord) {
@@ -617,6 +636,65 @@ TEST(SpfCompileTest, NspfPartsFitUdpHoweverFullTheyAre) {
   Outcome outcome = HandleQuery(*snap, request, Transport::kUdp, buffer);
   EXPECT_FALSE(outcome.truncated) << spec.name << ": a " << worst_size << "-octet answer";
   EXPECT_LE(outcome.size, 1232u);
+}
+
+// The largest rule-6 terms a configuration may have (config/spf_budget.cc
+// bounds them by kMaxTermsText at the worst expansion), for the longest
+// query name: the answer fits a 1232-octet UDP answer; without EDNS it is
+// TC, and whole over TCP.
+TEST(SpfTermsAnswerSizeTest, TheLargestAnswerFitsUdp) {
+  config::ConfigSet set = TestConfig();
+  config::DomainConfig d = PlainDomain("big.example");
+  d.include_subdomains = true;
+  d.spf.terms = {"a:%{h}", "mx:%{d}", "exists:%{i}.%{d}.x.test"};
+  size_t max_name = 253 - std::string("._spf.provider.test").size();
+  size_t worst = std::string("v=spf1 ~all").size();
+  for (const std::string& t : d.spf.terms) worst += 1 + WorstCaseTermLength(*CompileTerm(t), max_name);
+  while (worst + 20 <= kMaxTermsText) {
+    d.spf.terms.push_back(absl::StrCat("ip4:198.18.", d.spf.terms.size(), ".0/24"));
+    worst += 1 + d.spf.terms.back().size();
+  }
+  ASSERT_GT(worst, kMaxTermsText - 20);
+  set.domains.push_back(d);
+  SortDomains(set);
+  auto snap = CompileOrDie(set);
+  ASSERT_NE(snap, nullptr);
+
+  // The HELO and the domain as long as a 253-octet name allows.
+  std::string ip = Nibbles("2001:db8::1");
+  std::string domain = absl::StrCat(std::string(30, 'd'), ".big.example");
+  std::string helo;
+  size_t room = 253 - Macro(ip, "", domain).size();
+  for (size_t i = 0; i < room; ++i) helo.push_back(i % 61 == 60 && i + 1 < room ? '.' : 'h');
+  std::string name = Macro(ip, helo, domain);
+  ASSERT_EQ(name.size(), 253u);
+  for (bool edns : {true, false}) {
+    SCOPED_TRACE(edns ? "EDNS" : "no EDNS");
+    QuerySpec spec;
+    spec.name = name;
+    spec.edns = edns;
+    std::vector<uint8_t> request = BuildQueryWithLdns(spec);
+    std::vector<uint8_t> buffer(65535);
+    Outcome outcome = HandleQuery(*snap, request, Transport::kUdp, buffer);
+    EXPECT_EQ(outcome.spf_rule, static_cast<int>(Rule::kTerms));
+    EXPECT_EQ(outcome.truncated, !edns);
+    EXPECT_LE(outcome.size, edns ? 1232u : 512u);
+  }
+  QuerySpec spec;
+  spec.name = name;
+  std::vector<uint8_t> request = BuildQueryWithLdns(spec);
+  std::vector<uint8_t> buffer(65535);
+  Outcome outcome = HandleQuery(*snap, request, Transport::kTcp, buffer);
+  auto msg = ParseWithLdns(std::span<const uint8_t>(buffer.data(), outcome.size));
+  ASSERT_TRUE(msg.ok()) << msg.status();
+  ASSERT_EQ(msg->answer.size(), 1u);
+  std::string text = msg->answer[0].Text();
+  EXPECT_THAT(text, ::testing::StartsWith(absl::StrCat("v=spf1 a:", helo, " mx:", domain,
+                                                       " exists:", ip, ".", domain, ".x.test ")));
+  // The bound counts %{h} and %{d} at 234 octets each, but both come from
+  // one 253-octet name: real answers stay well below it.
+  EXPECT_GE(msg->answer[0].strings.size(), 2u);
+  for (const std::string& s : msg->answer[0].strings) EXPECT_LE(s.size(), 255u);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "policy/helo_index.h"
 #include "policy/prefix_trie.h"
 #include "policy/template.h"
+#include "policy/terms_answer.h"
 
 namespace dnsd::policy {
 
@@ -36,6 +37,7 @@ struct DomainPolicy {
   absl::InlinedVector<uint32_t, 8> senders;  // enabled, sorted sender indices
   const RRset* fallback = nullptr;      // rule 7: "v=spf1 ~all" / "-all"
   const RRset* flattened = nullptr;     // "v=spf1 include:<d>._nspf.<zone> ~all"
+  std::vector<TermTemplate> terms;      // rule 6: the domain's own terms
 };
 
 struct SpfPolicy {

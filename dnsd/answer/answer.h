@@ -24,7 +24,8 @@ struct AnswerRecords {
 
 struct Answer {
   static constexpr int kMaxSections = 4;
-  static constexpr size_t kScratchSize = 160;
+  // The largest is an SPF rule-6 answer (policy/terms_answer.h).
+  static constexpr size_t kScratchSize = 960;
 
   uint16_t rcode = wire::kNoError;  // extended RCODE
   bool authoritative = false;
@@ -34,7 +35,8 @@ struct Answer {
   AnswerRecords authority[kMaxSections];
   uint8_t authority_count = 0;
 
-  // Room for one record synthesised per query (an SPF answer for one IP).
+  // Room for one record synthesised per query (an SPF answer for one IP,
+  // or a domain's terms). Left uninitialised: it costs nothing unused.
   char scratch[kScratchSize];
 
   void AddAnswer(const RRset& r, uint8_t owner_label) {

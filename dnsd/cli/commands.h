@@ -20,6 +20,8 @@ struct ExplainArgs {
   std::string ip;      // the connecting client
   std::string helo;    // the HELO/EHLO name it gave
   std::string domain;  // the MAIL FROM domain being checked
+  std::string sender;     // MAIL FROM; "" = postmaster@<domain>
+  std::string published;  // the domain's apex SPF record; "" = what `dnsd records` advises
 };
 
 int Serve(const ServeArgs& args);

@@ -25,8 +25,11 @@ Commands:
   records -c FILE DOMAIN
           Print what DOMAIN must publish and what dnsd serves for it.
   explain -c FILE --ip IP --helo NAME --domain DOMAIN
+          [--sender ADDRESS] [--published 'v=spf1 ...']
           Print the SPF query a receiver sends for this client, dnsd's
-          answer, and the rule that produced it.
+          answer, the rule that produced it, and the receiver's verdict on
+          the domain's published record (by default the one `records`
+          advises), evaluated through dnsd's own answers.
 
 Options:
   -h, --help      this text
@@ -55,6 +58,8 @@ int main(int argc, char** argv) {
       ("ip", po::value<std::string>(), "")
       ("helo", po::value<std::string>(), "")
       ("domain", po::value<std::string>(), "")
+      ("sender", po::value<std::string>(), "")
+      ("published", po::value<std::string>(), "")
       ("command", po::value<std::string>(), "")
       ("args", po::value<std::vector<std::string>>(), "");
   po::positional_options_description positional;
@@ -99,8 +104,11 @@ int main(int argc, char** argv) {
       std::cerr << "dnsd explain: --ip, --helo and --domain are required\n";
       return 2;
     }
-    return dnsd::cli::Explain({config, vm["ip"].as<std::string>(), vm["helo"].as<std::string>(),
-                               vm["domain"].as<std::string>()});
+    dnsd::cli::ExplainArgs explain{config, vm["ip"].as<std::string>(),
+                                   vm["helo"].as<std::string>(), vm["domain"].as<std::string>()};
+    if (vm.count("sender")) explain.sender = vm["sender"].as<std::string>();
+    if (vm.count("published")) explain.published = vm["published"].as<std::string>();
+    return dnsd::cli::Explain(explain);
   }
   std::cerr << "dnsd: unknown command or wrong arguments: " << command << "\n";
   return Usage(std::cerr, 2);

@@ -30,24 +30,6 @@ absl::Status TermError(absl::string_view term, absl::string_view why) {
 
 bool IsAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
 
-// toplabel = ( *alphanum ALPHA *alphanum ) /
-//            ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
-bool IsTopLabel(absl::string_view label) {
-  if (label.empty()) return false;
-  bool has_alpha = false, has_dash = false;
-  for (char c : label) {
-    if (c == '-') {
-      has_dash = true;
-    } else if (!IsAlnum(c)) {
-      return false;
-    } else if (absl::ascii_isalpha(static_cast<unsigned char>(c))) {
-      has_alpha = true;
-    }
-  }
-  if (!has_dash) return has_alpha;
-  return IsAlnum(label.front()) && IsAlnum(label.back());
-}
-
 // name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )
 bool IsModifierName(absl::string_view name) {
   if (name.empty() || !absl::ascii_isalpha(static_cast<unsigned char>(name[0]))) return false;
@@ -179,6 +161,24 @@ absl::StatusOr<Term> ParseModifier(absl::string_view text, size_t equals) {
 }
 
 }  // namespace
+
+// toplabel = ( *alphanum ALPHA *alphanum ) /
+//            ( 1*alphanum "-" *( alphanum / "-" ) alphanum )
+bool IsTopLabel(absl::string_view label) {
+  if (label.empty()) return false;
+  bool has_alpha = false, has_dash = false;
+  for (char c : label) {
+    if (c == '-') {
+      has_dash = true;
+    } else if (!IsAlnum(c)) {
+      return false;
+    } else if (absl::ascii_isalpha(static_cast<unsigned char>(c))) {
+      has_alpha = true;
+    }
+  }
+  if (!has_dash) return has_alpha;
+  return IsAlnum(label.front()) && IsAlnum(label.back());
+}
 
 bool Term::queries_dns() const {
   switch (kind) {

@@ -88,6 +88,10 @@ absl::StatusOr<Term> ParseTerm(absl::string_view text);
 // The qualifier's character: '+', '-', '~', '?'.
 char QualifierChar(Qualifier q);
 
+// toplabel (§12): the last label of a domain-spec that does not end in a
+// macro. Rule 6 checks it again after expanding a final macro.
+bool IsTopLabel(absl::string_view label);
+
 // Checks a domain-spec: a macro string that ends in a macro or in
 // "." toplabel [ "." ] (§7.1, §12).
 absl::StatusOr<std::vector<MacroToken>> ParseDomainSpec(absl::string_view text);

@@ -7,6 +7,7 @@
 #include "config/compile.h"
 #include "gtest/gtest.h"
 #include "policy/spf_answer.h"
+#include "policy/terms_answer.h"
 
 namespace dnsd::policy::testing {
 namespace {
@@ -129,11 +130,8 @@ IpPrefix Prefix(absl::string_view text) {
   return p.ok() ? *p : IpPrefix{};
 }
 
-std::string TxtText(const RRset& rrset) {
-  std::vector<absl::string_view> rdata = RdataOf(rrset);
-  if (rdata.empty()) return "<no record>";
+std::string RdataText(absl::string_view rest) {
   std::string text;
-  absl::string_view rest = rdata.front();
   while (!rest.empty()) {
     size_t n = std::min<size_t>(static_cast<uint8_t>(rest[0]), rest.size() - 1);
     text.append(rest.data() + 1, n);
@@ -142,7 +140,19 @@ std::string TxtText(const RRset& rrset) {
   return text;
 }
 
-std::string AnswerText(const Decision& d) {
+std::string TxtText(const RRset& rrset) {
+  std::vector<absl::string_view> rdata = RdataOf(rrset);
+  if (rdata.empty()) return "<no record>";
+  return RdataText(rdata.front());
+}
+
+std::string AnswerText(const Decision& d, const wire::Name* name) {
+  if (d.terms_answer) {
+    if (name == nullptr) return "<rule 6 needs the query name>";
+    char rdata[kMaxTermsRdata];
+    size_t n = TermsAnswerRdata(d.domain->terms, d.domain->fail_all, *name, d.name, rdata);
+    return n == 0 ? "<none>" : RdataText(absl::string_view(rdata, n));
+  }
   if (d.ip_answer) {
     char rdata[256];
     size_t n = IpAnswerRdata(d.name, rdata);
@@ -203,8 +213,15 @@ config::ConfigSet TestConfig(absl::string_view spf_template) {
   strict.spf.senders = {"google"};
   strict.spf.all = config::AllQualifier::kFail;
 
+  config::DomainConfig terms = MakeDomain("terms.example");
+  terms.include_subdomains = true;
+  terms.spf.senders = {"office365"};
+  terms.spf.netblocks = {Prefix("192.0.2.0/24")};
+  terms.spf.terms = {"exists:%{i}._spf.mta.salesforce.com", "a", "ip4:198.18.0.0/15",
+                     "include:%{l}._u.%{d}._spf.vendor.test"};
+
   // Sorted by domain, as LoadConfig returns them.
-  set.domains = {blocked, example, many, stop, strict};
+  set.domains = {blocked, example, many, stop, strict, terms};
   return set;
 }
 

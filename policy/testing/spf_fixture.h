@@ -42,9 +42,11 @@ IpPrefix Prefix(absl::string_view text);
 
 // The text of a TXT RRset's (first) record, strings joined.
 std::string TxtText(const RRset& rrset);
+// TXT RDATA's character-strings joined: the record's text.
+std::string RdataText(absl::string_view rdata);
 // The text of a Decision's answer: the pre-rendered RRset, or the
-// per-query IP answer.
-std::string AnswerText(const Decision& d);
+// per-query IP answer, or (given the query name) the rule-6 answer.
+std::string AnswerText(const Decision& d, const wire::Name* name = nullptr);
 
 // The configuration the policy tests share. Catalog (sorted by id):
 //   google     ip mode       209.85.128.0/17, 2607:f8b0:4000::/36   helo *.google.com
@@ -58,6 +60,9 @@ std::string AnswerText(const Decision& d);
 //   many.example      150 IPv4 /24 netblocks and 50 IPv6 /48s (a chained _nspf)
 //   stop.example.com  no include_subdomains, no senders (stops the walk)
 //   strict.example    all: fail, google
+//   terms.example     include_subdomains, office365, netblock 192.0.2.0/24,
+//                     terms exists:%{i}._spf.mta.salesforce.com, a,
+//                     ip4:198.18.0.0/15, include:%{l}._u.%{d}._spf.vendor.test
 config::ConfigSet TestConfig(absl::string_view spf_template = "%{i}._ip.%{h}._ehlo.%{d}");
 
 // Compiles `config`; fails the current test on any error or diagnostic.

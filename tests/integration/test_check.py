@@ -64,6 +64,58 @@ class CheckTest(unittest.TestCase):
         # The other example domains are still fine: only this file is reported.
         self.assertTrue(all(l.startswith(path) for l in lines[:-1]), out.stdout)
 
+    def test_spf_terms_and_lookup_budget(self):
+        """Rule 6's terms are checked by the RFC 7208 parser, and every answer
+        a domain can get must keep a receiver within 10 DNS-querying look-ups
+        and 2 void ones (RFC 7208 §4.6.4), counted as config/README.md says."""
+        domain = textwrap.dedent("""\
+            domain: budget.example
+            spf:
+              senders: [salesforce, amazonses]
+              terms:
+                - "exists:%{i}._spf.mta.salesforce.com"
+                - "include:_spf.salesforce.com"
+                - "exp=explain.%{d}"
+                - "include:%{d}"
+                - "a"
+              published_lookups: 5
+            """)
+        with harness.temp_dir() as tmp:
+            examples = harness.copy_examples(tmp)
+            path = os.path.join(examples, "domains", "budget.example.yaml")
+            with open(path, "w") as f:
+                f.write(domain)
+            out = run("check", "-c", os.path.join(examples, "dnsd.yaml"))
+            self.assertEqual(out.returncode, 1, out.stdout)
+            lines = [l for l in out.stdout.splitlines() if l.startswith(path)]
+            expected = [
+                # amazonses has no `lookups` in the catalog: 4 assumed, and
+                # 1 + 5 + 4 = 10 is still fine; exp= and include:%{d} are
+                # refused, so the rule-6 answer is exists, include, a: 4
+                # look-ups and 3 void ones.
+                (7, '"exp=', r"exp= is ignored inside an included record"),
+                (8, '"include:%{d}"', r"a loop"),
+                (9, '"a"', r"can make 3 void look-ups up to here .* over the 2 of RFC 7208"),
+            ]
+            self.assertEqual(len(lines), len(expected), out.stdout)
+            for (line_no, token, pattern), line in zip(expected, lines):
+                column = position_of(domain, line_no, token)
+                self.assertTrue(line.startswith(f"{path}:{line_no}:{column}: "), line)
+                self.assertRegex(line, pattern)
+
+            # Seven look-ups in the customer's own record leave too little
+            # for the answer that hands out an unknown sender's include.
+            with open(path, "w") as f:
+                f.write("domain: budget.example\nspf:\n  senders: [amazonses]\n"
+                        "  published_lookups: 7\n")
+            out = run("check", "-c", os.path.join(examples, "dnsd.yaml"))
+            self.assertEqual(out.returncode, 1, out.stdout)
+            self.assertIn(f"{path}:3:13: sender 'amazonses': dnsd's answer include:amazonses.com "
+                          "costs 4 look-ups (assumed: the catalog gives no `lookups` for it); "
+                          "with 1 for the customer's include of dnsd and 7 for the rest of their "
+                          "record (spf.published_lookups) a receiver makes 12 DNS-querying "
+                          "look-ups, over the 10 of RFC 7208 §4.6.4", out.stdout)
+
     def test_broken_server_file(self):
         with harness.temp_dir() as tmp:
             examples = harness.copy_examples(tmp)

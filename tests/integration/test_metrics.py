@@ -93,8 +93,9 @@ class MetricsTest(unittest.TestCase):
                                rule="netblock"), 4)
         self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
                                rule="sender_range"), 2)
+        # enforce.example's own terms (rule 6) answer IPs nothing else covers.
         self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
-                               rule="default"), 4)
+                               rule="terms"), 4)
         self.assertEqual(delta("dnsd_spf_domain_sender_answers_total", domain="enforce.example",
                                sender="office365"), 2)
         # Three distinct unidentified IPs; a HyperLogLog estimate, so a

@@ -63,10 +63,30 @@ def helo_overflowing(ip, domain, total=254):
     return "h" * 50 + ("." + "h" * 50) * (full - 1) + "." + "t" * (n - 51 * full)
 
 
-# Customers of dnsd (config/examples) and one domain that publishes the same
-# include without ever having been configured in dnsd.
+# Customers of dnsd (config/examples, and TERMS_DOMAIN added by this test)
+# and one domain that publishes the same include without ever having been
+# configured in dnsd.
 CUSTOMERS = ["enforce.example", "blocked.example", "monitor.example", "bigkey.example",
-             "stranger.example"]
+             "stranger.example", "terms.example", "sub.terms.example"]
+
+# Answer rule 6: a domain's own terms. Inside the included answer %{d} would
+# be dnsd's query name, so dnsd must write in the customer's domain (or the
+# subdomain asked about); %{l} only the receiver knows, so it passes through.
+TERMS_DOMAIN = """\
+domain: terms.example
+mode: monitor
+include_subdomains: true
+spf:
+  terms: ["a:_relays.%{d}", "exists:%{l}._senders.%{d}", "ip4:198.18.9.0/24"]
+"""
+# What the fake root serves for those terms, and for enforce.example's
+# "exists:%{i}._spf.mta.salesforce.com" (config/examples).
+TERMS_RECORDS = [
+    "_relays.terms.example. A 198.18.1.1",
+    "_relays.sub.terms.example. A 198.18.2.2",
+    "ceo._senders.terms.example. A 127.0.0.2",
+    "198.18.5.5._spf.mta.salesforce.com. A 127.0.0.2",
+]
 
 # The vendors' own SPF records, as the receivers see them. Microsoft's carries
 # a range that dnsd's seed in senders.yaml does not know yet (198.51.100.0/24):
@@ -129,6 +149,23 @@ CASES = [
     case("4x60 HELO, blocked domain", "192.0.2.7", "blocked.example", LONG_HELO,
          NOT_PASS, pyspf=NOT_PASS | ONE_LABEL_TRUNCATION,
          spfquery=NOT_PASS | NO_TRUNCATION, **{"pyspf+7.3": NOT_PASS}),
+    case("rule 6: exists:%{i} in enforce.example's terms", "198.18.5.5", "enforce.example",
+         "mail.enforce.example", PASS),
+    case("rule 6: exists:%{i}, an IP it does not list", "198.18.5.6", "enforce.example",
+         "mail.enforce.example", SOFTFAIL),
+    case("rule 6: a:_relays.%{d} is the customer's domain", "198.18.1.1", "terms.example",
+         "mx.terms.example", PASS),
+    case("rule 6: %{d} is the subdomain asked about", "198.18.2.2", "sub.terms.example",
+         "mx.terms.example", PASS),
+    case("rule 6: the parent's relay is not the subdomain's", "198.18.1.1", "sub.terms.example",
+         "mx.terms.example", SOFTFAIL),
+    case("rule 6: %{l} is left to the receiver", "203.0.113.9", "ceo@terms.example",
+         "mx.terms.example", PASS),
+    case("rule 6: %{l} of another sender", "203.0.113.9", "user@terms.example",
+         "mx.terms.example", SOFTFAIL),
+    case("rule 6: an ip4 term", "198.18.9.9", "terms.example", "mx.terms.example", PASS),
+    case("rule 6: an IPv6 client, no term matches", "2001:db8:99::1", "terms.example",
+         "mx.terms.example", SOFTFAIL),
 ]
 VALIDATORS = ["pyspf", "spfquery", "pyspf+7.3"]
 
@@ -264,6 +301,7 @@ def root_zone():
     lines.append("_dmarc.cname.example. CNAME cname.example._dmarc.provider.test.")
     for name, record in VENDOR_RECORDS.items():
         lines.append(f'{name}. TXT "{record}"')
+    lines.extend(TERMS_RECORDS)
     return "\n".join(lines) + "\n"
 
 
@@ -365,9 +403,11 @@ class SpfEndToEndTest(unittest.TestCase):
         cls.daemons = []
         cls.addClassCleanup(cls._stop_all)
 
-        # dnsd: the example configuration, unchanged (stranger.example stays
-        # unconfigured on purpose).
+        # dnsd: the example configuration plus TERMS_DOMAIN (stranger.example
+        # stays unconfigured on purpose).
         config = harness.copy_examples(cls.dir)
+        with open(os.path.join(config, "domains", "terms.example.yaml"), "w") as f:
+            f.write(TERMS_DOMAIN)
         run([harness.DNSD, "check", "-c", os.path.join(config, "dnsd.yaml")])
         cls.dnsd = harness.DnsdServer(config=os.path.join(config, "dnsd.yaml"))
         cls.daemons.append(cls.dnsd)
@@ -488,7 +528,7 @@ class SpfEndToEndTest(unittest.TestCase):
     # -- the SPF verdicts, from both validators ---------------------------------------
 
     def check_case(self, case, ip, domain, helo, expect):
-        sender = f"user@{domain}"
+        sender = domain if "@" in domain else f"user@{domain}"
         for validator, accepted in expect.items():
             got, detail = VALIDATE[validator](ip, sender, helo)
             RESULTS.setdefault(case, {})[validator] = got
