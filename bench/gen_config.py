@@ -3,7 +3,7 @@
 scale benchmarks (bench/reload_bench.sh, bench/README.md "Reload and scale").
 
     bench/gen_config.py --domains 10000 --out /tmp/cfg10k --seed 1 \
-        --queries /tmp/cfg10k/queries.txt --query-count 100000
+        --queries /tmp/cfg10k/queries.txt --query-count 100000 [--mix throughput]
 
 writes into --out:
 
@@ -14,7 +14,8 @@ writes into --out:
     dkim_keys.txt    the RSA key pool (unless --key-pool names another file)
 
 and, with --queries, a dnsperf query file ("name TXT" lines) mixing DMARC,
-DKIM and SPF macro names of the generated domains.
+DKIM and SPF macro names of the generated domains (--mix: the reload
+benchmark's mix, or the throughput benchmark's 80% SPF).
 
 The mix, per domain: mode 60% monitor, 35% enforce, 5% blocked; 0-5
 senders from the catalog; 0-3 netblocks of its own (IPv4 /27s carved from
@@ -81,6 +82,10 @@ def parse_args(argv):
                    "(made with openssl if missing; default OUT/dkim_keys.txt)")
     p.add_argument("--queries", help="also write a dnsperf query file here")
     p.add_argument("--query-count", type=int, default=100000)
+    p.add_argument("--mix", choices=["reload", "throughput"], default="reload",
+                   help="reload: 30%% DMARC, 25%% DKIM, 45%% SPF (bench/reload_bench.sh); "
+                   "throughput: 80%% SPF over IPv4 and IPv6, 10%% DMARC, 10%% DKIM "
+                   "(bench/throughput_bench.sh)")
     p.add_argument("--catalog", default=os.path.join(EXAMPLES, "senders.yaml"))
     args = p.parse_args(argv)
     if not 0 <= args.domains <= 500000:
@@ -110,8 +115,9 @@ def key_pool(path):
 
 
 def catalog_senders(path):
-    """{id: {"ip4": [networks], "helo": [patterns]}} from the catalog, read
-    with regular expressions (its layout is the one config/examples uses)."""
+    """{id: {"ip4": [networks], "ip6": [networks], "helo": [patterns]}} from
+    the catalog, read with regular expressions (its layout is the one
+    config/examples uses)."""
     with open(path) as f:
         text = f.read()
     blocks = re.split(r"^  ([a-z0-9_-]+):[ \t]*$", text, flags=re.M)
@@ -121,11 +127,16 @@ def catalog_senders(path):
         m = re.search(r"^\s+ip4:\s*\[(.*?)\]", body, flags=re.M | re.S)
         if m:
             ip4 = [ipaddress.ip_network(x.strip()) for x in m.group(1).split(",") if x.strip()]
+        ip6 = []
+        m = re.search(r"^\s+ip6:\s*\[(.*?)\]", body, flags=re.M | re.S)
+        if m:
+            ip6 = [ipaddress.ip_network(x.strip().strip('"')) for x in m.group(1).split(",")
+                   if x.strip()]
         helo = []
         m = re.search(r"^\s+helo:\s*\[(.*?)\]", body, flags=re.M | re.S)
         if m:
             helo = [x.strip().strip('"') for x in m.group(1).split(",") if x.strip()]
-        senders[sid] = {"ip4": ip4, "helo": helo}
+        senders[sid] = {"ip4": ip4, "ip6": ip6, "helo": helo}
     if not senders:
         sys.exit(f"{path}: no senders found")
     return senders
@@ -265,6 +276,60 @@ def query_lines(rng, facts, senders, count):
     return out
 
 
+def random_in(rng, net):
+    """A random address of `net` (at most 2**64 of it considered)."""
+    span = min(net.num_addresses, 1 << 64)
+    return net[rng.randrange(span)]
+
+
+def throughput_query_lines(rng, facts, senders, count):
+    """The throughput benchmark's mix: 80% SPF macro names, 10% DMARC, 10%
+    DKIM. The SPF names spread over all domains, many IPs and HELOs, about
+    a third of them IPv6 (nibble labels): the client IP is in one of the
+    domain's own netblocks (35%), in a range of one of its senders (30%; a
+    sender's HELO then), a miss with a sender's HELO (15%), or a miss with
+    the domain's own HELO (20%)."""
+    out = []
+    misses_v6 = ipaddress.ip_network("2001:db8::/32")
+    for _ in range(count):
+        f = rng.choice(facts)
+        d = f["domain"]
+        x = rng.random()
+        if x < 0.10:
+            name = f"_dmarc.{d}" if rng.random() < 0.67 else f"{d}.{DMARC_ZONE}"
+        elif x < 0.20:
+            name = f"{rng.choice(f['selectors'])}._domainkey.{d}"
+        else:
+            helo = rng.choice([f"mail.{d}", f"mx{rng.randrange(1, 20)}.{d}",
+                               f"smtp{rng.randrange(1, 1000)}.out.{d}"])
+            want_v6 = rng.random() < 0.33
+            y = rng.random()
+            own = [n for n in f["netblocks"] if (n.version == 6) == want_v6] or f["netblocks"]
+            ranged = [s for s in f["senders"] if senders[s]["ip6" if want_v6 else "ip4"]]
+            helod = [s for s in f["senders"] if senders[s]["helo"]]
+            if y < 0.35 and own:
+                ip = random_in(rng, rng.choice(own))
+            elif y < 0.65 and ranged:
+                sid = rng.choice(ranged)
+                ip = random_in(rng, rng.choice(senders[sid]["ip6" if want_v6 else "ip4"]))
+                if senders[sid]["helo"]:
+                    helo = rng.choice(senders[sid]["helo"]).replace(
+                        "*", f"o{rng.randrange(1, 500)}")
+            else:
+                if want_v6:
+                    ip = random_in(rng, misses_v6)
+                else:
+                    ip = ipaddress.ip_address(
+                        f"198.{18 + rng.randrange(2)}.{rng.randrange(256)}.{rng.randrange(256)}")
+                if y < 0.80 and helod:
+                    sid = rng.choice(helod)
+                    helo = rng.choice(senders[sid]["helo"]).replace(
+                        "*", f"o{rng.randrange(1, 500)}")
+            name = f"{spf_ip_label(ip)}._ip.{helo}._ehlo.{d}.{SPF_ZONE}"
+        out.append(f"{name} TXT\n")
+    return out
+
+
 def main(argv):
     args = parse_args(argv)
     out = args.out
@@ -293,7 +358,8 @@ def main(argv):
     if args.queries and facts:
         rng = random.Random(args.seed + 1)
         with open(args.queries, "w") as f:
-            f.writelines(query_lines(rng, facts, senders, args.query_count))
+            make = throughput_query_lines if args.mix == "throughput" else query_lines
+            f.writelines(make(rng, facts, senders, args.query_count))
     print(f"{out}: {args.domains} domains, {gen.next_v4} IPv4 and {gen.next_v6} IPv6 "
           f"netblocks, {len(keys)} pooled keys", file=sys.stderr)
 

@@ -29,6 +29,9 @@ for tool in dnsperf curl kdig; do
   command -v "$tool" >/dev/null || { echo "metrics_bench: needs $tool" >&2; exit 1; }
 done
 [ -x "$DNSD" ] || { echo "metrics_bench: no binary at $DNSD" >&2; exit 1; }
+# Run as root (this machine, CI), dnsd must be told it may keep root.
+ALLOW_ROOT=()
+[ "$(id -u)" -eq 0 ] && ALLOW_ROOT=(--allow-root)
 mkdir -p "$WORK" "$(dirname "$RESULTS")"
 
 PIDS=()
@@ -47,7 +50,7 @@ log() { echo "[$(date +%T)] $*" >&2; }
 # start CONFIG LOG EXTRA...: starts dnsd; prints "pid port".
 start() {
   local config=$1 logfile=$2; shift 2
-  "$DNSD" serve -c "$config" --listen 127.0.0.1:0 "$@" 2>"$logfile" >/dev/null &
+  "$DNSD" serve -c "$config" --listen 127.0.0.1:0 "${ALLOW_ROOT[@]}" "$@" 2>"$logfile" >/dev/null &
   local pid=$! port="" deadline=$(( $(date +%s) + START_TIMEOUT ))
   while [ -z "$port" ]; do
     kill -0 "$pid" 2>/dev/null || { cat "$logfile" >&2; exit 1; }

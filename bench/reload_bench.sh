@@ -61,6 +61,9 @@ if ! command -v dnsperf >/dev/null; then
   fi
 fi
 [ -x "$DNSD" ] || { echo "reload_bench: no binary at $DNSD (cmake --build build/release --target dnsd)" >&2; exit 1; }
+# Run as root (this machine, CI), dnsd must be told it may keep root.
+ALLOW_ROOT=()
+[ "$(id -u)" -eq 0 ] && ALLOW_ROOT=(--allow-root)
 mkdir -p "$WORK" "$(dirname "$RESULTS")"
 
 PID=""
@@ -86,7 +89,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 start_dnsd() {
   local config=$1 logfile=$2
   START_T=$(now)
-  "$DNSD" serve -c "$config" --listen 127.0.0.1:0 --metrics 127.0.0.1:0 2>"$logfile" >/dev/null &
+  "$DNSD" serve -c "$config" --listen 127.0.0.1:0 --metrics 127.0.0.1:0 "${ALLOW_ROOT[@]}" 2>"$logfile" >/dev/null &
   PID=$!
   local deadline=$(( $(date +%s) + START_TIMEOUT ))
   PORT=""

@@ -125,7 +125,8 @@ absl::Status AddDomain(const DomainPlan& plan, const ProviderZones& pz, ZoneBuil
 
 }  // namespace
 
-absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation) {
+absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
+                                         const RefreshedRanges* refreshed) {
   const ServerConfig& server = config.server;
   const ProviderSettings& p = server.provider;
   Compiled out;
@@ -160,7 +161,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
       out.errors.push_back(std::move(error));
     }
   }
-  DNSD_RETURN_IF_ERROR(CompileSpf(config, b, snap, &out.errors));
+  DNSD_RETURN_IF_ERROR(CompileSpf(config, b, snap, &out.errors, refreshed));
   DNSD_RETURN_IF_ERROR(snap.zones.Validate());
   b.SetSerials();
   return out;

@@ -16,6 +16,7 @@
 #include "config/diagnostic.h"
 #include "config/loader.h"
 #include "config/model.h"
+#include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 
 namespace dnsd::config {
@@ -27,8 +28,10 @@ struct Compiled {
 
 // Compiles the server settings, catalog and domains of `config` (its
 // `errors` are not looked at). Fails only if the server-wide settings
-// cannot form zones at all.
-absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation);
+// cannot form zones at all. `refreshed` (may be null) are the catalog
+// refresher's ranges, which replace the senders' seeds (refreshed_ranges.h).
+absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
+                                         const RefreshedRanges* refreshed = nullptr);
 
 }  // namespace dnsd::config
 

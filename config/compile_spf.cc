@@ -54,8 +54,8 @@ struct SpfAnswers {
   const RRset* fail;
 };
 
-void CompileSenders(const Catalog& catalog, ZoneBuilder& b, Zone* zone, policy::SpfPolicy& spf,
-                    std::vector<Diagnostic>* errors) {
+void CompileSenders(const Catalog& catalog, const RefreshedRanges* refreshed, ZoneBuilder& b,
+                    Zone* zone, policy::SpfPolicy& spf, std::vector<Diagnostic>* errors) {
   for (uint32_t i = 0; i < catalog.senders.size(); ++i) {
     const Sender& s = catalog.senders[i];
     policy::SenderPolicy sp;
@@ -64,7 +64,7 @@ void CompileSenders(const Catalog& catalog, ZoneBuilder& b, Zone* zone, policy::
     sp.answer_by_include = s.answer == SenderAnswer::kInclude;
     sp.include_answer = b.Txt(absl::StrCat("v=spf1 include:", s.include, " ~all"));
     b.Digest(zone, absl::StrCat(s.id, " ", s.include, " ", sp.answer_by_include));
-    for (const IpPrefix& prefix : s.ranges.prefixes) {
+    for (const IpPrefix& prefix : RangesInUse(s, refreshed)) {
       spf.sender_ranges.Insert(prefix, i);
       b.Digest(zone, FormatIpPrefix(prefix));
     }
@@ -91,7 +91,8 @@ struct DomainSpfPlan {
 
 absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
                                          const ConfigSet& config, absl::string_view spf_zone,
-                                         ZoneBuilder& b, const SpfAnswers& answers) {
+                                         const RefreshedRanges* refreshed, ZoneBuilder& b,
+                                         const SpfAnswers& answers) {
   DomainSpfPlan plan;
   DNSD_ASSIGN_OR_RETURN(plan.wire_name, wire::NameFromText(d.domain));
   policy::DomainPolicy& dp = plan.policy;
@@ -125,7 +126,7 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
     return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
   }
   dp.flattened = b.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
-  auto parts = FlattenedSpf(d, config.catalog, spf_zone);
+  auto parts = FlattenedSpf(d, config.catalog, spf_zone, refreshed);
   if (!parts.ok()) {
     // The macro answers do not need the flattened record: keep them, and
     // let only <d>._nspf fall back to the unconfigured answer.
@@ -145,7 +146,8 @@ absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
 
 absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
                                                        const Catalog& catalog,
-                                                       absl::string_view spf_zone) {
+                                                       absl::string_view spf_zone,
+                                                       const RefreshedRanges* refreshed) {
   const std::string all = AllTerm(d);
   if (d.mode == Mode::kBlocked) return std::vector<std::string>{"v=spf1 -all"};
   std::vector<std::string> terms;
@@ -157,7 +159,7 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
   for (const IpPrefix& p : d.spf.netblocks) add(p);
   for (const std::string& id : d.spf.senders) {
     if (const Sender* s = catalog.Find(id); s != nullptr) {
-      for (const IpPrefix& p : s->ranges.prefixes) add(p);
+      for (const IpPrefix& p : RangesInUse(*s, refreshed)) add(p);
     }
   }
   std::vector<std::string> records;
@@ -185,7 +187,7 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
 }
 
 absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
-                        std::vector<Diagnostic>* errors) {
+                        std::vector<Diagnostic>* errors, const RefreshedRanges* refreshed) {
   const ProviderSettings& p = config.server.provider;
   policy::SpfPolicy& spf = snap.spf;
   DNSD_ASSIGN_OR_RETURN(spf.tmpl, policy::ParseTemplate(p.spf_template));
@@ -196,7 +198,7 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
   snap.spf_zone = zone;
   b.Digest(zone, p.spf_template);
 
-  CompileSenders(config.catalog, b, zone, spf, errors);
+  CompileSenders(config.catalog, refreshed, b, zone, spf, errors);
   spf.unknown_domain = b.Txt("v=spf1 ?all");
   spf.blocked = b.Txt("v=spf1 -all");
   SpfAnswers answers{b.Txt("v=spf1 ~all"), spf.blocked};
@@ -207,7 +209,7 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
   spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(nspf_zone_wire));
   uint32_t index = 0;
   for (const DomainConfig& d : config.domains) {
-    auto plan = PlanDomain(d, index, config, p.spf_zone, b, answers);
+    auto plan = PlanDomain(d, index, config, p.spf_zone, refreshed, b, answers);
     if (!plan.ok()) {
       errors->push_back(DomainError(d, plan.status().message()));
       continue;

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "config/diagnostic.h"
 #include "config/loader.h"
+#include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 #include "config/zone_builder.h"
 
@@ -16,18 +17,19 @@ namespace dnsd::config {
 
 // Fails if the SPF zone or template cannot be built at all; a domain whose
 // SPF records cannot be built is reported in `errors` and answered as
-// unconfigured.
+// unconfigured. Senders' ranges are RangesInUse(sender, refreshed).
 absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& builder, Snapshot& snapshot,
-                        std::vector<Diagnostic>* errors);
+                        std::vector<Diagnostic>* errors,
+                        const RefreshedRanges* refreshed = nullptr);
 
 // The macro-free SPF record of a domain (PRODUCT.md, `_nspf`): its
 // netblocks and its senders' known ranges as ip4:/ip6: terms, split into a
 // chain of records linked by include: when one would not fit a 1232-octet
 // UDP answer. Element 0 is the text for `<domain>._nspf.<zone>`, element
 // k-1 for `<domain>._nspf<k>.<zone>`.
-absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& domain,
-                                                       const Catalog& catalog,
-                                                       absl::string_view spf_zone);
+absl::StatusOr<std::vector<std::string>> FlattenedSpf(
+    const DomainConfig& domain, const Catalog& catalog, absl::string_view spf_zone,
+    const RefreshedRanges* refreshed = nullptr);
 
 }  // namespace dnsd::config
 

@@ -9,7 +9,8 @@
 namespace dnsd::config {
 
 LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
-                            bool skip_if_unchanged, const ProgressFn& progress) {
+                            bool skip_if_unchanged, const ProgressFn& progress,
+                            const RefreshedRanges* refreshed) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
   out.report = state.Load(progress);
@@ -24,7 +25,7 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
       compiling.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       progress(compiling);
     }
-    auto compiled = CompileSnapshot(out.report.set, generation);
+    auto compiled = CompileSnapshot(out.report.set, generation, refreshed);
     if (compiled.ok()) {
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());

@@ -9,6 +9,7 @@
 
 #include "config/config_state.h"
 #include "config/diagnostic.h"
+#include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 
 namespace dnsd::config {
@@ -25,10 +26,12 @@ struct LoadedConfig {
 // Loads (incrementally, after the first time) and compiles; with
 // `skip_if_unchanged`, a load in which no file changed compiles nothing.
 // `progress` (may be null) hears how the reading goes, then once that
-// compiling has begun.
+// compiling has begun. `refreshed` (may be null): the catalog refresher's
+// ranges.
 LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
                             bool skip_if_unchanged = false,
-                            const ProgressFn& progress = nullptr);
+                            const ProgressFn& progress = nullptr,
+                            const RefreshedRanges* refreshed = nullptr);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
 }  // namespace dnsd::config

@@ -4,6 +4,16 @@
 
 namespace dnsd::config {
 
+std::vector<IpPrefix> LoopbackPrefixes() {
+  IpPrefix v4;
+  v4.address.bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 0};
+  v4.length = 96 + 8;
+  IpPrefix v6;
+  v6.address.bytes[15] = 1;
+  v6.length = 128;
+  return {v4, v6};
+}
+
 const Sender* Catalog::Find(absl::string_view id) const {
   auto it = std::lower_bound(senders.begin(), senders.end(), id,
                              [](const Sender& sender, absl::string_view key) {

@@ -20,6 +20,9 @@ namespace dnsd::config {
 
 // ---- dnsd.yaml: the server file -------------------------------------------
 
+// 127.0.0.0/8 and ::1/128.
+std::vector<IpPrefix> LoopbackPrefixes();
+
 struct ProviderSettings {
   std::vector<std::string> nameservers;  // first one is the SOA MNAME
   std::string hostmaster;                // as a name: hostmaster.provider.test
@@ -49,6 +52,36 @@ struct MetricsSettings {
   uint32_t tracked_domains = 4096;
 };
 
+// Response rate limiting of UDP answers per client prefix, against
+// reflection (restart-only; dnsd/server/rate_limiter.h).
+struct RateLimitSettings {
+  bool enabled = true;
+  uint32_t responses_per_second = 1000;  // per prefix; also the burst
+  uint32_t slip = 2;                     // every Nth limited answer goes out TC
+  uint32_t ipv4_prefix = 24;
+  uint32_t ipv6_prefix = 56;
+  // Never limited. Loopback by default: the kernel drops packets from
+  // outside that claim a loopback source, so answers to it cannot be aimed
+  // at anyone else.
+  std::vector<IpPrefix> allow = LoopbackPrefixes();
+  uint32_t table_size = 65536;           // prefixes tracked at once
+};
+
+// The catalog refresher (restart-only): the recursive resolvers it asks,
+// how often it asks them, and where it keeps the last good ranges.
+struct ResolverSettings {
+  std::vector<std::string> servers;  // "ADDR:PORT"; none = no refresh
+  uint32_t timeout_ms = 2000;        // per query and server
+};
+
+struct RefreshSettings {
+  bool enabled = true;
+  uint32_t min_interval_s = 300;     // floor on the records' TTL
+  uint32_t max_interval_s = 86400;   // ceiling on it
+  uint32_t retry_initial_s = 30;     // first retry after a failure, then doubling
+  uint32_t retry_max_s = 3600;
+};
+
 struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
@@ -56,11 +89,21 @@ struct ServerConfig {
   uint32_t threads = 0;              // 0 = one worker per core
   TcpSettings tcp;
   MetricsSettings metrics;
+  // The account to run as once the sockets are bound: "name" or
+  // "name:group"; "" = stay as started.
+  std::string user;
+  RateLimitSettings rate_limit;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
   ProviderSettings provider;
   std::string catalog_path;          // resolved against the server file's folder
   std::string domains_dir;           // resolved against the server file's folder
+  // Restart-only: the catalog refresher.
+  ResolverSettings resolver;
+  RefreshSettings refresh;
+  std::string state_dir;             // resolved like catalog_path; "" = none
+  // Refreshing runs only with a resolver configured and not switched off.
+  bool refresh_active() const { return refresh.enabled && !resolver.servers.empty(); }
 };
 
 // ---- senders.yaml: the sending-service catalog ----------------------------

@@ -16,8 +16,12 @@ namespace dnsd::config {
 namespace {
 
 constexpr absl::string_view kServerKeys[] = {
-    "listen",   "threads", "tcp",    "udp_payload",
-    "provider", "catalog", "domains", "metrics"};
+    "listen",   "threads",  "tcp",     "udp_payload", "provider",
+    "catalog",  "domains",  "metrics", "user",        "rate_limit",
+    "resolver", "refresh",  "state_dir"};
+constexpr absl::string_view kRateLimitKeys[] = {
+    "enabled",     "responses_per_second", "slip", "ipv4_prefix",
+    "ipv6_prefix", "allow",                "table_size"};
 constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled", "top_domains",
                                                "tracked_domains"};
 constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections"};
@@ -25,6 +29,9 @@ constexpr absl::string_view kProviderKeys[] = {
     "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
     "report_domain", "ttl",        "negative_ttl", "soa"};
 constexpr absl::string_view kSoaKeys[] = {"refresh", "retry", "expire"};
+constexpr absl::string_view kResolverKeys[] = {"servers", "timeout_ms"};
+constexpr absl::string_view kRefreshKeys[] = {"enabled", "min_interval_s", "max_interval_s",
+                                              "retry_initial_s", "retry_max_s"};
 
 // RFC 2181 §8: TTLs and SOA timers are 31-bit in practice.
 constexpr int64_t kMaxTimer = 2147483647;
@@ -111,6 +118,58 @@ void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
   }
 }
 
+// "name" or "name:group": POSIX portable names (letters, digits, '.', '_',
+// '-', not starting with '-'), at most 32 characters each, as useradd takes
+// them. Whether the account exists is checked by `dnsd serve`, on the
+// machine that runs it, not here.
+std::optional<std::string> ReadUser(YamlReader& r, const Value& value) {
+  std::optional<std::string> text = r.String(value);
+  if (!text) return std::nullopt;
+  auto bad_part = [](absl::string_view part) -> const char* {
+    if (part.empty()) return "is empty";
+    if (part.size() > 32) return "is longer than 32 characters";
+    if (part.front() == '-') return "starts with '-'";
+    if (part.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789._-") != absl::string_view::npos) {
+      return "has a character other than letters, digits, '.', '_' and '-'";
+    }
+    if (part.find_first_not_of("0123456789") == absl::string_view::npos) {
+      return "is a number; give the name";
+    }
+    return nullptr;
+  };
+  absl::string_view whole = *text;
+  size_t colon = whole.find(':');
+  absl::string_view name = whole.substr(0, colon);
+  if (const char* why = bad_part(name)) {
+    r.ValueError(value, absl::StrCat("the user name in ", Quoted(whole), " ", why));
+    return std::nullopt;
+  }
+  if (colon != absl::string_view::npos) {
+    if (const char* why = bad_part(whole.substr(colon + 1))) {
+      r.ValueError(value, absl::StrCat("the group name in ", Quoted(whole), " ", why));
+      return std::nullopt;
+    }
+  }
+  return text;
+}
+
+void ReadRateLimit(YamlReader& r, const Value& value, RateLimitSettings& rrl) {
+  std::optional<Fields> f = r.Map(value, kRateLimitKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), rrl.enabled);
+  if (const Value* v = f->Get("responses_per_second")) {
+    Assign(r.Integer(*v, 1, 1000000), rrl.responses_per_second);
+  }
+  if (const Value* v = f->Get("slip")) Assign(r.Integer(*v, 0, 100), rrl.slip);
+  if (const Value* v = f->Get("ipv4_prefix")) Assign(r.Integer(*v, 8, 32), rrl.ipv4_prefix);
+  if (const Value* v = f->Get("ipv6_prefix")) Assign(r.Integer(*v, 16, 128), rrl.ipv6_prefix);
+  if (const Value* v = f->Get("allow")) rrl.allow = ReadPrefixList(r, *v, Family::kAny);
+  if (const Value* v = f->Get("table_size")) {
+    Assign(r.Integer(*v, 1024, 16777216), rrl.table_size);
+  }
+}
+
 // The SOA RNAME (RFC 1035 §3.3.13) as a name; "hostmaster@provider.test" is
 // accepted as the mailbox it stands for.
 std::optional<std::string> ReadHostmaster(YamlReader& r, const Value& value) {
@@ -185,6 +244,61 @@ std::optional<std::string> ReadPath(YamlReader& r, const Value& value) {
   return (base / *text).lexically_normal().string();
 }
 
+// ---- the catalog refresher: resolver, refresh, state_dir -----------------
+
+void ReadResolver(YamlReader& r, const Value& value, ResolverSettings& resolver) {
+  std::optional<Fields> f = r.Map(value, kResolverKeys);
+  if (!f) return;
+  if (const Value* v = r.Require(*f, "servers")) {
+    // The same ADDR:PORT form as `listen`, and the same checks.
+    resolver.servers = ReadListen(r, *v);
+  }
+  if (const Value* v = f->Get("timeout_ms")) {
+    Assign(r.Integer(*v, 10, 60000), resolver.timeout_ms);
+  }
+}
+
+void ReadRefresh(YamlReader& r, const Value& value, RefreshSettings& refresh) {
+  std::optional<Fields> f = r.Map(value, kRefreshKeys);
+  if (!f) return;
+  constexpr int64_t kWeek = 7 * 86400;
+  if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), refresh.enabled);
+  if (const Value* v = f->Get("min_interval_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.min_interval_s);
+  }
+  if (const Value* v = f->Get("max_interval_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.max_interval_s);
+  }
+  if (const Value* v = f->Get("retry_initial_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.retry_initial_s);
+  }
+  if (const Value* v = f->Get("retry_max_s")) {
+    Assign(r.Integer(*v, 1, kWeek), refresh.retry_max_s);
+  }
+  if (refresh.min_interval_s > refresh.max_interval_s) {
+    r.ValueError(value, absl::StrCat("min_interval_s (", refresh.min_interval_s,
+                                     ") is above max_interval_s (", refresh.max_interval_s, ")"));
+  }
+  if (refresh.retry_initial_s > refresh.retry_max_s) {
+    r.ValueError(value, absl::StrCat("retry_initial_s (", refresh.retry_initial_s,
+                                     ") is above retry_max_s (", refresh.retry_max_s, ")"));
+  }
+}
+
+// A refresher without a state directory would lose its ranges on every
+// restart, which is what PRODUCT.md says must not happen.
+void ReadRefresher(YamlReader& r, const Fields& f, ServerConfig& server) {
+  if (const Value* v = f.Get("resolver")) ReadResolver(r, *v, server.resolver);
+  if (const Value* v = f.Get("refresh")) ReadRefresh(r, *v, server.refresh);
+  if (const Value* v = f.Get("state_dir")) Assign(ReadPath(r, *v), server.state_dir);
+  const Value* resolver = f.Get("resolver");
+  if (resolver != nullptr && server.refresh_active() && server.state_dir.empty()) {
+    r.ValueError(*resolver,
+                 "a resolver turns the catalog refresh on, which needs state_dir for its "
+                 "last good ranges (or set refresh.enabled: false)");
+  }
+}
+
 void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   std::optional<Fields> f = r.Map(root, kServerKeys);
   if (!f) return;
@@ -195,12 +309,15 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("udp_payload"))
     Assign(r.Integer(*v, 512, 4096), server.udp_payload);
   if (const Value* v = f->Get("metrics")) ReadMetrics(r, *v, server.metrics);
+  if (const Value* v = f->Get("user")) Assign(ReadUser(r, *v), server.user);
+  if (const Value* v = f->Get("rate_limit")) ReadRateLimit(r, *v, server.rate_limit);
   if (const Value* v = r.Require(*f, "provider"))
     ReadProvider(r, *v, server.provider);
   if (const Value* v = r.Require(*f, "catalog"))
     Assign(ReadPath(r, *v), server.catalog_path);
   if (const Value* v = r.Require(*f, "domains"))
     Assign(ReadPath(r, *v), server.domains_dir);
+  ReadRefresher(r, *f, server);
 }
 
 }  // namespace

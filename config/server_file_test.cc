@@ -157,6 +157,94 @@ catalog: ""
           "14:10: catalog: must not be empty"));
 }
 
+TEST(ServerFileTest, UserAndRateLimit) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("dnsd.yaml", std::string(kProvider) + R"(catalog: s.yaml
+domains: d
+user: dnsd:dnsd-config
+rate_limit:
+  enabled: false
+  responses_per_second: 50
+  slip: 0
+  ipv4_prefix: 32
+  ipv6_prefix: 64
+  allow: [192.0.2.0/24, "2001:db8::/32"]
+  table_size: 4096
+)"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const ServerConfig& s = *loaded.value;
+  EXPECT_EQ(s.user, "dnsd:dnsd-config");
+  const RateLimitSettings& r = s.rate_limit;
+  EXPECT_FALSE(r.enabled);
+  EXPECT_EQ(r.responses_per_second, 50u);
+  EXPECT_EQ(r.slip, 0u);
+  EXPECT_EQ(r.ipv4_prefix, 32u);
+  EXPECT_EQ(r.ipv6_prefix, 64u);
+  ASSERT_EQ(r.allow.size(), 2u);
+  EXPECT_EQ(FormatIpPrefix(r.allow[0]), "192.0.2.0/24");
+  EXPECT_EQ(FormatIpPrefix(r.allow[1]), "2001:db8::/32");
+  EXPECT_EQ(r.table_size, 4096u);
+}
+
+TEST(ServerFileTest, RateLimitDefaultsAllowOnlyLoopback) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("dnsd.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const RateLimitSettings& r = loaded.value->rate_limit;
+  EXPECT_EQ(loaded.value->user, "");
+  EXPECT_TRUE(r.enabled);
+  EXPECT_EQ(r.responses_per_second, 1000u);
+  EXPECT_EQ(r.slip, 2u);
+  EXPECT_EQ(r.ipv4_prefix, 24u);
+  EXPECT_EQ(r.ipv6_prefix, 56u);
+  ASSERT_EQ(r.allow.size(), 2u);
+  EXPECT_EQ(FormatIpPrefix(r.allow[0]), "127.0.0.0/8");
+  EXPECT_EQ(FormatIpPrefix(r.allow[1]), "::1/128");
+  EXPECT_EQ(r.table_size, 65536u);
+  // An empty list limits loopback too.
+  loaded = LoadServerFile(dir.Write(
+      "e.yaml", std::string(kProvider) + "catalog: s\ndomains: d\nrate_limit: {allow: []}\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_THAT(loaded.value->rate_limit.allow, IsEmpty());
+}
+
+TEST(ServerFileTest, UserAndRateLimitMistakes) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("dnsd.yaml", std::string(kProvider) + R"(catalog: s.yaml
+domains: d
+user: "-x:"
+rate_limit:
+  responses_per_second: 0
+  slip: 101
+  ipv4_prefix: 33
+  ipv6_prefix: 8
+  allow: [192.0.2.1/24, 192.0.2.0/24, 192.0.2.0/24]
+  table_size: 100
+  enable: true
+)"));
+  EXPECT_THAT(
+      Brief(loaded.errors),
+      ElementsAre(
+          "9:7: user: the user name in '-x:' starts with '-'",
+          "11:25: rate_limit.responses_per_second: expected an integer from 1 to 1000000, "
+          "got '0'",
+          "12:9: rate_limit.slip: expected an integer from 0 to 100, got '101'",
+          "13:16: rate_limit.ipv4_prefix: expected an integer from 8 to 32, got '33'",
+          "14:16: rate_limit.ipv6_prefix: expected an integer from 16 to 128, got '8'",
+          "15:11: '192.0.2.1/24' has host bits set; did you mean '192.0.2.0/24'?",
+          "15:39: '192.0.2.0/24' is listed twice",
+          "16:15: rate_limit.table_size: expected an integer from 1024 to 16777216, got '100'",
+          "17:3: unknown key 'enable'; did you mean 'enabled'?"));
+  for (const char* bad : {"\"1000\"", "\"dnsd:\"", "\"a b\"", "\"dnsd:0\""}) {
+    Loaded<ServerConfig> one = LoadServerFile(dir.Write(
+        "u.yaml", std::string(kProvider) + "catalog: s\ndomains: d\nuser: " + bad + "\n"));
+    EXPECT_FALSE(one.value.has_value()) << bad;
+  }
+}
+
 TEST(ServerFileTest, TopLevelMistakes) {
   TempDir dir;
   EXPECT_THAT(Brief(LoadServerFile(dir.Write("a.yaml", "[]\n")).errors),
@@ -164,11 +252,76 @@ TEST(ServerFileTest, TopLevelMistakes) {
   EXPECT_THAT(
       Brief(LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
                                                    "catalog: s\ndomains: d\n"
-                                                   "resolver: {servers: x}\n"
+                                                   "resolvers: {servers: x}\n"
                                                    "thread: 2\n"))
                 .errors),
-      ElementsAre("9:1: unknown key 'resolver'",
+      ElementsAre("9:1: unknown key 'resolvers'; did you mean 'resolver'?",
                   "10:1: unknown key 'thread'; did you mean 'threads'?"));
+}
+
+TEST(ServerFileTest, CatalogRefreshSettings) {
+  TempDir dir;
+  std::string path = dir.Write("etc/dnsd.yaml", std::string(kProvider) + R"(catalog: s
+domains: d
+resolver: {servers: ["127.0.0.1:53", "[::1]:5353"], timeout_ms: 500}
+refresh: {min_interval_s: 60, max_interval_s: 3600, retry_initial_s: 5, retry_max_s: 600}
+state_dir: ../state
+)");
+  Loaded<ServerConfig> loaded = LoadServerFile(path);
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const ServerConfig& s = *loaded.value;
+  EXPECT_THAT(s.resolver.servers, ElementsAre("127.0.0.1:53", "[::1]:5353"));
+  EXPECT_EQ(s.resolver.timeout_ms, 500u);
+  EXPECT_TRUE(s.refresh.enabled);
+  EXPECT_EQ(s.refresh.min_interval_s, 60u);
+  EXPECT_EQ(s.refresh.max_interval_s, 3600u);
+  EXPECT_EQ(s.refresh.retry_initial_s, 5u);
+  EXPECT_EQ(s.refresh.retry_max_s, 600u);
+  EXPECT_EQ(s.state_dir, (dir.path() / "state").string());
+  EXPECT_TRUE(s.refresh_active());
+}
+
+TEST(ServerFileTest, CatalogRefreshIsOffWithoutAResolver) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("a.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->refresh_active());
+  loaded = LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
+                                                  "catalog: s\ndomains: d\n"
+                                                  "resolver: {servers: [\"127.0.0.1:53\"]}\n"
+                                                  "refresh: {enabled: false}\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->refresh_active());
+}
+
+TEST(ServerFileTest, CatalogRefreshMistakes) {
+  TempDir dir;
+  EXPECT_THAT(
+      Brief(LoadServerFile(dir.Write("a.yaml", std::string(kProvider) +
+                                                   "catalog: s\ndomains: d\n"
+                                                   "resolver: {servers: [\"127.0.0.1\"]}\n"
+                                                   "refresh: {min_interval_s: 10, "
+                                                   "max_interval_s: 5, retry_max_s: 0}\n"))
+                .errors),
+      ElementsAre("9:22: listen address '127.0.0.1' has no port (ADDR:PORT)",
+                  "10:10: refresh: min_interval_s (10) is above max_interval_s (5)",
+                  "10:63: refresh.retry_max_s: expected an integer from 1 to 604800, got '0'"));
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("c.yaml", std::string(kProvider) +
+                                                           "catalog: s\ndomains: d\n"
+                                                           "resolver: {servers: [\"127.0.0.1:53\"]}\n"))
+                        .errors),
+              ElementsAre("9:11: resolver: a resolver turns the catalog refresh on, which needs "
+                          "state_dir for its last good ranges (or set refresh.enabled: false)"));
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("b.yaml", std::string(kProvider) +
+                                                           "catalog: s\ndomains: d\n"
+                                                           "resolver: {timeout_ms: 5}\n"
+                                                           "state_dir: \"\"\n"))
+                        .errors),
+              ElementsAre("9:11: resolver: missing required key 'servers'",
+                          "9:24: resolver.timeout_ms: expected an integer from 10 to 60000, "
+                          "got '5'",
+                          "10:12: state_dir: must not be empty"));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ bool BelowSpfZone(const config::Snapshot& s, const wire::Name& name) {
 // the SPF zone (the parent of a subdomain's _nspf record, say) are left to
 // the SPF rules, which know what an unconfigured name there must answer.
 bool HasData(const config::Snapshot& s, const wire::Name& name) {
+  if (name.label_count > s.zones.max_owner_labels()) return false;
   const Node* node = s.zones.FindNode(name.view());
   return node != nullptr && !node->rrsets.empty();
 }

@@ -32,15 +32,6 @@ IpAddress Masked(const IpAddress& ip, int length) {
 
 }  // namespace
 
-bool PrefixTrie::Covers(const Node& n, const IpAddress& ip) {
-  int full = n.length / 8;
-  if (std::memcmp(ip.bytes.data(), n.prefix.bytes.data(), full) != 0) return false;
-  int rest = n.length % 8;
-  if (rest == 0) return true;
-  uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
-  return (ip.bytes[full] & mask) == n.prefix.bytes[full];
-}
-
 int32_t PrefixTrie::NewNode(const IpAddress& prefix, int length) {
   Node n;
   n.prefix = Masked(prefix, length);
@@ -96,14 +87,19 @@ void PrefixTrie::Finish() {
     ids_.insert(ids_.end(), ids.begin(), ids.end());
     nodes_[i].ids_end = static_cast<uint32_t>(ids_.size());
   }
+  // File each prefix under its ids (a counting sort by id).
+  uint32_t max_id = 0;
+  for (uint32_t id : ids_) max_id = std::max(max_id, id);
+  by_id_begin_.assign(ids_.empty() ? 0 : max_id + 2, 0);
+  for (uint32_t id : ids_) ++by_id_begin_[id + 1];
+  for (size_t k = 1; k < by_id_begin_.size(); ++k) by_id_begin_[k] += by_id_begin_[k - 1];
+  by_id_.assign(ids_.size(), Filed{});
+  std::vector<uint32_t> next(by_id_begin_.begin(), by_id_begin_.end());
+  for (const Node& n : nodes_) {
+    for (uint32_t k = n.ids_begin; k < n.ids_end; ++k) by_id_[next[ids_[k]]++] = {n.prefix, n.length};
+  }
   pending_.clear();
   pending_.shrink_to_fit();
-}
-
-bool PrefixTrie::Contains(const IpAddress& ip, uint32_t id) const {
-  return Lookup(ip, [id](absl::Span<const uint32_t> ids) {
-    return std::binary_search(ids.begin(), ids.end(), id);
-  });
 }
 
 }  // namespace dnsd::policy

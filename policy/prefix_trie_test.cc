@@ -144,6 +144,10 @@ TEST(PrefixTrieTest, Contains) {
   EXPECT_TRUE(trie.Contains(Ip("2001:db8:1:2::5"), 3));
   EXPECT_FALSE(trie.Contains(Ip("2001:db8:1:3::5"), 3));
   EXPECT_FALSE(trie.Contains(Ip("2001:db8:2::"), 0));
+  // Ids never inserted, including ones past the largest.
+  EXPECT_FALSE(trie.Contains(Ip("203.0.113.9"), 4));
+  EXPECT_FALSE(trie.Contains(Ip("203.0.113.9"), 6));
+  EXPECT_FALSE(trie.Contains(Ip("203.0.113.9"), 0xffffffffu));
 }
 
 // Splits happen whichever order the prefixes come in: every permutation of

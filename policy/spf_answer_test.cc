@@ -2,6 +2,8 @@
 // dnsd::HandleQuery on a compiled snapshot, and ldns parses every response.
 #include "policy/spf_answer.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <memory>
 #include <random>
@@ -172,6 +174,39 @@ TEST_F(SpfAnswerTest, IpAnswerRdata) {
   EXPECT_EQ(std::string(out + 1, n - 1),
             "v=spf1 ip4:255.255.255.255 ip6:::ffff:255.255.255.255 ~all");
   EXPECT_LE(n, sizeof(out));
+}
+
+// The addresses in answers are written by hand; they must read exactly as
+// glibc's inet_ntop wrote them before, zero runs, embedded IPv4 and all.
+TEST(IpAnswerRdataTest, AddressesReadAsInetNtopWritesThem) {
+  std::mt19937 rng(20261122);
+  const uint16_t kWords[] = {0, 0, 0, 0xffff, 1, 0x10, 0xabc, 0x100};
+  for (int i = 0; i < 200000; ++i) {
+    IpAddress ip;
+    for (int w = 0; w < 8; ++w) {
+      // Mostly zeros and edge words, so that every run layout occurs.
+      uint16_t v = rng() % 3 == 0 ? static_cast<uint16_t>(rng()) : kWords[rng() % 8];
+      ip.bytes[2 * w] = static_cast<uint8_t>(v >> 8);
+      ip.bytes[2 * w + 1] = static_cast<uint8_t>(v);
+    }
+    if (i % 4 == 0) {  // an IPv4-mapped address
+      std::fill(ip.bytes.begin(), ip.bytes.begin() + 10, 0);
+      ip.bytes[10] = ip.bytes[11] = 0xff;
+    }
+    MacroName m;
+    m.ip_known = true;
+    m.ip = ip;
+    m.ip_as_nibbles = true;
+    char text4[INET_ADDRSTRLEN], text6[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, ip.bytes.data(), text6, sizeof(text6));
+    std::string want = ip.is_v4() ? absl::StrCat("v=spf1 ip4:",
+                                                 inet_ntop(AF_INET, ip.v4(), text4, sizeof(text4)),
+                                                 " ip6:", text6, " ~all")
+                                   : absl::StrCat("v=spf1 ip6:", text6, " ~all");
+    char out[Answer::kScratchSize - 10];
+    size_t n = IpAnswerRdata(m, out);
+    ASSERT_EQ(std::string(out + 1, n - 1), want) << text6;
+  }
 }
 
 TEST_F(SpfAnswerTest, NetblockAnswer) {

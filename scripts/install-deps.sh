@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries (each chosen in README.md "Dependencies")
   libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev zlib1g-dev
-  prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+  prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
   # test clients and referees
   prometheus knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
@@ -17,6 +17,9 @@ packages=(
   # deploy/ checks: systemd-analyze verify and security, systemd-sysusers
   # (tests/integration/test_deploy.py)
   systemd
+  # the throughput benchmark's peers, reference load generator and chart
+  # (bench/throughput_bench.sh)
+  knot dnsperf python3-matplotlib
 )
 
 missing=()

@@ -17,4 +17,6 @@ Metrics and a status page: http://127.0.0.1:9153/metrics and http://127.0.0.1:91
 
 Stop it with Ctrl-C.
 TXT
-exec build/release/dnsd/dnsd serve -c config/examples/dnsd.yaml
+# A local demonstration on loopback: keep root rather than need an account
+# (a real deployment sets `user:` in dnsd.yaml; config/README.md "Privileges").
+exec build/release/dnsd/dnsd serve -c config/examples/dnsd.yaml --allow-root

@@ -12,6 +12,7 @@ struct ServeArgs {
   std::vector<std::string> listen;  // overrides the server file's list
   int threads = -1;                 // -1: as the server file says
   std::string metrics;              // overrides metrics.listen ("" = as configured)
+  bool allow_root = false;          // keep running as root when no `user` is set
 };
 
 struct ExplainArgs {

@@ -7,6 +7,7 @@
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
 #include "dnsd/cli/snapshot_dns.h"
+#include "dnsd/refresh/refresher.h"
 #include "dnsd/cli/zone_text.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/wire/constants.h"
@@ -119,7 +120,11 @@ void PrintVerdict(const config::LoadedConfig& loaded, const ExplainArgs& args,
 }  // namespace
 
 int Explain(const ExplainArgs& args) {
-  config::LoadedConfig loaded = config::LoadAndCompile(args.config, 1);
+  config::ConfigState state(args.config);
+  // As the server answers: from the saved catalog ranges, if it keeps any.
+  std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(args.config);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
+                                                       /*progress=*/nullptr, saved.get());
   for (const auto& e : loaded.errors) std::cerr << config::FormatDiagnostic(e) << "\n";
   if (loaded.snapshot == nullptr) return 1;
   const config::Snapshot& snap = *loaded.snapshot;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
+#include "dnsd/refresh/refresher.h"
 #include "dnsd/cli/zone_text.h"
 #include "dnsd/wire/name.h"
 
@@ -109,7 +110,11 @@ absl::Status PrintServed(const config::DomainConfig& d, const config::ProviderSe
 }  // namespace
 
 int Records(const std::string& config_file, const std::string& domain_text) {
-  config::LoadedConfig loaded = config::LoadAndCompile(config_file, 1);
+  config::ConfigState state(config_file);
+  // As the server answers: from the saved catalog ranges, if it keeps any.
+  std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(config_file);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
+                                                       /*progress=*/nullptr, saved.get());
   if (loaded.snapshot == nullptr) {
     for (const auto& d : loaded.errors) std::cerr << config::FormatDiagnostic(d) << "\n";
     return 1;

@@ -1,19 +1,32 @@
+#include <unistd.h>
+
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
+#include <random>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "dnsd/base/log.h"
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
+#include "config/loader.h"
 #include "dnsd/metrics/exporter.h"
 #include "dnsd/net/endpoint.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "dnsd/refresh/ldns_dns.h"
+#include "dnsd/refresh/refresher.h"
 #include "dnsd/server/config_watcher.h"
+#include "dnsd/server/privileges.h"
 #include "dnsd/server/reloader.h"
 #include "dnsd/server/server.h"
+#include "dnsd/server/systemd_notify.h"
 
 namespace dnsd::cli {
 namespace {
@@ -30,7 +43,74 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   options.tcp.idle_timeout = std::chrono::milliseconds(server.tcp.idle_timeout_ms);
   options.tcp.max_connections = server.tcp.max_connections;
   if (server.metrics.top_domains > 0) options.tracked_domains = server.metrics.tracked_domains;
+  if (server.rate_limit.enabled) {
+    const config::RateLimitSettings& r = server.rate_limit;
+    RateLimiterOptions rrl;
+    rrl.responses_per_second = r.responses_per_second;
+    rrl.slip = r.slip;
+    rrl.ipv4_prefix = static_cast<int>(r.ipv4_prefix);
+    rrl.ipv6_prefix = static_cast<int>(r.ipv6_prefix);
+    rrl.allow = r.allow;
+    rrl.table_size = r.table_size;
+    // Keyed by a secret, so nobody can pick prefixes that share buckets.
+    std::random_device random;
+    rrl.seed = uint64_t{random()} << 32 | random();
+    options.rate_limit = std::move(rrl);
+  }
   return options;
+}
+
+std::string DescribeRateLimit(const config::RateLimitSettings& r) {
+  if (!r.enabled) return "off";
+  std::vector<std::string> allow;
+  for (const IpPrefix& p : r.allow) allow.push_back(FormatIpPrefix(p));
+  return absl::StrCat(r.responses_per_second, " answers/s per /", r.ipv4_prefix, " and /",
+                      r.ipv6_prefix, ", slip ", r.slip, ", allow [", absl::StrJoin(allow, ", "),
+                      "]");
+}
+
+std::string ServingStatus(const Reloader& reloader) {
+  ReloadStatus st = reloader.status();
+  return absl::StrCat("serving generation ", st.generation, ", ", st.domains, " domains",
+                      st.last_ok ? "" : "; the last reload was rejected");
+}
+
+// What PlanPrivileges decided, done once the sockets are bound and before
+// any thread starts. False: dnsd must not go on.
+bool SettlePrivileges(PrivilegePlan plan, const std::optional<Account>& account,
+                      const config::ServerConfig& files) {
+  switch (plan) {
+    case PrivilegePlan::kSwitchUser: {
+      if (absl::Status s = SwitchUser(*account); !s.ok()) {
+        LogError("cannot become user '%s': %s", account->user, s.message());
+        return false;
+      }
+      LogInfo("running as user %s (uid %d), group %s (gid %d); no supplementary groups, no "
+              "capabilities; %s must stay readable by it for reloads",
+              account->user, account->uid, account->group, account->gid, files.path);
+      return true;
+    }
+    case PrivilegePlan::kDropCapabilities:
+      if (absl::Status s = DropCapabilities(); !s.ok()) {
+        LogError("cannot drop capabilities: %s", s.message());
+        return false;
+      }
+      LogInfo("dropped all capabilities; running as uid %d", getuid());
+      break;
+    case PrivilegePlan::kKeepRoot:
+      // Asked for, so not a warning.
+      LogInfo("running as root, as --allow-root asks; set `user:` in %s to drop privileges",
+              files.path);
+      return true;
+    case PrivilegePlan::kNothing:
+    case PrivilegePlan::kRefuse:
+      break;
+  }
+  if (!files.user.empty()) {
+    LogInfo("not started as root: `user: %s` is not applied; running as uid %d", files.user,
+            getuid());
+  }
+  return true;
 }
 
 std::string FolderOf(const std::string& file) {
@@ -38,26 +118,62 @@ std::string FolderOf(const std::string& file) {
   return folder.empty() ? std::string(".") : folder.string();
 }
 
+// The catalog refresher the server file asks for (restart-only settings),
+// with its saved ranges loaded, so the first snapshot already answers with
+// them. A broken server file is reported by the load that follows.
+std::unique_ptr<refresh::Refresher> MakeRefresher(const std::string& server_file) {
+  config::Loaded<config::ServerConfig> server = config::LoadServerFile(server_file);
+  // Assigned, not built by ?: (GCC 12 warns falsely on that form).
+  config::ServerConfig settings;
+  if (server.ok()) settings = *server.value;
+  auto refresher = std::make_unique<refresh::Refresher>(
+      refresh::OptionsFor(settings),
+      [resolver = settings.resolver] { return refresh::LdnsDns::FromSettings(resolver); });
+  refresher->LoadState();
+  return refresher;
+}
+
+// Ranges that changed reach the answer path through a new snapshot, which
+// the control thread compiles; changes arriving while one is queued ride
+// along with it.
+void StartRefresher(refresh::Refresher& refresher, boost::asio::io_context& control,
+                    Reloader& reloader, std::atomic<bool>& queued) {
+  refresher.Start([&] {
+    if (queued.exchange(true)) return;
+    boost::asio::post(control, [&] {
+      queued = false;
+      reloader.Reload("catalog refresh", /*compile_always=*/true);
+    });
+  });
+}
+
 // SIGHUP and file changes reload; SIGINT and SIGTERM stop.
-void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConfig& files) {
+void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConfig& files,
+                    refresh::Refresher& refresher) {
   boost::asio::io_context control;
   boost::asio::signal_set stop(control, SIGINT, SIGTERM);
   stop.async_wait([&](const boost::system::error_code&, int signal) {
     LogInfo("signal %d: stopping", signal);
+    NotifyStopping();
     server.Stop();
     control.stop();
   });
+  auto reload = [&](const char* why) {
+    NotifyReloading(absl::StrCat("reloading (", why, ")"));
+    reloader.Reload(why);
+    NotifyReady(ServingStatus(reloader));
+  };
   boost::asio::signal_set hup(control, SIGHUP);
   std::function<void()> wait_hup = [&] {
     hup.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      reloader.Reload("SIGHUP");
+      reload("SIGHUP");
       wait_hup();
     });
   };
   wait_hup();
   ConfigWatcher watcher(control, std::chrono::milliseconds(300),
-                        [&] { reloader.Reload("files changed"); });
+                        [&] { reload("files changed"); });
   std::vector<std::string> folders = {FolderOf(files.path), FolderOf(files.catalog_path),
                                       files.domains_dir};
   if (absl::Status s = watcher.Watch(folders); !s.ok()) {
@@ -66,7 +182,12 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   // Files edited while the first load ran were not watched yet: look once
   // (a stat per file; no compile unless something changed).
   reloader.Reload("catch-up after start");
+  std::atomic<bool> rebuild_queued{false};
+  StartRefresher(refresher, control, reloader, rebuild_queued);
+  // Ready only now: a `systemctl reload` (SIGHUP) sent from here on reloads.
+  NotifyReady(ServingStatus(reloader));
   control.run();
+  refresher.Stop();  // before `control`, which its callback posts to, goes
 }
 
 }  // namespace
@@ -75,8 +196,11 @@ int Serve(const ServeArgs& args) {
   // Until the control loop handles SIGHUP, one must not end the process
   // (its default action); what it asked for is done by the catch-up reload.
   std::signal(SIGHUP, SIG_IGN);
+  LogInfo("start: loading %s", args.config);
   config::ConfigState state(args.config);
-  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"));
+  std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
+                                                       refresher->ranges().get());
   for (const config::Diagnostic& d : loaded.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }
@@ -93,6 +217,27 @@ int Serve(const ServeArgs& args) {
           loaded.set().domains.size(), loaded.snapshot->zones.zone_count(), loaded.seconds,
           loaded.report.files_failed);
 
+  const config::ServerConfig& server_file = loaded.set().server;
+  PrivilegePlan plan = PlanPrivileges(geteuid() == 0, HoldsCapabilities(),
+                                      !server_file.user.empty(), args.allow_root);
+  if (plan == PrivilegePlan::kRefuse) {
+    LogError("refusing to run as root: set `user:` in %s to the account dnsd should become "
+             "once its ports are bound, or pass --allow-root to keep root (not recommended)",
+             args.config);
+    return 1;
+  }
+  std::optional<Account> account;
+  if (plan == PrivilegePlan::kSwitchUser) {
+    absl::StatusOr<Account> found = LookUpAccount(server_file.user);
+    if (!found.ok()) {
+      LogError("%s: user: %s", args.config, found.status().message());
+      return 1;
+    }
+    account = *std::move(found);
+  }
+  // Before the first thread starts, so that every thread inherits it.
+  if (absl::Status s = ForbidNewPrivileges(); !s.ok()) LogWarning("%s", s.message());
+
   ReloadStatus first;
   first.generation = 1;
   first.last_attempt = first.last_success = std::chrono::system_clock::now();
@@ -100,33 +245,46 @@ int Serve(const ServeArgs& args) {
   first.errors = loaded.errors;
   first.domains = loaded.set().domains.size();
   config::ServerConfig files = loaded.set().server;
-  loaded.report = {};  // ConfigState keeps what reloads need; drop this copy
+  refresher->SetCatalog(loaded.set().catalog);
+  // ConfigState keeps what reloads need; drop this copy. (Member by member:
+  // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
+  std::vector<config::DomainConfig>().swap(loaded.report.set.domains);
+  config::Catalog().senders.swap(loaded.report.set.catalog.senders);
   SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {
     LogError("%s", server.status().message());
     return 1;
   }
+  if (!SettlePrivileges(plan, account, files)) return 1;
+  LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
   (*server)->Start();
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
             (*server)->threads());
   }
   Reloader reloader(state, snapshots, std::move(first));
+  reloader.set_refresh_hooks([&] { return refresher->ranges(); },
+                             [&](const config::ConfigSet& set) { refresher->SetCatalog(set.catalog); });
   std::unique_ptr<MetricsExporter> metrics;
   if (files.metrics.enabled || !args.metrics.empty()) {
     std::string listen = args.metrics.empty() ? files.metrics.listen : args.metrics;
     auto exporter = MetricsExporter::Start(listen, **server, reloader,
-                                           files.metrics.top_domains);
+                                           files.metrics.top_domains, refresher.get());
     if (!exporter.ok()) {
-      LogError("%s", exporter.status().message());
+      // It starts after the privileges are gone (civetweb starts threads).
+      LogError("%s%s", exporter.status().message(),
+               plan == PrivilegePlan::kNothing || plan == PrivilegePlan::kKeepRoot
+                   ? ""
+                   : "; the metrics port is bound after dnsd drops its privileges, so it "
+                     "must be one an unprivileged user may bind (1024 and up by default)");
       (*server)->Stop();
       return 1;
     }
     metrics = std::move(*exporter);
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
-  RunControlLoop(**server, reloader, files);
+  RunControlLoop(**server, reloader, files, *refresher);
   LogInfo("stopped");
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dnsd/cli/version.h"
+#include "dnsd/metrics/catalog_collector.h"
 #include "dnsd/metrics/server_collector.h"
 #include "dnsd/metrics/visibility_collector.h"
 
@@ -44,8 +45,12 @@ std::string Time(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-MetricsExporter::MetricsExporter(const Server& server, const Reloader& reloader)
-    : server_(server), reloader_(reloader), started_(std::chrono::system_clock::now()) {}
+MetricsExporter::MetricsExporter(const Server& server, const Reloader& reloader,
+                                 const refresh::Refresher* refresher)
+    : server_(server),
+      reloader_(reloader),
+      refresher_(refresher),
+      started_(std::chrono::system_clock::now()) {}
 
 MetricsExporter::~MetricsExporter() {
   g_exporter.store(nullptr);
@@ -54,8 +59,8 @@ MetricsExporter::~MetricsExporter() {
 
 absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
     const std::string& listen, const Server& server, const Reloader& reloader,
-    size_t top_domains) {
-  std::unique_ptr<MetricsExporter> e(new MetricsExporter(server, reloader));
+    size_t top_domains, const refresh::Refresher* refresher) {
+  std::unique_ptr<MetricsExporter> e(new MetricsExporter(server, reloader, refresher));
   e->collector_ = std::make_shared<ServerCollector>(server, reloader, e->started_);
   e->visibility_ = std::make_shared<VisibilityCollector>(server, top_domains);
   static CivetCallbacks callbacks = [] {
@@ -72,10 +77,45 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
   }
   e->exposer_->RegisterCollectable(e->collector_);
   e->exposer_->RegisterCollectable(e->visibility_);
+  if (refresher != nullptr) {
+    e->catalog_collector_ = std::make_shared<CatalogCollector>(*refresher);
+    e->exposer_->RegisterCollectable(e->catalog_collector_);
+  }
   std::vector<int> ports = e->exposer_->GetListeningPorts();
   e->port_ = ports.empty() ? 0 : ports.front();
   g_exporter.store(e.get());
   return e;
+}
+
+// One line per sender: where its ranges come from, and how old they are.
+std::string MetricsExporter::CatalogSection() const {
+  if (refresher_ == nullptr) return "";
+  const refresh::RefresherOptions& o = refresher_->options();
+  std::string out =
+      o.active ? absl::StrFormat("\ncatalog refresh: on (resolvers %s; every %d to %d s)\n",
+                                 o.resolvers, o.timing.min_interval_s, o.timing.max_interval_s)
+               : std::string("\ncatalog refresh: off (seed ranges)\n");
+  auto now = std::chrono::system_clock::now();
+  auto ago = [&](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(now - t).count();
+  };
+  for (const refresh::SenderStatus& s : refresher_->status()) {
+    absl::StrAppend(&out, absl::StrFormat("  %-16s %5d ranges (%s)", s.id, s.ranges,
+                                          s.refreshed ? "refreshed" : "seed"));
+    if (s.last_success) {
+      absl::StrAppend(&out, absl::StrFormat(", refreshed %d s ago", ago(*s.last_success)));
+    } else if (o.active) {
+      absl::StrAppend(&out, ", never refreshed");
+    }
+    if (s.next_attempt) {
+      absl::StrAppend(&out, absl::StrFormat(", next in %d s", -ago(*s.next_attempt)));
+    }
+    absl::StrAppend(&out, absl::StrFormat("; %d ok, %d failed, %d rejected", s.ok, s.failed,
+                                          s.rejected));
+    if (!s.last_error.empty()) absl::StrAppend(&out, "; last error: ", s.last_error);
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
 }
 
 std::string MetricsExporter::StatusPage() const {
@@ -92,7 +132,7 @@ std::string MetricsExporter::StatusPage() const {
   for (const config::Diagnostic& d : st.errors) {
     absl::StrAppend(&page, "  ", config::FormatDiagnostic(d), "\n");
   }
-  absl::StrAppend(&page, "\nmetrics: /metrics\n");
+  absl::StrAppend(&page, CatalogSection(), "\nmetrics: /metrics\n");
   return page;
 }
 

@@ -155,6 +155,24 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
   AddGauge(open, {}, server_.open_tcp_connections().load(std::memory_order_relaxed));
   out.push_back(std::move(open));
   out.push_back(ProcessingTime(server_));
+  CollectRateLimit(out);
+}
+
+void ServerCollector::CollectRateLimit(std::vector<MetricFamily>& out) const {
+  MetricFamily enabled = Family("dnsd_rrl_enabled",
+                                "1 if UDP answers are rate-limited per client prefix.",
+                                MetricType::Gauge);
+  AddGauge(enabled, {}, server_.rate_limited() ? 1 : 0);
+  out.push_back(std::move(enabled));
+  MetricFamily limited = Family("dnsd_rrl_limited_responses_total",
+                                "UDP answers over a client prefix's rate: dropped, or slipped "
+                                "(sent truncated so the client retries over TCP).",
+                                MetricType::Counter);
+  AddCounter(limited, {{"action", "dropped"}},
+             Sum(server_, [](const WorkerStats& s) { return s.rrl_dropped.Get(); }));
+  AddCounter(limited, {{"action", "slipped"}},
+             Sum(server_, [](const WorkerStats& s) { return s.rrl_slipped.Get(); }));
+  out.push_back(std::move(limited));
 }
 
 void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {

@@ -29,6 +29,7 @@ class ServerCollector : public prometheus::Collectable {
  private:
   void CollectQueries(std::vector<prometheus::MetricFamily>& out) const;
   void CollectConfig(std::vector<prometheus::MetricFamily>& out) const;
+  void CollectRateLimit(std::vector<prometheus::MetricFamily>& out) const;
 
   const Server& server_;
   const Reloader& reloader_;

@@ -26,15 +26,16 @@ ReloadStatus Reloader::status() const {
   return status_;
 }
 
-bool Reloader::Reload(const char* why) {
+bool Reloader::Reload(const char* why, bool compile_always) {
   // Only this (control) thread writes status_, so reading it unlocked here
   // is safe; every write takes the lock for the metrics thread's sake.
   auto start = std::chrono::steady_clock::now();
   auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
-  config::LoadedConfig loaded = config::LoadAndCompile(state_, next, /*skip_if_unchanged=*/true,
-                                                           LogLoadProgress("reload"));
-  if (!loaded.report.changed && !loaded.report.rejected) {
+  std::shared_ptr<const config::RefreshedRanges> ranges = ranges_ ? ranges_() : nullptr;
+  config::LoadedConfig loaded = config::LoadAndCompile(
+      state_, next, /*skip_if_unchanged=*/!compile_always, LogLoadProgress("reload"), ranges.get());
+  if (!compile_always && !loaded.report.changed && !loaded.report.rejected) {
     // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
     // was written back unchanged, cost a stat per file and no compile.
     LogInfo("reload (%s): no file changed; generation %d keeps serving", why,
@@ -46,6 +47,7 @@ bool Reloader::Reload(const char* why) {
   }
   bool ok = !loaded.fatal && loaded.snapshot != nullptr;
   if (ok) holder_.Publish(std::move(loaded.snapshot));
+  if (ok && on_publish_) on_publish_(loaded.report.set);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {

@@ -8,12 +8,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "config/config_state.h"
 #include "config/diagnostic.h"
+#include "config/refreshed_ranges.h"
 #include "dnsd/server/snapshot_holder.h"
 
 namespace dnsd {
@@ -41,7 +44,20 @@ class Reloader {
   Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first);
 
   // Loads what changed, compiles, publishes. Returns false if rejected.
-  bool Reload(const char* why);
+  // With `compile_always`, compiles even if no file changed: the catalog
+  // refresher's ranges did.
+  bool Reload(const char* why, bool compile_always = false);
+
+  // The catalog refresher's side (dnsd/refresh/refresher.h): every compile
+  // takes `ranges()` as the senders' refreshed ranges, and every published
+  // configuration is handed to `on_publish` (its catalog may have changed).
+  // Set both before the first Reload.
+  using RangesSource = std::function<std::shared_ptr<const config::RefreshedRanges>()>;
+  void set_refresh_hooks(RangesSource ranges,
+                         std::function<void(const config::ConfigSet&)> on_publish) {
+    ranges_ = std::move(ranges);
+    on_publish_ = std::move(on_publish);
+  }
 
   // A copy, safe from any thread (the metrics exporter's, say).
   ReloadStatus status() const;
@@ -51,6 +67,8 @@ class Reloader {
   config::ConfigState& state_;
   SnapshotHolder& holder_;
   ReloadStatus status_;
+  RangesSource ranges_;
+  std::function<void(const config::ConfigSet&)> on_publish_;
 };
 
 }  // namespace dnsd

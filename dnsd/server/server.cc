@@ -17,6 +17,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
                                                      const SnapshotHolder& snapshots) {
   std::unique_ptr<Server> server(new Server());
   server->tcp_limits_ = options.tcp;
+  if (options.rate_limit) {
+    server->rate_limiter_ = std::make_unique<RateLimiter>(*options.rate_limit);
+  }
   unsigned threads = ThreadCount(options.threads);
   if (snapshots.readers() != threads) {
     return absl::InvalidArgumentError("one snapshot reader slot per worker is required");
@@ -33,7 +36,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
       DNSD_ASSIGN_OR_RETURN(int udp_fd, OpenListenSocket(ep, SocketKind::kUdp));
       if (ep.port == 0) ep.port = LocalPort(udp_fd);
       w->udp.push_back(std::make_unique<UdpListener>(w->io, udp_fd, ep.v6, IsWildcard(ep),
-                                                     snapshots, i, w->stats));
+                                                     snapshots, i, w->stats,
+                                                     server->rate_limiter_.get()));
       DNSD_ASSIGN_OR_RETURN(int tcp_fd, OpenListenSocket(ep, SocketKind::kTcp));
       w->tcp.push_back(std::make_unique<TcpListener>(w->io, tcp_fd, ep.v6, server->tcp_limits_,
                                                      server->open_tcp_, snapshots, i, w->stats));

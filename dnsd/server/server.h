@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "dnsd/net/endpoint.h"
+#include "dnsd/server/rate_limiter.h"
 #include "dnsd/server/snapshot_holder.h"
 #include "dnsd/server/tcp_listener.h"
 #include "dnsd/server/udp_listener.h"
@@ -26,6 +28,7 @@ struct ServerOptions {
   unsigned threads = 0;  // 0: one per core
   TcpLimits tcp;
   size_t tracked_domains = 0;  // per worker, for sender visibility; 0: off
+  std::optional<RateLimiterOptions> rate_limit;  // nullopt: UDP answers are not limited
 };
 
 class Server {
@@ -47,6 +50,7 @@ class Server {
   const std::vector<Endpoint>& bound() const { return bound_; }
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
   const std::atomic<uint32_t>& open_tcp_connections() const { return open_tcp_; }
+  bool rate_limited() const { return rate_limiter_ != nullptr; }
   template <typename F>  // F(const WorkerStats&)
   void ForEachWorker(F&& f) const {
     for (const auto& w : workers_) f(w->stats);
@@ -63,6 +67,8 @@ class Server {
 
   Server() = default;
 
+  // One table for every worker; declared first so that it outlives them.
+  std::unique_ptr<RateLimiter> rate_limiter_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<Endpoint> bound_;
   std::atomic<uint32_t> open_tcp_{0};

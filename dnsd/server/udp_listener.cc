@@ -43,16 +43,48 @@ size_t ReplyControl(msghdr& in, uint8_t* out, size_t out_size) {
   return 0;
 }
 
+IpAddress PeerAddress(const sockaddr_storage& peer) {
+  IpAddress ip;
+  if (peer.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(peer);
+    ip = IpAddress::FromV4(reinterpret_cast<const uint8_t*>(&v4.sin_addr));
+  } else if (peer.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(peer);
+    std::memcpy(ip.bytes.data(), &v6.sin6_addr, 16);
+  }
+  return ip;
+}
+
 }  // namespace
 
 UdpListener::UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pktinfo,
-                         const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats)
+                         const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats,
+                         RateLimiter* limiter)
     : socket_(io, v6 ? boost::asio::ip::udp::v6() : boost::asio::ip::udp::v4(), fd),
       pktinfo_(pktinfo),
       snapshots_(snapshots),
       reader_(reader),
       stats_(stats),
+      limiter_(limiter),
       slots_(kBatch) {}
+
+bool UdpListener::RateLimit(const sockaddr_storage& peer, uint8_t* response, Outcome& outcome,
+                            uint64_t now_ms) {
+  switch (limiter_->Check(PeerAddress(peer), now_ms, slip_counter_)) {
+    case RateLimiter::Action::kSend:
+      return true;
+    case RateLimiter::Action::kDrop:
+      stats_.CountRateLimitDrop();
+      return false;
+    case RateLimiter::Action::kSlip:
+      outcome.size = SlipResponse(response, outcome.size);
+      // TC here means "limited", not "did not fit": counted apart.
+      outcome.truncated = false;
+      stats_.rrl_slipped.Add();
+      return true;
+  }
+  return true;
+}
 
 void UdpListener::Start() { Wait(); }
 
@@ -103,6 +135,8 @@ int UdpListener::ReceiveBatch() {
 
 void UdpListener::AnswerBatch(int received) {
   auto start = std::chrono::steady_clock::now();
+  uint64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        start.time_since_epoch()).count();
   SnapshotHolder::ReadGuard guard(snapshots_, reader_);
   const config::Snapshot& snapshot = guard.snapshot();
   int replies = 0;
@@ -114,6 +148,12 @@ void UdpListener::AnswerBatch(int received) {
     if (!(in.msg_flags & MSG_TRUNC)) {
       outcome = HandleQuery(snapshot, std::span(s.query.data(), in_[i].msg_len),
                             Transport::kUdp, std::span(s.response));
+    }
+    // Every answer counts against its client's prefix, errors too: a
+    // reflected REFUSED floods the victim as well as a TXT answer does.
+    if (outcome.size > 0 && limiter_ != nullptr &&
+        !RateLimit(s.peer, s.response.data(), outcome, now_ms)) {
+      continue;
     }
     stats_.Count(Transport::kUdp, outcome);
     if (outcome.size == 0) continue;

@@ -17,6 +17,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "dnsd/pipeline.h"
+#include "dnsd/server/rate_limiter.h"
 #include "dnsd/server/snapshot_holder.h"
 #include "dnsd/server/worker_stats.h"
 
@@ -26,9 +28,12 @@ class UdpListener {
  public:
   // Takes ownership of `fd`, a bound UDP socket. `pktinfo`: the socket is a
   // wildcard bind with IP_PKTINFO / IPV6_RECVPKTINFO on.
-  // `reader` is this worker's read slot in `snapshots`.
+  // `reader` is this worker's read slot in `snapshots`. `limiter` (shared
+  // by all workers; nullptr: no rate limiting) sees every answer before it
+  // is sent.
   UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pktinfo,
-              const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats);
+              const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats,
+              RateLimiter* limiter);
   void Start();
   void Stop();
 
@@ -43,12 +48,18 @@ class UdpListener {
   void Drain();
   int ReceiveBatch();
   void AnswerBatch(int received);
+  // Applies the rate limit to the answer in `response` for `peer`; it may
+  // shrink it to a slipped (TC) answer. False: drop it.
+  bool RateLimit(const sockaddr_storage& peer, uint8_t* response, Outcome& outcome,
+                 uint64_t now_ms);
 
   boost::asio::ip::udp::socket socket_;
   bool pktinfo_;
   const SnapshotHolder& snapshots_;
   unsigned reader_;
   WorkerStats& stats_;
+  RateLimiter* limiter_;
+  RateLimiter::SlipCounter slip_counter_;
 
   struct Slot {
     std::array<uint8_t, kQuerySize> query;

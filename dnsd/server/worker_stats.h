@@ -43,6 +43,8 @@ struct alignas(64) WorkerStats {
   LocalCounter tcp_idle_closed;
   LocalCounter spf_rules[policy::kRuleCount];
   SenderVisibility visibility;               // per domain, bounded
+  LocalCounter rrl_dropped;                  // UDP answers the rate limiter withheld
+  LocalCounter rrl_slipped;                  // ... or sent truncated instead
 
   // Processing time per query, measured per batch (one steady_clock read
   // before and after; vDSO, no system call) and spread over its queries.
@@ -61,6 +63,12 @@ struct alignas(64) WorkerStats {
     time_buckets[b].Add(queries);
     time_count.Add(queries);
     time_sum_ns.Add(nanos);
+  }
+
+  // A UDP answer the rate limiter dropped: the query counts, no response.
+  void CountRateLimitDrop() {
+    queries[static_cast<int>(Transport::kUdp)].Add();
+    rrl_dropped.Add();
   }
 
   void Count(Transport t, const Outcome& o) {

@@ -165,5 +165,26 @@ TEST(LowerCaseTest, FoldsOnlyAsciiLetters) {
   EXPECT_EQ(in.view(), mixed);
 }
 
+// Every octet value at every position of a full-length name (LowerCase
+// folds eight octets at a time, then the rest one by one), against the
+// plain rule.
+TEST(LowerCaseTest, EveryOctetAtEveryPosition) {
+  for (int size = 1; size <= static_cast<int>(kMaxNameSize); size += 7) {
+    for (int value = 0; value < 256; ++value) {
+      Name in;
+      in.size = static_cast<uint8_t>(size);
+      for (int i = 0; i < size; ++i) in.data[i] = static_cast<uint8_t>((value + i * 37) & 0xFF);
+      Name out;
+      LowerCase(in, &out);
+      ASSERT_EQ(out.size, in.size);
+      for (int i = 0; i < size; ++i) {
+        uint8_t c = in.data[i];
+        uint8_t want = c >= 'A' && c <= 'Z' ? static_cast<uint8_t>(c + 32) : c;
+        ASSERT_EQ(out.data[i], want) << "size " << size << " position " << i << " octet " << int{c};
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dnsd::wire

@@ -41,6 +41,13 @@ void Reader::ReadName(Name* out) {
   size_t at = pos_;       // where the next label is read
   size_t resume = 0;      // where the reader continues after a pointer
   bool jumped = false;
+  // Labels are validated one by one but copied in runs: the octets from
+  // run_from up to `at` are still to be copied to out->data + run_to. A
+  // name without pointers is one memcpy, not one per label (an IPv6 macro
+  // name has 40 labels).
+  size_t run_from = at;
+  size_t run_to = 0;
+  auto flush = [&] { std::memcpy(out->data + run_to, &msg_[run_from], at - run_from); };
   while (true) {
     if (at >= msg_.size()) break;
     uint8_t len = msg_[at];
@@ -51,19 +58,22 @@ void Reader::ReadName(Name* out) {
       // cycle through labels is still possible; the 255-octet limit below
       // ends it.
       if (target >= at || target < kHeaderSize) break;
+      flush();
       if (!jumped) resume = at + 2;
       jumped = true;
       at = target;
+      run_from = at;
+      run_to = out->size;
       continue;
     }
     if (len & 0xC0) break;  // 0x40 and 0x80 label types are obsolete (RFC 6891 §5)
     if (at + 1 + len > msg_.size()) break;
     if (size_t{out->size} + 1 + len > kMaxNameSize) break;
     if (len != 0) out->label_offsets[out->label_count++] = out->size;
-    std::memcpy(out->data + out->size, &msg_[at], 1 + len);
     out->size += 1 + len;
     at += 1 + len;
     if (len == 0) {
+      flush();
       pos_ = jumped ? resume : at;
       return;
     }

@@ -1,6 +1,8 @@
 #include "absl/strings/string_view.h"
 #include "dnsd/zone/zone_table.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "dnsd/wire/constants.h"
 
@@ -65,6 +67,11 @@ absl::Status ZoneTable::AddRRset(Zone* zone, absl::string_view owner, const RRse
         wire::NameToText(owner), " already has data that conflicts with this record"));
   }
   node.rrsets.push_back(rrset);
+  uint8_t labels = 0;
+  for (size_t i = 0; i < owner.size() && owner[i] != 0; i += static_cast<uint8_t>(owner[i]) + 1) {
+    ++labels;
+  }
+  max_owner_labels_ = std::max(max_owner_labels_, labels);
   // Empty non-terminals: the names between owner and apex exist (RFC 8020).
   absl::string_view parent = owner;
   while (parent.size() > zone->apex.size()) {

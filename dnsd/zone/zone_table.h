@@ -54,6 +54,12 @@ class ZoneTable {
   };
   Match Find(const wire::Name& lower_name) const;
 
+  // The most labels of any owner that has records (0 with none). A name
+  // with more labels has no records of its own, whatever its zone: the SPF
+  // macro names, 10 to 40 labels long, skip hashing themselves for a node
+  // lookup that cannot succeed.
+  uint8_t max_owner_labels() const { return max_owner_labels_; }
+
   size_t zone_count() const { return zones_.size(); }
   size_t node_count() const { return nodes_.size(); }
   const Zone* FindZoneByApex(absl::string_view apex) const;
@@ -70,6 +76,7 @@ class ZoneTable {
   absl::flat_hash_map<std::string, std::unique_ptr<Zone>> zones_;
   absl::flat_hash_map<std::string, Node> nodes_;
   std::deque<RRset> rrsets_;  // deque: growing never moves the elements
+  uint8_t max_owner_labels_ = 0;
 };
 
 }  // namespace dnsd

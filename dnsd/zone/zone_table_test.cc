@@ -119,6 +119,23 @@ TEST_F(ZoneTableTest, EmptyNonTerminalExistsAndAnswersNoData) {
   EXPECT_EQ(nx.authority[0].owner_label, 2);
 }
 
+// Owners with records set the bound; empty non-terminals, apexes and
+// rejected records do not.
+TEST_F(ZoneTableTest, MaxOwnerLabelsCountsOwnersWithRecords) {
+  EXPECT_EQ(table_.max_owner_labels(), 0);
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind::kDomainkey);
+  EXPECT_EQ(table_.max_owner_labels(), 0);
+  ASSERT_TRUE(table_.AddRRset(zone, W("s1._domainkey.example.com"), txt_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 4);
+  ASSERT_TRUE(table_.AddRRset(zone, W("a.b.c._domainkey.example.com"), txt_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 6);
+  EXPECT_FALSE(table_.AddRRset(zone, W("x.y.z.w.v._domainkey.other.com"), txt_).ok());
+  EXPECT_FALSE(table_.AddRRset(zone, W("a.b.c._domainkey.example.com"), txt2_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 6);
+  ASSERT_TRUE(table_.AddRRset(zone, W("s2._domainkey.example.com"), txt_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 6);
+}
+
 TEST_F(ZoneTableTest, ClosestZoneByLongestSuffix) {
   Zone* parent = AddZone("provider.test", ZoneKind::kDmarcTargets);
   Zone* child = AddZone("_dmarc.provider.test", ZoneKind::kDmarcTargets);

@@ -22,18 +22,27 @@ CLIENT_TIMEOUT = 10
 
 _LISTEN = re.compile(r"listening on (\S+):(\d+) ")
 
+# Started as root without a `user`, dnsd refuses to run unless told to keep
+# root. Tests run as root in private temporary folders (mode 0700) that no
+# other account could read for a reload, so they keep root; the privilege
+# drop has its own test (test_privileges.py).
+ALLOW_ROOT = ("--allow-root",)
+
 
 class DnsdServer:
     """One dnsd process serving `config` on 127.0.0.1 and [::1], ports from the kernel."""
 
-    def __init__(self, config=os.path.join(EXAMPLES, "dnsd.yaml"), threads=2, extra=()):
+    def __init__(self, config=os.path.join(EXAMPLES, "dnsd.yaml"), threads=2, extra=(),
+                 allow_root=True, env=None, prefix=()):
+        """`prefix`: a command that runs dnsd (setpriv ...); `env`: its
+        environment (None: this one)."""
         self.log = []
         # Tests run in parallel: every server gets a metrics port of its own.
         metrics = () if "--metrics" in extra else ("--metrics", "127.0.0.1:0")
         self.proc = subprocess.Popen(
-            [DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0", "--listen", "[::1]:0",
-             "--threads", str(threads), *metrics, *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [*prefix, DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0", "--listen", "[::1]:0",
+             "--threads", str(threads), *metrics, *(ALLOW_ROOT if allow_root else ()), *extra],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         self.ports = {}
         deadline = time.monotonic() + 30
         while len(self.ports) < 2:
@@ -57,6 +66,10 @@ class DnsdServer:
 
     def alive(self):
         return self.proc.poll() is None
+
+    def metrics_port(self, timeout=10):
+        """The port of /metrics, from the log."""
+        return int(wait_for_log(self, r"metrics on port (\d+)", 0, timeout).group(1))
 
     def stop(self):
         if self.proc.poll() is None:

@@ -93,7 +93,7 @@ class MetricsTest(unittest.TestCase):
                                rule="netblock"), 4)
         self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
                                rule="sender_range"), 2)
-        # enforce.example has spf.terms: what matches nothing else gets rule 6.
+        # enforce.example's own terms (rule 6) answer IPs nothing else covers.
         self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
                                rule="terms"), 4)
         self.assertEqual(delta("dnsd_spf_domain_sender_answers_total", domain="enforce.example",
