@@ -74,8 +74,8 @@ std::string AdvisedRecord(const config::Snapshot& s, const config::ProviderSetti
 
 // What a receiver concludes (RFC 7208 check_host()) from the domain's
 // published record, asking dnsd for every name dnsd serves.
-void PrintVerdict(const config::LoadedConfig& loaded, const ExplainArgs& args,
-                  const IpAddress& ip) {
+void PrintVerdict(const config::LoadedConfig& loaded, const config::RefreshedRanges* refreshed,
+                  const ExplainArgs& args, const IpAddress& ip) {
   const config::Snapshot& snap = *loaded.snapshot;
   const config::ConfigSet& set = loaded.set();
   std::string domain = absl::AsciiStrToLower(args.domain);
@@ -89,7 +89,7 @@ void PrintVerdict(const config::LoadedConfig& loaded, const ExplainArgs& args,
   std::string sender = args.sender.empty() ? absl::StrCat("postmaster@", domain) : args.sender;
   spf::MacroContext context = spf::MakeMacroContext(ip, sender, args.helo);
   context.domain = domain;
-  SnapshotDns dns(snap, set.catalog, domain, record);
+  SnapshotDns dns(snap, set.catalog, refreshed, domain, record);
   spf::CheckResult r = spf::CheckHost(dns, context);
 
   std::cout << "\nreceiver: check_host(" << FormatIpAddress(ip) << ", " << domain << ", " << sender
@@ -158,7 +158,7 @@ int Explain(const ExplainArgs& args) {
     decision.rule = static_cast<policy::Rule>(outcome.spf_rule);
     std::cout << "rule:    " << RuleDetail(snap, decision) << "\n";
   }
-  PrintVerdict(loaded, args, *ip);
+  PrintVerdict(loaded, saved.get(), args, *ip);
   return 0;
 }
 

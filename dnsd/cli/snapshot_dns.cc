@@ -119,9 +119,11 @@ std::string Describe(const DnsAnswer& a) {
 }  // namespace
 
 SnapshotDns::SnapshotDns(const config::Snapshot& snapshot, const config::Catalog& catalog,
-                         std::string published_domain, std::string published_record)
+                         const config::RefreshedRanges* refreshed, std::string published_domain,
+                         std::string published_record)
     : snapshot_(snapshot),
       catalog_(catalog),
+      refreshed_(refreshed),
       published_domain_(Lower(published_domain)),
       published_record_(std::move(published_record)) {}
 
@@ -178,9 +180,10 @@ bool SnapshotDns::AskCatalog(absl::string_view name, uint16_t qtype, DnsAnswer* 
   if (qtype != wire::kTypeTxt) return false;
   std::string lower = Lower(name);
   for (const config::Sender& s : catalog_.senders) {
-    if (s.include != lower || s.ranges.prefixes.empty()) continue;
+    const std::vector<IpPrefix>& ranges = config::RangesInUse(s, refreshed_);
+    if (s.include != lower || ranges.empty()) continue;
     std::string record = "v=spf1";
-    for (const IpPrefix& p : s.ranges.prefixes) {
+    for (const IpPrefix& p : ranges) {
       absl::StrAppend(&record, p.is_v4() ? " ip4:" : " ip6:", FormatIpPrefix(p));
     }
     absl::StrAppend(&record, " -all");

@@ -5,7 +5,8 @@
 // query path (HandleQuery), and ldns parses the response: the verdict is
 // what dnsd would really serve. Names outside dnsd's zones cannot be asked
 // (no resolver here): the customer's published record is the one given;
-// a catalog sender's include is answered from the catalog's known ranges;
+// a catalog sender's include is answered from the ranges dnsd uses for it
+// (refreshed, else the catalog's seed);
 // anything else is "not resolved (outside dnsd)", which the evaluator sees
 // as a failed look-up (temperror). Each question and where its answer came
 // from is kept for the report. One evaluation, one thread.
@@ -17,6 +18,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/model.h"
+#include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 #include "policy/spf/dns.h"
 
@@ -31,8 +33,10 @@ class SnapshotDns : public spf::Dns {
   };
 
   // `published_domain` gets `published_record` as its TXT record.
+  // `refreshed` (may be null) as the snapshot was compiled with.
   SnapshotDns(const config::Snapshot& snapshot, const config::Catalog& catalog,
-              std::string published_domain, std::string published_record);
+              const config::RefreshedRanges* refreshed, std::string published_domain,
+              std::string published_record);
 
   spf::DnsAnswer Txt(absl::string_view name) override;
   spf::DnsAnswer A(absl::string_view name) override;
@@ -53,6 +57,7 @@ class SnapshotDns : public spf::Dns {
 
   const config::Snapshot& snapshot_;
   const config::Catalog& catalog_;
+  const config::RefreshedRanges* refreshed_;
   std::string published_domain_;
   std::string published_record_;
   std::vector<Lookup> lookups_;
