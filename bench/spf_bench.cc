@@ -3,9 +3,9 @@
 // domains, and its pieces on their own. See README.md for how to run it
 // and what it measured.
 //
-// Heap allocations are counted by replacing the global operator new in
-// this binary; the query path must make none (STYLE.md: the hot path is
-// allocation-free), so every query benchmark reports allocs_per_query.
+// Heap allocations are counted by bench/alloc_counter.h; the query path must
+// make none (STYLE.md: the hot path is allocation-free), so every query
+// benchmark reports allocs_per_query.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/alloc_counter.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
@@ -32,49 +33,6 @@
 #include "dnsd/wire/name.h"
 #include "policy/decide.h"
 #include "policy/query_name.h"
-
-// ---- Counting allocator -----------------------------------------------------
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-
-void* CountedAlloc(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-
-void* CountedAlignedAlloc(std::size_t size, std::align_val_t align) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  std::size_t a = static_cast<std::size_t>(align);
-  size = (size + a - 1) / a * a;
-  if (void* p = std::aligned_alloc(a, size == 0 ? a : size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-// A breakpoint here (`gdb -ex 'break CountedAlloc'`) finds any allocation
-// on the query path.
-void* operator new(std::size_t size) { return CountedAlloc(size); }
-void* operator new[](std::size_t size) { return CountedAlloc(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new(std::size_t size, std::align_val_t a) { return CountedAlignedAlloc(size, a); }
-void* operator new[](std::size_t size, std::align_val_t a) { return CountedAlignedAlloc(size, a); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace dnsd::bench {
 namespace {
@@ -484,19 +442,6 @@ const Fixture& F() {
   return *fixture;
 }
 
-// Reports allocations made between construction and Report(), per item.
-class AllocationCounter {
- public:
-  AllocationCounter() : start_(g_allocations.load(std::memory_order_relaxed)) {}
-  void Report(benchmark::State& state) {
-    uint64_t n = g_allocations.load(std::memory_order_relaxed) - start_;
-    state.counters["allocs_per_query"] =
-        benchmark::Counter(static_cast<double>(n) / static_cast<double>(state.iterations()));
-  }
-
- private:
-  uint64_t start_;
-};
 
 // The whole path per query: parse, decide, render. Arg: a Kind, or -1 for
 // the mix.

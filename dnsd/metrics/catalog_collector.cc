@@ -3,28 +3,12 @@
 #include <chrono>
 #include <utility>
 
-namespace dnsd {
-namespace {
+#include "dnsd/metrics/family.h"
 
-using prometheus::ClientMetric;
+namespace dnsd {
+
 using prometheus::MetricFamily;
 using prometheus::MetricType;
-
-MetricFamily Family(const char* name, const char* help, MetricType type) {
-  MetricFamily f;
-  f.name = name;
-  f.help = help;
-  f.type = type;
-  return f;
-}
-
-ClientMetric Metric(std::vector<ClientMetric::Label> labels) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  return m;
-}
-
-}  // namespace
 
 std::vector<MetricFamily> CatalogCollector::Collect() const {
   MetricFamily refreshes = Family("dnsd_catalog_refresh_total",
@@ -42,19 +26,13 @@ std::vector<MetricFamily> CatalogCollector::Collect() const {
   for (const refresh::SenderStatus& s : refresher_.status()) {
     for (auto [result, count] : {std::pair{"ok", s.ok}, std::pair{"failed", s.failed},
                                  std::pair{"rejected", s.rejected}}) {
-      ClientMetric m = Metric({{"sender", s.id}, {"result", result}});
-      m.counter.value = static_cast<double>(count);
-      refreshes.metric.push_back(std::move(m));
+      AddSample(refreshes, {{"sender", s.id}, {"result", result}}, static_cast<double>(count));
     }
     if (s.last_success) {
-      ClientMetric m = Metric({{"sender", s.id}});
-      m.gauge.value =
-          std::chrono::duration<double>(s.last_success->time_since_epoch()).count();
-      success.metric.push_back(std::move(m));
+      AddSample(success, {{"sender", s.id}},
+                std::chrono::duration<double>(s.last_success->time_since_epoch()).count());
     }
-    ClientMetric m = Metric({{"sender", s.id}});
-    m.gauge.value = static_cast<double>(s.ranges);
-    ranges.metric.push_back(std::move(m));
+    AddSample(ranges, {{"sender", s.id}}, static_cast<double>(s.ranges));
   }
   return {std::move(refreshes), std::move(success), std::move(ranges)};
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "dnsd/metrics/family.h"
 #include "dnsd/cli/version.h"
 #include "policy/decide.h"
 
@@ -14,28 +15,6 @@ using prometheus::MetricFamily;
 using prometheus::MetricType;
 
 constexpr const char* kTransports[] = {"udp", "tcp"};
-
-MetricFamily Family(const char* name, const char* help, MetricType type) {
-  MetricFamily f;
-  f.name = name;
-  f.help = help;
-  f.type = type;
-  return f;
-}
-
-void AddCounter(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  m.counter.value = value;
-  f.metric.push_back(std::move(m));
-}
-
-void AddGauge(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  m.gauge.value = value;
-  f.metric.push_back(std::move(m));
-}
 
 double Seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -97,9 +76,9 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
                                   "Responses sent, by transport, zone kind and RCODE.",
                                   MetricType::Counter);
   for (int t = 0; t < WorkerStats::kTransports; ++t) {
-    AddCounter(queries, {{"transport", kTransports[t]}},
+    AddSample(queries, {{"transport", kTransports[t]}},
                Sum(server_, [t](const WorkerStats& s) { return s.queries[t].Get(); }));
-    AddCounter(dropped, {{"transport", kTransports[t]}},
+    AddSample(dropped, {{"transport", kTransports[t]}},
                Sum(server_, [t](const WorkerStats& s) { return s.dropped[t].Get(); }));
     for (int z = 0; z < WorkerStats::kZoneKinds; ++z) {
       const char* zone = z < kZoneKindCount ? ZoneKindName(static_cast<ZoneKind>(z)) : "none";
@@ -109,7 +88,7 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
         // rate() works from the first scrape; the rest only once seen.
         const char* name = RcodeName(r);
         if (n == 0 && name == nullptr) continue;
-        AddCounter(responses,
+        AddSample(responses,
                    {{"transport", kTransports[t]}, {"zone", zone},
                     {"rcode", name ? name : absl::StrCat(r)}},
                    n);
@@ -123,12 +102,12 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
   MetricFamily truncated = Family("dnsd_responses_truncated_total",
                                   "UDP responses sent with TC because the answer did not fit.",
                                   MetricType::Counter);
-  AddCounter(truncated, {}, Sum(server_, [](const WorkerStats& s) { return s.truncated.Get(); }));
+  AddSample(truncated, {}, Sum(server_, [](const WorkerStats& s) { return s.truncated.Get(); }));
   out.push_back(std::move(truncated));
   MetricFamily send_errors = Family("dnsd_udp_send_errors_total",
                                     "UDP responses the kernel would not send.",
                                     MetricType::Counter);
-  AddCounter(send_errors, {},
+  AddSample(send_errors, {},
              Sum(server_, [](const WorkerStats& s) { return s.send_errors.Get(); }));
   out.push_back(std::move(send_errors));
 
@@ -136,23 +115,23 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
                               "SPF macro zone answers by the rule that produced them.",
                               MetricType::Counter);
   for (int r = 0; r < policy::kRuleCount; ++r) {
-    AddCounter(rules, {{"rule", policy::RuleName(static_cast<policy::Rule>(r))}},
+    AddSample(rules, {{"rule", policy::RuleName(static_cast<policy::Rule>(r))}},
                Sum(server_, [r](const WorkerStats& s) { return s.spf_rules[r].Get(); }));
   }
   out.push_back(std::move(rules));
 
   MetricFamily tcp = Family("dnsd_tcp_connections_total", "TCP connections by what became of them.",
                             MetricType::Counter);
-  AddCounter(tcp, {{"event", "accepted"}},
+  AddSample(tcp, {{"event", "accepted"}},
              Sum(server_, [](const WorkerStats& s) { return s.tcp_accepted.Get(); }));
-  AddCounter(tcp, {{"event", "refused_over_limit"}},
+  AddSample(tcp, {{"event", "refused_over_limit"}},
              Sum(server_, [](const WorkerStats& s) { return s.tcp_refused.Get(); }));
-  AddCounter(tcp, {{"event", "closed_idle"}},
+  AddSample(tcp, {{"event", "closed_idle"}},
              Sum(server_, [](const WorkerStats& s) { return s.tcp_idle_closed.Get(); }));
   out.push_back(std::move(tcp));
   MetricFamily open = Family("dnsd_tcp_connections_open", "TCP connections open now.",
                              MetricType::Gauge);
-  AddGauge(open, {}, server_.open_tcp_connections().load(std::memory_order_relaxed));
+  AddSample(open, {}, server_.open_tcp_connections().load(std::memory_order_relaxed));
   out.push_back(std::move(open));
   out.push_back(ProcessingTime(server_));
   CollectRateLimit(out);
@@ -162,15 +141,15 @@ void ServerCollector::CollectRateLimit(std::vector<MetricFamily>& out) const {
   MetricFamily enabled = Family("dnsd_rrl_enabled",
                                 "1 if UDP answers are rate-limited per client prefix.",
                                 MetricType::Gauge);
-  AddGauge(enabled, {}, server_.rate_limited() ? 1 : 0);
+  AddSample(enabled, {}, server_.rate_limited() ? 1 : 0);
   out.push_back(std::move(enabled));
   MetricFamily limited = Family("dnsd_rrl_limited_responses_total",
                                 "UDP answers over a client prefix's rate: dropped, or slipped "
                                 "(sent truncated so the client retries over TCP).",
                                 MetricType::Counter);
-  AddCounter(limited, {{"action", "dropped"}},
+  AddSample(limited, {{"action", "dropped"}},
              Sum(server_, [](const WorkerStats& s) { return s.rrl_dropped.Get(); }));
-  AddCounter(limited, {{"action", "slipped"}},
+  AddSample(limited, {{"action", "slipped"}},
              Sum(server_, [](const WorkerStats& s) { return s.rrl_slipped.Get(); }));
   out.push_back(std::move(limited));
 }
@@ -180,31 +159,31 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
   MetricFamily generation = Family("dnsd_config_generation",
                                    "Generation of the configuration snapshot being served.",
                                    MetricType::Gauge);
-  AddGauge(generation, {}, static_cast<double>(st.generation));
+  AddSample(generation, {}, static_cast<double>(st.generation));
   out.push_back(std::move(generation));
   MetricFamily domains = Family("dnsd_config_domains", "Customer domains being served.",
                                 MetricType::Gauge);
-  AddGauge(domains, {}, static_cast<double>(st.domains));
+  AddSample(domains, {}, static_cast<double>(st.domains));
   out.push_back(std::move(domains));
   MetricFamily reloads = Family("dnsd_config_reloads_total", "Reloads by result.",
                                 MetricType::Counter);
-  AddCounter(reloads, {{"result", "success"}}, static_cast<double>(st.attempts - st.failures));
-  AddCounter(reloads, {{"result", "failure"}}, static_cast<double>(st.failures));
+  AddSample(reloads, {{"result", "success"}}, static_cast<double>(st.attempts - st.failures));
+  AddSample(reloads, {{"result", "failure"}}, static_cast<double>(st.failures));
   out.push_back(std::move(reloads));
   MetricFamily last_ok = Family("dnsd_config_last_reload_success",
                                 "1 if the last reload was published, 0 if it was rejected.",
                                 MetricType::Gauge);
-  AddGauge(last_ok, {}, st.last_ok ? 1 : 0);
+  AddSample(last_ok, {}, st.last_ok ? 1 : 0);
   out.push_back(std::move(last_ok));
   MetricFamily last_success = Family("dnsd_config_last_reload_success_timestamp_seconds",
                                      "When a configuration was last published.",
                                      MetricType::Gauge);
-  AddGauge(last_success, {}, Seconds(st.last_success));
+  AddSample(last_success, {}, Seconds(st.last_success));
   out.push_back(std::move(last_success));
   MetricFamily duration = Family("dnsd_config_last_reload_duration_seconds",
                                  "How long the last published load, compile and swap took.",
                                  MetricType::Gauge);
-  AddGauge(duration, {}, st.last_seconds);
+  AddSample(duration, {}, st.last_seconds);
   out.push_back(std::move(duration));
   MetricFamily errors = Family("dnsd_config_file_errors",
                                "Errors in each configuration file now (a broken domain file "
@@ -212,7 +191,7 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
                                MetricType::Gauge);
   std::map<std::string, int> per_file;
   for (const config::Diagnostic& d : st.errors) ++per_file[d.pos.file];
-  for (const auto& [file, n] : per_file) AddGauge(errors, {{"file", file}}, n);
+  for (const auto& [file, n] : per_file) AddSample(errors, {{"file", file}}, n);
   out.push_back(std::move(errors));
 }
 
@@ -221,11 +200,11 @@ std::vector<MetricFamily> ServerCollector::Collect() const {
   CollectQueries(out);
   CollectConfig(out);
   MetricFamily build = Family("dnsd_build_info", "dnsd's version.", MetricType::Gauge);
-  AddGauge(build, {{"version", cli::kVersion}}, 1);
+  AddSample(build, {{"version", cli::kVersion}}, 1);
   out.push_back(std::move(build));
   MetricFamily start = Family("dnsd_start_time_seconds", "When this dnsd process started.",
                               MetricType::Gauge);
-  AddGauge(start, {}, Seconds(started_));
+  AddSample(start, {}, Seconds(started_));
   out.push_back(std::move(start));
   return out;
 }

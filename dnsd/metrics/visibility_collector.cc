@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "dnsd/metrics/family.h"
 #include "policy/decide.h"
 
 namespace dnsd {
@@ -15,39 +16,20 @@ using prometheus::MetricType;
 
 constexpr const char* kOther = "_other";
 
-MetricFamily Family(const char* name, const char* help, MetricType type) {
-  MetricFamily f;
-  f.name = name;
-  f.help = help;
-  f.type = type;
-  return f;
-}
-
-void Add(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  if (f.type == MetricType::Counter) {
-    m.counter.value = value;
-  } else {
-    m.gauge.value = value;
-  }
-  f.metric.push_back(std::move(m));
-}
-
 void AddDomain(const DomainVisibility& d, const std::string& name, MetricFamily& rules,
                MetricFamily& senders, MetricFamily& ips) {
   for (int r = 0; r < policy::kRuleCount; ++r) {
     if (d.rules[r] == 0) continue;
-    Add(rules, {{"domain", name}, {"rule", policy::RuleName(static_cast<policy::Rule>(r))}},
+    AddSample(rules, {{"domain", name}, {"rule", policy::RuleName(static_cast<policy::Rule>(r))}},
         static_cast<double>(d.rules[r]));
   }
   for (const auto& [sender, count] : d.senders) {
-    Add(senders, {{"domain", name}, {"sender", sender}}, static_cast<double>(count));
+    AddSample(senders, {{"domain", name}, {"sender", sender}}, static_cast<double>(count));
   }
   if (d.other_senders > 0) {
-    Add(senders, {{"domain", name}, {"sender", kOther}}, static_cast<double>(d.other_senders));
+    AddSample(senders, {{"domain", name}, {"sender", kOther}}, static_cast<double>(d.other_senders));
   }
-  if (name != kOther) Add(ips, {{"domain", name}}, d.DistinctUnidentifiedIps());
+  if (name != kOther) AddSample(ips, {{"domain", name}}, d.DistinctUnidentifiedIps());
 }
 
 }  // namespace
