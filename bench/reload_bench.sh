@@ -131,7 +131,7 @@ wait_log() {
   grep -- "$3" "$1" | tail -1
 }
 
-seconds_of() { sed -n 's/.*; \([0-9.]*\) s$/\1/p' <<<"$1"; }
+seconds_of() { sed -n 's/.* \([0-9.]*\) s$/\1/p' <<<"$1"; }
 
 # dnsperf_run QUERYFILE: prints "qps lost sent max_latency_ms".
 dnsperf_run() {
@@ -255,7 +255,7 @@ EOF
   wait_log "$dlog" $((hups_before + sent_hups - 1)) 'reload (SIGHUP)' >/dev/null
   hups=$(( $(grep -c 'reload (SIGHUP): generation' "$dlog" || true) - hups_before ))
   reload_secs=$(grep 'reload (SIGHUP): generation' "$dlog" | tail -n "$hups" \
-                | sed -n 's/.*; \([0-9.]*\) s$/\1/p' | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s", a[1], a[NR] }')
+                | sed -n 's/.* \([0-9.]*\) s$/\1/p' | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s", a[1], a[NR] }')
   log "N=$N: dnsperf, no reloads again"
   read -r qps2 lost2 sent2 max2 < <(dnsperf_run "$cfg/queries.txt")
   ratio=$(awk -v a="$qps0" -v b="$qps1" -v c="$qps2" 'BEGIN { printf "%.2f", b / ((a + c) / 2) }')

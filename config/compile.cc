@@ -1,91 +1,26 @@
-#include "absl/strings/string_view.h"
 #include "config/compile.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "config/compile_spf.h"
-#include "config/dkim.h"
-#include "config/dmarc.h"
+#include "config/compiled_domain.h"
 #include "config/zone_builder.h"
 #include "dnsd/base/status_macros.h"
-#include "dnsd/wire/constants.h"
 #include "dnsd/wire/name.h"
 
 namespace dnsd::config {
 namespace {
 
-using wire::NameFromText;
-
-constexpr char kRevokedDkim[] = "v=DKIM1; p=";  // RFC 6376 §3.6.1: empty p= revokes
-
-absl::Status BuildCommon(const ProviderSettings& p, ZoneCommon* common) {
-  if (p.nameservers.empty()) return absl::InvalidArgumentError("provider.nameservers is empty");
-  DNSD_ASSIGN_OR_RETURN(std::string mname, NameFromText(p.nameservers.front()));
-  DNSD_ASSIGN_OR_RETURN(std::string rname, NameFromText(p.hostmaster));
-  std::string soa =
-      SoaRdata(mname, rname, 0, p.soa_refresh, p.soa_retry, p.soa_expire, p.negative_ttl);
-  common->soa = RRsetBuilder(wire::kTypeSoa, p.ttl).Add(soa).Build();
-  common->soa_negative =
-      RRsetBuilder(wire::kTypeSoa, std::min(p.ttl, p.negative_ttl)).Add(soa).Build();
-  RRsetBuilder ns(wire::kTypeNs, p.ttl);
-  for (const std::string& host : p.nameservers) {
-    DNSD_ASSIGN_OR_RETURN(std::string wire_name, NameFromText(host));
-    ns.Add(wire_name);
-  }
-  common->ns = ns.Build();
-  return absl::OkStatus();
-}
+// Below this many domains to compile, threads cost more than they save.
+constexpr size_t kParallelCompile = 256;
 
 struct ProviderZones {
   Zone* dmarc_targets;
   Zone* report;
-  std::string report_domain;  // wire
 };
-
-// The names and records of one domain, all computed before any is added,
-// so that a domain goes in whole or not at all.
-struct DomainPlan {
-  std::string dmarc_apex, domainkey_apex, dmarc_target, report_name;
-  const RRset* dmarc_txt = nullptr;
-  std::vector<std::pair<std::string, const RRset*>> selectors;
-  const RRset* wildcard = nullptr;  // blocked domains revoke every selector
-};
-
-absl::StatusOr<DomainPlan> PlanDomain(const DomainConfig& d, const ProviderSettings& p,
-                                      const ProviderZones& pz, ZoneBuilder& b) {
-  DomainPlan plan;
-  DNSD_ASSIGN_OR_RETURN(std::string domain, NameFromText(d.domain));
-  DNSD_ASSIGN_OR_RETURN(plan.dmarc_apex, Prepend("_dmarc", domain));
-  DNSD_ASSIGN_OR_RETURN(plan.domainkey_apex, Prepend("_domainkey", domain));
-  DNSD_ASSIGN_OR_RETURN(plan.dmarc_target, Prepend(d.domain, pz.dmarc_targets->apex));
-  if (RuaPointsAtProvider(d.dmarc, p.report_domain)) {
-    DNSD_ASSIGN_OR_RETURN(plan.report_name, Prepend(d.domain, pz.report->apex));
-  }
-  plan.dmarc_txt = b.Txt(RenderDmarcRecord(d));
-  if (d.mode == Mode::kBlocked) {
-    // Every name below _domainkey answers the revoked key, configured
-    // selectors included: only the wildcard, so no selector's labels can
-    // make an empty non-terminal that answers NODATA instead.
-    plan.wildcard = b.Txt(kRevokedDkim);
-    return plan;
-  }
-  for (const DkimSelector& s : d.dkim) {
-    DNSD_ASSIGN_OR_RETURN(std::string owner, Prepend(s.selector, plan.domainkey_apex));
-    const RRset* rrset;
-    if (s.key.kind == DkimKey::Kind::kRevoked) {
-      rrset = b.Txt(kRevokedDkim);
-    } else if (s.key.kind == DkimKey::Kind::kCname) {
-      DNSD_ASSIGN_OR_RETURN(std::string target, NameFromText(s.key.cname));
-      rrset = b.Cname(target);
-    } else {
-      rrset = b.Txt(RenderDkimRecord(s.key));
-    }
-    plan.selectors.emplace_back(std::move(owner), rrset);
-  }
-  return plan;
-}
 
 // A domain whose names another zone already serves (the provider's own
 // domain configured as a customer, say) is refused before anything is added.
@@ -96,9 +31,9 @@ bool Taken(const ZoneTable& zones, const std::string& name) {
          zones.FindZoneByApex(name) != nullptr;
 }
 
-absl::Status CheckFree(const DomainPlan& plan, const ZoneTable& zones) {
+absl::Status CheckFree(const CompiledDomain& d, const ZoneTable& zones) {
   for (const std::string* name :
-       {&plan.dmarc_apex, &plan.domainkey_apex, &plan.dmarc_target, &plan.report_name}) {
+       {&d.dmarc_apex, &d.domainkey_apex, &d.dmarc_target.first, &d.report.first}) {
     if (!name->empty() && Taken(zones, *name)) {
       return absl::InvalidArgumentError(
           absl::StrCat(wire::NameToText(*name), " is already served by another zone"));
@@ -107,63 +42,105 @@ absl::Status CheckFree(const DomainPlan& plan, const ZoneTable& zones) {
   return absl::OkStatus();
 }
 
-absl::Status AddDomain(const DomainPlan& plan, const ProviderZones& pz, ZoneBuilder& b) {
-  DNSD_RETURN_IF_ERROR(CheckFree(plan, b.zones()));
-  DNSD_ASSIGN_OR_RETURN(Zone * dmarc, b.AddZone(plan.dmarc_apex, ZoneKind::kDmarc));
-  DNSD_RETURN_IF_ERROR(b.Add(dmarc, plan.dmarc_apex, plan.dmarc_txt));
-  DNSD_ASSIGN_OR_RETURN(Zone * dkim, b.AddZone(plan.domainkey_apex, ZoneKind::kDomainkey));
-  for (const auto& [owner, rrset] : plan.selectors) {
-    DNSD_RETURN_IF_ERROR(b.Add(dkim, owner, rrset));
+absl::Status AddDomain(const CompiledDomain& d, const ProviderZones& pz, ZoneBuilder& b) {
+  DNSD_RETURN_IF_ERROR(CheckFree(d, b.zones()));
+  DNSD_ASSIGN_OR_RETURN(Zone * dmarc, b.AddZone(d.dmarc_apex, ZoneKind::kDmarc, d.dmarc_serial));
+  DNSD_RETURN_IF_ERROR(b.Link(dmarc, d.dmarc_apex, d.dmarc_txt));
+  DNSD_ASSIGN_OR_RETURN(Zone * dkim,
+                        b.AddZone(d.domainkey_apex, ZoneKind::kDomainkey, d.domainkey_serial));
+  for (const auto& [owner, rrset] : d.selectors) {
+    DNSD_RETURN_IF_ERROR(b.Link(dkim, owner, rrset));
   }
-  if (plan.wildcard != nullptr) b.AddWildcard(dkim, plan.wildcard);
-  DNSD_RETURN_IF_ERROR(b.Add(pz.dmarc_targets, plan.dmarc_target, plan.dmarc_txt));
-  if (!plan.report_name.empty()) {
-    DNSD_RETURN_IF_ERROR(b.Add(pz.report, plan.report_name, b.Txt("v=DMARC1")));
+  if (d.revoke_all) b.AddWildcard(dkim, &d.provider->revoked_dkim);
+  DNSD_RETURN_IF_ERROR(b.Link(pz.dmarc_targets, d.dmarc_target.first, d.dmarc_target.second));
+  b.Digest(pz.dmarc_targets, d.dmarc_target_digest);
+  if (!d.report.first.empty()) {
+    DNSD_RETURN_IF_ERROR(b.Link(pz.report, d.report.first, d.report.second));
+    b.Digest(pz.report, d.report_digest);
   }
   return absl::OkStatus();
+}
+
+// Every domain of `config`, compiled or taken from `cache`; those to
+// compile are compiled on every core when there are many.
+std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
+    const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
+    const RefreshedRanges* refreshed, const CompileCache* cache, CompileStats& stats) {
+  SenderDigests senders(config.catalog, refreshed);
+  std::vector<uint64_t> digests;
+  digests.reserve(config.domains.size());
+  for (const DomainConfig& d : config.domains) digests.push_back(senders.Of(d));
+  std::vector<std::shared_ptr<const CompiledDomain>> out =
+      cache != nullptr ? cache->Find(config.domains, digests, provider.get())
+                       : std::vector<std::shared_ptr<const CompiledDomain>>(config.domains.size());
+  std::vector<std::pair<size_t, uint64_t>> todo;  // index, senders' digest
+  for (size_t i = 0; i < config.domains.size(); ++i) {
+    if (out[i] == nullptr) todo.emplace_back(i, digests[i]);
+  }
+  stats.compiled = todo.size();
+  stats.reused = config.domains.size() - todo.size();
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t t; (t = next.fetch_add(1)) < todo.size();) {
+      auto [i, digest] = todo[t];
+      out[i] = CompileDomain(config.domains[i], provider, config.catalog, refreshed, digest);
+    }
+  };
+  if (todo.size() < kParallelCompile) {
+    work();
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
+      threads.emplace_back(work);
+    }
+    for (std::thread& t : threads) t.join();
+  }
+  return out;
 }
 
 }  // namespace
 
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
-                                         const RefreshedRanges* refreshed) {
+                                         const RefreshedRanges* refreshed, CompileCache* cache) {
   const ServerConfig& server = config.server;
-  const ProviderSettings& p = server.provider;
   Compiled out;
   out.snapshot = std::make_unique<Snapshot>();
   Snapshot& snap = *out.snapshot;
   snap.generation = generation;
   snap.udp_payload = server.udp_payload;
-  DNSD_RETURN_IF_ERROR(BuildCommon(p, &snap.common));
+  if (cache != nullptr) {
+    DNSD_ASSIGN_OR_RETURN(snap.provider, cache->Provider(server.provider));
+  } else {
+    DNSD_ASSIGN_OR_RETURN(snap.provider, CompileProviderRecords(server.provider));
+  }
 
-  ZoneBuilder b(snap, p.ttl);
+  snap.domains = CompileDomains(config, snap.provider, refreshed, cache, out.stats);
+  size_t nodes = 0;
+  for (const auto& d : snap.domains) nodes += 5 + d->selectors.size() + d->nspf.size();
+  snap.zones.Reserve(3 + 2 * snap.domains.size(), nodes);
+
+  ZoneBuilder b(snap, server.provider.ttl);
   ProviderZones pz;
-  DNSD_ASSIGN_OR_RETURN(std::string dmarc_zone, NameFromText(p.dmarc_zone));
-  DNSD_ASSIGN_OR_RETURN(pz.dmarc_targets, b.AddZone(dmarc_zone, ZoneKind::kDmarcTargets));
-  DNSD_ASSIGN_OR_RETURN(std::string report_domain, NameFromText(p.report_domain));
-  DNSD_ASSIGN_OR_RETURN(std::string report_zone, Prepend("_report._dmarc", report_domain));
-  DNSD_ASSIGN_OR_RETURN(pz.report, b.AddZone(report_zone, ZoneKind::kReport));
-
-  for (const DomainConfig& d : config.domains) {
-    absl::Status status;
-    if (auto plan = PlanDomain(d, p, pz, b); plan.ok()) {
-      status = AddDomain(*plan, pz, b);
-    } else {
-      status = plan.status();
-    }
-    if (!status.ok()) {
+  DNSD_ASSIGN_OR_RETURN(pz.dmarc_targets,
+                        b.AddZone(snap.provider->dmarc_zone, ZoneKind::kDmarcTargets));
+  DNSD_ASSIGN_OR_RETURN(pz.report, b.AddZone(snap.provider->report_zone, ZoneKind::kReport));
+  for (const auto& d : snap.domains) {
+    out.errors.insert(out.errors.end(), d->errors.begin(), d->errors.end());
+    if (!d->dmarc_ok) continue;
+    if (absl::Status status = AddDomain(*d, pz, b); !status.ok()) {
       // A half-added domain would serve a partial answer set: fail the
       // snapshot rather than publish that.
       if (status.code() == absl::StatusCode::kAlreadyExists) return status;
       Diagnostic error;
-      error.pos.file = d.file;
+      error.pos.file = config.domains[&d - snap.domains.data()].file;
       error.message = std::string(status.message());
       out.errors.push_back(std::move(error));
     }
   }
-  DNSD_RETURN_IF_ERROR(CompileSpf(config, b, snap, &out.errors, refreshed));
+  DNSD_RETURN_IF_ERROR(CompileSpf(config, snap.domains, b, snap, &out.errors, refreshed));
   DNSD_RETURN_IF_ERROR(snap.zones.Validate());
   b.SetSerials();
+  if (cache != nullptr) cache->Keep(snap.domains);  // shared, not copied
   return out;
 }
 

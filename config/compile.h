@@ -1,9 +1,13 @@
 // Compiles loaded configuration into an immutable Snapshot.
 //
-// Every answer dnsd can give from static data is rendered here, once: DMARC
-// and DKIM TXT records, CNAMEs, SOA and NS sets, the report authorisations.
-// A domain that cannot be compiled (a name too long once "_domainkey." is
-// prepended, say) is left out with a diagnostic; the rest still compile.
+// Every answer dnsd can give from static data is rendered once: DMARC and
+// DKIM TXT records, CNAMEs, SOA and NS sets, the report authorisations, the
+// _nspf chains. Each domain is compiled on its own (config/compiled_domain.h)
+// and then linked into the snapshot's zone table and SPF policy; with a
+// CompileCache, a reload compiles only the domains that changed and links
+// the rest as they were. A domain that cannot be compiled (a name too long
+// once "_domainkey." is prepended, say) is left out with a diagnostic; the
+// rest still compile.
 #ifndef DNSD_CONFIG_COMPILE_H_
 #define DNSD_CONFIG_COMPILE_H_
 
@@ -13,6 +17,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "config/compile_cache.h"
 #include "config/diagnostic.h"
 #include "config/loader.h"
 #include "config/model.h"
@@ -21,17 +26,25 @@
 
 namespace dnsd::config {
 
+struct CompileStats {
+  size_t compiled = 0;  // domains compiled this time
+  size_t reused = 0;    // domains taken from the cache as they were
+};
+
 struct Compiled {
   std::unique_ptr<Snapshot> snapshot;
   std::vector<Diagnostic> errors;  // domains left out, and why
+  CompileStats stats;
 };
 
 // Compiles the server settings, catalog and domains of `config` (its
 // `errors` are not looked at). Fails only if the server-wide settings
 // cannot form zones at all. `refreshed` (may be null) are the catalog
 // refresher's ranges, which replace the senders' seeds (refreshed_ranges.h).
+// `cache` (may be null) is what the previous compile kept; it is updated.
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
-                                         const RefreshedRanges* refreshed = nullptr);
+                                         const RefreshedRanges* refreshed = nullptr,
+                                         CompileCache* cache = nullptr);
 
 }  // namespace dnsd::config
 

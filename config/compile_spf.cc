@@ -34,26 +34,6 @@ const char* AllTerm(const DomainConfig& d) {
   return d.mode == Mode::kBlocked || d.spf.all == AllQualifier::kFail ? "-all" : "~all";
 }
 
-// Part 1 of a chain is <domain>._nspf.<zone>, part k is <domain>._nspf<k>.
-// <zone>: every part has a tree of its own, so no customer domain's name can
-// ever be another domain's chain part.
-std::string PartName(size_t i, absl::string_view domain, absl::string_view zone) {
-  return i == 0 ? absl::StrCat(domain, "._nspf.", zone)
-                : absl::StrCat(domain, "._nspf", i + 1, ".", zone);
-}
-
-Diagnostic DomainError(const DomainConfig& d, absl::string_view message) {
-  Diagnostic e;
-  e.pos.file = d.file;
-  e.message = std::string(message);
-  return e;
-}
-
-struct SpfAnswers {
-  const RRset* soft;
-  const RRset* fail;
-};
-
 void CompileSenders(const Catalog& catalog, const RefreshedRanges* refreshed, ZoneBuilder& b,
                     Zone* zone, policy::SpfPolicy& spf, std::vector<Diagnostic>* errors) {
   for (uint32_t i = 0; i < catalog.senders.size(); ++i) {
@@ -81,68 +61,12 @@ void CompileSenders(const Catalog& catalog, const RefreshedRanges* refreshed, Zo
   }
 }
 
-// Everything of one domain, computed before anything is added.
-struct DomainSpfPlan {
-  std::string wire_name;
-  policy::DomainPolicy policy;
-  std::vector<std::pair<std::string, const RRset*>> nspf;  // owner, record
-  std::string warning;  // why <d>._nspf answers ?all, if it does
-};
-
-absl::StatusOr<DomainSpfPlan> PlanDomain(const DomainConfig& d, uint32_t index,
-                                         const ConfigSet& config, absl::string_view spf_zone,
-                                         const RefreshedRanges* refreshed, ZoneBuilder& b,
-                                         const SpfAnswers& answers) {
-  DomainSpfPlan plan;
-  DNSD_ASSIGN_OR_RETURN(plan.wire_name, wire::NameFromText(d.domain));
-  policy::DomainPolicy& dp = plan.policy;
-  dp.index = index;
-  dp.name = d.domain;
-  dp.blocked = d.mode == Mode::kBlocked;
-  dp.include_subdomains = d.include_subdomains;
-  dp.fail_all = d.spf.all == AllQualifier::kFail;
-  for (const std::string& id : d.spf.senders) {
-    // A domain file's last good version may name a sender the catalog has
-    // since dropped: serve the rest of the domain rather than none of it.
-    const Sender* s = config.catalog.Find(id);
-    if (s == nullptr) {
-      absl::StrAppend(&plan.warning, plan.warning.empty() ? "" : "; ", "sender '", id,
-                      "' is no longer in the catalog");
-      continue;
-    }
-    dp.senders.push_back(static_cast<uint32_t>(s - config.catalog.senders.data()));
-  }
-  std::sort(dp.senders.begin(), dp.senders.end());
-  dp.fallback = dp.fail_all ? answers.fail : answers.soft;
-  // Rule 6. The loader has checked each term (config/spf_section.cc).
-  for (const std::string& text : d.spf.terms) {
-    DNSD_ASSIGN_OR_RETURN(policy::TermTemplate term, policy::CompileTerm(text));
-    dp.terms.push_back(std::move(term));
-  }
-
-  std::string nspf_text = PartName(0, d.domain, spf_zone);
-  // RFC 7208 §7.3: a domain-spec is at most 253 octets; parts 2.. add one.
-  if (nspf_text.size() + 1 > 253) {
-    return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
-  }
-  dp.flattened = b.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
-  auto parts = FlattenedSpf(d, config.catalog, spf_zone, refreshed);
-  if (!parts.ok()) {
-    // The macro answers do not need the flattened record: keep them, and
-    // let only <d>._nspf fall back to the unconfigured answer.
-    absl::StrAppend(&plan.warning, plan.warning.empty() ? "" : "; ", parts.status().message(),
-                    "; ", d.domain, "._nspf answers ?all");
-    parts = std::vector<std::string>{"v=spf1 ?all"};
-  }
-  for (size_t i = 0; i < parts->size(); ++i) {
-    DNSD_ASSIGN_OR_RETURN(std::string owner,
-                          wire::NameFromText(PartName(i, d.domain, spf_zone)));
-    plan.nspf.emplace_back(std::move(owner), b.Txt((*parts)[i]));
-  }
-  return plan;
-}
-
 }  // namespace
+
+std::string NspfPartName(size_t i, absl::string_view domain, absl::string_view zone) {
+  return i == 0 ? absl::StrCat(domain, "._nspf.", zone)
+                : absl::StrCat(domain, "._nspf", i + 1, ".", zone);
+}
 
 absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
                                                        const Catalog& catalog,
@@ -167,10 +91,10 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
   for (const std::string& term : terms) {
     size_t i = records.size();
     // Room for this term, and still for the link to the next part.
-    size_t link = absl::StrCat(" include:", PartName(i + 1, d.domain, spf_zone), " ", all).size();
-    if (text.size() + 1 + term.size() + link > TextBudget(PartName(i, d.domain, spf_zone)) &&
+    size_t link = absl::StrCat(" include:", NspfPartName(i + 1, d.domain, spf_zone), " ", all).size();
+    if (text.size() + 1 + term.size() + link > TextBudget(NspfPartName(i, d.domain, spf_zone)) &&
         text != "v=spf1") {
-      absl::StrAppend(&text, " include:", PartName(i + 1, d.domain, spf_zone), " ", all);
+      absl::StrAppend(&text, " include:", NspfPartName(i + 1, d.domain, spf_zone), " ", all);
       records.push_back(std::exchange(text, "v=spf1"));
     }
     absl::StrAppend(&text, " ", term);
@@ -186,12 +110,15 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
   return records;
 }
 
-absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
-                        std::vector<Diagnostic>* errors, const RefreshedRanges* refreshed) {
+absl::Status CompileSpf(const ConfigSet& config,
+                        const std::vector<std::shared_ptr<const CompiledDomain>>& domains,
+                        ZoneBuilder& b, Snapshot& snap, std::vector<Diagnostic>* errors,
+                        const RefreshedRanges* refreshed) {
   const ProviderSettings& p = config.server.provider;
+  const ProviderRecords& provider = *snap.provider;
   policy::SpfPolicy& spf = snap.spf;
   DNSD_ASSIGN_OR_RETURN(spf.tmpl, policy::ParseTemplate(p.spf_template));
-  DNSD_ASSIGN_OR_RETURN(spf.zone, wire::NameFromText(p.spf_zone));
+  spf.zone = provider.spf_zone;
   spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
   spf.ttl = p.ttl;
   DNSD_ASSIGN_OR_RETURN(Zone * zone, b.AddZone(spf.zone, ZoneKind::kSpf));
@@ -199,31 +126,31 @@ absl::Status CompileSpf(const ConfigSet& config, ZoneBuilder& b, Snapshot& snap,
   b.Digest(zone, p.spf_template);
 
   CompileSenders(config.catalog, refreshed, b, zone, spf, errors);
-  spf.unknown_domain = b.Txt("v=spf1 ?all");
-  spf.blocked = b.Txt("v=spf1 -all");
-  SpfAnswers answers{b.Txt("v=spf1 ~all"), spf.blocked};
+  spf.unknown_domain = &provider.spf_unknown;
+  spf.blocked = &provider.spf_fail;
+  spf.nspf = provider.nspf_zone;
+  spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(spf.nspf));
 
-  DNSD_ASSIGN_OR_RETURN(std::string nspf_zone_wire,
-                        wire::NameFromText(absl::StrCat("_nspf.", p.spf_zone)));
-  spf.nspf = nspf_zone_wire;
-  spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(nspf_zone_wire));
+  // Only what is per snapshot is done here: the index in the netblock
+  // trie, the senders' indices in this catalog, and linking the records.
+  spf.domains.reserve(domains.size());
   uint32_t index = 0;
-  for (const DomainConfig& d : config.domains) {
-    auto plan = PlanDomain(d, index, config, p.spf_zone, refreshed, b, answers);
-    if (!plan.ok()) {
-      errors->push_back(DomainError(d, plan.status().message()));
-      continue;
+  for (const auto& d : domains) {
+    if (!d->spf_ok) continue;  // CompileDomain said why
+    for (const auto& [owner, rrset] : d->nspf) {
+      DNSD_RETURN_IF_ERROR(b.Link(zone, owner, rrset));
     }
-    if (!plan->warning.empty()) errors->push_back(DomainError(d, plan->warning));
-    for (const auto& [owner, rrset] : plan->nspf) {
-      DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));
+    b.Digest(zone, d->spf_digest);
+    for (const IpPrefix& prefix : d->netblocks) spf.netblocks.Insert(prefix, index);
+    policy::DomainPolicy dp = d->policy;
+    dp.index = index;
+    for (const std::string& id : d->sender_ids) {
+      if (const Sender* s = config.catalog.Find(id); s != nullptr) {
+        dp.senders.push_back(static_cast<uint32_t>(s - config.catalog.senders.data()));
+      }
     }
-    for (const IpPrefix& prefix : d.spf.netblocks) spf.netblocks.Insert(prefix, index);
-    const policy::DomainPolicy& dp = plan->policy;
-    b.Digest(zone, absl::StrCat(dp.name, " ", dp.blocked, dp.include_subdomains, dp.fail_all,
-                                " ", absl::StrJoin(dp.senders, ","), " ",
-                                absl::StrJoin(d.spf.terms, " ")));
-    spf.domains.emplace(std::move(plan->wire_name), std::move(plan->policy));
+    std::sort(dp.senders.begin(), dp.senders.end());
+    spf.domains.emplace(d->wire_name, std::move(dp));
     ++index;
   }
   spf.netblocks.Finish();

@@ -15,6 +15,13 @@
 namespace dnsd::config {
 namespace {
 
+// Versions are unique in the process, so no two loads of a file, in any
+// ConfigState, are ever taken for the same content.
+uint64_t NextVersion() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
 long long Nanos(const timespec& t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
 
 // Provider settings decide how domain files validate: if they change,
@@ -69,6 +76,7 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool fo
       DomainFile& f = *todo[i].file;
       Loaded<DomainConfig> loaded = LoadDomainFile(*todo[i].path, set.catalog, set.server.provider);
       if (loaded.ok()) {
+        loaded.value->version = NextVersion();
         f.good = std::move(loaded.value);
         f.errors.clear();
       } else {

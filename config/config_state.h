@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "config/compile_cache.h"
 #include "config/diagnostic.h"
 #include "config/loader.h"
 #include "config/model.h"
@@ -59,6 +60,9 @@ class ConfigState {
 
   const std::string& server_file() const { return server_file_; }
 
+  // What the last compile of this configuration kept (LoadAndCompile).
+  CompileCache& compile_cache() { return compile_cache_; }
+
  private:
   struct DomainFile {
     FileStamp stamp;
@@ -76,6 +80,7 @@ class ConfigState {
   FileStamp catalog_stamp_;
   FileStamp server_stamp_;
   std::map<std::string, DomainFile> files_;  // by path, in name order
+  CompileCache compile_cache_;
 };
 
 }  // namespace dnsd::config

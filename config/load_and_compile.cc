@@ -25,8 +25,10 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
       compiling.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       progress(compiling);
     }
-    auto compiled = CompileSnapshot(out.report.set, generation, refreshed);
+    auto compiled =
+        CompileSnapshot(out.report.set, generation, refreshed, &state.compile_cache());
     if (compiled.ok()) {
+      out.compile_stats = compiled->stats;
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
     } else {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/compile.h"
 #include "config/config_state.h"
 #include "config/diagnostic.h"
 #include "config/refreshed_ranges.h"
@@ -20,6 +21,7 @@ struct LoadedConfig {
   std::vector<Diagnostic> errors;      // loading and compiling, in file order
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
   double seconds = 0;  // wall time of load + compile
+  CompileStats compile_stats;
   const ConfigSet& set() const { return report.set; }
 };
 

@@ -35,6 +35,7 @@ struct ProviderSettings {
   uint32_t soa_refresh = 3600;
   uint32_t soa_retry = 600;
   uint32_t soa_expire = 1209600;
+  friend bool operator==(const ProviderSettings&, const ProviderSettings&) = default;
 };
 
 struct TcpSettings {
@@ -204,6 +205,10 @@ struct DomainConfig {
   DmarcPolicy dmarc;                  // monitor: p=none; blocked: p=reject
   std::vector<DkimSelector> dkim;
   SourcePos pos;                      // of the `domain:` value
+  // Which load of the file this is: ConfigState numbers every version that
+  // validates, so that a reload can tell an unchanged domain without
+  // comparing it. 0: not from a ConfigState, never taken as unchanged.
+  uint64_t version = 0;
 };
 
 }  // namespace dnsd::config

@@ -7,7 +7,11 @@
 #define DNSD_CONFIG_SNAPSHOT_H_
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
+#include "config/compiled_domain.h"
+#include "config/provider_records.h"
 #include "dnsd/zone/zone_table.h"
 #include "policy/spf_policy.h"
 
@@ -15,12 +19,15 @@ namespace dnsd::config {
 
 struct Snapshot {
   Snapshot() = default;
-  Snapshot(const Snapshot&) = delete;  // zones point into `common`
+  Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
 
   uint64_t generation = 0;   // increases with every published snapshot
   uint16_t udp_payload = 1232;
-  ZoneCommon common;
+  // What the zones and the policy point into. Shared with the snapshot
+  // before and after this one wherever a reload did not change them.
+  std::shared_ptr<const ProviderRecords> provider;
+  std::vector<std::shared_ptr<const CompiledDomain>> domains;  // as config.domains
   ZoneTable zones;
   // The SPF macro zone: its apex lives in `zones` (SOA, NS, and the
   // macro-free <domain>._nspf records); every other name below it is

@@ -32,8 +32,16 @@ const RRset* ZoneBuilder::Cname(absl::string_view target_wire) {
 absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex,
                                            ZoneKind kind) {
   DNSD_ASSIGN_OR_RETURN(Zone * zone,
-                        snap_.zones.AddZone(apex, kind, &snap_.common));
+                        snap_.zones.AddZone(apex, kind, &snap_.provider->common));
   digests_[zone].Add(apex);
+  return zone;
+}
+
+absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex, ZoneKind kind,
+                                           uint32_t serial) {
+  DNSD_ASSIGN_OR_RETURN(Zone * zone,
+                        snap_.zones.AddZone(apex, kind, &snap_.provider->common));
+  zone->serial = serial;
   return zone;
 }
 
@@ -46,17 +54,14 @@ absl::Status ZoneBuilder::Add(Zone* zone, absl::string_view owner,
   return absl::OkStatus();
 }
 
-void ZoneBuilder::AddWildcard(Zone* zone, const RRset* rrset) {
-  zone->wildcard.push_back(rrset);
-  SerialDigest& d = digests_[zone];
-  d.Add("\1*");
-  d.Add(rrset->records);
+absl::Status ZoneBuilder::Link(Zone* zone, absl::string_view owner, const RRset* rrset) {
+  return snap_.zones.AddRRset(zone, owner, rrset);
 }
 
 void ZoneBuilder::SetSerials() {
   for (auto& [zone, digest] : digests_) {
-    digest.Add(snap_.common.soa.records);
-    digest.Add(snap_.common.ns.records);
+    digest.Add(snap_.provider->common.soa.records);
+    digest.Add(snap_.provider->common.ns.records);
     zone->serial = digest.serial();
   }
 }

@@ -1,6 +1,6 @@
-// Adds zones and records to a Snapshot being compiled: shares identical
-// RRsets (one "v=DMARC1" for every report authorisation, one revoked key for
-// every blocked domain) and digests each zone's content into its serial.
+// Adds zones and records to a Snapshot being assembled, and digests each of
+// the provider's zones' content into its serial. Records of the snapshot's
+// own (the senders' answers) are interned, so identical ones are stored once.
 // Control plane only; one builder per compile.
 #ifndef DNSD_CONFIG_ZONE_BUILDER_H_
 #define DNSD_CONFIG_ZONE_BUILDER_H_
@@ -23,6 +23,7 @@ namespace dnsd::config {
 class SerialDigest {
  public:
   void Add(absl::string_view bytes);
+  uint64_t value() const { return hash_; }
   uint32_t serial() const {
     return static_cast<uint32_t>(hash_ ^ (hash_ >> 32));
   }
@@ -39,12 +40,23 @@ class ZoneBuilder {
   const RRset* Txt(absl::string_view text);
   const RRset* Cname(absl::string_view target_wire);
 
+  // A zone whose serial SetSerials() computes from what is added to it.
   absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind);
+  // A zone whose serial is already known (a customer domain's, computed
+  // when the domain was compiled).
+  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, uint32_t serial);
+  // Adds the RRset and digests it into the zone's serial.
   absl::Status Add(Zone* zone, absl::string_view owner, const RRset* rrset);
-  void AddWildcard(Zone* zone, const RRset* rrset);
-  // Content a zone answers from outside the zone table (the SPF policy).
+  // Adds the RRset without digesting it: the caller digests a summary.
+  absl::Status Link(Zone* zone, absl::string_view owner, const RRset* rrset);
+  void AddWildcard(Zone* zone, const RRset* rrset) { zone->wildcard.push_back(rrset); }
+  // Content a zone answers from outside the zone table (the SPF policy),
+  // or a summary of records added with Link().
   void Digest(Zone* zone, absl::string_view bytes) {
     digests_[zone].Add(bytes);
+  }
+  void Digest(Zone* zone, uint64_t digest) {
+    Digest(zone, absl::string_view(reinterpret_cast<const char*>(&digest), sizeof(digest)));
   }
 
   const ZoneTable& zones() const { return snap_.zones; }

@@ -78,9 +78,9 @@ absl::Status PrintServed(const config::DomainConfig& d, const config::ProviderSe
   for (absl::string_view prefix : {"_dmarc.", "_domainkey."}) {
     auto apex = wire::NameFromText(absl::StrCat(prefix, d.domain));
     if (!apex.ok()) return apex.status();
-    zones.ForEachNode([&](const std::string& owner, const Node& node) {
+    zones.ForEachNode([&](absl::string_view owner, const Node& node) {
       if ((!node.rrsets.empty() || node.apex) && wire::IsSubdomain(owner, *apex)) {
-        names.push_back(owner);
+        names.emplace_back(owner);
       }
     });
     if (const Zone* zone = zones.FindZoneByApex(*apex); zone && !zone->wildcard.empty()) {

@@ -46,10 +46,14 @@ bool Reloader::Reload(const char* why, bool compile_always) {
     LogWarning("%s", config::FormatDiagnostic(d));
   }
   bool ok = !loaded.fatal && loaded.snapshot != nullptr;
-  if (ok) holder_.Publish(std::move(loaded.snapshot));
-  if (ok && on_publish_) on_publish_(loaded.report.set);
+  std::unique_ptr<const config::Snapshot> old;
+  if (ok) old = holder_.Publish(std::move(loaded.snapshot));
+  // The reload's time is until the new snapshot answers; freeing the old
+  // one (what it does not share with the new one) comes after.
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  old.reset();
+  if (ok && on_publish_) on_publish_(loaded.report.set);
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++status_.attempts;
@@ -71,9 +75,10 @@ bool Reloader::Reload(const char* why, bool compile_always) {
   }
   const config::LoadReport& r = loaded.report;
   LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged, %d with "
-          "errors (%d keep their last good version); %.3f s",
+          "errors (%d keep their last good version); %d domains compiled, %d reused; "
+          "answering after %.3f s",
           why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_failed,
-          r.files_kept, seconds);
+          r.files_kept, loaded.compile_stats.compiled, loaded.compile_stats.reused, seconds);
   return true;
 }
 

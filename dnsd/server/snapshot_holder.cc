@@ -24,7 +24,8 @@ SnapshotHolder::ReadGuard::ReadGuard(const SnapshotHolder& holder, unsigned slot
 
 SnapshotHolder::ReadGuard::~ReadGuard() { slot_.store(kIdle, std::memory_order_release); }
 
-void SnapshotHolder::Publish(std::unique_ptr<const config::Snapshot> next) {
+std::unique_ptr<const config::Snapshot> SnapshotHolder::Publish(
+    std::unique_ptr<const config::Snapshot> next) {
   std::lock_guard<std::mutex> lock(publish_mu_);
   const config::Snapshot* old = current_.exchange(next.release());
   uint64_t published = epoch_.fetch_add(1) + 1;
@@ -34,7 +35,7 @@ void SnapshotHolder::Publish(std::unique_ptr<const config::Snapshot> next) {
       std::this_thread::sleep_for(std::chrono::microseconds(50));
     }
   }
-  delete old;
+  return std::unique_ptr<const config::Snapshot>(old);
 }
 
 uint64_t SnapshotHolder::generation() const { return current_.load()->generation; }

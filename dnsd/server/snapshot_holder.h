@@ -44,10 +44,12 @@ class SnapshotHolder {
     const config::Snapshot* snapshot_;
   };
 
-  // Makes `next` current and frees the snapshot it replaces once no read
-  // section can still see it. Blocks for at most the longest read section
-  // in progress (microseconds). Thread-safe; publishers are serialised.
-  void Publish(std::unique_ptr<const config::Snapshot> next);
+  // Makes `next` current and returns the snapshot it replaces once no read
+  // section can still see it, for the caller to free (at 100k domains that
+  // takes a while, which need not count as part of the reload). Blocks for
+  // at most the longest read section in progress (microseconds).
+  // Thread-safe; publishers are serialised.
+  std::unique_ptr<const config::Snapshot> Publish(std::unique_ptr<const config::Snapshot> next);
 
   // For the control plane (status pages, reload bookkeeping); not for
   // workers, which must use a ReadGuard.

@@ -2,6 +2,7 @@
 #include "dnsd/zone/zone_table.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "dnsd/wire/constants.h"
@@ -17,6 +18,25 @@ const char* ZoneKindName(ZoneKind kind) {
     case ZoneKind::kSpf: return "spf";
   }
   return "unknown";
+}
+
+absl::string_view ZoneTable::NameArena::Copy(absl::string_view name) {
+  if (name.size() > left_) {
+    size_t size = std::max(kBlock, name.size());
+    blocks_.push_back(std::make_unique<char[]>(size));
+    next_ = blocks_.back().get();
+    left_ = size;
+  }
+  char* at = next_;
+  std::memcpy(at, name.data(), name.size());
+  next_ += name.size();
+  left_ -= name.size();
+  return absl::string_view(at, name.size());
+}
+
+void ZoneTable::Reserve(size_t zones, size_t nodes) {
+  zones_.reserve(zones);
+  nodes_.reserve(nodes);
 }
 
 const RRset* ZoneTable::Keep(RRset rrset) {
@@ -41,10 +61,11 @@ absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
   zone->kind = kind;
   zone->common = common;
   Zone* raw = zone.get();
-  zones_.emplace(zone->apex, std::move(zone));
-  Node& node = nodes_[std::string(apex)];
-  node.zone = raw;
-  node.apex = true;
+  zones_.emplace(raw->apex, std::move(zone));
+  auto it = nodes_.find(apex);
+  if (it == nodes_.end()) it = nodes_.try_emplace(raw->apex).first;
+  it->second.zone = raw;
+  it->second.apex = true;
   return raw;
 }
 
@@ -53,7 +74,9 @@ absl::Status ZoneTable::AddRRset(Zone* zone, absl::string_view owner, const RRse
     return absl::InvalidArgumentError(absl::StrCat(
         wire::NameToText(owner), " is outside zone ", wire::NameToText(zone->apex)));
   }
-  Node& node = nodes_[std::string(owner)];
+  auto it = nodes_.find(owner);
+  if (it == nodes_.end()) it = nodes_.try_emplace(names_.Copy(owner)).first;
+  Node& node = it->second;
   if (node.zone == nullptr) node.zone = zone;
   if (node.zone != zone) {
     return absl::AlreadyExistsError(absl::StrCat(wire::NameToText(owner),
@@ -73,10 +96,11 @@ absl::Status ZoneTable::AddRRset(Zone* zone, absl::string_view owner, const RRse
   }
   max_owner_labels_ = std::max(max_owner_labels_, labels);
   // Empty non-terminals: the names between owner and apex exist (RFC 8020).
-  absl::string_view parent = owner;
+  // Each is a suffix of the stored owner, so its key costs no copy.
+  absl::string_view parent = it->first;
   while (parent.size() > zone->apex.size()) {
     parent.remove_prefix(static_cast<uint8_t>(parent[0]) + 1);
-    Node& ent = nodes_[std::string(parent)];
+    Node& ent = nodes_[parent];
     if (ent.zone == nullptr) ent.zone = zone;
   }
   return absl::OkStatus();

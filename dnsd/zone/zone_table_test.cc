@@ -259,7 +259,7 @@ TEST_F(ZoneTableTest, CountsAndIteration) {
   EXPECT_EQ(table_.FindZoneByApex(W("_domainkey.example.com")), zone);
   EXPECT_EQ(table_.FindZoneByApex(W("b._domainkey.example.com")), nullptr);
   int nodes = 0;
-  table_.ForEachNode([&](const std::string& owner, const Node& node) {
+  table_.ForEachNode([&](absl::string_view owner, const Node& node) {
     ++nodes;
     EXPECT_TRUE(IsSubdomain(owner, zone->apex));
     EXPECT_EQ(node.zone, zone);

@@ -1,0 +1,49 @@
+// What the last compile produced, kept so that the next one compiles only
+// what changed: a domain is compiled again only if its file was re-read
+// (DomainConfig::version), the provider settings changed, or the ranges of a
+// sender it names did. Everything else is taken as it is, and the new
+// snapshot shares it with the old one.
+//
+// Used by one thread at a time (the control thread), like ConfigState.
+#ifndef DNSD_CONFIG_COMPILE_CACHE_H_
+#define DNSD_CONFIG_COMPILE_CACHE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "config/compiled_domain.h"
+#include "config/provider_records.h"
+
+namespace dnsd::config {
+
+class CompileCache {
+ public:
+  // The provider records for `settings`: the last ones if they are equal.
+  absl::StatusOr<std::shared_ptr<const ProviderRecords>> Provider(
+      const ProviderSettings& settings);
+
+  // For each of `domains` (sorted by name, as ConfigSet's are), its
+  // compiled form if nothing it was compiled from has changed, else null.
+  // `senders_digests[i]` is SenderDigests::Of(domains[i]).
+  std::vector<std::shared_ptr<const CompiledDomain>> Find(
+      const std::vector<DomainConfig>& domains, const std::vector<uint64_t>& senders_digests,
+      const ProviderRecords* provider) const;
+
+  // Replaces the cache with what the compile that just finished used
+  // (sorted by name).
+  void Keep(std::vector<std::shared_ptr<const CompiledDomain>> domains) {
+    domains_ = std::move(domains);
+  }
+
+  size_t size() const { return domains_.size(); }
+
+ private:
+  std::shared_ptr<const ProviderRecords> provider_;
+  std::vector<std::shared_ptr<const CompiledDomain>> domains_;  // sorted by domain
+};
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_COMPILE_CACHE_H_

@@ -1,0 +1,56 @@
+#include "config/provider_records.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "config/zone_builder.h"
+#include "dnsd/base/status_macros.h"
+#include "dnsd/wire/constants.h"
+#include "dnsd/wire/name.h"
+
+namespace dnsd::config {
+namespace {
+
+absl::Status BuildCommon(const ProviderSettings& p, ZoneCommon* common) {
+  if (p.nameservers.empty()) return absl::InvalidArgumentError("provider.nameservers is empty");
+  DNSD_ASSIGN_OR_RETURN(std::string mname, wire::NameFromText(p.nameservers.front()));
+  DNSD_ASSIGN_OR_RETURN(std::string rname, wire::NameFromText(p.hostmaster));
+  std::string soa =
+      SoaRdata(mname, rname, 0, p.soa_refresh, p.soa_retry, p.soa_expire, p.negative_ttl);
+  common->soa = RRsetBuilder(wire::kTypeSoa, p.ttl).Add(soa).Build();
+  common->soa_negative =
+      RRsetBuilder(wire::kTypeSoa, std::min(p.ttl, p.negative_ttl)).Add(soa).Build();
+  RRsetBuilder ns(wire::kTypeNs, p.ttl);
+  for (const std::string& host : p.nameservers) {
+    DNSD_ASSIGN_OR_RETURN(std::string wire_name, wire::NameFromText(host));
+    ns.Add(wire_name);
+  }
+  common->ns = ns.Build();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+RRset TxtRRset(absl::string_view text, uint32_t ttl) {
+  return RRsetBuilder(wire::kTypeTxt, ttl).Add(TxtRdata(text)).Build();
+}
+
+absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileProviderRecords(
+    const ProviderSettings& p) {
+  auto r = std::make_shared<ProviderRecords>();
+  r->settings = p;
+  DNSD_RETURN_IF_ERROR(BuildCommon(p, &r->common));
+  DNSD_ASSIGN_OR_RETURN(r->dmarc_zone, wire::NameFromText(p.dmarc_zone));
+  DNSD_ASSIGN_OR_RETURN(std::string report_domain, wire::NameFromText(p.report_domain));
+  DNSD_ASSIGN_OR_RETURN(r->report_zone, Prepend("_report._dmarc", report_domain));
+  DNSD_ASSIGN_OR_RETURN(r->spf_zone, wire::NameFromText(p.spf_zone));
+  DNSD_ASSIGN_OR_RETURN(r->nspf_zone, Prepend("_nspf", r->spf_zone));
+  r->revoked_dkim = TxtRRset("v=DKIM1; p=", p.ttl);
+  r->report_authorised = TxtRRset("v=DMARC1", p.ttl);
+  r->spf_soft = TxtRRset("v=spf1 ~all", p.ttl);
+  r->spf_fail = TxtRRset("v=spf1 -all", p.ttl);
+  r->spf_unknown = TxtRRset("v=spf1 ?all", p.ttl);
+  return std::shared_ptr<const ProviderRecords>(std::move(r));
+}
+
+}  // namespace dnsd::config
