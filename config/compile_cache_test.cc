@@ -1,0 +1,235 @@
+// Incremental compiling: what a reload reuses, what it compiles again, and
+// that a snapshot assembled from reused domains is exactly the snapshot a
+// compile from scratch gives.
+#include "config/compile_cache.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "config/compile.h"
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+IpPrefix P(const char* text) { return *ParseIpPrefix(text); }
+
+Sender MakeSender(const char* id, const char* include, const char* range) {
+  Sender s;
+  s.id = id;
+  s.name = id;
+  s.include = include;
+  s.ranges.prefixes = {P(range)};
+  return s;
+}
+
+DomainConfig Domain(const char* name, uint64_t version) {
+  DomainConfig d;
+  d.domain = name;
+  d.file = absl::StrCat("domains/", name, ".yaml");
+  d.version = version;
+  d.dmarc.p = "none";
+  return d;
+}
+
+ConfigSet Config() {
+  ConfigSet c;
+  ProviderSettings& p = c.server.provider;
+  p.nameservers = {"ns1.provider.test", "ns2.provider.test"};
+  p.hostmaster = "hostmaster.provider.test";
+  p.spf_zone = "_spf.provider.test";
+  p.dmarc_zone = "_dmarc.provider.test";
+  p.report_domain = "reports.provider.test";
+  c.catalog.senders = {MakeSender("mailer", "spf.mailer.test", "198.51.100.0/24"),
+                       MakeSender("vendor", "spf.vendor.test", "192.0.2.0/24")};
+
+  DomainConfig a = Domain("a.example", 11);
+  a.spf.senders = {"vendor"};
+  a.dmarc.rua = {"mailto:dmarc@reports.provider.test"};
+  DkimSelector s1;
+  s1.selector = "s1";
+  s1.key.kind = DkimKey::Kind::kCname;
+  s1.key.cname = "s1.dkim.vendor.test";
+  a.dkim = {s1};
+
+  DomainConfig b = Domain("b.example", 12);
+  b.spf.senders = {"mailer", "vendor"};
+  b.spf.netblocks = {P("203.0.113.0/28")};
+  b.include_subdomains = true;
+
+  DomainConfig c_ = Domain("c.example", 13);
+  c_.mode = Mode::kBlocked;
+  c_.dmarc.p = "reject";
+
+  DomainConfig d = Domain("d.example", 14);
+  d.spf.netblocks = {P("2001:db8::/48")};
+  d.spf.terms = {"a:_relays.%{d}"};
+  DkimSelector revoked;
+  revoked.selector = "old.s";
+  revoked.key.kind = DkimKey::Kind::kRevoked;
+  d.dkim = {revoked};
+  c.domains = {a, b, c_, d};
+  return c;
+}
+
+std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
+
+std::string Records(const RRset* r) {
+  return r == nullptr ? "-" : absl::StrCat(r->type, "/", r->count, "/", Hex(r->records));
+}
+
+// Everything a snapshot answers from, in a canonical order: every node with
+// its zone, serial and records, and every domain's SPF policy.
+std::string Dump(const Snapshot& s) {
+  std::vector<std::string> lines;
+  s.zones.ForEachNode([&](absl::string_view owner, const Node& node) {
+    std::string line = absl::StrCat(Hex(owner), " zone=", Hex(node.zone->apex),
+                                    " serial=", node.zone->serial, " apex=", node.apex);
+    for (const RRset* r : node.rrsets) absl::StrAppend(&line, " ", Records(r));
+    for (const RRset* r : node.zone->wildcard) absl::StrAppend(&line, " *", Records(r));
+    lines.push_back(std::move(line));
+  });
+  for (const auto& [name, d] : s.spf.domains) {
+    std::string terms;
+    lines.push_back(absl::StrCat(
+        "spf ", Hex(name), " ", d.index, " ", d.name, " ", d.blocked, d.include_subdomains,
+        d.fail_all, " senders=", absl::StrJoin(d.senders, ","), " fallback=",
+        Records(d.fallback), " flattened=", Records(d.flattened), " terms=", d.terms.size()));
+  }
+  for (const policy::SenderPolicy& sp : s.spf.senders) {
+    lines.push_back(absl::StrCat("sender ", sp.id, " ", Records(sp.include_answer)));
+  }
+  std::sort(lines.begin(), lines.end());
+  return absl::StrJoin(lines, "\n");
+}
+
+std::string Fresh(const ConfigSet& c, const RefreshedRanges* refreshed = nullptr) {
+  auto compiled = CompileSnapshot(c, 1, refreshed);
+  EXPECT_TRUE(compiled.ok()) << compiled.status();
+  return compiled.ok() ? Dump(*compiled->snapshot) : "";
+}
+
+class CompileCacheTest : public ::testing::Test {
+ protected:
+  Compiled Compile(const ConfigSet& c, const RefreshedRanges* refreshed = nullptr) {
+    auto compiled = CompileSnapshot(c, 1, refreshed, &cache_);
+    EXPECT_TRUE(compiled.ok()) << compiled.status();
+    return *std::move(compiled);
+  }
+
+  CompileCache cache_;
+};
+
+TEST_F(CompileCacheTest, UnchangedDomainsAreReusedAndShared) {
+  ConfigSet c = Config();
+  Compiled first = Compile(c);
+  EXPECT_EQ(first.stats.compiled, 4u);
+  EXPECT_EQ(first.stats.reused, 0u);
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 0u);
+  EXPECT_EQ(second.stats.reused, 4u);
+  for (size_t i = 0; i < c.domains.size(); ++i) {
+    EXPECT_EQ(first.snapshot->domains[i], second.snapshot->domains[i]) << i;
+  }
+  EXPECT_EQ(first.snapshot->provider, second.snapshot->provider);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+}
+
+TEST_F(CompileCacheTest, ANewVersionIsCompiledAndTheRestReused) {
+  ConfigSet c = Config();
+  Compiled first = Compile(c);
+  c.domains[1].version = 99;
+  c.domains[1].spf.senders = {"mailer"};
+  c.domains[1].dmarc.p = "quarantine";
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 1u);
+  EXPECT_EQ(second.stats.reused, 3u);
+  EXPECT_NE(first.snapshot->domains[1], second.snapshot->domains[1]);
+  EXPECT_EQ(first.snapshot->domains[0], second.snapshot->domains[0]);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+  EXPECT_NE(Dump(*first.snapshot), Dump(*second.snapshot));
+}
+
+TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
+  ConfigSet c = Config();
+  Compiled first = Compile(c);
+  c.domains.erase(c.domains.begin());           // a.example goes
+  c.domains.push_back(Domain("e.example", 15));  // e.example comes
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 1u);
+  EXPECT_EQ(second.stats.reused, 3u);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+  // The old snapshot still serves what it served: it holds its domains.
+  EXPECT_NE(first.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->dmarc_apex),
+            nullptr);
+  EXPECT_EQ(second.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->dmarc_apex),
+            nullptr);
+}
+
+TEST_F(CompileCacheTest, VersionZeroIsNeverReused) {
+  ConfigSet c = Config();
+  for (DomainConfig& d : c.domains) d.version = 0;
+  Compile(c);
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 4u);
+  EXPECT_EQ(second.stats.reused, 0u);
+}
+
+TEST_F(CompileCacheTest, ChangedProviderSettingsCompileEverything) {
+  ConfigSet c = Config();
+  Compile(c);
+  c.server.provider.ttl = 600;
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 4u);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+  // Settings that only the server uses do not touch the domains.
+  c.server.udp_payload = 1400;
+  Compiled third = Compile(c);
+  EXPECT_EQ(third.stats.compiled, 0u);
+  EXPECT_EQ(third.snapshot->provider, second.snapshot->provider);
+}
+
+TEST_F(CompileCacheTest, ChangedRangesCompileOnlyTheDomainsThatNameTheSender) {
+  ConfigSet c = Config();
+  Compile(c);
+  RefreshedRanges refreshed;
+  refreshed.senders["mailer"] = {"spf.mailer.test", {P("100.64.0.0/24")}};
+  Compiled second = Compile(c, &refreshed);
+  EXPECT_EQ(second.stats.compiled, 1u);  // b.example alone names mailer
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c, &refreshed));
+  EXPECT_NE(Dump(*second.snapshot), Fresh(c));
+}
+
+TEST_F(CompileCacheTest, ANewSenderMovesTheIndicesButCompilesNoDomain) {
+  ConfigSet c = Config();
+  Compile(c);
+  // The catalog is sorted by id: every sender's index moves up by one.
+  c.catalog.senders.insert(c.catalog.senders.begin(),
+                           MakeSender("early", "spf.early.test", "100.64.1.0/24"));
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 0u);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+}
+
+TEST_F(CompileCacheTest, ASenderDroppedFromTheCatalogRecompilesItsDomainsWithAWarning) {
+  ConfigSet c = Config();
+  Compile(c);
+  c.catalog.senders.erase(c.catalog.senders.begin());  // mailer
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 1u);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+  ASSERT_EQ(second.errors.size(), 1u);
+  EXPECT_NE(second.errors[0].message.find("'mailer' is no longer in the catalog"),
+            std::string::npos);
+  // A reused domain reports its warnings again on every compile.
+  Compiled third = Compile(c);
+  EXPECT_EQ(third.stats.compiled, 0u);
+  EXPECT_EQ(third.errors.size(), 1u);
+}
+
+}  // namespace
+}  // namespace dnsd::config
