@@ -13,7 +13,7 @@ absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileCache::Provider(
 }
 
 std::vector<std::shared_ptr<const CompiledDomain>> CompileCache::Find(
-    const std::vector<DomainConfig>& domains, const std::vector<uint64_t>& senders_digests,
+    const DomainList& domains, const std::vector<uint64_t>& senders_digests,
     const ProviderRecords* provider) const {
   std::vector<std::shared_ptr<const CompiledDomain>> found(domains.size());
   // Both lists are sorted by name: one walk down both, no lookups.

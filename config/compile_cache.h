@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "config/compiled_domain.h"
+#include "config/domain_list.h"
 #include "config/provider_records.h"
 
 namespace dnsd::config {
@@ -28,7 +29,7 @@ class CompileCache {
   // compiled form if nothing it was compiled from has changed, else null.
   // `senders_digests[i]` is SenderDigests::Of(domains[i]).
   std::vector<std::shared_ptr<const CompiledDomain>> Find(
-      const std::vector<DomainConfig>& domains, const std::vector<uint64_t>& senders_digests,
+      const DomainList& domains, const std::vector<uint64_t>& senders_digests,
       const ProviderRecords* provider) const;
 
   // Replaces the cache with what the compile that just finished used

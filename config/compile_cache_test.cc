@@ -27,6 +27,11 @@ Sender MakeSender(const char* id, const char* include, const char* range) {
   return s;
 }
 
+// `c` with its domains replaced by `domains` (a DomainList holds them const).
+void SetDomains(ConfigSet& c, const std::vector<DomainConfig>& domains) { c.domains = domains; }
+
+std::vector<DomainConfig> Copy(const DomainList& list) { return {list.begin(), list.end()}; }
+
 DomainConfig Domain(const char* name, uint64_t version) {
   DomainConfig d;
   d.domain = name;
@@ -142,9 +147,11 @@ TEST_F(CompileCacheTest, UnchangedDomainsAreReusedAndShared) {
 TEST_F(CompileCacheTest, ANewVersionIsCompiledAndTheRestReused) {
   ConfigSet c = Config();
   Compiled first = Compile(c);
-  c.domains[1].version = 99;
-  c.domains[1].spf.senders = {"mailer"};
-  c.domains[1].dmarc.p = "quarantine";
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  domains[1].version = 99;
+  domains[1].spf.senders = {"mailer"};
+  domains[1].dmarc.p = "quarantine";
+  SetDomains(c, domains);
   Compiled second = Compile(c);
   EXPECT_EQ(second.stats.compiled, 1u);
   EXPECT_EQ(second.stats.reused, 3u);
@@ -157,8 +164,10 @@ TEST_F(CompileCacheTest, ANewVersionIsCompiledAndTheRestReused) {
 TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
   ConfigSet c = Config();
   Compiled first = Compile(c);
-  c.domains.erase(c.domains.begin());           // a.example goes
-  c.domains.push_back(Domain("e.example", 15));  // e.example comes
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  domains.erase(domains.begin());           // a.example goes
+  domains.push_back(Domain("e.example", 15));  // e.example comes
+  SetDomains(c, domains);
   Compiled second = Compile(c);
   EXPECT_EQ(second.stats.compiled, 1u);
   EXPECT_EQ(second.stats.reused, 3u);
@@ -172,7 +181,9 @@ TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
 
 TEST_F(CompileCacheTest, VersionZeroIsNeverReused) {
   ConfigSet c = Config();
-  for (DomainConfig& d : c.domains) d.version = 0;
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  for (DomainConfig& d : domains) d.version = 0;
+  SetDomains(c, domains);
   Compile(c);
   Compiled second = Compile(c);
   EXPECT_EQ(second.stats.compiled, 4u);

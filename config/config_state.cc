@@ -77,7 +77,7 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool fo
       Loaded<DomainConfig> loaded = LoadDomainFile(*todo[i].path, set.catalog, set.server.provider);
       if (loaded.ok()) {
         loaded.value->version = NextVersion();
-        f.good = std::move(loaded.value);
+        f.good = std::make_shared<const DomainConfig>(std::move(*loaded.value));
         f.errors.clear();
       } else {
         f.errors = std::move(loaded.errors);
@@ -175,10 +175,9 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
                                                                 first->second)});
       continue;
     }
-    set.domains.push_back(*f.good);
+    set.domains.push_back(f.good);  // shared with this state, not copied
   }
-  std::sort(set.domains.begin(), set.domains.end(),
-            [](const DomainConfig& a, const DomainConfig& b) { return a.domain < b.domain; });
+  set.domains.SortByName();
   SortErrors(set.errors);
   return report;
 }

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +67,7 @@ class ConfigState {
  private:
   struct DomainFile {
     FileStamp stamp;
-    std::optional<DomainConfig> good;  // the last version that validated
+    std::shared_ptr<const DomainConfig> good;  // the last version that validated
     std::vector<Diagnostic> errors;    // of the current version
   };
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/domain_list.h"
 #include "config/model.h"
 
 namespace dnsd::config {
@@ -37,7 +38,7 @@ Loaded<DomainConfig> LoadDomainFile(const std::string& path,
 struct ConfigSet {
   ServerConfig server;
   Catalog catalog;
-  std::vector<DomainConfig> domains;  // the good ones, sorted by domain
+  DomainList domains;                 // the good ones, sorted by domain
   std::vector<Diagnostic> errors;     // from every file
 };
 

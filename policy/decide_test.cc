@@ -510,8 +510,7 @@ TEST(DecideReadingTest, AConfiguredDomainBeatsAnEarlierUnconfiguredReading) {
   odd.dmarc.p = "none";
   odd.spf.netblocks = {testing::Prefix("192.0.2.0/24")};
   set.domains.push_back(odd);
-  std::sort(set.domains.begin(), set.domains.end(),
-            [](const auto& a, const auto& b) { return a.domain < b.domain; });
+  set.domains.SortByName();
   auto snap = CompileOrDie(set);
   ASSERT_NE(snap, nullptr);
   // Readings: (helo "h._ehlo.x", domain "odd.test"), then (helo "h",

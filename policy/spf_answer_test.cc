@@ -481,8 +481,7 @@ config::DomainConfig PlainDomain(absl::string_view name) {
 }
 
 void SortDomains(config::ConfigSet& set) {
-  std::sort(set.domains.begin(), set.domains.end(),
-            [](const auto& a, const auto& b) { return a.domain < b.domain; });
+  set.domains.SortByName();
 }
 
 // A customer configures both a subdomain and its parent; the subdomain's

@@ -20,16 +20,18 @@ std::atomic<long> g_allocations{0};
 
 }  // namespace
 
-void* operator new(std::size_t size) {
+// Not inlined: GCC 12 would otherwise pair the inlined malloc and free with
+// the new-expressions around them and warn of a mismatch that is not there.
+[[gnu::noinline]] void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace dnsd::policy {
 namespace {
@@ -49,12 +51,15 @@ std::vector<uint8_t> Query(absl::string_view name) {
 
 TEST(TermsAllocationTest, TheQueryPathAllocatesNothing) {
   config::ConfigSet set = testing::TestConfig();
-  for (auto& d : set.domains) {
+  config::DomainList domains;
+  for (config::DomainConfig d : set.domains) {
     if (d.domain == "terms.example") {
       d.spf.terms.push_back("exists:%{ir}.%{v}.%{h2r}.%{D}.%{l}._x.test");
       d.spf.terms.push_back("mx:%{h}");
     }
+    domains.push_back(std::move(d));
   }
+  set.domains = std::move(domains);
   auto snapshot = testing::CompileOrDie(set);
   ASSERT_NE(snapshot, nullptr);
   std::vector<std::vector<uint8_t>> queries = {

@@ -25,14 +25,15 @@ namespace {
 // A TXT query for `name` with EDNS, as a resolver would send it.
 std::vector<uint8_t> TxtQuery(const std::string& name_wire) {
   // ID, flags, QDCOUNT 1, ANCOUNT 0, NSCOUNT 0, ARCOUNT 1.
-  std::vector<uint8_t> q = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
-  q.insert(q.end(), name_wire.begin(), name_wire.end());
-  const uint8_t question_tail[] = {0, wire::kTypeTxt, 0, wire::kClassIn};
+  // (Built in a string: GCC 12 sees a false out-of-bounds in vector::insert.)
+  std::string q("\x12\x34\0\0\0\1\0\0\0\0\0\1", 12);
+  q += name_wire;
+  const char question_tail[] = {0, wire::kTypeTxt, 0, wire::kClassIn};
   // OPT: root owner, TYPE 41, payload 1232, TTL 0, RDLENGTH 0.
-  const uint8_t opt[] = {0, 0, wire::kTypeOpt, 0x04, 0xD0, 0, 0, 0, 0, 0, 0};
-  q.insert(q.end(), std::begin(question_tail), std::end(question_tail));
-  q.insert(q.end(), std::begin(opt), std::end(opt));
-  return q;
+  const char opt[] = {0, 0, wire::kTypeOpt, 0x04, static_cast<char>(0xD0), 0, 0, 0, 0, 0, 0};
+  q.append(question_tail, sizeof(question_tail));
+  q.append(opt, sizeof(opt));
+  return std::vector<uint8_t>(q.begin(), q.end());
 }
 
 // The answer section of `response`, as zone-file lines, through ldns.

@@ -246,9 +246,9 @@ int Serve(const ServeArgs& args) {
   first.domains = loaded.set().domains.size();
   config::ServerConfig files = loaded.set().server;
   refresher->SetCatalog(loaded.set().catalog);
-  // ConfigState keeps what reloads need; drop this copy. (Member by member:
+  // ConfigState keeps what reloads need; drop these. (Member by member:
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
-  std::vector<config::DomainConfig>().swap(loaded.report.set.domains);
+  loaded.report.set.domains.clear();
   config::Catalog().senders.swap(loaded.report.set.catalog.senders);
   SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
   auto server = Server::Bind(*options, snapshots);

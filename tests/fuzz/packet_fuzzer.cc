@@ -72,8 +72,7 @@ const dnsd::config::Snapshot& TheSnapshot() {
     p.dmarc_zone = "_dmarc.provider.test";
     p.report_domain = "reports.provider.test";
 
-    std::vector<DomainConfig>& domains = set.domains;
-    domains.resize(3);
+    std::vector<DomainConfig> domains(3);
     domains[0].domain = "example.com";
     domains[0].mode = Mode::kEnforce;
     domains[0].dmarc.p = "reject";
@@ -97,6 +96,7 @@ const dnsd::config::Snapshot& TheSnapshot() {
     domains[2].dmarc.p = "none";
     domains[2].dmarc.rua = {"mailto:agg@reports.provider.test"};
 
+    set.domains = domains;
     auto compiled = dnsd::config::CompileSnapshot(set, /*generation=*/1);
     if (!compiled.ok()) Fail("CompileSnapshot failed:", std::string(compiled.status().message()));
     if (!compiled->errors.empty()) Fail("domain left out:", compiled->errors[0].message);

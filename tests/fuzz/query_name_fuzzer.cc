@@ -165,7 +165,7 @@ const dnsd::config::ConfigSet& TheConfig() {
     };
 
     // Sorted by domain, as the loader leaves them.
-    auto& d = set->domains;
+    std::vector<dnsd::config::DomainConfig> d;
     d.push_back(MakeDomain("blocked.example", Mode::kBlocked, {"mailco"}, {"192.0.2.0/28"}));
     d.push_back(MakeDomain("deep.example.com", Mode::kMonitor, {}, {}));
     d.push_back(MakeDomain("example.com", Mode::kEnforce, {"bulk", "mailco"},
@@ -181,6 +181,7 @@ const dnsd::config::ConfigSet& TheConfig() {
     d.back().spf.all = dnsd::config::AllQualifier::kFail;
     d.push_back(MakeDomain("sub.example.org", Mode::kEnforce, {"bulk", "tiny"},
                            {"2001:db8:5::/64"}));
+    set->domains = d;
     return set;
   }();
   return *config;
