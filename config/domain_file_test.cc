@@ -448,6 +448,16 @@ TEST_F(DomainFileTest, OneDocumentPerFile) {
   EXPECT_THAT(Errors("domain: a.example\n---\ndomain: b.example\n"),
               ElementsAre("2:1: a second YAML document starts here; a file "
                           "holds one document"));
+  // Documents are counted only when a line starts with a marker. After an
+  // end marker a second document is found; a marker after a \r or a byte
+  // order mark is a syntax error to yaml-cpp; none is taken for one document.
+  EXPECT_THAT(Errors("domain: a.example\n...\ndomain: b.example\n"),
+              ElementsAre(::testing::HasSubstr("a second YAML document starts here")));
+  EXPECT_THAT(Errors("domain: a.example\r---\rdomain: b.example\r"), Not(IsEmpty()));
+  EXPECT_THAT(Errors("domain: a.example\n\xef\xbb\xbf---\ndomain: b.example\n"),
+              Not(IsEmpty()));
+  // A marker elsewhere in a line starts nothing.
+  EXPECT_THAT(Errors("domain: example.com  # --- ...\n"), IsEmpty());
 }
 
 TEST_F(DomainFileTest, MissingFile) {

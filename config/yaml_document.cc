@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "config/yaml_reader.h"
 #include "yaml-cpp/depthguard.h"
@@ -42,6 +43,22 @@ class DocumentCounter : public YAML::EventHandler {
   int count_ = 0;
   YAML::Mark second_start_;
 };
+
+// Whether `text` could hold a second document: only a line that starts
+// with a document marker ("---" or "...") can begin one. Most files have
+// none, and counting documents is a second full parse.
+// Lines break at \n or \r, and a document may begin with a byte order mark.
+bool MayHoldSeveralDocuments(absl::string_view text) {
+  for (size_t at = 0; at < text.size();) {
+    absl::string_view line = text.substr(at);
+    if (absl::StartsWith(line, "\xef\xbb\xbf")) line.remove_prefix(3);
+    if (absl::StartsWith(line, "---") || absl::StartsWith(line, "...")) return true;
+    size_t end = text.find_first_of("\r\n", at);
+    if (end == absl::string_view::npos) break;
+    at = end + 1;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -88,15 +105,17 @@ std::optional<Value> YamlReader::Parse(const std::string& text) {
 
 std::optional<Value> YamlReader::ParseUnguarded(const std::string& text) {
   YAML::Node root = YAML::Load(text);
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentCounter counter;
-  for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
-  }
-  if (counter.count() > 1) {
-    Error(Pos(counter.second_start()),
-          "a second YAML document starts here; a file holds one document");
-    return std::nullopt;
+  if (MayHoldSeveralDocuments(text)) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentCounter counter;
+    for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+    }
+    if (counter.count() > 1) {
+      Error(Pos(counter.second_start()),
+            "a second YAML document starts here; a file holds one document");
+      return std::nullopt;
+    }
   }
   SourcePos pos = Pos(root.Mark());
   if (pos.line == 0) pos = SourcePos{file_, 1, 1};
