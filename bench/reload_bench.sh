@@ -16,11 +16,12 @@
 #      = (VmRSS after load - VmRSS of an empty configuration) / N;
 #   5. dnsperf (UDP, EDNS, $DNSPERF_SECONDS s each, 100 queries in flight)
 #      on a query file mixing DMARC, DKIM and SPF macro names: without
-#      reloads, with a SIGHUP reload every second (the next one is sent once
+#      reloads, with a domain file edited and a SIGHUP reload every second
+#      (a real reload each time: nothing changed is not a reload; the next is sent once
 #      the previous one is logged and a second has passed since it was sent,
 #      so reloads never queue up), and without reloads again; QPS, lost
 #      queries, the ratio of the reload run to the mean of the two others;
-#   6. $LEAK_RELOADS SIGHUP reloads back to back ($LEAK_RELOADS_LARGE when N >
+#   6. $LEAK_RELOADS reloads back to back, each after an edit ($LEAK_RELOADS_LARGE when N >
 #      $LEAK_MAX_N), VmRSS after each tenth: old snapshots must be freed, so
 #      RSS must level off.
 # Results go to $RESULTS (bench/results/reload-<date>.md), appended.
@@ -131,6 +132,9 @@ wait_log() {
   grep -- "$3" "$1" | tail -1
 }
 
+# New snapshots published by reloads so far (SIGHUP or the file watcher).
+real_reloads() { grep -cE 'reload \((SIGHUP|files changed)\): generation' "$dlog" || true; }
+
 seconds_of() { sed -n 's/.* \([0-9.]*\) s$/\1/p' <<<"$1"; }
 
 # dnsperf_run QUERYFILE: prints "qps lost sent max_latency_ms".
@@ -230,15 +234,22 @@ EOF
   DNSPERF_SECONDS=3 dnsperf_run "$cfg/queries.txt" >/dev/null
   log "N=$N: dnsperf, no reloads"
   read -r qps0 lost0 sent0 max0 < <(dnsperf_run "$cfg/queries.txt")
-  log "N=$N: dnsperf, a SIGHUP reload every second"
-  hups_before=$(grep -c 'reload (SIGHUP): generation' "$dlog" || true)
+  log "N=$N: dnsperf, a domain file edited and a SIGHUP reload every second"
+  hups_before=$(grep -c 'reload (SIGHUP)' "$dlog" || true)                # logged at all
+  reloads_before=$(real_reloads)
   sent_hups=0
   (
     # Stops by itself after the dnsperf run; never more than one reload in flight.
+    # Each SIGHUP follows an edit (pct= changes), so every one is a real
+    # reload: one file read, one domain compiled. (The watcher sees the edit
+    # too; its reload 0.3 s later finds nothing changed.)
     end=$(( $(date +%s) + DNSPERF_SECONDS ))
     n=0
     while [ "$(date +%s)" -lt "$end" ]; do
       t=$(now)
+      printf 'domain: %s\nmode: enforce\ndmarc:\n  p: reject\n  pct: %d\n' \
+        "$edit_domain" $(( n % 99 + 1 )) >"$tmp"
+      mv "$tmp" "$cfg/domains/$edit_file"
       kill -HUP "$PID"
       n=$((n + 1))
       deadline=$(( $(date +%s) + RELOAD_TIMEOUT ))
@@ -253,8 +264,8 @@ EOF
   wait "$hupper" || true
   sent_hups=$(cat "$WORK/hups")
   wait_log "$dlog" $((hups_before + sent_hups - 1)) 'reload (SIGHUP)' >/dev/null
-  hups=$(( $(grep -c 'reload (SIGHUP): generation' "$dlog" || true) - hups_before ))
-  reload_secs=$(grep 'reload (SIGHUP): generation' "$dlog" | tail -n "$hups" \
+  hups=$(( $(real_reloads) - reloads_before ))
+  reload_secs=$(grep -E 'reload \((SIGHUP|files changed)\): generation' "$dlog" | tail -n "$hups" \
                 | sed -n 's/.* \([0-9.]*\) s$/\1/p' | sort -n | awk '{ a[NR] = $1 } END { printf "%s-%s", a[1], a[NR] }')
   log "N=$N: dnsperf, no reloads again"
   read -r qps2 lost2 sent2 max2 < <(dnsperf_run "$cfg/queries.txt")
@@ -267,9 +278,13 @@ EOF
   [ "$N" -le "$LEAK_MAX_N" ] || reloads=$LEAK_RELOADS_LARGE
   if [ "$reloads" -gt 0 ]; then
     log "N=$N: $reloads reloads back to back"
-    leak="VmRSS (MiB) before and after each 10 of $reloads back-to-back SIGHUP reloads: $(mib "$(kib "$PID" VmRSS)")"
+    leak="VmRSS (MiB) before and after each 10 of $reloads back-to-back reloads (a file edited, then SIGHUP): $(mib "$(kib "$PID" VmRSS)")"
     for ((i = 1; i <= reloads; i++)); do
       count=$(grep -c 'reload (SIGHUP)' "$dlog" || true)
+      # An edit first, so that each is a real reload that replaces a snapshot.
+      printf 'domain: %s\nmode: enforce\ndmarc:\n  p: reject\n  pct: %d\n' \
+        "$edit_domain" $(( i % 99 + 1 )) >"$tmp"
+      mv "$tmp" "$cfg/domains/$edit_file"
       kill -HUP "$PID"
       wait_log "$dlog" "$count" 'reload (SIGHUP)' >/dev/null
       if ((i % 10 == 0)); then leak="$leak $(mib "$(kib "$PID" VmRSS)")"; fi
@@ -295,7 +310,7 @@ EOF
     echo "| VmRSS / VmHWM at the end | $(mib "$rss_end") / $(mib "$hwm_end") MiB |"
     echo "| bytes per domain (VmRSS after load − empty) / N | $per_domain |"
     echo "| dnsperf QPS, no reloads (before / after) | $qps0 / $qps2 (lost $lost0 / $lost2 of $sent0 / $sent2; max latency $max0 / $max2 ms) |"
-    echo "| dnsperf QPS, SIGHUP reload every second | $qps1 (lost $lost1 of $sent1; max latency $max1 ms; $hups reloads of $reload_secs s each) |"
+    echo "| dnsperf QPS, a domain file edited + SIGHUP every second | $qps1 (lost $lost1 of $sent1; max latency $max1 ms; $hups reloads of $reload_secs s each) |"
     echo "| QPS ratio, reloading / not reloading | $ratio |"
     [ -n "$leak" ] && echo "| RSS across reloads | $leak |"
     echo
