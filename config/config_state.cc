@@ -1,6 +1,8 @@
 #include "config/config_state.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +26,27 @@ uint64_t NextVersion() {
 
 long long Nanos(const timespec& t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
 
+// Below this many files, threads cost more than they save.
+constexpr size_t kParallelStats = 4096;
+
+// Calls f(i) for every i < n, on every core when n >= `parallel_from`.
+void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(size_t)>& f) {
+  if (n < parallel_from) {
+    for (size_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
+    threads.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
 // Provider settings decide how domain files validate: if they change,
 // every domain file is read again.
 bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
@@ -41,11 +64,43 @@ void SortErrors(std::vector<Diagnostic>& errors) {
 
 }  // namespace
 
+namespace {
+
+FileStamp StampFrom(const struct stat& st) {
+  return {Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_ino,
+          static_cast<unsigned long long>(st.st_size)};
+}
+
+// Stats files by name relative to their folder, held open: the kernel
+// resolves one component per file instead of the whole path.
+class FolderStat {
+ public:
+  explicit FolderStat(const std::string& dir)
+      : fd_(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
+  ~FolderStat() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FolderStat(const FolderStat&) = delete;
+  FolderStat& operator=(const FolderStat&) = delete;
+
+  FileStamp Of(const std::string& path) const {
+    size_t slash = path.rfind('/');
+    if (fd_ < 0 || slash == std::string::npos) return StampOf(path);
+    struct stat st;
+    if (fstatat(fd_, path.c_str() + slash + 1, &st, 0) != 0) return {};
+    return StampFrom(st);
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
 FileStamp StampOf(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return {};
-  return {Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_ino,
-          static_cast<unsigned long long>(st.st_size)};
+  return StampFrom(st);
 }
 
 void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool force,
@@ -55,16 +110,25 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool fo
     const std::string* path;
     DomainFile* file;
   };
+  // files_ holds exactly `paths`, in the same order (Load made it so).
+  std::vector<Todo> all;
+  all.reserve(paths.size());
+  auto it = files_.begin();
+  for (const std::string& path : paths) all.push_back({&path, &(it++)->second});
+  // A stat per file is most of a reload that reads nothing: on every core.
+  std::vector<FileStamp> stamps(all.size());
+  FolderStat folder(set.server.domains_dir);
+  ForEachOnAllCores(all.size(), kParallelStats,
+                    [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
   std::vector<Todo> todo;
-  for (const std::string& path : paths) {
-    DomainFile& f = files_[path];
-    FileStamp stamp = StampOf(path);
-    if (!force && stamp == f.stamp && stamp.mtime_ns != -1) {
+  for (size_t i = 0; i < all.size(); ++i) {
+    DomainFile& f = *all[i].file;
+    if (!force && stamps[i] == f.stamp && stamps[i].mtime_ns != -1) {
       ++report.files_unchanged;
       continue;
     }
-    f.stamp = stamp;
-    todo.push_back({&path, &f});
+    f.stamp = stamps[i];
+    todo.push_back(all[i]);
   }
   report.files_read = todo.size();
 
@@ -149,13 +213,23 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   server_stamp_ = server_stamp;
 
   std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors);
-  // Files that are gone take their domains with them.
-  std::map<std::string, DomainFile> kept;
+  // Files that are gone take their domains with them. Both are sorted by
+  // path: one walk, no look-ups.
+  bool files_removed = false;
+  auto it = files_.begin();
   for (const std::string& path : paths) {
-    if (auto it = files_.find(path); it != files_.end()) kept.insert(files_.extract(it));
+    while (it != files_.end() && it->first < path) {
+      it = files_.erase(it);
+      files_removed = true;
+    }
+    if (it != files_.end() && it->first == path) {
+      ++it;
+    } else {
+      files_.emplace_hint(it, path, DomainFile{});
+    }
   }
-  bool files_removed = !files_.empty();
-  files_ = std::move(kept);
+  files_removed |= it != files_.end();
+  files_.erase(it, files_.end());
   ReadDomainFiles(paths, provider_changed || catalog_changed, set, report, progress,
                   progress_every);
   report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;

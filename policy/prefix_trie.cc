@@ -37,7 +37,6 @@ int32_t PrefixTrie::NewNode(const IpAddress& prefix, int length) {
   n.prefix = Masked(prefix, length);
   n.length = static_cast<uint8_t>(length);
   nodes_.push_back(n);
-  pending_.emplace_back();
   return static_cast<int32_t>(nodes_.size() - 1);
 }
 
@@ -74,17 +73,22 @@ void PrefixTrie::Insert(const IpPrefix& p, uint32_t id) {
     parent = at;
     side = Bit(p.address, nodes_[at].length);
   }
-  pending_[target].push_back(id);
+  pending_.emplace_back(target, id);
 }
 
 void PrefixTrie::Finish() {
   ids_.clear();
+  std::sort(pending_.begin(), pending_.end());
+  pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+  ids_.reserve(pending_.size());
+  size_t next_pending = 0;
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    std::vector<uint32_t>& ids = pending_[i];
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     nodes_[i].ids_begin = static_cast<uint32_t>(ids_.size());
-    ids_.insert(ids_.end(), ids.begin(), ids.end());
+    for (; next_pending < pending_.size() &&
+           pending_[next_pending].first == static_cast<int32_t>(i);
+         ++next_pending) {
+      ids_.push_back(pending_[next_pending].second);
+    }
     nodes_[i].ids_end = static_cast<uint32_t>(ids_.size());
   }
   // File each prefix under its ids (a counting sort by id).

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -91,7 +92,9 @@ class PrefixTrie {
 
   std::vector<Node> nodes_;
   int32_t root_ = -1;
-  std::vector<std::vector<uint32_t>> pending_;  // per node, until Finish()
+  // (node, id) pairs until Finish(): one flat vector, not one per node,
+  // because a reload at 100k domains builds a trie of ~225k nodes.
+  std::vector<std::pair<int32_t, uint32_t>> pending_;
   std::vector<uint32_t> ids_;
   // Every prefix again, grouped by id: those of id k are
   // by_id_[by_id_begin_[k] .. by_id_begin_[k + 1]).

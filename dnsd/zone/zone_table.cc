@@ -55,13 +55,12 @@ absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
                                                  " is also a name in zone ",
                                                  wire::NameToText(it->second.zone->apex)));
   }
-  auto zone = std::make_unique<Zone>();
-  zone->apex = std::string(apex);
-  zone->apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
-  zone->kind = kind;
-  zone->common = common;
-  Zone* raw = zone.get();
-  zones_.emplace(raw->apex, std::move(zone));
+  Zone* raw = &zone_storage_.emplace_back();
+  raw->apex = std::string(apex);
+  raw->apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
+  raw->kind = kind;
+  raw->common = common;
+  zones_.emplace(raw->apex, raw);
   auto it = nodes_.find(apex);
   if (it == nodes_.end()) it = nodes_.try_emplace(raw->apex).first;
   it->second.zone = raw;
@@ -113,7 +112,7 @@ absl::Status ZoneTable::Validate() const {
     while (true) {
       auto it = zones_.find(name);
       if (it != zones_.end()) {
-        if (it->second.get() != node.zone) {
+        if (it->second != node.zone) {
           return absl::FailedPreconditionError(absl::StrCat(
               wire::NameToText(owner), " in zone ", wire::NameToText(node.zone->apex),
               " is hidden by zone ", wire::NameToText(it->first)));
@@ -130,7 +129,7 @@ absl::Status ZoneTable::Validate() const {
 const Zone* ZoneTable::ClosestZone(const wire::Name& name, int first_label) const {
   for (int i = first_label; i <= name.label_count; ++i) {
     auto it = zones_.find(name.Suffix(i));
-    if (it != zones_.end()) return it->second.get();
+    if (it != zones_.end()) return it->second;
   }
   return nullptr;
 }
@@ -145,7 +144,7 @@ ZoneTable::Match ZoneTable::Find(const wire::Name& name) const {
 
 const Zone* ZoneTable::FindZoneByApex(absl::string_view apex) const {
   auto it = zones_.find(apex);
-  return it == zones_.end() ? nullptr : it->second.get();
+  return it == zones_.end() ? nullptr : it->second;
 }
 
 const Node* ZoneTable::FindNode(absl::string_view owner) const {

@@ -94,7 +94,8 @@ class ZoneTable {
 
   const Zone* ClosestZone(const wire::Name& name, int first_label) const;
 
-  absl::flat_hash_map<absl::string_view, std::unique_ptr<Zone>> zones_;  // keys: Zone::apex
+  std::deque<Zone> zone_storage_;  // a deque: growing never moves the elements
+  absl::flat_hash_map<absl::string_view, Zone*> zones_;  // keys: Zone::apex
   absl::flat_hash_map<absl::string_view, Node> nodes_;  // keys: in names_ or Zone::apex
   NameArena names_;
   std::deque<RRset> rrsets_;  // deque: growing never moves the elements
