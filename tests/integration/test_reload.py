@@ -274,6 +274,8 @@ class BrokenDomainFileTest(ReloadCase):
         mark = harness.log_mark(self.server)
         line = self.edit_and_wait(a, f"domain: {a}\nmode: enforcee\ndmarc:\n  p: reject\n")
         self.assertIn("1 with errors (1 keep their last good version)", line)
+        # Its last good version is the one compiled before: nothing compiles.
+        self.assertIn(" 0 domains compiled,", line)
         wait_for_log(self.server, re.escape(self.path(a)) + r":2:7: mode: .*'enforcee'", mark,
                      timeout=1)
         self.assertServes(a, 0)
@@ -284,6 +286,7 @@ class BrokenDomainFileTest(ReloadCase):
         line = self.edit_and_wait(b, domain_file(b, 1))
         self.assertIn("1 files read", line)
         self.assertIn("1 with errors (1 keep their last good version)", line)
+        self.assertIn(" 1 domains compiled,", line)   # B alone; the rest are reused
         wait_for_log(self.server, re.escape(self.path(a)) + r":2:7: ", mark, timeout=1)
         self.assertServes(b, 1)
         self.assertServes(a, 0)
@@ -291,6 +294,7 @@ class BrokenDomainFileTest(ReloadCase):
         # Fix A with a new version: it is served, and the error is gone.
         line = self.edit_and_wait(a, domain_file(a, 2))
         self.assertIn(" 0 with errors", line)
+        self.assertIn(" 1 domains compiled,", line)
         self.assertServes(a, 2)
         self.assertServes(b, 1)
 
