@@ -17,17 +17,11 @@
 namespace dnsd::config {
 namespace {
 
-// Versions are unique in the process, so no two loads of a file, in any
-// ConfigState, are ever taken for the same content.
-uint64_t NextVersion() {
-  static std::atomic<uint64_t> next{1};
-  return next.fetch_add(1);
-}
-
 long long Nanos(const timespec& t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
 
 // Below this many files, threads cost more than they save.
 constexpr size_t kParallelStats = 4096;
+constexpr size_t kParallelChecks = 1024;
 
 // Calls f(i) for every i < n, on every core when n >= `parallel_from`.
 void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(size_t)>& f) {
@@ -103,7 +97,24 @@ FileStamp StampOf(const std::string& path) {
   return StampFrom(st);
 }
 
-void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool force,
+void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
+  std::vector<Diagnostic> errors = f.read->errors;
+  std::vector<Diagnostic> checked = CheckDomainFile(*f.read, set.catalog, set.server.provider);
+  errors.insert(errors.end(), checked.begin(), checked.end());
+  if (!errors.empty()) {
+    SortErrors(errors);
+    f.errors = std::move(errors);
+    return;  // `good` stays: the last good version keeps serving
+  }
+  f.errors.clear();
+  // The same read checking out again (after a catalog change) keeps its
+  // version, so the compile cache takes it as unchanged.
+  if (f.good == nullptr || f.good->version != f.read->domain.version) {
+    f.good = std::shared_ptr<const DomainConfig>(f.read, &f.read->domain);
+  }
+}
+
+void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool recheck_all,
                                   const ConfigSet& set, LoadReport& report,
                                   const ProgressFn& progress, double progress_every) {
   struct Todo {
@@ -121,32 +132,28 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool fo
   ForEachOnAllCores(all.size(), kParallelStats,
                     [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
   std::vector<Todo> todo;
+  std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     DomainFile& f = *all[i].file;
-    if (!force && stamps[i] == f.stamp && stamps[i].mtime_ns != -1) {
+    if (stamps[i] == f.stamp && stamps[i].mtime_ns != -1 && f.read != nullptr) {
       ++report.files_unchanged;
       continue;
     }
     f.stamp = stamps[i];
     todo.push_back(all[i]);
+    read_now[i] = true;
   }
   report.files_read = todo.size();
 
-  // Files are independent: parse and validate them on every core. Each
-  // thread writes only the DomainFile it took; the map is not touched.
+  // Files are independent: read and check them on every core. Each thread
+  // writes only the DomainFile it took; the map is not touched.
   std::atomic<size_t> next{0}, done{0}, failed{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
-      Loaded<DomainConfig> loaded = LoadDomainFile(*todo[i].path, set.catalog, set.server.provider);
-      if (loaded.ok()) {
-        loaded.value->version = NextVersion();
-        f.good = std::make_shared<const DomainConfig>(std::move(*loaded.value));
-        f.errors.clear();
-      } else {
-        f.errors = std::move(loaded.errors);
-        failed.fetch_add(1);
-      }
+      f.read = std::make_shared<const ReadDomain>(ReadDomainFile(*todo[i].path));
+      Check(f, set);
+      if (!f.errors.empty()) failed.fetch_add(1);
       done.fetch_add(1);
     }
   };
@@ -177,6 +184,17 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool fo
     for (std::thread& t : threads) t.join();
   }
   report_progress();
+  if (recheck_all) {
+    // The catalog or the provider settings changed: what was read still
+    // holds, but whether it checks out may not. No file is read again.
+    std::vector<DomainFile*> unchanged;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (!read_now[i]) unchanged.push_back(all[i].file);
+    }
+    ForEachOnAllCores(unchanged.size(), kParallelChecks,
+                      [&](size_t i) { Check(*unchanged[i], set); });
+    report.files_rechecked = unchanged.size();
+  }
 }
 
 LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) {
@@ -230,7 +248,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   }
   files_removed |= it != files_.end();
   files_.erase(it, files_.end());
-  ReadDomainFiles(paths, provider_changed || catalog_changed, set, report, progress,
+  ReadDomainFiles(paths, /*recheck_all=*/provider_changed || catalog_changed, set, report, progress,
                   progress_every);
   report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
 

@@ -16,6 +16,7 @@
 
 #include "config/compile_cache.h"
 #include "config/diagnostic.h"
+#include "config/domain_file.h"
 #include "config/loader.h"
 #include "config/model.h"
 
@@ -46,6 +47,7 @@ struct LoadReport {
   bool changed = true;       // false: no file changed since the last load
   size_t files_read = 0;     // domain files (re-)read this time
   size_t files_unchanged = 0;
+  size_t files_rechecked = 0;  // unchanged, checked again: the catalog or provider changed
   size_t files_failed = 0;   // of which `files_kept` still serve a last good version
   size_t files_kept = 0;
 };
@@ -67,13 +69,20 @@ class ConfigState {
  private:
   struct DomainFile {
     FileStamp stamp;
-    std::shared_ptr<const DomainConfig> good;  // the last version that validated
-    std::vector<Diagnostic> errors;    // of the current version
+    std::shared_ptr<const ReadDomain> read;    // what reading it last gave
+    // The last version that checked out: `read`'s domain, or an earlier
+    // read's that `read` failed to replace. Shares the ReadDomain it is in.
+    std::shared_ptr<const DomainConfig> good;
+    std::vector<Diagnostic> errors;            // of the current version
   };
 
-  // Re-reads the domain files whose stamp changed (all with `force`).
-  void ReadDomainFiles(const std::vector<std::string>& paths, bool force, const ConfigSet& set,
-                       LoadReport& report, const ProgressFn& progress, double progress_every);
+  // Re-reads the domain files whose stamp changed, then checks them against
+  // the catalog and provider settings; with `recheck_all`, every file is
+  // checked again (without being read again).
+  void ReadDomainFiles(const std::vector<std::string>& paths, bool recheck_all,
+                       const ConfigSet& set, LoadReport& report, const ProgressFn& progress,
+                       double progress_every);
+  void Check(DomainFile& file, const ConfigSet& set);
 
   std::string server_file_;
   std::optional<ServerConfig> server_;

@@ -17,8 +17,8 @@
 namespace dnsd::config {
 
 // Where the spf section's parts are, for the checks that need the whole
-// domain (config/spf_budget.h). `senders` and `terms` are parallel to the
-// SpfPolicy's lists (entries with errors are left out of both).
+// domain (config/spf_budget.h, CheckSenderIds). `senders` and `terms` are
+// parallel to the SpfPolicy's lists (entries with errors are left out of both).
 struct SpfPositions {
   SourcePos section;
   std::vector<SourcePos> senders;
@@ -26,11 +26,15 @@ struct SpfPositions {
   std::optional<SourcePos> published_lookups;
 };
 
-// spf: senders (ids in `catalog`), netblocks, terms, all,
-// published_lookups. Each term is checked as rule 6 will use it
-// (policy::CompileTerm).
-SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
-                         const Catalog& catalog, SpfPositions* positions);
+// spf: senders, netblocks, terms, all, published_lookups. Each term is
+// checked as rule 6 will use it (policy::CompileTerm). Sender ids are not
+// looked up here: that is CheckSenderIds's, against the catalog of the day.
+SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* positions);
+
+// Every sender id of `spf` must be in `catalog`; an unknown one is reported
+// at its position, with the nearest known id.
+void CheckSenderIds(YamlReader& reader, const SpfPolicy& spf, const SpfPositions& positions,
+                    const Catalog& catalog);
 
 // dmarc: the RFC 7489 tags. `mode` is the domain's mode, or nullopt when it
 // was itself invalid (then the mode-dependent checks are skipped).

@@ -147,6 +147,60 @@ TEST(ConfigStateTest, ReadsManyFilesInParallelAndReportsProgress) {
   EXPECT_EQ(again.set.domains.size(), static_cast<size_t>(kFiles - 6));
 }
 
+uint64_t VersionOf(const ConfigSet& set, const std::string& domain) {
+  for (const DomainConfig& d : set.domains) {
+    if (d.domain == domain) return d.version;
+  }
+  return 0;
+}
+
+// A changed catalog is checked against what was read, without reading a
+// file again; a domain that checks out as before keeps its version (so it
+// is not compiled again), one that no longer does keeps its last good one.
+TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  constexpr char kTwo[] = R"(senders:
+  google: {name: Google, include: _spf.google.com}
+  office365: {name: Microsoft 365, include: spf.protection.outlook.com}
+)";
+  dir.Write("senders.yaml", kTwo);
+  dir.Write("domains/a.yaml", "domain: a.example\nspf: {senders: [google]}\n");
+  dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google, office365]}\n");
+  ConfigState state(server);
+  LoadReport first = state.Load();
+  ASSERT_THAT(first.set.errors, IsEmpty());
+  uint64_t a = VersionOf(first.set, "a.example"), b = VersionOf(first.set, "b.example");
+  ASSERT_NE(a, 0u);
+  ASSERT_NE(b, 0u);
+
+  dir.Write("senders.yaml", kCatalog);  // office365 is gone
+  LoadReport dropped = state.Load();
+  EXPECT_EQ(dropped.files_read, 0u);
+  EXPECT_EQ(dropped.files_rechecked, 2u);
+  ASSERT_EQ(dropped.set.errors.size(), 1u);
+  EXPECT_EQ(dropped.set.errors[0].pos.file, (dir.path() / "domains/b.yaml").string());
+  EXPECT_EQ(Brief(dropped.set.errors[0]), "2:25: unknown sender 'office365'");
+  EXPECT_EQ(dropped.files_kept, 1u);
+  EXPECT_EQ(VersionOf(dropped.set, "a.example"), a);
+  EXPECT_EQ(VersionOf(dropped.set, "b.example"), b);  // its last good version
+
+  dir.Write("senders.yaml", kTwo);  // back
+  LoadReport back = state.Load();
+  EXPECT_EQ(back.files_read, 0u);
+  EXPECT_THAT(back.set.errors, IsEmpty());
+  EXPECT_EQ(VersionOf(back.set, "a.example"), a);
+  EXPECT_EQ(VersionOf(back.set, "b.example"), b);
+
+  // An edit is a new read, and a new version.
+  dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [office365]}\n");
+  LoadReport edited = state.Load();
+  EXPECT_EQ(edited.files_read, 1u);
+  EXPECT_EQ(edited.files_rechecked, 0u);
+  EXPECT_NE(VersionOf(edited.set, "b.example"), b);
+  EXPECT_EQ(VersionOf(edited.set, "a.example"), a);
+}
+
 Diagnostic At(const char* file, int line, int column, const char* message) {
   // Built field by field: GCC 12 warns falsely on the nested aggregate form.
   Diagnostic d;

@@ -205,9 +205,9 @@ struct DomainConfig {
   DmarcPolicy dmarc;                  // monitor: p=none; blocked: p=reject
   std::vector<DkimSelector> dkim;
   SourcePos pos;                      // of the `domain:` value
-  // Which load of the file this is: ConfigState numbers every version that
-  // validates, so that a reload can tell an unchanged domain without
-  // comparing it. 0: not from a ConfigState, never taken as unchanged.
+  // Which read of the file this is (ReadDomainFile numbers every read), so
+  // that a reload can tell an unchanged domain without comparing it.
+  // 0: not read from a file, never taken as unchanged.
   uint64_t version = 0;
 };
 

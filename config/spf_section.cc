@@ -47,19 +47,12 @@ absl::Status CheckSpfTerm(absl::string_view term) {
 }
 
 std::vector<std::string> ReadSenders(YamlReader& r, const Value& value,
-                                     const Catalog& catalog,
                                      std::vector<SourcePos>& positions) {
   std::vector<std::string> senders;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return senders;
-  std::vector<absl::string_view> ids;
-  for (const Sender& sender : catalog.senders) ids.push_back(sender.id);
   for (StringItem& item : *items) {
-    if (catalog.Find(item.text) == nullptr) {
-      r.Error(item.pos, absl::StrCat("unknown sender ", Quoted(item.text),
-                                     DidYouMean(item.text, ids)));
-    } else if (std::find(senders.begin(), senders.end(), item.text) !=
-               senders.end()) {
+    if (std::find(senders.begin(), senders.end(), item.text) != senders.end()) {
       r.Error(item.pos,
               absl::StrCat("sender ", Quoted(item.text), " is listed twice"));
     } else {
@@ -89,14 +82,13 @@ std::vector<std::string> ReadTerms(YamlReader& r, const Value& value,
 
 }  // namespace
 
-SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
-                         const Catalog& catalog, SpfPositions* positions) {
+SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* positions) {
   SpfPolicy spf;
   positions->section = value.pos;
   std::optional<Fields> f = reader.Map(value, kSpfKeys);
   if (!f) return spf;
   if (const Value* v = f->Get("senders")) {
-    spf.senders = ReadSenders(reader, *v, catalog, positions->senders);
+    spf.senders = ReadSenders(reader, *v, positions->senders);
   }
   if (const Value* v = f->Get("netblocks")) {
     spf.netblocks = ReadPrefixList(reader, *v, Family::kAny);
@@ -118,6 +110,20 @@ SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value,
     }
   }
   return spf;
+}
+
+void CheckSenderIds(YamlReader& reader, const SpfPolicy& spf, const SpfPositions& positions,
+                    const Catalog& catalog) {
+  std::vector<absl::string_view> ids;
+  for (size_t i = 0; i < spf.senders.size() && i < positions.senders.size(); ++i) {
+    const std::string& id = spf.senders[i];
+    if (catalog.Find(id) != nullptr) continue;
+    if (ids.empty()) {
+      for (const Sender& sender : catalog.senders) ids.push_back(sender.id);
+    }
+    reader.Error(positions.senders[i], absl::StrCat("unknown sender ", Quoted(id),
+                                                    DidYouMean(id, ids)));
+  }
 }
 
 }  // namespace dnsd::config

@@ -23,12 +23,6 @@ const RRset* ZoneBuilder::Txt(absl::string_view text) {
   return Intern(b.Build());
 }
 
-const RRset* ZoneBuilder::Cname(absl::string_view target_wire) {
-  RRsetBuilder b(wire::kTypeCname, ttl_);
-  b.Add(target_wire);
-  return Intern(b.Build());
-}
-
 absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex,
                                            ZoneKind kind) {
   DNSD_ASSIGN_OR_RETURN(Zone * zone,

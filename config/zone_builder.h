@@ -36,9 +36,8 @@ class ZoneBuilder {
  public:
   ZoneBuilder(Snapshot& snapshot, uint32_t ttl) : snap_(snapshot), ttl_(ttl) {}
 
-  // Shared RRsets of one record.
+  // A TXT RRset of one record, stored in the snapshot; identical ones shared.
   const RRset* Txt(absl::string_view text);
-  const RRset* Cname(absl::string_view target_wire);
 
   // A zone whose serial SetSerials() computes from what is added to it.
   absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind);

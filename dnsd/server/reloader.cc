@@ -74,11 +74,12 @@ bool Reloader::Reload(const char* why, bool compile_always) {
     return false;
   }
   const config::LoadReport& r = loaded.report;
-  LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged, %d with "
-          "errors (%d keep their last good version); %d domains compiled, %d reused; "
+  LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged (%d re-checked), "
+          "%d with errors (%d keep their last good version); %d domains compiled, %d reused; "
           "answering after %.3f s",
-          why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_failed,
-          r.files_kept, loaded.compile_stats.compiled, loaded.compile_stats.reused, seconds);
+          why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_rechecked,
+          r.files_failed, r.files_kept, loaded.compile_stats.compiled,
+          loaded.compile_stats.reused, seconds);
   return true;
 }
 
