@@ -68,7 +68,8 @@ void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
 }
 
 // Everything that needs only the file.
-void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d, SpfPositions& spf_positions) {
+void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d,
+                     SpfPositions& spf_positions) {
   std::optional<Fields> f = r.Map(root, kDomainKeys);
   if (!f) return;
   const Value* domain = r.Require(*f, "domain");
@@ -101,6 +102,8 @@ void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d, SpfPosit
     d.dkim = ReadDkimSection(r, *v, d.domain);
 }
 
+// Reads are numbered across the process: no two reads of any file, in any
+// ConfigState, share a version.
 uint64_t NextRead() {
   static std::atomic<uint64_t> next{1};
   return next.fetch_add(1);
