@@ -69,7 +69,11 @@ ALLOW_ROOT=()
 mkdir -p "$WORK" "$(dirname "$RESULTS")"
 
 PID=""
+EDITED=""   # the domain file the run edits, and where its original is kept
+ORIGINAL=""
 cleanup() {
+  # An interrupted run must not leave its edit behind for the next one.
+  if [ -n "$EDITED" ] && [ -f "$ORIGINAL" ]; then cp "$ORIGINAL" "$EDITED"; fi
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
     kill -TERM "$PID" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
@@ -190,6 +194,7 @@ for N in "${SIZES[@]}"; do
   edit_file=$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' -printf '%f\n' | sort | sed -n 1p)
   edit_domain=${edit_file%.yaml}
   cp "$cfg/domains/$edit_file" "$WORK/original-$N.yaml"
+  EDITED="$cfg/domains/$edit_file"; ORIGINAL="$WORK/original-$N.yaml"
 
   # 1. start to first answer
   log "N=$N: starting"
@@ -200,7 +205,10 @@ for N in "${SIZES[@]}"; do
   rss_load=$(kib "$PID" VmRSS); hwm_load=$(kib "$PID" VmHWM)
   log "N=$N: first answer after $start_s s (load $load_s s), VmRSS $rss_load KiB, VmHWM $hwm_load KiB"
 
-  # 2. one domain file changes
+  # 2. one domain file changes. First the look dnsd takes once its watches
+  # are in place ("catch-up after start"): an edit made before it ends is
+  # picked up by that look rather than by the watcher.
+  wait_log "$dlog" 0 'reload (catch-up after start)' >/dev/null
   count=$(grep -c 'reload (files changed): generation' "$dlog" || true)
   tmp="$cfg/domains/.$edit_file.tmp"
   cat >"$tmp" <<EOF
