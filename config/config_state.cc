@@ -252,7 +252,9 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
                   progress_every);
   report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
 
-  absl::flat_hash_map<std::string, std::string> owner;  // domain -> file
+  // domain -> file; views of strings this state holds, so no copies.
+  absl::flat_hash_map<absl::string_view, absl::string_view> owner;
+  owner.reserve(files_.size());
   for (auto& [path, f] : files_) {
     set.errors.insert(set.errors.end(), f.errors.begin(), f.errors.end());
     if (!f.errors.empty()) {
