@@ -21,28 +21,12 @@ namespace {
 using testing::AnswerText;
 using testing::CompileOrDie;
 using testing::Ip;
+using testing::Nibbles;
 using testing::LowerName;
 using testing::TestConfig;
 
-// The nibble labels %{i} gives for an IPv6 (or IPv4-mapped) address.
-std::string Nibbles(absl::string_view ip_text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::vector<std::string> labels;
-  for (uint8_t b : Ip(ip_text).bytes) {
-    labels.emplace_back(1, kHex[b >> 4]);
-    labels.emplace_back(1, kHex[b & 0xF]);
-  }
-  return absl::StrJoin(labels, ".");
-}
-
-class DecideTest : public ::testing::Test {
+class DecideTest : public testing::TestConfigTest {
  protected:
-  static void SetUpTestSuite() { snapshot_ = CompileOrDie(TestConfig()).release(); }
-  static void TearDownTestSuite() {
-    delete snapshot_;
-    snapshot_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(snapshot_, nullptr); }
 
   static const SpfPolicy& policy() { return snapshot_->spf; }
 
@@ -59,10 +43,7 @@ class DecideTest : public ::testing::Test {
     return d.sender >= 0 ? policy().senders[d.sender].id : "<none>";
   }
 
-  static config::Snapshot* snapshot_;
 };
-
-config::Snapshot* DecideTest::snapshot_ = nullptr;
 
 TEST_F(DecideTest, RuleNames) {
   EXPECT_STREQ(RuleName(Rule::kNotAMacroName), "not_a_macro_name");

@@ -39,19 +39,10 @@ using dnsd::testing::ToHex;
 using ::testing::HasSubstr;
 using testing::CompileOrDie;
 using testing::Ip;
+using testing::Nibbles;
 using testing::TestConfig;
 
 constexpr char kZone[] = "_spf.provider.test";
-
-std::string Nibbles(absl::string_view ip_text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::vector<std::string> labels;
-  for (uint8_t b : Ip(ip_text).bytes) {
-    labels.emplace_back(1, kHex[b >> 4]);
-    labels.emplace_back(1, kHex[b & 0xF]);
-  }
-  return absl::StrJoin(labels, ".");
-}
 
 std::string Macro(absl::string_view ip, absl::string_view helo, absl::string_view domain) {
   return absl::StrCat(ip, "._ip.", helo, "._ehlo.", domain, ".", kZone);
@@ -73,14 +64,8 @@ struct Reply {
   RefereeMessage msg;
 };
 
-class SpfAnswerTest : public ::testing::Test {
+class SpfAnswerTest : public testing::TestConfigTest {
  protected:
-  static void SetUpTestSuite() { snapshot_ = CompileOrDie(TestConfig()).release(); }
-  static void TearDownTestSuite() {
-    delete snapshot_;
-    snapshot_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(snapshot_, nullptr); }
 
   static Reply Ask(const QuerySpec& spec) {
     Reply r;
@@ -148,10 +133,7 @@ class SpfAnswerTest : public ::testing::Test {
     EXPECT_EQ(soa.fields[2], absl::StrCat(snapshot_->spf_zone->serial));
   }
 
-  static config::Snapshot* snapshot_;
 };
-
-config::Snapshot* SpfAnswerTest::snapshot_ = nullptr;
 
 TEST_F(SpfAnswerTest, IpAnswerRdata) {
   MacroName m;

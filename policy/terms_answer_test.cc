@@ -23,30 +23,15 @@ namespace {
 using ::testing::HasSubstr;
 using testing::CompileOrDie;
 using testing::Ip;
+using testing::Nibbles;
 using testing::LowerName;
 using testing::RdataText;
 using testing::TestConfig;
 
 constexpr size_t kMaxName = 253 - sizeof("._spf.provider.test") + 1;  // d or h in a query
 
-std::string Nibbles(absl::string_view ip_text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::vector<std::string> labels;
-  for (uint8_t b : Ip(ip_text).bytes) {
-    labels.emplace_back(1, kHex[b >> 4]);
-    labels.emplace_back(1, kHex[b & 0xF]);
-  }
-  return absl::StrJoin(labels, ".");
-}
-
-class TermsAnswerTest : public ::testing::Test {
+class TermsAnswerTest : public testing::TestConfigTest {
  protected:
-  static void SetUpTestSuite() { snapshot_ = CompileOrDie(TestConfig()).release(); }
-  static void TearDownTestSuite() {
-    delete snapshot_;
-    snapshot_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(snapshot_, nullptr); }
 
   // The query name (without the zone) read the way Decide reads it.
   static MacroName Read(const wire::Name& name) {
@@ -73,10 +58,7 @@ class TermsAnswerTest : public ::testing::Test {
     return RdataText(absl::string_view(rdata, n));
   }
 
-  static config::Snapshot* snapshot_;
 };
-
-config::Snapshot* TermsAnswerTest::snapshot_ = nullptr;
 
 TEST(CompileTermTest, SplitsAroundTheDomainSpec) {
   auto t = CompileTerm("exists:%{i}._spf.mta.salesforce.com");

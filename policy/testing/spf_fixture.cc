@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "config/compile.h"
 #include "gtest/gtest.h"
 #include "policy/spf_answer.h"
@@ -122,6 +123,16 @@ IpAddress Ip(absl::string_view text) {
   auto ip = ParseIpAddress(text);
   EXPECT_TRUE(ip.ok()) << ip.status();
   return ip.ok() ? *ip : IpAddress{};
+}
+
+std::string Nibbles(absl::string_view ip_text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::vector<std::string> labels;
+  for (uint8_t b : Ip(ip_text).bytes) {
+    labels.emplace_back(1, kHex[b >> 4]);
+    labels.emplace_back(1, kHex[b & 0xF]);
+  }
+  return absl::StrJoin(labels, ".");
 }
 
 IpPrefix Prefix(absl::string_view text) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "config/loader.h"
+#include "gtest/gtest.h"
 #include "config/snapshot.h"
 #include "dnsd/net/ip.h"
 #include "dnsd/wire/name.h"
@@ -38,6 +39,9 @@ wire::Name LowerName(absl::string_view text);
 std::string LabelsText(const wire::Name& name, int begin, int end);
 
 IpAddress Ip(absl::string_view text);
+// The nibble labels %{i} gives for an IPv6 (or IPv4-mapped) address,
+// most significant first: "2.0.0.1.0.d.b.8...".
+std::string Nibbles(absl::string_view ip_text);
 IpPrefix Prefix(absl::string_view text);
 
 // The text of a TXT RRset's (first) record, strings joined.
@@ -67,6 +71,19 @@ config::ConfigSet TestConfig(absl::string_view spf_template = "%{i}._ip.%{h}._eh
 
 // Compiles `config`; fails the current test on any error or diagnostic.
 std::unique_ptr<config::Snapshot> CompileOrDie(const config::ConfigSet& config);
+
+// A test suite over TestConfig()'s snapshot, compiled once per suite.
+class TestConfigTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { snapshot_ = CompileOrDie(TestConfig()).release(); }
+  static void TearDownTestSuite() {
+    delete snapshot_;
+    snapshot_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(snapshot_, nullptr); }
+
+  inline static config::Snapshot* snapshot_ = nullptr;
+};
 
 }  // namespace dnsd::policy::testing
 
