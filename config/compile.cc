@@ -1,12 +1,11 @@
 #include "config/compile.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "config/compile_spf.h"
 #include "config/compiled_domain.h"
+#include "config/parallel.h"
 #include "config/zone_builder.h"
 #include "dnsd/base/status_macros.h"
 #include "dnsd/wire/name.h"
@@ -45,17 +44,17 @@ absl::Status CheckFree(const CompiledDomain& d, const ZoneTable& zones) {
 absl::Status AddDomain(const CompiledDomain& d, const ProviderZones& pz, ZoneBuilder& b) {
   DNSD_RETURN_IF_ERROR(CheckFree(d, b.zones()));
   DNSD_ASSIGN_OR_RETURN(Zone * dmarc, b.AddZone(d.dmarc_apex, ZoneKind::kDmarc, d.dmarc_serial));
-  DNSD_RETURN_IF_ERROR(b.Link(dmarc, d.dmarc_apex, d.dmarc_txt));
+  DNSD_RETURN_IF_ERROR(b.Add(dmarc, d.dmarc_apex, d.dmarc_txt));
   DNSD_ASSIGN_OR_RETURN(Zone * dkim,
                         b.AddZone(d.domainkey_apex, ZoneKind::kDomainkey, d.domainkey_serial));
   for (const auto& [owner, rrset] : d.selectors) {
-    DNSD_RETURN_IF_ERROR(b.Link(dkim, owner, rrset));
+    DNSD_RETURN_IF_ERROR(b.Add(dkim, owner, rrset));
   }
   if (d.revoke_all) b.AddWildcard(dkim, &d.provider->revoked_dkim);
-  DNSD_RETURN_IF_ERROR(b.Link(pz.dmarc_targets, d.dmarc_target.first, d.dmarc_target.second));
+  DNSD_RETURN_IF_ERROR(b.Add(pz.dmarc_targets, d.dmarc_target.first, d.dmarc_target.second));
   b.Digest(pz.dmarc_targets, d.dmarc_target_digest);
   if (!d.report.first.empty()) {
-    DNSD_RETURN_IF_ERROR(b.Link(pz.report, d.report.first, d.report.second));
+    DNSD_RETURN_IF_ERROR(b.Add(pz.report, d.report.first, d.report.second));
     b.Digest(pz.report, d.report_digest);
   }
   return absl::OkStatus();
@@ -79,22 +78,10 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
   }
   stats.compiled = todo.size();
   stats.reused = config.domains.size() - todo.size();
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t t; (t = next.fetch_add(1)) < todo.size();) {
-      auto [i, digest] = todo[t];
-      out[i] = CompileDomain(config.domains[i], provider, config.catalog, refreshed, digest);
-    }
-  };
-  if (todo.size() < kParallelCompile) {
-    work();
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
-      threads.emplace_back(work);
-    }
-    for (std::thread& t : threads) t.join();
-  }
+  ForEachOnAllCores(todo.size(), kParallelCompile, [&](size_t t) {
+    auto [i, digest] = todo[t];
+    out[i] = CompileDomain(config.domains[i], provider, config.catalog, refreshed, digest);
+  });
   return out;
 }
 
@@ -124,15 +111,16 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   DNSD_ASSIGN_OR_RETURN(pz.dmarc_targets,
                         b.AddZone(snap.provider->dmarc_zone, ZoneKind::kDmarcTargets));
   DNSD_ASSIGN_OR_RETURN(pz.report, b.AddZone(snap.provider->report_zone, ZoneKind::kReport));
-  for (const auto& d : snap.domains) {
-    out.errors.insert(out.errors.end(), d->errors.begin(), d->errors.end());
-    if (!d->dmarc_ok) continue;
-    if (absl::Status status = AddDomain(*d, pz, b); !status.ok()) {
+  for (size_t i = 0; i < snap.domains.size(); ++i) {
+    const CompiledDomain& d = *snap.domains[i];
+    out.errors.insert(out.errors.end(), d.errors.begin(), d.errors.end());
+    if (!d.dmarc_ok) continue;
+    if (absl::Status status = AddDomain(d, pz, b); !status.ok()) {
       // A half-added domain would serve a partial answer set: fail the
       // snapshot rather than publish that.
       if (status.code() == absl::StatusCode::kAlreadyExists) return status;
       Diagnostic error;
-      error.pos.file = config.domains[&d - snap.domains.data()].file;
+      error.pos.file = config.domains[i].file;
       error.message = std::string(status.message());
       out.errors.push_back(std::move(error));
     }

@@ -132,13 +132,13 @@ absl::Status CompileSpf(const ConfigSet& config,
   spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(spf.nspf));
 
   // Only what is per snapshot is done here: the index in the netblock
-  // trie, the senders' indices in this catalog, and linking the records.
+  // trie, the senders' indices in this catalog, and adding the records.
   spf.domains.reserve(domains.size());
   uint32_t index = 0;
   for (const auto& d : domains) {
     if (!d->spf_ok) continue;  // CompileDomain said why
     for (const auto& [owner, rrset] : d->nspf) {
-      DNSD_RETURN_IF_ERROR(b.Link(zone, owner, rrset));
+      DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));
     }
     b.Digest(zone, d->spf_digest);
     for (const IpPrefix& prefix : d->netblocks) spf.netblocks.Insert(prefix, index);

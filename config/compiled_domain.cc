@@ -49,14 +49,6 @@ uint64_t DigestOf(const Owned& owned) {
   return digest.value();
 }
 
-// A zone's serial digests everything it serves, then the SOA and NS every
-// zone shares (ZoneBuilder::SetSerials does the same for the provider's).
-uint32_t ZoneSerial(SerialDigest digest, const ZoneCommon& common) {
-  digest.Add(common.soa.records);
-  digest.Add(common.ns.records);
-  return digest.serial();
-}
-
 // _dmarc.<domain>, _domainkey.<domain> and the names under the provider's
 // zones; all or nothing.
 absl::Status CompileDmarcAndDkim(const DomainConfig& d, const ProviderRecords& p,
@@ -187,9 +179,11 @@ uint64_t SenderDigests::Of(const DomainConfig& domain) const {
   for (const std::string& id : domain.spf.senders) {
     digest.Add(id);
     auto it = by_id_.find(id);
-    uint64_t value = it == by_id_.end() ? 0 : it->second;
-    digest.Add(absl::string_view(reinterpret_cast<const char*>(&value), sizeof(value)));
-    digest.Add(it == by_id_.end() ? "missing" : "present");
+    if (it == by_id_.end()) {
+      digest.Add("missing");
+    } else {
+      digest.AddNumber(it->second);
+    }
   }
   return digest.value();
 }

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "config/parallel.h"
 #include "config/quote.h"
 
 namespace dnsd::config {
@@ -23,37 +24,12 @@ long long Nanos(const timespec& t) { return t.tv_sec * 1000000000LL + t.tv_nsec;
 constexpr size_t kParallelStats = 4096;
 constexpr size_t kParallelChecks = 1024;
 
-// Calls f(i) for every i < n, on every core when n >= `parallel_from`.
-void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(size_t)>& f) {
-  if (n < parallel_from) {
-    for (size_t i = 0; i < n; ++i) f(i);
-    return;
-  }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
-    threads.emplace_back(work);
-  }
-  work();
-  for (std::thread& t : threads) t.join();
-}
-
 // Provider settings decide how domain files validate: if they change,
 // every domain file is read again.
 bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
   return std::tie(a.nameservers, a.hostmaster, a.spf_zone, a.spf_template, a.dmarc_zone,
                   a.report_domain) == std::tie(b.nameservers, b.hostmaster, b.spf_zone,
                                                b.spf_template, b.dmarc_zone, b.report_domain);
-}
-
-void SortErrors(std::vector<Diagnostic>& errors) {
-  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.pos.file, a.pos.line, a.pos.column) <
-           std::tie(b.pos.file, b.pos.line, b.pos.column);
-  });
 }
 
 }  // namespace
@@ -102,7 +78,7 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   std::vector<Diagnostic> checked = CheckDomainFile(*f.read, set.catalog, set.server.provider);
   errors.insert(errors.end(), checked.begin(), checked.end());
   if (!errors.empty()) {
-    SortErrors(errors);
+    SortDiagnostics(errors);
     f.errors = std::move(errors);
     return;  // `good` stays: the last good version keeps serving
   }
@@ -272,7 +248,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
     set.domains.push_back(f.good);  // shared with this state, not copied
   }
   set.domains.SortByName();
-  SortErrors(set.errors);
+  SortDiagnostics(set.errors);
   return report;
 }
 

@@ -1,5 +1,8 @@
 #include "config/diagnostic.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 
 namespace dnsd::config {
@@ -8,6 +11,14 @@ std::string FormatDiagnostic(const Diagnostic& d) {
   if (d.pos.line == 0) return absl::StrCat(d.pos.file, ": ", d.message);
   return absl::StrCat(d.pos.file, ":", d.pos.line, ":", d.pos.column, ": ",
                       d.message);
+}
+
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.pos.file, a.pos.line, a.pos.column) <
+                            std::tie(b.pos.file, b.pos.line, b.pos.column);
+                   });
 }
 
 }  // namespace dnsd::config

@@ -25,6 +25,9 @@ struct Diagnostic {
 // "file:line:column: message" (or "file: message" without a position).
 std::string FormatDiagnostic(const Diagnostic& d);
 
+// In file order: by file, line, column; equal places keep their order.
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
+
 // A value loaded from one file, or the reasons it could not be.
 template <typename T>
 struct Loaded {

@@ -115,15 +115,9 @@ ReadDomain ReadDomainFile(const std::string& path) {
   ReadDomain read;
   read.domain.file = path;
   read.domain.version = NextRead();
-  YamlReader reader(path);
-  try {
-    if (std::optional<Value> root = reader.LoadFile()) {
-      ReadDomainValue(reader, *root, read.domain, read.spf_positions);
-    }
-  } catch (const std::exception& e) {
-    reader.Error(SourcePos{path}, absl::StrCat("internal error reading the file: ", e.what()));
-  }
-  read.errors = reader.TakeErrors();
+  read.errors = ReadYamlFile(path, [&](YamlReader& reader, const Value& root) {
+    ReadDomainValue(reader, root, read.domain, read.spf_positions);
+  });
   return read;
 }
 
@@ -147,11 +141,7 @@ Loaded<DomainConfig> LoadDomainFile(const std::string& path,
   loaded.errors = std::move(read.errors);
   std::vector<Diagnostic> checked = CheckDomainFile(read, catalog, provider);
   loaded.errors.insert(loaded.errors.end(), checked.begin(), checked.end());
-  // In file order, as if both steps were one.
-  std::stable_sort(loaded.errors.begin(), loaded.errors.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
-                   });
+  SortDiagnostics(loaded.errors);  // in file order, as if both steps were one
   if (loaded.errors.empty()) loaded.value = std::move(read.domain);
   return loaded;
 }

@@ -39,11 +39,7 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
       out.errors.push_back(std::move(error));
     }
   }
-  std::stable_sort(out.errors.begin(), out.errors.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::tie(a.pos.file, a.pos.line, a.pos.column) <
-                            std::tie(b.pos.file, b.pos.line, b.pos.column);
-                   });
+  SortDiagnostics(out.errors);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -67,11 +67,7 @@ SourcePos YamlReader::Pos(const YAML::Mark& mark) const {
 }
 
 std::vector<Diagnostic> YamlReader::TakeErrors() {
-  std::stable_sort(errors_.begin(), errors_.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::pair(a.pos.line, a.pos.column) <
-                            std::pair(b.pos.line, b.pos.column);
-                   });
+  SortDiagnostics(errors_);  // all of one file: by line and column
   return std::move(errors_);
 }
 

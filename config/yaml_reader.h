@@ -119,23 +119,31 @@ class YamlReader {
 // Joins key paths: "provider" + "ttl" = "provider.ttl".
 std::string JoinPath(absl::string_view parent, absl::string_view key);
 
-// Loads `path` and lets `read(reader, root, value)` fill `value` from the
-// document; the value is kept only if nothing was wrong. An exception that
-// escapes `read` (a bug, or memory exhaustion) becomes a diagnostic too: a
-// configuration file must never take the server down.
-template <typename T, typename ReadFn>
-Loaded<T> LoadWith(const std::string& path, T value, ReadFn read) {
+// Loads `path` and lets `read(reader, root)` read the document; every
+// problem is left on the returned errors. An exception that escapes `read`
+// (a bug, or memory exhaustion) becomes a diagnostic too: a configuration
+// file must never take the server down.
+template <typename ReadFn>
+std::vector<Diagnostic> ReadYamlFile(const std::string& path, ReadFn read) {
   YamlReader reader(path);
   try {
     if (std::optional<Value> root = reader.LoadFile()) {
-      read(reader, *root, value);
+      read(reader, *root);
     }
   } catch (const std::exception& e) {
     reader.Error(SourcePos{path},
                  absl::StrCat("internal error reading the file: ", e.what()));
   }
+  return reader.TakeErrors();
+}
+
+// ReadYamlFile with `read(reader, root, value)` filling `value`, which is
+// kept only if nothing was wrong.
+template <typename T, typename ReadFn>
+Loaded<T> LoadWith(const std::string& path, T value, ReadFn read) {
   Loaded<T> loaded;
-  loaded.errors = reader.TakeErrors();
+  loaded.errors = ReadYamlFile(
+      path, [&](YamlReader& reader, const Value& root) { read(reader, root, value); });
   if (loaded.errors.empty()) loaded.value = std::move(value);
   return loaded;
 }

@@ -39,25 +39,18 @@ absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex, ZoneKind kind
   return zone;
 }
 
-absl::Status ZoneBuilder::Add(Zone* zone, absl::string_view owner,
-                              const RRset* rrset) {
-  DNSD_RETURN_IF_ERROR(snap_.zones.AddRRset(zone, owner, rrset));
-  SerialDigest& d = digests_[zone];
-  d.Add(owner);
-  d.Add(rrset->records);
-  return absl::OkStatus();
-}
-
-absl::Status ZoneBuilder::Link(Zone* zone, absl::string_view owner, const RRset* rrset) {
+absl::Status ZoneBuilder::Add(Zone* zone, absl::string_view owner, const RRset* rrset) {
   return snap_.zones.AddRRset(zone, owner, rrset);
 }
 
+uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common) {
+  content.Add(common.soa.records);
+  content.Add(common.ns.records);
+  return content.serial();
+}
+
 void ZoneBuilder::SetSerials() {
-  for (auto& [zone, digest] : digests_) {
-    digest.Add(snap_.provider->common.soa.records);
-    digest.Add(snap_.provider->common.ns.records);
-    zone->serial = digest.serial();
-  }
+  for (auto& [zone, digest] : digests_) zone->serial = ZoneSerial(digest, snap_.provider->common);
 }
 
 const RRset* ZoneBuilder::Intern(RRset rrset) {

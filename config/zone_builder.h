@@ -23,6 +23,10 @@ namespace dnsd::config {
 class SerialDigest {
  public:
   void Add(absl::string_view bytes);
+  // Another digest (a compiled domain's share), as its 8 octets.
+  void AddNumber(uint64_t value) {
+    Add(absl::string_view(reinterpret_cast<const char*>(&value), sizeof(value)));
+  }
   uint64_t value() const { return hash_; }
   uint32_t serial() const {
     return static_cast<uint32_t>(hash_ ^ (hash_ >> 32));
@@ -31,6 +35,10 @@ class SerialDigest {
  private:
   uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
 };
+
+// The serial of a zone whose own content is digested in `content`: every
+// zone's serial also digests the SOA and NS all zones share.
+uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common);
 
 class ZoneBuilder {
  public:
@@ -44,19 +52,16 @@ class ZoneBuilder {
   // A zone whose serial is already known (a customer domain's, computed
   // when the domain was compiled).
   absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, uint32_t serial);
-  // Adds the RRset and digests it into the zone's serial.
+  // Adds the RRset. Its records are not digested here: the caller gives
+  // Digest() a summary (a compiled domain's precomputed share).
   absl::Status Add(Zone* zone, absl::string_view owner, const RRset* rrset);
-  // Adds the RRset without digesting it: the caller digests a summary.
-  absl::Status Link(Zone* zone, absl::string_view owner, const RRset* rrset);
   void AddWildcard(Zone* zone, const RRset* rrset) { zone->wildcard.push_back(rrset); }
   // Content a zone answers from outside the zone table (the SPF policy),
-  // or a summary of records added with Link().
+  // or a summary of records added with Add().
   void Digest(Zone* zone, absl::string_view bytes) {
     digests_[zone].Add(bytes);
   }
-  void Digest(Zone* zone, uint64_t digest) {
-    Digest(zone, absl::string_view(reinterpret_cast<const char*>(&digest), sizeof(digest)));
-  }
+  void Digest(Zone* zone, uint64_t digest) { digests_[zone].AddNumber(digest); }
 
   const ZoneTable& zones() const { return snap_.zones; }
 
