@@ -32,7 +32,7 @@ bool Taken(const ZoneTable& zones, const std::string& name) {
 
 absl::Status CheckFree(const CompiledDomain& d, const ZoneTable& zones) {
   for (const std::string* name :
-       {&d.dmarc_apex, &d.domainkey_apex, &d.dmarc_target.first, &d.report.first}) {
+       {&d.dmarc_apex, &d.domainkey_apex, &d.dmarc_target, &d.report_name}) {
     if (!name->empty() && Taken(zones, *name)) {
       return absl::InvalidArgumentError(
           absl::StrCat(wire::NameToText(*name), " is already served by another zone"));
@@ -51,10 +51,10 @@ absl::Status AddDomain(const CompiledDomain& d, const ProviderZones& pz, ZoneBui
     DNSD_RETURN_IF_ERROR(b.Add(dkim, owner, rrset));
   }
   if (d.revoke_all) b.AddWildcard(dkim, &d.provider->revoked_dkim);
-  DNSD_RETURN_IF_ERROR(b.Add(pz.dmarc_targets, d.dmarc_target.first, d.dmarc_target.second));
+  DNSD_RETURN_IF_ERROR(b.Add(pz.dmarc_targets, d.dmarc_target, d.dmarc_txt));
   b.Digest(pz.dmarc_targets, d.dmarc_target_digest);
-  if (!d.report.first.empty()) {
-    DNSD_RETURN_IF_ERROR(b.Add(pz.report, d.report.first, d.report.second));
+  if (!d.report_name.empty()) {
+    DNSD_RETURN_IF_ERROR(b.Add(pz.report, d.report_name, &d.provider->report_authorised));
     b.Digest(pz.report, d.report_digest);
   }
   return absl::OkStatus();

@@ -42,10 +42,10 @@ void AddError(CompiledDomain& out, const DomainConfig& d, absl::string_view mess
   out.errors.push_back(std::move(e));
 }
 
-uint64_t DigestOf(const Owned& owned) {
+uint64_t DigestOf(absl::string_view owner, const RRset& rrset) {
   SerialDigest digest;
-  digest.Add(owned.first);
-  digest.Add(owned.second->records);
+  digest.Add(owner);
+  digest.Add(rrset.records);
   return digest.value();
 }
 
@@ -56,15 +56,13 @@ absl::Status CompileDmarcAndDkim(const DomainConfig& d, const ProviderRecords& p
   DNSD_ASSIGN_OR_RETURN(std::string domain, wire::NameFromText(d.domain));
   DNSD_ASSIGN_OR_RETURN(out.dmarc_apex, Prepend("_dmarc", domain));
   DNSD_ASSIGN_OR_RETURN(out.domainkey_apex, Prepend("_domainkey", domain));
-  DNSD_ASSIGN_OR_RETURN(out.dmarc_target.first, Prepend(d.domain, p.dmarc_zone));
+  DNSD_ASSIGN_OR_RETURN(out.dmarc_target, Prepend(d.domain, p.dmarc_zone));
   if (RuaPointsAtProvider(d.dmarc, p.settings.report_domain)) {
-    DNSD_ASSIGN_OR_RETURN(out.report.first, Prepend(d.domain, p.report_zone));
-    out.report.second = &p.report_authorised;
-    out.report_digest = DigestOf(out.report);
+    DNSD_ASSIGN_OR_RETURN(out.report_name, Prepend(d.domain, p.report_zone));
+    out.report_digest = DigestOf(out.report_name, p.report_authorised);
   }
   out.dmarc_txt = b.Txt(RenderDmarcRecord(d));
-  out.dmarc_target.second = out.dmarc_txt;
-  out.dmarc_target_digest = DigestOf(out.dmarc_target);
+  out.dmarc_target_digest = DigestOf(out.dmarc_target, *out.dmarc_txt);
 
   SerialDigest dmarc;
   dmarc.Add(out.dmarc_apex);

@@ -56,8 +56,9 @@ struct CompiledDomain {
   const RRset* dmarc_txt = nullptr;
   std::vector<Owned> selectors;            // below _domainkey.<domain>
   bool revoke_all = false;                 // blocked: every selector revoked
-  Owned dmarc_target;                      // <domain>.<dmarc zone>
-  Owned report;                            // empty owner: rua is elsewhere
+  std::string dmarc_target;                 // <domain>.<dmarc zone>: dmarc_txt
+  std::string report_name;                 // the report authorisation; empty:
+                                           // rua is elsewhere
   uint64_t dmarc_target_digest = 0, report_digest = 0;  // shares of those zones' serials
 
   // SPF; unless `spf_ok` the domain is answered as unconfigured.
