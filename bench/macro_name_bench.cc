@@ -1,4 +1,4 @@
-// Macro-name parse: policy::MatchQueryName on the SPF names of the mix,
+// Macro-name parse: spf::MatchQueryName on the SPF names of the mix,
 // every reading of each (IP, HELO and domain label ranges).
 #include <benchmark/benchmark.h>
 
@@ -6,14 +6,14 @@
 
 #include "bench/alloc_counter.h"
 #include "bench/mix_fixture.h"
-#include "policy/query_name.h"
+#include "policy/spf/query_name.h"
 
 namespace dnsd::bench {
 namespace {
 
 void BM_MacroNameParse(benchmark::State& state) {
   const MixFixture& f = Mix();
-  const policy::SpfPolicy& p = f.snapshot->spf;
+  const spf::MacroZone& p = f.snapshot->spf;
   std::vector<const wire::Name*> names;
   for (size_t i = 0; i < f.queries.size(); ++i) {
     if (f.queries[i].spf) names.push_back(&f.parsed[i].name);
@@ -23,8 +23,8 @@ void BM_MacroNameParse(benchmark::State& state) {
   AllocationCounter allocs;
   for (auto _ : state) {
     const wire::Name& name = *names[i];
-    policy::NameLabels labels{&name, name.label_count - p.zone_labels};
-    policy::MatchQueryName(p.tmpl, labels, [&](const policy::MacroName&) { ++readings; });
+    spf::NameLabels labels{&name, name.label_count - p.zone_labels};
+    spf::MatchQueryName(p.tmpl, labels, [&](const spf::MacroName&) { ++readings; });
     if (++i == names.size()) i = 0;
   }
   benchmark::DoNotOptimize(readings);

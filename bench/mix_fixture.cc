@@ -7,13 +7,13 @@
 #include <string>
 
 #include "config/load_and_compile.h"
-#include "dnsd/answer/render.h"
-#include "dnsd/answer/static_answer.h"
+#include "dnsd/protocol/answer/render.h"
+#include "dnsd/protocol/answer/static_answer.h"
 #include "dnsd/pipeline.h"
-#include "dnsd/query/gate.h"
-#include "dnsd/wire/constants.h"
-#include "dnsd/wire/name.h"
-#include "policy/spf_answer.h"
+#include "dnsd/protocol/query/gate.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/spf_answer.h"
 
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
@@ -74,7 +74,7 @@ void AnswerOne(const config::Snapshot& s, const Query& q, bool* spf, Answer* a) 
     *spf = node == nullptr || node->rrsets.empty();
   }
   if (*spf) {
-    policy::AnswerSpf(s.spf, *s.spf_zone, q, a);
+    spf::AnswerSpf(s.spf, *s.spf_zone, q, a);
     return;
   }
   ZoneTable::Match m = s.zones.Find(name);

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "config/snapshot.h"
-#include "dnsd/answer/answer.h"
-#include "dnsd/query/query.h"
+#include "dnsd/protocol/answer/answer.h"
+#include "dnsd/protocol/query/query.h"
 
 namespace dnsd::bench {
 

@@ -4,7 +4,7 @@
 
 #include "bench/alloc_counter.h"
 #include "bench/mix_fixture.h"
-#include "dnsd/query/gate.h"
+#include "dnsd/protocol/query/gate.h"
 
 namespace dnsd::bench {
 namespace {

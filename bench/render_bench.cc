@@ -6,7 +6,7 @@
 
 #include "bench/alloc_counter.h"
 #include "bench/mix_fixture.h"
-#include "dnsd/answer/render.h"
+#include "dnsd/protocol/answer/render.h"
 
 namespace dnsd::bench {
 namespace {

@@ -1,4 +1,4 @@
-// Sender lookup at 100k domains: policy::Decide on the SPF names of the
+// Sender lookup at 100k domains: spf::Decide on the SPF names of the
 // mix. It parses the macro name, finds the domain among all configured
 // ones, checks the IP against the domain's netblocks and its senders'
 // ranges, then the HELO against the senders' patterns, and picks the rule.
@@ -8,7 +8,7 @@
 
 #include "bench/alloc_counter.h"
 #include "bench/mix_fixture.h"
-#include "policy/decide.h"
+#include "policy/spf/decide.h"
 
 namespace dnsd::bench {
 namespace {
@@ -22,7 +22,7 @@ void BM_SenderLookup(benchmark::State& state) {
   size_t i = 0;
   AllocationCounter allocs;
   for (auto _ : state) {
-    policy::Decision d = policy::Decide(f.snapshot->spf, *names[i]);
+    spf::Decision d = spf::Decide(f.snapshot->spf, *names[i]);
     benchmark::DoNotOptimize(d);
     if (++i == names.size()) i = 0;
   }

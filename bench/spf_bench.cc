@@ -27,12 +27,12 @@
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
 #include "config/loader.h"
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 #include "dnsd/pipeline.h"
-#include "dnsd/wire/constants.h"
-#include "dnsd/wire/name.h"
-#include "policy/decide.h"
-#include "policy/query_name.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/decide.h"
+#include "policy/spf/query_name.h"
 
 namespace dnsd::bench {
 namespace {
@@ -421,7 +421,7 @@ struct Fixture {
       ++seen[{static_cast<int>(q.kind), o.spf_rule}];
     }
     for (size_t i = 0; i < queries.size(); ++i) {
-      policy::Decision d = policy::Decide(snapshot->spf, names[i]);
+      spf::Decision d = spf::Decide(snapshot->spf, names[i]);
       if (d.domain == nullptr || !d.name.ip_known) continue;
       domain_probes.push_back(
           {d.name.ip, d.domain->index, *wire::NameFromText(d.domain->name)});
@@ -431,7 +431,7 @@ struct Fixture {
     for (const auto& [key, count] : seen) {
       if (key.first != last) std::fprintf(stderr, "\n  %-12s", KindName(static_cast<Kind>(key.first)));
       last = key.first;
-      std::fprintf(stderr, " %s x %d", policy::RuleName(static_cast<policy::Rule>(key.second)), count);
+      std::fprintf(stderr, " %s x %d", spf::RuleName(static_cast<spf::Rule>(key.second)), count);
     }
     std::fprintf(stderr, "\n");
   }
@@ -470,14 +470,14 @@ BENCHMARK(BM_Pipeline)->DenseRange(-1, static_cast<int>(Kind::kCount) - 1);
 // The template match alone: every reading of each name.
 void BM_TemplateMatch(benchmark::State& state) {
   const Fixture& f = F();
-  const policy::SpfPolicy& p = f.snapshot->spf;
+  const spf::MacroZone& p = f.snapshot->spf;
   size_t i = 0;
   int readings = 0;
   AllocationCounter allocs;
   for (auto _ : state) {
     const wire::Name& name = f.names[i++ % f.names.size()];
-    policy::NameLabels labels{&name, name.label_count - p.zone_labels};
-    policy::MatchQueryName(p.tmpl, labels, [&](const policy::MacroName&) { ++readings; });
+    spf::NameLabels labels{&name, name.label_count - p.zone_labels};
+    spf::MatchQueryName(p.tmpl, labels, [&](const spf::MacroName&) { ++readings; });
   }
   benchmark::DoNotOptimize(readings);
   allocs.Report(state);
@@ -491,7 +491,7 @@ void BM_Decide(benchmark::State& state) {
   size_t i = 0;
   AllocationCounter allocs;
   for (auto _ : state) {
-    policy::Decision d = policy::Decide(f.snapshot->spf, f.names[i++ % f.names.size()]);
+    spf::Decision d = spf::Decide(f.snapshot->spf, f.names[i++ % f.names.size()]);
     benchmark::DoNotOptimize(d);
   }
   allocs.Report(state);
@@ -502,7 +502,7 @@ BENCHMARK(BM_Decide);
 // Every sender's ranges in one trie: which senders hold this address.
 void BM_PrefixTrieLookup(benchmark::State& state) {
   const Fixture& f = F();
-  const policy::PrefixTrie& trie = f.snapshot->spf.sender_ranges;
+  const spf::PrefixTrie& trie = f.snapshot->spf.sender_ranges;
   size_t i = 0;
   uint64_t hits = 0;
   AllocationCounter allocs;
@@ -521,7 +521,7 @@ BENCHMARK(BM_PrefixTrieLookup);
 
 void BM_HeloIndexLookup(benchmark::State& state) {
   const Fixture& f = F();
-  const policy::HeloIndex& index = f.snapshot->spf.helo;
+  const spf::HeloIndex& index = f.snapshot->spf.helo;
   size_t i = 0;
   uint64_t hits = 0;
   AllocationCounter allocs;
@@ -541,7 +541,7 @@ BENCHMARK(BM_HeloIndexLookup);
 // one trie that holds every domain's netblocks.
 void BM_NetblockContains(benchmark::State& state) {
   const Fixture& f = F();
-  const policy::PrefixTrie& trie = f.snapshot->spf.netblocks;
+  const spf::PrefixTrie& trie = f.snapshot->spf.netblocks;
   size_t i = 0;
   uint64_t hits = 0;
   AllocationCounter allocs;
@@ -564,7 +564,7 @@ void BM_FindDomain(benchmark::State& state) {
   AllocationCounter allocs;
   for (auto _ : state) {
     const Fixture::DomainProbe& p = f.domain_probes[i++ % f.domain_probes.size()];
-    benchmark::DoNotOptimize(policy::FindDomain(f.snapshot->spf, p.wire_domain));
+    benchmark::DoNotOptimize(spf::FindDomain(f.snapshot->spf, p.wire_domain));
   }
   allocs.Report(state);
   state.SetItemsProcessed(state.iterations());

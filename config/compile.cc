@@ -7,8 +7,8 @@
 #include "config/compiled_domain.h"
 #include "config/parallel.h"
 #include "config/zone_builder.h"
-#include "dnsd/base/status_macros.h"
-#include "dnsd/wire/name.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/name.h"
 
 namespace dnsd::config {
 namespace {

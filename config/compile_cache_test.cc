@@ -105,7 +105,7 @@ std::string Dump(const Snapshot& s) {
         d.fail_all, " senders=", absl::StrJoin(d.senders, ","), " fallback=",
         Records(d.fallback), " flattened=", Records(d.flattened), " terms=", d.terms.size()));
   }
-  for (const policy::SenderPolicy& sp : s.spf.senders) {
+  for (const spf::SenderPolicy& sp : s.spf.senders) {
     lines.push_back(absl::StrCat("sender ", sp.id, " ", Records(sp.include_answer)));
   }
   std::sort(lines.begin(), lines.end());

@@ -6,9 +6,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "dnsd/base/status_macros.h"
-#include "dnsd/wire/name.h"
-#include "policy/template.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/template.h"
 
 namespace dnsd::config {
 namespace {
@@ -35,10 +35,10 @@ const char* AllTerm(const DomainConfig& d) {
 }
 
 void CompileSenders(const Catalog& catalog, const RefreshedRanges* refreshed, ZoneBuilder& b,
-                    Zone* zone, policy::SpfPolicy& spf, std::vector<Diagnostic>* errors) {
+                    Zone* zone, spf::MacroZone& spf, std::vector<Diagnostic>* errors) {
   for (uint32_t i = 0; i < catalog.senders.size(); ++i) {
     const Sender& s = catalog.senders[i];
-    policy::SenderPolicy sp;
+    spf::SenderPolicy sp;
     sp.id = s.id;
     sp.include = s.include;
     sp.answer_by_include = s.answer == SenderAnswer::kInclude;
@@ -116,8 +116,8 @@ absl::Status CompileSpf(const ConfigSet& config,
                         const RefreshedRanges* refreshed) {
   const ProviderSettings& p = config.server.provider;
   const ProviderRecords& provider = *snap.provider;
-  policy::SpfPolicy& spf = snap.spf;
-  DNSD_ASSIGN_OR_RETURN(spf.tmpl, policy::ParseTemplate(p.spf_template));
+  spf::MacroZone& spf = snap.spf;
+  DNSD_ASSIGN_OR_RETURN(spf.tmpl, spf::ParseTemplate(p.spf_template));
   spf.zone = provider.spf_zone;
   spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
   spf.ttl = p.ttl;
@@ -142,7 +142,7 @@ absl::Status CompileSpf(const ConfigSet& config,
     }
     b.Digest(zone, d->spf_digest);
     for (const IpPrefix& prefix : d->netblocks) spf.netblocks.Insert(prefix, index);
-    policy::DomainPolicy dp = d->policy;
+    spf::DomainPolicy dp = d->policy;
     dp.index = index;
     for (const std::string& id : d->sender_ids) {
       if (const Sender* s = config.catalog.Find(id); s != nullptr) {

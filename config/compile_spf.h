@@ -1,5 +1,5 @@
 // Assembles the SPF side of a snapshot: the SPF zone, the answer rules' data
-// (policy::SpfPolicy) and the macro-free <domain>._nspf records, from the
+// (spf::MacroZone) and the macro-free <domain>._nspf records, from the
 // domains compiled one by one (config/compiled_domain.h).
 #ifndef DNSD_CONFIG_COMPILE_SPF_H_
 #define DNSD_CONFIG_COMPILE_SPF_H_

@@ -8,10 +8,10 @@
 #include "config/dkim.h"
 #include "config/dmarc.h"
 #include "config/zone_builder.h"
-#include "dnsd/base/status_macros.h"
-#include "dnsd/wire/constants.h"
-#include "dnsd/wire/name.h"
-#include "policy/template.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/template.h"
 
 namespace dnsd::config {
 namespace {
@@ -105,7 +105,7 @@ absl::Status CompileDmarcAndDkim(const DomainConfig& d, const ProviderRecords& p
 absl::Status CompileSpf(const DomainConfig& d, const ProviderRecords& p, const Catalog& catalog,
                         const RefreshedRanges* refreshed, CompiledDomain& out, Builder& b) {
   DNSD_ASSIGN_OR_RETURN(out.wire_name, wire::NameFromText(d.domain));
-  policy::DomainPolicy& dp = out.policy;
+  spf::DomainPolicy& dp = out.policy;
   dp.name = d.domain;
   dp.blocked = d.mode == Mode::kBlocked;
   dp.include_subdomains = d.include_subdomains;
@@ -122,7 +122,7 @@ absl::Status CompileSpf(const DomainConfig& d, const ProviderRecords& p, const C
   }
   // Rule 6. The loader has checked each term (config/spf_section.cc).
   for (const std::string& text : d.spf.terms) {
-    DNSD_ASSIGN_OR_RETURN(policy::TermTemplate term, policy::CompileTerm(text));
+    DNSD_ASSIGN_OR_RETURN(spf::TermTemplate term, spf::CompileTerm(text));
     dp.terms.push_back(std::move(term));
   }
 

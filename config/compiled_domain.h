@@ -20,8 +20,8 @@
 #include "config/model.h"
 #include "config/provider_records.h"
 #include "config/refreshed_ranges.h"
-#include "dnsd/zone/rrset.h"
-#include "policy/spf_policy.h"
+#include "dnsd/protocol/zone/rrset.h"
+#include "policy/spf/macro_zone.h"
 
 namespace dnsd::config {
 
@@ -65,7 +65,7 @@ struct CompiledDomain {
   bool spf_ok = false;
   std::string wire_name;
   // `index` and `senders` are per snapshot, set when it is assembled.
-  policy::DomainPolicy policy;
+  spf::DomainPolicy policy;
   std::vector<std::string> sender_ids;     // the catalog senders it names
   std::vector<IpPrefix> netblocks;
   std::vector<Owned> nspf;                 // the _nspf chain

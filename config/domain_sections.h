@@ -18,7 +18,7 @@ namespace dnsd::config {
 
 // Where the spf section's parts are, for the checks that need the whole
 // domain (config/spf_budget.h, CheckSenderIds). `senders` and `terms` are
-// parallel to the SpfPolicy's lists (entries with errors are left out of both).
+// parallel to the SpfSection's lists (entries with errors are left out of both).
 struct SpfPositions {
   SourcePos section;
   std::vector<SourcePos> senders;
@@ -27,13 +27,13 @@ struct SpfPositions {
 };
 
 // spf: senders, netblocks, terms, all, published_lookups. Each term is
-// checked as rule 6 will use it (policy::CompileTerm). Sender ids are not
+// checked as rule 6 will use it (spf::CompileTerm). Sender ids are not
 // looked up here: that is CheckSenderIds's, against the catalog of the day.
-SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* positions);
+SpfSection ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* positions);
 
 // Every sender id of `spf` must be in `catalog`; an unknown one is reported
 // at its position, with the nearest known id.
-void CheckSenderIds(YamlReader& reader, const SpfPolicy& spf, const SpfPositions& positions,
+void CheckSenderIds(YamlReader& reader, const SpfSection& spf, const SpfPositions& positions,
                     const Catalog& catalog);
 
 // dmarc: the RFC 7489 tags. `mode` is the domain's mode, or nullopt when it

@@ -12,7 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/yaml_reader.h"
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 
 namespace dnsd::config {
 
@@ -26,7 +26,7 @@ std::vector<std::string> ReadDomainNameList(YamlReader& reader,
 
 enum class Family { kAny, kV4, kV6 };
 
-// A list of IP prefixes (dnsd/net/ip.h). With kV4 or kV6 every entry must be
+// A list of IP prefixes (dnsd/protocol/net/ip.h). With kV4 or kV6 every entry must be
 // written in that family. A prefix listed twice is an error.
 std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
                                      Family family);

@@ -14,7 +14,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 
 namespace dnsd::config {
 
@@ -146,10 +146,10 @@ enum class Mode { kMonitor, kEnforce, kBlocked };
 enum class DmarcDelegation { kNs, kCname };
 enum class AllQualifier { kSoftfail, kFail };
 
-struct SpfPolicy {
+struct SpfSection {
   std::vector<std::string> senders;   // catalog ids, all known
   std::vector<IpPrefix> netblocks;
-  std::vector<std::string> terms;     // raw SPF mechanisms for rule 6 (policy/terms_answer.h)
+  std::vector<std::string> terms;     // raw SPF mechanisms for rule 6 (policy/spf/terms_answer.h)
   AllQualifier all = AllQualifier::kSoftfail;
   // DNS-querying terms the customer's published record spends besides its
   // include of dnsd's macro name (which dnsd counts itself).
@@ -201,7 +201,7 @@ struct DomainConfig {
   Mode mode = Mode::kMonitor;
   bool include_subdomains = false;
   DmarcDelegation dmarc_delegation = DmarcDelegation::kNs;
-  SpfPolicy spf;
+  SpfSection spf;
   DmarcPolicy dmarc;                  // monitor: p=none; blocked: p=reject
   std::vector<DkimSelector> dkim;
   SourcePos pos;                      // of the `domain:` value

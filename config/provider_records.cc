@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "config/zone_builder.h"
-#include "dnsd/base/status_macros.h"
-#include "dnsd/wire/constants.h"
-#include "dnsd/wire/name.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
 
 namespace dnsd::config {
 namespace {

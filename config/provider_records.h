@@ -13,8 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "config/model.h"
-#include "dnsd/zone/rrset.h"
-#include "dnsd/zone/zone.h"
+#include "dnsd/protocol/zone/rrset.h"
+#include "dnsd/protocol/zone/zone.h"
 
 namespace dnsd::config {
 

@@ -1,4 +1,4 @@
-// Sender ranges that the catalog refresher (dnsd/refresh/) resolved from the
+// Sender ranges that the catalog refresher (dnsd/control/refresh/) resolved from the
 // senders' SPF includes: an input to compiling, beside the configuration.
 //
 // Which ranges win (config/README.md, "Catalog refresh"): a sender's
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "config/model.h"
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 
 namespace dnsd::config {
 

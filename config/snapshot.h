@@ -12,8 +12,8 @@
 
 #include "config/compiled_domain.h"
 #include "config/provider_records.h"
-#include "dnsd/zone/zone_table.h"
-#include "policy/spf_policy.h"
+#include "dnsd/protocol/zone/zone_table.h"
+#include "policy/spf/macro_zone.h"
 
 namespace dnsd::config {
 
@@ -33,7 +33,7 @@ struct Snapshot {
   // macro-free <domain>._nspf records); every other name below it is
   // answered from `spf`.
   const Zone* spf_zone = nullptr;
-  policy::SpfPolicy spf;
+  spf::MacroZone spf;
 };
 
 }  // namespace dnsd::config

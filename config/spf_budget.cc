@@ -12,7 +12,7 @@
 namespace dnsd::config {
 namespace {
 
-using policy::TermTemplate;
+using spf::TermTemplate;
 using spf::MacroToken;
 using spf::TermKind;
 
@@ -78,7 +78,7 @@ void CheckTerms(YamlReader& r, const DomainConfig& d, const SpfPositions& positi
   bool lookups_reported = false, voids_reported = false, size_reported = false;
   for (size_t i = 0; i < d.spf.terms.size() && i < positions.terms.size(); ++i) {
     const std::string& text = d.spf.terms[i];
-    auto term = policy::CompileTerm(text);
+    auto term = spf::CompileTerm(text);
     if (!term.ok()) continue;  // reported by ReadSpfSection
     const SourcePos& pos = positions.terms[i];
     if (term->kind == TermKind::kInclude && LiteralTarget(*term) == d.domain) {
@@ -109,12 +109,12 @@ void CheckTerms(YamlReader& r, const DomainConfig& d, const SpfPositions& positi
                                 "nothing), over the ",
                                 kMaxVoidLookups, " of RFC 7208 §4.6.4"));
     }
-    size += 1 + policy::WorstCaseTermLength(*term, max_name);
-    if (!size_reported && size > policy::kMaxTermsText) {
+    size += 1 + spf::WorstCaseTermLength(*term, max_name);
+    if (!size_reported && size > spf::kMaxTermsText) {
       size_reported = true;
       r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the rule-6 answer can grow to ",
                                 size, " octets up to here (%{d} and %{h} counted at ", max_name,
-                                " octets each, %{i} at 63); at most ", policy::kMaxTermsText,
+                                " octets each, %{i} at 63); at most ", spf::kMaxTermsText,
                                 " fit a 1232-octet UDP answer"));
     }
   }

@@ -25,7 +25,7 @@
 #include "config/domain_sections.h"
 #include "config/model.h"
 #include "config/yaml_reader.h"
-#include "policy/terms_answer.h"
+#include "policy/spf/terms_answer.h"
 
 namespace dnsd::config {
 
@@ -47,11 +47,11 @@ LookupCost SenderCost(const Sender& sender);
 
 // What one rule-6 term costs; a literal include of a catalog sender's
 // include domain costs what that sender does.
-LookupCost TermCost(const policy::TermTemplate& term, const Catalog& catalog);
+LookupCost TermCost(const spf::TermTemplate& term, const Catalog& catalog);
 
 // Reports on `reader`, at the entry that makes it so: an answer over the
 // look-up or void look-up limit, a rule-6 answer that could outgrow a UDP
-// answer (policy::kMaxTermsText), a term that includes the domain itself.
+// answer (spf::kMaxTermsText), a term that includes the domain itself.
 // Blocked domains answer only -all and pass. `positions` come from
 // ReadSpfSection for `domain.spf`.
 void CheckSpfBudget(YamlReader& reader, const DomainConfig& domain,

@@ -75,7 +75,7 @@ TEST_F(SpfBudgetTest, CostsOfSendersAndTerms) {
                         Case{"include:_spf.other.test", kAssumedIncludeLookups,
                              kAssumedIncludeVoids, true}}) {
     SCOPED_TRACE(c.term);
-    LookupCost cost = TermCost(*policy::CompileTerm(c.term), catalog_);
+    LookupCost cost = TermCost(*spf::CompileTerm(c.term), catalog_);
     EXPECT_EQ(cost.lookups, c.lookups);
     EXPECT_EQ(cost.voids, c.voids);
     EXPECT_EQ(cost.assumed, c.assumed);

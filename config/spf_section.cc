@@ -8,7 +8,7 @@
 #include "config/domain_sections.h"
 #include "config/field_readers.h"
 #include "config/quote.h"
-#include "policy/terms_answer.h"
+#include "policy/spf/terms_answer.h"
 
 namespace dnsd::config {
 
@@ -19,7 +19,7 @@ constexpr absl::string_view kSpfKeys[] = {"senders", "netblocks", "terms",
 constexpr absl::string_view kAllQualifiers[] = {"softfail", "fail"};
 
 // One mechanism, as rule 6 will serve it (RFC 7208 §4.6.1, §5; see
-// policy/terms_answer.h for what is refused and why).
+// policy/spf/terms_answer.h for what is refused and why).
 absl::Status CheckSpfTerm(absl::string_view term) {
   auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(
@@ -39,7 +39,7 @@ absl::Status CheckSpfTerm(absl::string_view term) {
   if (absl::StartsWith(lower, "redirect=")) {
     return bad("cannot be used: a redirect replaces the whole record");
   }
-  if (auto compiled = policy::CompileTerm(term); !compiled.ok()) {
+  if (auto compiled = spf::CompileTerm(term); !compiled.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("SPF term ", Quoted(term), ": ", compiled.status().message()));
   }
@@ -82,8 +82,8 @@ std::vector<std::string> ReadTerms(YamlReader& r, const Value& value,
 
 }  // namespace
 
-SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* positions) {
-  SpfPolicy spf;
+SpfSection ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* positions) {
+  SpfSection spf;
   positions->section = value.pos;
   std::optional<Fields> f = reader.Map(value, kSpfKeys);
   if (!f) return spf;
@@ -112,7 +112,7 @@ SpfPolicy ReadSpfSection(YamlReader& reader, const Value& value, SpfPositions* p
   return spf;
 }
 
-void CheckSenderIds(YamlReader& reader, const SpfPolicy& spf, const SpfPositions& positions,
+void CheckSenderIds(YamlReader& reader, const SpfSection& spf, const SpfPositions& positions,
                     const Catalog& catalog) {
   std::vector<absl::string_view> ids;
   for (size_t i = 0; i < spf.senders.size() && i < positions.senders.size(); ++i) {

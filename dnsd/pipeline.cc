@@ -1,9 +1,9 @@
 #include "dnsd/pipeline.h"
 
-#include "dnsd/answer/render.h"
-#include "dnsd/answer/static_answer.h"
-#include "dnsd/query/gate.h"
-#include "policy/spf_answer.h"
+#include "dnsd/protocol/answer/render.h"
+#include "dnsd/protocol/answer/static_answer.h"
+#include "dnsd/protocol/query/gate.h"
+#include "policy/spf/spf_answer.h"
 
 namespace dnsd {
 namespace {
@@ -25,12 +25,12 @@ bool HasData(const config::Snapshot& s, const wire::Name& name) {
   return node != nullptr && !node->rrsets.empty();
 }
 
-void NoteSpfDecision(const policy::SpfPolicy& spf, const policy::Decision& d, Outcome& outcome) {
+void NoteSpfDecision(const spf::MacroZone& spf, const spf::Decision& d, Outcome& outcome) {
   outcome.spf_rule = static_cast<int>(d.rule);
   outcome.spf_domain = d.domain;
   if (d.sender >= 0) outcome.spf_sender = &spf.senders[d.sender];
   outcome.spf_ip_unidentified = d.domain != nullptr && d.name.ip_known &&
-                                (d.rule == policy::Rule::kDefault || d.rule == policy::Rule::kTerms);
+                                (d.rule == spf::Rule::kDefault || d.rule == spf::Rule::kTerms);
   outcome.spf_ip = d.name.ip;
 }
 
@@ -48,7 +48,7 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
     answer.rcode = gate.rcode;
   } else if (BelowSpfZone(snapshot, query.name) && !HasData(snapshot, query.name)) {
     outcome.zone_kind = static_cast<int>(ZoneKind::kSpf);
-    NoteSpfDecision(snapshot.spf, policy::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer),
+    NoteSpfDecision(snapshot.spf, spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer),
                     outcome);
   } else if (ZoneTable::Match match = snapshot.zones.Find(query.name); match.zone == nullptr) {
     answer.rcode = wire::kRefused;  // not ours, and we never recurse

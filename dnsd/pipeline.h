@@ -13,9 +13,9 @@
 #include <span>
 
 #include "config/snapshot.h"
-#include "dnsd/net/ip.h"
-#include "dnsd/query/query.h"
-#include "policy/spf_policy.h"
+#include "dnsd/protocol/net/ip.h"
+#include "dnsd/protocol/query/query.h"
+#include "policy/spf/macro_zone.h"
 
 namespace dnsd {
 
@@ -24,12 +24,12 @@ struct Outcome {
   size_t size = 0;           // response octets; 0 = no response (dropped)
   uint16_t rcode = 0;        // extended RCODE sent
   int zone_kind = -1;        // ZoneKind of the zone that answered, or -1
-  int spf_rule = -1;         // policy::Rule of an SPF macro answer, or -1
+  int spf_rule = -1;         // spf::Rule of an SPF macro answer, or -1
   bool truncated = false;
   // Who sent as which domain, for sender visibility. The pointers lie in
   // the snapshot: valid while the caller holds it.
-  const policy::DomainPolicy* spf_domain = nullptr;  // a configured domain
-  const policy::SenderPolicy* spf_sender = nullptr;  // the identified sender
+  const spf::DomainPolicy* spf_domain = nullptr;  // a configured domain
+  const spf::SenderPolicy* spf_sender = nullptr;  // the identified sender
   bool spf_ip_unidentified = false;  // spf_ip matched no netblock or sender
   IpAddress spf_ip;
 };

@@ -17,7 +17,7 @@
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"
 #include "dnsd/testing/rsa_keys.h"
-#include "dnsd/wire/constants.h"
+#include "dnsd/protocol/wire/constants.h"
 
 namespace dnsd {
 namespace {

@@ -7,14 +7,14 @@
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
 #include "dnsd/cli/snapshot_dns.h"
-#include "dnsd/refresh/refresher.h"
+#include "dnsd/control/refresh/refresher.h"
 #include "dnsd/cli/zone_text.h"
 #include "dnsd/pipeline.h"
-#include "dnsd/wire/constants.h"
-#include "dnsd/wire/name.h"
-#include "policy/decide.h"
-#include "policy/expand.h"
-#include "policy/spf/check_host.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/decide.h"
+#include "policy/spf/expand.h"
+#include "policy/spf/rfc7208/check_host.h"
 
 // Last: ldns's headers define macros that upset later C++ headers.
 #include <ldns/ldns.h>
@@ -56,8 +56,8 @@ std::string AnswerText(const std::vector<uint8_t>& response, size_t size) {
   return text;
 }
 
-std::string RuleDetail(const config::Snapshot& s, const policy::Decision& d) {
-  std::string detail = absl::StrCat(static_cast<int>(d.rule), " ", policy::RuleName(d.rule));
+std::string RuleDetail(const config::Snapshot& s, const spf::Decision& d) {
+  std::string detail = absl::StrCat(static_cast<int>(d.rule), " ", spf::RuleName(d.rule));
   if (d.domain != nullptr) absl::StrAppend(&detail, ", domain ", d.domain->name);
   if (d.sender >= 0) absl::StrAppend(&detail, ", sender ", s.spf.senders[d.sender].id);
   return detail;
@@ -68,7 +68,7 @@ std::string RuleDetail(const config::Snapshot& s, const policy::Decision& d) {
 std::string AdvisedRecord(const config::Snapshot& s, const config::ProviderSettings& p,
                           absl::string_view domain) {
   auto wire = wire::NameFromText(domain);
-  const policy::DomainPolicy* d = wire.ok() ? policy::FindDomain(s.spf, *wire) : nullptr;
+  const spf::DomainPolicy* d = wire.ok() ? spf::FindDomain(s.spf, *wire) : nullptr;
   bool fail = d != nullptr && (d->blocked || d->fail_all);
   return absl::StrCat("v=spf1 include:", p.spf_template, ".", p.spf_zone, fail ? " -all" : " ~all");
 }
@@ -135,7 +135,7 @@ int Explain(const ExplainArgs& args) {
     return 2;
   }
   bool as_v6 = args.ip.find(':') != std::string::npos;
-  std::string name = policy::ExpandQueryName(snap.spf.tmpl, *ip, as_v6, args.helo, args.domain,
+  std::string name = spf::ExpandQueryName(snap.spf.tmpl, *ip, as_v6, args.helo, args.domain,
                                              loaded.set().server.provider.spf_zone);
   auto name_wire = wire::NameFromText(name);
   if (!name_wire.ok()) {
@@ -154,9 +154,9 @@ int Explain(const ExplainArgs& args) {
   std::cout << "query:   " << name << ". TXT\n";
   std::cout << "answer:  " << AnswerText(response, outcome.size);
   if (outcome.spf_rule > 0) {
-    policy::Decision decision = policy::Decide(snap.spf, lower);
+    spf::Decision decision = spf::Decide(snap.spf, lower);
     // The query path may fall back from rule 6 (a domain no term can carry).
-    decision.rule = static_cast<policy::Rule>(outcome.spf_rule);
+    decision.rule = static_cast<spf::Rule>(outcome.spf_rule);
     std::cout << "rule:    " << RuleDetail(snap, decision) << "\n";
   }
   PrintVerdict(loaded, saved.get(), args, *ip);

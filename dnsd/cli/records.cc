@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
-#include "dnsd/refresh/refresher.h"
+#include "dnsd/control/refresh/refresher.h"
 #include "dnsd/cli/zone_text.h"
-#include "dnsd/wire/name.h"
+#include "dnsd/protocol/wire/name.h"
 
 namespace dnsd::cli {
 namespace {

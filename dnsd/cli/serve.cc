@@ -12,21 +12,21 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include "dnsd/base/log.h"
+#include "dnsd/protocol/base/log.h"
 #include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
 #include "config/loader.h"
 #include "dnsd/metrics/exporter.h"
-#include "dnsd/net/endpoint.h"
+#include "dnsd/protocol/net/endpoint.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "dnsd/refresh/ldns_dns.h"
-#include "dnsd/refresh/refresher.h"
-#include "dnsd/server/config_watcher.h"
-#include "dnsd/server/privileges.h"
-#include "dnsd/server/reloader.h"
+#include "dnsd/control/refresh/ldns_dns.h"
+#include "dnsd/control/refresh/refresher.h"
+#include "dnsd/control/config_watcher.h"
+#include "dnsd/control/privileges.h"
+#include "dnsd/control/reloader.h"
 #include "dnsd/server/server.h"
-#include "dnsd/server/systemd_notify.h"
+#include "dnsd/control/systemd_notify.h"
 
 namespace dnsd::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "dnsd/pipeline.h"
-#include "dnsd/wire/constants.h"
+#include "dnsd/protocol/wire/constants.h"
 
 // Last: ldns's headers define macros that upset later C++ headers.
 #include <ldns/ldns.h>

@@ -20,7 +20,7 @@
 #include "config/model.h"
 #include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
-#include "policy/spf/dns.h"
+#include "policy/spf/rfc7208/dns.h"
 
 namespace dnsd::cli {
 

@@ -9,7 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
-#include "dnsd/zone/rrset.h"
+#include "dnsd/protocol/zone/rrset.h"
 
 namespace dnsd::cli {
 

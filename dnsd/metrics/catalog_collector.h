@@ -15,7 +15,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
-#include "dnsd/refresh/refresher.h"
+#include "dnsd/control/refresh/refresher.h"
 
 namespace dnsd {
 

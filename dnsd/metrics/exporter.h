@@ -11,8 +11,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "dnsd/refresh/refresher.h"
-#include "dnsd/server/reloader.h"
+#include "dnsd/control/refresh/refresher.h"
+#include "dnsd/control/reloader.h"
 #include "dnsd/server/server.h"
 
 namespace prometheus {

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "dnsd/metrics/family.h"
 #include "dnsd/cli/version.h"
-#include "policy/decide.h"
+#include "policy/spf/decide.h"
 
 namespace dnsd {
 namespace {
@@ -114,8 +114,8 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
   MetricFamily rules = Family("dnsd_spf_answers_total",
                               "SPF macro zone answers by the rule that produced them.",
                               MetricType::Counter);
-  for (int r = 0; r < policy::kRuleCount; ++r) {
-    AddSample(rules, {{"rule", policy::RuleName(static_cast<policy::Rule>(r))}},
+  for (int r = 0; r < spf::kRuleCount; ++r) {
+    AddSample(rules, {{"rule", spf::RuleName(static_cast<spf::Rule>(r))}},
                Sum(server_, [r](const WorkerStats& s) { return s.spf_rules[r].Get(); }));
   }
   out.push_back(std::move(rules));

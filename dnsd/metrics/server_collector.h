@@ -13,7 +13,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
-#include "dnsd/server/reloader.h"
+#include "dnsd/control/reloader.h"
 #include "dnsd/server/server.h"
 
 namespace dnsd {

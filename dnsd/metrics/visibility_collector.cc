@@ -5,7 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "dnsd/metrics/family.h"
-#include "policy/decide.h"
+#include "policy/spf/decide.h"
 
 namespace dnsd {
 namespace {
@@ -18,9 +18,9 @@ constexpr const char* kOther = "_other";
 
 void AddDomain(const DomainVisibility& d, const std::string& name, MetricFamily& rules,
                MetricFamily& senders, MetricFamily& ips) {
-  for (int r = 0; r < policy::kRuleCount; ++r) {
+  for (int r = 0; r < spf::kRuleCount; ++r) {
     if (d.rules[r] == 0) continue;
-    AddSample(rules, {{"domain", name}, {"rule", policy::RuleName(static_cast<policy::Rule>(r))}},
+    AddSample(rules, {{"domain", name}, {"rule", spf::RuleName(static_cast<spf::Rule>(r))}},
         static_cast<double>(d.rules[r]));
   }
   for (const auto& [sender, count] : d.senders) {

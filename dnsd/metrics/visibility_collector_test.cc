@@ -10,7 +10,7 @@
 namespace dnsd {
 namespace {
 
-using policy::Rule;
+using spf::Rule;
 
 TEST(MergeVisibility, SumsWorkersAndKeepsTheTopN) {
   SenderVisibility w1, w2;

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <span>
 
-#include "dnsd/wire/reader.h"
+#include "dnsd/protocol/wire/reader.h"
 
 namespace dnsd {
 namespace {

@@ -27,7 +27,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 
 namespace dnsd {
 

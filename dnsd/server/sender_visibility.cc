@@ -63,7 +63,7 @@ struct SenderVisibility::Slot {
   AtomicText<kMaxDomain> domain;
   std::atomic<uint64_t> total{0};
   std::atomic<uint64_t> score{0};    // total, less the misses that spared it
-  std::atomic<uint64_t> rules[policy::kRuleCount] = {};
+  std::atomic<uint64_t> rules[spf::kRuleCount] = {};
   std::atomic<uint64_t> sender_keys[kSenders] = {};
   AtomicText<kMaxSender> sender_names[kSenders];
   std::atomic<uint64_t> sender_counts[kSenders] = {};
@@ -81,7 +81,7 @@ struct SenderVisibility::Slot {
   // Copies the counts (not the identity) into `out`, adding.
   void AddCountsTo(DomainVisibility& out) const {
     out.total += Get(total);
-    for (int r = 0; r < policy::kRuleCount; ++r) out.rules[r] += Get(rules[r]);
+    for (int r = 0; r < spf::kRuleCount; ++r) out.rules[r] += Get(rules[r]);
     out.other_senders += Get(other_senders);
     for (int r = 0; r < kRegisters; ++r) {
       out.registers[r] = std::max(out.registers[r], registers[r].load(std::memory_order_relaxed));
@@ -98,7 +98,7 @@ void SenderVisibility::Reset(size_t capacity) {
   other_ = std::make_unique<Slot>();
 }
 
-void SenderVisibility::Record(absl::string_view domain, policy::Rule rule,
+void SenderVisibility::Record(absl::string_view domain, spf::Rule rule,
                               absl::string_view sender, const IpAddress* unidentified) {
   if (capacity_ == 0) return;
   uint64_t key = KeyOf(domain);
@@ -152,7 +152,7 @@ SenderVisibility::Slot* SenderVisibility::Find(uint64_t key, absl::string_view d
   quietest->AddCountsTo(evicted);
   for (int i = 0; i < kSenders; ++i) evicted.other_senders += Get(quietest->sender_counts[i]);
   Bump(other_->total, evicted.total);
-  for (int r = 0; r < policy::kRuleCount; ++r) Bump(other_->rules[r], evicted.rules[r]);
+  for (int r = 0; r < spf::kRuleCount; ++r) Bump(other_->rules[r], evicted.rules[r]);
   Bump(other_->other_senders, evicted.other_senders);
   Claim(*quietest, key, domain);
   return quietest;
@@ -218,7 +218,7 @@ void SenderVisibility::Read(absl::FunctionRef<void(const DomainVisibility&)> dom
 
 void DomainVisibility::Merge(const DomainVisibility& other) {
   total += other.total;
-  for (int r = 0; r < policy::kRuleCount; ++r) rules[r] += other.rules[r];
+  for (int r = 0; r < spf::kRuleCount; ++r) rules[r] += other.rules[r];
   other_senders += other.other_senders;
   for (const auto& [name, count] : other.senders) {
     auto it = std::find_if(senders.begin(), senders.end(),

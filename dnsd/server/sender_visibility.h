@@ -24,8 +24,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
-#include "dnsd/net/ip.h"
-#include "policy/decide.h"
+#include "dnsd/protocol/net/ip.h"
+#include "policy/spf/decide.h"
 
 namespace dnsd {
 
@@ -36,7 +36,7 @@ struct DomainVisibility {
 
   std::string domain;
   uint64_t total = 0;
-  std::array<uint64_t, policy::kRuleCount> rules{};
+  std::array<uint64_t, spf::kRuleCount> rules{};
   std::vector<std::pair<std::string, uint64_t>> senders;  // identified senders
   uint64_t other_senders = 0;  // answers naming a sender past kSenderSlots
   std::array<uint8_t, kRegisters> registers{};  // unidentified source IPs
@@ -67,7 +67,7 @@ class SenderVisibility {
   // sending service ("" if none); `unidentified` the source IP when neither
   // the domain's netblocks nor any sender matched it (null otherwise).
   // Worker thread only; allocation-free.
-  void Record(absl::string_view domain, policy::Rule rule, absl::string_view sender,
+  void Record(absl::string_view domain, spf::Rule rule, absl::string_view sender,
               const IpAddress* unidentified);
 
   // Scrape side, any thread: every domain in the table, and the counts that

@@ -10,7 +10,7 @@
 namespace dnsd {
 namespace {
 
-using policy::Rule;
+using spf::Rule;
 
 std::vector<DomainVisibility> ReadAll(const SenderVisibility& v, DomainVisibility* other) {
   std::vector<DomainVisibility> out;

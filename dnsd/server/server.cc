@@ -4,7 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "dnsd/base/status_macros.h"
+#include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/server/socket.h"
 
 namespace dnsd {

@@ -14,7 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "absl/status/statusor.h"
-#include "dnsd/net/endpoint.h"
+#include "dnsd/protocol/net/endpoint.h"
 #include "dnsd/server/rate_limiter.h"
 #include "dnsd/server/snapshot_holder.h"
 #include "dnsd/server/tcp_listener.h"

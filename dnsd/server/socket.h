@@ -7,7 +7,7 @@
 #define DNSD_SERVER_SOCKET_H_
 
 #include "absl/status/statusor.h"
-#include "dnsd/net/endpoint.h"
+#include "dnsd/protocol/net/endpoint.h"
 
 namespace dnsd {
 

@@ -7,7 +7,7 @@
 #include <boost/asio/write.hpp>
 
 #include "dnsd/pipeline.h"
-#include "dnsd/wire/constants.h"
+#include "dnsd/protocol/wire/constants.h"
 
 namespace dnsd {
 namespace {

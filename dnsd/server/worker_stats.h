@@ -9,8 +9,8 @@
 
 #include "dnsd/pipeline.h"
 #include "dnsd/server/sender_visibility.h"
-#include "dnsd/zone/zone.h"
-#include "policy/decide.h"
+#include "dnsd/protocol/zone/zone.h"
+#include "policy/spf/decide.h"
 
 namespace dnsd {
 
@@ -41,7 +41,7 @@ struct alignas(64) WorkerStats {
   LocalCounter tcp_accepted;
   LocalCounter tcp_refused;                  // over the connection limit
   LocalCounter tcp_idle_closed;
-  LocalCounter spf_rules[policy::kRuleCount];
+  LocalCounter spf_rules[spf::kRuleCount];
   SenderVisibility visibility;               // per domain, bounded
   LocalCounter rrl_dropped;                  // UDP answers the rate limiter withheld
   LocalCounter rrl_slipped;                  // ... or sent truncated instead
@@ -78,10 +78,10 @@ struct alignas(64) WorkerStats {
       dropped[ti].Add();
       return;
     }
-    if (o.spf_rule >= 0 && o.spf_rule < policy::kRuleCount) {
+    if (o.spf_rule >= 0 && o.spf_rule < spf::kRuleCount) {
       spf_rules[o.spf_rule].Add();
       if (o.spf_domain != nullptr) {
-        visibility.Record(o.spf_domain->name, static_cast<policy::Rule>(o.spf_rule),
+        visibility.Record(o.spf_domain->name, static_cast<spf::Rule>(o.spf_rule),
                           o.spf_sender != nullptr ? absl::string_view(o.spf_sender->id) : "",
                           o.spf_ip_unidentified ? &o.spf_ip : nullptr);
       }

@@ -22,11 +22,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "config/compile.h"
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/testing/ldns_referee.h"
 #include "dnsd/testing/rsa_keys.h"
-#include "dnsd/wire/constants.h"
+#include "dnsd/protocol/wire/constants.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Fuzz target for the SPF query-name parser: the matcher that splits a name
 // under the SPF zone back into the macros a receiver expanded
-// (policy::MatchQueryName), the answer rules on top of it (policy::Decide),
+// (spf::MatchQueryName), the answer rules on top of it (spf::Decide),
 // and the whole query path for that name (dnsd::HandleQuery).
 //
 // Input (see make_query_name_corpus.py, which writes the seeds):
@@ -24,7 +24,7 @@
 //     name long enough to have been cut, and the part at the cut consistent
 //     with what was cut (IP labels that are valid octets or nibbles, a HELO
 //     or domain reaching the left edge); a complete reading of plain labels
-//     expands (policy::ExpandQueryName) back to the very name;
+//     expands (spf::ExpandQueryName) back to the very name;
 //   - Decide: picks one of those readings, one with the best score (whole,
 //     then configured domain, then known IP), its domain the one FindDomain
 //     gives, and the rule and answer a reference written from the
@@ -58,32 +58,32 @@
 #include "absl/strings/str_split.h"
 #include "config/compile.h"
 #include "config/model.h"
-#include "dnsd/net/ip.h"
+#include "dnsd/protocol/net/ip.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/testing/ldns_referee.h"
-#include "dnsd/wire/constants.h"
-#include "dnsd/wire/name.h"
-#include "dnsd/zone/rrset.h"
-#include "dnsd/zone/zone.h"
-#include "policy/decide.h"
-#include "policy/expand.h"
-#include "policy/query_name.h"
-#include "policy/spf/macro.h"
-#include "policy/spf/record.h"
-#include "policy/spf_answer.h"
-#include "policy/template.h"
-#include "policy/terms_answer.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
+#include "dnsd/protocol/zone/rrset.h"
+#include "dnsd/protocol/zone/zone.h"
+#include "policy/spf/decide.h"
+#include "policy/spf/expand.h"
+#include "policy/spf/query_name.h"
+#include "policy/spf/rfc7208/macro.h"
+#include "policy/spf/rfc7208/record.h"
+#include "policy/spf/spf_answer.h"
+#include "policy/spf/template.h"
+#include "policy/spf/terms_answer.h"
 
 namespace {
 
 using dnsd::IpAddress;
 using dnsd::Transport;
-using dnsd::policy::Decision;
-using dnsd::policy::LabelRange;
-using dnsd::policy::MacroName;
-using dnsd::policy::NameLabels;
-using dnsd::policy::Rule;
-using dnsd::policy::SegmentKind;
+using dnsd::spf::Decision;
+using dnsd::spf::LabelRange;
+using dnsd::spf::MacroName;
+using dnsd::spf::NameLabels;
+using dnsd::spf::Rule;
+using dnsd::spf::SegmentKind;
 
 constexpr const char* kTemplates[] = {"%{i}._ip.%{h}._ehlo.%{d}", "%{ir}.%{d}",
                                       "%{ir}.%{v}.%{d}", "%{i}._i.%{d}._d"};
@@ -189,7 +189,7 @@ const dnsd::config::ConfigSet& TheConfig() {
 
 struct Target {
   const dnsd::config::Snapshot* snapshot;
-  dnsd::policy::Template tmpl;  // parsed here too: the harness's own copy
+  dnsd::spf::Template tmpl;  // parsed here too: the harness's own copy
 };
 
 // One snapshot per template, compiled once.
@@ -202,7 +202,7 @@ const Target& TheTarget(int t) {
       auto compiled = dnsd::config::CompileSnapshot(set, /*generation=*/1);
       if (!compiled.ok()) Fail("CompileSnapshot failed:", std::string(compiled.status().message()));
       if (!compiled->errors.empty()) Fail("left out:", compiled->errors[0].message);
-      auto tmpl = dnsd::policy::ParseTemplate(kTemplates[i]);
+      auto tmpl = dnsd::spf::ParseTemplate(kTemplates[i]);
       if (!tmpl.ok()) Fail("ParseTemplate failed:", kTemplates[i]);
       Check(compiled->snapshot->spf.tmpl.text == kTemplates[i], "snapshot has another template");
       out->push_back({compiled->snapshot.release(), *std::move(tmpl)});
@@ -300,7 +300,7 @@ struct ReadingFacts {
 
 // Walks the template right to left over the labels as `m` says they fit,
 // and checks that they do.
-ReadingFacts CheckReading(const dnsd::policy::Template& tmpl, const dnsd::wire::Name& name,
+ReadingFacts CheckReading(const dnsd::spf::Template& tmpl, const dnsd::wire::Name& name,
                           const NameLabels& l, const MacroName& m) {
   const std::string what = Describe(l, m) + " of " + NameText(l);
   ReadingFacts facts;
@@ -319,13 +319,13 @@ ReadingFacts CheckReading(const dnsd::policy::Template& tmpl, const dnsd::wire::
     Check(m.helo.end <= m.domain.begin, "HELO and domain out of order:", what);
   }
   if (m.ip_known && !m.ip_as_nibbles) Check(m.ip.is_v4(), "dotted IP that is not IPv4:", what);
-  Check(m.complete || dnsd::policy::MayBeTruncated(name),
+  Check(m.complete || dnsd::spf::MayBeTruncated(name),
         "truncated reading of a name too short to have been cut:", what);
 
   int end = l.count;
   bool cut = false;
   for (int seg = static_cast<int>(tmpl.segments.size()) - 1; seg >= 0; --seg) {
-    const dnsd::policy::Segment& s = tmpl.segments[seg];
+    const dnsd::spf::Segment& s = tmpl.segments[seg];
     if (end == 0) {
       // Left of the cut: nothing of this part can be known.
       cut = true;
@@ -414,7 +414,7 @@ ReadingFacts CheckReading(const dnsd::policy::Template& tmpl, const dnsd::wire::
 
 // A complete reading of plain labels is exactly what a receiver with those
 // macro values would have asked.
-void CheckRoundTrip(const dnsd::policy::Template& tmpl, const NameLabels& l, const MacroName& m,
+void CheckRoundTrip(const dnsd::spf::Template& tmpl, const NameLabels& l, const MacroName& m,
                     const ReadingFacts& facts) {
   if (!m.complete || !facts.plain || !facts.version_ok) return;
   if (tmpl.has_ip && !m.ip_known) return;
@@ -423,7 +423,7 @@ void CheckRoundTrip(const dnsd::policy::Template& tmpl, const NameLabels& l, con
     for (int i = r.begin; i < r.end; ++i) parts.push_back(l.label(i));
     return absl::StrJoin(parts, ".");
   };
-  std::string expanded = dnsd::policy::ExpandQueryName(tmpl, m.ip, m.ip_as_nibbles,
+  std::string expanded = dnsd::spf::ExpandQueryName(tmpl, m.ip, m.ip_as_nibbles,
                                                        text(m.helo), text(m.domain), kZone);
   std::string asked = absl::StrCat(text({0, static_cast<uint8_t>(l.count)}), ".", kZone);
   Check(expanded == asked, "reading does not expand back to the name:",
@@ -605,7 +605,7 @@ std::optional<std::string> ReferenceTerms(const NameLabels& l, const MacroName& 
     absl::StrAppend(&out, " ", piece);
   }
   absl::StrAppend(&out, d.spf.all == dnsd::config::AllQualifier::kFail ? " -all" : " ~all");
-  if (out.size() > dnsd::policy::kMaxTermsText) return std::nullopt;
+  if (out.size() > dnsd::spf::kMaxTermsText) return std::nullopt;
   return out;
 }
 
@@ -678,8 +678,8 @@ std::string RRsetText(const dnsd::RRset& rrset) {
 
 std::string DecisionText(const Decision& d, const dnsd::wire::Name& name) {
   if (d.terms_answer) {
-    char rdata[dnsd::policy::kMaxTermsRdata];
-    size_t n = dnsd::policy::TermsAnswerRdata(d.domain->terms, d.domain->fail_all, name, d.name,
+    char rdata[dnsd::spf::kMaxTermsRdata];
+    size_t n = dnsd::spf::TermsAnswerRdata(d.domain->terms, d.domain->fail_all, name, d.name,
                                               rdata);
     if (n == 0) return RRsetText(*d.domain->fallback);
     Check(n <= sizeof(rdata), "rule-6 answer larger than its bound");
@@ -694,7 +694,7 @@ std::string DecisionText(const Decision& d, const dnsd::wire::Name& name) {
   }
   if (d.ip_answer) {
     char rdata[dnsd::Answer::kScratchSize];
-    size_t n = dnsd::policy::IpAnswerRdata(d.name, rdata);
+    size_t n = dnsd::spf::IpAnswerRdata(d.name, rdata);
     Check(n >= 1 && n <= sizeof(rdata) - 10, "IP answer larger than the scratch space");
     Check(static_cast<uint8_t>(rdata[0]) + 1u == n, "IP answer's string length is wrong");
     return std::string(rdata + 1, n - 1);
@@ -706,7 +706,7 @@ std::string DecisionText(const Decision& d, const dnsd::wire::Name& name) {
 
 // Decide ranks complete and cut readings apart, each by configured domain,
 // then known IP; the cut one wins only when the cut went through the IP and
-// both are governed by the same domain (policy/decide.cc).
+// both are governed by the same domain (policy/spf/decide.cc).
 int Score(const MacroName& m, bool configured) {
   return (configured ? 2 : 0) + (m.ip_known ? 1 : 0);
 }
@@ -720,17 +720,17 @@ struct Decided {
 };
 
 Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
-  const dnsd::policy::SpfPolicy& p = target.snapshot->spf;
+  const dnsd::spf::MacroZone& p = target.snapshot->spf;
   NameLabels l{&name, name.label_count - kZoneLabels};
 
   std::vector<MacroName> readings;
-  dnsd::policy::MatchQueryName(target.tmpl, l, [&](const MacroName& m) {
+  dnsd::spf::MatchQueryName(target.tmpl, l, [&](const MacroName& m) {
     Check(readings.size() < kMaxReadings, "too many readings for", NameText(l));
     readings.push_back(m);
   });
   // The compiled template reads the name the same way.
   size_t compiled_count = 0;
-  dnsd::policy::MatchQueryName(p.tmpl, l, [&](const MacroName& m) {
+  dnsd::spf::MatchQueryName(p.tmpl, l, [&](const MacroName& m) {
     Check(compiled_count < readings.size() && SameReading(m, readings[compiled_count]),
           "compiled template reads the name differently:", NameText(l));
     ++compiled_count;
@@ -761,8 +761,8 @@ Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
                     governing(first_best_cut) == governing(first_best_complete)));
   int best = cut_wins ? best_cut : best_complete;
 
-  Decision d = dnsd::policy::Decide(p, name);
-  std::string what = absl::StrCat(dnsd::policy::RuleName(d.rule), " for ", NameText(l));
+  Decision d = dnsd::spf::Decide(p, name);
+  std::string what = absl::StrCat(dnsd::spf::RuleName(d.rule), " for ", NameText(l));
 
   // <domain>._nspf.<zone> names without a record of their own.
   bool nspf = name.label_count > p.nspf_labels &&
@@ -783,8 +783,8 @@ Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
   for (const MacroName& m : readings) found = found || SameReading(m, d.name);
   Check(found, "Decide chose a reading the matcher did not report:", Describe(l, d.name));
 
-  const dnsd::policy::DomainPolicy* domain =
-      d.name.domain_known ? dnsd::policy::FindDomain(p, RangeWire(l, d.name.domain)) : nullptr;
+  const dnsd::spf::DomainPolicy* domain =
+      d.name.domain_known ? dnsd::spf::FindDomain(p, RangeWire(l, d.name.domain)) : nullptr;
   Check(d.domain == domain, "Decide's domain is not FindDomain's:", what);
   Check(d.name.complete == !cut_wins, "Decide chose the wrong kind of reading:", what);
   Check(Score(d.name, domain != nullptr) == best, "Decide did not choose a best reading:",
@@ -799,7 +799,7 @@ Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
   }
   Check(d.rule == want.decided, "rule differs from the reference:",
         absl::StrCat(what, " (", Describe(l, d.name), "), want ",
-                     dnsd::policy::RuleName(want.decided)));
+                     dnsd::spf::RuleName(want.decided)));
   Check(int{d.ip_answer} + int{d.answer != nullptr} + int{d.terms_answer} == 1,
         "not exactly one of ip_answer, answer and terms_answer:", what);
   std::string text = DecisionText(d, name);
@@ -869,7 +869,7 @@ void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t 
     Rule rule = want_txt ? decided.served : decided.rule;
     if (rules) {
       Check(out.spf_rule == static_cast<int>(rule), "pipeline's rule differs from Decide's:",
-            absl::StrCat(detail, "\nDecide: ", dnsd::policy::RuleName(rule)));
+            absl::StrCat(detail, "\nDecide: ", dnsd::spf::RuleName(rule)));
     }
     if (rules && (rule == Rule::kNotAMacroName || !want_txt)) {
       Check(msg->answer.empty(), "NODATA with answers:", detail);
@@ -937,7 +937,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "  t%d %s %zu octets: %s -> %s '%s'\n", choice & 3,
                  qtype == dnsd::wire::kTypeA ? "A" : qtype == dnsd::wire::kTypeAny ? "ANY" : "TXT",
                  static_cast<size_t>(name.size), NameText(l).c_str(),
-                 dnsd::policy::RuleName(decided.served), decided.text.c_str());
+                 dnsd::spf::RuleName(decided.served), decided.text.c_str());
   }
   return 0;
 }

@@ -37,11 +37,11 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "dnsd/net/ip.h"
-#include "policy/spf/check_host.h"
-#include "policy/spf/macro.h"
-#include "policy/spf/record.h"
-#include "policy/spf/testing/fake_dns.h"
+#include "dnsd/protocol/net/ip.h"
+#include "policy/spf/rfc7208/check_host.h"
+#include "policy/spf/rfc7208/macro.h"
+#include "policy/spf/rfc7208/record.h"
+#include "policy/spf/rfc7208/testing/fake_dns.h"
 
 namespace {
 

@@ -1,0 +1,86 @@
+#include "dnsd/control/reloader.h"
+
+#include "dnsd/protocol/base/log.h"
+#include "config/load_and_compile.h"
+
+namespace dnsd {
+
+Reloader::Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first)
+    : state_(state), holder_(holder), status_(std::move(first)) {}
+
+config::ProgressFn LogLoadProgress(const char* what) {
+  return [what](const config::LoadProgress& p) {
+    // Small loads finish before anyone could watch them.
+    if (p.files_total < 1000) return;
+    if (p.phase == config::LoadProgress::Phase::kCompiling) {
+      LogInfo("%s: compiling %d domains; %.1f s", what, p.files_total, p.seconds);
+    } else {
+      LogInfo("%s: %d of %d domain files read (%d with errors); %.1f s", what, p.files_done,
+              p.files_total, p.files_failed, p.seconds);
+    }
+  };
+}
+
+ReloadStatus Reloader::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+bool Reloader::Reload(const char* why, bool compile_always) {
+  // Only this (control) thread writes status_, so reading it unlocked here
+  // is safe; every write takes the lock for the metrics thread's sake.
+  auto start = std::chrono::steady_clock::now();
+  auto attempted = std::chrono::system_clock::now();
+  uint64_t next = status_.generation + 1;
+  std::shared_ptr<const config::RefreshedRanges> ranges = ranges_ ? ranges_() : nullptr;
+  config::LoadedConfig loaded = config::LoadAndCompile(
+      state_, next, /*skip_if_unchanged=*/!compile_always, LogLoadProgress("reload"), ranges.get());
+  if (!compile_always && !loaded.report.changed && !loaded.report.rejected) {
+    // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
+    // was written back unchanged, cost a stat per file and no compile.
+    LogInfo("reload (%s): no file changed; generation %d keeps serving", why,
+            status_.generation);
+    return true;
+  }
+  for (const config::Diagnostic& d : loaded.errors) {
+    LogWarning("%s", config::FormatDiagnostic(d));
+  }
+  bool ok = !loaded.fatal && loaded.snapshot != nullptr;
+  std::unique_ptr<const config::Snapshot> old;
+  if (ok) old = holder_.Publish(std::move(loaded.snapshot));
+  // The reload's time is until the new snapshot answers; freeing the old
+  // one (what it does not share with the new one) comes after.
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  old.reset();
+  if (ok && on_publish_) on_publish_(loaded.report.set);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++status_.attempts;
+    status_.last_attempt = attempted;
+    status_.last_ok = ok;
+    status_.errors = loaded.errors;
+    if (ok) {
+      status_.generation = next;
+      status_.last_success = std::chrono::system_clock::now();
+      status_.last_seconds = seconds;
+      status_.domains = loaded.report.set.domains.size();
+    } else {
+      ++status_.failures;
+    }
+  }
+  if (!ok) {
+    LogError("reload (%s) rejected: generation %d keeps serving", why, status_.generation);
+    return false;
+  }
+  const config::LoadReport& r = loaded.report;
+  LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged (%d re-checked), "
+          "%d with errors (%d keep their last good version); %d domains compiled, %d reused; "
+          "answering after %.3f s",
+          why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_rechecked,
+          r.files_failed, r.files_kept, loaded.compile_stats.compiled,
+          loaded.compile_stats.reused, seconds);
+  return true;
+}
+
+}  // namespace dnsd

@@ -1,0 +1,76 @@
+// Reloads the configuration on request (SIGHUP, a file change) and
+// publishes the new snapshot: the control plane's half of PRODUCT.md
+// "Configuration lifecycle". A broken server file or catalog rejects the
+// reload and the running snapshot stays; a broken domain file keeps its
+// last good version. Runs on the control thread only.
+#ifndef DNSD_CONTROL_RELOADER_H_
+#define DNSD_CONTROL_RELOADER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/config_state.h"
+#include "config/diagnostic.h"
+#include "config/refreshed_ranges.h"
+#include "dnsd/server/snapshot_holder.h"
+
+namespace dnsd {
+
+// What the last reload did, for logs, metrics and the status page.
+struct ReloadStatus {
+  uint64_t generation = 0;    // of the snapshot being served
+  uint64_t attempts = 0;
+  uint64_t failures = 0;      // rejected reloads
+  bool last_ok = true;
+  std::chrono::system_clock::time_point last_attempt, last_success;
+  double last_seconds = 0;    // load + compile + publish
+  size_t domains = 0;         // configured domains being served
+  std::vector<config::Diagnostic> errors;  // current per-file errors
+};
+
+// Logs a large load's progress (files read, errors, elapsed; then the
+// compile) every few seconds, prefixed by `what` ("start", "reload").
+config::ProgressFn LogLoadProgress(const char* what);
+
+class Reloader {
+ public:
+  // `state` has done the first load, whose snapshot (generation 1) `holder`
+  // serves.
+  Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first);
+
+  // Loads what changed, compiles, publishes. Returns false if rejected.
+  // With `compile_always`, compiles even if no file changed: the catalog
+  // refresher's ranges did.
+  bool Reload(const char* why, bool compile_always = false);
+
+  // The catalog refresher's side (dnsd/control/refresh/refresher.h): every compile
+  // takes `ranges()` as the senders' refreshed ranges, and every published
+  // configuration is handed to `on_publish` (its catalog may have changed).
+  // Set both before the first Reload.
+  using RangesSource = std::function<std::shared_ptr<const config::RefreshedRanges>()>;
+  void set_refresh_hooks(RangesSource ranges,
+                         std::function<void(const config::ConfigSet&)> on_publish) {
+    ranges_ = std::move(ranges);
+    on_publish_ = std::move(on_publish);
+  }
+
+  // A copy, safe from any thread (the metrics exporter's, say).
+  ReloadStatus status() const;
+
+ private:
+  mutable std::mutex mu_;  // guards status_ against readers on other threads
+  config::ConfigState& state_;
+  SnapshotHolder& holder_;
+  ReloadStatus status_;
+  RangesSource ranges_;
+  std::function<void(const config::ConfigSet&)> on_publish_;
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_CONTROL_RELOADER_H_

@@ -1,0 +1,57 @@
+// The answer to one query as plain data, before it is rendered to wire.
+//
+// Records are referenced, not copied: static data points into the snapshot,
+// synthesised data into `scratch`. Owners are always the query name or one
+// of its ancestors, so an owner is stored as a label index into the query
+// name and rendered as a compression pointer into the question.
+#ifndef DNSD_PROTOCOL_ANSWER_ANSWER_H_
+#define DNSD_PROTOCOL_ANSWER_ANSWER_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/zone/rrset.h"
+
+namespace dnsd {
+
+struct AnswerRecords {
+  absl::string_view records;  // as in RRset::records
+  uint16_t count = 0;
+  uint8_t owner_label = 0;   // 0: the query name; n: its n-th ancestor
+  bool patch_serial = false; // an SOA whose serial is Answer::serial
+};
+
+struct Answer {
+  static constexpr int kMaxSections = 4;
+  // The largest is an SPF rule-6 answer (policy/spf/terms_answer.h).
+  static constexpr size_t kScratchSize = 960;
+
+  uint16_t rcode = wire::kNoError;  // extended RCODE
+  bool authoritative = false;
+  uint32_t serial = 0;
+  AnswerRecords answer[kMaxSections];
+  uint8_t answer_count = 0;
+  AnswerRecords authority[kMaxSections];
+  uint8_t authority_count = 0;
+
+  // Room for one record synthesised per query (an SPF answer for one IP,
+  // or a domain's terms). Left uninitialised: it costs nothing unused.
+  char scratch[kScratchSize];
+
+  void AddAnswer(const RRset& r, uint8_t owner_label) {
+    AddAnswer(r.records, r.count, owner_label);
+  }
+  void AddAnswer(absl::string_view records, uint16_t count, uint8_t owner_label) {
+    if (answer_count < kMaxSections) answer[answer_count++] = {records, count, owner_label};
+  }
+  void AddAuthority(const RRset& r, uint8_t owner_label, bool patch_serial) {
+    if (authority_count < kMaxSections) {
+      authority[authority_count++] = {r.records, r.count, owner_label, patch_serial};
+    }
+  }
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_PROTOCOL_ANSWER_ANSWER_H_

@@ -1,0 +1,116 @@
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/answer/render.h"
+
+#include <algorithm>
+
+#include "dnsd/protocol/wire/writer.h"
+
+namespace dnsd {
+namespace {
+
+using namespace wire;  // NOLINT: protocol constants read better bare here
+
+constexpr size_t kOptSize = 11;  // root, TYPE, CLASS, TTL, RDLENGTH
+
+void PutHeader(Writer& w, const Query& q, const Answer& a) {
+  uint16_t flags = kFlagQr | static_cast<uint16_t>(q.opcode << 11) |
+                   (q.flags & (kFlagRd | kFlagCd)) | (a.rcode & 0xF);
+  if (a.authoritative) flags |= kFlagAa;
+  w.PutU16(q.id);
+  w.PutU16(flags);
+  w.PutU16(q.has_question ? 1 : 0);
+  w.PutU16(0);  // ANCOUNT, NSCOUNT, ARCOUNT: patched once known
+  w.PutU16(0);
+  w.PutU16(0);
+}
+
+uint16_t OwnerPointer(const Query& q, uint8_t owner_label) {
+  size_t at = kHeaderSize + (owner_label < q.name.label_count
+                                 ? q.name.label_offsets[owner_label]
+                                 : q.name.size - 1);
+  return static_cast<uint16_t>(0xC000 | at);
+}
+
+// Writes each record of `r` behind a pointer to its owner.
+void PutRecords(Writer& w, const Query& q, const AnswerRecords& r, uint32_t serial) {
+  absl::string_view rest = r.records;
+  for (uint16_t i = 0; i < r.count && rest.size() >= 10; ++i) {
+    size_t rdlength = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
+    size_t length = std::min(rest.size(), 10 + rdlength);
+    w.PutU16(OwnerPointer(q, r.owner_label));
+    size_t start = w.size();
+    w.PutBytes(rest.substr(0, length));
+    // SOA RDATA ends SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).
+    if (r.patch_serial && !w.overflowed() && length >= 30) {
+      size_t at = start + length - 20;
+      w.PatchU16(at, static_cast<uint16_t>(serial >> 16));
+      w.PatchU16(at + 2, static_cast<uint16_t>(serial));
+    }
+    rest.remove_prefix(length);
+  }
+}
+
+uint16_t PutSection(Writer& w, const Query& q, const AnswerRecords* records, int n,
+                    uint32_t serial) {
+  uint16_t count = 0;
+  for (int i = 0; i < n; ++i) {
+    PutRecords(w, q, records[i], serial);
+    count += records[i].count;
+  }
+  return count;
+}
+
+// RFC 6891 §6.1.2-3: our payload size in CLASS, extended RCODE and version
+// 0 in TTL, the DO bit copied back (RFC 3225 §3).
+void PutOpt(Writer& w, const Query& q, const Answer& a, uint16_t our_payload) {
+  w.PutU8(0);
+  w.PutU16(kTypeOpt);
+  w.PutU16(our_payload);
+  w.PutU8(static_cast<uint8_t>(a.rcode >> 4));
+  w.PutU8(0);
+  w.PutU16(q.edns.do_bit ? kEdnsFlagDo : 0);
+  w.PutU16(0);
+}
+
+}  // namespace
+
+size_t ResponseSizeLimit(const Query& q, uint16_t our_payload) {
+  if (q.transport == Transport::kTcp) return kMaxMessageSize;
+  if (!q.edns.present) return kMaxUdpNoEdns;
+  // RFC 6891 §6.2.5: values below 512 are treated as 512.
+  size_t client = std::max<size_t>(q.edns.udp_size, kMaxUdpNoEdns);
+  return std::min<size_t>(client, std::max<size_t>(our_payload, kMaxUdpNoEdns));
+}
+
+Rendered Render(const Query& q, const Answer& a, uint16_t our_payload, std::span<uint8_t> out) {
+  size_t limit = std::min(out.size(), ResponseSizeLimit(q, our_payload));
+  size_t opt_size = q.edns.present ? kOptSize : 0;
+  Writer w(out.first(limit - opt_size));
+  PutHeader(w, q, a);
+  if (q.has_question) w.PutBytes(q.question);
+  size_t after_question = w.size();
+
+  uint16_t ancount = PutSection(w, q, a.answer, a.answer_count, a.serial);
+  uint16_t nscount = PutSection(w, q, a.authority, a.authority_count, a.serial);
+  bool truncated = w.overflowed();
+  if (truncated) {
+    // RFC 2181 §9: what does not fit is left out whole and TC tells the
+    // client to ask again over TCP.
+    w.Truncate(after_question);
+    ancount = nscount = 0;
+    out[2] |= kFlagTc >> 8;
+  }
+  w.PatchU16(6, ancount);
+  w.PatchU16(8, nscount);
+
+  size_t size = w.size();
+  if (q.edns.present) {
+    Writer opt(out.subspan(size, opt_size));
+    PutOpt(opt, q, a, our_payload);
+    size += opt_size;
+    w.PatchU16(10, 1);
+  }
+  return {size, truncated};
+}
+
+}  // namespace dnsd

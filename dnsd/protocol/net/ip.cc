@@ -1,0 +1,114 @@
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/net/ip.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace dnsd {
+namespace {
+
+constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+// Zeroes every bit past `length`; returns true if any was set.
+bool ClearHostBits(IpAddress& ip, int length) {
+  bool had_host_bits = false;
+  for (int i = 0; i < 16; ++i) {
+    int keep = length - i * 8;
+    uint8_t mask = keep >= 8 ? 0xff : keep <= 0 ? 0 : uint8_t(0xff << (8 - keep));
+    if (ip.bytes[i] & ~mask) had_host_bits = true;
+    ip.bytes[i] &= mask;
+  }
+  return had_host_bits;
+}
+
+}  // namespace
+
+bool IpAddress::is_v4() const {
+  return std::memcmp(bytes.data(), kMappedPrefix, sizeof(kMappedPrefix)) == 0;
+}
+
+IpAddress IpAddress::FromV4(const uint8_t v4[4]) {
+  IpAddress ip;
+  std::memcpy(ip.bytes.data(), kMappedPrefix, sizeof(kMappedPrefix));
+  std::memcpy(ip.bytes.data() + 12, v4, 4);
+  return ip;
+}
+
+absl::StatusOr<IpAddress> ParseIpAddress(absl::string_view text) {
+  // inet_pton stops at a NUL: "192.0.2.1\0junk" must not read as an address.
+  if (text.size() >= INET6_ADDRSTRLEN || text.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not an IP address"));
+  }
+  char buf[INET6_ADDRSTRLEN];
+  // A default string_view has a null data(): memcpy must not see it.
+  if (!text.empty()) std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  uint8_t v4[4];
+  if (inet_pton(AF_INET, buf, v4) == 1) return IpAddress::FromV4(v4);
+  IpAddress ip;
+  if (inet_pton(AF_INET6, buf, ip.bytes.data()) == 1) return ip;
+  return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not an IP address"));
+}
+
+std::string FormatIpAddress(const IpAddress& ip, bool mapped_as_v6) {
+  char buf[INET6_ADDRSTRLEN];
+  if (ip.is_v4() && !mapped_as_v6) {
+    inet_ntop(AF_INET, ip.v4(), buf, sizeof(buf));
+  } else {
+    inet_ntop(AF_INET6, ip.bytes.data(), buf, sizeof(buf));
+  }
+  return buf;
+}
+
+bool IpPrefix::Contains(const IpAddress& ip) const {
+  int full = length / 8;
+  if (std::memcmp(ip.bytes.data(), address.bytes.data(), full) != 0) return false;
+  int rest = length % 8;
+  if (rest == 0) return true;
+  uint8_t mask = uint8_t(0xff << (8 - rest));
+  return (ip.bytes[full] & mask) == address.bytes[full];
+}
+
+absl::StatusOr<IpPrefix> ParseIpPrefix(absl::string_view text) {
+  absl::string_view addr_text = text;
+  absl::string_view len_text;
+  if (auto slash = text.find('/'); slash != absl::string_view::npos) {
+    addr_text = text.substr(0, slash);
+    len_text = text.substr(slash + 1);
+  }
+  auto addr = ParseIpAddress(addr_text);
+  if (!addr.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not an IP prefix"));
+  }
+  // An IPv6 text such as "::ffff:1.2.3.4/120" is IPv6 by how it is written.
+  bool v4 = addr_text.find(':') == absl::string_view::npos;
+  int max_len = v4 ? 32 : 128;
+  int len = max_len;
+  if (!len_text.empty() || text.find('/') != absl::string_view::npos) {
+    if (!absl::SimpleAtoi(len_text, &len) || len < 0 || len > max_len ||
+        len_text.find_first_not_of("0123456789") != absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", text, "' has a bad prefix length (0 to ", max_len, ")"));
+    }
+  }
+  IpPrefix prefix;
+  prefix.address = *addr;
+  prefix.length = uint8_t(v4 ? len + 96 : len);
+  if (ClearHostBits(prefix.address, prefix.length)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' has host bits set; did you mean '",
+                     FormatIpPrefix(prefix), "'?"));
+  }
+  return prefix;
+}
+
+std::string FormatIpPrefix(const IpPrefix& prefix) {
+  return absl::StrCat(FormatIpAddress(prefix.address, !prefix.is_v4()), "/",
+                      prefix.family_length());
+}
+
+}  // namespace dnsd

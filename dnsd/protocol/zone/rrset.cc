@@ -1,0 +1,70 @@
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/zone/rrset.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "dnsd/protocol/wire/constants.h"
+
+namespace dnsd {
+namespace {
+
+void AppendU16(std::string& out, uint16_t v) {
+  out.push_back(static_cast<char>(v >> 8));
+  out.push_back(static_cast<char>(v));
+}
+
+void AppendU32(std::string& out, uint32_t v) {
+  AppendU16(out, static_cast<uint16_t>(v >> 16));
+  AppendU16(out, static_cast<uint16_t>(v));
+}
+
+}  // namespace
+
+RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
+  rrset_.type = type_;
+  AppendU16(rrset_.records, type_);
+  AppendU16(rrset_.records, wire::kClassIn);
+  AppendU32(rrset_.records, ttl_);
+  AppendU16(rrset_.records, static_cast<uint16_t>(rdata.size()));
+  absl::StrAppend(&rrset_.records, rdata);
+  ++rrset_.count;
+  return *this;
+}
+
+RRset RRsetBuilder::Build() {
+  rrset_.type = type_;
+  return std::move(rrset_);
+}
+
+std::string TxtRdata(absl::string_view text) {
+  std::string rdata;
+  // An empty text is still one (empty) character-string.
+  do {
+    size_t n = std::min(text.size(), wire::kMaxTxtString);
+    rdata.push_back(static_cast<char>(n));
+    absl::StrAppend(&rdata, text.substr(0, n));
+    text.remove_prefix(n);
+  } while (!text.empty());
+  return rdata;
+}
+
+std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t serial,
+                     uint32_t refresh, uint32_t retry, uint32_t expire, uint32_t minimum) {
+  std::string rdata = absl::StrCat(mname, rname);
+  for (uint32_t v : {serial, refresh, retry, expire, minimum}) AppendU32(rdata, v);
+  return rdata;
+}
+
+std::vector<absl::string_view> RdataOf(const RRset& rrset) {
+  std::vector<absl::string_view> out;
+  absl::string_view rest = rrset.records;
+  while (rest.size() >= 10) {
+    size_t len = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
+    out.push_back(rest.substr(10, len));
+    rest.remove_prefix(std::min(rest.size(), 10 + len));
+  }
+  return out;
+}
+
+}  // namespace dnsd

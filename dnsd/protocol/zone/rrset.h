@@ -1,0 +1,47 @@
+// A pre-rendered RRset: the records of one owner and type, already in wire
+// form except for the owner name, which the renderer writes (compressed)
+// at answer time. Built once per snapshot; the query path only copies bytes.
+#ifndef DNSD_PROTOCOL_ZONE_RRSET_H_
+#define DNSD_PROTOCOL_ZONE_RRSET_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnsd {
+
+struct RRset {
+  uint16_t type = 0;
+  uint16_t count = 0;
+  // `count` records, each TYPE CLASS TTL RDLENGTH RDATA (RFC 1035 §4.1.3)
+  // with the owner left out.
+  std::string records;
+};
+
+// Builds an RRset one record at a time (control plane only).
+class RRsetBuilder {
+ public:
+  RRsetBuilder(uint16_t type, uint32_t ttl) : type_(type), ttl_(ttl) {}
+  // Appends a record with this RDATA.
+  RRsetBuilder& Add(absl::string_view rdata);
+  RRset Build();  // leaves the builder empty
+
+ private:
+  uint16_t type_;
+  uint32_t ttl_;
+  RRset rrset_;
+};
+
+// RDATA builders for the types dnsd serves. Names are lower-case wire form.
+// TXT text is split into strings of at most 255 octets (RFC 1035 §3.3.14,
+// RFC 7208 §3.3, RFC 6376 §3.6.2.2): receivers join them without spaces.
+std::string TxtRdata(absl::string_view text);
+std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t serial,
+                     uint32_t refresh, uint32_t retry, uint32_t expire, uint32_t minimum);
+
+// Splits `records` back into the RDATA of each record (for tests and tools).
+std::vector<absl::string_view> RdataOf(const RRset& rrset);
+
+}  // namespace dnsd
+
+#endif  // DNSD_PROTOCOL_ZONE_RRSET_H_

@@ -1,0 +1,356 @@
+#include "dnsd/protocol/zone/zone_table.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "dnsd/protocol/answer/static_answer.h"
+#include "dnsd/protocol/wire/constants.h"
+
+namespace dnsd {
+namespace {
+
+using namespace wire;  // NOLINT: protocol constants
+using ::testing::HasSubstr;
+
+std::string W(absl::string_view text) { return NameFromText(text).value(); }
+
+// One RRset of `type` with these RDATAs.
+RRset Rr(uint16_t type, uint32_t ttl, std::initializer_list<std::string> rdatas) {
+  RRsetBuilder b(type, ttl);
+  for (const std::string& rdata : rdatas) b.Add(rdata);
+  return b.Build();
+}
+
+Name Lower(absl::string_view text) {
+  Name n;
+  std::string wire = W(text);
+  std::copy(wire.begin(), wire.end(), n.data);
+  n.size = static_cast<uint8_t>(wire.size());
+  n.IndexLabels();
+  return n;
+}
+
+class ZoneTableTest : public ::testing::Test {
+ protected:
+  ZoneTableTest() {
+    std::string soa = SoaRdata(W("ns1.provider.test"), W("hostmaster.provider.test"), 0, 3600,
+                               600, 1209600, 60);
+    common_.soa = Rr(kTypeSoa, 300, {soa});
+    common_.soa_negative = Rr(kTypeSoa, 60, {soa});
+    common_.ns = Rr(kTypeNs, 300, {W("ns1.provider.test")});
+    txt_ = table_.Keep(Rr(kTypeTxt, 300, {TxtRdata("v=DMARC1; p=none")}));
+    txt2_ = table_.Keep(Rr(kTypeTxt, 300, {TxtRdata("other")}));
+    cname_ = table_.Keep(Rr(kTypeCname, 300, {W("target.vendor.test")}));
+    a_ = table_.Keep(Rr(kTypeA, 300, {std::string("\xc0\x00\x02\x01", 4)}));
+  }
+
+  Zone* AddZone(absl::string_view apex, ZoneKind kind = ZoneKind::kDmarc) {
+    auto zone = table_.AddZone(W(apex), kind, &common_);
+    EXPECT_TRUE(zone.ok()) << apex << ": " << zone.status();
+    return zone.value_or(nullptr);
+  }
+  void Add(Zone* zone, absl::string_view owner, const RRset* rrset) {
+    absl::Status s = table_.AddRRset(zone, W(owner), rrset);
+    EXPECT_TRUE(s.ok()) << owner << ": " << s;
+  }
+  ZoneTable::Match Find(absl::string_view name) const { return table_.Find(Lower(name)); }
+
+  ZoneCommon common_;
+  ZoneTable table_;
+  const RRset* txt_;
+  const RRset* txt2_;
+  const RRset* cname_;
+  const RRset* a_;
+};
+
+TEST_F(ZoneTableTest, ExactMatch) {
+  Zone* zone = AddZone("_dmarc.example.com");
+  Add(zone, "_dmarc.example.com", txt_);
+  EXPECT_EQ(zone->apex, W("_dmarc.example.com"));
+  EXPECT_EQ(zone->apex_labels, 3);
+  EXPECT_EQ(zone->common, &common_);
+
+  ZoneTable::Match m = Find("_dmarc.example.com");
+  EXPECT_EQ(m.zone, zone);
+  ASSERT_NE(m.node, nullptr);
+  EXPECT_TRUE(m.node->apex);
+  EXPECT_EQ(m.node->zone, zone);
+  EXPECT_EQ(m.node->Find(kTypeTxt), txt_);
+  EXPECT_EQ(m.node->Find(kTypeA), nullptr);
+  ASSERT_TRUE(table_.Validate().ok());
+}
+
+TEST_F(ZoneTableTest, EmptyNonTerminalExistsAndAnswersNoData) {
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind::kDomainkey);
+  Add(zone, "s1.2024._domainkey.example.com", txt_);
+
+  ZoneTable::Match ent = Find("2024._domainkey.example.com");
+  EXPECT_EQ(ent.zone, zone);
+  ASSERT_NE(ent.node, nullptr);
+  EXPECT_TRUE(ent.node->rrsets.empty());
+  EXPECT_FALSE(ent.node->apex);
+
+  // RFC 8020: an ENT is NOERROR/NODATA, never NXDOMAIN.
+  Query q;
+  q.name = Lower("2024._domainkey.example.com");
+  q.qtype = kTypeTxt;
+  Answer a;
+  AnswerFromZone(ent, q, &a);
+  EXPECT_EQ(a.rcode, kNoError);
+  EXPECT_TRUE(a.authoritative);
+  EXPECT_EQ(a.answer_count, 0);
+  ASSERT_EQ(a.authority_count, 1);
+  EXPECT_EQ(a.authority[0].records, common_.soa_negative.records);
+  EXPECT_EQ(a.authority[0].owner_label, 1);  // the apex: one label up
+  EXPECT_TRUE(a.authority[0].patch_serial);
+
+  // A sibling that does not exist is NXDOMAIN in the same zone.
+  ZoneTable::Match none = Find("2025._domainkey.example.com");
+  EXPECT_EQ(none.zone, zone);
+  EXPECT_EQ(none.node, nullptr);
+  Query q2;
+  q2.name = Lower("x.2025._domainkey.example.com");
+  q2.qtype = kTypeTxt;
+  Answer nx;
+  AnswerFromZone(Find("x.2025._domainkey.example.com"), q2, &nx);
+  EXPECT_EQ(nx.rcode, kNxDomain);
+  ASSERT_EQ(nx.authority_count, 1);
+  EXPECT_EQ(nx.authority[0].owner_label, 2);
+}
+
+// Owners with records set the bound; empty non-terminals, apexes and
+// rejected records do not.
+TEST_F(ZoneTableTest, MaxOwnerLabelsCountsOwnersWithRecords) {
+  EXPECT_EQ(table_.max_owner_labels(), 0);
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind::kDomainkey);
+  EXPECT_EQ(table_.max_owner_labels(), 0);
+  ASSERT_TRUE(table_.AddRRset(zone, W("s1._domainkey.example.com"), txt_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 4);
+  ASSERT_TRUE(table_.AddRRset(zone, W("a.b.c._domainkey.example.com"), txt_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 6);
+  EXPECT_FALSE(table_.AddRRset(zone, W("x.y.z.w.v._domainkey.other.com"), txt_).ok());
+  EXPECT_FALSE(table_.AddRRset(zone, W("a.b.c._domainkey.example.com"), txt2_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 6);
+  ASSERT_TRUE(table_.AddRRset(zone, W("s2._domainkey.example.com"), txt_).ok());
+  EXPECT_EQ(table_.max_owner_labels(), 6);
+}
+
+TEST_F(ZoneTableTest, ClosestZoneByLongestSuffix) {
+  Zone* parent = AddZone("provider.test", ZoneKind::kDmarcTargets);
+  Zone* child = AddZone("_dmarc.provider.test", ZoneKind::kDmarcTargets);
+  Add(parent, "www.provider.test", a_);
+  Add(child, "example.com._dmarc.provider.test", txt_);
+  ASSERT_TRUE(table_.Validate().ok());
+
+  EXPECT_EQ(Find("www.provider.test").zone, parent);
+  EXPECT_EQ(Find("nope.provider.test").zone, parent);
+  EXPECT_EQ(Find("nope.provider.test").node, nullptr);
+  EXPECT_EQ(Find("a.b.c.provider.test").zone, parent);
+  EXPECT_EQ(Find("provider.test").zone, parent);
+
+  ZoneTable::Match apex = Find("_dmarc.provider.test");
+  EXPECT_EQ(apex.zone, child);
+  ASSERT_NE(apex.node, nullptr);
+  EXPECT_TRUE(apex.node->apex);
+  EXPECT_EQ(Find("example.com._dmarc.provider.test").zone, child);
+  EXPECT_EQ(Find("com._dmarc.provider.test").zone, child);  // ENT
+  EXPECT_NE(Find("com._dmarc.provider.test").node, nullptr);
+  EXPECT_EQ(Find("x.y.example.org._dmarc.provider.test").zone, child);
+  EXPECT_EQ(Find("x.y.example.org._dmarc.provider.test").node, nullptr);
+  // A label that only ends like the child's apex is the parent's.
+  EXPECT_EQ(Find("x_dmarc.provider.test").zone, parent);
+}
+
+TEST_F(ZoneTableTest, NamesOutsideEveryZoneHaveNoZone) {
+  Zone* zone = AddZone("_dmarc.example.com");
+  Add(zone, "_dmarc.example.com", txt_);
+  for (absl::string_view name : {"example.com", "com", ".", "_dmarc.example.org",
+                                 "x_dmarc.example.com", "_dmarc.example.com.evil.test"}) {
+    ZoneTable::Match m = Find(name);
+    EXPECT_EQ(m.zone, nullptr) << name;  // the pipeline answers REFUSED
+    EXPECT_EQ(m.node, nullptr) << name;
+  }
+}
+
+TEST_F(ZoneTableTest, ValidateCatchesANodeHiddenByALaterZone) {
+  Zone* parent = AddZone("example.com");
+  Add(parent, "a.sub.example.com", txt_);   // makes sub.example.com an ENT of parent
+  AddZone("sub.example.com");               // now a zone of its own
+  absl::Status s = table_.Validate();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("a.sub.example.com."));
+  EXPECT_THAT(s.message(), HasSubstr("hidden by zone sub.example.com."));
+}
+
+TEST_F(ZoneTableTest, ValidateCatchesANodeAddedBelowAnExistingZone) {
+  Zone* parent = AddZone("example.com");
+  AddZone("sub.example.com");
+  Add(parent, "deep.a.sub.example.com", txt_);
+  EXPECT_FALSE(table_.Validate().ok());
+}
+
+TEST_F(ZoneTableTest, CnameConflictsAreRejected) {
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind::kDomainkey);
+  Add(zone, "s1._domainkey.example.com", txt_);
+  absl::Status beside_txt = table_.AddRRset(zone, W("s1._domainkey.example.com"), cname_);
+  EXPECT_EQ(beside_txt.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(beside_txt.message(), HasSubstr("s1._domainkey.example.com."));
+
+  Add(zone, "s2._domainkey.example.com", cname_);
+  EXPECT_FALSE(table_.AddRRset(zone, W("s2._domainkey.example.com"), txt_).ok());
+  EXPECT_FALSE(table_.AddRRset(zone, W("s2._domainkey.example.com"), cname_).ok());
+  // RFC 1034 §3.6.2: no CNAME at an apex (it has SOA and NS).
+  EXPECT_FALSE(table_.AddRRset(zone, W("_domainkey.example.com"), cname_).ok());
+  // The rejected records left the nodes as they were.
+  const Node* s1 = table_.FindNode(W("s1._domainkey.example.com"));
+  ASSERT_NE(s1, nullptr);
+  EXPECT_THAT(s1->rrsets, ::testing::ElementsAre(txt_));
+  const Node* s2 = table_.FindNode(W("s2._domainkey.example.com"));
+  ASSERT_NE(s2, nullptr);
+  EXPECT_THAT(s2->rrsets, ::testing::ElementsAre(cname_));
+}
+
+TEST_F(ZoneTableTest, SecondRRsetOfATypeIsRejected) {
+  Zone* zone = AddZone("_dmarc.example.com");
+  Add(zone, "_dmarc.example.com", txt_);
+  EXPECT_FALSE(table_.AddRRset(zone, W("_dmarc.example.com"), txt2_).ok());
+  Add(zone, "_dmarc.example.com", a_);  // another type is fine
+}
+
+TEST_F(ZoneTableTest, OwnerOutsideTheZoneIsRejected) {
+  Zone* zone = AddZone("_dmarc.example.com");
+  absl::Status s = table_.AddRRset(zone, W("example.com"), txt_);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("outside zone _dmarc.example.com."));
+  EXPECT_FALSE(table_.AddRRset(zone, W("x_dmarc.example.com"), txt_).ok());
+  EXPECT_EQ(table_.FindNode(W("example.com")), nullptr);
+}
+
+TEST_F(ZoneTableTest, DuplicateZoneIsRejected) {
+  AddZone("_dmarc.example.com");
+  auto again = table_.AddZone(W("_dmarc.example.com"), ZoneKind::kDmarc, &common_);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(table_.zone_count(), 1u);
+}
+
+TEST_F(ZoneTableTest, ApexThatIsANameWithDataIsRejected) {
+  Zone* parent = AddZone("example.com");
+  Add(parent, "sub.example.com", txt_);
+  auto child = table_.AddZone(W("sub.example.com"), ZoneKind::kDmarc, &common_);
+  EXPECT_EQ(child.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(child.status().message(), HasSubstr("is also a name in zone example.com."));
+}
+
+TEST_F(ZoneTableTest, RecordInTwoZonesIsRejected) {
+  Zone* a = AddZone("example.com");
+  Zone* b = AddZone("sub.example.com");
+  Add(b, "x.sub.example.com", txt_);
+  EXPECT_FALSE(table_.AddRRset(a, W("x.sub.example.com"), a_).ok());
+}
+
+TEST_F(ZoneTableTest, CountsAndIteration) {
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind::kDomainkey);
+  Add(zone, "a.b._domainkey.example.com", txt_);
+  Add(zone, "c._domainkey.example.com", txt_);
+  EXPECT_EQ(table_.zone_count(), 1u);
+  EXPECT_EQ(table_.node_count(), 4u);  // apex, a.b, b (ENT), c
+  EXPECT_EQ(table_.FindZoneByApex(W("_domainkey.example.com")), zone);
+  EXPECT_EQ(table_.FindZoneByApex(W("b._domainkey.example.com")), nullptr);
+  int nodes = 0;
+  table_.ForEachNode([&](absl::string_view owner, const Node& node) {
+    ++nodes;
+    EXPECT_TRUE(IsSubdomain(owner, zone->apex));
+    EXPECT_EQ(node.zone, zone);
+  });
+  EXPECT_EQ(nodes, 4);
+}
+
+TEST_F(ZoneTableTest, KeepReturnsStablePointers) {
+  std::vector<const RRset*> kept;
+  for (int i = 0; i < 1000; ++i) {
+    kept.push_back(table_.Keep(Rr(kTypeTxt, i, {TxtRdata("x")})));
+  }
+  EXPECT_EQ(kept[0]->count, 1);
+  EXPECT_EQ(kept[999]->records, Rr(kTypeTxt, 999, {TxtRdata("x")}).records);
+  EXPECT_EQ(kept[0]->records, Rr(kTypeTxt, 0, {TxtRdata("x")}).records);
+}
+
+// ---- the static answer step over a table ----------------------------------
+
+class StaticAnswerTest : public ZoneTableTest {
+ protected:
+  Answer Ask(absl::string_view name, uint16_t qtype) {
+    Query q;
+    q.name = Lower(name);
+    q.qtype = qtype;
+    Answer a;
+    ZoneTable::Match m = table_.Find(q.name);
+    EXPECT_NE(m.zone, nullptr);
+    if (m.zone != nullptr) AnswerFromZone(m, q, &a);
+    return a;
+  }
+};
+
+TEST_F(StaticAnswerTest, DataCnameAndApexRecords) {
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind::kDomainkey);
+  zone->serial = 0xdeadbeef;
+  Add(zone, "s1._domainkey.example.com", txt_);
+  Add(zone, "s2._domainkey.example.com", cname_);
+
+  Answer txt = Ask("s1._domainkey.example.com", kTypeTxt);
+  EXPECT_EQ(txt.rcode, kNoError);
+  EXPECT_TRUE(txt.authoritative);
+  EXPECT_EQ(txt.serial, 0xdeadbeefu);
+  ASSERT_EQ(txt.answer_count, 1);
+  EXPECT_EQ(txt.answer[0].records, txt_->records);
+  EXPECT_EQ(txt.answer[0].owner_label, 0);
+  EXPECT_FALSE(txt.answer[0].patch_serial);
+  EXPECT_EQ(txt.authority_count, 0);
+
+  // A CNAME answers every type but CNAME-the-type with itself; no chasing.
+  for (uint16_t qtype : {kTypeTxt, kTypeA, kTypeCname, kTypeAny}) {
+    Answer c = Ask("s2._domainkey.example.com", qtype);
+    ASSERT_EQ(c.answer_count, 1) << qtype;
+    EXPECT_EQ(c.answer[0].records, cname_->records);
+  }
+
+  Answer soa = Ask("_domainkey.example.com", kTypeSoa);
+  ASSERT_EQ(soa.answer_count, 1);
+  EXPECT_EQ(soa.answer[0].records, common_.soa.records);  // the positive TTL
+  EXPECT_TRUE(soa.answer[0].patch_serial);
+  Answer ns = Ask("_domainkey.example.com", kTypeNs);
+  ASSERT_EQ(ns.answer_count, 1);
+  EXPECT_EQ(ns.answer[0].records, common_.ns.records);
+  // ANY at an apex with no data of its own: one RRset, the SOA (RFC 8482).
+  Answer any = Ask("_domainkey.example.com", kTypeAny);
+  ASSERT_EQ(any.answer_count, 1);
+  EXPECT_EQ(any.answer[0].records, common_.soa.records);
+  EXPECT_TRUE(any.answer[0].patch_serial);
+  // NODATA at a node.
+  Answer nodata = Ask("s1._domainkey.example.com", kTypeAaaa);
+  EXPECT_EQ(nodata.rcode, kNoError);
+  EXPECT_EQ(nodata.answer_count, 0);
+  ASSERT_EQ(nodata.authority_count, 1);
+  EXPECT_EQ(nodata.authority[0].owner_label, 1);
+}
+
+TEST_F(StaticAnswerTest, WildcardAnswersMissingNames) {
+  Zone* zone = AddZone("_domainkey.blocked.example", ZoneKind::kDomainkey);
+  zone->wildcard.push_back(txt_);
+  Answer a = Ask("anything._domainkey.blocked.example", kTypeTxt);
+  EXPECT_EQ(a.rcode, kNoError);
+  ASSERT_EQ(a.answer_count, 1);
+  EXPECT_EQ(a.answer[0].records, txt_->records);
+  EXPECT_EQ(a.answer[0].owner_label, 0);  // owned by the query name itself
+  Answer multi = Ask("a.b.c._domainkey.blocked.example", kTypeAny);
+  ASSERT_EQ(multi.answer_count, 1);
+  Answer other_type = Ask("anything._domainkey.blocked.example", kTypeA);
+  EXPECT_EQ(other_type.rcode, kNoError);
+  EXPECT_EQ(other_type.answer_count, 0);
+  ASSERT_EQ(other_type.authority_count, 1);
+}
+
+}  // namespace
+}  // namespace dnsd

@@ -1,0 +1,52 @@
+// The answer rules of the SPF macro zone (PRODUCT.md, rules 1-8):
+// from a query name under the SPF zone to what the answer should say.
+//
+// Pure and allocation-free: the name is matched against the template, the
+// best reading is chosen (the one whose domain is configured, complete
+// before truncated), and the first rule that applies wins.
+#ifndef DNSD_POLICY_SPF_DECIDE_H_
+#define DNSD_POLICY_SPF_DECIDE_H_
+
+#include <cstdint>
+
+#include "dnsd/protocol/net/ip.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/query_name.h"
+#include "policy/spf/macro_zone.h"
+
+namespace dnsd::spf {
+
+enum class Rule : uint8_t {
+  kNotAMacroName = 0,  // an ancestor of macro names, or noise: NODATA
+  kUnknownDomain = 1,  // "v=spf1 ?all"
+  kBlocked = 2,        // "v=spf1 -all"
+  kNetblock = 3,       // "v=spf1 ip4:<ip> ~all"
+  kSenderRange = 4,    // ip4:<ip>, or include:<sender> in include mode
+  kSenderHelo = 5,     // include:<sender>
+  kTerms = 6,          // "v=spf1 <the domain's terms, macros expanded> ~all"
+  kDefault = 7,        // "v=spf1 ~all" / "-all"
+  kTruncated = 8,      // the IP was cut away: include:<d>._nspf.<zone>
+};
+inline constexpr int kRuleCount = 9;
+const char* RuleName(Rule rule);
+
+struct Decision {
+  Rule rule = Rule::kNotAMacroName;
+  MacroName name;
+  const DomainPolicy* domain = nullptr;
+  int sender = -1;                   // index into MacroZone::senders
+  const RRset* answer = nullptr;     // a pre-rendered answer, or
+  bool ip_answer = false;            // "v=spf1 ip4:<name.ip> ~all", or
+  bool terms_answer = false;         // rule 6, rendered per query (terms_answer.h)
+};
+
+// REQUIRES: `name` (lower case) lies below policy.zone.
+Decision Decide(const MacroZone& policy, const wire::Name& name);
+
+// The configured domain that governs `domain` (wire form): itself, or the
+// closest ancestor with include_subdomains. Null if none.
+const DomainPolicy* FindDomain(const MacroZone& policy, absl::string_view domain);
+
+}  // namespace dnsd::spf
+
+#endif  // DNSD_POLICY_SPF_DECIDE_H_

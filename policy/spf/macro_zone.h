@@ -1,0 +1,63 @@
+// The compiled SPF policy of a snapshot: what the answer rules read.
+//
+// Domains by wire name, the senders of the catalog, one prefix trie for
+// every domain's netblocks and one for every sender's ranges, the HELO
+// index, and the answers that never change per query, pre-rendered.
+// Immutable once built; read by all workers without locks.
+#ifndef DNSD_POLICY_SPF_MACRO_ZONE_H_
+#define DNSD_POLICY_SPF_MACRO_ZONE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "dnsd/protocol/zone/rrset.h"
+#include "policy/spf/helo_index.h"
+#include "policy/spf/prefix_trie.h"
+#include "policy/spf/template.h"
+#include "policy/spf/terms_answer.h"
+
+namespace dnsd::spf {
+
+struct SenderPolicy {
+  std::string id;
+  std::string include;                  // the sender's SPF include domain
+  bool answer_by_include = false;       // answer mode `include` (else `ip`)
+  const RRset* include_answer = nullptr;  // "v=spf1 include:<include> ~all"
+};
+
+struct DomainPolicy {
+  uint32_t index = 0;                   // id in the netblock trie
+  std::string name;                     // text, for explain and metrics
+  bool blocked = false;
+  bool include_subdomains = false;
+  bool fail_all = false;                // `all: fail`
+  absl::InlinedVector<uint32_t, 8> senders;  // enabled, sorted sender indices
+  const RRset* fallback = nullptr;      // rule 7: "v=spf1 ~all" / "-all"
+  const RRset* flattened = nullptr;     // "v=spf1 include:<d>._nspf.<zone> ~all"
+  std::vector<TermTemplate> terms;      // rule 6: the domain's own terms
+};
+
+struct MacroZone {
+  Template tmpl;
+  std::string zone;                     // the SPF zone apex, wire form
+  uint8_t zone_labels = 0;
+  std::string nspf;                     // _nspf.<zone>, wire form
+  uint8_t nspf_labels = 0;
+  uint32_t ttl = 300;
+
+  std::vector<SenderPolicy> senders;
+  absl::flat_hash_map<std::string, DomainPolicy> domains;  // by wire name
+  PrefixTrie netblocks;                 // ids: DomainPolicy::index
+  PrefixTrie sender_ranges;             // ids: index into `senders`
+  HeloIndex helo;                       // ids: index into `senders`
+
+  const RRset* unknown_domain = nullptr;  // rule 1: "v=spf1 ?all"
+  const RRset* blocked = nullptr;         // rule 2: "v=spf1 -all"
+};
+
+}  // namespace dnsd::spf
+
+#endif  // DNSD_POLICY_SPF_MACRO_ZONE_H_

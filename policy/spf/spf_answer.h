@@ -1,0 +1,28 @@
+// The answer step for the SPF macro zone: a Decision to an Answer.
+//
+// Answers are TXT records owned by the query name. The one answer that
+// names the query's own IP is written into Answer::scratch; every other
+// answer is pre-rendered in the snapshot.
+#ifndef DNSD_POLICY_SPF_SPF_ANSWER_H_
+#define DNSD_POLICY_SPF_SPF_ANSWER_H_
+
+#include "dnsd/protocol/answer/answer.h"
+#include "dnsd/protocol/query/query.h"
+#include "dnsd/protocol/zone/zone.h"
+#include "policy/spf/decide.h"
+
+namespace dnsd::spf {
+
+// REQUIRES: the query name lies below `zone`, which is policy's SPF zone,
+// and has no node of its own in the zone table.
+Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& query,
+                   Answer* answer);
+
+// "v=spf1 ip4:192.0.2.1 ~all" (plus "ip6:::ffff:192.0.2.1" when the IPv4
+// address came as IPv6 nibbles), written as TXT RDATA to `out`. Returns the
+// RDATA length. `out` must hold Answer::kScratchSize - 10 octets.
+size_t IpAnswerRdata(const MacroName& name, char* out);
+
+}  // namespace dnsd::spf
+
+#endif  // DNSD_POLICY_SPF_SPF_ANSWER_H_
