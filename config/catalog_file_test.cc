@@ -99,7 +99,7 @@ senders:
 }
 
 // What a sender's include costs a receiver (RFC 7208 §4.6.4): a known
-// cost, or unset (config/spf_budget.h assumes one).
+// cost, or unset (policy/spf/spf_budget.h assumes one).
 TEST(CatalogFileTest, LookupCosts) {
   TempDir dir;
   Loaded<Catalog> loaded = LoadCatalogFile(dir.Write("senders.yaml", R"(

@@ -3,8 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "config/compile_spf.h"
 #include "config/compiled_domain.h"
+#include "config/family.h"
+#include "config/link_context.h"
 #include "config/parallel.h"
 #include "config/zone_builder.h"
 #include "dnsd/protocol/base/status_macros.h"
@@ -16,11 +17,6 @@ namespace {
 // Below this many domains to compile, threads cost more than they save.
 constexpr size_t kParallelCompile = 256;
 
-struct ProviderZones {
-  Zone* dmarc_targets;
-  Zone* report;
-};
-
 // A domain whose names another zone already serves (the provider's own
 // domain configured as a customer, say) is refused before anything is added.
 // An empty non-terminal (made by a subdomain's names) is not taken.
@@ -30,34 +26,74 @@ bool Taken(const ZoneTable& zones, const std::string& name) {
          zones.FindZoneByApex(name) != nullptr;
 }
 
-absl::Status CheckFree(const CompiledDomain& d, const ZoneTable& zones) {
-  for (const std::string* name :
-       {&d.dmarc_apex, &d.domainkey_apex, &d.dmarc_target, &d.report_name}) {
-    if (!name->empty() && Taken(zones, *name)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(wire::NameToText(*name), " is already served by another zone"));
-    }
+absl::Status CheckFree(const CompiledPart& part, const ZoneTable& zones) {
+  auto check = [&](const std::string& name) {
+    return Taken(zones, name) ? absl::InvalidArgumentError(absl::StrCat(
+                                    wire::NameToText(name), " is already served by another zone"))
+                              : absl::OkStatus();
+  };
+  for (const CompiledZone& zone : part.zones) DNSD_RETURN_IF_ERROR(check(zone.apex));
+  for (const SharedName& shared : part.shared) DNSD_RETURN_IF_ERROR(check(shared.name.first));
+  return absl::OkStatus();
+}
+
+// Adds one family's part of a domain: its own zones, and its names and
+// serial shares in the provider's zones.
+absl::Status AddPart(const CompiledPart& part, LinkContext& link) {
+  ZoneBuilder& b = link.builder;
+  DNSD_RETURN_IF_ERROR(CheckFree(part, b.zones()));
+  for (const CompiledZone& compiled : part.zones) {
+    DNSD_ASSIGN_OR_RETURN(Zone * zone, b.AddZone(compiled.apex, compiled.kind, compiled.serial));
+    for (const auto& [owner, rrset] : compiled.names) DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));
+    if (compiled.wildcard != nullptr) b.AddWildcard(zone, compiled.wildcard);
+  }
+  for (const SharedName& shared : part.shared) {
+    Zone* zone = link.provider_zones[shared.zone];
+    if (zone == nullptr) continue;  // the provider does not serve that zone
+    DNSD_RETURN_IF_ERROR(b.Add(zone, shared.name.first, shared.name.second));
+    b.Digest(zone, shared.digest);
+  }
+  for (const auto& [kind, digest] : part.digests) {
+    if (Zone* zone = link.provider_zones[kind]; zone != nullptr) b.Digest(zone, digest);
   }
   return absl::OkStatus();
 }
 
-absl::Status AddDomain(const CompiledDomain& d, const ProviderZones& pz, ZoneBuilder& b) {
-  DNSD_RETURN_IF_ERROR(CheckFree(d, b.zones()));
-  DNSD_ASSIGN_OR_RETURN(Zone * dmarc, b.AddZone(d.dmarc_apex, ZoneKind::kDmarc, d.dmarc_serial));
-  DNSD_RETURN_IF_ERROR(b.Add(dmarc, d.dmarc_apex, d.dmarc_txt));
-  DNSD_ASSIGN_OR_RETURN(Zone * dkim,
-                        b.AddZone(d.domainkey_apex, ZoneKind::kDomainkey, d.domainkey_serial));
-  for (const auto& [owner, rrset] : d.selectors) {
-    DNSD_RETURN_IF_ERROR(b.Add(dkim, owner, rrset));
-  }
-  if (d.revoke_all) b.AddWildcard(dkim, &d.provider->revoked_dkim);
-  DNSD_RETURN_IF_ERROR(b.Add(pz.dmarc_targets, d.dmarc_target, d.dmarc_txt));
-  b.Digest(pz.dmarc_targets, d.dmarc_target_digest);
-  if (!d.report_name.empty()) {
-    DNSD_RETURN_IF_ERROR(b.Add(pz.report, d.report_name, &d.provider->report_authorised));
-    b.Digest(pz.report, d.report_digest);
+absl::Status AddProviderZones(LinkContext& link) {
+  std::vector<ProviderZone> zones;
+  for (const RecordFamily* family : Families()) family->ProviderZones(*link.snapshot.provider, zones);
+  for (const ProviderZone& pz : zones) {
+    DNSD_ASSIGN_OR_RETURN(link.provider_zones[pz.kind], link.builder.AddZone(pz.apex, pz.kind));
   }
   return absl::OkStatus();
+}
+
+// One domain, family by family. Thread-safe: reads only its arguments.
+std::shared_ptr<const CompiledDomain> CompileDomain(
+    const DomainConfig& d, std::shared_ptr<const ProviderRecords> provider,
+    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t senders_digest) {
+  auto out = std::make_shared<CompiledDomain>();
+  out->version = d.version;
+  out->senders_digest = senders_digest;
+  out->domain = d.domain;
+  out->provider = std::move(provider);
+  for (const RecordFamily* family : Families()) {
+    CompiledPart part;
+    part.family = family;
+    DomainCompiler compiler(*out, part, d, catalog, refreshed);
+    if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
+      Diagnostic error;
+      error.pos.file = d.file;
+      error.message = std::string(st.message());
+      out->errors.push_back(std::move(error));
+      continue;
+    }
+    compiler.Finish();
+    if (!part.zones.empty() || !part.shared.empty() || !part.digests.empty() || part.data) {
+      out->parts.push_back(std::move(part));
+    }
+  }
+  return out;
 }
 
 // Every domain of `config`, compiled or taken from `cache`; those to
@@ -85,6 +121,19 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
   return out;
 }
 
+void Reserve(Snapshot& snap) {
+  size_t zones = 0, nodes = 0;
+  for (const auto& d : snap.domains) {
+    for (const CompiledPart& part : d->parts) {
+      zones += part.zones.size();
+      for (const CompiledZone& zone : part.zones) nodes += 1 + zone.names.size();
+      nodes += part.shared.size();
+    }
+  }
+  // Each name may bring an empty non-terminal or two; the provider zones.
+  snap.zones.Reserve(zones + kZoneKindCount, nodes + nodes / 2 + kZoneKindCount);
+}
+
 }  // namespace
 
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
@@ -102,30 +151,26 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   }
 
   snap.domains = CompileDomains(config, snap.provider, refreshed, cache, out.stats);
-  size_t nodes = 0;
-  for (const auto& d : snap.domains) nodes += 5 + d->selectors.size() + d->nspf.size();
-  snap.zones.Reserve(3 + 2 * snap.domains.size(), nodes);
-
+  Reserve(snap);
   ZoneBuilder b(snap, server.provider.ttl);
-  ProviderZones pz;
-  DNSD_ASSIGN_OR_RETURN(pz.dmarc_targets,
-                        b.AddZone(snap.provider->dmarc_zone, ZoneKind::kDmarcTargets));
-  DNSD_ASSIGN_OR_RETURN(pz.report, b.AddZone(snap.provider->report_zone, ZoneKind::kReport));
+  LinkContext link{config, snap.domains, refreshed, b, snap, out.errors};
+  DNSD_RETURN_IF_ERROR(AddProviderZones(link));
   for (size_t i = 0; i < snap.domains.size(); ++i) {
     const CompiledDomain& d = *snap.domains[i];
     out.errors.insert(out.errors.end(), d.errors.begin(), d.errors.end());
-    if (!d.dmarc_ok) continue;
-    if (absl::Status status = AddDomain(d, pz, b); !status.ok()) {
-      // A half-added domain would serve a partial answer set: fail the
-      // snapshot rather than publish that.
-      if (status.code() == absl::StatusCode::kAlreadyExists) return status;
-      Diagnostic error;
-      error.pos.file = config.domains[i].file;
-      error.message = std::string(status.message());
-      out.errors.push_back(std::move(error));
+    for (const CompiledPart& part : d.parts) {
+      if (absl::Status status = AddPart(part, link); !status.ok()) {
+        // A half-added part would serve a partial answer set: fail the
+        // snapshot rather than publish that.
+        if (status.code() == absl::StatusCode::kAlreadyExists) return status;
+        Diagnostic error;
+        error.pos.file = config.domains[i].file;
+        error.message = std::string(status.message());
+        out.errors.push_back(std::move(error));
+      }
     }
   }
-  DNSD_RETURN_IF_ERROR(CompileSpf(config, snap.domains, b, snap, &out.errors, refreshed));
+  for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   DNSD_RETURN_IF_ERROR(snap.zones.Validate());
   b.SetSerials();
   if (cache != nullptr) cache->Keep(snap.domains);  // shared, not copied

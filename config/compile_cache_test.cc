@@ -59,7 +59,7 @@ ConfigSet Config() {
   s1.selector = "s1";
   s1.key.kind = DkimKey::Kind::kCname;
   s1.key.cname = "s1.dkim.vendor.test";
-  a.dkim = {s1};
+  a.dkim.selectors = {s1};
 
   DomainConfig b = Domain("b.example", 12);
   b.spf.senders = {"mailer", "vendor"};
@@ -76,7 +76,7 @@ ConfigSet Config() {
   DkimSelector revoked;
   revoked.selector = "old.s";
   revoked.key.kind = DkimKey::Kind::kRevoked;
-  d.dkim = {revoked};
+  d.dkim.selectors = {revoked};
   c.domains = {a, b, c_, d};
   return c;
 }
@@ -173,9 +173,9 @@ TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
   EXPECT_EQ(second.stats.reused, 3u);
   EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
   // The old snapshot still serves what it served: it holds its domains.
-  EXPECT_NE(first.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->dmarc_apex),
+  EXPECT_NE(first.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->parts[1].zones[0].apex),
             nullptr);
-  EXPECT_EQ(second.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->dmarc_apex),
+  EXPECT_EQ(second.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->parts[1].zones[0].apex),
             nullptr);
 }
 

@@ -1,5 +1,6 @@
 // What one domain file compiles to, on its own: every record rendered,
-// every name in wire form, its zones' serials, its SPF policy, its errors.
+// every name in wire form, its zones' serials, its errors; one part per
+// record family (config/family.h).
 //
 // Nothing in it depends on another domain, which is what makes reloads
 // incremental: a domain whose file, provider settings and senders' ranges
@@ -16,14 +17,20 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
 #include "config/model.h"
 #include "config/provider_records.h"
 #include "config/refreshed_ranges.h"
+#include "config/serial_digest.h"
 #include "dnsd/protocol/zone/rrset.h"
-#include "policy/spf/macro_zone.h"
+#include "dnsd/protocol/zone/zone.h"
 
 namespace dnsd::config {
+
+class RecordFamily;
 
 // What a domain's records depend on in the catalog: the ranges in use of
 // each sender it names (RangesInUse), digested per sender id once per
@@ -40,46 +47,104 @@ class SenderDigests {
 
 using Owned = std::pair<std::string, const RRset*>;  // wire owner, its records
 
+// A zone of the customer's that is delegated to us (_dmarc.<domain>, …).
+struct CompiledZone {
+  std::string apex;  // wire form
+  ZoneKind kind = 0;
+  uint32_t serial = 0;      // a digest of everything below
+  std::vector<Owned> names;  // at or below the apex
+  // Answers every name below the apex that has no node of its own.
+  const RRset* wildcard = nullptr;
+};
+
+// A name the domain adds to one of the provider's shared zones.
+struct SharedName {
+  ZoneKind zone = 0;  // the provider zone of that kind
+  Owned name;
+  uint64_t digest = 0;  // its share of that zone's serial
+};
+
+// What a family keeps per domain for its Link step (the SPF macro zone's
+// policy); the family knows the type.
+struct FamilyData {
+  virtual ~FamilyData() = default;
+};
+
+// One family's part of a domain; left out whole if it did not compile.
+struct CompiledPart {
+  const RecordFamily* family = nullptr;
+  std::vector<CompiledZone> zones;
+  std::vector<SharedName> shared;
+  // Shares of provider zones' serials for content outside the zone table.
+  std::vector<std::pair<ZoneKind, uint64_t>> digests;
+  std::unique_ptr<const FamilyData> data;
+};
+
 struct CompiledDomain {
   // What it was compiled from: reused only while all three are the same.
   uint64_t version = 0;                            // DomainConfig::version
   std::shared_ptr<const ProviderRecords> provider;  // also keeps its RRsets alive
   uint64_t senders_digest = 0;                      // SenderDigests::Of
 
-  std::string domain;  // as configured (text)
+  std::string domain;              // as configured (text)
   std::vector<Diagnostic> errors;  // why a part is left out, and warnings
-
-  // DMARC and DKIM; left out entirely (an error says why) unless `dmarc_ok`.
-  bool dmarc_ok = false;
-  std::string dmarc_apex, domainkey_apex;  // the two delegated zones
-  uint32_t dmarc_serial = 0, domainkey_serial = 0;
-  const RRset* dmarc_txt = nullptr;
-  std::vector<Owned> selectors;            // below _domainkey.<domain>
-  bool revoke_all = false;                 // blocked: every selector revoked
-  std::string dmarc_target;                 // <domain>.<dmarc zone>: dmarc_txt
-  std::string report_name;                 // the report authorisation; empty:
-                                           // rua is elsewhere
-  uint64_t dmarc_target_digest = 0, report_digest = 0;  // shares of those zones' serials
-
-  // SPF; unless `spf_ok` the domain is answered as unconfigured.
-  bool spf_ok = false;
-  std::string wire_name;
-  // `index` and `senders` are per snapshot, set when it is assembled.
-  spf::DomainPolicy policy;
-  std::vector<std::string> sender_ids;     // the catalog senders it names
-  std::vector<IpPrefix> netblocks;
-  std::vector<Owned> nspf;                 // the _nspf chain
-  uint64_t spf_digest = 0;                 // its share of the SPF zone's serial
+  std::vector<CompiledPart> parts;  // in family order
 
   // Owns every RRset above that is not the provider's. One allocation each:
   // a domain has a handful, and a deque's first block alone is 512 octets.
   std::vector<std::unique_ptr<const RRset>> rrsets;
+
+  // The part of `family`, or null if it has none.
+  const CompiledPart* Part(const RecordFamily* family) const;
+  // The data `family` kept, as the type it kept.
+  template <typename T>
+  const T* Data(const RecordFamily* family) const {
+    const CompiledPart* part = Part(family);
+    return part != nullptr ? static_cast<const T*>(part->data.get()) : nullptr;
+  }
 };
 
-// Compiles one domain. Thread-safe: reads only its arguments.
-std::shared_ptr<const CompiledDomain> CompileDomain(
-    const DomainConfig& domain, std::shared_ptr<const ProviderRecords> provider,
-    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t senders_digest);
+// Builds one family's part of one domain: the family's Compile calls it.
+class DomainCompiler {
+ public:
+  DomainCompiler(CompiledDomain& out, CompiledPart& part, const DomainConfig& domain,
+                 const Catalog& catalog, const RefreshedRanges* refreshed);
+
+  const DomainConfig& domain() const { return domain_; }
+  const ProviderRecords& provider() const { return *out_.provider; }
+  const Catalog& catalog() const { return catalog_; }
+  const RefreshedRanges* refreshed() const { return refreshed_; }
+  // The domain's name in wire form.
+  const std::string& wire_name() const { return wire_name_; }
+
+  // Records owned by the compiled domain, with the provider's TTL.
+  const RRset* Txt(absl::string_view text);
+  const RRset* Cname(absl::string_view target_wire);
+
+  // A zone at `prefix` (text labels, "_dmarc") prepended to the domain.
+  absl::StatusOr<CompiledZone*> AddZone(absl::string_view prefix, ZoneKind kind);
+  // `rrset` at `relative` (text labels; "" is the apex) in `zone`.
+  absl::Status Add(CompiledZone* zone, absl::string_view relative, const RRset* rrset);
+  // A name under one of the provider's zones: `relative` (text labels)
+  // prepended to `zone_apex` (wire form).
+  absl::Status AddShared(ZoneKind zone, absl::string_view zone_apex, absl::string_view relative,
+                         const RRset* rrset);
+  void AddDigest(ZoneKind zone, uint64_t digest) { part_.digests.emplace_back(zone, digest); }
+  void Keep(std::unique_ptr<const FamilyData> data) { part_.data = std::move(data); }
+  // A warning: the part is served, the message says what is missing.
+  void Warn(absl::string_view message);
+
+  // Computes the serials of the part's zones; called once it compiled.
+  void Finish();
+
+ private:
+  CompiledDomain& out_;
+  CompiledPart& part_;
+  const DomainConfig& domain_;
+  const Catalog& catalog_;
+  const RefreshedRanges* refreshed_;
+  std::string wire_name_;
+};
 
 }  // namespace dnsd::config
 

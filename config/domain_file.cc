@@ -7,24 +7,31 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "config/dmarc.h"
-#include "config/domain_sections.h"
+#include "config/family.h"
 #include "config/field_readers.h"
 #include "config/loader.h"
 #include "config/names.h"
 #include "config/quote.h"
-#include "config/spf_budget.h"
 #include "config/yaml_reader.h"
 
 namespace dnsd::config {
 
 namespace {
 
-constexpr absl::string_view kDomainKeys[] = {
-    "domain", "mode", "include_subdomains", "dmarc_delegation", "spf",
-    "dmarc",  "dkim"};
+constexpr absl::string_view kDomainKeys[] = {"domain", "mode", "include_subdomains"};
 constexpr absl::string_view kModes[] = {"monitor", "enforce", "blocked"};
-constexpr absl::string_view kDelegations[] = {"ns", "cname"};
+
+// The keys a domain file may have: its own, each family's section and the
+// families' other top-level keys.
+std::vector<absl::string_view> DomainKeys() {
+  std::vector<absl::string_view> keys(std::begin(kDomainKeys), std::end(kDomainKeys));
+  for (const RecordFamily* family : Families()) {
+    if (!family->section().empty()) keys.push_back(family->section());
+    absl::Span<const absl::string_view> own = family->domain_keys();
+    keys.insert(keys.end(), own.begin(), own.end());
+  }
+  return keys;
+}
 
 std::optional<Mode> ReadMode(YamlReader& r, const Value& value) {
   std::optional<std::string> mode = r.OneOf(value, kModes);
@@ -34,43 +41,22 @@ std::optional<Mode> ReadMode(YamlReader& r, const Value& value) {
   return Mode::kMonitor;
 }
 
-// A name dnsd will serve for this domain must exist in the DNS: at most
-// 253 characters.
-void CheckServedName(YamlReader& r, const DomainConfig& d,
-                     absl::string_view suffix, absl::string_view what) {
-  size_t length = d.domain.size() + 1 + suffix.size();
-  if (length <= kMaxNameLength) return;
-  r.Error(d.pos,
-          absl::StrCat("the domain's ", what, " ", d.domain, ".", suffix,
-                       " would be ", length, " characters; the limit is 253"));
-}
-
-// The domain against the provider's own names: it must not sit inside the
-// zones dnsd synthesises, and the names it adds under them must fit.
+// The domain must not sit inside the zones dnsd synthesises for everyone.
 void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
                           const ProviderSettings& provider) {
-  for (const std::string* zone : {&provider.spf_zone, &provider.dmarc_zone}) {
+  std::vector<const std::string*> zones = {&provider.spf_zone, &provider.dmarc_zone};
+  for (const auto& [key, zone] : provider.family_zones) zones.push_back(&zone);
+  for (const std::string* zone : zones) {
     if (!zone->empty() && IsAtOrBelow(d.domain, *zone)) {
       r.Error(d.pos, absl::StrCat("domain ", Quoted(d.domain),
                                   " is inside the provider's zone ", *zone));
     }
   }
-  if (d.dmarc_delegation == DmarcDelegation::kCname &&
-      !provider.dmarc_zone.empty()) {
-    CheckServedName(r, d, provider.dmarc_zone, "DMARC CNAME target");
-  }
-  if (!provider.report_domain.empty() &&
-      RuaPointsAtProvider(d.dmarc, provider.report_domain)) {
-    CheckServedName(r, d,
-                    absl::StrCat("_report._dmarc.", provider.report_domain),
-                    "report authorisation name");
-  }
 }
 
 // Everything that needs only the file.
-void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d,
-                     SpfPositions& spf_positions) {
-  std::optional<Fields> f = r.Map(root, kDomainKeys);
+void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d) {
+  std::optional<Fields> f = r.Map(root, DomainKeys());
   if (!f) return;
   const Value* domain = r.Require(*f, "domain");
   if (domain != nullptr) {
@@ -84,22 +70,11 @@ void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d,
   if (const Value* v = f->Get("include_subdomains")) {
     if (auto b = r.Bool(*v)) d.include_subdomains = *b;
   }
-  if (const Value* v = f->Get("dmarc_delegation")) {
-    if (r.OneOf(*v, kDelegations) == "cname") {
-      d.dmarc_delegation = DmarcDelegation::kCname;
-    }
+  DomainContext context{*f, mode, mode_value};
+  for (const RecordFamily* family : Families()) {
+    const Value* section = family->section().empty() ? nullptr : f->Get(family->section());
+    family->Read(r, section, context, d);
   }
-  if (const Value* v = f->Get("spf")) {
-    d.spf = ReadSpfSection(r, *v, &spf_positions);
-  }
-  if (const Value* v = f->Get("dmarc")) {
-    d.dmarc = ReadDmarcSection(r, *v, mode);
-  } else if (mode == Mode::kEnforce) {
-    r.ValueError(*mode_value, "enforce needs a dmarc section with p");
-  }
-  d.dmarc = EffectiveDmarcPolicy(d.mode, d.dmarc);
-  if (const Value* v = f->Get("dkim"))
-    d.dkim = ReadDkimSection(r, *v, d.domain);
 }
 
 // Reads are numbered across the process: no two reads of any file, in any
@@ -116,7 +91,7 @@ ReadDomain ReadDomainFile(const std::string& path) {
   read.domain.file = path;
   read.domain.version = NextRead();
   read.errors = ReadYamlFile(path, [&](YamlReader& reader, const Value& root) {
-    ReadDomainValue(reader, root, read.domain, read.spf_positions);
+    ReadDomainValue(reader, root, read.domain);
   });
   return read;
 }
@@ -125,11 +100,8 @@ std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& c
                                         const ProviderSettings& provider) {
   const DomainConfig& d = read.domain;
   YamlReader r(d.file);
-  CheckSenderIds(r, d.spf, read.spf_positions, catalog);
-  if (!d.domain.empty()) {
-    CheckAgainstProvider(r, d, provider);
-    CheckSpfBudget(r, d, read.spf_positions, catalog, provider);
-  }
+  if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
+  for (const RecordFamily* family : Families()) family->Check(r, d, catalog, provider);
   return r.TakeErrors();
 }
 

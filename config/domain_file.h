@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "config/diagnostic.h"
-#include "config/domain_sections.h"
 #include "config/model.h"
 
 namespace dnsd::config {
@@ -22,7 +21,6 @@ struct ReadDomain {
   // this read (unique in the process), so a configuration that checks out
   // again after a catalog change keeps its version and is not recompiled.
   DomainConfig domain;
-  SpfPositions spf_positions;
   std::vector<Diagnostic> errors;  // from reading
 };
 

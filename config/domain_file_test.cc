@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "config/loader.h"
-#include "config/test_keys.h"
+#include "policy/dkim/test_keys.h"
 #include "config/test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -63,7 +63,7 @@ dkim:
   EXPECT_EQ(d.pos.column, 9);
   EXPECT_EQ(d.mode, Mode::kEnforce);
   EXPECT_TRUE(d.include_subdomains);
-  EXPECT_EQ(d.dmarc_delegation, DmarcDelegation::kCname);
+  EXPECT_EQ(d.dmarc.delegation, Delegation::kCname);
   EXPECT_THAT(d.spf.senders, ElementsAre("office365", "google"));
   ASSERT_EQ(d.spf.netblocks.size(), 3u);
   EXPECT_EQ(FormatIpPrefix(d.spf.netblocks[0]), "203.0.113.0/24");
@@ -78,24 +78,24 @@ dkim:
   EXPECT_EQ(d.dmarc.fo, "1");
   EXPECT_EQ(d.dmarc.ri, 86400u);
   EXPECT_FALSE(d.dmarc.np.has_value());
-  ASSERT_EQ(d.dkim.size(), 4u);  // sorted by selector
-  EXPECT_EQ(d.dkim[0].selector, "ed");
-  EXPECT_EQ(d.dkim[0].key.key_type, "ed25519");
-  EXPECT_EQ(d.dkim[0].key.key_bits, 256);
-  EXPECT_EQ(d.dkim[1].selector, "old");
-  EXPECT_EQ(d.dkim[1].key.kind, DkimKey::Kind::kRevoked);
-  EXPECT_EQ(d.dkim[2].selector, "s2026");
-  EXPECT_EQ(d.dkim[2].key.kind, DkimKey::Kind::kKey);
-  EXPECT_EQ(d.dkim[2].key.public_key, kRsa2048);
-  EXPECT_EQ(d.dkim[2].key.key_bits, 2048);
-  EXPECT_THAT(d.dkim[2].key.hash, ElementsAre("sha256"));
-  EXPECT_THAT(d.dkim[2].key.flags, ElementsAre("s"));
-  EXPECT_EQ(d.dkim[2].key.service, "email");
-  EXPECT_EQ(d.dkim[2].key.notes, "rotated");
-  EXPECT_EQ(d.dkim[2].pos.line, 19);
-  EXPECT_EQ(d.dkim[3].selector, "selector1");
-  EXPECT_EQ(d.dkim[3].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(d.dkim[3].key.cname,
+  ASSERT_EQ(d.dkim.selectors.size(), 4u);  // sorted by selector
+  EXPECT_EQ(d.dkim.selectors[0].selector, "ed");
+  EXPECT_EQ(d.dkim.selectors[0].key.key_type, "ed25519");
+  EXPECT_EQ(d.dkim.selectors[0].key.key_bits, 256);
+  EXPECT_EQ(d.dkim.selectors[1].selector, "old");
+  EXPECT_EQ(d.dkim.selectors[1].key.kind, DkimKey::Kind::kRevoked);
+  EXPECT_EQ(d.dkim.selectors[2].selector, "s2026");
+  EXPECT_EQ(d.dkim.selectors[2].key.kind, DkimKey::Kind::kKey);
+  EXPECT_EQ(d.dkim.selectors[2].key.public_key, kRsa2048);
+  EXPECT_EQ(d.dkim.selectors[2].key.key_bits, 2048);
+  EXPECT_THAT(d.dkim.selectors[2].key.hash, ElementsAre("sha256"));
+  EXPECT_THAT(d.dkim.selectors[2].key.flags, ElementsAre("s"));
+  EXPECT_EQ(d.dkim.selectors[2].key.service, "email");
+  EXPECT_EQ(d.dkim.selectors[2].key.notes, "rotated");
+  EXPECT_EQ(d.dkim.selectors[2].pos.line, 19);
+  EXPECT_EQ(d.dkim.selectors[3].selector, "selector1");
+  EXPECT_EQ(d.dkim.selectors[3].key.kind, DkimKey::Kind::kCname);
+  EXPECT_EQ(d.dkim.selectors[3].key.cname,
             "selector1-example-com._domainkey.example.onmicrosoft.com");
 }
 
@@ -104,7 +104,7 @@ TEST_F(DomainFileTest, DefaultsAreMonitorWithNothingElse) {
   ASSERT_THAT(Brief(loaded.errors), IsEmpty());
   EXPECT_EQ(loaded.value->mode, Mode::kMonitor);
   EXPECT_FALSE(loaded.value->include_subdomains);
-  EXPECT_EQ(loaded.value->dmarc_delegation, DmarcDelegation::kNs);
+  EXPECT_EQ(loaded.value->dmarc.delegation, Delegation::kNs);
   EXPECT_EQ(loaded.value->dmarc.p, "none");
   EXPECT_EQ(loaded.value->spf.all, AllQualifier::kSoftfail);
 }
@@ -115,7 +115,7 @@ TEST_F(DomainFileTest, MultilineKeysLoseTheirWhitespace) {
   Loaded<DomainConfig> loaded = Load(absl::StrCat(
       "domain: example.org\ndkim:\n  s1:\n    p: >-\n      ", folded, "\n"));
   ASSERT_THAT(Brief(loaded.errors), IsEmpty());
-  EXPECT_EQ(loaded.value->dkim[0].key.public_key, key);
+  EXPECT_EQ(loaded.value->dkim.selectors[0].key.public_key, key);
 }
 
 TEST_F(DomainFileTest, UnknownKeyWithHint) {

@@ -2,8 +2,8 @@
 // they are what operators copy.
 #include <string>
 
-#include "config/dkim.h"
-#include "config/dmarc.h"
+#include "policy/dkim/dkim.h"
+#include "policy/dmarc/dmarc.h"
 #include "config/loader.h"
 #include "config/test_util.h"
 #include "gmock/gmock.h"
@@ -82,32 +82,32 @@ TEST_F(ExamplesTest, EachModeRendersItsDmarcRecord) {
                                   set_->server.provider.report_domain));
   EXPECT_FALSE(RuaPointsAtProvider(Domain("bigkey.example").dmarc,
                                    set_->server.provider.report_domain));
-  EXPECT_EQ(Domain("cname.example").dmarc_delegation, DmarcDelegation::kCname);
+  EXPECT_EQ(Domain("cname.example").dmarc.delegation, Delegation::kCname);
 }
 
 TEST_F(ExamplesTest, DkimKeysOfEveryKind) {
   const DomainConfig& enforce = Domain("enforce.example");
-  ASSERT_EQ(enforce.dkim.size(), 3u);
-  EXPECT_EQ(enforce.dkim[0].selector, "ed2026");
-  EXPECT_EQ(enforce.dkim[0].key.key_bits, 256);
-  EXPECT_EQ(enforce.dkim[1].selector, "s2025");
-  EXPECT_EQ(RenderDkimRecord(enforce.dkim[1].key), "v=DKIM1; p=");
-  EXPECT_EQ(enforce.dkim[2].selector, "s2026");
-  EXPECT_EQ(enforce.dkim[2].key.key_bits, 2048);
-  EXPECT_THAT(RenderDkimRecord(enforce.dkim[2].key),
+  ASSERT_EQ(enforce.dkim.selectors.size(), 3u);
+  EXPECT_EQ(enforce.dkim.selectors[0].selector, "ed2026");
+  EXPECT_EQ(enforce.dkim.selectors[0].key.key_bits, 256);
+  EXPECT_EQ(enforce.dkim.selectors[1].selector, "s2025");
+  EXPECT_EQ(RenderDkimRecord(enforce.dkim.selectors[1].key), "v=DKIM1; p=");
+  EXPECT_EQ(enforce.dkim.selectors[2].selector, "s2026");
+  EXPECT_EQ(enforce.dkim.selectors[2].key.key_bits, 2048);
+  EXPECT_THAT(RenderDkimRecord(enforce.dkim.selectors[2].key),
               StartsWith("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A"));
 
   const DomainConfig& big = Domain("bigkey.example");
-  ASSERT_EQ(big.dkim.size(), 1u);
-  EXPECT_EQ(big.dkim[0].key.key_bits, 4096);
-  EXPECT_EQ(big.dkim[0].key.public_key.find(' '), std::string::npos);
+  ASSERT_EQ(big.dkim.selectors.size(), 1u);
+  EXPECT_EQ(big.dkim.selectors[0].key.key_bits, 4096);
+  EXPECT_EQ(big.dkim.selectors[0].key.public_key.find(' '), std::string::npos);
 
   const DomainConfig& m365 = Domain("m365.example");
-  ASSERT_EQ(m365.dkim.size(), 2u);
-  EXPECT_EQ(m365.dkim[0].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(m365.dkim[0].key.cname,
+  ASSERT_EQ(m365.dkim.selectors.size(), 2u);
+  EXPECT_EQ(m365.dkim.selectors[0].key.kind, DkimKey::Kind::kCname);
+  EXPECT_EQ(m365.dkim.selectors[0].key.cname,
             "selector1-m365-example._domainkey.contoso.onmicrosoft.com");
-  EXPECT_EQ(m365.dkim[1].key.cname,
+  EXPECT_EQ(m365.dkim.selectors[1].key.cname,
             "selector2-m365-example._domainkey.contoso.onmicrosoft.com");
 }
 

@@ -88,4 +88,14 @@ std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
   return prefixes;
 }
 
+std::optional<Delegation> ReadDelegation(YamlReader& reader, const Fields& top,
+                                         absl::string_view key) {
+  static constexpr absl::string_view kDelegations[] = {"ns", "cname"};
+  const Value* value = top.Get(key);
+  if (value == nullptr) return std::nullopt;
+  std::optional<std::string> text = reader.OneOf(*value, kDelegations);
+  if (!text) return std::nullopt;
+  return *text == "cname" ? Delegation::kCname : Delegation::kNs;
+}
+
 }  // namespace dnsd::config

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "config/delegation.h"
 #include "config/yaml_reader.h"
 #include "dnsd/protocol/net/ip.h"
 
@@ -30,6 +31,10 @@ enum class Family { kAny, kV4, kV6 };
 // written in that family. A prefix listed twice is an error.
 std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
                                      Family family);
+
+// A domain file's `<family>_delegation: ns | cname` key, if it has it.
+std::optional<Delegation> ReadDelegation(YamlReader& reader, const Fields& top,
+                                         absl::string_view key);
 
 }  // namespace dnsd::config
 

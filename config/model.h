@@ -8,6 +8,7 @@
 #define DNSD_CONFIG_MODEL_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@
 #include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
 #include "dnsd/protocol/net/ip.h"
+#include "policy/dkim/dkim_section.h"
+#include "policy/dmarc/dmarc_section.h"
+#include "policy/spf/spf_section.h"
 
 namespace dnsd::config {
 
@@ -35,6 +39,9 @@ struct ProviderSettings {
   uint32_t soa_refresh = 3600;
   uint32_t soa_retry = 600;
   uint32_t soa_expire = 1209600;
+  // Zones the record families add (Family::provider_keys), by key:
+  // "tls_rpt_zone" -> "_tls-rpt.provider.test". Absent: not served.
+  std::map<std::string, std::string> family_zones;
   friend bool operator==(const ProviderSettings&, const ProviderSettings&) = default;
 };
 
@@ -126,7 +133,7 @@ struct Sender {
   SenderRanges ranges;
   // What `include:<include>` costs a receiver (RFC 7208 §4.6.4): DNS-
   // querying terms, the include itself counted, and void look-ups. Unset:
-  // config/spf_budget.h's assumption.
+  // policy/spf/spf_budget.h's assumption.
   std::optional<int> lookups;
   std::optional<int> void_lookups;
   SourcePos pos;
@@ -141,69 +148,18 @@ struct Catalog {
 // ---- domains/<domain>.yaml: one customer domain ---------------------------
 
 enum class Mode { kMonitor, kEnforce, kBlocked };
-// How the customer points _dmarc.<domain> at us; both are always served, this
-// only decides what `dnsd records` tells the customer to publish.
-enum class DmarcDelegation { kNs, kCname };
-enum class AllQualifier { kSoftfail, kFail };
-
-struct SpfSection {
-  std::vector<std::string> senders;   // catalog ids, all known
-  std::vector<IpPrefix> netblocks;
-  std::vector<std::string> terms;     // raw SPF mechanisms for rule 6 (policy/spf/terms_answer.h)
-  AllQualifier all = AllQualifier::kSoftfail;
-  // DNS-querying terms the customer's published record spends besides its
-  // include of dnsd's macro name (which dnsd counts itself).
-  int published_lookups = 0;
-};
-
-// RFC 7489 §6.3 tags plus DMARCbis `np`, `psd`, `t`. Absent optional tags are
-// not published (receivers apply the RFC defaults).
-struct DmarcPolicy {
-  std::string p;                      // none | quarantine | reject
-  std::optional<std::string> sp;      // none | quarantine | reject
-  std::optional<std::string> np;      // none | quarantine | reject
-  std::optional<int> pct;             // 0..100
-  std::vector<std::string> rua;       // URIs, e.g. "mailto:agg@example.com!10m"
-  std::vector<std::string> ruf;
-  std::optional<char> adkim;          // 'r' | 's'
-  std::optional<char> aspf;           // 'r' | 's'
-  std::optional<std::string> fo;      // "0", "1", "d", "s", colon-separated
-  std::optional<uint32_t> ri;         // seconds
-  std::optional<std::string> rf;      // "afrf"
-  std::optional<char> psd;            // 'y' | 'n' | 'u'
-  std::optional<char> t;              // 'y' | 'n'
-};
-
-struct DkimKey {
-  enum class Kind { kKey, kCname, kRevoked };
-  Kind kind = Kind::kKey;
-  // kKey
-  std::string key_type = "rsa";       // rsa | ed25519
-  std::string public_key;             // base64, whitespace removed
-  int key_bits = 0;                   // measured from the key: 1024..4096, or 256
-  std::vector<std::string> hash;      // h= (sha256, sha1)
-  std::vector<std::string> flags;     // t= (y, s)
-  std::string service;                // s= ("" = not published)
-  std::string notes;                  // n=
-  // kCname
-  std::string cname;                  // target name
-};
-
-struct DkimSelector {
-  std::string selector;               // lower case; may contain dots
-  DkimKey key;
-  SourcePos pos;
-};
 
 struct DomainConfig {
   std::string file;
   std::string domain;                 // lower case, no trailing dot
   Mode mode = Mode::kMonitor;
   bool include_subdomains = false;
-  DmarcDelegation dmarc_delegation = DmarcDelegation::kNs;
+  // One section per record family (config/family.h; each is defined in
+  // its family's room, policy/<family>/). A section the file leaves out
+  // is left at its defaults.
   SpfSection spf;
   DmarcPolicy dmarc;                  // monitor: p=none; blocked: p=reject
-  std::vector<DkimSelector> dkim;
+  DkimSection dkim;
   SourcePos pos;                      // of the `domain:` value
   // Which read of the file this is (ReadDomainFile numbers every read), so
   // that a reload can tell an unchanged domain without comparing it.

@@ -6,6 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "config/quote.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/wire/name.h"
 
 namespace dnsd::config {
 
@@ -77,6 +80,18 @@ bool IsAtOrBelow(absl::string_view name, absl::string_view parent) {
   if (name.size() == parent.size()) return name == parent;
   return name.size() > parent.size() && absl::EndsWith(name, parent) &&
          name[name.size() - parent.size() - 1] == '.';
+}
+
+absl::StatusOr<std::string> Prepend(absl::string_view label_text,
+                                    absl::string_view base) {
+  DNSD_ASSIGN_OR_RETURN(std::string prefix, wire::NameFromText(label_text));
+  prefix.pop_back();  // drop its root label
+  std::string name = absl::StrCat(prefix, base);
+  if (name.size() > wire::kMaxNameSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        label_text, ".", wire::NameToText(base), " is longer than 255 octets"));
+  }
+  return name;
 }
 
 }  // namespace dnsd::config

@@ -30,6 +30,10 @@ absl::StatusOr<std::string> NormalizeDkimSelector(absl::string_view text);
 // True when `name` is `parent` or a name below it. Both must be normalised.
 bool IsAtOrBelow(absl::string_view name, absl::string_view parent);
 
+// `label_text` (one or more labels, text form) prepended to the wire name
+// `base`; fails if the result is longer than 255 octets.
+absl::StatusOr<std::string> Prepend(absl::string_view label_text, absl::string_view base);
+
 }  // namespace dnsd::config
 
 #endif  // DNSD_CONFIG_NAMES_H_

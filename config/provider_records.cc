@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "config/zone_builder.h"
+#include "config/names.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/wire/name.h"
@@ -31,6 +31,11 @@ absl::Status BuildCommon(const ProviderSettings& p, ZoneCommon* common) {
 
 }  // namespace
 
+const std::string* FamilyZone(const ProviderRecords& provider, absl::string_view key) {
+  auto it = provider.family_zones.find(std::string(key));
+  return it == provider.family_zones.end() ? nullptr : &it->second;
+}
+
 RRset TxtRRset(absl::string_view text, uint32_t ttl) {
   return RRsetBuilder(wire::kTypeTxt, ttl).Add(TxtRdata(text)).Build();
 }
@@ -45,6 +50,9 @@ absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileProviderRecords(
   DNSD_ASSIGN_OR_RETURN(r->report_zone, Prepend("_report._dmarc", report_domain));
   DNSD_ASSIGN_OR_RETURN(r->spf_zone, wire::NameFromText(p.spf_zone));
   DNSD_ASSIGN_OR_RETURN(r->nspf_zone, Prepend("_nspf", r->spf_zone));
+  for (const auto& [key, zone] : p.family_zones) {
+    DNSD_ASSIGN_OR_RETURN(r->family_zones[key], wire::NameFromText(zone));
+  }
   r->revoked_dkim = TxtRRset("v=DKIM1; p=", p.ttl);
   r->report_authorised = TxtRRset("v=DMARC1", p.ttl);
   r->spf_soft = TxtRRset("v=spf1 ~all", p.ttl);

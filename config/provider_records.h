@@ -8,6 +8,7 @@
 #ifndef DNSD_CONFIG_PROVIDER_RECORDS_H_
 #define DNSD_CONFIG_PROVIDER_RECORDS_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,8 @@ struct ProviderRecords {
   std::string report_zone;    // _report._dmarc.<report domain>
   std::string spf_zone;
   std::string nspf_zone;      // _nspf.<spf zone>
+  // ProviderSettings::family_zones in wire form, by key.
+  std::map<std::string, std::string> family_zones;
   // Records shared by many domains.
   RRset revoked_dkim;         // "v=DKIM1; p=" (RFC 6376 §3.6.1)
   RRset report_authorised;    // "v=DMARC1" (RFC 7489 §7.1)
@@ -37,6 +40,10 @@ struct ProviderRecords {
 // Fails if the settings cannot form zones (no name servers, a name too long).
 absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileProviderRecords(
     const ProviderSettings& settings);
+
+// The wire form of the family zone `key` ("dkim_zone"), or null when the
+// provider does not serve one.
+const std::string* FamilyZone(const ProviderRecords& provider, absl::string_view key);
 
 // A TXT RRset of one record.
 RRset TxtRRset(absl::string_view text, uint32_t ttl);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "config/compile.h"
-#include "config/compile_spf.h"
+#include "policy/spf/nspf.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

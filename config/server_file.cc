@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "config/family.h"
 #include "config/field_readers.h"
 #include "config/loader.h"
 #include "config/names.h"
@@ -204,9 +205,26 @@ void ReadSoa(YamlReader& r, const Value& value, ProviderSettings& p) {
     Assign(r.Integer(*v, 1, kMaxTimer), p.soa_expire);
 }
 
+// The provider keys every server file has, and the zones the record
+// families add (config/family.h: provider_keys).
+std::vector<absl::string_view> ProviderKeys() {
+  std::vector<absl::string_view> keys(std::begin(kProviderKeys), std::end(kProviderKeys));
+  for (const RecordFamily* family : Families()) {
+    absl::Span<const absl::string_view> own = family->provider_keys();
+    keys.insert(keys.end(), own.begin(), own.end());
+  }
+  return keys;
+}
+
 void ReadProvider(YamlReader& r, const Value& value, ProviderSettings& p) {
-  std::optional<Fields> f = r.Map(value, kProviderKeys);
+  std::vector<absl::string_view> keys = ProviderKeys();
+  std::optional<Fields> f = r.Map(value, keys);
   if (!f) return;
+  for (size_t i = std::size(kProviderKeys); i < keys.size(); ++i) {
+    if (const Value* v = f->Get(keys[i])) {
+      if (auto name = ReadDomainName(r, *v)) p.family_zones[std::string(keys[i])] = *name;
+    }
+  }
   if (const Value* v = r.Require(*f, "nameservers")) {
     p.nameservers = ReadDomainNameList(r, *v);
     if (v->node.IsSequence() && v->node.size() == 0) {

@@ -7,16 +7,6 @@
 
 namespace dnsd::config {
 
-void SerialDigest::Add(absl::string_view bytes) {
-  for (unsigned char c : bytes) {
-    hash_ ^= c;
-    hash_ *= 1099511628211ull;  // FNV-1a 64 prime
-  }
-  // Separates fields, so ("ab","c") and ("a","bc") digest differently.
-  hash_ ^= 0xff;
-  hash_ *= 1099511628211ull;
-}
-
 const RRset* ZoneBuilder::Txt(absl::string_view text) {
   RRsetBuilder b(wire::kTypeTxt, ttl_);
   b.Add(TxtRdata(text));
@@ -43,12 +33,6 @@ absl::Status ZoneBuilder::Add(Zone* zone, absl::string_view owner, const RRset* 
   return snap_.zones.AddRRset(zone, owner, rrset);
 }
 
-uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common) {
-  content.Add(common.soa.records);
-  content.Add(common.ns.records);
-  return content.serial();
-}
-
 void ZoneBuilder::SetSerials() {
   for (auto& [zone, digest] : digests_) zone->serial = ZoneSerial(digest, snap_.provider->common);
 }
@@ -63,18 +47,6 @@ const RRset* ZoneBuilder::Intern(RRset rrset) {
   const RRset* kept = snap_.zones.Keep(std::move(rrset));
   interned_.emplace(kept->records, kept);
   return kept;
-}
-
-absl::StatusOr<std::string> Prepend(absl::string_view label_text,
-                                    absl::string_view base) {
-  DNSD_ASSIGN_OR_RETURN(std::string prefix, wire::NameFromText(label_text));
-  prefix.pop_back();  // drop its root label
-  std::string name = absl::StrCat(prefix, base);
-  if (name.size() > wire::kMaxNameSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        label_text, ".", wire::NameToText(base), " is longer than 255 octets"));
-  }
-  return name;
 }
 
 }  // namespace dnsd::config

@@ -12,33 +12,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "config/serial_digest.h"
 #include "config/snapshot.h"
 
 namespace dnsd::config {
-
-// A zone's SOA serial: a digest of everything the zone serves. It changes
-// whenever the content changes, and every name server loaded with the same
-// configuration reports the same serial (dnsd transfers no zones, so serial
-// order carries no meaning; equality across servers does).
-class SerialDigest {
- public:
-  void Add(absl::string_view bytes);
-  // Another digest (a compiled domain's share), as its 8 octets.
-  void AddNumber(uint64_t value) {
-    Add(absl::string_view(reinterpret_cast<const char*>(&value), sizeof(value)));
-  }
-  uint64_t value() const { return hash_; }
-  uint32_t serial() const {
-    return static_cast<uint32_t>(hash_ ^ (hash_ >> 32));
-  }
-
- private:
-  uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
-};
-
-// The serial of a zone whose own content is digested in `content`: every
-// zone's serial also digests the SOA and NS all zones share.
-uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common);
 
 class ZoneBuilder {
  public:
@@ -77,10 +54,6 @@ class ZoneBuilder {
   absl::flat_hash_map<absl::string_view, const RRset*> interned_;
   absl::flat_hash_map<Zone*, SerialDigest> digests_;
 };
-
-// `label_text` (one or more labels) prepended to the wire name `base`.
-absl::StatusOr<std::string> Prepend(absl::string_view label_text,
-                                    absl::string_view base);
 
 }  // namespace dnsd::config
 

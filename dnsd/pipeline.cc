@@ -47,7 +47,7 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
   if (gate.verdict == GateVerdict::kRespond) {
     answer.rcode = gate.rcode;
   } else if (BelowSpfZone(snapshot, query.name) && !HasData(snapshot, query.name)) {
-    outcome.zone_kind = static_cast<int>(ZoneKind::kSpf);
+    outcome.zone_kind = snapshot.spf_zone->kind;
     NoteSpfDecision(snapshot.spf, spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer),
                     outcome);
   } else if (ZoneTable::Match match = snapshot.zones.Find(query.name); match.zone == nullptr) {

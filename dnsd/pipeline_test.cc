@@ -13,7 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "config/compile.h"
-#include "config/dkim.h"
+#include "config/zone_kinds.h"
+#include "policy/dkim/dkim.h"
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"
 #include "dnsd/testing/rsa_keys.h"
@@ -93,7 +94,7 @@ std::vector<DomainConfig> Domains(const Keys& keys, absl::string_view example_p 
   example.mode = Mode::kEnforce;
   example.dmarc.p = std::string(example_p);
   example.dmarc.rua = {"mailto:dmarc@example.com"};
-  example.dkim = {KeySelector("s1", keys.rsa2048, 2048), KeySelector("big", keys.rsa4096, 4096),
+  example.dkim.selectors = {KeySelector("s1", keys.rsa2048, 2048), KeySelector("big", keys.rsa4096, 4096),
                   CnameSelector("vendor", "s1.dkim.vendor.test"), RevokedSelector("old")};
   domains.push_back(example);
 
@@ -102,7 +103,7 @@ std::vector<DomainConfig> Domains(const Keys& keys, absl::string_view example_p 
   blocked.domain = "blocked.example";
   blocked.mode = Mode::kBlocked;
   blocked.dmarc.p = "none";  // blocked overrides it: p=reject
-  blocked.dkim = {KeySelector("s1", keys.rsa2048, 2048),
+  blocked.dkim.selectors = {KeySelector("s1", keys.rsa2048, 2048),
                   KeySelector("2024.mail", keys.rsa2048, 2048)};
   domains.push_back(blocked);
 
@@ -281,13 +282,13 @@ TEST_F(PipelineTest, TestKeysAreRealKeys) {
 TEST_F(PipelineTest, DmarcTxtAtTheDelegatedName) {
   Reply r = Ask("_dmarc.example.com", kTypeTxt);
   ExpectTxt(r, "_dmarc.example.com", kDmarcExample);
-  EXPECT_EQ(r.outcome.zone_kind, static_cast<int>(ZoneKind::kDmarc));
+  EXPECT_EQ(r.outcome.zone_kind, config::KindOf("dmarc"));
 }
 
 TEST_F(PipelineTest, DmarcTxtAtTheCnameTarget) {
   Reply r = Ask("example.com._dmarc.provider.test", kTypeTxt);
   ExpectTxt(r, "example.com._dmarc.provider.test", kDmarcExample);
-  EXPECT_EQ(r.outcome.zone_kind, static_cast<int>(ZoneKind::kDmarcTargets));
+  EXPECT_EQ(r.outcome.zone_kind, config::KindOf("dmarc_targets"));
 }
 
 TEST_F(PipelineTest, ModesShapeTheDmarcRecord) {
@@ -311,7 +312,7 @@ TEST_F(PipelineTest, QuestionCaseIsEchoed) {
 TEST_F(PipelineTest, DkimKey) {
   Reply r = Ask("s1._domainkey.example.com", kTypeTxt);
   ExpectTxt(r, "s1._domainkey.example.com", DkimText(keys_->rsa2048));
-  EXPECT_EQ(r.outcome.zone_kind, static_cast<int>(ZoneKind::kDomainkey));
+  EXPECT_EQ(r.outcome.zone_kind, config::KindOf("domainkey"));
   EXPECT_GT(r.msg.answer[0].strings.size(), 1u);  // a 2048-bit key needs two strings
 }
 
@@ -519,7 +520,7 @@ TEST_F(PipelineTest, EdnsAnswerCarriesOpt) {
 TEST_F(PipelineTest, ReportAuthorisationOnlyForRuaAtProvider) {
   Reply yes = Ask("reported.example._report._dmarc.reports.provider.test", kTypeTxt);
   ExpectTxt(yes, "reported.example._report._dmarc.reports.provider.test", "v=DMARC1");
-  EXPECT_EQ(yes.outcome.zone_kind, static_cast<int>(ZoneKind::kReport));
+  EXPECT_EQ(yes.outcome.zone_kind, config::KindOf("report"));
   Reply no = Ask("example.com._report._dmarc.reports.provider.test", kTypeTxt);
   ExpectNegative(no, kNxDomain, "_report._dmarc.reports.provider.test");
 }

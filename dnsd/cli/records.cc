@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
+#include "config/family.h"
 #include "config/load_and_compile.h"
 #include "dnsd/control/refresh/refresher.h"
 #include "dnsd/cli/zone_text.h"
@@ -14,8 +15,6 @@
 namespace dnsd::cli {
 namespace {
 
-constexpr uint32_t kCustomerTtl = 3600;
-
 const config::DomainConfig* FindDomain(const config::ConfigSet& set, absl::string_view name) {
   for (const config::DomainConfig& d : set.domains) {
     if (d.domain == name) return &d;
@@ -23,26 +22,20 @@ const config::DomainConfig* FindDomain(const config::ConfigSet& set, absl::strin
   return nullptr;
 }
 
-// What the customer publishes in their own zone. Inside an include the
-// qualifier of `all` never matters (RFC 7208 §5.2: a non-pass does not
-// match), so the customer's own `all` carries the domain's setting.
+const config::CompiledDomain* FindCompiled(const config::Snapshot& snapshot,
+                                           absl::string_view name) {
+  for (const auto& d : snapshot.domains) {
+    if (d->domain == name) return d.get();
+  }
+  return nullptr;
+}
+
+// What the customer publishes in their own zone, family by family.
 void PrintCustomerRecords(const config::DomainConfig& d, const config::ProviderSettings& p) {
-  bool fail = d.mode == config::Mode::kBlocked || d.spf.all == config::AllQualifier::kFail;
   std::cout << "; Publish in the " << d.domain << " zone:\n";
-  std::cout << d.domain << ".\t" << kCustomerTtl << "\tIN\tTXT\t\"v=spf1 include:"
-            << p.spf_template << "." << p.spf_zone << (fail ? " -all" : " ~all") << "\"\n";
-  if (d.dmarc_delegation == config::DmarcDelegation::kCname) {
-    std::cout << "_dmarc." << d.domain << ".\t" << kCustomerTtl << "\tIN\tCNAME\t" << d.domain
-              << "." << p.dmarc_zone << ".\n";
-  } else {
-    for (const std::string& ns : p.nameservers) {
-      std::cout << "_dmarc." << d.domain << ".\t" << kCustomerTtl << "\tIN\tNS\t" << ns << ".\n";
-    }
-  }
-  for (const std::string& ns : p.nameservers) {
-    std::cout << "_domainkey." << d.domain << ".\t" << kCustomerTtl << "\tIN\tNS\t" << ns
-              << ".\n";
-  }
+  std::vector<std::string> lines;
+  for (const config::RecordFamily* family : config::Families()) family->Publish(d, p, lines);
+  for (const std::string& line : lines) std::cout << line << "\n";
 }
 
 // The records dnsd serves at `owner` (apex SOA and NS included), as text.
@@ -71,31 +64,25 @@ bool ZoneOrder(const std::pair<std::string, std::string>& a,
   return la != lb ? la < lb : a.first < b.first;
 }
 
-absl::Status PrintServed(const config::DomainConfig& d, const config::ProviderSettings& p,
-                         const ZoneTable& zones) {
+// Every name the domain's compiled parts put in the zone table, with what
+// dnsd answers there, in zone-file order.
+absl::Status PrintServed(const config::CompiledDomain& d, const ZoneTable& zones) {
   std::vector<std::pair<std::string, std::string>> owners;  // owner, its lines
   std::vector<std::string> names;
-  for (absl::string_view prefix : {"_dmarc.", "_domainkey."}) {
-    auto apex = wire::NameFromText(absl::StrCat(prefix, d.domain));
-    if (!apex.ok()) return apex.status();
-    zones.ForEachNode([&](absl::string_view owner, const Node& node) {
-      if ((!node.rrsets.empty() || node.apex) && wire::IsSubdomain(owner, *apex)) {
-        names.emplace_back(owner);
+  for (const config::CompiledPart& part : d.parts) {
+    for (const config::CompiledZone& zone : part.zones) {
+      names.push_back(zone.apex);
+      for (const auto& [owner, rrset] : zone.names) {
+        if (owner != zone.apex) names.push_back(owner);
       }
-    });
-    if (const Zone* zone = zones.FindZoneByApex(*apex); zone && !zone->wildcard.empty()) {
-      std::string wildcard = absl::StrCat("\1*", *apex);
-      for (const RRset* r : zone->wildcard) {
-        auto text = RRsetToText(wildcard, *r);
+      if (zone.wildcard != nullptr) {
+        std::string wildcard = absl::StrCat("\1*", zone.apex);
+        auto text = RRsetToText(wildcard, *zone.wildcard);
         if (!text.ok()) return text.status();
         owners.emplace_back(wildcard, *text);
       }
     }
-  }
-  for (const std::string& zone_text :
-       {p.dmarc_zone, absl::StrCat("_report._dmarc.", p.report_domain)}) {
-    auto name = wire::NameFromText(absl::StrCat(d.domain, ".", zone_text));
-    if (name.ok()) names.push_back(*name);
+    for (const config::SharedName& shared : part.shared) names.push_back(shared.name.first);
   }
   for (const std::string& owner : names) {
     auto text = NodeText(zones, owner);
@@ -129,8 +116,12 @@ int Records(const std::string& config_file, const std::string& domain_text) {
   }
   PrintCustomerRecords(*d, loaded.set().server.provider);
   std::cout << "\n; Served by dnsd:\n";
-  if (absl::Status s = PrintServed(*d, loaded.set().server.provider, loaded.snapshot->zones);
-      !s.ok()) {
+  const config::CompiledDomain* compiled = FindCompiled(*loaded.snapshot, domain);
+  if (compiled == nullptr) {
+    std::cerr << "dnsd records: " << domain << " did not compile\n";
+    return 1;
+  }
+  if (absl::Status s = PrintServed(*compiled, loaded.snapshot->zones); !s.ok()) {
     std::cerr << "dnsd records: " << s.message() << "\n";
     return 1;
   }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "config/zone_kinds.h"
 #include "dnsd/metrics/family.h"
 #include "dnsd/cli/version.h"
 #include "policy/spf/decide.h"
@@ -81,7 +82,7 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
     AddSample(dropped, {{"transport", kTransports[t]}},
                Sum(server_, [t](const WorkerStats& s) { return s.dropped[t].Get(); }));
     for (int z = 0; z < WorkerStats::kZoneKinds; ++z) {
-      const char* zone = z < kZoneKindCount ? ZoneKindName(static_cast<ZoneKind>(z)) : "none";
+      std::string zone(z < config::kZoneKindCount ? config::ZoneKindName(static_cast<ZoneKind>(z)) : "none");
       for (int r = 0; r < WorkerStats::kRcodes; ++r) {
         uint64_t n = Sum(server_, [&](const WorkerStats& s) { return s.responses[t][z][r].Get(); });
         // Every combination that can happen is listed from the start, so

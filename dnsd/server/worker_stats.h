@@ -9,6 +9,7 @@
 
 #include "dnsd/pipeline.h"
 #include "dnsd/server/sender_visibility.h"
+#include "config/zone_kinds.h"
 #include "dnsd/protocol/zone/zone.h"
 #include "policy/spf/decide.h"
 
@@ -31,7 +32,7 @@ class LocalCounter {
 struct alignas(64) WorkerStats {
   static constexpr int kTransports = 2;
   static constexpr int kRcodes = 24;        // 0..23 covers everything dnsd sends
-  static constexpr int kZoneKinds = kZoneKindCount + 1;  // + "none"
+  static constexpr int kZoneKinds = config::kZoneKindCount + 1;  // + "none"
 
   LocalCounter responses[kTransports][kZoneKinds][kRcodes];
   LocalCounter queries[kTransports];
@@ -86,7 +87,7 @@ struct alignas(64) WorkerStats {
                           o.spf_ip_unidentified ? &o.spf_ip : nullptr);
       }
     }
-    int zone = o.zone_kind < 0 ? kZoneKindCount : o.zone_kind;
+    int zone = o.zone_kind < 0 ? config::kZoneKindCount : o.zone_kind;
     responses[ti][zone][o.rcode < kRcodes ? o.rcode : kRcodes - 1].Add();
     if (o.truncated) truncated.Add();
   }

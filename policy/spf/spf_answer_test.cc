@@ -2,6 +2,8 @@
 // dnsd::HandleQuery on a compiled snapshot, and ldns parses every response.
 #include "policy/spf/spf_answer.h"
 
+#include "config/zone_kinds.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -18,7 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "config/compile.h"
-#include "config/compile_spf.h"
+#include "policy/spf/nspf.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"  // after gtest: ldns defines `true`
@@ -195,7 +197,7 @@ TEST_F(SpfAnswerTest, NetblockAnswer) {
   std::string name = Macro("203.0.113.7", "mail.example.net", "example.com");
   Reply r = Ask(name);
   ExpectTxt(r, name, "v=spf1 ip4:203.0.113.7 ~all");
-  EXPECT_EQ(r.outcome.zone_kind, static_cast<int>(ZoneKind::kSpf));
+  EXPECT_EQ(r.outcome.zone_kind, dnsd::config::KindOf("spf"));
   EXPECT_EQ(r.outcome.spf_rule, static_cast<int>(Rule::kNetblock));
 
   name = Macro(Nibbles("2001:db8:1::25"), "mail.example.net", "example.com");
@@ -357,7 +359,7 @@ TEST_F(SpfAnswerTest, NspfRecord) {
   ExpectTxt(r, name,
             "v=spf1 ip4:203.0.113.0/24 ip6:2001:db8:1::/48 ip4:40.92.1.0/24 ip4:40.92.0.0/15 "
             "ip6:2a01:111:f400::/48 ip4:205.201.128.0/20 ip4:167.89.0.0/17 ~all");
-  EXPECT_EQ(r.outcome.zone_kind, static_cast<int>(ZoneKind::kSpf));
+  EXPECT_EQ(r.outcome.zone_kind, dnsd::config::KindOf("spf"));
   EXPECT_EQ(r.outcome.spf_rule, -1);
   // Letter case of the question is kept here too.
   name = "Example.COM._NSPF._spf.provider.test";

@@ -82,7 +82,7 @@ const dnsd::config::Snapshot& TheSnapshot() {
     domains[0].spf.netblocks = {*netblock};
     // Real keys, so that answers have realistic sizes (the 4096-bit one
     // needs EDNS or TCP).
-    domains[0].dkim = {Selector("s1", DkimKey::Kind::kKey, kRsa2048Spki, 2048),
+    domains[0].dkim.selectors = {Selector("s1", DkimKey::Kind::kKey, kRsa2048Spki, 2048),
                        Selector("big", DkimKey::Kind::kKey, kRsa4096Spki, 4096),
                        Selector("vendor", DkimKey::Kind::kCname, "s1.dkim.vendor.test"),
                        Selector("old", DkimKey::Kind::kRevoked),
@@ -90,7 +90,7 @@ const dnsd::config::Snapshot& TheSnapshot() {
     domains[1].domain = "blocked.example";
     domains[1].mode = Mode::kBlocked;
     domains[1].dmarc.p = "reject";
-    domains[1].dkim = {Selector("s1", DkimKey::Kind::kKey, kRsa2048Spki, 2048)};
+    domains[1].dkim.selectors = {Selector("s1", DkimKey::Kind::kKey, kRsa2048Spki, 2048)};
     domains[2].domain = "reported.example";
     domains[2].mode = Mode::kMonitor;
     domains[2].dmarc.p = "none";

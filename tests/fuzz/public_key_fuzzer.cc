@@ -1,5 +1,5 @@
 // libFuzzer target for the fast DER reader of DKIM RSA keys
-// (config/public_key.h), fuzzed against OpenSSL's full decoder: whatever
+// (policy/dkim/public_key.h), fuzzed against OpenSSL's full decoder: whatever
 // RsaKeyBits accepts, ParsePublicKey must accept as an RSA key of the same
 // size. The fast reader exists only for speed; it must never be more lenient.
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "config/public_key.h"
+#include "policy/dkim/public_key.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string der(reinterpret_cast<const char*>(data), size);

@@ -58,6 +58,7 @@
 #include "absl/strings/str_split.h"
 #include "config/compile.h"
 #include "config/model.h"
+#include "config/zone_kinds.h"
 #include "dnsd/protocol/net/ip.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/testing/ldns_referee.h"
@@ -850,7 +851,7 @@ void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t 
     Check(msg->id == 0xbeef && msg->qr && !msg->ra, "header wrong:", detail);
     Check(msg->extended_rcode == dnsd::wire::kNoError, "not NOERROR:", detail);
     Check(msg->aa, "AA not set:", detail);
-    Check(out.zone_kind == static_cast<int>(dnsd::ZoneKind::kSpf), "not answered by the SPF zone:",
+    Check(out.zone_kind == dnsd::config::KindOf("spf"), "not answered by the SPF zone:",
           detail);
     Check(msg->qdcount == 1 && msg->question.size() == 1, "question not echoed:", detail);
     auto asked = dnsd::testing::NameAtWithLdns(request, dnsd::wire::kHeaderSize);

@@ -16,16 +16,10 @@
 
 namespace dnsd {
 
-// What a zone is for; the answer step and the metrics tell them apart.
-enum class ZoneKind : uint8_t {
-  kDmarc,         // _dmarc.<customer domain>, NS-delegated to us
-  kDomainkey,     // _domainkey.<customer domain>, NS-delegated to us
-  kDmarcTargets,  // <dmarc zone>: <domain>._dmarc.<provider> CNAME targets
-  kReport,        // _report._dmarc.<report domain>: RFC 7489 §7.1 authorisations
-  kSpf,           // <spf zone>: the SPF macro zone
-};
-inline constexpr int kZoneKindCount = 5;
-const char* ZoneKindName(ZoneKind kind);
+// What a zone is for: an index into the list of zone kinds the record
+// families serve (config/zone_kinds.h). The protocol library answers every
+// zone alike and does not know the families; the metrics tell kinds apart.
+using ZoneKind = uint8_t;
 
 // Records every zone of one snapshot shares.
 struct ZoneCommon {
@@ -37,7 +31,7 @@ struct ZoneCommon {
 struct Zone {
   std::string apex;  // lower-case wire form
   uint8_t apex_labels = 0;
-  ZoneKind kind = ZoneKind::kDmarc;
+  ZoneKind kind = 0;
   uint32_t serial = 0;
   const ZoneCommon* common = nullptr;
   // Data for every name below the apex that has no node of its own, as a

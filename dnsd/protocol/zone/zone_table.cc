@@ -9,17 +9,6 @@
 
 namespace dnsd {
 
-const char* ZoneKindName(ZoneKind kind) {
-  switch (kind) {
-    case ZoneKind::kDmarc: return "dmarc";
-    case ZoneKind::kDomainkey: return "domainkey";
-    case ZoneKind::kDmarcTargets: return "dmarc_targets";
-    case ZoneKind::kReport: return "report";
-    case ZoneKind::kSpf: return "spf";
-  }
-  return "unknown";
-}
-
 absl::string_view ZoneTable::NameArena::Copy(absl::string_view name) {
   if (name.size() > left_) {
     size_t size = std::max(kBlock, name.size());

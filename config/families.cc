@@ -1,0 +1,23 @@
+// The one list of record families dnsd hosts. A family's room is
+// policy/<family>/; adding one is adding it here, its section to
+// config/model.h and its zones' kinds to config/zone_kinds.h.
+#include "config/family.h"
+#include "policy/dkim/dkim_family.h"
+#include "policy/dmarc/dmarc_family.h"
+#include "policy/dmarc_report/report_family.h"
+#include "policy/spf/spf_family.h"
+
+namespace dnsd::config {
+
+absl::Span<const RecordFamily* const> Families() {
+  // In reading order: a family may look at the sections read before its own.
+  static const RecordFamily* const kFamilies[] = {
+      &SpfFamily(),
+      &DmarcFamily(),
+      &DmarcReportFamily(),
+      &DkimFamily(),
+  };
+  return kFamilies;
+}
+
+}  // namespace dnsd::config

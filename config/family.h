@@ -1,0 +1,101 @@
+// A record family: everything dnsd knows about one kind of record it hosts
+// for a customer domain (SPF, DMARC, DKIM, BIMI, MTA-STS, TLS-RPT, …).
+//
+// The configuration pipeline is generic: it reads a domain file section by
+// section, checks it, compiles it and links it into a snapshot by asking
+// each family in turn (config/families.h lists them). A family's room
+// (policy/<family>/) holds its section's model, reader, checks, rendering,
+// compile and the lines `dnsd records` prints; nothing outside the room
+// names its fields.
+//
+// The stages a family takes part in, in order:
+//   Read     the section of one domain file, with every check that needs
+//            only the file (and the sections of families listed earlier);
+//   Check    against the catalog and the provider settings, re-run without
+//            reading the file again when either changes;
+//   Compile  one domain's records into its own zones and the provider's
+//            shared zones (config/compiled_domain.h), on its own;
+//   Link     snapshot-wide tables built from every compiled domain (only
+//            the SPF macro zone has any);
+//   Publish  what the customer puts in their own zone (`dnsd records`).
+//
+// Families are stateless singletons: every method is thread-safe.
+#ifndef DNSD_CONFIG_FAMILY_H_
+#define DNSD_CONFIG_FAMILY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "config/model.h"
+#include "config/yaml_reader.h"
+#include "dnsd/protocol/zone/zone.h"
+
+namespace dnsd::config {
+
+class DomainCompiler;  // config/compiled_domain.h
+struct LinkContext;    // config/link_context.h
+struct ProviderRecords;  // config/provider_records.h
+
+// What every family's reader may look at besides its own section.
+struct DomainContext {
+  const Fields& top;          // the file's top-level mapping
+  std::optional<Mode> mode;   // nullopt when `mode` itself was invalid
+  const Value* mode_value;    // null when the file does not set it
+};
+
+// A zone the provider serves for all domains together (the CNAME targets
+// under its own names), created once per snapshot.
+struct ProviderZone {
+  ZoneKind kind;
+  std::string apex;  // lower-case wire form
+};
+
+class RecordFamily {
+ public:
+  virtual ~RecordFamily() = default;
+
+  // The family's name in logs and messages ("dmarc").
+  virtual absl::string_view name() const = 0;
+  // The key of its section in a domain file; "" when it has none.
+  virtual absl::string_view section() const { return name(); }
+  // Top-level keys of a domain file the family reads besides its section
+  // ("dmarc_delegation").
+  virtual absl::Span<const absl::string_view> domain_keys() const { return {}; }
+  // Keys the family adds to the server file's provider section, each an
+  // optional zone name (ProviderSettings::family_zones).
+  virtual absl::Span<const absl::string_view> provider_keys() const { return {}; }
+
+  // Reads the section (`value` is null when the file has none) into `d`,
+  // recording every problem on `r`. Called for every family in list order,
+  // so a family may look at the sections of the families before it.
+  virtual void Read(YamlReader& /*r*/, const Value* /*value*/, const DomainContext& /*ctx*/,
+                    DomainConfig& /*d*/) const {}
+  // The checks that need the catalog or the provider settings.
+  virtual void Check(YamlReader& /*r*/, const DomainConfig& /*d*/, const Catalog& /*catalog*/,
+                     const ProviderSettings& /*provider*/) const {}
+
+  // The provider's shared zones this family adds names to.
+  virtual void ProviderZones(const ProviderRecords& /*provider*/,
+                             std::vector<ProviderZone>& /*zones*/) const {}
+  // Compiles the family's part of `d`. An error leaves out this family's
+  // part of the domain only, with the message as its diagnostic.
+  virtual absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const = 0;
+  // Builds what the family answers from beyond the zone table.
+  virtual absl::Status Link(LinkContext& /*link*/) const { return absl::OkStatus(); }
+
+  // Zone-file lines the customer publishes in their own zone, and comments
+  // (starting with ';') where they must know something more.
+  virtual void Publish(const DomainConfig& /*d*/, const ProviderSettings& /*provider*/,
+                       std::vector<std::string>& /*lines*/) const {}
+};
+
+// Every family, in the order their sections are read and compiled.
+absl::Span<const RecordFamily* const> Families();
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_FAMILY_H_

@@ -1,0 +1,28 @@
+#include "config/serial_digest.h"
+
+namespace dnsd::config {
+
+void SerialDigest::Add(absl::string_view bytes) {
+  for (unsigned char c : bytes) {
+    hash_ ^= c;
+    hash_ *= 1099511628211ull;  // FNV-1a 64 prime
+  }
+  // Separates fields, so ("ab","c") and ("a","bc") digest differently.
+  hash_ ^= 0xff;
+  hash_ *= 1099511628211ull;
+}
+
+uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common) {
+  content.Add(common.soa.records);
+  content.Add(common.ns.records);
+  return content.serial();
+}
+
+uint64_t DigestOf(absl::string_view owner, const RRset& rrset) {
+  SerialDigest digest;
+  digest.Add(owner);
+  digest.Add(rrset.records);
+  return digest.value();
+}
+
+}  // namespace dnsd::config

@@ -1,0 +1,44 @@
+// A zone's SOA serial as a digest of what the zone serves.
+//
+// It changes whenever the content changes, and every name server loaded
+// with the same configuration reports the same serial (dnsd transfers no
+// zones, so serial order carries no meaning; equality across servers does).
+// Plain values; thread-compatible.
+#ifndef DNSD_CONFIG_SERIAL_DIGEST_H_
+#define DNSD_CONFIG_SERIAL_DIGEST_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/zone/zone.h"
+
+namespace dnsd::config {
+
+// FNV-1a 64 over fields, each closed by a separator.
+class SerialDigest {
+ public:
+  void Add(absl::string_view bytes);
+  // Another digest (a compiled domain's share), as its 8 octets.
+  void AddNumber(uint64_t value) {
+    Add(absl::string_view(reinterpret_cast<const char*>(&value), sizeof(value)));
+  }
+  uint64_t value() const { return hash_; }
+  uint32_t serial() const {
+    return static_cast<uint32_t>(hash_ ^ (hash_ >> 32));
+  }
+
+ private:
+  uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
+};
+
+// The serial of a zone whose own content is digested in `content`: every
+// zone's serial also digests the SOA and NS all zones share.
+uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common);
+
+// The digest of one owner name and its records: a domain's share of a
+// provider zone's serial.
+uint64_t DigestOf(absl::string_view owner, const RRset& rrset);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_SERIAL_DIGEST_H_

@@ -1,0 +1,157 @@
+#include "policy/dkim/dkim.h"
+
+#include <memory>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "policy/dkim/public_key.h"
+#include "config/quote.h"
+#include "openssl/evp.h"
+#include "openssl/objects.h"
+
+namespace dnsd::config {
+
+namespace {
+
+constexpr int kMinRsaBits = 1024;  // RFC 8301 §3.2
+constexpr int kMaxRsaBits = 4096;
+constexpr size_t kEd25519KeyBytes = 32;  // RFC 8463 §4.2
+
+bool IsBase64Char(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' ||
+         c == '/';
+}
+
+absl::Status CheckRsaBits(int bits) {
+  if (bits < kMinRsaBits || bits > kMaxRsaBits) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RSA key is ", bits, " bits; DKIM needs ", kMinRsaBits,
+                     " to ", kMaxRsaBits));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> CheckRsaKey(const std::string& der) {
+  // Nearly every key takes the fast path; the rest get the full decoder's
+  // verdict and its precise error (policy/dkim/public_key.h).
+  if (std::optional<int> bits = RsaKeyBits(der)) {
+    if (absl::Status st = CheckRsaBits(*bits); !st.ok()) return st;
+    return *bits;
+  }
+  PkeyPtr key = ParsePublicKey(der);
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(
+        "p is not a DER public key (SubjectPublicKeyInfo or RSAPublicKey)");
+  }
+  int id = EVP_PKEY_get_base_id(key.get());
+  if (id == EVP_PKEY_ED25519) {
+    return absl::InvalidArgumentError(
+        "p holds an Ed25519 key; set k: ed25519 and give the raw 32 bytes");
+  }
+  if (id != EVP_PKEY_RSA) {
+    const char* name = OBJ_nid2sn(id);
+    return absl::InvalidArgumentError(
+        absl::StrCat("p holds a ", name != nullptr ? name : "non-RSA",
+                     " key, not an RSA key (rsaEncryption)"));
+  }
+  int bits = EVP_PKEY_get_bits(key.get());
+  if (absl::Status st = CheckRsaBits(bits); !st.ok()) return st;
+  return bits;
+}
+
+absl::StatusOr<int> CheckEd25519Key(const std::string& raw) {
+  if (raw.size() == kEd25519KeyBytes) return 256;
+  std::string hint;
+  PkeyPtr key = ParsePublicKey(raw);
+  if (key != nullptr && EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_ED25519) {
+    hint = "; this is a SubjectPublicKeyInfo, use its last 32 bytes";
+  } else if (key != nullptr &&
+             EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA) {
+    hint = "; this is an RSA key, set k: rsa";
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("Ed25519 key is ", raw.size(),
+                   " bytes; RFC 8463 wants the raw 32-byte public key", hint));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CleanBase64(absl::string_view text) {
+  std::string clean;
+  for (char c : text) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) clean += c;
+  }
+  if (clean.empty()) return absl::InvalidArgumentError("p is empty");
+  size_t padding = clean.size() - clean.find_last_not_of('=') - 1;
+  for (size_t i = 0; i + padding < clean.size(); ++i) {
+    if (!IsBase64Char(clean[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "p is not base64: ", Quoted(absl::string_view(&clean[i], 1)),
+          " at character ", i + 1));
+    }
+  }
+  if (padding > 2 || clean.size() % 4 != 0) {
+    return absl::InvalidArgumentError(
+        "p is not base64: its length with '=' padding must be a multiple of 4");
+  }
+  std::string bytes;
+  if (!absl::Base64Unescape(clean, &bytes) ||
+      absl::Base64Escape(bytes) != clean) {
+    return absl::InvalidArgumentError(
+        "p is not base64: the bits before the '=' padding must be zero");
+  }
+  return clean;
+}
+
+absl::StatusOr<int> CheckDkimPublicKey(absl::string_view key_type,
+                                       absl::string_view base64) {
+  std::string bytes;
+  if (!absl::Base64Unescape(base64, &bytes)) {
+    return absl::InvalidArgumentError("p is not base64");
+  }
+  if (key_type == "rsa") return CheckRsaKey(bytes);
+  if (key_type == "ed25519") return CheckEd25519Key(bytes);
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown key type ", Quoted(key_type)));
+}
+
+absl::Status CheckDkimNotes(absl::string_view notes) {
+  for (size_t i = 0; i < notes.size(); ++i) {
+    char c = notes[i];
+    bool hex_escape =
+        c == '=' && i + 2 < notes.size() &&
+        absl::ascii_isxdigit(static_cast<unsigned char>(notes[i + 1])) &&
+        absl::ascii_isxdigit(static_cast<unsigned char>(notes[i + 2]));
+    if ((c >= 0x20 && c <= 0x7e && c != ';' && c != '=') || hex_escape)
+      continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "n ", Quoted(notes), " contains ", Quoted(absl::string_view(&c, 1)),
+        "; notes are printable ASCII, with ';' written =3B and '=' as =3D"));
+  }
+  return absl::OkStatus();
+}
+
+std::string RenderDkimRecord(const DkimKey& key) {
+  switch (key.kind) {
+    case DkimKey::Kind::kCname:
+      return "";
+    case DkimKey::Kind::kRevoked:
+      return "v=DKIM1; p=";
+    case DkimKey::Kind::kKey:
+      break;
+  }
+  std::vector<std::string> tags = {"v=DKIM1", absl::StrCat("k=", key.key_type),
+                                   absl::StrCat("p=", key.public_key)};
+  if (!key.hash.empty())
+    tags.push_back(absl::StrCat("h=", absl::StrJoin(key.hash, ":")));
+  if (!key.flags.empty())
+    tags.push_back(absl::StrCat("t=", absl::StrJoin(key.flags, ":")));
+  if (!key.service.empty()) tags.push_back(absl::StrCat("s=", key.service));
+  if (!key.notes.empty()) tags.push_back(absl::StrCat("n=", key.notes));
+  return absl::StrJoin(tags, "; ");
+}
+
+}  // namespace dnsd::config

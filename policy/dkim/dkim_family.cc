@@ -1,0 +1,110 @@
+#include "policy/dkim/dkim_family.h"
+
+#include "absl/strings/str_cat.h"
+#include "config/compiled_domain.h"
+#include "config/delegation.h"
+#include "config/field_readers.h"
+#include "config/served_name.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/dkim/dkim.h"
+#include "policy/dkim/dkim_reader.h"
+
+namespace dnsd::config {
+namespace {
+
+constexpr absl::string_view kDomainKeys[] = {"dkim_delegation"};
+constexpr absl::string_view kZoneKey = "dkim_zone";
+constexpr absl::string_view kProviderKeys[] = {kZoneKey};
+
+// What a selector answers: its key, a CNAME to the vendor's key, or the
+// revoked key (RFC 6376 §3.6.1: an empty p=) that every selector of a
+// blocked domain answers.
+absl::StatusOr<const RRset*> SelectorRecords(const DkimSelector& s, bool blocked,
+                                             DomainCompiler& out) {
+  if (blocked || s.key.kind == DkimKey::Kind::kRevoked) return &out.provider().revoked_dkim;
+  if (s.key.kind == DkimKey::Kind::kCname) {
+    DNSD_ASSIGN_OR_RETURN(std::string target, wire::NameFromText(s.key.cname));
+    return out.Cname(target);
+  }
+  return out.Txt(RenderDkimRecord(s.key));
+}
+
+class Dkim final : public RecordFamily {
+ public:
+  absl::string_view name() const override { return "dkim"; }
+  absl::Span<const absl::string_view> domain_keys() const override { return kDomainKeys; }
+  absl::Span<const absl::string_view> provider_keys() const override { return kProviderKeys; }
+
+  void Read(YamlReader& r, const Value* value, const DomainContext& ctx,
+            DomainConfig& d) const override {
+    if (value != nullptr) d.dkim.selectors = ReadDkimSection(r, *value, d.domain);
+    if (auto delegation = ReadDelegation(r, ctx.top, "dkim_delegation")) {
+      d.dkim.delegation = *delegation;
+    }
+  }
+
+  void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
+             const ProviderSettings& provider) const override {
+    auto zone = provider.family_zones.find(std::string(kZoneKey));
+    if (d.domain.empty() || zone == provider.family_zones.end()) return;
+    for (const DkimSelector& s : d.dkim.selectors) {
+      CheckServedName(r, d, absl::StrCat(s.selector, ".", zone->second), "DKIM CNAME target of");
+    }
+  }
+
+  void ProviderZones(const ProviderRecords& p, std::vector<ProviderZone>& zones) const override {
+    if (const std::string* zone = FamilyZone(p, kZoneKey)) zones.push_back({kDkimTargetsZone, *zone});
+  }
+
+  absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
+    const std::string* targets = FamilyZone(out.provider(), kZoneKey);
+    bool blocked = d.mode == Mode::kBlocked;
+    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_domainkey", kDomainkeyZone));
+    // A blocked domain answers the revoked key at every name below
+    // _domainkey, configured selectors included: only the wildcard, so no
+    // selector's labels can make an empty non-terminal that answers NODATA.
+    if (blocked) zone->wildcard = &out.provider().revoked_dkim;
+    for (const DkimSelector& s : d.dkim.selectors) {
+      DNSD_ASSIGN_OR_RETURN(const RRset* rrset, SelectorRecords(s, blocked, out));
+      if (!blocked) DNSD_RETURN_IF_ERROR(out.Add(zone, s.selector, rrset));
+      if (targets != nullptr) {
+        DNSD_RETURN_IF_ERROR(out.AddShared(kDkimTargetsZone, *targets,
+                                           absl::StrCat(s.selector, ".", d.domain), rrset));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void Publish(const DomainConfig& d, const ProviderSettings& p,
+               std::vector<std::string>& lines) const override {
+    auto zone = p.family_zones.find(std::string(kZoneKey));
+    if (d.dkim.delegation == Delegation::kCname && zone != p.family_zones.end()) {
+      for (const DkimSelector& s : d.dkim.selectors) {
+        lines.push_back(PublishLine(absl::StrCat(s.selector, "._domainkey.", d.domain), "CNAME",
+                                    absl::StrCat(s.selector, ".", d.domain, ".", zone->second, ".")));
+      }
+      lines.push_back(absl::StrCat("; Selectors not listed here stay in your own zone."));
+      return;
+    }
+    PublishNs(absl::StrCat("_domainkey.", d.domain), p.nameservers, lines);
+    // Delegating _domainkey hands every selector under it to dnsd: one the
+    // customer publishes today (a Google Workspace `google`, say) stops
+    // resolving unless the domain file lists it too.
+    std::string served;
+    for (const DkimSelector& s : d.dkim.selectors) absl::StrAppend(&served, " ", s.selector);
+    lines.push_back(absl::StrCat("; Delegating _domainkey.", d.domain,
+                                 " moves every selector under it to dnsd, which serves:",
+                                 served.empty() ? " none" : served, "."));
+    lines.push_back("; Any other selector you publish today must be added to the domain file "
+                    "first (as a key or a cname), or it stops resolving.");
+  }
+};
+
+const Dkim kDkim;
+
+}  // namespace
+
+const RecordFamily& DkimFamily() { return kDkim; }
+
+}  // namespace dnsd::config

@@ -1,0 +1,165 @@
+// ReadDkimSection: the `dkim:` part of a domain file, selector by selector.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "policy/dkim/dkim.h"
+#include "policy/dkim/dkim_reader.h"
+#include "config/field_readers.h"
+#include "config/names.h"
+#include "config/quote.h"
+
+namespace dnsd::config {
+
+namespace {
+
+constexpr absl::string_view kSelectorKeys[] = {"k", "p", "h",     "t",
+                                               "s", "n", "cname", "revoked"};
+constexpr absl::string_view kKeyOnlyKeys[] = {"k", "h", "t", "s", "n"};
+constexpr absl::string_view kKeyTypes[] = {"rsa", "ed25519"};
+constexpr absl::string_view kHashes[] = {"sha256", "sha1"};
+constexpr absl::string_view kFlags[] = {"y", "s"};
+constexpr absl::string_view kServices[] = {"email", "*"};
+
+// h=, t= and s= lists: each value from `choices`, none twice.
+std::vector<std::string> ReadChoiceList(
+    YamlReader& r, const Value& value,
+    absl::Span<const absl::string_view> choices) {
+  std::vector<std::string> out;
+  std::optional<std::vector<Value>> items = r.List(value);
+  if (!items) return out;
+  for (const Value& item : *items) {
+    std::optional<std::string> choice = r.OneOf(item, choices);
+    if (!choice) continue;
+    if (std::find(out.begin(), out.end(), *choice) != out.end()) {
+      r.ValueError(item, absl::StrCat(Quoted(*choice), " is listed twice"));
+      continue;
+    }
+    out.push_back(*std::move(choice));
+  }
+  return out;
+}
+
+void ReadPublicKey(YamlReader& r, const Fields& f, const Value& p,
+                   DkimKey& key) {
+  if (const Value* v = f.Get("k")) {
+    if (auto type = r.OneOf(*v, kKeyTypes)) key.key_type = *type;
+  }
+  std::optional<std::string> text = r.String(p);
+  if (!text) return;
+  if (text->empty()) {
+    r.ValueError(p, "is empty; to revoke a key write revoked: true");
+    return;
+  }
+  absl::StatusOr<std::string> clean = CleanBase64(*text);
+  absl::StatusOr<int> bits =
+      clean.ok() ? CheckDkimPublicKey(key.key_type, *clean) : clean.status();
+  if (!bits.ok()) {
+    r.ValueError(p, bits.status().message());
+    return;
+  }
+  key.public_key = *std::move(clean);
+  key.key_bits = *bits;
+}
+
+void ReadKeyTags(YamlReader& r, const Fields& f, DkimKey& key) {
+  if (const Value* v = f.Get("h")) key.hash = ReadChoiceList(r, *v, kHashes);
+  if (const Value* v = f.Get("t")) key.flags = ReadChoiceList(r, *v, kFlags);
+  if (const Value* v = f.Get("s")) {
+    key.service = absl::StrJoin(ReadChoiceList(r, *v, kServices), ":");
+  }
+  if (const Value* v = f.Get("n")) {
+    std::optional<std::string> notes = r.String(*v);
+    absl::Status status = notes ? CheckDkimNotes(*notes) : absl::OkStatus();
+    if (!status.ok()) r.ValueError(*v, status.message());
+    if (notes && status.ok()) key.notes = *notes;
+  }
+}
+
+// Exactly one of p, cname and revoked says what the selector is.
+void ReadSelectorBody(YamlReader& r, const Fields& f, absl::string_view name,
+                      DkimKey& key) {
+  const Value* p = f.Get("p");
+  const Value* cname = f.Get("cname");
+  const Value* revoked = f.Get("revoked");
+  int kinds = (p != nullptr) + (cname != nullptr) + (revoked != nullptr);
+  if (kinds != 1) {
+    r.Error(f.pos(),
+            absl::StrCat("selector ", Quoted(name),
+                         kinds == 0 ? " needs one of" : " takes only one of",
+                         " p (a key), cname or revoked: true"));
+    return;
+  }
+  if (p != nullptr) {
+    key.kind = DkimKey::Kind::kKey;
+    ReadPublicKey(r, f, *p, key);
+    ReadKeyTags(r, f, key);
+    return;
+  }
+  for (absl::string_view tag : kKeyOnlyKeys) {
+    if (const Value* v = f.Get(tag)) {
+      r.ValueError(*v, "applies only to a selector with a key (p)");
+    }
+  }
+  if (cname != nullptr) {
+    key.kind = DkimKey::Kind::kCname;
+    if (auto target = ReadDomainName(r, *cname)) key.cname = *target;
+    return;
+  }
+  key.kind = DkimKey::Kind::kRevoked;
+  if (r.Bool(*revoked) == false) {
+    r.ValueError(*revoked, "false says nothing; remove it, or give p or cname");
+  }
+}
+
+void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain,
+                  DkimSelector& selector) {
+  selector.pos = entry.key_pos;
+  absl::StatusOr<std::string> name = NormalizeDkimSelector(entry.key);
+  if (!name.ok()) {
+    r.Error(entry.key_pos, std::string(name.status().message()));
+  } else {
+    selector.selector = *name;
+    size_t full =
+        name->size() + absl::string_view("._domainkey.").size() + domain.size();
+    if (!domain.empty() && full > kMaxNameLength) {
+      r.Error(entry.key_pos,
+              absl::StrCat("selector ", Quoted(*name), " makes a name of ",
+                           full, " characters; the limit is 253"));
+    }
+  }
+  if (std::optional<Fields> f = r.Map(entry.value, kSelectorKeys)) {
+    ReadSelectorBody(r, *f, entry.key, selector.key);
+  }
+}
+
+}  // namespace
+
+std::vector<DkimSelector> ReadDkimSection(YamlReader& reader,
+                                          const Value& value,
+                                          absl::string_view domain) {
+  std::vector<DkimSelector> selectors;
+  std::optional<std::vector<Entry>> entries = reader.Entries(value);
+  if (!entries) return selectors;
+  for (const Entry& entry : *entries) {
+    DkimSelector selector;
+    ReadSelector(reader, entry, domain, selector);
+    auto same = [&](const DkimSelector& s) {
+      return !s.selector.empty() && s.selector == selector.selector;
+    };
+    if (std::any_of(selectors.begin(), selectors.end(), same)) {
+      reader.Error(entry.key_pos,
+                   absl::StrCat("selector ", Quoted(selector.selector),
+                                " is listed twice"));
+      continue;
+    }
+    selectors.push_back(std::move(selector));
+  }
+  std::sort(selectors.begin(), selectors.end(),
+            [](const DkimSelector& a, const DkimSelector& b) {
+              return a.selector < b.selector;
+            });
+  return selectors;
+}
+
+}  // namespace dnsd::config

@@ -1,0 +1,44 @@
+// The `dkim:` section of a domain file, as plain data (config/model.h holds
+// one per domain): selector by selector, a key, a CNAME or revoked.
+#ifndef DNSD_POLICY_DKIM_DKIM_SECTION_H_
+#define DNSD_POLICY_DKIM_DKIM_SECTION_H_
+
+#include <string>
+#include <vector>
+
+#include "config/delegation.h"
+#include "config/diagnostic.h"
+
+namespace dnsd::config {
+
+struct DkimKey {
+  enum class Kind { kKey, kCname, kRevoked };
+  Kind kind = Kind::kKey;
+  // kKey
+  std::string key_type = "rsa";       // rsa | ed25519
+  std::string public_key;             // base64, whitespace removed
+  int key_bits = 0;                   // measured from the key: 1024..4096, or 256
+  std::vector<std::string> hash;      // h= (sha256, sha1)
+  std::vector<std::string> flags;     // t= (y, s)
+  std::string service;                // s= ("" = not published)
+  std::string notes;                  // n=
+  // kCname
+  std::string cname;                  // target name
+};
+
+struct DkimSelector {
+  std::string selector;               // lower case; may contain dots
+  DkimKey key;
+  SourcePos pos;
+};
+
+struct DkimSection {
+  std::vector<DkimSelector> selectors;  // sorted by selector
+  // `dkim_delegation`: NS for all of _domainkey.<domain>, or a CNAME per
+  // selector to <selector>.<domain>.<provider dkim_zone>.
+  Delegation delegation = Delegation::kNs;
+};
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_POLICY_DKIM_DKIM_SECTION_H_

@@ -1,0 +1,116 @@
+#include "policy/dkim/dkim.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "policy/dkim/test_keys.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace ::dnsd::config::testing;  // NOLINT: the key constants
+
+TEST(CleanBase64Test, RemovesWhitespaceAndChecksStrictly) {
+  EXPECT_EQ(*CleanBase64(" QUJD\n REVG\tRw== \r\n"), "QUJDREVGRw==");
+  EXPECT_EQ(*CleanBase64("QUJD"), "QUJD");
+  EXPECT_THAT(CleanBase64("").status().message(), HasSubstr("empty"));
+  EXPECT_THAT(CleanBase64("  \n").status().message(), HasSubstr("empty"));
+  EXPECT_EQ(CleanBase64("QU*D").status().message(),
+            "p is not base64: '*' at character 3");
+  EXPECT_THAT(CleanBase64("QU=D").status().message(),
+              HasSubstr("'=' at character 3"));
+  EXPECT_THAT(CleanBase64("QUJ").status().message(),
+              HasSubstr("multiple of 4"));
+  EXPECT_THAT(CleanBase64("Q===").status().message(),
+              HasSubstr("multiple of 4"));
+  EXPECT_THAT(CleanBase64("QR==").status().message(),
+              HasSubstr("must be zero"));
+  EXPECT_THAT(CleanBase64("QUJD-_==").status().message(),
+              HasSubstr("'-' at character 5"));  // base64url is not base64
+}
+
+TEST(CheckDkimPublicKeyTest, MeasuresRsaKeys) {
+  EXPECT_EQ(*CheckDkimPublicKey("rsa", kRsa1024), 1024);
+  EXPECT_EQ(*CheckDkimPublicKey("rsa", kRsa2048), 2048);
+  EXPECT_EQ(*CheckDkimPublicKey("rsa", kRsa1024Pkcs1), 1024);
+}
+
+TEST(CheckDkimPublicKeyTest, RejectsRsaKeysOutsideTheDkimRange) {
+  EXPECT_EQ(CheckDkimPublicKey("rsa", kRsa512).status().message(),
+            "RSA key is 512 bits; DKIM needs 1024 to 4096");
+  EXPECT_EQ(CheckDkimPublicKey("rsa", kRsa8192).status().message(),
+            "RSA key is 8192 bits; DKIM needs 1024 to 4096");
+}
+
+TEST(CheckDkimPublicKeyTest, RejectsWhatIsNotAnRsaKey) {
+  EXPECT_THAT(CheckDkimPublicKey("rsa", "QUJDREVG").status().message(),
+              HasSubstr("not a DER public key"));
+  EXPECT_THAT(CheckDkimPublicKey("rsa", kEd25519Spki).status().message(),
+              HasSubstr("set k: ed25519"));
+  EXPECT_THAT(CheckDkimPublicKey("rsa", kEcP256).status().message(),
+              HasSubstr("not an RSA key"));
+  EXPECT_THAT(CheckDkimPublicKey("rsa", kRsaPss).status().message(),
+              HasSubstr("not an RSA key"));
+  // A valid key followed by junk is not a key.
+  std::string der;
+  ASSERT_TRUE(absl::Base64Unescape(kRsa1024Pkcs1, &der));
+  EXPECT_FALSE(
+      CheckDkimPublicKey("rsa", absl::Base64Escape(der + "junk")).ok());
+  ASSERT_TRUE(absl::Base64Unescape(kRsa1024, &der));
+  EXPECT_FALSE(
+      CheckDkimPublicKey("rsa", absl::Base64Escape(der + "junk")).ok());
+}
+
+TEST(CheckDkimPublicKeyTest, Ed25519IsTheRaw32Bytes) {
+  EXPECT_EQ(*CheckDkimPublicKey("ed25519", kEd25519Raw), 256);
+  EXPECT_EQ(CheckDkimPublicKey("ed25519", kEd25519Spki).status().message(),
+            "Ed25519 key is 44 bytes; RFC 8463 wants the raw 32-byte public "
+            "key; this is a SubjectPublicKeyInfo, use its last 32 bytes");
+  EXPECT_EQ(
+      CheckDkimPublicKey("ed25519", "QUJD").status().message(),
+      "Ed25519 key is 3 bytes; RFC 8463 wants the raw 32-byte public key");
+  EXPECT_THAT(CheckDkimPublicKey("ed25519", kRsa1024).status().message(),
+              HasSubstr("set k: rsa"));
+}
+
+TEST(CheckDkimNotesTest, PrintableWithoutSemicolons) {
+  EXPECT_TRUE(CheckDkimNotes("rotated 2026-01 by ops").ok());
+  EXPECT_TRUE(CheckDkimNotes("a=3Db").ok());
+  EXPECT_FALSE(CheckDkimNotes("a;b").ok());
+  EXPECT_FALSE(CheckDkimNotes("a=b").ok());
+  EXPECT_FALSE(CheckDkimNotes("a=3").ok());
+  EXPECT_FALSE(CheckDkimNotes("tab\there").ok());
+}
+
+TEST(RenderDkimRecordTest, KeyWithAndWithoutOptionalTags) {
+  DkimKey key;
+  key.public_key = "MIIBIjAN";
+  EXPECT_EQ(RenderDkimRecord(key), "v=DKIM1; k=rsa; p=MIIBIjAN");
+  key.hash = {"sha256", "sha1"};
+  key.flags = {"y", "s"};
+  key.service = "email";
+  key.notes = "ops";
+  EXPECT_EQ(RenderDkimRecord(key),
+            "v=DKIM1; k=rsa; p=MIIBIjAN; h=sha256:sha1; t=y:s; s=email; n=ops");
+  DkimKey ed;
+  ed.key_type = "ed25519";
+  ed.public_key = kEd25519Raw;
+  EXPECT_EQ(RenderDkimRecord(ed),
+            absl::StrCat("v=DKIM1; k=ed25519; p=", kEd25519Raw));
+}
+
+TEST(RenderDkimRecordTest, RevokedAndCname) {
+  DkimKey revoked;
+  revoked.kind = DkimKey::Kind::kRevoked;
+  revoked.public_key = "ignored";
+  EXPECT_EQ(RenderDkimRecord(revoked), "v=DKIM1; p=");
+  DkimKey cname;
+  cname.kind = DkimKey::Kind::kCname;
+  cname.cname = "selector1-example-com._domainkey.example.onmicrosoft.com";
+  EXPECT_EQ(RenderDkimRecord(cname), "");
+}
+
+}  // namespace
+}  // namespace dnsd::config

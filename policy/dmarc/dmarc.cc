@@ -1,0 +1,177 @@
+#include "policy/dmarc/dmarc.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "config/names.h"
+#include "config/quote.h"
+
+namespace dnsd::config {
+
+namespace {
+
+constexpr absl::string_view kMailto = "mailto:";
+
+absl::Status UriError(absl::string_view uri, absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("report URI ", Quoted(uri), " ", why));
+}
+
+// RFC 5322 atext and dots, without '!' and '?', which a DMARC URI uses for
+// the size limit and a mailto: URI for header fields.
+bool IsLocalPartChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+         absl::string_view("#$%&'*+-/=^_`{|}~.").find(c) !=
+             absl::string_view::npos;
+}
+
+// "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] (RFC 7489 §6.2), without the "!".
+bool IsValidSize(absl::string_view size) {
+  if (!size.empty() && absl::string_view("kmgtKMGT").find(size.back()) !=
+                           absl::string_view::npos) {
+    size.remove_suffix(1);
+  }
+  if (size.empty() || size.size() > 15) return false;
+  for (char c : size) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+absl::Status CheckAddress(absl::string_view uri, absl::string_view address) {
+  size_t at = address.rfind('@');
+  if (at == absl::string_view::npos) return UriError(uri, "has no '@'");
+  absl::string_view local = address.substr(0, at);
+  absl::string_view domain = address.substr(at + 1);
+  if (local.empty() || local.front() == '.' || local.back() == '.' ||
+      absl::StrContains(local, "..")) {
+    return UriError(uri, "has a bad mailbox name before '@'");
+  }
+  for (char c : local) {
+    if (!IsLocalPartChar(c)) {
+      return UriError(uri,
+                      absl::StrCat("has ", Quoted(absl::string_view(&c, 1)),
+                                   " in its mailbox name"));
+    }
+  }
+  absl::StatusOr<std::string> name = NormalizeDomainName(domain);
+  if (!name.ok()) return UriError(uri, name.status().message());
+  return absl::OkStatus();
+}
+
+// The domain of a mailto: URI, lower case; "" if it is not one.
+std::string MailtoDomain(absl::string_view uri) {
+  if (!absl::StartsWithIgnoreCase(uri, kMailto)) return "";
+  absl::string_view address = uri.substr(kMailto.size());
+  address = address.substr(0, address.find('!'));
+  size_t at = address.rfind('@');
+  if (at == absl::string_view::npos) return "";
+  absl::string_view domain = address.substr(at + 1);
+  if (absl::EndsWith(domain, ".")) domain.remove_suffix(1);
+  return absl::AsciiStrToLower(domain);
+}
+
+}  // namespace
+
+absl::Status CheckDmarcUri(absl::string_view uri) {
+  if (uri.find_first_of(",;") != absl::string_view::npos) {
+    return UriError(uri,
+                    "contains ',' or ';', which would split the DMARC "
+                    "record; percent-encode them (%2C, %3B)");
+  }
+  if (!absl::StartsWithIgnoreCase(uri, kMailto)) {
+    return UriError(uri, "must start with mailto:; reports are sent by email");
+  }
+  absl::string_view rest = uri.substr(kMailto.size());
+  size_t bang = rest.find('!');
+  if (bang != absl::string_view::npos && !IsValidSize(rest.substr(bang + 1))) {
+    return UriError(uri, "has a bad size limit; write e.g. !10m (k, m, g, t)");
+  }
+  return CheckAddress(uri, rest.substr(0, bang));
+}
+
+absl::Status CheckDmarcFo(absl::string_view fo) {
+  std::vector<absl::string_view> seen;
+  for (absl::string_view option : absl::StrSplit(fo, ':')) {
+    if (option != "0" && option != "1" && option != "d" && option != "s") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "fo ", Quoted(fo), " must be options 0, 1, d, s separated by ':'"));
+    }
+    for (absl::string_view earlier : seen) {
+      if (earlier == option) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("fo ", Quoted(fo), " lists '", option, "' twice"));
+      }
+    }
+    seen.push_back(option);
+  }
+  return absl::OkStatus();
+}
+
+DmarcPolicy EffectiveDmarcPolicy(Mode mode, const DmarcPolicy& policy) {
+  DmarcPolicy out = policy;
+  switch (mode) {
+    case Mode::kMonitor:
+      out.p = "none";
+      if (out.sp) out.sp = "none";
+      if (out.np) out.np = "none";
+      break;
+    case Mode::kEnforce:
+      break;
+    case Mode::kBlocked:
+      out.p = "reject";
+      out.sp = "reject";
+      out.np = "reject";
+      out.pct.reset();
+      out.adkim = 's';
+      out.aspf = 's';
+      break;
+  }
+  return out;
+}
+
+std::string RenderDmarcRecord(const DomainConfig& domain) {
+  DmarcPolicy p = EffectiveDmarcPolicy(domain.mode, domain.dmarc);
+  std::vector<std::string> tags = {"v=DMARC1", absl::StrCat("p=", p.p)};
+  auto add = [&tags](absl::string_view tag, const auto& value) {
+    if (value) tags.push_back(absl::StrCat(tag, "=", *value));
+  };
+  auto add_char = [&tags](absl::string_view tag, std::optional<char> value) {
+    if (value) tags.push_back(absl::StrCat(tag, "=", std::string(1, *value)));
+  };
+  add("sp", p.sp);
+  add("np", p.np);
+  add("pct", p.pct);
+  if (!p.rua.empty())
+    tags.push_back(absl::StrCat("rua=", absl::StrJoin(p.rua, ",")));
+  if (!p.ruf.empty())
+    tags.push_back(absl::StrCat("ruf=", absl::StrJoin(p.ruf, ",")));
+  add_char("adkim", p.adkim);
+  add_char("aspf", p.aspf);
+  add("fo", p.fo);
+  add("ri", p.ri);
+  add("rf", p.rf);
+  add_char("psd", p.psd);
+  add_char("t", p.t);
+  return absl::StrJoin(tags, "; ");
+}
+
+bool RuaPointsAtProvider(const DmarcPolicy& policy,
+                         absl::string_view report_domain) {
+  if (absl::EndsWith(report_domain, ".")) report_domain.remove_suffix(1);
+  std::string provider = absl::AsciiStrToLower(report_domain);
+  if (provider.empty()) return false;
+  for (const auto* list : {&policy.rua, &policy.ruf}) {
+    for (const std::string& uri : *list) {
+      std::string domain = MailtoDomain(uri);
+      if (!domain.empty() && IsAtOrBelow(domain, provider)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace dnsd::config

@@ -1,0 +1,44 @@
+// DMARC records (RFC 7489 §6.3, plus DMARCbis np, psd and t): the checks
+// on each tag's value, the effect of a domain's mode, and the record text.
+//
+// The checks are plain functions over strings so that the YAML reader and
+// tests can use them alike. Thread-safe: no state.
+#ifndef DNSD_POLICY_DMARC_DMARC_H_
+#define DNSD_POLICY_DMARC_DMARC_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "config/model.h"
+
+namespace dnsd::config {
+
+// One rua/ruf entry (RFC 7489 §6.2): "mailto:" + an address, optionally
+// followed by "!" and a size limit ("!10m"). Commas and semicolons would split
+// the record's tag list, so they are refused even where URIs allow them.
+absl::Status CheckDmarcUri(absl::string_view uri);
+
+// fo (RFC 7489 §6.3): a colon-separated subset of 0, 1, d and s.
+absl::Status CheckDmarcFo(absl::string_view fo);
+
+// The policy the domain publishes once its mode is applied:
+//   monitor  p=none (sp and np too, if set)
+//   enforce  as configured
+//   blocked  p=sp=np=reject, adkim=aspf=s, pct left at its default of 100;
+//            reporting addresses and the rest are kept.
+DmarcPolicy EffectiveDmarcPolicy(Mode mode, const DmarcPolicy& policy);
+
+// The TXT record text, tags in the order v p sp np pct rua ruf adkim aspf
+// fo ri rf psd t, absent tags left out: "v=DMARC1; p=reject; rua=mailto:...".
+std::string RenderDmarcRecord(const DomainConfig& domain);
+
+// True if a rua or ruf mailto: address is at `report_domain` or a name below
+// it (compared case-insensitively). Such a domain needs the RFC 7489 §7.1
+// authorisation record "<domain>._report._dmarc.<report_domain>".
+bool RuaPointsAtProvider(const DmarcPolicy& policy,
+                         absl::string_view report_domain);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_POLICY_DMARC_DMARC_H_

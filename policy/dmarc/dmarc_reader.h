@@ -1,0 +1,19 @@
+// Reading the `dmarc:` section of a domain file (policy/dmarc/dmarc_section.h).
+// Thread-compatible.
+#ifndef DNSD_POLICY_DMARC_DMARC_READER_H_
+#define DNSD_POLICY_DMARC_DMARC_READER_H_
+
+#include <optional>
+
+#include "config/model.h"
+#include "config/yaml_reader.h"
+
+namespace dnsd::config {
+
+// dmarc: the RFC 7489 tags. `mode` is the domain's mode, or nullopt when it
+// was itself invalid (then the mode-dependent checks are skipped).
+DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value, std::optional<Mode> mode);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_POLICY_DMARC_DMARC_READER_H_

@@ -1,0 +1,208 @@
+#include "policy/spf/spf_family.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "config/compiled_domain.h"
+#include "config/delegation.h"
+#include "config/link_context.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/name.h"
+#include "policy/spf/macro_zone.h"
+#include "policy/spf/nspf.h"
+#include "policy/spf/spf_budget.h"
+#include "policy/spf/spf_reader.h"
+#include "policy/spf/template.h"
+
+namespace dnsd::config {
+namespace {
+
+// What one domain keeps for the link: its policy, with the parts that are
+// per snapshot (its index, its senders' indices) filled in there.
+struct SpfDomainData : FamilyData {
+  std::string wire_name;
+  spf::DomainPolicy policy;
+  std::vector<std::string> sender_ids;
+  std::vector<IpPrefix> netblocks;
+};
+
+void AddWarning(std::string& warning, absl::string_view message) {
+  absl::StrAppend(&warning, warning.empty() ? "" : "; ", message);
+}
+
+// The _nspf chain. Catalog trouble (ranges too many for the chain) is a
+// warning: the macro answers do not need the flattened record, so only
+// <d>._nspf falls back to the unconfigured answer.
+absl::Status CompileNspf(const DomainConfig& d, DomainCompiler& out, std::string& warning) {
+  const ProviderRecords& p = out.provider();
+  auto parts = FlattenedSpf(d, out.catalog(), p.settings.spf_zone, out.refreshed());
+  if (!parts.ok()) {
+    AddWarning(warning,
+               absl::StrCat(parts.status().message(), "; ", d.domain, "._nspf answers ?all"));
+    parts = std::vector<std::string>{"v=spf1 ?all"};
+  }
+  for (size_t i = 0; i < parts->size(); ++i) {
+    DNSD_RETURN_IF_ERROR(out.AddShared(kSpfZone, p.spf_zone, NspfRelativeName(i, d.domain),
+                                       out.Txt((*parts)[i])));
+  }
+  return absl::OkStatus();
+}
+
+class Spf final : public RecordFamily {
+ public:
+  absl::string_view name() const override { return "spf"; }
+
+  void Read(YamlReader& r, const Value* section, const DomainContext&,
+            DomainConfig& d) const override {
+    if (section != nullptr) d.spf = ReadSpfSection(r, *section);
+  }
+
+  void Check(YamlReader& r, const DomainConfig& d, const Catalog& catalog,
+             const ProviderSettings& provider) const override {
+    CheckSenderIds(r, d.spf, catalog);
+    if (!d.domain.empty()) CheckSpfBudget(r, d, catalog, provider);
+  }
+
+  void ProviderZones(const ProviderRecords& p, std::vector<ProviderZone>& zones) const override {
+    zones.push_back({kSpfZone, p.spf_zone});
+  }
+
+  absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
+    const ProviderRecords& p = out.provider();
+    auto data = std::make_unique<SpfDomainData>();
+    data->wire_name = out.wire_name();
+    spf::DomainPolicy& dp = data->policy;
+    dp.name = d.domain;
+    dp.blocked = d.mode == Mode::kBlocked;
+    dp.include_subdomains = d.include_subdomains;
+    dp.fail_all = d.spf.all == AllQualifier::kFail;
+    dp.fallback = dp.fail_all ? &p.spf_fail : &p.spf_soft;
+    std::string warning;
+    for (const std::string& id : d.spf.senders) {
+      // A domain file's last good version may name a sender the catalog
+      // has since dropped: serve the rest of the domain rather than none.
+      if (out.catalog().Find(id) == nullptr) {
+        AddWarning(warning, absl::StrCat("sender '", id, "' is no longer in the catalog"));
+      }
+    }
+    // The terms answer. The reader has checked each term (spf_reader.cc).
+    for (const std::string& text : d.spf.terms) {
+      DNSD_ASSIGN_OR_RETURN(spf::TermTemplate term, spf::CompileTerm(text));
+      dp.terms.push_back(std::move(term));
+    }
+    std::string nspf_text = NspfPartName(0, d.domain, p.settings.spf_zone);
+    // RFC 7208 §7.3: a domain-spec is at most 253 octets; parts 2.. add one.
+    if (nspf_text.size() + 1 > 253) {
+      return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
+    }
+    dp.flattened = out.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
+    DNSD_RETURN_IF_ERROR(CompileNspf(d, out, warning));
+    // What the macro answers serve, as a share of the SPF zone's serial.
+    SerialDigest digest;
+    digest.Add(absl::StrCat(dp.name, " ", dp.blocked, dp.include_subdomains, dp.fail_all, " ",
+                            absl::StrJoin(d.spf.senders, ","), " ",
+                            absl::StrJoin(d.spf.terms, " ")));
+    out.AddDigest(kSpfZone, digest.value());
+    data->sender_ids = d.spf.senders;
+    data->netblocks = d.spf.netblocks;
+    out.Keep(std::move(data));
+    if (!warning.empty()) out.Warn(warning);
+    return absl::OkStatus();
+  }
+
+  absl::Status Link(LinkContext& link) const override;
+
+  void Publish(const DomainConfig& d, const ProviderSettings& p,
+               std::vector<std::string>& lines) const override {
+    // Inside an include the qualifier of `all` never matters (RFC 7208
+    // §5.2: a non-pass does not match), so the customer's own `all`
+    // carries the domain's setting.
+    bool fail = d.mode == Mode::kBlocked || d.spf.all == AllQualifier::kFail;
+    lines.push_back(PublishLine(d.domain, "TXT",
+                                absl::StrCat("\"v=spf1 include:", p.spf_template, ".", p.spf_zone,
+                                             fail ? " -all" : " ~all", "\"")));
+  }
+};
+
+const Spf kSpf;
+
+void LinkSenders(const Catalog& catalog, const RefreshedRanges* refreshed, ZoneBuilder& b,
+                 Zone* zone, spf::MacroZone& spf, std::vector<Diagnostic>& errors) {
+  for (uint32_t i = 0; i < catalog.senders.size(); ++i) {
+    const Sender& s = catalog.senders[i];
+    spf::SenderPolicy sp;
+    sp.id = s.id;
+    sp.include = s.include;
+    sp.answer_by_include = s.answer == SenderAnswer::kInclude;
+    sp.include_answer = b.Txt(absl::StrCat("v=spf1 include:", s.include, " ~all"));
+    b.Digest(zone, absl::StrCat(s.id, " ", s.include, " ", sp.answer_by_include));
+    for (const IpPrefix& prefix : RangesInUse(s, refreshed)) {
+      spf.sender_ranges.Insert(prefix, i);
+      b.Digest(zone, FormatIpPrefix(prefix));
+    }
+    for (const std::string& pattern : s.helo) {
+      if (absl::Status st = spf.helo.Add(pattern, i); !st.ok()) {
+        Diagnostic e;
+        e.pos = s.pos;
+        e.message = absl::StrCat("sender ", s.id, ": HELO pattern '", pattern, "': ", st.message());
+        errors.push_back(std::move(e));
+      }
+      b.Digest(zone, pattern);
+    }
+    spf.senders.push_back(std::move(sp));
+  }
+}
+
+// The macro zone: the template, the senders, and every domain's policy
+// with what is per snapshot (its index in the netblock trie, its senders'
+// indices in this catalog). Its _nspf names are already in the zone.
+absl::Status Spf::Link(LinkContext& link) const {
+  const ProviderSettings& p = link.config.server.provider;
+  const ProviderRecords& provider = *link.snapshot.provider;
+  const Catalog& catalog = link.config.catalog;
+  spf::MacroZone& spf = link.snapshot.spf;
+  Zone* zone = link.provider_zones[kSpfZone];
+  DNSD_ASSIGN_OR_RETURN(spf.tmpl, spf::ParseTemplate(p.spf_template));
+  spf.zone = provider.spf_zone;
+  spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
+  spf.ttl = p.ttl;
+  link.snapshot.spf_zone = zone;
+  link.builder.Digest(zone, p.spf_template);
+  LinkSenders(catalog, link.refreshed, link.builder, zone, spf, link.errors);
+  spf.unknown_domain = &provider.spf_unknown;
+  spf.blocked = &provider.spf_fail;
+  spf.nspf = provider.nspf_zone;
+  spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(spf.nspf));
+
+  spf.domains.reserve(link.domains.size());
+  uint32_t index = 0;
+  for (const auto& d : link.domains) {
+    const SpfDomainData* data = d->Data<SpfDomainData>(this);
+    if (data == nullptr) continue;  // did not compile: CompileDomain said why
+    for (const IpPrefix& prefix : data->netblocks) spf.netblocks.Insert(prefix, index);
+    spf::DomainPolicy dp = data->policy;
+    dp.index = index;
+    for (const std::string& id : data->sender_ids) {
+      if (const Sender* s = catalog.Find(id); s != nullptr) {
+        dp.senders.push_back(static_cast<uint32_t>(s - catalog.senders.data()));
+      }
+    }
+    std::sort(dp.senders.begin(), dp.senders.end());
+    spf.domains.emplace(data->wire_name, std::move(dp));
+    ++index;
+  }
+  spf.netblocks.Finish();
+  spf.sender_ranges.Finish();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const RecordFamily& SpfFamily() { return kSpf; }
+
+}  // namespace dnsd::config
