@@ -2,6 +2,7 @@
 // policy/<family>/; adding one is adding it here, its section to
 // config/model.h and its zones' kinds to config/zone_kinds.h.
 #include "config/family.h"
+#include "policy/bimi/bimi_family.h"
 #include "policy/dkim/dkim_family.h"
 #include "policy/dmarc/dmarc_family.h"
 #include "policy/dmarc_report/report_family.h"
@@ -16,6 +17,7 @@ absl::Span<const RecordFamily* const> Families() {
       &DmarcFamily(),
       &DmarcReportFamily(),
       &DkimFamily(),
+      &BimiFamily(),
   };
   return kFamilies;
 }

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
 #include "dnsd/protocol/net/ip.h"
+#include "policy/bimi/bimi_section.h"
 #include "policy/dkim/dkim_section.h"
 #include "policy/dmarc/dmarc_section.h"
 #include "policy/spf/spf_section.h"
@@ -160,6 +161,7 @@ struct DomainConfig {
   SpfSection spf;
   DmarcPolicy dmarc;                  // monitor: p=none; blocked: p=reject
   DkimSection dkim;
+  BimiSection bimi;
   SourcePos pos;                      // of the `domain:` value
   // Which read of the file this is (ReadDomainFile numbers every read), so
   // that a reload can tell an unchanged domain without comparing it.

@@ -23,6 +23,7 @@ inline constexpr auto kZoneKinds = std::to_array<std::string_view>({
     "report",           // _report._dmarc.<report domain>: report authorisations
     "spf",              // <spf zone>: the SPF macro zone and _nspf
     "dkim_targets",     // <dkim zone>: the DKIM CNAME targets
+    "bimi",             // _bimi.<domain>, delegated to us
 });
 inline constexpr int kZoneKindCount = static_cast<int>(kZoneKinds.size());
 
