@@ -7,6 +7,7 @@
 #include "policy/dmarc/dmarc_family.h"
 #include "policy/dmarc_report/report_family.h"
 #include "policy/spf/spf_family.h"
+#include "policy/tls_rpt/tls_rpt_family.h"
 
 namespace dnsd::config {
 
@@ -18,6 +19,7 @@ absl::Span<const RecordFamily* const> Families() {
       &DmarcReportFamily(),
       &DkimFamily(),
       &BimiFamily(),
+      &TlsRptFamily(),
   };
   return kFamilies;
 }

@@ -20,6 +20,7 @@
 #include "policy/dkim/dkim_section.h"
 #include "policy/dmarc/dmarc_section.h"
 #include "policy/spf/spf_section.h"
+#include "policy/tls_rpt/tls_rpt_section.h"
 
 namespace dnsd::config {
 
@@ -162,6 +163,7 @@ struct DomainConfig {
   DmarcPolicy dmarc;                  // monitor: p=none; blocked: p=reject
   DkimSection dkim;
   BimiSection bimi;
+  TlsRptSection tls_rpt;
   SourcePos pos;                      // of the `domain:` value
   // Which read of the file this is (ReadDomainFile numbers every read), so
   // that a reload can tell an unchanged domain without comparing it.

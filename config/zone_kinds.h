@@ -24,6 +24,8 @@ inline constexpr auto kZoneKinds = std::to_array<std::string_view>({
     "spf",              // <spf zone>: the SPF macro zone and _nspf
     "dkim_targets",     // <dkim zone>: the DKIM CNAME targets
     "bimi",             // _bimi.<domain>, delegated to us
+    "tls_rpt",          // _smtp._tls.<domain>, delegated to us
+    "tls_rpt_targets",  // <tls_rpt zone>: the TLS-RPT CNAME targets
 });
 inline constexpr int kZoneKindCount = static_cast<int>(kZoneKinds.size());
 
