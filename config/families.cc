@@ -6,6 +6,7 @@
 #include "policy/dkim/dkim_family.h"
 #include "policy/dmarc/dmarc_family.h"
 #include "policy/dmarc_report/report_family.h"
+#include "policy/mta_sts/mta_sts_family.h"
 #include "policy/spf/spf_family.h"
 #include "policy/tls_rpt/tls_rpt_family.h"
 
@@ -20,6 +21,7 @@ absl::Span<const RecordFamily* const> Families() {
       &DkimFamily(),
       &BimiFamily(),
       &TlsRptFamily(),
+      &MtaStsFamily(),
   };
   return kFamilies;
 }

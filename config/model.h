@@ -19,6 +19,7 @@
 #include "policy/bimi/bimi_section.h"
 #include "policy/dkim/dkim_section.h"
 #include "policy/dmarc/dmarc_section.h"
+#include "policy/mta_sts/mta_sts_section.h"
 #include "policy/spf/spf_section.h"
 #include "policy/tls_rpt/tls_rpt_section.h"
 
@@ -164,6 +165,7 @@ struct DomainConfig {
   DkimSection dkim;
   BimiSection bimi;
   TlsRptSection tls_rpt;
+  MtaStsSection mta_sts;
   SourcePos pos;                      // of the `domain:` value
   // Which read of the file this is (ReadDomainFile numbers every read), so
   // that a reload can tell an unchanged domain without comparing it.

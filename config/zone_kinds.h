@@ -26,6 +26,8 @@ inline constexpr auto kZoneKinds = std::to_array<std::string_view>({
     "bimi",             // _bimi.<domain>, delegated to us
     "tls_rpt",          // _smtp._tls.<domain>, delegated to us
     "tls_rpt_targets",  // <tls_rpt zone>: the TLS-RPT CNAME targets
+    "mta_sts",          // _mta-sts.<domain>, delegated to us
+    "mta_sts_targets",  // <mta_sts zone>: the MTA-STS CNAME targets
 });
 inline constexpr int kZoneKindCount = static_cast<int>(kZoneKinds.size());
 

@@ -1,0 +1,127 @@
+#include "policy/mta_sts/mta_sts_family.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "config/compiled_domain.h"
+#include "config/delegation.h"
+#include "config/field_readers.h"
+#include "config/quote.h"
+#include "config/served_name.h"
+#include "dnsd/protocol/base/status_macros.h"
+#include "policy/mta_sts/mta_sts_policy.h"
+
+namespace dnsd::config {
+namespace {
+
+constexpr absl::string_view kKeys[] = {"mode", "mx", "max_age"};
+constexpr absl::string_view kModes[] = {"enforce", "testing", "none"};
+constexpr absl::string_view kDomainKeys[] = {"mta_sts_delegation"};
+constexpr absl::string_view kZoneKey = "mta_sts_zone";
+constexpr absl::string_view kProviderKeys[] = {kZoneKey};
+
+mta_sts::Mode ModeOf(absl::string_view text) {
+  if (text == "enforce") return mta_sts::Mode::kEnforce;
+  if (text == "none") return mta_sts::Mode::kNone;
+  return mta_sts::Mode::kTesting;
+}
+
+std::vector<std::string> ReadMx(YamlReader& r, const Value& value) {
+  std::vector<std::string> mx;
+  std::optional<std::vector<StringItem>> items = r.StringList(value);
+  if (!items) return mx;
+  for (StringItem& item : *items) {
+    absl::StatusOr<std::string> pattern = mta_sts::NormalizeMxPattern(item.text);
+    if (!pattern.ok()) {
+      r.Error(item.pos, absl::StrCat("mx ", Quoted(item.text), ": ", pattern.status().message()));
+    } else if (std::find(mx.begin(), mx.end(), *pattern) != mx.end()) {
+      r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
+    } else {
+      mx.push_back(*std::move(pattern));
+    }
+  }
+  return mx;
+}
+
+void ReadPolicy(YamlReader& r, const Value& value, MtaStsSection& s) {
+  std::optional<Fields> f = r.Map(value, kKeys);
+  if (!f) return;
+  s.configured = true;
+  if (const Value* v = r.Require(*f, "mode")) {
+    if (auto mode = r.OneOf(*v, kModes)) s.policy.mode = ModeOf(*mode);
+  }
+  s.policy.max_age = kDefaultMaxAge;
+  if (const Value* v = f->Get("max_age")) {
+    if (auto age = r.Integer(*v, 0, mta_sts::kMaxMaxAge)) s.policy.max_age = static_cast<uint32_t>(*age);
+  }
+  const Value* mx = f->Get("mx");
+  if (mx != nullptr) s.policy.mx = ReadMx(r, *mx);
+  // RFC 8461 §3.2: mx is required at least once, except in mode none.
+  if (s.policy.mode != mta_sts::Mode::kNone && s.policy.mx.empty() && r.ok()) {
+    r.Error(mx != nullptr ? mx->pos : f->pos(),
+            absl::StrCat("mode ", mta_sts::ModeName(s.policy.mode),
+                         " needs at least one mx (a host name, or *. and a name)"));
+  }
+}
+
+class MtaSts final : public RecordFamily {
+ public:
+  absl::string_view name() const override { return "mta_sts"; }
+  absl::Span<const absl::string_view> domain_keys() const override { return kDomainKeys; }
+  absl::Span<const absl::string_view> provider_keys() const override { return kProviderKeys; }
+
+  void Read(YamlReader& r, const Value* value, const DomainContext& ctx,
+            DomainConfig& d) const override {
+    if (value != nullptr) ReadPolicy(r, *value, d.mta_sts);
+    if (auto delegation = ReadDelegation(r, ctx.top, "mta_sts_delegation")) {
+      d.mta_sts.delegation = *delegation;
+    }
+  }
+
+  void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
+             const ProviderSettings& provider) const override {
+    auto zone = provider.family_zones.find(std::string(kZoneKey));
+    if (!d.domain.empty() && d.mta_sts.configured && zone != provider.family_zones.end()) {
+      CheckServedName(r, d, zone->second, "MTA-STS CNAME target");
+    }
+  }
+
+  void ProviderZones(const ProviderRecords& p, std::vector<ProviderZone>& zones) const override {
+    if (const std::string* zone = FamilyZone(p, kZoneKey)) zones.push_back({kMtaStsTargetsZone, *zone});
+  }
+
+  absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
+    if (!d.mta_sts.configured) return absl::OkStatus();
+    const RRset* txt =
+        out.Txt(mta_sts::RenderStsRecord(mta_sts::PolicyId(d.mta_sts.policy)));
+    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_mta-sts", kMtaStsZone));
+    DNSD_RETURN_IF_ERROR(out.Add(zone, "", txt));
+    if (const std::string* targets = FamilyZone(out.provider(), kZoneKey)) {
+      DNSD_RETURN_IF_ERROR(out.AddShared(kMtaStsTargetsZone, *targets, d.domain, txt));
+    }
+    return absl::OkStatus();
+  }
+
+  void Publish(const DomainConfig& d, const ProviderSettings& p,
+               std::vector<std::string>& lines) const override {
+    if (!d.mta_sts.configured) return;
+    std::string owner = absl::StrCat("_mta-sts.", d.domain);
+    auto zone = p.family_zones.find(std::string(kZoneKey));
+    if (d.mta_sts.delegation == Delegation::kCname && zone != p.family_zones.end()) {
+      lines.push_back(PublishLine(owner, "CNAME", absl::StrCat(d.domain, ".", zone->second, ".")));
+    } else {
+      PublishNs(owner, p.nameservers, lines);
+    }
+    lines.push_back(absl::StrCat("; The policy itself is fetched from https://mta-sts.", d.domain,
+                                 "/.well-known/mta-sts.txt; point mta-sts.", d.domain,
+                                 " at the provider's HTTPS host."));
+  }
+};
+
+const MtaSts kMtaSts;
+
+}  // namespace
+
+const RecordFamily& MtaStsFamily() { return kMtaSts; }
+
+}  // namespace dnsd::config
