@@ -158,12 +158,13 @@ TEST(RobustnessTest, FilesThatAreNotFiles) {
   std::string big = dir.Write("big.yaml", std::string((16 << 20) + 1, '#'));
   EXPECT_THAT(Brief(LoadServerFile(big).errors),
               ElementsAre("0:0: the file is larger than 16 MiB"));
-  if (std::filesystem::exists("/dev/zero")) {
-    EXPECT_THAT(Brief(LoadServerFile("/dev/zero").errors),
-                ElementsAre("0:0: cannot read: not a regular file"));
-  }
   EXPECT_FALSE(LoadConfig("").errors.empty());
   EXPECT_FALSE(LoadConfig(dir.path().string()).errors.empty());
+  // Last: without /dev/zero (a bare container) the test is a skip, not a
+  // silent pass.
+  if (!std::filesystem::exists("/dev/zero")) GTEST_SKIP() << "no /dev/zero here";
+  EXPECT_THAT(Brief(LoadServerFile("/dev/zero").errors),
+              ElementsAre("0:0: cannot read: not a regular file"));
 }
 
 }  // namespace

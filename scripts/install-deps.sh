@@ -9,8 +9,12 @@ packages=(
   # libraries (each chosen in README.md "Dependencies")
   libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev zlib1g-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
-  # test clients and referees
-  prometheus knot-dnsutils dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
+  # test clients and referees (tests/integration/harness.py TOOLS and MODULES
+  # name the package of every program and module the tests use;
+  # test_dependencies.py checks that this list has them all)
+  prometheus knot-dnsutils bind9-dnsutils ldnsutils python3 python3-dnspython python3-yaml openssl
+  # what the deploy checks run that every Debian system has (ldd, dpkg)
+  libc-bin dpkg
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
   # and a network namespace of its own (tests/integration/test_spf_e2e.py)
   unbound nsd python3-spf spfquery iproute2 util-linux

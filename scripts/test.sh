@@ -2,6 +2,12 @@
 # Installs dependencies, then builds and runs every test twice: in the
 # release build, and in a debug build under AddressSanitizer and
 # UndefinedBehaviorSanitizer. Exit status 0 only if both pass.
+#
+# A test that cannot run here (not root, a program missing) is reported by
+# ctest as skipped, not passed (tests/integration/harness.py, GTEST_SKIP).
+# install-deps.sh installs everything, so nothing should skip; with CI=true
+# a skipped or disabled test fails the run, so CI is never green while
+# something did not run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -10,5 +16,22 @@ for preset in release debug-asan; do
   echo "== $preset: build"
   scripts/build.sh "$preset"
   echo "== $preset: test"
-  ctest --test-dir "build/$preset" --output-on-failure --parallel "$jobs" --timeout 600
+  junit="$PWD/build/$preset/ctest-junit.xml"
+  rm -f "$junit"
+  ctest --test-dir "build/$preset" --output-on-failure --parallel "$jobs" --timeout 600 \
+        --output-junit "$junit"
+  if [ "${CI:-}" = true ]; then
+    # The first skipped="N" and disabled="N" are the <testsuite> totals.
+    skipped=$(grep -o -m1 'skipped="[0-9]*"' "$junit" | tr -dc 0-9 || true)
+    disabled=$(grep -o -m1 'disabled="[0-9]*"' "$junit" | tr -dc 0-9 || true)
+    if [ -z "$skipped" ] || [ -z "$disabled" ]; then
+      echo "== $preset: cannot read the skipped count from $junit" >&2
+      exit 1
+    fi
+    if [ "$skipped" -ne 0 ] || [ "$disabled" -ne 0 ]; then
+      echo "== $preset: $skipped skipped and $disabled disabled tests (listed above under" \
+           "'The following tests did not run'); CI=true allows none" >&2
+      exit 1
+    fi
+  fi
 done

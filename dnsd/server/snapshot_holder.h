@@ -3,11 +3,15 @@
 // Read side (per batch of queries): a worker enters a read section in its
 // own slot, a cache line nobody else writes, loads the current pointer, and
 // leaves. No lock, no shared reference count: the cost is two stores to
-// memory the worker owns. Publish side (a reload): swap the pointer, advance
+// memory the worker owns (entering is a seq_cst store, a full barrier on
+// x86-64; leaving a plain release store) and two loads of lines that change
+// only on a reload. Publish side (a reload): swap the pointer, advance
 // the epoch, and wait until every worker is either outside a read section
 // or entered one after the swap; then nothing can still see the old
 // snapshot and it is freed. This is quiescent-state reclamation, what
 // liburcu gives Knot DNS, sized to dnsd's fixed set of worker threads.
+// snapshot_holder.cc says why each atomic access has the order it has;
+// snapshot_holder_test.cc is the stress test.
 #ifndef DNSD_SERVER_SNAPSHOT_HOLDER_H_
 #define DNSD_SERVER_SNAPSHOT_HOLDER_H_
 
@@ -51,8 +55,9 @@ class SnapshotHolder {
   // Thread-safe; publishers are serialised.
   std::unique_ptr<const config::Snapshot> Publish(std::unique_ptr<const config::Snapshot> next);
 
-  // For the control plane (status pages, reload bookkeeping); not for
-  // workers, which must use a ReadGuard.
+  // For the control plane (status pages, reload bookkeeping), from any
+  // thread: takes the publishers' mutex, so it may wait for a Publish in
+  // progress. Not for workers, which must use a ReadGuard.
   uint64_t generation() const;
 
   unsigned readers() const { return static_cast<unsigned>(slots_.size()); }
@@ -67,7 +72,7 @@ class SnapshotHolder {
   std::atomic<const config::Snapshot*> current_;
   std::atomic<uint64_t> epoch_{1};
   std::vector<Slot> slots_;
-  std::mutex publish_mu_;
+  mutable std::mutex publish_mu_;   // serialises Publish and generation()
 };
 
 }  // namespace dnsd

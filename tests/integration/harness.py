@@ -3,17 +3,148 @@
 The binary and the source tree come from the environment that ctest sets
 (DNSD_BINARY, DNSD_SOURCE_DIR). Every server a test starts is stopped by
 its PID; every client call has a timeout.
+
+A test that cannot run here (not root, a program or module missing) calls
+skip() or one of the require_* helpers; run_suite() then exits with
+SKIP_EXIT, which ctest counts as skipped, never as passed.
 """
+import importlib
+import importlib.util
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import unittest
+
+# ---- tests that cannot run here: one rule ---------------------------------
+#
+# A suite (or one test) that cannot run says so with skip(): it prints
+# "SKIP: reason" and raises unittest.SkipTest, so the other tests of the
+# suite still run. run_suite(), which ctest runs for every suite
+# (tests/integration/CMakeLists.txt), then exits with SKIP_EXIT if anything
+# at all was skipped, and CMakeLists.txt declares SKIP_EXIT as each test's
+# SKIP_RETURN_CODE: ctest reports "Skipped", never "Passed", for a suite
+# that did not test everything. (skip() cannot exit by itself: unittest
+# records a SystemExit raised in a test as an error.) Failures win over
+# skips: a suite with both exits 1.
+#
+# scripts/install-deps.sh installs every package named below, so the
+# README's test command skips nothing, and under CI=true scripts/test.sh
+# fails if ctest skipped anything. test_dependencies.py checks that every
+# program the suites run is listed here, and that install-deps.sh installs
+# its package.
+SKIP_EXIT = 77
+
+# Every program the suites run, and the Debian package it comes from.
+TOOLS = {
+    "kdig": "knot-dnsutils",
+    "dig": "bind9-dnsutils",
+    "ldns-read-zone": "ldnsutils",
+    "openssl": "openssl",
+    "promtool": "prometheus",
+    "prometheus": "prometheus",
+    "systemd-analyze": "systemd",
+    "systemd-sysusers": "systemd",
+    "nsd": "nsd",
+    "nsd-checkconf": "nsd",
+    "nsd-checkzone": "nsd",
+    "unbound": "unbound",
+    "unbound-checkconf": "unbound",
+    "spfquery": "spfquery",
+    "ip": "iproute2",
+    "setpriv": "util-linux",
+    "cmake": "cmake",
+    "ldd": "libc-bin",
+    "dpkg": "dpkg",
+}
+# Every Python module outside the standard library, and its package.
+MODULES = {
+    "yaml": "python3-yaml",
+    "spf": "python3-spf",
+}
+
+
+def skip(reason):
+    """This test (in setUpModule or setUpClass: every test after it) cannot
+    run here. Prints the reason and raises unittest.SkipTest; never returns."""
+    print(f"SKIP: {reason}", file=sys.stderr, flush=True)
+    raise unittest.SkipTest(reason)
+
+
+def require_root(why):
+    if os.geteuid() != 0:
+        skip(f"needs root ({why}); runs as uid {os.geteuid()}")
+
+
+def require_tools(*names):
+    """Skips unless every program in `names` (each a key of TOOLS) is on PATH."""
+    unknown = [n for n in names if n not in TOOLS]
+    if unknown:
+        raise KeyError(f"{unknown}: add them to harness.TOOLS and scripts/install-deps.sh")
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        skip("missing " + ", ".join(f"{n} (Debian package {TOOLS[n]})" for n in missing)
+             + ": run scripts/install-deps.sh")
+
+
+def require_modules(*names):
+    """Skips unless every Python module in `names` (each a key of MODULES)
+    imports in this interpreter."""
+    unknown = [n for n in names if n not in MODULES]
+    if unknown:
+        raise KeyError(f"{unknown}: add them to harness.MODULES and scripts/install-deps.sh")
+    missing = [n for n in names if importlib.util.find_spec(n) is None]
+    if missing:
+        skip("missing Python module " + ", ".join(f"{n} (Debian package {MODULES[n]})"
+                                                   for n in missing)
+             + ": run scripts/install-deps.sh")
+
+
+def run_suite(name):
+    """Runs the unittest module `name` verbosely; returns the exit status for
+    ctest: 1 if a test failed or none ran, SKIP_EXIT if any was skipped
+    (a whole suite included), else 0."""
+    try:
+        module = importlib.import_module(name)
+    except unittest.SkipTest as e:
+        print(f"SKIP: {name}: {e}", file=sys.stderr, flush=True)
+        return SKIP_EXIT
+    except ModuleNotFoundError as e:
+        if e.name not in MODULES:
+            raise
+        print(f"SKIP: {name}: missing Python module {e.name} (Debian package "
+              f"{MODULES[e.name]}): run scripts/install-deps.sh", file=sys.stderr, flush=True)
+        return SKIP_EXIT
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    if not result.wasSuccessful():
+        return 1
+    if result.skipped:
+        for test, reason in result.skipped:
+            print(f"SKIP: {test}: {reason}", file=sys.stderr, flush=True)
+        print(f"{len(result.skipped)} skipped: exit status {SKIP_EXIT} (ctest: Skipped)",
+              file=sys.stderr, flush=True)
+        return SKIP_EXIT
+    if result.testsRun == 0:
+        print(f"{name}: no tests ran", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def main():
+    """`python3 test_x.py`: the suite under run_suite's rule."""
+    sys.exit(run_suite("__main__"))
+
+
+# ---- the server under test --------------------------------------------------
 
 DNSD = os.environ.get("DNSD_BINARY", "build/release/dnsd/dnsd")
 SOURCE_DIR = os.environ.get("DNSD_SOURCE_DIR", os.getcwd())
@@ -93,6 +224,7 @@ class DnsdServer:
 
 def kdig(server, *args, v6=False):
     """Runs kdig against `server` and returns its RFC 8427 JSON answer."""
+    require_tools("kdig")
     target = ["@::1", "-p", str(server.port6)] if v6 else ["@127.0.0.1", "-p", str(server.port)]
     out = subprocess.run(
         ["kdig", *target, "+json", "+norec", "+retry=0", "+timeout=3", *args],
@@ -211,8 +343,14 @@ def enter_private_network(resolv_conf):
     inherits both, so stub resolvers (libresolv, dnspython) ask whatever the
     test runs on 127.0.0.1:53 there, and nothing leaves the machine. Needs
     root (CAP_SYS_ADMIN); there is no way back, so call it in a test process
-    of its own (ctest runs each suite as one)."""
-    _libc_call("unshare", _CLONE_NEWNS | _CLONE_NEWNET)
+    of its own (ctest runs each suite as one). Skips without root, without
+    `ip`, or where the kernel or a container forbids new namespaces."""
+    require_root("a network namespace of its own")
+    require_tools("ip")
+    try:
+        _libc_call("unshare", _CLONE_NEWNS | _CLONE_NEWNET)
+    except PermissionError as e:
+        skip(f"cannot make a network namespace ({e}): a container without CAP_SYS_ADMIN?")
     # Without this, the bind mount below would propagate to the host's
     # namespace through shared mount points.
     _libc_call("mount", b"none", b"/", None, _MS_REC | _MS_PRIVATE, None)
@@ -357,6 +495,7 @@ def rsa_public_key_b64(bits=2048):
     """A fresh RSA public key as a DKIM p= value (DER SubjectPublicKeyInfo,
     base64), made with openssl."""
     import base64
+    require_tools("openssl")
     key = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA",
                           "-pkeyopt", f"rsa_keygen_bits:{bits}"],
                          capture_output=True, check=True, timeout=60).stdout

@@ -124,6 +124,7 @@ def guide_anchors():
 class SystemdUnitTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        harness.require_tools("cmake")
         cls.tmp = tempfile.TemporaryDirectory(prefix="dnsd-deploy-")
         cls.prefix = os.path.join(cls.tmp.name, "prefix")
         out = run(["cmake", "--install", build_dir(), "--prefix", cls.prefix])
@@ -151,6 +152,7 @@ class SystemdUnitTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
 
     def verify(self, unit_path):
+        harness.require_tools("systemd-analyze")
         return run(["systemd-analyze", "verify", "--man=no", unit_path])
 
     def test_systemd_analyze_verify_is_clean(self):
@@ -179,6 +181,7 @@ class SystemdUnitTest(unittest.TestCase):
     def test_hardening_exposure_is_low(self):
         # systemd's own score (0 = locked down, 10 = unprotected) must stay
         # at or below 2.0; the unit scores 1.4 when written.
+        harness.require_tools("systemd-analyze")
         out = run(["systemd-analyze", "security", "--offline=yes", "--threshold=20",
                    "--no-pager", self.unit])
         self.assertEqual(out.returncode, 0, out.stdout[-3000:] + out.stderr)
@@ -209,6 +212,7 @@ class SystemdUnitTest(unittest.TestCase):
     def test_sysusers_file_creates_the_user(self):
         root = os.path.join(self.tmp.name, "sysroot")
         os.makedirs(os.path.join(root, "etc"))
+        harness.require_tools("systemd-sysusers")
         out = run(["systemd-sysusers", f"--root={root}",
                    os.path.join(self.prefix, "lib", "sysusers.d", "dnsd.conf")])
         self.assertEqual(out.returncode, 0, out.stderr)
@@ -218,15 +222,18 @@ class SystemdUnitTest(unittest.TestCase):
 
 class PrometheusTest(unittest.TestCase):
     def test_check_config(self):
+        harness.require_tools("promtool")
         out = run(["promtool", "check", "config", "prometheus.yml"], cwd=PROMETHEUS)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("SUCCESS", out.stdout)
 
     def test_check_rules(self):
+        harness.require_tools("promtool")
         out = run(["promtool", "check", "rules", "dnsd-alerts.yml"], cwd=PROMETHEUS)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
 
     def test_alert_unit_tests_pass(self):
+        harness.require_tools("promtool")
         out = run(["promtool", "test", "rules", "dnsd-alerts.test.yml"], cwd=PROMETHEUS)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
 
@@ -245,6 +252,7 @@ class PrometheusTest(unittest.TestCase):
         # Mutation check: with one alert's expression replaced by one that is
         # never true, `promtool test rules` must fail, so every alert's firing
         # case really depends on its expression.
+        harness.require_tools("promtool")
         with open(os.path.join(PROMETHEUS, "dnsd-alerts.yml")) as f:
             rules = yaml.safe_load(f)
         with tempfile.TemporaryDirectory(prefix="dnsd-alerts-") as tmp:
@@ -293,6 +301,7 @@ class GrafanaTest(unittest.TestCase):
 
     def test_dashboard_queries_parse_as_promql(self):
         # promtool parses every expression as a recording rule.
+        harness.require_tools("promtool")
         exprs = [as_promql(e) for e in dashboard_exprs(dashboard())]
         rules = {"groups": [{"name": "dashboard", "rules": [
             {"record": f"dashboard:expr{i}", "expr": e} for i, e in enumerate(exprs)]}]}
@@ -526,6 +535,7 @@ class ContainerTest(unittest.TestCase):
         # ldd of the binary under test, mapped to Debian packages, against
         # the runtime stage's apt-get install list (plus what every Debian
         # image has: libc6, libgcc-s1, libstdc++6, zlib1g).
+        harness.require_tools("ldd", "dpkg")
         out = run(["ldd", harness.DNSD])
         self.assertEqual(out.returncode, 0, out.stderr)
         libs = re.findall(r"=> (/\S+)", out.stdout)
@@ -604,6 +614,7 @@ class GuideTest(unittest.TestCase):
             self.assertTrue("(docs/operator-guide.md)" in f.read(), "README.md has no link")
 
     def test_shown_commands_print_what_is_shown(self):
+        harness.require_tools("dig")
         sessions = guide_sessions(self.guide)
         self.assertGreaterEqual(len([c for c, _ in sessions if c.startswith("dnsd ")]), 4)
         self.assertGreaterEqual(len([c for c, _ in sessions if c.startswith("dig ")]), 3)
@@ -639,4 +650,4 @@ class GuideTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -141,4 +141,4 @@ class ExplainTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -47,6 +47,10 @@ def metrics_port(server):
     return int(re.search(r"metrics on port (\d+)", line).group(1))
 
 
+def setUpModule():
+    harness.require_tools("kdig")
+
+
 class MetricsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -116,6 +120,7 @@ class MetricsTest(unittest.TestCase):
             r'dnsd_build_info\{version="([^"]+)"', after).group(1)), 1)
 
     def test_promtool_accepts_a_real_scrape(self):
+        harness.require_tools("promtool")
         kdig(self.server, "_dmarc.enforce.example", "TXT")
         text = scrape(self.port)
         out = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
@@ -131,6 +136,7 @@ class MetricsTest(unittest.TestCase):
         self.assertIn("configuration errors: 0", page)
 
     def test_prometheus_server_reads_a_counter_back(self):
+        harness.require_tools("prometheus")
         for _ in range(7):
             kdig(self.server, "_dmarc.monitor.example", "TXT")
         with tempfile.TemporaryDirectory(prefix="dnsd-prom-") as tmp:
@@ -202,4 +208,4 @@ class VisibilityCapTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -28,6 +28,10 @@ def example_domains():
     return out
 
 
+def setUpModule():
+    harness.require_tools("kdig", "dig")
+
+
 class ProtocolTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -379,4 +383,4 @@ class TcpLimitsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

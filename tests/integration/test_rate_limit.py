@@ -257,4 +257,4 @@ class RateLimitTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -465,7 +465,7 @@ class StartupTest(ReloadCase):
 
     def still_loading(self, lines):
         if any("listening on" in l for l in lines):
-            self.skipTest(f"the load of {self.FILES} files ended within {self.SIGNAL_AFTER} s; "
+            harness.skip(f"the load of {self.FILES} files ended within {self.SIGNAL_AFTER} s; "
                           "raise FILES")
 
     def test_sighup_while_loading_does_not_kill_dnsd(self):
@@ -506,4 +506,4 @@ class StartupTest(ReloadCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -199,10 +200,16 @@ class Rfc7208SuiteTest : public ::testing::Test {
   }
 
   void SetUp() override {
+    // Not installed: a skip, which ctest counts as skipped (gtest_discover_tests
+    // sets SKIP_REGULAR_EXPRESSION); scripts/install-deps.sh installs it.
+    // Installed but unreadable or empty: a failure.
+    if (!std::filesystem::exists(SuitePath())) {
+      GTEST_SKIP() << "no RFC 7208 test suite at " << SuitePath()
+                   << ": install python3-spf (scripts/install-deps.sh); note that Docker "
+                      "images may exclude /usr/share/doc (dpkg path-exclude)";
+    }
     ASSERT_FALSE(outcomes_.empty())
-        << "cannot read the RFC 7208 test suite at " << SuitePath()
-        << ": install python3-spf (scripts/install-deps.sh); note that Docker images "
-           "may exclude /usr/share/doc (dpkg path-exclude)";
+        << "cannot read the RFC 7208 test suite at " << SuitePath() << " (the file is there)";
   }
 
   static inline std::vector<std::string> scenarios_;
