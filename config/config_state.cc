@@ -252,4 +252,8 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   return report;
 }
 
+ConfigSet LoadConfig(const std::string& server_file) {
+  return ConfigState(server_file).Load().set;
+}
+
 }  // namespace dnsd::config

@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "config/compile_cache.h"
 #include "config/diagnostic.h"
 #include "config/domain_file.h"
 #include "config/loader.h"
@@ -64,7 +63,6 @@ class ConfigState {
   const std::string& server_file() const { return server_file_; }
 
   // What the last compile of this configuration kept (LoadAndCompile).
-  CompileCache& compile_cache() { return compile_cache_; }
 
  private:
   struct DomainFile {
@@ -90,8 +88,15 @@ class ConfigState {
   FileStamp catalog_stamp_;
   FileStamp server_stamp_;
   std::map<std::string, DomainFile> files_;  // by path, in name order
-  CompileCache compile_cache_;
 };
+
+// Loads the server file, its catalog and every *.yaml / *.yml file directly
+// in the domains folder (in name order; names starting with '.' are skipped,
+// they are editors' temporary files). A broken domain file is reported and
+// left out; a domain configured by two files is an error in the second one.
+// If the server file or the catalog is broken, `errors` says so and
+// `domains` is empty.
+ConfigSet LoadConfig(const std::string& server_file);
 
 }  // namespace dnsd::config
 

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "config/family.h"
 #include "config/field_readers.h"
-#include "config/loader.h"
 #include "config/names.h"
 #include "config/quote.h"
 #include "config/yaml_reader.h"

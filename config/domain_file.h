@@ -32,6 +32,12 @@ ReadDomain ReadDomainFile(const std::string& path);
 std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& catalog,
                                         const ProviderSettings& provider);
 
+// Both steps at once. One domain file. Sender ids are checked against `catalog`; `provider`
+// decides which names the domain's records will live under.
+Loaded<DomainConfig> LoadDomainFile(const std::string& path,
+                                    const Catalog& catalog,
+                                    const ProviderSettings& provider);
+
 }  // namespace dnsd::config
 
 #endif  // DNSD_CONFIG_DOMAIN_FILE_H_

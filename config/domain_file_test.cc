@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "config/domain_file.h"
 #include "config/loader.h"
 #include "policy/dkim/test_keys.h"
 #include "config/test_util.h"

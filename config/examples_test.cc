@@ -4,6 +4,8 @@
 
 #include "policy/dkim/dkim.h"
 #include "policy/dmarc/dmarc.h"
+#include "config/domain_file.h"
+#include "config/config_state.h"
 #include "config/loader.h"
 #include "config/test_util.h"
 #include "gmock/gmock.h"

@@ -8,12 +8,12 @@
 
 namespace dnsd::config {
 
-LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
+LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged, const ProgressFn& progress,
                             const RefreshedRanges* refreshed) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
-  out.report = state.Load(progress);
+  out.report = state.files.Load(progress);
   out.errors = out.report.set.errors;
   out.fatal = out.report.rejected;
   if (skip_if_unchanged && !out.report.changed) return out;
@@ -26,7 +26,7 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
       progress(compiling);
     }
     auto compiled =
-        CompileSnapshot(out.report.set, generation, refreshed, &state.compile_cache());
+        CompileSnapshot(out.report.set, generation, refreshed, &state.compiled);
     if (compiled.ok()) {
       out.compile_stats = compiled->stats;
       out.snapshot = std::move(compiled->snapshot);
@@ -34,7 +34,7 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
     } else {
       out.fatal = true;
       Diagnostic error;
-      error.pos.file = state.server_file();
+      error.pos.file = state.files.server_file();
       error.message = std::string(compiled.status().message());
       out.errors.push_back(std::move(error));
     }
@@ -45,7 +45,7 @@ LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
 }
 
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation) {
-  ConfigState state(server_file);
+  LoadState state(server_file);
   return LoadAndCompile(state, generation);
 }
 

@@ -8,12 +8,21 @@
 #include <vector>
 
 #include "config/compile.h"
+#include "config/compile_cache.h"
 #include "config/config_state.h"
 #include "config/diagnostic.h"
 #include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 
 namespace dnsd::config {
+
+// What a server keeps from one load to the next: the files as last read
+// (ConfigState) and the domains as last compiled (CompileCache).
+struct LoadState {
+  explicit LoadState(std::string server_file) : files(std::move(server_file)) {}
+  ConfigState files;
+  CompileCache compiled;
+};
 
 struct LoadedConfig {
   LoadReport report;                   // report.set: what was loaded
@@ -30,7 +39,7 @@ struct LoadedConfig {
 // `progress` (may be null) hears how the reading goes, then once that
 // compiling has begun. `refreshed` (may be null): the catalog refresher's
 // ranges.
-LoadedConfig LoadAndCompile(ConfigState& state, uint64_t generation,
+LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged = false,
                             const ProgressFn& progress = nullptr,
                             const RefreshedRanges* refreshed = nullptr);

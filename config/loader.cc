@@ -6,7 +6,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "config/config_state.h"
 #include "config/quote.h"
 
 namespace dnsd::config {
@@ -47,10 +46,6 @@ std::vector<std::string> ListDomainFiles(const std::string& dir,
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-ConfigSet LoadConfig(const std::string& server_file) {
-  return ConfigState(server_file).Load().set;
 }
 
 }  // namespace dnsd::config

@@ -28,11 +28,6 @@ Loaded<ServerConfig> LoadServerFile(const std::string& path);
 // The sending-service catalog; senders come back sorted by id.
 Loaded<Catalog> LoadCatalogFile(const std::string& path);
 
-// One domain file. Sender ids are checked against `catalog`; `provider`
-// decides which names the domain's records will live under.
-Loaded<DomainConfig> LoadDomainFile(const std::string& path,
-                                    const Catalog& catalog,
-                                    const ProviderSettings& provider);
 
 // Everything one server file leads to.
 struct ConfigSet {
@@ -48,13 +43,6 @@ struct ConfigSet {
 std::vector<std::string> ListDomainFiles(const std::string& dir,
                                          std::vector<Diagnostic>& errors);
 
-// Loads the server file, its catalog and every *.yaml / *.yml file directly
-// in the domains folder (in name order; names starting with '.' are skipped,
-// they are editors' temporary files). A broken domain file is reported and
-// left out; a domain configured by two files is an error in the second one.
-// If the server file or the catalog is broken, `errors` says so and
-// `domains` is empty.
-ConfigSet LoadConfig(const std::string& server_file);
 
 }  // namespace dnsd::config
 

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include "config/domain_file.h"
+#include "config/config_state.h"
 #include "config/loader.h"
 #include "config/test_util.h"
 #include "gmock/gmock.h"

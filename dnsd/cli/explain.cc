@@ -121,7 +121,7 @@ void PrintVerdict(const config::LoadedConfig& loaded, const config::RefreshedRan
 }  // namespace
 
 int Explain(const ExplainArgs& args) {
-  config::ConfigState state(args.config);
+  config::LoadState state(args.config);
   // As the server answers: from the saved catalog ranges, if it keeps any.
   std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,

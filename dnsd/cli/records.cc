@@ -97,7 +97,7 @@ absl::Status PrintServed(const config::CompiledDomain& d, const ZoneTable& zones
 }  // namespace
 
 int Records(const std::string& config_file, const std::string& domain_text) {
-  config::ConfigState state(config_file);
+  config::LoadState state(config_file);
   // As the server answers: from the saved catalog ranges, if it keeps any.
   std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(config_file);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,

@@ -197,7 +197,7 @@ int Serve(const ServeArgs& args) {
   // (its default action); what it asked for is done by the catch-up reload.
   std::signal(SIGHUP, SIG_IGN);
   LogInfo("start: loading %s", args.config);
-  config::ConfigState state(args.config);
+  config::LoadState state(args.config);
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
                                                        refresher->ranges().get());

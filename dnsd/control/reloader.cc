@@ -5,7 +5,7 @@
 
 namespace dnsd {
 
-Reloader::Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first)
+Reloader::Reloader(config::LoadState& state, SnapshotHolder& holder, ReloadStatus first)
     : state_(state), holder_(holder), status_(std::move(first)) {}
 
 config::ProgressFn LogLoadProgress(const char* what) {

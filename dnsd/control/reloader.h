@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config_state.h"
+#include "config/load_and_compile.h"
 #include "config/diagnostic.h"
 #include "config/refreshed_ranges.h"
 #include "dnsd/server/snapshot_holder.h"
@@ -41,7 +41,7 @@ class Reloader {
  public:
   // `state` has done the first load, whose snapshot (generation 1) `holder`
   // serves.
-  Reloader(config::ConfigState& state, SnapshotHolder& holder, ReloadStatus first);
+  Reloader(config::LoadState& state, SnapshotHolder& holder, ReloadStatus first);
 
   // Loads what changed, compiles, publishes. Returns false if rejected.
   // With `compile_always`, compiles even if no file changed: the catalog
@@ -64,7 +64,7 @@ class Reloader {
 
  private:
   mutable std::mutex mu_;  // guards status_ against readers on other threads
-  config::ConfigState& state_;
+  config::LoadState& state_;
   SnapshotHolder& holder_;
   ReloadStatus status_;
   RangesSource ranges_;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "config/domain_file.h"
 #include "config/loader.h"
 #include "config/test_util.h"
 #include "gmock/gmock.h"

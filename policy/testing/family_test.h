@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/compile.h"
+#include "config/domain_file.h"
 #include "config/loader.h"
 #include "config/test_util.h"
 #include "dnsd/testing/ldns_referee.h"
