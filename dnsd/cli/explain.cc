@@ -155,7 +155,7 @@ int Explain(const ExplainArgs& args) {
   std::cout << "answer:  " << AnswerText(response, outcome.size);
   if (outcome.spf_rule > 0) {
     spf::Decision decision = spf::Decide(snap.spf, lower);
-    // The query path may fall back from rule 6 (a domain no term can carry).
+    // The query path may fall back from the terms rule (a domain no term can carry).
     decision.rule = static_cast<spf::Rule>(outcome.spf_rule);
     std::cout << "rule:    " << RuleDetail(snap, decision) << "\n";
   }

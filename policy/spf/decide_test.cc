@@ -176,10 +176,10 @@ TEST_F(DecideTest, Rule7AllFail) {
   EXPECT_EQ(AnswerText(d), "v=spf1 ip4:209.85.128.9 ~all");
 }
 
-// Rule 6 comes after rules 1-5 and before 7, for a domain with terms; its
+// The terms rule comes after rules 1-5 and before 7, for a domain with terms; its
 // answer holds the terms with %{i}, %{h}, %{d} expanded from the query
 // (the customer's domain, or its subdomain), %{l} left to the receiver.
-TEST_F(DecideTest, Rule6Terms) {
+TEST_F(DecideTest, TermsRule) {
   auto answer = [](absl::string_view ip, absl::string_view helo, absl::string_view domain,
                    Rule* rule) {
     wire::Name name = LowerName(absl::StrCat(ip, "._ip.", helo, "._ehlo.", domain,
@@ -213,7 +213,7 @@ TEST_F(DecideTest, Rule6Terms) {
 
 // A name whose IP was cut off keeps rule 8: without the IP, %{i} in the
 // terms cannot be expanded, and the flattened record is the safe answer.
-TEST_F(DecideTest, Rule6NeedsTheIp) {
+TEST_F(DecideTest, TermsRuleNeedsTheIp) {
   std::string helo = absl::StrCat(std::string(60, 'a'), ".", std::string(60, 'b'), ".",
                                   std::string(60, 'c'), ".mx.unknown.test");
   std::string full = absl::StrCat("198.51.100.9._ip.", helo, "._ehlo.terms.example");

@@ -37,7 +37,7 @@ struct DomainPolicy {
   absl::InlinedVector<uint32_t, 8> senders;  // enabled, sorted sender indices
   const RRset* fallback = nullptr;      // rule 7: "v=spf1 ~all" / "-all"
   const RRset* flattened = nullptr;     // "v=spf1 include:<d>._nspf.<zone> ~all"
-  std::vector<TermTemplate> terms;      // rule 6: the domain's own terms
+  std::vector<TermTemplate> terms;      // the terms rule: the domain's own terms
 };
 
 struct MacroZone {

@@ -9,7 +9,7 @@
 namespace dnsd::spf {
 namespace {
 
-static_assert(10 + kMaxTermsRdata <= Answer::kScratchSize, "a rule-6 answer must fit scratch");
+static_assert(10 + kMaxTermsRdata <= Answer::kScratchSize, "a terms answer must fit scratch");
 
 char* Append(char* out, absl::string_view text) {
   std::memcpy(out, text.data(), text.size());

@@ -333,7 +333,7 @@ TEST_F(SpfAnswerTest, CutNamesOnTheWire) {
   EXPECT_EQ(r.outcome.spf_rule, static_cast<int>(Rule::kSenderHelo));
 }
 
-// ---- Rule 6: the domain's own terms ----------------------------------------
+// ---- The terms rule: the domain's own terms ----------------------------------------
 
 TEST_F(SpfAnswerTest, TermsOnTheWire) {
   std::string name = Macro("198.51.100.9", "Mail.Example.NET", "Shop.Terms.Example");
@@ -621,7 +621,7 @@ TEST(SpfCompileTest, NspfPartsFitUdpHoweverFullTheyAre) {
   EXPECT_LE(outcome.size, 1232u);
 }
 
-// The largest rule-6 terms a configuration may have (config/spf_budget.cc
+// The largest terms a configuration may have (config/spf_budget.cc
 // bounds them by kMaxTermsText at the worst expansion), for the longest
 // query name: the answer fits a 1232-octet UDP answer; without EDNS it is
 // TC, and whole over TCP.

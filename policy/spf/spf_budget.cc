@@ -92,7 +92,7 @@ void CheckTerms(YamlReader& r, const DomainConfig& d, const SpfPositions& positi
     assumed = assumed || cost.assumed;
     if (!lookups_reported && lookups > room) {
       lookups_reported = true;
-      r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the rule-6 answer costs ",
+      r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the terms answer costs ",
                                 Plural(lookups, "look-up"),
                                 " up to here (a, mx, ptr and exists 1 each, an include what its "
                                 "catalog entry says",
@@ -103,7 +103,7 @@ void CheckTerms(YamlReader& r, const DomainConfig& d, const SpfPositions& positi
     }
     if (!voids_reported && voids > kMaxVoidLookups) {
       voids_reported = true;
-      r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the rule-6 answer can make ",
+      r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the terms answer can make ",
                                 Plural(voids, "void look-up"),
                                 " up to here (a, mx, ptr and exists each count when they find "
                                 "nothing), over the ",
@@ -112,7 +112,7 @@ void CheckTerms(YamlReader& r, const DomainConfig& d, const SpfPositions& positi
     size += 1 + spf::WorstCaseTermLength(*term, max_name);
     if (!size_reported && size > spf::kMaxTermsText) {
       size_reported = true;
-      r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the rule-6 answer can grow to ",
+      r.Error(pos, absl::StrCat("SPF term ", Quoted(text), ": the terms answer can grow to ",
                                 size, " octets up to here (%{d} and %{h} counted at ", max_name,
                                 " octets each, %{i} at 63); at most ", spf::kMaxTermsText,
                                 " fit a 1232-octet UDP answer"));

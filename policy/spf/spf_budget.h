@@ -1,7 +1,7 @@
 // The limits a receiver puts on one SPF evaluation, checked at load time
 // for every answer dnsd can give a domain (PRODUCT.md: an answer "must
 // never push the receiver past 10 DNS-querying terms or 2 void look-ups",
-// RFC 7208 §4.6.4), and the size of rule 6's answer.
+// RFC 7208 §4.6.4), and the size of the terms rule's answer.
 //
 // The model, worst case over the answers (only one answer is given per
 // evaluation, so answers are compared, not added):
@@ -11,7 +11,7 @@
 //   rule 4 by include, 5    the sender's include: its catalog `lookups`
 //                           and `void_lookups`, else kAssumedIncludeLookups
 //                           and kAssumedIncludeVoids
-//   rule 6                  the sum over the terms: include as above (a
+//   the terms rule                  the sum over the terms: include as above (a
 //                           catalog include by its entry); a, mx, ptr,
 //                           exists 1 each, and 1 void each (any of them can
 //                           find nothing; exists is made to); ip4, ip6 0
@@ -44,12 +44,12 @@ struct LookupCost {
 // What `include:<sender.include>` costs.
 LookupCost SenderCost(const Sender& sender);
 
-// What one rule-6 term costs; a literal include of a catalog sender's
+// What one terms costs; a literal include of a catalog sender's
 // include domain costs what that sender does.
 LookupCost TermCost(const spf::TermTemplate& term, const Catalog& catalog);
 
 // Reports on `reader`, at the entry that makes it so: an answer over the
-// look-up or void look-up limit, a rule-6 answer that could outgrow a UDP
+// look-up or void look-up limit, a terms answer that could outgrow a UDP
 // answer (spf::kMaxTermsText), a term that includes the domain itself.
 // Blocked domains answer only -all and pass. Positions are those
 // ReadSpfSection kept in `domain.spf`.

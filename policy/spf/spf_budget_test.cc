@@ -124,7 +124,7 @@ TEST_F(SpfBudgetTest, TermsOverTheLookupLimit) {
              "    - ip4:192.0.2.0/24\n"
              "    - include:_spf.c.test\n"
              "    - include:_spf.d.test\n"),
-      ElementsAre("7:7: SPF term 'include:_spf.c.test': the rule-6 answer costs 12 look-ups up "
+      ElementsAre("7:7: SPF term 'include:_spf.c.test': the terms answer costs 12 look-ups up "
                   "to here (a, mx, ptr and exists 1 each, an include what its catalog entry "
                   "says, else 4 assumed); with 1 for the customer's include of dnsd a receiver "
                   "makes 13 DNS-querying look-ups, over the 10 of RFC 7208 §4.6.4"));
@@ -135,7 +135,7 @@ TEST_F(SpfBudgetTest, TermsOverTheVoidLookupLimit) {
       Errors("domain: example.com\n"
              "spf:\n"
              "  terms: [a, \"include:_spf.light.test\", \"exists:%{i}._spf.x.test\", mx]\n"),
-      ElementsAre("3:41: SPF term 'exists:%{i}._spf.x.test': the rule-6 answer can make 3 void "
+      ElementsAre("3:41: SPF term 'exists:%{i}._spf.x.test': the terms answer can make 3 void "
                   "look-ups up to here (a, mx, ptr and exists each count when they find "
                   "nothing), over the 2 of RFC 7208 §4.6.4"));
 }
@@ -150,7 +150,7 @@ TEST_F(SpfBudgetTest, TermsThatCouldOutgrowAUdpAnswer) {
       "    - include:%{d}.x.test\n"
       "    - include:%{h}.%{d}.y.test\n";
   for (int i = 0; i < 12; ++i) absl::StrAppend(&yaml, "    - ip4:192.0.2.0/24\n");
-  EXPECT_THAT(Errors(yaml), ElementsAre("17:7: SPF term 'ip4:192.0.2.0/24': the rule-6 answer "
+  EXPECT_THAT(Errors(yaml), ElementsAre("17:7: SPF term 'ip4:192.0.2.0/24': the terms answer "
                                         "can grow to 950 octets up to here (%{d} and %{h} "
                                         "counted at 234 octets each, %{i} at 63); at most "
                                         "934 fit a 1232-octet UDP answer"));

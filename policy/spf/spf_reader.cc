@@ -18,7 +18,7 @@ constexpr absl::string_view kSpfKeys[] = {"senders", "netblocks", "terms",
                                           "all", "published_lookups"};
 constexpr absl::string_view kAllQualifiers[] = {"softfail", "fail"};
 
-// One mechanism, as rule 6 will serve it (RFC 7208 §4.6.1, §5; see
+// One mechanism, as the terms rule will serve it (RFC 7208 §4.6.1, §5; see
 // policy/spf/terms_answer.h for what is refused and why).
 absl::Status CheckSpfTerm(absl::string_view term) {
   auto bad = [&](absl::string_view why) {

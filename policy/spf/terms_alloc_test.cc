@@ -1,4 +1,4 @@
-// Rule 6 on the query path makes no heap allocation (STYLE.md): the global
+// The terms rule on the query path makes no heap allocation (STYLE.md): the global
 // operator new of this test binary counts, and HandleQuery runs on queries
 // that expand every kind of macro, fall back to rule 7, or overflow.
 #include <atomic>

@@ -1,4 +1,4 @@
-// Answer rule 6 (PRODUCT.md): a domain's own raw SPF terms, with the macros
+// Answer the terms rule (PRODUCT.md): a domain's own raw SPF terms, with the macros
 // the server knows from the query name expanded.
 //
 // The answer is included by the customer's record, and inside an included
@@ -38,7 +38,7 @@ struct TermTemplate {
   std::string tail;
 };
 
-// Parses one configured term (RFC 7208 §4.6.1, §5) for rule 6. Only
+// Parses one configured term (RFC 7208 §4.6.1, §5) for the terms rule. Only
 // mechanisms other than `all`: dnsd appends the domain's own `all`, and a
 // modifier means nothing inside an included record (redirect replaces the
 // whole answer, exp= is ignored during include, §6.2, and an unknown
@@ -54,7 +54,7 @@ absl::StatusOr<TermTemplate> CompileTerm(absl::string_view text);
 // `max_name` each, the others as written).
 size_t WorstCaseTermLength(const TermTemplate& term, size_t max_name);
 
-// The most answer text rule 6 may produce: with a 255-octet question, the
+// The most answer text the terms rule may produce: with a 255-octet question, the
 // answer RR and the OPT record, the response still fits a 1232-octet UDP
 // payload (PRODUCT.md). Configurations are bounded by it at load time.
 inline constexpr size_t kMaxTermsText = 934;

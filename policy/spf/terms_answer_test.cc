@@ -1,4 +1,4 @@
-// Rule 6's terms: how a configured term is split and checked, and what the
+// The terms rule's terms: how a configured term is split and checked, and what the
 // query path writes for each kind of query. The RFC 7208 engine's partial
 // expansion (policy/spf/rfc7208/macro.h) is the referee for ordinary values.
 #include "policy/spf/terms_answer.h"
@@ -190,7 +190,7 @@ TEST_F(TermsAnswerTest, AFinalMacroThatWouldBreakTheRecordStays) {
 }
 
 // %{d} cannot be passed through, so a query whose domain cannot be written
-// gets no rule-6 answer (the caller falls back to rule 7).
+// gets no terms answer (the caller falls back to rule 7).
 TEST_F(TermsAnswerTest, ADomainThatCannotBeWrittenGivesNoAnswer) {
   for (const char* domain : {"a\\032b.terms.example", "a%b.terms.example",
                              "a\\.b.terms.example", "\\200.terms.example"}) {

@@ -28,7 +28,7 @@
 //   - Decide: picks one of those readings, one with the best score (whole,
 //     then configured domain, then known IP), its domain the one FindDomain
 //     gives, and the rule and answer a reference written from the
-//     configuration (not from the compiled policy) expects; for rule 6
+//     configuration (not from the compiled policy) expects; for the terms rule
 //     (example.com's terms) the reference expands each term with the RFC
 //     7208 engine's macro code and judges it with the engine's parser;
 //   - HandleQuery over UDP and TCP: a response ldns parses, NOERROR with AA
@@ -172,7 +172,7 @@ const dnsd::config::ConfigSet& TheConfig() {
     d.push_back(MakeDomain("example.com", Mode::kEnforce, {"bulk", "mailco"},
                            {"192.0.2.0/24", "2001:db8:1::/48"}));
     d.back().include_subdomains = true;
-    // Rule 6, with every macro dnsd writes in, one it leaves (%{l}), final
+    // The terms rule, with every macro dnsd writes in, one it leaves (%{l}), final
     // macros whose expansion may or may not end in a valid label, and one
     // term long enough for a long name to overflow the answer's budget.
     d.back().spf.terms = {"exists:%{i}._x.%{d}.test", "a", "include:%{l}.%{ir}.%{v}._y.%{d2}.test",
@@ -490,7 +490,7 @@ struct Expected {
   Rule rule;
   std::string text;  // the TXT answer
   const dnsd::config::DomainConfig* domain = nullptr;
-  // Decide's rule, where the query path then falls back (rule 6 to 7).
+  // Decide's rule, where the query path then falls back (the terms rule to 7).
   Rule decided = rule;
 };
 
@@ -517,7 +517,7 @@ std::optional<std::string> CarriableText(const NameLabels& l, LabelRange r) {
   return out;
 }
 
-// Rule 6 from the configuration: each term's %{i}, %{v}, %{h}, %{d}
+// The terms rule from the configuration: each term's %{i}, %{v}, %{h}, %{d}
 // expanded by the engine's macro code (as a %{h} whose value is ours), a
 // value that needs escaping or a final macro that leaves no valid term
 // kept as written (for %{d}: no answer), judged by the engine's parser:
@@ -683,11 +683,11 @@ std::string DecisionText(const Decision& d, const dnsd::wire::Name& name) {
     size_t n = dnsd::spf::TermsAnswerRdata(d.domain->terms, d.domain->fail_all, name, d.name,
                                               rdata);
     if (n == 0) return RRsetText(*d.domain->fallback);
-    Check(n <= sizeof(rdata), "rule-6 answer larger than its bound");
+    Check(n <= sizeof(rdata), "terms answer larger than its bound");
     std::string text;
     for (size_t at = 0; at < n;) {
       size_t len = static_cast<uint8_t>(rdata[at]);
-      Check(at + 1 + len <= n && len > 0 && len <= 255, "rule-6 answer's strings are wrong");
+      Check(at + 1 + len <= n && len > 0 && len <= 255, "terms answer's strings are wrong");
       text.append(rdata + at + 1, len);
       at += 1 + len;
     }
@@ -716,7 +716,7 @@ int Score(const MacroName& m, bool configured) {
 // text ("" for NODATA).
 struct Decided {
   Rule rule;    // Decide's
-  Rule served;  // the TXT answer's: rule 7 where rule 6 could not be written
+  Rule served;  // the TXT answer's: rule 7 where the terms rule could not be written
   std::string text;
 };
 

@@ -19,7 +19,7 @@
 //     explanation text whenever it parses as a domain-spec; a full
 //     domain-spec expansion is at most 253 octets unless no dot is left to
 //     cut at (§7.3);
-//   - partial expansion (rule 6) gives a macro string that parses again, and
+//   - partial expansion (the terms rule) gives a macro string that parses again, and
 //     expanding that for the receiver gives exactly what expanding the
 //     original would have, for the kept set "slop" and for none kept;
 //   - CheckHost with the record at the checked domain: "none" unless it is

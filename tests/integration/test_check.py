@@ -65,7 +65,7 @@ class CheckTest(unittest.TestCase):
         self.assertTrue(all(l.startswith(path) for l in lines[:-1]), out.stdout)
 
     def test_spf_terms_and_lookup_budget(self):
-        """Rule 6's terms are checked by the RFC 7208 parser, and every answer
+        """The terms rule's terms are checked by the RFC 7208 parser, and every answer
         a domain can get must keep a receiver within 10 DNS-querying look-ups
         and 2 void ones (RFC 7208 §4.6.4), counted as config/README.md says."""
         domain = textwrap.dedent("""\
@@ -91,7 +91,7 @@ class CheckTest(unittest.TestCase):
             expected = [
                 # amazonses has no `lookups` in the catalog: 4 assumed, and
                 # 1 + 5 + 4 = 10 is still fine; exp= and include:%{d} are
-                # refused, so the rule-6 answer is exists, include, a: 4
+                # refused, so the terms answer is exists, include, a: 4
                 # look-ups and 3 void ones.
                 (7, '"exp=', r"exp= is ignored inside an included record"),
                 (8, '"include:%{d}"', r"a loop"),

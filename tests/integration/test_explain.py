@@ -72,7 +72,7 @@ class ExplainTest(unittest.TestCase):
         self.assertEqual(field(out, "limits").split(",")[0], "2 of 10 DNS-querying terms")
 
     def test_names_outside_dnsd_are_reported_not_guessed(self):
-        # Rule 6: enforce.example's exists:%{i}._spf.mta.salesforce.com,
+        # The terms rule: enforce.example's exists:%{i}._spf.mta.salesforce.com,
         # with the client's IP written in by dnsd.
         out = explain("--ip", "203.0.113.9", "--helo", "mail.example.net",
                       "--domain", "enforce.example")
@@ -109,7 +109,7 @@ class ExplainTest(unittest.TestCase):
         self.assertRegex(field(out, "rule"), r"^1 unknown_domain")
         self.assertEqual(field(out, "result"), "softfail (~all in stranger.example)")
 
-    def test_rule6_terms_and_the_sender(self):
+    def test_terms_rule_and_the_sender(self):
         """A domain whose terms use %{d} and %{l}: dnsd writes in the domain
         (a subdomain here), the receiver's %{l} comes from --sender."""
         with harness.temp_dir() as tmp:

@@ -97,7 +97,7 @@ class MetricsTest(unittest.TestCase):
                                rule="netblock"), 4)
         self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
                                rule="sender_range"), 2)
-        # enforce.example's own terms (rule 6) answer IPs nothing else covers.
+        # enforce.example's own terms (the terms rule) answer IPs nothing else covers.
         self.assertEqual(delta("dnsd_spf_domain_answers_total", domain="enforce.example",
                                rule="terms"), 4)
         self.assertEqual(delta("dnsd_spf_domain_sender_answers_total", domain="enforce.example",

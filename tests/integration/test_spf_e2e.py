@@ -69,7 +69,7 @@ def helo_overflowing(ip, domain, total=254):
 CUSTOMERS = ["enforce.example", "blocked.example", "monitor.example", "bigkey.example",
              "stranger.example", "terms.example", "sub.terms.example"]
 
-# Answer rule 6: a domain's own terms. Inside the included answer %{d} would
+# Answer the terms rule: a domain's own terms. Inside the included answer %{d} would
 # be dnsd's query name, so dnsd must write in the customer's domain (or the
 # subdomain asked about); %{l} only the receiver knows, so it passes through.
 TERMS_DOMAIN = """\
@@ -149,22 +149,22 @@ CASES = [
     case("4x60 HELO, blocked domain", "192.0.2.7", "blocked.example", LONG_HELO,
          NOT_PASS, pyspf=NOT_PASS | ONE_LABEL_TRUNCATION,
          spfquery=NOT_PASS | NO_TRUNCATION, **{"pyspf+7.3": NOT_PASS}),
-    case("rule 6: exists:%{i} in enforce.example's terms", "198.18.5.5", "enforce.example",
+    case("the terms rule: exists:%{i} in enforce.example's terms", "198.18.5.5", "enforce.example",
          "mail.enforce.example", PASS),
-    case("rule 6: exists:%{i}, an IP it does not list", "198.18.5.6", "enforce.example",
+    case("the terms rule: exists:%{i}, an IP it does not list", "198.18.5.6", "enforce.example",
          "mail.enforce.example", SOFTFAIL),
-    case("rule 6: a:_relays.%{d} is the customer's domain", "198.18.1.1", "terms.example",
+    case("the terms rule: a:_relays.%{d} is the customer's domain", "198.18.1.1", "terms.example",
          "mx.terms.example", PASS),
-    case("rule 6: %{d} is the subdomain asked about", "198.18.2.2", "sub.terms.example",
+    case("the terms rule: %{d} is the subdomain asked about", "198.18.2.2", "sub.terms.example",
          "mx.terms.example", PASS),
-    case("rule 6: the parent's relay is not the subdomain's", "198.18.1.1", "sub.terms.example",
+    case("the terms rule: the parent's relay is not the subdomain's", "198.18.1.1", "sub.terms.example",
          "mx.terms.example", SOFTFAIL),
-    case("rule 6: %{l} is left to the receiver", "203.0.113.9", "ceo@terms.example",
+    case("the terms rule: %{l} is left to the receiver", "203.0.113.9", "ceo@terms.example",
          "mx.terms.example", PASS),
-    case("rule 6: %{l} of another sender", "203.0.113.9", "user@terms.example",
+    case("the terms rule: %{l} of another sender", "203.0.113.9", "user@terms.example",
          "mx.terms.example", SOFTFAIL),
-    case("rule 6: an ip4 term", "198.18.9.9", "terms.example", "mx.terms.example", PASS),
-    case("rule 6: an IPv6 client, no term matches", "2001:db8:99::1", "terms.example",
+    case("the terms rule: an ip4 term", "198.18.9.9", "terms.example", "mx.terms.example", PASS),
+    case("the terms rule: an IPv6 client, no term matches", "2001:db8:99::1", "terms.example",
          "mx.terms.example", SOFTFAIL),
 ]
 VALIDATORS = ["pyspf", "spfquery", "pyspf+7.3"]

@@ -24,7 +24,7 @@ struct AnswerRecords {
 
 struct Answer {
   static constexpr int kMaxSections = 4;
-  // The largest is an SPF rule-6 answer (policy/spf/terms_answer.h).
+  // The largest is an SPF terms answer (policy/spf/terms_answer.h).
   static constexpr size_t kScratchSize = 960;
 
   uint16_t rcode = wire::kNoError;  // extended RCODE

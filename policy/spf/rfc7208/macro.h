@@ -4,7 +4,7 @@
 // A macro string is parsed into tokens once (the record parser uses that to
 // reject bad syntax before evaluation, §4.6), then expanded for each check.
 // Expansion is either final (a target name or an explanation text) or
-// partial: dnsd's answer rule 6 (PRODUCT.md) expands the letters the server
+// partial: dnsd's terms answer expands the letters the server
 // knows from the query name and leaves the rest, as written, for the
 // receiver. Plain functions over plain values: thread-safe.
 #ifndef DNSD_POLICY_SPF_RFC7208_MACRO_H_

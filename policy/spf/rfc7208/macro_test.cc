@@ -1,6 +1,6 @@
 // Macro strings (RFC 7208 §7): the RFC's own examples (§7.4), transformers,
 // escapes, URL-escaping, the 253-octet cut, letter rules, and partial
-// expansion for dnsd's rule 6.
+// expansion for dnsd's terms rule.
 #include "policy/spf/rfc7208/macro.h"
 
 #include <string>

@@ -4,7 +4,7 @@
 // errors anywhere in the record MUST be detected"), so a record that parses
 // can be evaluated without further syntax checks; a parse error is the
 // permerror text. Used by check_host() (policy/spf/rfc7208/check_host.h), the
-// catalog refresher and dnsd's own rule 6. Plain values: thread-safe.
+// catalog refresher and dnsd's own the terms rule. Plain values: thread-safe.
 #ifndef DNSD_POLICY_SPF_RFC7208_RECORD_H_
 #define DNSD_POLICY_SPF_RFC7208_RECORD_H_
 

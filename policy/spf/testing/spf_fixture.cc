@@ -159,7 +159,7 @@ std::string TxtText(const RRset& rrset) {
 
 std::string AnswerText(const Decision& d, const wire::Name* name) {
   if (d.terms_answer) {
-    if (name == nullptr) return "<rule 6 needs the query name>";
+    if (name == nullptr) return "<the terms answer needs the query name>";
     char rdata[kMaxTermsRdata];
     size_t n = TermsAnswerRdata(d.domain->terms, d.domain->fail_all, *name, d.name, rdata);
     return n == 0 ? "<none>" : RdataText(absl::string_view(rdata, n));

@@ -49,7 +49,7 @@ std::string TxtText(const RRset& rrset);
 // TXT RDATA's character-strings joined: the record's text.
 std::string RdataText(absl::string_view rdata);
 // The text of a Decision's answer: the pre-rendered RRset, or the
-// per-query IP answer, or (given the query name) the rule-6 answer.
+// per-query IP answer, or (given the query name) the terms answer.
 std::string AnswerText(const Decision& d, const wire::Name* name = nullptr);
 
 // The configuration the policy tests share. Catalog (sorted by id):
