@@ -1,6 +1,6 @@
 // The configuration as it was last loaded, so that a reload re-reads only
 // the files that changed and a domain file that broke keeps serving its
-// last good version (PRODUCT.md, "Configuration lifecycle").
+// last good version (config/README.md, "Reloading").
 //
 // Used by one thread at a time (the control thread).
 #ifndef DNSD_CONFIG_CONFIG_STATE_H_

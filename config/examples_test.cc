@@ -51,7 +51,7 @@ TEST_F(ExamplesTest, LoadWithoutErrors) {
                                    "m365.example", "monitor.example"));
   std::vector<std::string> senders;
   for (const Sender& s : set_->catalog.senders) senders.push_back(s.id);
-  // The catalog covers at least the 15 services PRODUCT.md names.
+  // The catalog covers at least the 15 services the README names.
   EXPECT_THAT(senders, ::testing::IsSupersetOf({"amazonses", "atlassian", "freshdesk", "google",
                                               "hubspot", "mailchimp", "mailgun", "mandrill",
                                               "marketo", "office365", "postmark", "salesforce",

@@ -304,7 +304,7 @@ void ReadRefresh(YamlReader& r, const Value& value, RefreshSettings& refresh) {
 }
 
 // A refresher without a state directory would lose its ranges on every
-// restart, which is what PRODUCT.md says must not happen.
+// restart, which must never happen.
 void ReadRefresher(YamlReader& r, const Fields& f, ServerConfig& server) {
   if (const Value* v = f.Get("resolver")) ReadResolver(r, *v, server.resolver);
   if (const Value* v = f.Get("refresh")) ReadRefresh(r, *v, server.refresh);

@@ -1,6 +1,6 @@
 // Reloads the configuration on request (SIGHUP, a file change) and
-// publishes the new snapshot: the control plane's half of PRODUCT.md
-// "Configuration lifecycle". A broken server file or catalog rejects the
+// publishes the new snapshot: the control plane's half of config/README.md,
+// "Reloading". A broken server file or catalog rejects the
 // reload and the running snapshot stays; a broken domain file keeps its
 // last good version. Runs on the control thread only.
 #ifndef DNSD_CONTROL_RELOADER_H_

@@ -1,4 +1,4 @@
-// The catalog refresher's metrics (PRODUCT.md "Metrics": catalog refresh
+// The catalog refresher's metrics (README.md, "Operating it": catalog refresh
 // results and age), read from the refresher's status at scrape time:
 //
 //   dnsd_catalog_refresh_total{sender,result="ok"|"failed"|"rejected"}

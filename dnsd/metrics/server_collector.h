@@ -1,4 +1,4 @@
-// dnsd's metrics, gathered at scrape time (PRODUCT.md "Metrics").
+// dnsd's metrics, gathered at scrape time (README.md, "Operating it").
 //
 // The query path only bumps its own worker's plain counters; this
 // prometheus::Collectable sums them across workers when Prometheus scrapes,

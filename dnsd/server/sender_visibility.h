@@ -1,5 +1,4 @@
-// Who sends mail as which domain, as the SPF zone sees it (PRODUCT.md,
-// "Metrics": per-domain sender visibility with bounded cardinality).
+// Who sends mail as which domain, as the SPF zone sees it (policy/spf/README.md,// "Metrics": per-domain sender visibility with bounded cardinality).
 //
 // One table per worker, written by that worker only, read at scrape time.
 // It holds a fixed number of configured domains: a domain not in the table

@@ -1,4 +1,4 @@
-// The answer rules of the SPF macro zone (PRODUCT.md, rules 1-8):
+// The answer rules of the SPF macro zone (policy/spf/README.md, rules 1-8):
 // from a query name under the SPF zone to what the answer should say.
 //
 // Pure and allocation-free: the name is matched against the template, the

@@ -1,4 +1,4 @@
-// Decide: the answer rules of PRODUCT.md ("The SPF macro zone") on a policy
+// Decide: the answer rules of policy/spf/README.md on a policy
 // compiled from a small configuration, including every cut a receiver can
 // make of a long name.
 #include "policy/spf/decide.h"

@@ -14,7 +14,7 @@ namespace dnsd::config {
 namespace {
 
 // Each record of an _nspf chain stays small enough for a 1232-octet UDP
-// answer (PRODUCT.md's EDNS payload); at most kMaxParts records keep the
+// answer (the default EDNS payload); at most kMaxParts records keep the
 // chain, plus the customer's include and ours, within RFC 7208 §4.6.4's 10
 // look-ups.
 constexpr size_t kUdpAnswer = 1232;

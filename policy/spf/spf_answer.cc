@@ -99,7 +99,7 @@ size_t IpAnswerRdata(const MacroName& name, char* out) {
   char* p = Append(text, "v=spf1 ");
   if (name.ip.is_v4()) {
     p = AppendIp(Append(p, "ip4:"), name.ip, true);
-    // libspf2 keeps an IPv4-mapped client in IPv6 form (PRODUCT.md).
+    // libspf2 keeps an IPv4-mapped client in IPv6 form (policy/spf/README.md).
     if (name.ip_as_nibbles) p = AppendIp(Append(p, " ip6:"), name.ip, false);
   } else {
     p = AppendIp(Append(p, "ip6:"), name.ip, false);

@@ -1,6 +1,6 @@
 // The limits a receiver puts on one SPF evaluation, checked at load time
-// for every answer dnsd can give a domain (PRODUCT.md: an answer "must
-// never push the receiver past 10 DNS-querying terms or 2 void look-ups",
+// for every answer dnsd can give a domain (policy/spf/README.md: an answer must
+// never push the receiver past 10 DNS-querying terms or 2 void look-ups,
 // RFC 7208 §4.6.4), and the size of the terms rule's answer.
 //
 // The model, worst case over the answers (only one answer is given per

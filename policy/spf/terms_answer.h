@@ -1,4 +1,4 @@
-// Answer the terms rule (PRODUCT.md): a domain's own raw SPF terms, with the macros
+// Answer the terms rule (policy/spf/README.md): a domain's own raw SPF terms, with the macros
 // the server knows from the query name expanded.
 //
 // The answer is included by the customer's record, and inside an included
@@ -56,7 +56,7 @@ size_t WorstCaseTermLength(const TermTemplate& term, size_t max_name);
 
 // The most answer text the terms rule may produce: with a 255-octet question, the
 // answer RR and the OPT record, the response still fits a 1232-octet UDP
-// payload (PRODUCT.md). Configurations are bounded by it at load time.
+// payload (policy/spf/README.md). Configurations are bounded by it at load time.
 inline constexpr size_t kMaxTermsText = 934;
 // TXT RDATA for that text: one length octet per 255 octets.
 inline constexpr size_t kMaxTermsRdata = kMaxTermsText + (kMaxTermsText + 254) / 255;

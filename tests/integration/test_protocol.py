@@ -1,4 +1,4 @@
-"""The protocol behaviour of PRODUCT.md "Protocol" and "Delegated DMARC and
+"""The protocol behaviour of README.md, "What dnsd serves", and the DMARC and
 DKIM zones", checked against the real binary with kdig, dig and raw sockets."""
 import glob
 import os

@@ -1,5 +1,4 @@
-"""The catalog refresher against a real authoritative server (PRODUCT.md,
-"Sending-service catalog"): NSD serves fake vendor zones on a loopback port
+"""The catalog refresher against a real authoritative server (policy/spf/README.md,"Sending-service catalog"): NSD serves fake vendor zones on a loopback port
 and dnsd's resolver setting points straight at it (NSD answers its
 authoritative data to queries with RD set, as a recursive resolver would
 answer them).

@@ -1,4 +1,4 @@
-"""Reloads while serving (PRODUCT.md "Configuration lifecycle").
+"""Reloads while serving (config/README.md, "Reloading").
 
 - 100 reloads between two versions of a domain file under queries from four
   client threads: every answer is one version or the other, exactly; none is

@@ -1,4 +1,4 @@
-"""The SPF macro zone end to end (PRODUCT.md "The SPF macro zone"): real SPF
+"""The SPF macro zone end to end (policy/spf/README.md): real SPF
 validators ask a real recursive resolver, which follows the customers'
 include into dnsd.
 

@@ -1,5 +1,5 @@
 // The catalog refresher: keeps every sender's ranges in step with its SPF
-// include (PRODUCT.md, "Sending-service catalog").
+// include (config/README.md, "Catalog refresh").
 //
 // A background thread resolves each sender's include as a receiver would
 // (spf::Flatten over a spf::Dns, normally LdnsDns), one sender at a time, on

@@ -1,6 +1,6 @@
 // The catalog refresher's last good ranges on disk, so that a restart
 // without network, or during a vendor's DNS outage, serves the same answers
-// (PRODUCT.md, "Sending-service catalog").
+// (config/README.md, "Catalog refresh").
 //
 // One YAML file, <state_dir>/catalog-ranges.yaml, written by dnsd only:
 //

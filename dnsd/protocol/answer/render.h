@@ -21,7 +21,7 @@ struct Rendered {
   bool truncated = false;
 };
 
-// `our_payload` is the EDNS payload size dnsd advertises (PRODUCT.md:
+// `our_payload` is the EDNS payload size dnsd advertises (README.md:
 // 1232 by default). `out` must hold at least 512 octets.
 Rendered Render(const Query& query, const Answer& answer, uint16_t our_payload,
                 std::span<uint8_t> out);

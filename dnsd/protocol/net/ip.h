@@ -2,8 +2,7 @@
 //
 // Both families share one 16-byte representation: an IPv4 address is stored
 // as its IPv4-mapped IPv6 form (::ffff:a.b.c.d), so that one prefix structure
-// can hold both and an IPv4-mapped client matches IPv4 netblocks (PRODUCT.md,
-// "The SPF macro zone"). Thread-safe: plain values.
+// can hold both and an IPv4-mapped client matches IPv4 netblocks (policy/spf/README.md,// "The SPF macro zone"). Thread-safe: plain values.
 #ifndef DNSD_PROTOCOL_NET_IP_H_
 #define DNSD_PROTOCOL_NET_IP_H_
 

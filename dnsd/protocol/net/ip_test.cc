@@ -157,7 +157,7 @@ TEST(IpPrefixTest, ContainsAtOctetAndBitBoundaries) {
   EXPECT_TRUE(p24.Contains(Ip("198.51.100.255")));
   EXPECT_FALSE(p24.Contains(Ip("198.51.101.0")));
   EXPECT_FALSE(p24.Contains(Ip("198.51.99.255")));
-  // An IPv4-mapped client matches IPv4 netblocks (PRODUCT.md).
+  // An IPv4-mapped client matches IPv4 netblocks (policy/spf/README.md).
   EXPECT_TRUE(p24.Contains(Ip("::ffff:198.51.100.17")));
   EXPECT_FALSE(p24.Contains(Ip("2001:db8::1")));
 

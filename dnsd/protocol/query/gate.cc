@@ -55,7 +55,7 @@ GateResult CheckQtype(uint16_t qtype) {
     case kTypeOpt:  // RFC 6891 §6.1.1: OPT is not a question
       return Respond(kFormErr);
     case kTypeAxfr:
-    case kTypeIxfr:  // zones are synthesised: no transfers (PRODUCT.md "Protocol")
+    case kTypeIxfr:  // zones are synthesised: no transfers (README.md, "What dnsd serves")
       return Respond(kRefused);
     case kTypeAny:
       return {GateVerdict::kLookup, kNoError};

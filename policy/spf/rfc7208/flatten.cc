@@ -44,7 +44,7 @@ bool IsVoid(const DnsAnswer& a) {
 }
 
 // One check_host() evaluation's first-match sets. IPv4-mapped IPv6 is
-// matched as IPv4 (PRODUCT.md), so IPv6 mechanisms never reach that range.
+// matched as IPv4 (policy/spf/README.md), so IPv6 mechanisms never reach that range.
 struct PassSets {
   FirstMatchSet v4, v6;
   PassSets() { v6.Add(V4Space(), /*pass=*/false); }

@@ -1,7 +1,7 @@
 // Flattening a sending service's SPF include: the set of addresses for
 // which a receiver's check_host() of that include gives "pass", as IP
 // prefixes, so dnsd can answer for the service without sending receivers
-// through the vendor's DNS (PRODUCT.md, "Sending-service catalog").
+// through the vendor's DNS (config/README.md, "Catalog refresh").
 //
 // Evaluated as a receiver would evaluate `v=spf1 include:<name> ...`
 // (RFC 7208 §4.6, §5, §6): include and redirect are followed, a and mx

@@ -44,7 +44,7 @@ const std::map<std::string, std::string> kCaseInsensitiveExplanation = {
      "the suite expects pyspf's upper-case nibbles for %{ir} of an IPv6 client "
      "(\"...E.B.A.B.E.F.A.C.ip6.arpa\"); RFC 7208 §7.4 shows lower case "
      "(\"...8.b.d.0.1.0.0.2.ip6\") and dnsd's query names are lower case "
-     "(PRODUCT.md). Mail::SPF's driver for this suite compares explanations "
+     "(policy/spf/README.md). Mail::SPF's driver for this suite compares explanations "
      "with lc() for the same reason"},
 };
 
