@@ -1,5 +1,5 @@
-"""The protocol behaviour of README.md, "What dnsd serves", and the DMARC and
-DKIM zones", checked against the real binary with kdig, dig and raw sockets."""
+"""The protocol behaviour README.md describes ("What dnsd serves") and the
+DMARC and DKIM zones, checked against the real binary with kdig, dig and raw sockets."""
 import glob
 import os
 import random
