@@ -71,10 +71,10 @@ absl::Status AddProviderZones(LinkContext& link) {
 // One domain, family by family. Thread-safe: reads only its arguments.
 std::shared_ptr<const CompiledDomain> CompileDomain(
     const DomainConfig& d, std::shared_ptr<const ProviderRecords> provider,
-    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t senders_digest) {
+    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t inputs_digest) {
   auto out = std::make_shared<CompiledDomain>();
   out->version = d.version;
-  out->senders_digest = senders_digest;
+  out->inputs_digest = inputs_digest;
   out->domain = d.domain;
   out->provider = std::move(provider);
   for (const RecordFamily* family : Families()) {
@@ -101,14 +101,18 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
 std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
     const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
     const RefreshedRanges* refreshed, const CompileCache* cache, CompileStats& stats) {
-  SenderDigests senders(config.catalog, refreshed);
+  CatalogDigests catalog(config.catalog, refreshed);
   std::vector<uint64_t> digests;
   digests.reserve(config.domains.size());
-  for (const DomainConfig& d : config.domains) digests.push_back(senders.Of(d));
+  for (const DomainConfig& d : config.domains) {
+    SerialDigest digest;
+    for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog, digest);
+    digests.push_back(digest.value());
+  }
   std::vector<std::shared_ptr<const CompiledDomain>> out =
       cache != nullptr ? cache->Find(config.domains, digests, provider.get())
                        : std::vector<std::shared_ptr<const CompiledDomain>>(config.domains.size());
-  std::vector<std::pair<size_t, uint64_t>> todo;  // index, senders' digest
+  std::vector<std::pair<size_t, uint64_t>> todo;  // index, inputs' digest
   for (size_t i = 0; i < config.domains.size(); ++i) {
     if (out[i] == nullptr) todo.emplace_back(i, digests[i]);
   }

@@ -13,7 +13,7 @@ absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileCache::Provider(
 }
 
 std::vector<std::shared_ptr<const CompiledDomain>> CompileCache::Find(
-    const DomainList& domains, const std::vector<uint64_t>& senders_digests,
+    const DomainList& domains, const std::vector<uint64_t>& inputs_digests,
     const ProviderRecords* provider) const {
   std::vector<std::shared_ptr<const CompiledDomain>> found(domains.size());
   // Both lists are sorted by name: one walk down both, no lookups.
@@ -24,7 +24,7 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileCache::Find(
     if (cached == domains_.end()) break;
     const CompiledDomain& c = **cached;
     if (d.version != 0 && c.domain == d.domain && c.version == d.version &&
-        c.provider.get() == provider && c.senders_digest == senders_digests[i]) {
+        c.provider.get() == provider && c.inputs_digest == inputs_digests[i]) {
       found[i] = *cached;
     }
   }

@@ -27,9 +27,9 @@ class CompileCache {
 
   // For each of `domains` (sorted by name, as ConfigSet's are), its
   // compiled form if nothing it was compiled from has changed, else null.
-  // `senders_digests[i]` is SenderDigests::Of(domains[i]).
+  // `inputs_digests[i]` is what the families' InputsDigest gave domains[i].
   std::vector<std::shared_ptr<const CompiledDomain>> Find(
-      const DomainList& domains, const std::vector<uint64_t>& senders_digests,
+      const DomainList& domains, const std::vector<uint64_t>& inputs_digests,
       const ProviderRecords* provider) const;
 
   // Replaces the cache with what the compile that just finished used

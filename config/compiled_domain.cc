@@ -30,22 +30,18 @@ absl::StatusOr<std::string> Below(absl::string_view relative, absl::string_view 
 
 }  // namespace
 
-SenderDigests::SenderDigests(const Catalog& catalog, const RefreshedRanges* refreshed) {
+CatalogDigests::CatalogDigests(const Catalog& catalog, const RefreshedRanges* refreshed) {
   for (const Sender& s : catalog.senders) by_id_[s.id] = DigestRanges(RangesInUse(s, refreshed));
 }
 
-uint64_t SenderDigests::Of(const DomainConfig& domain) const {
-  SerialDigest digest;
-  for (const std::string& id : domain.spf.senders) {
-    digest.Add(id);
-    auto it = by_id_.find(id);
-    if (it == by_id_.end()) {
-      digest.Add("missing");
-    } else {
-      digest.AddNumber(it->second);
-    }
+void CatalogDigests::Add(absl::string_view id, SerialDigest& digest) const {
+  digest.Add(id);
+  auto it = by_id_.find(id);
+  if (it == by_id_.end()) {
+    digest.Add("missing");
+  } else {
+    digest.AddNumber(it->second);
   }
-  return digest.value();
 }
 
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {

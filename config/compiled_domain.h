@@ -32,14 +32,15 @@ namespace dnsd::config {
 
 class RecordFamily;
 
-// What a domain's records depend on in the catalog: the ranges in use of
-// each sender it names (RangesInUse), digested per sender id once per
-// compile, so that a changed range recompiles only the domains using it.
-class SenderDigests {
+// The catalog, digested once per compile: each sender's ranges in use
+// (RangesInUse). A family whose records depend on senders digests those
+// it names (RecordFamily::InputsDigest), so that a changed range
+// recompiles only the domains that use it.
+class CatalogDigests {
  public:
-  SenderDigests(const Catalog& catalog, const RefreshedRanges* refreshed);
-  // Over the domain's sender ids, in order; a missing sender digests too.
-  uint64_t Of(const DomainConfig& domain) const;
+  CatalogDigests(const Catalog& catalog, const RefreshedRanges* refreshed);
+  // Adds sender `id`'s digest, or a mark that the catalog has no such sender.
+  void Add(absl::string_view id, SerialDigest& digest) const;
 
  private:
   absl::flat_hash_map<std::string, uint64_t> by_id_;
@@ -84,7 +85,7 @@ struct CompiledDomain {
   // What it was compiled from: reused only while all three are the same.
   uint64_t version = 0;                            // DomainConfig::version
   std::shared_ptr<const ProviderRecords> provider;  // also keeps its RRsets alive
-  uint64_t senders_digest = 0;                      // SenderDigests::Of
+  uint64_t inputs_digest = 0;                       // the families' InputsDigest
 
   std::string domain;              // as configured (text)
   std::vector<Diagnostic> errors;  // why a part is left out, and warnings

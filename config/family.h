@@ -36,7 +36,9 @@
 
 namespace dnsd::config {
 
+class CatalogDigests;  // config/compiled_domain.h
 class DomainCompiler;  // config/compiled_domain.h
+class SerialDigest;    // config/serial_digest.h
 struct LinkContext;    // config/link_context.h
 struct ProviderRecords;  // config/provider_records.h
 
@@ -81,6 +83,11 @@ class RecordFamily {
   // The provider's shared zones this family adds names to.
   virtual void ProviderZones(const ProviderRecords& /*provider*/,
                              std::vector<ProviderZone>& /*zones*/) const {}
+  // What the family's compile of `d` reads beyond the domain file and the
+  // provider settings (the SPF family: its senders' ranges), added to
+  // `digest`: a domain is compiled again only when the digest changes.
+  virtual void InputsDigest(const DomainConfig& /*d*/, const CatalogDigests& /*catalog*/,
+                            SerialDigest& /*digest*/) const {}
   // Compiles the family's part of `d`. An error leaves out this family's
   // part of the domain only, with the message as its diagnostic.
   virtual absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const = 0;

@@ -72,6 +72,11 @@ class Spf final : public RecordFamily {
     zones.push_back({kSpfZone, p.spf_zone});
   }
 
+  void InputsDigest(const DomainConfig& d, const CatalogDigests& catalog,
+                    SerialDigest& digest) const override {
+    for (const std::string& id : d.spf.senders) catalog.Add(id, digest);
+  }
+
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
     const ProviderRecords& p = out.provider();
     auto data = std::make_unique<SpfDomainData>();
