@@ -41,8 +41,8 @@ constexpr int kDomains = 100000;
 constexpr int kSendersPerDomain = 20;
 constexpr size_t kQueries = 1 << 16;
 constexpr char kZone[] = "_spf.provider.test";
-// compile_spf.cc drops a domain whose flattened _nspf record needs more than
-// 7 parts of about 1,000 octets each (see README.md); the generator keeps
+// policy/spf/nspf.cc refuses a domain whose flattened _nspf record needs more
+// than 7 parts of about 1,000 octets each (see README.md); the generator keeps
 // each domain's netblocks and senders' ranges well below that.
 constexpr size_t kFlattenBudget = 5200;
 

@@ -18,5 +18,5 @@ Metrics and a status page: http://127.0.0.1:9153/metrics and http://127.0.0.1:91
 Stop it with Ctrl-C.
 TXT
 # A local demonstration on loopback: keep root rather than need an account
-# (a real deployment sets `user:` in dnsd.yaml; config/README.md "Privileges").
+# (a real deployment sets `user:` in dnsd.yaml; docs/operator-guide.md, "Privileges").
 exec build/release/dnsd/dnsd serve -c config/examples/dnsd.yaml --allow-root

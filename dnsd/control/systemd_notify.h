@@ -1,6 +1,6 @@
 // Tells systemd what `dnsd serve` is doing (sd_notify(3), Type=notify):
 // READY=1 once the first configuration is being served, RELOADING=1 and
-// READY=1 around each reload, STOPPING=1 on the way out, and a one-line
+// READY=1 around each reload asked for (SIGHUP, a file change), STOPPING=1 on the way out, and a one-line
 // STATUS= that `systemctl status` shows. Without NOTIFY_SOCKET in the
 // environment (not started by systemd) every call does nothing. Control
 // thread only; a message that cannot be sent is not an error worth more

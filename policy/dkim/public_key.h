@@ -1,4 +1,4 @@
-// Reading DER public keys, for the DKIM key check (config/dkim.h).
+// Reading DER public keys, for the DKIM key check (policy/dkim/dkim.h).
 //
 // Two readers. ParsePublicKey asks OpenSSL's full decoder, which knows every
 // key type and gives the precise error. RsaKeyBits reads the one form nearly

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes tests/fuzz/corpus/public_key/*.bin deterministically (standard
-library only): every key of config/test_keys.h as DER (RSA SubjectPublicKeyInfo
+library only): every key of policy/dkim/test_keys.h as DER (RSA SubjectPublicKeyInfo
 and PKCS#1 of several sizes, RSA-PSS, Ed25519, EC P-256), and a few of them
 cut short, extended, or with their sequence tag made primitive."""
 import base64
