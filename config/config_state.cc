@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -201,6 +203,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
     }
     catalog_ = std::move(catalog.value);
     catalog_stamp_ = catalog_stamp;
+    for (const Sender& s : catalog_->senders) last_senders_.insert_or_assign(s.id, s);
   }
   set.catalog = *catalog_;
   server_ = set.server;
@@ -248,8 +251,27 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
     set.domains.push_back(f.good);  // shared with this state, not copied
   }
   set.domains.SortByName();
+  RetainSenders(set);
   SortDiagnostics(set.errors);
   return report;
+}
+
+// A domain file that no longer checks out keeps serving its last good
+// version, and that version's answers depend on the senders it names: a
+// sender dropped from the catalog stays in the compiled catalog while a kept
+// domain names it, so its answers do not change until its file is fixed.
+void ConfigState::RetainSenders(ConfigSet& set) const {
+  std::set<std::string_view> missing;
+  for (const DomainConfig& d : set.domains) {
+    for (const std::string& id : d.spf.senders) {
+      if (set.catalog.Find(id) == nullptr && last_senders_.contains(id)) missing.insert(id);
+    }
+  }
+  if (missing.empty()) return;
+  std::vector<Sender>& senders = set.catalog.senders;
+  for (std::string_view id : missing) senders.push_back(last_senders_.find(id)->second);
+  std::sort(senders.begin(), senders.end(),
+            [](const Sender& a, const Sender& b) { return a.id < b.id; });
 }
 
 ConfigSet LoadConfig(const std::string& server_file) {

@@ -62,8 +62,6 @@ class ConfigState {
 
   const std::string& server_file() const { return server_file_; }
 
-  // What the last compile of this configuration kept (LoadAndCompile).
-
  private:
   struct DomainFile {
     FileStamp stamp;
@@ -81,10 +79,16 @@ class ConfigState {
                        const ConfigSet& set, LoadReport& report, const ProgressFn& progress,
                        double progress_every);
   void Check(DomainFile& file, const ConfigSet& set);
+  // Adds to `set.catalog` the senders it no longer has that a domain kept
+  // at its last good version still names, as the catalog last had them.
+  void RetainSenders(ConfigSet& set) const;
 
   std::string server_file_;
   std::optional<ServerConfig> server_;
   std::optional<Catalog> catalog_;
+  // Every sender of every catalog loaded, by id, as last defined: what a
+  // domain's last good version was checked against.
+  std::map<std::string, Sender, std::less<>> last_senders_;
   FileStamp catalog_stamp_;
   FileStamp server_stamp_;
   std::map<std::string, DomainFile> files_;  // by path, in name order
