@@ -107,8 +107,10 @@ def without_owner(response):
 class RecordsServedTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = harness.temp_dir()
-        examples = harness.copy_examples(cls.tmp.name)
+        tmp = harness.temp_dir()
+        cls.addClassCleanup(tmp.cleanup)
+        cls.tmp = tmp
+        examples = harness.copy_examples(tmp.name)
         cls.config = os.path.join(examples, "dnsd.yaml")
         with open(cls.config) as f:
             cls.provider = yaml.safe_load(f)["provider"]
@@ -127,11 +129,7 @@ class RecordsServedTest(unittest.TestCase):
                 rrsets[(owner, rtype)].append((owner, ttl, rtype, data))
             cls.served[domain] = {key: sorted(rrs) for key, rrs in rrsets.items()}
         cls.server = harness.DnsdServer(config=cls.config)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        cls.tmp.cleanup()
+        cls.addClassCleanup(cls.server.stop)
 
     def ask(self, name, rtype, tcp=False):
         transport = ("+tcp",) if tcp else ("+bufsize=1232",)
