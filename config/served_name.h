@@ -15,6 +15,14 @@ namespace dnsd::config {
 void CheckServedName(YamlReader& r, const DomainConfig& d, absl::string_view suffix,
                      absl::string_view what);
 
+// A domain that asks for the CNAME variant (`<family>_delegation: cname`)
+// needs the provider zone that holds the targets (`zone_key`, a key of
+// ProviderSettings::family_zones); without it only NS delegation is served,
+// and `dnsd records` would tell the customer to publish NS.
+void CheckCnameVariant(YamlReader& r, const DomainConfig& d, Delegation delegation,
+                       absl::string_view family, absl::string_view zone_key,
+                       const ProviderSettings& provider);
+
 }  // namespace dnsd::config
 
 #endif  // DNSD_CONFIG_SERVED_NAME_H_

@@ -57,41 +57,43 @@ absl::StatusOr<std::string> NodeText(const ZoneTable& zones, const std::string& 
   return out;
 }
 
-// Owners in zone-file order: apexes first, then deeper names.
-bool ZoneOrder(const std::pair<std::string, std::string>& a,
-               const std::pair<std::string, std::string>& b) {
-  int la = wire::CountLabels(a.first), lb = wire::CountLabels(b.first);
-  return la != lb ? la < lb : a.first < b.first;
+// Names in zone-file order within one zone: shallower names first.
+bool ZoneOrder(const std::string& a, const std::string& b) {
+  int la = wire::CountLabels(a), lb = wire::CountLabels(b);
+  return la != lb ? la < lb : a < b;
 }
 
-// Every name the domain's compiled parts put in the zone table, with what
-// dnsd answers there, in zone-file order.
-absl::Status PrintServed(const config::CompiledDomain& d, const ZoneTable& zones) {
-  std::vector<std::pair<std::string, std::string>> owners;  // owner, its lines
-  std::vector<std::string> names;
-  for (const config::CompiledPart& part : d.parts) {
-    for (const config::CompiledZone& zone : part.zones) {
-      names.push_back(zone.apex);
-      for (const auto& [owner, rrset] : zone.names) {
-        if (owner != zone.apex) names.push_back(owner);
-      }
-      if (zone.wildcard != nullptr) {
-        std::string wildcard = absl::StrCat("\1*", zone.apex);
-        auto text = RRsetToText(wildcard, *zone.wildcard);
-        if (!text.ok()) return text.status();
-        owners.emplace_back(wildcard, *text);
-      }
-    }
-    for (const config::SharedName& shared : part.shared) names.push_back(shared.name.first);
-  }
+absl::Status PrintNames(const ZoneTable& zones, std::vector<std::string> names) {
+  std::stable_sort(names.begin(), names.end(), ZoneOrder);
   for (const std::string& owner : names) {
     auto text = NodeText(zones, owner);
     if (!text.ok()) return text.status();
-    owners.emplace_back(owner, *text);
+    std::cout << *text;
   }
-  std::stable_sort(owners.begin(), owners.end(), ZoneOrder);
-  for (const auto& [owner, text] : owners) std::cout << text;
   return absl::OkStatus();
+}
+
+// Every name the domain's compiled parts put in the zone table, with what
+// dnsd answers there: zone by zone, each apex first, as a zone file would;
+// then the names in the provider's shared zones.
+absl::Status PrintServed(const config::CompiledDomain& d, const ZoneTable& zones) {
+  std::vector<std::string> shared;
+  for (const config::CompiledPart& part : d.parts) {
+    for (const config::CompiledZone& zone : part.zones) {
+      std::vector<std::string> names = {zone.apex};
+      for (const auto& [owner, rrset] : zone.names) {
+        if (owner != zone.apex) names.push_back(owner);
+      }
+      if (absl::Status s = PrintNames(zones, std::move(names)); !s.ok()) return s;
+      if (zone.wildcard != nullptr) {
+        auto text = RRsetToText(absl::StrCat("\1*", zone.apex), *zone.wildcard);
+        if (!text.ok()) return text.status();
+        std::cout << *text;
+      }
+    }
+    for (const config::SharedName& name : part.shared) shared.push_back(name.name.first);
+  }
+  return PrintNames(zones, std::move(shared));
 }
 
 }  // namespace

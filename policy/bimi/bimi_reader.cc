@@ -14,18 +14,18 @@ namespace {
 
 constexpr absl::string_view kSelectorKeys[] = {"l", "a"};
 
-// A URL field; "" when absent or wrong, with the error recorded.
-std::string ReadUrl(YamlReader& r, const Fields& f, absl::string_view key,
-                    absl::Status (*check)(absl::string_view)) {
+// A URL field; "" when absent, nullopt when wrong (the error recorded).
+std::optional<std::string> ReadUrl(YamlReader& r, const Fields& f, absl::string_view key,
+                                   absl::Status (*check)(absl::string_view)) {
   const Value* v = f.Get(key);
   if (v == nullptr) return "";
   std::optional<std::string> url = r.String(*v);
-  if (!url) return "";
+  if (!url) return std::nullopt;
   if (absl::Status status = check(*url); !status.ok()) {
     r.ValueError(*v, status.message());
-    return "";
+    return std::nullopt;
   }
-  return *url;
+  return url;
 }
 
 void ReadSelector(YamlReader& r, const Entry& entry, BimiSelector& s) {
@@ -37,8 +37,11 @@ void ReadSelector(YamlReader& r, const Entry& entry, BimiSelector& s) {
   }
   std::optional<Fields> f = r.Map(entry.value, kSelectorKeys);
   if (!f) return;
-  s.l = ReadUrl(r, *f, "l", bimi::CheckLogoUrl);
-  s.a = ReadUrl(r, *f, "a", bimi::CheckEvidenceUrl);
+  std::optional<std::string> l = ReadUrl(r, *f, "l", bimi::CheckLogoUrl);
+  std::optional<std::string> a = ReadUrl(r, *f, "a", bimi::CheckEvidenceUrl);
+  if (!l || !a) return;  // said already; the pair is judged only when both read
+  s.l = *std::move(l);
+  s.a = *std::move(a);
   if (absl::Status status = bimi::CheckAssertion(s.l, s.a); !status.ok()) {
     r.Error(f->pos(), absl::StrCat("selector ", Quoted(s.selector), ": ", status.message()));
   }

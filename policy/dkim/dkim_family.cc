@@ -46,6 +46,9 @@ class Dkim final : public RecordFamily {
 
   void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
              const ProviderSettings& provider) const override {
+    if (!d.domain.empty()) {
+      CheckCnameVariant(r, d, d.dkim.delegation, name(), kZoneKey, provider);
+    }
     auto zone = provider.family_zones.find(std::string(kZoneKey));
     if (d.domain.empty() || zone == provider.family_zones.end()) return;
     for (const DkimSelector& s : d.dkim.selectors) {

@@ -33,7 +33,7 @@ std::vector<std::string> ReadMx(YamlReader& r, const Value& value) {
   for (StringItem& item : *items) {
     absl::StatusOr<std::string> pattern = mta_sts::NormalizeMxPattern(item.text);
     if (!pattern.ok()) {
-      r.Error(item.pos, absl::StrCat("mx ", Quoted(item.text), ": ", pattern.status().message()));
+      r.Error(item.pos, std::string(pattern.status().message()));
     } else if (std::find(mx.begin(), mx.end(), *pattern) != mx.end()) {
       r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
     } else {
@@ -80,6 +80,9 @@ class MtaSts final : public RecordFamily {
 
   void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
              const ProviderSettings& provider) const override {
+    if (!d.domain.empty() && d.mta_sts.configured) {
+      CheckCnameVariant(r, d, d.mta_sts.delegation, name(), kZoneKey, provider);
+    }
     auto zone = provider.family_zones.find(std::string(kZoneKey));
     if (!d.domain.empty() && d.mta_sts.configured && zone != provider.family_zones.end()) {
       CheckServedName(r, d, zone->second, "MTA-STS CNAME target");

@@ -43,7 +43,7 @@ TEST_F(MtaStsFamilyTest, ReadsThePolicy) {
 
 TEST_F(MtaStsFamilyTest, ChecksModeMxAndMaxAge) {
   EXPECT_THAT(Errors("domain: example.com\nmta_sts:\n  mode: enforce\n  mx: [\"mx 1.example.com\"]\n"),
-              ElementsAre(HasSubstr("4:8: mx 'mx 1.example.com'")));
+              ElementsAre(HasSubstr("4:8: mx pattern 'mx 1.example.com'")));
   EXPECT_THAT(Errors("domain: example.com\nmta_sts:\n  mode: enforce\n  mx: [\"mx.*.example.com\"]\n"),
               ElementsAre(HasSubstr("4:8: mx")));
   EXPECT_THAT(Errors("domain: example.com\nmta_sts:\n  mode: strict\n  mx: [mx.example.com]\n"),
@@ -89,6 +89,13 @@ TEST_F(MtaStsFamilyTest, PublishSaysNsOrCnameAndWhereThePolicyLives) {
   std::vector<std::string> lines = Publish(*cname.value);
   EXPECT_THAT(lines, Contains("_mta-sts.example.com.\t3600\tIN\tCNAME\texample.com._mta-sts.provider.test."));
   EXPECT_THAT(lines, Contains(HasSubstr("https://mta-sts.example.com/.well-known/mta-sts.txt")));
+}
+
+TEST_F(MtaStsFamilyTest, TheCnameVariantNeedsTheProviderZone) {
+  provider_.family_zones.erase("mta_sts_zone");
+  EXPECT_THAT(Errors(std::string(kDomain) + "mta_sts_delegation: cname\n"),
+              ElementsAre(HasSubstr("1:9: mta_sts_delegation: cname needs provider.mta_sts_zone")));
+  EXPECT_THAT(Errors(kDomain), IsEmpty());
 }
 
 }  // namespace

@@ -56,6 +56,9 @@ class TlsRpt final : public RecordFamily {
 
   void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
              const ProviderSettings& provider) const override {
+    if (!d.domain.empty() && !d.tls_rpt.rua.empty()) {
+      CheckCnameVariant(r, d, d.tls_rpt.delegation, name(), kZoneKey, provider);
+    }
     auto zone = provider.family_zones.find(std::string(kZoneKey));
     if (!d.domain.empty() && !d.tls_rpt.rua.empty() && zone != provider.family_zones.end()) {
       CheckServedName(r, d, zone->second, "TLS-RPT CNAME target");

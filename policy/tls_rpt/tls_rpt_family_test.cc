@@ -86,5 +86,12 @@ TEST_F(TlsRptFamilyTest, PublishSaysNsOrCname) {
               Contains("_smtp._tls.example.com.\t3600\tIN\tCNAME\texample.com._tls-rpt.provider.test."));
 }
 
+TEST_F(TlsRptFamilyTest, TheCnameVariantNeedsTheProviderZone) {
+  provider_.family_zones.erase("tls_rpt_zone");
+  EXPECT_THAT(Errors(std::string(kDomain) + "tls_rpt_delegation: cname\n"),
+              ElementsAre(HasSubstr("1:9: tls_rpt_delegation: cname needs provider.tls_rpt_zone")));
+  EXPECT_THAT(Errors(kDomain), IsEmpty());
+}
+
 }  // namespace
 }  // namespace dnsd::config

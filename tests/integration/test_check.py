@@ -177,11 +177,9 @@ class CheckTest(unittest.TestCase):
                              r"logo URL \(l=\) 'http://brand\.enforce\.example/bimi/news\.svg' "
                              r"must use https://, not http://")
 
-    @unittest.expectedFailure
     def test_bimi_logo_over_http_beside_an_evidence_url(self):
-        """Known bug (policy/bimi/bimi_reader.cc, ReadSelector): a refused l=
-        is read as empty, so a selector that also has a= gets a second error
-        saying the logo URL is missing. Remove expectedFailure when fixed."""
+        """A refused l= beside an a= is one error, not a second one saying
+        the logo URL is missing."""
         edited = check_edited_copy(
             "enforce.example",
             replace_once("l: https://brand.enforce.example/bimi/logo.svg",
