@@ -309,8 +309,10 @@ class BrokenDomainFileTest(ReloadCase):
 
     def test_catalog_change_keeps_last_good_spf(self):
         # When a sender leaves the catalog, the domain files that enable it
-        # fail validation and keep their last good version; that version is
-        # served without the vanished sender, its own netblocks included.
+        # fail validation and keep their last good version, and that version
+        # is served as it was: its own netblocks, and the vanished sender's
+        # ranges too (a Google IP that passed keeps passing), until the file
+        # is fixed.
         d = "spf.example"
         write_atomic(self.path(d), "\n".join([
             f"domain: {d}", "mode: monitor", "spf:", "  senders: [google]",
@@ -318,6 +320,9 @@ class BrokenDomainFileTest(ReloadCase):
         self.start()
         own = f"192.0.2.7._ip.mail.{d}._ehlo.{d}._spf.provider.test"
         self.assertEqual(udp_txt(self.server, own), (NOERROR, ["v=spf1 ip4:192.0.2.7 ~all"]))
+        google = f"209.85.220.41._ip.mail-sor-f41.google.com._ehlo.{d}._spf.provider.test"
+        google_answer = (NOERROR, ["v=spf1 ip4:209.85.220.41 ~all"])
+        self.assertEqual(udp_txt(self.server, google), google_answer)
 
         catalog = os.path.join(self.examples, "senders.yaml")
         text = re.sub(r"\n  google:\n.*?\n\n", "\n", read(catalog), flags=re.S)
@@ -330,6 +335,15 @@ class BrokenDomainFileTest(ReloadCase):
                      mark, timeout=1)
         self.assertServes(d, 0)
         self.assertEqual(udp_txt(self.server, own), (NOERROR, ["v=spf1 ip4:192.0.2.7 ~all"]))
+        self.assertEqual(udp_txt(self.server, google), google_answer)
+
+        # Fixed by dropping the sender: now the answer follows the file.
+        mark = harness.log_mark(self.server)
+        write_atomic(self.path(d), "\n".join([
+            f"domain: {d}", "mode: monitor", "spf:", "  senders: []",
+            '  netblocks: ["192.0.2.0/24"]', "dmarc:", f'  rua: ["{rua(d)}"]', ""]))
+        wait_for_log(self.server, INOTIFY_RELOAD + r".*", mark)
+        self.assertEqual(udp_txt(self.server, google), (NOERROR, ["v=spf1 ~all"]))
 
 
 class RejectedReloadTest(ReloadCase):
