@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "config/compile.h"
+#include "config/drop_guard.h"
 
 namespace dnsd::config {
 
@@ -16,7 +17,21 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
   out.report = state.files.Load(progress);
   out.errors = out.report.set.errors;
   out.fatal = out.report.rejected;
-  if (skip_if_unchanged && !out.report.changed) return out;
+  if (skip_if_unchanged && !out.report.changed && !out.fatal && !state.held_back) {
+    out.skipped = true;
+    return out;
+  }
+  if (!out.fatal) {
+    const DomainList* served = state.served ? &*state.served : nullptr;
+    const ConfigSet& set = out.report.set;
+    if (absl::Status guard = CheckDrop(served, set.domains, set.server.guard,
+                                       state.files.server_file());
+        !guard.ok()) {
+      out.fatal = out.guarded = state.held_back = true;
+      out.errors.push_back(Diagnostic{SourcePos{set.server.domains_dir},
+                                      std::string(guard.message())});
+    }
+  }
   if (!out.fatal) {
     if (progress) {
       LoadProgress compiling;
@@ -28,6 +43,8 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     auto compiled =
         CompileSnapshot(out.report.set, generation, refreshed, &state.compiled);
     if (compiled.ok()) {
+      state.served = out.report.set.domains;
+      state.held_back = false;
       out.compile_stats = compiled->stats;
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());

@@ -4,6 +4,7 @@
 #define DNSD_CONFIG_LOAD_AND_COMPILE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "config/compile_cache.h"
 #include "config/config_state.h"
 #include "config/diagnostic.h"
+#include "config/domain_list.h"
 #include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 
@@ -22,6 +24,12 @@ struct LoadState {
   explicit LoadState(std::string server_file) : files(std::move(server_file)) {}
   ConfigState files;
   CompileCache compiled;
+  // The domains of the last configuration LoadAndCompile passed on to be
+  // published; null before the first (config/drop_guard.h).
+  std::optional<DomainList> served;
+  // The last load was held back by the guard: the next one compiles even
+  // if no file changed (an allow-drop marker is not a configuration file).
+  bool held_back = false;
 };
 
 struct LoadedConfig {
@@ -29,6 +37,8 @@ struct LoadedConfig {
   std::unique_ptr<Snapshot> snapshot;  // null if it could not be built
   std::vector<Diagnostic> errors;      // loading and compiling, in file order
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
+  bool guarded = false;
+  bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled  // fatal because it would drop too many domains (drop_guard.h)
   double seconds = 0;  // wall time of load + compile
   CompileStats compile_stats;
   const ConfigSet& set() const { return report.set; }

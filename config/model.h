@@ -93,6 +93,13 @@ struct RefreshSettings {
   uint32_t retry_max_s = 3600;
 };
 
+// The guard against publishing a configuration that drops many domains at
+// once (config/drop_guard.h).
+struct GuardSettings {
+  uint32_t max_drop_percent = 10;  // of the domains being served
+  uint32_t small_drop = 10;        // dropping this many or fewer always passes
+};
+
 struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
@@ -107,6 +114,7 @@ struct ServerConfig {
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
   ProviderSettings provider;
+  GuardSettings guard;
   std::string catalog_path;          // resolved against the server file's folder
   std::string domains_dir;           // resolved against the server file's folder
   // Restart-only: the catalog refresher.

@@ -19,7 +19,8 @@ namespace {
 constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads",  "tcp",     "udp_payload", "provider",
     "catalog",  "domains",  "metrics", "user",        "rate_limit",
-    "resolver", "refresh",  "state_dir"};
+    "resolver", "refresh",  "state_dir", "guard"};
+constexpr absl::string_view kGuardKeys[] = {"max_drop_percent", "small_drop"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
@@ -194,6 +195,13 @@ std::optional<std::string> ReadHostmaster(YamlReader& r, const Value& value) {
   return *std::move(normalized);
 }
 
+void ReadGuard(YamlReader& r, const Value& value, GuardSettings& g) {
+  std::optional<Fields> f = r.Map(value, kGuardKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("max_drop_percent")) Assign(r.Integer(*v, 0, 100), g.max_drop_percent);
+  if (const Value* v = f->Get("small_drop")) Assign(r.Integer(*v, 0, 1000000), g.small_drop);
+}
+
 void ReadSoa(YamlReader& r, const Value& value, ProviderSettings& p) {
   std::optional<Fields> f = r.Map(value, kSoaKeys);
   if (!f) return;
@@ -329,6 +337,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("metrics")) ReadMetrics(r, *v, server.metrics);
   if (const Value* v = f->Get("user")) Assign(ReadUser(r, *v), server.user);
   if (const Value* v = f->Get("rate_limit")) ReadRateLimit(r, *v, server.rate_limit);
+  if (const Value* v = f->Get("guard")) ReadGuard(r, *v, server.guard);
   if (const Value* v = r.Require(*f, "provider"))
     ReadProvider(r, *v, server.provider);
   if (const Value* v = r.Require(*f, "catalog"))

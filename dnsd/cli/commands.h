@@ -28,6 +28,7 @@ int Serve(const ServeArgs& args);
 int Explain(const ExplainArgs& args);
 int Check(const std::string& config);
 int Records(const std::string& config, const std::string& domain);
+int AllowDrop(const std::string& config);
 
 }  // namespace dnsd::cli
 

@@ -24,6 +24,10 @@ Commands:
           Validate the configuration; print every error as file:line:column.
   records -c FILE DOMAIN
           Print what DOMAIN must publish and what dnsd serves for it.
+  allow-drop -c FILE
+          Let the next reload publish the domains as the files are now,
+          although that drops more of the served domains than the server
+          file's guard allows (or leaves none at all).
   explain -c FILE --ip IP --helo NAME --domain DOMAIN
           [--sender ADDRESS] [--published 'v=spf1 ...']
           Print the SPF query a receiver sends for this client, dnsd's
@@ -98,6 +102,7 @@ int main(int argc, char** argv) {
     return dnsd::cli::Serve(serve);
   }
   if (command == "check" && args.empty()) return dnsd::cli::Check(config);
+  if (command == "allow-drop" && args.empty()) return dnsd::cli::AllowDrop(config);
   if (command == "records" && args.size() == 1) return dnsd::cli::Records(config, args[0]);
   if (command == "explain" && args.empty()) {
     if (!vm.count("ip") || !vm.count("helo") || !vm.count("domain")) {

@@ -35,7 +35,7 @@ bool Reloader::Reload(const char* why, bool compile_always) {
   std::shared_ptr<const config::RefreshedRanges> ranges = ranges_ ? ranges_() : nullptr;
   config::LoadedConfig loaded = config::LoadAndCompile(
       state_, next, /*skip_if_unchanged=*/!compile_always, LogLoadProgress("reload"), ranges.get());
-  if (!compile_always && !loaded.report.changed && !loaded.report.rejected) {
+  if (loaded.skipped) {
     // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
     // was written back unchanged, cost a stat per file and no compile.
     LogInfo("reload (%s): no file changed; generation %d keeps serving", why,
@@ -67,6 +67,7 @@ bool Reloader::Reload(const char* why, bool compile_always) {
       status_.domains = loaded.report.set.domains.size();
     } else {
       ++status_.failures;
+      if (loaded.guarded) ++status_.guarded;
     }
   }
   if (!ok) {

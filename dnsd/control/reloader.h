@@ -26,6 +26,7 @@ struct ReloadStatus {
   uint64_t generation = 0;    // of the snapshot being served
   uint64_t attempts = 0;
   uint64_t failures = 0;      // rejected reloads
+  uint64_t guarded = 0;       // of which rejected by the drop guard
   bool last_ok = true;
   std::chrono::system_clock::time_point last_attempt, last_success;
   double last_seconds = 0;    // load + compile + publish

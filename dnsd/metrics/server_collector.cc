@@ -169,7 +169,8 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
   MetricFamily reloads = Family("dnsd_config_reloads_total", "Reloads by result.",
                                 MetricType::Counter);
   AddSample(reloads, {{"result", "success"}}, static_cast<double>(st.attempts - st.failures));
-  AddSample(reloads, {{"result", "failure"}}, static_cast<double>(st.failures));
+  AddSample(reloads, {{"result", "failure"}}, static_cast<double>(st.failures - st.guarded));
+  AddSample(reloads, {{"result", "guarded"}}, static_cast<double>(st.guarded));
   out.push_back(std::move(reloads));
   MetricFamily last_ok = Family("dnsd_config_last_reload_success",
                                 "1 if the last reload was published, 0 if it was rejected.",

@@ -24,6 +24,7 @@ import subprocess
 import threading
 import time
 import unittest
+import urllib.request
 from types import SimpleNamespace
 
 import harness
@@ -344,6 +345,85 @@ class BrokenDomainFileTest(ReloadCase):
             '  netblocks: ["192.0.2.0/24"]', "dmarc:", f'  rua: ["{rua(d)}"]', ""]))
         wait_for_log(self.server, INOTIFY_RELOAD + r".*", mark)
         self.assertEqual(udp_txt(self.server, google), (NOERROR, ["v=spf1 ~all"]))
+
+
+class DropGuardTest(ReloadCase):
+    """A push that empties or removes the domains folder, or drops more than
+    guard.max_drop_percent of the domains at once, is not published: the
+    answers stay, the log, the status page and the metrics say why, and
+    `dnsd serve` does not start on it; `dnsd allow-drop` lets exactly that
+    set through."""
+
+    def http(self, path):
+        port = self.server.metrics_port()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+            return r.read().decode()
+
+    def guarded_reloads(self):
+        m = re.search(r'^dnsd_config_reloads_total\{result="guarded"\} (\d+)',
+                      self.http("/metrics"), re.M)
+        return int(m.group(1))
+
+    def assertStillServes(self):
+        self.assertEqual(udp_txt(self.server, "_dmarc.enforce.example")[0], NOERROR)
+        self.assertEqual(udp_txt(self.server, "_dmarc.monitor.example")[0], NOERROR)
+
+    def check_guarded(self, break_folder):
+        self.start()
+        self.assertEqual(self.guarded_reloads(), 0)
+        mark = harness.log_mark(self.server)
+        break_folder()
+        self.assertIsNone(sighup_reload(self.server))
+        wait_for_log(self.server, r"no domain to serve: .* \(6 domains keep serving\)", mark)
+        wait_for_log(self.server, r"reload \(SIGHUP\) rejected", mark)
+        self.assertStillServes()
+        self.assertEqual(self.guarded_reloads(), 1)
+        self.assertIn("no domain to serve", self.http("/"))
+
+    def test_an_emptied_folder_is_not_published(self):
+        def empty():
+            for name in os.listdir(self.domains):
+                os.rename(os.path.join(self.domains, name), os.path.join(self.examples, name))
+        self.check_guarded(empty)
+
+        # On purpose: allow-drop names the empty set, and the reload it
+        # triggers (the marker is written beside the server file) publishes it.
+        mark = harness.log_mark(self.server)
+        out = subprocess.run([harness.DNSD, "allow-drop", "-c", self.server_file],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("may publish these 0 domains", out.stdout)
+        wait_for_log(self.server, r"reload \([^)]*\): generation \d+, 0 domains", mark)
+        self.assertEqual(udp_txt(self.server, "_dmarc.enforce.example")[0], REFUSED)
+
+    def test_a_removed_folder_is_not_published(self):
+        self.check_guarded(lambda: os.rename(self.domains, self.domains + ".gone"))
+
+    def test_a_large_drop_is_not_published(self):
+        for i in range(40):
+            write_atomic(self.path(f"extra{i:02d}.example"), domain_file(f"extra{i:02d}.example", 0))
+        self.start()
+        mark = harness.log_mark(self.server)
+        for i in range(12):                         # 12 of 46: over 10 domains and 10%
+            os.remove(self.path(f"extra{i:02d}.example"))
+        self.assertIsNone(sighup_reload(self.server))
+        wait_for_log(self.server, r"would stop serving 12 of 46 domains \(26%: extra00.example",
+                     mark)
+        self.assertServes("extra00.example", 0)
+        self.assertEqual(self.guarded_reloads(), 1)
+
+    def test_serve_and_check_refuse_an_empty_folder(self):
+        for name in os.listdir(self.domains):
+            os.remove(os.path.join(self.domains, name))
+        out = subprocess.run([harness.DNSD, "check", "-c", self.server_file],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("no domain to serve", out.stdout)
+        out = subprocess.run([harness.DNSD, "serve", "-c", self.server_file, "--allow-root",
+                              "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("no domain to serve", out.stderr)
 
 
 class RejectedReloadTest(ReloadCase):

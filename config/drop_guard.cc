@@ -1,0 +1,105 @@
+#include "config/drop_guard.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "config/serial_digest.h"
+
+namespace dnsd::config {
+namespace {
+
+constexpr absl::string_view kMarkerHeader = "dnsd allow-drop ";
+constexpr size_t kNamesShown = 5;
+
+// Names of `served` that `next` does not have; both are sorted by name.
+std::vector<absl::string_view> Dropped(const DomainList& served, const DomainList& next) {
+  std::vector<absl::string_view> dropped;
+  size_t j = 0;
+  for (const DomainConfig& d : served) {
+    while (j < next.size() && next[j].domain < d.domain) ++j;
+    if (j == next.size() || next[j].domain != d.domain) dropped.push_back(d.domain);
+  }
+  return dropped;
+}
+
+std::string HowToAllow(const std::string& server_file) {
+  return absl::StrCat("; to publish it on purpose, run `dnsd allow-drop -c ", server_file,
+                      "` and reload");
+}
+
+}  // namespace
+
+uint64_t DomainSetDigest(const DomainList& domains) {
+  SerialDigest digest;
+  for (const DomainConfig& d : domains) digest.Add(d.domain);
+  return digest.value();
+}
+
+std::string AllowDropPath(const std::string& server_file) {
+  return absl::StrCat(server_file, ".allow-drop");
+}
+
+std::optional<uint64_t> ReadAllowDrop(const std::string& server_file) {
+  std::ifstream in(AllowDropPath(server_file));
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  absl::string_view rest = line;
+  uint64_t digest;
+  if (!absl::ConsumePrefix(&rest, kMarkerHeader) || !absl::SimpleHexAtoi(rest, &digest)) {
+    return std::nullopt;
+  }
+  return digest;
+}
+
+absl::Status WriteAllowDrop(const std::string& server_file, const DomainList& domains) {
+  std::string path = AllowDropPath(server_file);
+  std::string temp = absl::StrCat(path, ".tmp");
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << kMarkerHeader << absl::StrCat(absl::Hex(DomainSetDigest(domains))) << "\n"
+        << "# lets the next reload publish exactly these " << domains.size()
+        << " domains, even though it drops domains the running server serves\n";
+    if (!out.flush()) return absl::UnavailableError(absl::StrCat("cannot write ", temp));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot write ", path, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+absl::Status CheckDrop(const DomainList* served, const DomainList& next,
+                       const GuardSettings& settings, const std::string& server_file) {
+  if (std::optional<uint64_t> allowed = ReadAllowDrop(server_file);
+      allowed && *allowed == DomainSetDigest(next)) {
+    return absl::OkStatus();
+  }
+  size_t serving = served != nullptr ? served->size() : 0;
+  if (next.size() == 0 && (served == nullptr || serving > 0)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no domain to serve: the domains folder is missing, unreadable, empty or all broken; "
+        "not published",
+        serving > 0 ? absl::StrCat(" (", serving, " domains keep serving)") : "",
+        HowToAllow(server_file)));
+  }
+  if (served == nullptr) return absl::OkStatus();
+  std::vector<absl::string_view> dropped = Dropped(*served, next);
+  if (dropped.size() <= settings.small_drop ||
+      dropped.size() * 100 <= static_cast<size_t>(settings.max_drop_percent) * serving) {
+    return absl::OkStatus();
+  }
+  std::vector<absl::string_view> shown(dropped.begin(),
+                                       dropped.begin() + std::min(dropped.size(), kNamesShown));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the new configuration would stop serving ", dropped.size(), " of ", serving,
+      " domains (", dropped.size() * 100 / serving, "%: ", absl::StrJoin(shown, ", "),
+      dropped.size() > shown.size() ? ", …" : "", "), more than guard.max_drop_percent ",
+      settings.max_drop_percent, "%; not published", HowToAllow(server_file)));
+}
+
+}  // namespace dnsd::config
