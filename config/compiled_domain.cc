@@ -9,10 +9,11 @@
 namespace dnsd::config {
 namespace {
 
-void AddError(CompiledDomain& out, const DomainConfig& d, absl::string_view message) {
+void AddWarning(CompiledDomain& out, const DomainConfig& d, absl::string_view message) {
   Diagnostic e;
   e.pos.file = d.file;
   e.message = std::string(message);
+  e.severity = Severity::kWarning;
   out.errors.push_back(std::move(e));
 }
 
@@ -95,7 +96,7 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
   return absl::OkStatus();
 }
 
-void DomainCompiler::Warn(absl::string_view message) { AddError(out_, domain_, message); }
+void DomainCompiler::Warn(absl::string_view message) { AddWarning(out_, domain_, message); }
 
 void DomainCompiler::Finish() {
   for (CompiledZone& zone : part_.zones) {

@@ -8,9 +8,14 @@
 namespace dnsd::config {
 
 std::string FormatDiagnostic(const Diagnostic& d) {
-  if (d.pos.line == 0) return absl::StrCat(d.pos.file, ": ", d.message);
-  return absl::StrCat(d.pos.file, ":", d.pos.line, ":", d.pos.column, ": ",
-                      d.message);
+  absl::string_view level = d.severity == Severity::kWarning ? "warning: " : "";
+  if (d.pos.line == 0) return absl::StrCat(d.pos.file, ": ", level, d.message);
+  return absl::StrCat(d.pos.file, ":", d.pos.line, ":", d.pos.column, ": ", level, d.message);
+}
+
+size_t CountErrors(const std::vector<Diagnostic>& diagnostics) {
+  return std::count_if(diagnostics.begin(), diagnostics.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {

@@ -17,13 +17,26 @@ struct SourcePos {
   int column = 0;  // 1-based; 0 when unknown
 };
 
+// One rule for `dnsd check` and `dnsd serve` alike. An error means that
+// something is not served as the files say: a file or a family's part of a
+// domain is left out, or keeps its last good version; `check` exits 1 on
+// it. A warning is served as written, with something the operator should
+// know (a fallback answer, a vanished sender); `check` prints it and exits
+// 0.
+enum class Severity { kError, kWarning };
+
 struct Diagnostic {
   SourcePos pos;
   std::string message;  // may end in "; did you mean 'x'?"
+  Severity severity = Severity::kError;
 };
 
-// "file:line:column: message" (or "file: message" without a position).
+// "file:line:column: message" (or "file: message" without a position);
+// a warning's message starts with "warning: ".
 std::string FormatDiagnostic(const Diagnostic& d);
+
+// How many of `diagnostics` are errors.
+size_t CountErrors(const std::vector<Diagnostic>& diagnostics);
 
 // In file order: by file, line, column; equal places keep their order.
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics);

@@ -1,23 +1,36 @@
 #include <iostream>
 
-#include "dnsd/cli/commands.h"
 #include "config/load_and_compile.h"
+#include "dnsd/cli/commands.h"
+#include "dnsd/control/refresh/refresher.h"
 
 namespace dnsd::cli {
 
 int Check(const std::string& config_file) {
-  config::LoadedConfig loaded = config::LoadAndCompile(config_file, 1);
+  // As `serve` would load it: with the catalog ranges it keeps, if any.
+  std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(config_file);
+  config::LoadState state(config_file);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
+                                                       /*progress=*/nullptr, saved.get());
   for (const config::Diagnostic& d : loaded.errors) {
     std::cout << config::FormatDiagnostic(d) << "\n";
   }
-  if (!loaded.errors.empty()) {
-    std::cout << config_file << ": " << loaded.errors.size() << " error"
-              << (loaded.errors.size() == 1 ? "" : "s") << "\n";
+  size_t errors = config::CountErrors(loaded.errors);
+  size_t warnings = loaded.errors.size() - errors;
+  auto plural = [](size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  if (errors > 0 || loaded.fatal || loaded.snapshot == nullptr) {
+    std::cout << config_file << ": " << plural(errors, "error");
+    if (warnings > 0) std::cout << ", " << plural(warnings, "warning");
+    std::cout << "\n";
     return 1;
   }
   std::cout << config_file << ": OK, " << loaded.set().domains.size() << " domains, "
             << loaded.set().catalog.senders.size() << " senders, "
-            << loaded.snapshot->zones.zone_count() << " zones\n";
+            << loaded.snapshot->zones.zone_count() << " zones";
+  if (warnings > 0) std::cout << ", " << plural(warnings, "warning");
+  std::cout << "\n";
   return 0;
 }
 

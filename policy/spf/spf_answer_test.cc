@@ -563,6 +563,13 @@ TEST(SpfCompileTest, ADomainTooBigToFlattenKeepsItsMacroAnswers) {
   EXPECT_EQ(d.rule, Rule::kNetblock);
   d = Decide(spf, testing::LowerName("40.93.0.1._ip.mx.test._ehlo.big.example._spf.provider.test"));
   EXPECT_EQ(d.rule, Rule::kSenderRange);
+  // Served, with a fallback at <d>._nspf: a warning, which neither stops
+  // `dnsd check` nor leaves the domain out (config/diagnostic.h's rule).
+  ASSERT_EQ(compiled->errors.size(), 1u);
+  EXPECT_EQ(compiled->errors[0].severity, config::Severity::kWarning);
+  EXPECT_THAT(config::FormatDiagnostic(compiled->errors[0]),
+              ::testing::HasSubstr(": warning: netblocks and sender ranges need"));
+  EXPECT_EQ(config::CountErrors(compiled->errors), 0u);
 }
 
 // However exactly the terms fill a part, its answer fits 1232 octets with
