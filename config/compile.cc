@@ -140,6 +140,19 @@ void Reserve(Snapshot& snap) {
 
 }  // namespace
 
+uint64_t ConfigDigest(const Snapshot& snapshot) {
+  SerialDigest payload;
+  payload.AddNumber(snapshot.udp_payload);
+  uint64_t sum = payload.value();
+  snapshot.zones.ForEachZone([&sum](const Zone& zone) {
+    SerialDigest digest;
+    digest.Add(zone.apex);
+    digest.AddNumber(zone.serial);
+    sum += digest.value();
+  });
+  return sum;
+}
+
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed, CompileCache* cache) {
   const ServerConfig& server = config.server;
@@ -177,6 +190,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   DNSD_RETURN_IF_ERROR(snap.zones.Validate());
   b.SetSerials();
+  snap.digest = ConfigDigest(snap);
   if (cache != nullptr) cache->Keep(snap.domains);  // shared, not copied
   return out;
 }

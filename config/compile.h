@@ -42,6 +42,11 @@ struct Compiled {
 // cannot form zones at all. `refreshed` (may be null) are the catalog
 // refresher's ranges, which replace the senders' seeds (refreshed_ranges.h).
 // `cache` (may be null) is what the previous compile kept; it is updated.
+// The digest of everything `snapshot` serves: every zone's apex and serial
+// (each serial a digest of the zone's content) and the EDNS payload size.
+// Order-free (a sum), so it costs one pass over the zones and no sort.
+uint64_t ConfigDigest(const Snapshot& snapshot);
+
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed = nullptr,
                                          CompileCache* cache = nullptr);

@@ -23,6 +23,10 @@ struct Snapshot {
   Snapshot& operator=(const Snapshot&) = delete;
 
   uint64_t generation = 0;   // increases with every published snapshot
+  // What it serves, as one number: the same on every name server loaded
+  // with the same files, different as soon as any answer would differ
+  // (config/compile.h, ConfigDigest).
+  uint64_t digest = 0;
   uint16_t udp_payload = 1232;
   // What the zones and the policy point into. Shared with the snapshot
   // before and after this one wherever a reload did not change them.

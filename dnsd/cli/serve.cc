@@ -240,6 +240,7 @@ int Serve(const ServeArgs& args) {
 
   ReloadStatus first;
   first.generation = 1;
+  first.digest = loaded.snapshot->digest;
   first.last_attempt = first.last_success = std::chrono::system_clock::now();
   first.last_seconds = loaded.seconds;
   first.errors = loaded.errors;

@@ -46,6 +46,7 @@ bool Reloader::Reload(const char* why, bool compile_always) {
     LogWarning("%s", config::FormatDiagnostic(d));
   }
   bool ok = !loaded.fatal && loaded.snapshot != nullptr;
+  uint64_t digest = ok ? loaded.snapshot->digest : 0;
   std::unique_ptr<const config::Snapshot> old;
   if (ok) old = holder_.Publish(std::move(loaded.snapshot));
   // The reload's time is until the new snapshot answers; freeing the old
@@ -62,6 +63,7 @@ bool Reloader::Reload(const char* why, bool compile_always) {
     status_.errors = loaded.errors;
     if (ok) {
       status_.generation = next;
+      status_.digest = digest;
       status_.last_success = std::chrono::system_clock::now();
       status_.last_seconds = seconds;
       status_.domains = loaded.report.set.domains.size();

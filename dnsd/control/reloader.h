@@ -24,6 +24,7 @@ namespace dnsd {
 // What the last reload did, for logs, metrics and the status page.
 struct ReloadStatus {
   uint64_t generation = 0;    // of the snapshot being served
+  uint64_t digest = 0;        // its Snapshot::digest
   uint64_t attempts = 0;
   uint64_t failures = 0;      // rejected reloads
   uint64_t guarded = 0;       // of which rejected by the drop guard

@@ -124,8 +124,9 @@ std::string MetricsExporter::StatusPage() const {
       std::chrono::system_clock::now() - started_);
   std::string page = absl::StrFormat(
       "dnsd %s\n\nuptime:         %d s\nthreads:        %d\ngeneration:     %d\n"
+      "digest:         %016x\n"
       "domains:        %d\nlast reload:    %s, %s, %.3f s\nreloads:        %d (%d rejected)\n",
-      cli::kVersion, uptime.count(), server_.threads(), st.generation, st.domains,
+      cli::kVersion, uptime.count(), server_.threads(), st.generation, st.digest, st.domains,
       Time(st.last_attempt), st.last_ok ? "published" : "REJECTED", st.last_seconds,
       st.attempts, st.failures);
   absl::StrAppend(&page, "\nconfiguration errors: ", st.errors.size(), "\n");

@@ -162,6 +162,12 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
                                    MetricType::Gauge);
   AddSample(generation, {}, static_cast<double>(st.generation));
   out.push_back(std::move(generation));
+  MetricFamily digest = Family("dnsd_config_digest_info",
+                               "The digest of everything the served configuration answers: "
+                               "equal on every name server loaded with the same files.",
+                               MetricType::Gauge);
+  AddSample(digest, {{"digest", absl::StrCat(absl::Hex(st.digest, absl::kZeroPad16))}}, 1);
+  out.push_back(std::move(digest));
   MetricFamily domains = Family("dnsd_config_domains", "Customer domains being served.",
                                 MetricType::Gauge);
   AddSample(domains, {}, static_cast<double>(st.domains));

@@ -74,6 +74,11 @@ class ZoneTable {
   const Zone* FindZoneByApex(absl::string_view apex) const;
   const Node* FindNode(absl::string_view owner) const;
 
+  template <typename F>  // F(const Zone&)
+  void ForEachZone(F&& f) const {
+    for (const Zone& zone : zone_storage_) f(zone);
+  }
+
   template <typename F>  // F(absl::string_view owner, const Node&)
   void ForEachNode(F&& f) const {
     for (const auto& [owner, node] : nodes_) f(owner, node);
