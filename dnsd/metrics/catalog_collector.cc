@@ -18,7 +18,7 @@ std::vector<MetricFamily> CatalogCollector::Collect() const {
                                   MetricType::Counter);
   MetricFamily success = Family("dnsd_catalog_last_refresh_success_timestamp_seconds",
                                 "When a sender's ranges were last resolved successfully "
-                                "(Unix time; from the state file after a restart).",
+                                "(Unix time; from the state file after a restart; 0 if never).",
                                 MetricType::Gauge);
   MetricFamily ranges = Family("dnsd_catalog_ranges",
                                "IP prefixes a sender is answered with now, refreshed or seed.",
@@ -28,10 +28,12 @@ std::vector<MetricFamily> CatalogCollector::Collect() const {
                                  std::pair{"rejected", s.rejected}}) {
       AddSample(refreshes, {{"sender", s.id}, {"result", result}}, static_cast<double>(count));
     }
-    if (s.last_success) {
-      AddSample(success, {{"sender", s.id}},
-                std::chrono::duration<double>(s.last_success->time_since_epoch()).count());
-    }
+    // 0 for a sender never refreshed: the series exists from the start, so
+    // an alert on its age fires for a refresh that never succeeds too.
+    AddSample(success, {{"sender", s.id}},
+              s.last_success
+                  ? std::chrono::duration<double>(s.last_success->time_since_epoch()).count()
+                  : 0.0);
     AddSample(ranges, {{"sender", s.id}}, static_cast<double>(s.ranges));
   }
   return {std::move(refreshes), std::move(success), std::move(ranges)};
