@@ -4,6 +4,7 @@
 # kernel and loopback (bench/README.md, "Throughput").
 #
 #   bench/throughput_bench.sh
+#   BASELINE_DNSD=/path/to/older/dnsd bench/throughput_bench.sh
 #
 # 1. Generates a configuration of $DOMAINS domains and a query file of
 #    $QUERIES lines (bench/gen_config.py --mix throughput: 80% SPF macro
@@ -29,6 +30,14 @@
 #    chart to bench/results/throughput-<date>.md and .png
 #    (bench/throughput_report.py).
 #
+# With BASELINE_DNSD set to another dnsd binary (say one built from an older
+# commit, bench/README.md, "Throughput"), a server named `baseline` joins
+# the rotation right after dnsd (unless SERVERS is given): the same flags,
+# its own port, the same checks, and also the same mean answer size as
+# dnsd; the report lists it with its ratio to the ceiling and dnsd/baseline
+# (BASELINE_NOTE, say the commit, is printed beside its path).
+# Unset (the default), nothing changes.
+#
 # Bounded: every run has a time limit and a `timeout` around it, every wait
 # a deadline; only the processes this script started are stopped, by PID,
 # also when it fails (trap).
@@ -49,7 +58,12 @@ RUN_SECONDS=${RUN_SECONDS:-10}
 WARMUP=${WARMUP:-2}
 CONFIGS=${CONFIGS:-pinned all}
 TESTS=${TESTS:-udp dnsperf tcp}
-SERVERS=${SERVERS:-dnsd knot nsd ceiling}
+BASELINE_DNSD=${BASELINE_DNSD:-}
+if [ -n "$BASELINE_DNSD" ]; then
+  SERVERS=${SERVERS:-dnsd baseline knot nsd ceiling}
+else
+  SERVERS=${SERVERS:-dnsd knot nsd ceiling}
+fi
 SOCKETS=${SOCKETS:-8}          # dns_load: sockets (source ports)
 PER_SOCKET=${PER_SOCKET:-32}   # dns_load: queries in flight per socket
 DNSPERF_CLIENTS=${DNSPERF_CLIENTS:-8}
@@ -71,6 +85,10 @@ $PYTHON -c 'import dns.message, matplotlib' 2>/dev/null \
 for b in "$DNSD" "$LOAD" "$CEILING"; do
   [ -x "$b" ] || die "no $b (cmake --build build/release --target dnsd dns_load fixed_responder)"
 done
+if [[ " $SERVERS " == *" baseline "* ]]; then
+  [ -n "$BASELINE_DNSD" ] || die "SERVERS names baseline but BASELINE_DNSD is not set"
+  [ -x "$BASELINE_DNSD" ] || die "BASELINE_DNSD=$BASELINE_DNSD is not an executable"
+fi
 mkdir -p "$WORK" "$(dirname "$RESULTS_MD")"
 CPUS=$(nproc)
 [ "$CPUS" -ge 2 ] || die "needs 2 CPUs (one for the server, one for the load)"
@@ -113,9 +131,11 @@ EOF
 
 # wait_answer NAME PORT PID: until the server answers the first query name.
 wait_answer() {
-  local name=$1 port=$2 pid=$3 qname deadline=$((SECONDS + START_TIMEOUT))
-  qname=$(head -1 "$WORK/queries.txt" 2>/dev/null | cut -d' ' -f1)
-  [ -n "$qname" ] || qname=$(head -1 "$WORK/queries-all.txt" | cut -d' ' -f1)
+  local name=$1 port=$2 pid=$3 qfile=$WORK/queries.txt qname deadline=$((SECONDS + START_TIMEOUT))
+  # No queries.txt yet on a first run (it is written from dnsd's answers):
+  # a failing head in the pipe would stop the script (set -e, pipefail).
+  [ -s "$qfile" ] || qfile=$WORK/queries-all.txt
+  qname=$(head -1 "$qfile" | cut -d' ' -f1)
   while ! timeout 3 kdig @127.0.0.1 -p "$port" +retry=0 +timeout=1 +norec TXT "$qname" 2>/dev/null \
       | grep -q "status: NOERROR"; do
     kill -0 "$pid" 2>/dev/null || die "$name exited while starting (logs in $WORK)"
@@ -151,20 +171,25 @@ fi
 # start_SERVER WORKERS PIN: starts one server, sets PORT_<server>.
 declare -A PORT=()
 
-start_dnsd() {
-  local workers=$1 pin=$2 logfile=$WORK/dnsd.log
-  log "dnsd: starting with $workers threads (loading $DOMAINS domains takes a while)"
+# run_dnsd NAME BINARY WORKERS PIN: a dnsd binary as server NAME (dnsd, or
+# baseline for $BASELINE_DNSD), logging to $WORK/NAME.log.
+run_dnsd() {
+  local name=$1 binary=$2 workers=$3 pin=$4 logfile=$WORK/$1.log
+  log "$name: starting $binary with $workers threads (loading $DOMAINS domains takes a while)"
   # Run as root here, dnsd must be told it may keep root; its rate limiter
   # never limits loopback (rate_limit.allow), as RRL is off for the peers.
   local allow_root=()
   [ "$(id -u)" -eq 0 ] && allow_root=(--allow-root)
-  $pin "$DNSD" serve -c "$CFG/dnsd.yaml" --listen 127.0.0.1:0 --metrics 127.0.0.1:0 \
+  $pin "$binary" serve -c "$CFG/dnsd.yaml" --listen 127.0.0.1:0 --metrics 127.0.0.1:0 \
     --threads "$workers" "${allow_root[@]}" 2>"$logfile" >/dev/null &
-  PIDS[dnsd]=$!
-  PORT[dnsd]=$(wait_listening "$logfile" "${PIDS[dnsd]}")
-  wait_answer dnsd "${PORT[dnsd]}" "${PIDS[dnsd]}"
-  log "dnsd: $(grep -m1 'loaded' "$logfile" | sed 's/^dnsd: //')"
+  PIDS[$name]=$!
+  PORT[$name]=$(wait_listening "$logfile" "${PIDS[$name]}")
+  wait_answer "$name" "${PORT[$name]}" "${PIDS[$name]}"
+  log "$name: $(grep -m1 'loaded' "$logfile" | sed 's/^dnsd: //')"
 }
+
+start_dnsd() { run_dnsd dnsd "$DNSD" "$@"; }
+start_baseline() { run_dnsd baseline "$BASELINE_DNSD" "$@"; }
 
 start_knot() {
   local workers=$1 pin=$2 dir=$WORK/knot port
@@ -295,14 +320,29 @@ dns_load_run() {
 }
 
 # Every name answered NOERROR, same mean size: the servers are comparable.
+# The baseline dnsd must also give the same mean answer size as dnsd (or,
+# without dnsd in SERVERS, as the size record_answers.py measured, rounded).
+declare -A CHECK_SIZE=()
 check_server() {
-  local s=$1 pin=$2 line lines
+  local s=$1 pin=$2 line lines size want
   lines=$(wc -l < "$WORK/queries.txt")
   line=$(timeout 120 $pin "$LOAD" --server "127.0.0.1:${PORT[$s]}" --queries "$WORK/queries.txt" \
            --seconds 60 --max-queries "$lines" --sockets 1 --per-socket 64)
   log "check $s: $line"
   echo "$line" | grep -q "answered=$lines " || die "$s did not answer all $lines queries: $line"
   echo "$line" | grep -q "rcode_NOERROR=$lines" || die "$s answered not all NOERROR: $line"
+  size=$(echo "$line" | sed -n 's/.*resp_bytes_mean=\([0-9.]*\).*/\1/p')
+  CHECK_SIZE[$s]=$size
+  if [ "$s" = baseline ]; then
+    if [ -n "${CHECK_SIZE[dnsd]:-}" ]; then
+      want=${CHECK_SIZE[dnsd]}
+      [ "$size" = "$want" ] || die "baseline's mean answer size $size is not dnsd's $want"
+    else
+      want=$ANSWER_SIZE
+      [ "$(awk -v x="$size" 'BEGIN { printf "%d", x + 0.5 }')" = "$want" ] \
+        || die "baseline's mean answer size $size is not dnsd's $want (recorded)"
+    fi
+  fi
   record "$CONFIG" check "$s" 0 dns_load "$line"
 }
 
@@ -315,6 +355,7 @@ for CONFIG in $CONFIGS; do
     *) die "unknown configuration $CONFIG (pinned, all)" ;;
   esac
   for s in $SERVERS; do "start_$s" "$WORKERS" "$SERVER_PIN"; done
+  CHECK_SIZE=()
   for s in $SERVERS; do check_server "$s" "$LOAD_PIN"; done
   for round in $(seq "$ROUNDS"); do
     for test in $TESTS; do
@@ -347,7 +388,13 @@ for CONFIG in $CONFIGS; do
 done
 
 # ---- 4. the table and the chart --------------------------------------------
+COMMAND="ROUNDS=$ROUNDS RUN_SECONDS=$RUN_SECONDS WARMUP=$WARMUP CONFIGS='$CONFIGS' DOMAINS=$DOMAINS QUERIES=$QUERIES"
+BASELINE_ARGS=()
+if [[ " $SERVERS " == *" baseline "* ]]; then
+  COMMAND="$COMMAND TESTS='$TESTS' SERVERS='$SERVERS' BASELINE_DNSD=$BASELINE_DNSD"
+  BASELINE_ARGS=(--baseline "$BASELINE_DNSD" --baseline-note "${BASELINE_NOTE:-}")
+fi
 $PYTHON "$HERE/throughput_report.py" --raw "$RAW" --md "$RESULTS_MD" \
   --png "${RESULTS_MD%.md}.png" --queries "$WORK/queries.txt" --record-log "$WORK/record.log" \
-  --command "bench/throughput_bench.sh (ROUNDS=$ROUNDS RUN_SECONDS=$RUN_SECONDS WARMUP=$WARMUP CONFIGS='$CONFIGS' DOMAINS=$DOMAINS QUERIES=$QUERIES)"
+  "${BASELINE_ARGS[@]}" --command "bench/throughput_bench.sh ($COMMAND)"
 log "results: $RESULTS_MD, raw figures: $RAW"

@@ -6,6 +6,8 @@
 
 RAW.tsv has one run a line: configuration, test, server, round, load
 average, and the key=value pairs dns_load or the dnsperf wrapper printed.
+The server `baseline` is a second dnsd binary (BASELINE_DNSD in the script,
+--baseline here to name it in the report).
 """
 import argparse
 import collections
@@ -17,8 +19,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the back end is chosen)
 
-SERVERS = ["dnsd", "knot", "nsd", "ceiling"]
-LABELS = {"dnsd": "dnsd", "knot": "Knot DNS", "nsd": "NSD", "ceiling": "fixed responder"}
+SERVERS = ["dnsd", "baseline", "knot", "nsd", "ceiling"]
+LABELS = {"dnsd": "dnsd", "baseline": "dnsd baseline", "knot": "Knot DNS", "nsd": "NSD",
+          "ceiling": "fixed responder"}
 TESTS = {"udp": "UDP, dns_load", "dnsperf": "UDP, dnsperf", "tcp": "TCP, dnsperf -m tcp"}
 CONFIGS = {"pinned": "1 worker, server on CPU 0, load on CPU 1",
            "all": "1 worker per CPU (2), nothing pinned"}
@@ -32,6 +35,8 @@ def parse_args(argv):
     p.add_argument("--command", default="bench/throughput_bench.sh")
     p.add_argument("--queries", help="the query file, for its line count")
     p.add_argument("--record-log", help="record_answers.py's summary line")
+    p.add_argument("--baseline", help="the baseline dnsd binary (BASELINE_DNSD), if one ran")
+    p.add_argument("--baseline-note", help="what the baseline is, e.g. its commit (BASELINE_NOTE)")
     return p.parse_args(argv)
 
 
@@ -101,7 +106,12 @@ def ratio(a, b):
 
 def write_md(args, runs, s):
     configs = [c for c in CONFIGS if any(k[0] == c for k in s)]
-    lines = ["# Throughput: dnsd, Knot DNS, NSD and a fixed-answer ceiling", "",
+    title = "dnsd, Knot DNS, NSD and a fixed-answer ceiling"
+    if "baseline" in args.servers_seen:
+        names = [{"ceiling": "a fixed-answer ceiling", "baseline": "a baseline dnsd"}.get(
+            srv, LABELS[srv]) for srv in SERVERS if srv in args.servers_seen]
+        title = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    lines = [f"# Throughput: {title}", "",
              f"Command: `{args.command}`. Raw figures: one line per run in the raw file the "
              "script names; the configuration of every peer is in bench/README.md, "
              "\"Throughput\".", ""]
@@ -114,6 +124,10 @@ def write_md(args, runs, s):
         with open(args.record_log) as f:
             lines.append("Zone for Knot and NSD: " + f.read().strip().replace(
                 "record_answers: ", "") + ".")
+    if args.baseline:
+        note = f" ({args.baseline_note})" if args.baseline_note else ""
+        lines.append(f"dnsd baseline: `{args.baseline}`{note}, a second dnsd binary on the same "
+                     "configuration with the same flags (BASELINE_DNSD); dnsd is the build's.")
     lines.append("")
     for c in configs:
         lines += [f"## {c}: {CONFIGS[c]}", ""]
@@ -139,8 +153,14 @@ def write_md(args, runs, s):
             d = s.get((c, t, "dnsd"), {}).get("median")
             k = s.get((c, t, "knot"), {}).get("median")
             n = s.get((c, t, "nsd"), {}).get("median")
-            lines += ["", f"dnsd/Knot = **{ratio(d, k)}**, dnsd/NSD = **{ratio(d, n)}** "
-                      "(medians).", ""]
+            b = s.get((c, t, "baseline"), {}).get("median")
+            pairs = []
+            if "baseline" in args.servers_seen:
+                pairs.append(("dnsd/baseline", ratio(d, b)))
+            if not pairs or (c, t, "knot") in s or (c, t, "nsd") in s:
+                pairs += [("dnsd/Knot", ratio(d, k)), ("dnsd/NSD", ratio(d, n))]
+            lines += ["", ", ".join(f"{name} = **{r}**" for name, r in pairs) + " (medians).",
+                      ""]
         at80 = [r for r in runs if r["config"] == c and r["test"] == "udp80"]
         if at80:
             lines += ["### UDP at 80% of each server's own median maximum (dns_load --qps)", "",
@@ -160,15 +180,21 @@ def write_md(args, runs, s):
 def write_png(path, s):
     groups = [(c, t) for c in CONFIGS for t in TESTS if any(k[:2] == (c, t) for k in s)]
     fig, ax = plt.subplots(figsize=(max(6, 2.2 * len(groups)), 4.5))
-    width = 0.2
-    colors = {"dnsd": "#1f77b4", "knot": "#ff7f0e", "nsd": "#2ca02c", "ceiling": "#7f7f7f"}
-    for i, srv in enumerate(SERVERS):
+    # Without a baseline: the four servers at their usual places, even if
+    # one did not run; with one, a bar for each server that ran.
+    servers = [srv for srv in SERVERS if any(k[2] == srv for k in s)]
+    if "baseline" not in servers:
+        servers = [srv for srv in SERVERS if srv != "baseline"]
+    width = min(0.2, 0.8 / len(servers))
+    colors = {"dnsd": "#1f77b4", "baseline": "#9ecae1", "knot": "#ff7f0e", "nsd": "#2ca02c",
+              "ceiling": "#7f7f7f"}
+    for i, srv in enumerate(servers):
         xs, ys, lo, hi = [], [], [], []
         for g, (c, t) in enumerate(groups):
             f = s.get((c, t, srv))
             if not f or f["median"] is None:
                 continue
-            xs.append(g + (i - 1.5) * width)
+            xs.append(g + (i - (len(servers) - 1) / 2) * width)
             ys.append(f["median"] / 1000)
             lo.append((f["median"] - f["min"]) / 1000)
             hi.append((f["max"] - f["median"]) / 1000)
@@ -177,7 +203,10 @@ def write_png(path, s):
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels([f"{c}\n{TESTS[t]}" for c, t in groups], fontsize=8)
     ax.set_ylabel("thousand queries / s (median, bars: range)")
-    ax.set_title("dnsd, Knot DNS, NSD and a fixed responder on 127.0.0.1\n"
+    who = "dnsd, Knot DNS, NSD and a fixed responder"
+    if "baseline" in servers:
+        who = ", ".join(LABELS[srv] for srv in servers)
+    ax.set_title(f"{who} on 127.0.0.1\n"
                  "100k domains; 80% SPF macro, 20% DMARC/DKIM names", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
@@ -191,6 +220,7 @@ def main(argv):
     if not runs:
         sys.exit(f"{args.raw}: no runs")
     s = summary(runs)
+    args.servers_seen = {r["server"] for r in runs}
     write_md(args, runs, s)
     write_png(args.png, s)
 
