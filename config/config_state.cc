@@ -75,6 +75,34 @@ FileStamp StampOf(const std::string& path) {
   return StampFrom(st);
 }
 
+namespace {
+
+// A reload cannot apply these (sockets, threads and the refresher are set up
+// once); say so while the file and the running server differ.
+void WarnRestartOnly(const ServerConfig& running, const ServerConfig& file,
+                     std::vector<Diagnostic>& out) {
+  std::vector<const char*> changed;
+  if (running.listen != file.listen) changed.push_back("listen");
+  if (running.threads != file.threads) changed.push_back("threads");
+  if (!(running.tcp == file.tcp)) changed.push_back("tcp");
+  if (!(running.metrics == file.metrics)) changed.push_back("metrics");
+  if (running.user != file.user) changed.push_back("user");
+  if (!(running.rate_limit == file.rate_limit)) changed.push_back("rate_limit");
+  if (!(running.resolver == file.resolver)) changed.push_back("resolver");
+  if (!(running.refresh == file.refresh)) changed.push_back("refresh");
+  if (running.state_dir != file.state_dir) changed.push_back("state_dir");
+  for (const char* key : changed) {
+    Diagnostic d;
+    d.pos.file = file.path;
+    d.message = absl::StrCat(key, " changed, but it is read only at start: the running server "
+                                  "keeps its old value until it is restarted");
+    d.severity = Severity::kWarning;
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
 void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   std::vector<Diagnostic> errors = f.read->errors;
   std::vector<Diagnostic> checked = CheckDomainFile(*f.read, set.catalog, set.server.provider);
@@ -189,6 +217,8 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   }
   bool provider_changed = !server_ || !SameProvider(server_->provider, server.value->provider);
   set.server = *server.value;
+  if (!started_) started_ = set.server;
+  WarnRestartOnly(*started_, set.server, set.errors);
 
   FileStamp catalog_stamp = StampOf(set.server.catalog_path);
   bool catalog_changed = !catalog_ || catalog_stamp != catalog_stamp_ ||

@@ -85,6 +85,7 @@ class ConfigState {
 
   std::string server_file_;
   std::optional<ServerConfig> server_;
+  std::optional<ServerConfig> started_;  // as first loaded: what restart-only keys run with
   std::optional<Catalog> catalog_;
   // Every sender of every catalog loaded, by id, as last defined: what a
   // domain's last good version was checked against.

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "config/domain_changes.h"
 #include "config/serial_digest.h"
 
 namespace dnsd::config {
@@ -16,17 +17,6 @@ namespace {
 
 constexpr absl::string_view kMarkerHeader = "dnsd allow-drop ";
 constexpr size_t kNamesShown = 5;
-
-// Names of `served` that `next` does not have; both are sorted by name.
-std::vector<absl::string_view> Dropped(const DomainList& served, const DomainList& next) {
-  std::vector<absl::string_view> dropped;
-  size_t j = 0;
-  for (const DomainConfig& d : served) {
-    while (j < next.size() && next[j].domain < d.domain) ++j;
-    if (j == next.size() || next[j].domain != d.domain) dropped.push_back(d.domain);
-  }
-  return dropped;
-}
 
 std::string HowToAllow(const std::string& server_file) {
   return absl::StrCat("; to publish it on purpose, run `dnsd allow-drop -c ", server_file,
@@ -88,7 +78,7 @@ absl::Status CheckDrop(const DomainList* served, const DomainList& next,
         HowToAllow(server_file)));
   }
   if (served == nullptr) return absl::OkStatus();
-  std::vector<absl::string_view> dropped = Dropped(*served, next);
+  std::vector<absl::string_view> dropped = Diff(*served, next).removed;
   if (dropped.size() <= settings.small_drop ||
       dropped.size() * 100 <= static_cast<size_t>(settings.max_drop_percent) * serving) {
     return absl::OkStatus();

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "config/compile.h"
+#include "config/domain_changes.h"
 #include "config/drop_guard.h"
 
 namespace dnsd::config {
@@ -43,6 +44,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     auto compiled =
         CompileSnapshot(out.report.set, generation, refreshed, &state.compiled);
     if (compiled.ok()) {
+      if (state.served) out.changes = Summary(Diff(*state.served, out.report.set.domains));
       state.served = out.report.set.domains;
       state.held_back = false;
       out.compile_stats = compiled->stats;

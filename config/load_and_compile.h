@@ -41,6 +41,7 @@ struct LoadedConfig {
   bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled  // fatal because it would drop too many domains (drop_guard.h)
   double seconds = 0;  // wall time of load + compile
   CompileStats compile_stats;
+  std::string changes;  // what the published set changes (domain_changes.h Summary)
   const ConfigSet& set() const { return report.set; }
 };
 

@@ -51,6 +51,7 @@ struct ProviderSettings {
 struct TcpSettings {
   uint32_t idle_timeout_ms = 10000;  // RFC 7766 §6.2.3
   uint32_t max_connections = 1024;
+  friend bool operator==(const TcpSettings&, const TcpSettings&) = default;
 };
 
 // Prometheus /metrics and the status page (restart-only).
@@ -61,6 +62,7 @@ struct MetricsSettings {
   // are summed as "_other"), and domains each worker keeps counts for.
   uint32_t top_domains = 50;
   uint32_t tracked_domains = 4096;
+  friend bool operator==(const MetricsSettings&, const MetricsSettings&) = default;
 };
 
 // Response rate limiting of UDP answers per client prefix, against
@@ -76,6 +78,7 @@ struct RateLimitSettings {
   // at anyone else.
   std::vector<IpPrefix> allow = LoopbackPrefixes();
   uint32_t table_size = 65536;           // prefixes tracked at once
+  friend bool operator==(const RateLimitSettings&, const RateLimitSettings&) = default;
 };
 
 // The catalog refresher (restart-only): the recursive resolvers it asks,
@@ -83,6 +86,7 @@ struct RateLimitSettings {
 struct ResolverSettings {
   std::vector<std::string> servers;  // "ADDR:PORT"; none = no refresh
   uint32_t timeout_ms = 2000;        // per query and server
+  friend bool operator==(const ResolverSettings&, const ResolverSettings&) = default;
 };
 
 struct RefreshSettings {
@@ -91,6 +95,7 @@ struct RefreshSettings {
   uint32_t max_interval_s = 86400;   // ceiling on it
   uint32_t retry_initial_s = 30;     // first retry after a failure, then doubling
   uint32_t retry_max_s = 3600;
+  friend bool operator==(const RefreshSettings&, const RefreshSettings&) = default;
 };
 
 // The guard against publishing a configuration that drops many domains at

@@ -79,10 +79,11 @@ bool Reloader::Reload(const char* why, bool compile_always) {
   const config::LoadReport& r = loaded.report;
   LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged (%d re-checked), "
           "%d with errors (%d keep their last good version); %d domains compiled, %d reused; "
-          "answering after %.3f s",
+          "answering after %.3f s%s%s",
           why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_rechecked,
           r.files_failed, r.files_kept, loaded.compile_stats.compiled,
-          loaded.compile_stats.reused, seconds);
+          loaded.compile_stats.reused, seconds, loaded.changes.empty() ? "" : "; ",
+          loaded.changes);
   return true;
 }
 

@@ -1,0 +1,45 @@
+#include "config/domain_changes.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace dnsd::config {
+
+DomainChanges Diff(const DomainList& before, const DomainList& after) {
+  DomainChanges out;
+  size_t i = 0, j = 0;
+  while (i < before.size() || j < after.size()) {
+    if (j == after.size() || (i < before.size() && before[i].domain < after[j].domain)) {
+      out.removed.push_back(before[i++].domain);
+    } else if (i == before.size() || after[j].domain < before[i].domain) {
+      out.added.push_back(after[j++].domain);
+    } else {
+      // A version is one read of the file; 0 (built in code) is never equal.
+      if (before[i].version != after[j].version || after[j].version == 0) {
+        out.changed.push_back(after[j].domain);
+      }
+      ++i, ++j;
+    }
+  }
+  return out;
+}
+
+std::string Summary(const DomainChanges& changes, size_t names) {
+  std::vector<std::string> parts;
+  auto add = [&](const char* what, const std::vector<absl::string_view>& list) {
+    if (list.empty()) return;
+    size_t shown = std::min(list.size(), names);
+    std::string part = absl::StrCat(
+        what, " ", absl::StrJoin(list.begin(), list.begin() + shown, ", "));
+    if (list.size() > shown) absl::StrAppend(&part, " (+", list.size() - shown, " more)");
+    parts.push_back(std::move(part));
+  };
+  add("changed", changes.changed);
+  add("added", changes.added);
+  add("removed", changes.removed);
+  return absl::StrJoin(parts, "; ");
+}
+
+}  // namespace dnsd::config

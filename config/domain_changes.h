@@ -1,0 +1,29 @@
+// What a new configuration changes in the set of domains served: which are
+// added, removed, or served from a new version of their file. For the
+// reload log line (the audit trail an operator reads after an incident) and
+// the drop guard (config/drop_guard.h). Plain functions; thread-compatible.
+#ifndef DNSD_CONFIG_DOMAIN_CHANGES_H_
+#define DNSD_CONFIG_DOMAIN_CHANGES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "config/domain_list.h"
+
+namespace dnsd::config {
+
+struct DomainChanges {
+  std::vector<absl::string_view> added, removed, changed;  // views into the lists
+};
+
+// Both lists sorted by name (as ConfigSet's are); one walk down both.
+DomainChanges Diff(const DomainList& before, const DomainList& after);
+
+// "changed a.example, b.example; added c.example (+3 more)", at most
+// `names` names per kind; "" when nothing changed.
+std::string Summary(const DomainChanges& changes, size_t names = 10);
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_CONFIG_DOMAIN_CHANGES_H_
