@@ -9,7 +9,8 @@
   configuration stays.
 - Deleting a domain file removes its domain; a new file adds one.
 - A domains folder replaced as a whole (moved away and copied back, swapped
-  with a new one, removed and made again) is watched again; the old one is not.
+  with a new one, removed and made again, a symlink to it swapped) is
+  watched again; the old one is not.
 
 Three tests are expected failures, dnsd bugs they reproduce: a SIGHUP or an
 edit while dnsd is still loading (StartupTest), and a catalog change that
@@ -418,8 +419,12 @@ class ReplacedFolderTest(ReloadCase):
         super().setUp()
         self.old = self.domains + ".old"
         write_atomic(self.path(self.DOMAIN), domain_file(self.DOMAIN, 0))
+        self.layout()
         self.start()
         self.assertServes(self.DOMAIN, 0)
+
+    def layout(self):
+        """How the folders are laid out before dnsd starts."""
 
     def replaced(self, replace):
         """Runs `replace()` and waits for the reload its own events cause,
@@ -480,6 +485,33 @@ class ReplacedFolderTest(ReloadCase):
                 shutil.copy(os.path.join(self.old, name), self.domains)
         self.replaced(replace)
         self.check_follows_the_path()
+
+
+class SymlinkedFolderTest(ReplacedFolderTest):
+    """`domains` is a symlink to the folder, and a new folder is published
+    by pointing a new symlink at it and renaming that over the old one (as
+    Kubernetes does for a ConfigMap's `..data`, and deploy tools for a
+    release folder)."""
+
+    def layout(self):
+        os.rename(self.domains, self.domains + ".v1")
+        os.symlink("domains.v1", self.domains)
+        self.old = self.domains + ".v1"
+
+    def test_symlink_swapped_to_a_new_folder(self):
+        shutil.copytree(self.domains + ".v1", self.domains + ".v2")
+        link = os.path.join(self.examples, ".domains.link")
+
+        def replace():
+            os.symlink("domains.v2", link)
+            os.replace(link, self.domains)
+        self.replaced(replace)
+        self.check_follows_the_path()
+
+    # The base class's replacements take `domains` for a folder of its own.
+    test_folder_moved_away_and_copied_back = None
+    test_new_folder_swapped_into_place = None
+    test_folder_removed_and_made_again = None
 
 
 def rename_exchange(a, b):
