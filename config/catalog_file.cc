@@ -1,6 +1,7 @@
 // LoadCatalogFile: senders.yaml, the sending services customers enable.
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -54,6 +55,7 @@ std::vector<std::string> ReadHeloPatterns(YamlReader& r, const Value& value) {
   std::vector<std::string> patterns;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return patterns;
+  absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (const StringItem& item : *items) {
     absl::string_view text = item.text;
     bool wildcard = text.substr(0, 2) == "*.";
@@ -65,8 +67,7 @@ std::vector<std::string> ReadHeloPatterns(YamlReader& r, const Value& value) {
       continue;
     }
     std::string pattern = wildcard ? absl::StrCat("*.", *name) : *name;
-    if (std::find(patterns.begin(), patterns.end(), pattern) !=
-        patterns.end()) {
+    if (!seen.insert(pattern).second) {
       r.Error(item.pos, absl::StrCat(Quoted(pattern), " is listed twice"));
       continue;
     }

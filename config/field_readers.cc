@@ -1,7 +1,6 @@
 #include "config/field_readers.h"
 
-#include <algorithm>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "config/names.h"
 #include "config/quote.h"
@@ -44,10 +43,13 @@ std::vector<std::string> ReadDomainNameList(YamlReader& reader,
   std::vector<std::string> names;
   std::optional<std::vector<Value>> items = reader.List(value);
   if (!items) return names;
+  // Lists can be long (a file may be 16 MiB): a hash set, not a search of
+  // everything before each item.
+  absl::flat_hash_set<std::string> seen;
   for (const Value& item : *items) {
     std::optional<std::string> name = ReadDomainName(reader, item);
     if (!name) continue;
-    if (std::find(names.begin(), names.end(), *name) != names.end()) {
+    if (!seen.insert(*name).second) {
       reader.ValueError(item, absl::StrCat(Quoted(*name), " is listed twice"));
       continue;
     }
@@ -61,6 +63,10 @@ std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
   std::vector<IpPrefix> prefixes;
   std::optional<std::vector<StringItem>> items = reader.StringList(value);
   if (!items) return prefixes;
+  // A netblock list can hold hundreds of thousands of prefixes: a hash set
+  // keeps the duplicate check linear.
+  absl::flat_hash_set<IpPrefix> seen;
+  seen.reserve(items->size());
   for (const StringItem& item : *items) {
     // Junk is refused here, so that the parser's message, which repeats the
     // text, only ever quotes something printable.
@@ -77,8 +83,7 @@ std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
       reader.Error(item.pos, std::string(status.message()));
       continue;
     }
-    if (std::find(prefixes.begin(), prefixes.end(), *prefix) !=
-        prefixes.end()) {
+    if (!seen.insert(*prefix).second) {
       reader.Error(item.pos,
                    absl::StrCat(Quoted(item.text), " is listed twice"));
       continue;

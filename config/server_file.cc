@@ -2,6 +2,7 @@
 // provider's own names.
 #include <filesystem>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -74,13 +75,13 @@ std::vector<std::string> ReadListen(YamlReader& r, const Value& value) {
   std::vector<std::string> listen;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return listen;
+  absl::flat_hash_set<std::string> seen;  // linear, however long the list
   if (items->empty()) r.ValueError(value, "needs at least one address");
   for (StringItem& item : *items) {
     absl::Status status = CheckListenAddress(item.text);
     if (!status.ok()) {
       r.Error(item.pos, std::string(status.message()));
-    } else if (std::find(listen.begin(), listen.end(), item.text) !=
-               listen.end()) {
+    } else if (!seen.insert(item.text).second) {
       r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
     } else {
       listen.push_back(std::move(item.text));

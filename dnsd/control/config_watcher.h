@@ -2,8 +2,18 @@
 // writing has settled: editors and deploy tools write a file in several
 // steps (truncate, write, rename), and one reload after the last step is
 // what the operator meant. Runs on the control io_context.
+//
+// A watch follows an inode, not a path: once a watched folder is renamed
+// away (`mv domains domains.old`, rsync --delay-updates, a git checkout, a
+// Kubernetes ConfigMap's symlink swap), its watch reports the old folder's
+// edits and never the new one's. So each folder's parent is watched for the
+// folder's name too, and whenever a folder or its parent is moved, deleted
+// or made again, every path is resolved anew: the watch moves to whatever
+// folder the path now names, and the old folder is no longer watched.
 #ifndef DNSD_CONTROL_CONFIG_WATCHER_H_
 #define DNSD_CONTROL_CONFIG_WATCHER_H_
+
+#include <sys/inotify.h>
 
 #include <array>
 #include <chrono>
@@ -25,17 +35,34 @@ class ConfigWatcher {
                 std::function<void()> on_change);
 
   // Watches the folders holding these paths (files are replaced by rename,
-  // so watching the file itself would lose track of it).
+  // so watching the file itself would lose track of it), and each folder's
+  // parent for the folder's own name. An error if a folder cannot be
+  // watched at all; a parent that cannot be watched is only logged (a
+  // replaced folder then goes unnoticed until SIGHUP).
   absl::Status Watch(const std::vector<std::string>& folders);
 
  private:
+  struct Folder {
+    std::string path;    // absolute, not resolved: symlinks are followed anew
+    std::string parent;  // empty for "/"
+    std::string name;    // the last component of `path`
+    int wd = -1;         // -1 while nothing is at `path`
+    int parent_wd = -1;
+  };
+
   void Read();
+  // Returns true if the events call for a reload.
+  bool Handle(const char* data, size_t size);
+  // Watches what each path names now; drops the watches no path names.
+  void Resolve();
+  int AddWatch(const std::string& path);
 
   boost::asio::posix::stream_descriptor inotify_;
   boost::asio::steady_timer settle_timer_;
   std::chrono::milliseconds settle_;
   std::function<void()> on_change_;
-  std::array<char, 8192> buffer_;
+  std::vector<Folder> folders_;
+  alignas(inotify_event) std::array<char, 8192> buffer_;
 };
 
 }  // namespace dnsd

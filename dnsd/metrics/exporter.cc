@@ -5,6 +5,8 @@
 #include <exception>
 
 #include <CivetServer.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <prometheus/exposer.h>
 
 #include "absl/strings/str_cat.h"
@@ -13,11 +15,31 @@
 #include "dnsd/metrics/catalog_collector.h"
 #include "dnsd/metrics/server_collector.h"
 #include "dnsd/metrics/visibility_collector.h"
+#include "dnsd/protocol/net/endpoint.h"
 
 namespace dnsd {
 namespace {
 
 std::atomic<const MetricsExporter*> g_exporter{nullptr};
+
+// civetweb (1.15, Debian 12) gives each connection a thread of its own from
+// the moment the connection is taken up until its request is answered, and
+// a request may take request_timeout_ms to arrive: a client that connects
+// and never finishes its request holds a thread that long. With civetweb's
+// 30 s and the 2 threads dnsd used to ask for, two such clients took
+// /metrics and / offline. So: threads enough for 50 such clients with room
+// left for Prometheus, a kubelet probe and an operator's curl, and a
+// timeout after which a stalled client's thread comes back. A scraper sends
+// its request in one go, so 5 s is ample; the same timeout bounds each
+// write of the answer to a client that does not read. Keep-alive stays off
+// (civetweb's default): every scrape is a connection of its own and holds
+// no thread in between. civetweb has no per-client connection limit (its
+// threads take a connection before anything could look at the client's
+// address), so more than kThreads stalled clients still delay a scrape, by
+// up to kRequestTimeoutMs per round; docs/operator-guide.md says to keep the
+// port on loopback or a private network.
+constexpr char kThreads[] = "64";
+constexpr char kRequestTimeoutMs[] = "5000";
 
 // civetweb calls this before its own handlers; a non-zero return means
 // "handled" (and is the HTTP status). Only "/" is ours.
@@ -34,6 +56,33 @@ int BeginRequest(mg_connection* conn) {
             body.size());
   mg_write(conn, body.data(), body.size());
   return 200;
+}
+
+// When its bind fails civetweb says only "null context when constructing
+// CivetServer. Possible problem binding to port." Binding the same way
+// (SO_REUSEADDR, as civetweb 1.15 does on Linux, so that connections a
+// stopped dnsd left in TIME_WAIT never get in the way) finds out why: most
+// often the port is still held by a live process, such as a dnsd that has
+// not finished stopping.
+std::string WhyNoBind(const std::string& listen) {
+  absl::StatusOr<Endpoint> endpoint = ParseEndpoint(listen);
+  if (!endpoint.ok()) return "";
+  boost::system::error_code ec;
+  boost::asio::ip::address address =
+      boost::asio::ip::make_address(FormatIpAddress(endpoint->address, endpoint->v6), ec);
+  if (ec) return "";
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor probe(io);
+  boost::asio::ip::tcp::endpoint where(address, endpoint->port);
+  if (probe.open(where.protocol(), ec) ||
+      probe.set_option(boost::asio::socket_base::reuse_address(true), ec) ||
+      probe.bind(where, ec)) {
+    return absl::StrCat(" (", ec.message(),
+                        ec == boost::asio::error::address_in_use
+                            ? ": another process, perhaps a dnsd still stopping, holds it)"
+                            : ")");
+  }
+  return "";
 }
 
 std::string Time(std::chrono::system_clock::time_point t) {
@@ -70,10 +119,13 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
   }();
   try {
     e->exposer_ = std::make_unique<prometheus::Exposer>(
-        std::vector<std::string>{"listening_ports", listen, "num_threads", "2"}, &callbacks);
+        std::vector<std::string>{"listening_ports", listen, "num_threads", kThreads,
+                                 "request_timeout_ms", kRequestTimeoutMs},
+        &callbacks);
   } catch (const std::exception& ex) {
     // civetweb reports a failed bind by throwing; no exception crosses here.
-    return absl::UnavailableError(absl::StrCat("metrics on ", listen, ": ", ex.what()));
+    return absl::UnavailableError(
+        absl::StrCat("metrics on ", listen, ": ", ex.what(), WhyNoBind(listen)));
   }
   e->exposer_->RegisterCollectable(e->collector_);
   e->exposer_->RegisterCollectable(e->visibility_);

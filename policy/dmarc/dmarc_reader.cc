@@ -1,6 +1,5 @@
 // ReadDmarcSection: the `dmarc:` part of a domain file (RFC 7489 §6.3).
-#include <algorithm>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "policy/dmarc/dmarc.h"
 #include "policy/dmarc/dmarc_reader.h"
@@ -43,11 +42,12 @@ std::vector<std::string> ReadUris(YamlReader& r, const Value& value) {
   std::vector<std::string> uris;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return uris;
+  absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (StringItem& item : *items) {
     absl::Status status = CheckDmarcUri(item.text);
     if (!status.ok()) {
       r.Error(item.pos, std::string(status.message()));
-    } else if (std::find(uris.begin(), uris.end(), item.text) != uris.end()) {
+    } else if (!seen.insert(item.text).second) {
       r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
     } else {
       uris.push_back(std::move(item.text));

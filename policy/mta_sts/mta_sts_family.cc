@@ -1,7 +1,6 @@
 #include "policy/mta_sts/mta_sts_family.h"
 
-#include <algorithm>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
@@ -30,11 +29,12 @@ std::vector<std::string> ReadMx(YamlReader& r, const Value& value) {
   std::vector<std::string> mx;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return mx;
+  absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (StringItem& item : *items) {
     absl::StatusOr<std::string> pattern = mta_sts::NormalizeMxPattern(item.text);
     if (!pattern.ok()) {
       r.Error(item.pos, std::string(pattern.status().message()));
-    } else if (std::find(mx.begin(), mx.end(), *pattern) != mx.end()) {
+    } else if (!seen.insert(*pattern).second) {
       r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
     } else {
       mx.push_back(*std::move(pattern));

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -143,16 +144,15 @@ absl::Status CheckPolicy(const Policy& policy) {
         " needs at least one mx pattern; only mode none may have none "
         "(RFC 8461 §3.2)"));
   }
-  for (size_t i = 0; i < policy.mx.size(); ++i) {
-    const std::string& mx = policy.mx[i];
+  absl::flat_hash_set<absl::string_view> seen;  // linear, however long the list
+  for (const std::string& mx : policy.mx) {
     absl::StatusOr<std::string> normalized = NormalizeMxPattern(mx);
     if (!normalized.ok()) return normalized.status();
     if (*normalized != mx) {
       return MxError(
           mx, absl::StrCat("is not normalised; write ", Quoted(*normalized)));
     }
-    auto earlier = policy.mx.begin() + i;
-    if (std::find(policy.mx.begin(), earlier, mx) != earlier) {
+    if (!seen.insert(mx).second) {
       return MxError(mx, "is listed twice");
     }
   }

@@ -1,6 +1,5 @@
 // ReadSpfSection and CheckSenderIds: the `spf:` part of a domain file.
-#include <algorithm>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -51,8 +50,9 @@ std::vector<std::string> ReadSenders(YamlReader& r, const Value& value,
   std::vector<std::string> senders;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return senders;
+  absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (StringItem& item : *items) {
-    if (std::find(senders.begin(), senders.end(), item.text) != senders.end()) {
+    if (!seen.insert(item.text).second) {
       r.Error(item.pos,
               absl::StrCat("sender ", Quoted(item.text), " is listed twice"));
     } else {

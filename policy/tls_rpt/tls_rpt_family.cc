@@ -1,7 +1,6 @@
 #include "policy/tls_rpt/tls_rpt_family.h"
 
-#include <algorithm>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
@@ -24,10 +23,11 @@ std::vector<std::string> ReadRua(YamlReader& r, const Value& value) {
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return rua;
   if (items->empty()) r.ValueError(value, "lists no URI; TLS-RPT needs at least one");
+  absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (StringItem& item : *items) {
     if (absl::Status status = tls_rpt::CheckReportUri(item.text); !status.ok()) {
       r.Error(item.pos, std::string(status.message()));
-    } else if (std::find(rua.begin(), rua.end(), item.text) != rua.end()) {
+    } else if (!seen.insert(item.text).second) {
       r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
     } else {
       rua.push_back(std::move(item.text));

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -251,12 +252,13 @@ absl::Status CheckRua(absl::Span<const std::string> rua) {
     return absl::InvalidArgumentError(
         "a TLS-RPT record needs at least one report URI (rua)");
   }
-  for (size_t i = 0; i < rua.size(); ++i) {
-    absl::Status status = CheckReportUri(rua[i]);
+  absl::flat_hash_set<absl::string_view> seen;  // linear, however long the list
+  for (const std::string& uri : rua) {
+    absl::Status status = CheckReportUri(uri);
     if (!status.ok()) return status;
-    if (std::find(rua.begin(), rua.begin() + i, rua[i]) != rua.begin() + i) {
+    if (!seen.insert(uri).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat("TLS report URI ", Quoted(rua[i]), " is listed twice"));
+          absl::StrCat("TLS report URI ", Quoted(uri), " is listed twice"));
     }
   }
   return absl::OkStatus();

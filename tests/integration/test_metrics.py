@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -205,6 +206,97 @@ class VisibilityCapTest(unittest.TestCase):
                                 rule="netblock"), 3)
         self.assertEqual(sample(text, "dnsd_spf_domain_answers_total", domain="_other",
                                 rule="default"), 1)
+
+
+class SlowClientTest(unittest.TestCase):
+    """Clients that connect to the metrics port and never finish their
+    request (slowloris, a stuck proxy, a port scanner) must not take /metrics
+    and / offline: dnsd/metrics/exporter.cc gives civetweb threads enough for
+    them and a request timeout after which their threads come back."""
+    SLOW_CLIENTS = 50
+    ANSWER_WITHIN = 1.0         # seconds, for /metrics and / while they hold on
+    DROPPED_WITHIN = 15.0       # seconds; the request timeout is 5 s
+
+    def test_metrics_answer_while_slow_clients_hold_connections(self):
+        server = harness.DnsdServer(extra=("--metrics", "127.0.0.1:0"))
+        slow = []
+        try:
+            port = metrics_port(server)
+            scrape(port)
+            for _ in range(self.SLOW_CLIENTS):
+                c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
+                c.sendall(b"GET /metr")     # a partial request line, then nothing
+                slow.append(c)
+            time.sleep(0.5)                 # let civetweb take them all up
+            for round_ in range(3):
+                for path in ("/metrics", "/"):
+                    start = time.monotonic()
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}",
+                                                    timeout=self.ANSWER_WITHIN) as r:
+                            body = r.read().decode()
+                    except OSError as e:    # a timeout, or the connection refused
+                        self.fail(f"{path} did not answer within {self.ANSWER_WITHIN} s "
+                                  f"while {self.SLOW_CLIENTS} slow clients held connections "
+                                  f"(round {round_}): {e}")
+                    self.assertLess(time.monotonic() - start, self.ANSWER_WITHIN, path)
+                    self.assertIn("dnsd_queries_total" if path == "/metrics" else "generation",
+                                  body)
+                time.sleep(0.5)
+            # The request timeout ends every stalled connection: dnsd closes
+            # it (after an error status, if any).
+            deadline = time.monotonic() + self.DROPPED_WITHIN
+            for c in slow:
+                c.settimeout(max(0.1, deadline - time.monotonic()))
+                try:
+                    while c.recv(4096):
+                        pass
+                except socket.timeout:
+                    self.fail(f"a stalled connection was still open {self.DROPPED_WITHIN} s "
+                              "after its partial request")
+                except ConnectionResetError:
+                    pass
+            self.assertTrue(server.alive())
+        finally:
+            for c in slow:
+                c.close()
+            server.stop()
+
+
+class RestartTest(unittest.TestCase):
+    """A dnsd started right after another stopped binds the same metrics port,
+    even with connections the first one left behind (TIME_WAIT after scrapes,
+    stalled clients still open): civetweb sets SO_REUSEADDR on Linux."""
+
+    def start(self, port):
+        return harness.DnsdServer(extra=("--metrics", f"127.0.0.1:{port}"))
+
+    def test_restart_on_the_same_metrics_port(self):
+        port = harness.free_tcp_port()
+        first = self.start(port)
+        stalled = []
+        try:
+            self.assertEqual(metrics_port(first), port)
+            for _ in range(5):
+                scrape(port)
+            for _ in range(3):
+                c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
+                c.sendall(b"GET /")
+                stalled.append(c)
+        finally:
+            first.stop()
+        try:
+            second = self.start(port)       # at once: well within 2 s of the stop
+        except RuntimeError as e:
+            self.fail(f"a restart on metrics port {port} failed: {e}")
+        finally:
+            for c in stalled:
+                c.close()
+        try:
+            self.assertEqual(metrics_port(second), port)
+            self.assertIn("dnsd_queries_total", scrape(port))
+        finally:
+            second.stop()
 
 
 if __name__ == "__main__":

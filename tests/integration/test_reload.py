@@ -8,6 +8,9 @@
 - A broken server file or catalog rejects the reload and the running
   configuration stays.
 - Deleting a domain file removes its domain; a new file adds one.
+- A domains folder replaced as a whole (moved away and copied back, swapped
+  with a new one, removed and made again, a symlink to it swapped) is
+  watched again; the old one is not.
 
 Three tests are expected failures, dnsd bugs they reproduce: a SIGHUP or an
 edit while dnsd is still loading (StartupTest), and a catalog change that
@@ -16,8 +19,10 @@ makes a domain's last good version lose its SPF answers.
 Each test works on its own copy of config/examples in a temporary folder and
 starts its own dnsd; reloads are SIGHUP unless the test says otherwise.
 """
+import errno
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -496,6 +501,128 @@ class AddRemoveDomainTest(ReloadCase):
         os.rename(self.path(d), os.path.join(self.domains, f".{d}.yaml.swp"))
         self.assertIsNotNone(sighup_reload(server))
         self.assertRefused(d)
+
+
+class ReplacedFolderTest(ReloadCase):
+    """The watcher follows the domains folder by its path, not its inode
+    (dnsd/control/config_watcher.h): once the folder is replaced, edits to
+    the new one are picked up by inotify alone, and edits to the old one
+    cause no reload at all."""
+    DOMAIN = "moved.example"
+
+    def setUp(self):
+        super().setUp()
+        self.old = self.domains + ".old"
+        write_atomic(self.path(self.DOMAIN), domain_file(self.DOMAIN, 0))
+        self.layout()
+        self.start()
+        self.assertServes(self.DOMAIN, 0)
+
+    def layout(self):
+        """How the folders are laid out before dnsd starts."""
+
+    def replaced(self, replace):
+        """Runs `replace()` and waits for the reload its own events cause,
+        so that the edits below are not picked up by that one."""
+        mark = harness.log_mark(self.server)
+        replace()
+        wait_for_log(self.server, INOTIFY_RELOAD, mark)
+        time.sleep(0.5)     # past the settle time of any event still coming
+        self.assertServes(self.DOMAIN, 0)
+
+    def check_follows_the_path(self):
+        d = self.DOMAIN
+        write_atomic(self.path(d), domain_file(d, 1))
+        deadline = time.monotonic() + 5
+        while udp_txt(self.server, f"_dmarc.{d}") != (NOERROR, [dmarc_text(d, 1)]):
+            self.assertTrue(time.monotonic() < deadline,
+                            "an edit to the new domains folder is not served 5 s later")
+            time.sleep(0.1)
+        self.assertServes(d, 1)
+
+        mark = harness.log_mark(self.server)
+        write_atomic(os.path.join(self.old, f"{d}.yaml"), domain_file(d, 2))
+        with open(os.path.join(self.old, "other.example.yaml"), "w") as f:
+            f.write(domain_file("other.example", 0))
+        time.sleep(1.5)     # five times the settle time
+        reloads = [l for l in self.server.log[mark:] if "reload (files changed)" in l]
+        self.assertEqual(reloads, [], "edits to the old folder caused a reload")
+        self.assertServes(d, 1)
+        self.assertRefused("other.example")
+
+    def test_folder_moved_away_and_copied_back(self):
+        # `mv domains domains.old && cp -r domains.old domains`
+        def replace():
+            os.rename(self.domains, self.old)
+            shutil.copytree(self.old, self.domains)
+        self.replaced(replace)
+        self.check_follows_the_path()
+
+    def test_new_folder_swapped_into_place(self):
+        # A complete new folder takes the old one's name in one step
+        # (renameat2 RENAME_EXCHANGE, as deploy tools that swap folders
+        # atomically do); the old one ends up under the staging name.
+        staging = os.path.join(self.examples, ".domains.new")
+        shutil.copytree(self.domains, staging)
+        def replace():
+            rename_exchange(staging, self.domains)
+            os.rename(staging, self.old)    # the old folder, out of the way
+        self.replaced(replace)
+        self.check_follows_the_path()
+
+    def test_folder_removed_and_made_again(self):
+        # rm -r domains && mkdir domains && (files written one by one)
+        def replace():
+            shutil.copytree(self.domains, self.old)
+            shutil.rmtree(self.domains)
+            os.mkdir(self.domains)
+            for name in os.listdir(self.old):
+                shutil.copy(os.path.join(self.old, name), self.domains)
+        self.replaced(replace)
+        self.check_follows_the_path()
+
+
+class SymlinkedFolderTest(ReplacedFolderTest):
+    """`domains` is a symlink to the folder, and a new folder is published
+    by pointing a new symlink at it and renaming that over the old one (as
+    Kubernetes does for a ConfigMap's `..data`, and deploy tools for a
+    release folder)."""
+
+    def layout(self):
+        os.rename(self.domains, self.domains + ".v1")
+        os.symlink("domains.v1", self.domains)
+        self.old = self.domains + ".v1"
+
+    def test_symlink_swapped_to_a_new_folder(self):
+        shutil.copytree(self.domains + ".v1", self.domains + ".v2")
+        link = os.path.join(self.examples, ".domains.link")
+
+        def replace():
+            os.symlink("domains.v2", link)
+            os.replace(link, self.domains)
+        self.replaced(replace)
+        self.check_follows_the_path()
+
+    # The base class's replacements take `domains` for a folder of its own.
+    test_folder_moved_away_and_copied_back = None
+    test_new_folder_swapped_into_place = None
+    test_folder_removed_and_made_again = None
+
+
+def rename_exchange(a, b):
+    """Swaps two paths atomically with renameat2(RENAME_EXCHANGE); skips
+    where the file system or C library cannot."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        harness.skip("the C library has no renameat2")
+    at_fdcwd, rename_exchange_flag = -100, 2
+    if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b),
+                      rename_exchange_flag) != 0:
+        err = ctypes.get_errno()
+        if err in (errno.EINVAL, errno.ENOSYS):
+            harness.skip(f"renameat2(RENAME_EXCHANGE): {os.strerror(err)} on this file system")
+        raise OSError(err, os.strerror(err))
 
 
 class StartupTest(ReloadCase):

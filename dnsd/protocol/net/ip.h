@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
@@ -24,6 +25,12 @@ struct IpAddress {
 
   static IpAddress FromV4(const uint8_t v4[4]);
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  // For absl::flat_hash_set and friends: readers find duplicates in a
+  // list of any length by hashing, not by comparing with every earlier item.
+  template <typename H>
+  friend H AbslHashValue(H h, const IpAddress& ip) {
+    return H::combine(std::move(h), ip.bytes);
+  }
 };
 
 // Parses dotted-quad IPv4 or RFC 4291 IPv6 text.
@@ -42,6 +49,10 @@ struct IpPrefix {
   int family_length() const { return is_v4() ? length - 96 : length; }
   bool Contains(const IpAddress& ip) const;
   friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const IpPrefix& p) {
+    return H::combine(std::move(h), p.address, p.length);
+  }
 };
 
 // Parses "203.0.113.0/24", "2001:db8::/32", or a bare address (a host
