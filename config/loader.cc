@@ -14,6 +14,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A domain file may be a symbolic link (a Kubernetes ConfigMap's files are
+// links into its own `..data/`), but only to a file inside the domains
+// folder: a link out of it (to /etc/shadow, say) would be read as whoever
+// runs dnsd, and its lines quoted back in errors.
+bool LinksInside(const fs::path& link, const std::string& dir) {
+  std::error_code ec;
+  fs::path target = fs::canonical(link, ec);
+  if (ec) return false;
+  fs::path folder = fs::canonical(dir, ec);
+  if (ec) return false;
+  auto [f, t] = std::mismatch(folder.begin(), folder.end(), target.begin(), target.end());
+  return f == folder.end();
+}
+
 }  // namespace
 
 // The domain files in `dir`: *.yaml and *.yml, not hidden, not in
@@ -36,6 +50,11 @@ std::vector<std::string> ListDomainFiles(const std::string& dir,
       continue;
     }
     std::error_code file_ec;
+    if (it->is_symlink(file_ec) && !LinksInside(path, dir)) {
+      errors.push_back(Diagnostic{SourcePos{path.string()},
+                                  "a symbolic link to a file outside the domains folder; not read"});
+      continue;
+    }
     if (!it->is_regular_file(file_ec)) continue;
     files.push_back(path.string());
   }

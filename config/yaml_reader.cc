@@ -118,13 +118,26 @@ std::optional<Fields> YamlReader::Map(
   std::optional<std::vector<Entry>> entries = Entries(value);
   if (!entries) return std::nullopt;
   std::vector<Entry> kept;
+  std::vector<const Entry*> unknown;
   for (Entry& entry : *entries) {
     if (std::find(known.begin(), known.end(), entry.key) != known.end()) {
       kept.push_back(std::move(entry));
-      continue;
+    } else {
+      unknown.push_back(&entry);
     }
-    Error(entry.key_pos, absl::StrCat("unknown key ", Quoted(entry.key),
-                                      DidYouMean(entry.key, known)));
+  }
+  // A file whose top level has no key we know is not ours (another
+  // program's file, or one linked in by mistake): quote none of it, so that
+  // its content never reaches logs and pages (its first "key" may be a
+  // password hash).
+  if (value.path.empty() && kept.empty() && unknown.size() > 1) {
+    Error(unknown[0]->key_pos, absl::StrCat("none of the ", unknown.size(),
+                                            " keys here is known: is this a dnsd file?"));
+    return Fields(value.pos, value.path, std::move(kept));
+  }
+  for (const Entry* entry : unknown) {
+    Error(entry->key_pos, absl::StrCat("unknown key ", Quoted(entry->key),
+                                       DidYouMean(entry->key, known)));
   }
   return Fields(value.pos, value.path, std::move(kept));
 }

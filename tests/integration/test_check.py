@@ -264,5 +264,57 @@ class CheckTest(unittest.TestCase):
         self.assertNotEqual(run("frobnicate", "-c", "x").returncode, 0)
 
 
+
+class ForeignFileTest(unittest.TestCase):
+    """A domain file that is a link out of the domains folder is not read,
+    and a file that is not ours has none of its content quoted: not by
+    `dnsd check`, not in the log, not on the status page."""
+
+    SECRET = "root:$6$SECRETHASH$abc:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n"
+
+    def setUp(self):
+        tmp = harness.temp_dir()
+        self.addCleanup(tmp.cleanup)
+        self.examples = harness.copy_examples(tmp.name)
+        self.domains = os.path.join(self.examples, "domains")
+        self.secret = os.path.join(tmp.name, "shadow")
+        with open(self.secret, "w") as f:
+            f.write(self.SECRET)
+        os.chmod(self.secret, 0o600)
+        os.symlink(self.secret, os.path.join(self.domains, "linked.yaml"))
+        with open(os.path.join(self.domains, "copied.yaml"), "w") as f:
+            f.write(self.SECRET)
+        # A link that stays inside the folder (a ConfigMap's layout) is read.
+        os.mkdir(os.path.join(self.domains, "..data"))
+        os.rename(os.path.join(self.domains, "monitor.example.yaml"),
+                  os.path.join(self.domains, "..data", "monitor.example.yaml"))
+        os.symlink("..data/monitor.example.yaml",
+                   os.path.join(self.domains, "monitor.example.yaml"))
+
+    def test_check_quotes_nothing_of_it(self):
+        out = run("check", "-c", os.path.join(self.examples, "dnsd.yaml"))
+        self.assertEqual(out.returncode, 1)
+        self.assertNotIn("SECRET", out.stdout + out.stderr)
+        self.assertNotIn("daemon", out.stdout + out.stderr)
+        self.assertIn("linked.yaml: a symbolic link to a file outside the domains folder; "
+                      "not read", out.stdout)
+        self.assertIn("copied.yaml:1:1: none of the 2 keys here is known: is this a dnsd file?",
+                      out.stdout)
+        self.assertNotIn("monitor.example.yaml", out.stdout)
+
+    def test_serve_quotes_nothing_of_it(self):
+        server = harness.DnsdServer(os.path.join(self.examples, "dnsd.yaml"),
+                                    extra=("--metrics", "127.0.0.1:0"))
+        self.addCleanup(server.stop)
+        port = server.metrics_port()
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            page = r.read().decode()
+        self.assertIn("linked.yaml", page)
+        for text in (page, "".join(server.log)):
+            self.assertNotIn("SECRET", text)
+            self.assertNotIn("daemon", text)
+        self.assertEqual(harness.udp_txt(server, "_dmarc.monitor.example")[0], 0)
+
 if __name__ == "__main__":
     harness.main()
