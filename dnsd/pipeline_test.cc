@@ -491,6 +491,23 @@ TEST_F(PipelineTest, ZoneTransfersAreRefused) {
   }
 }
 
+TEST_F(PipelineTest, IxfrWithTheClientsSoaIsRefused) {
+  // RFC 1995 §3: the client's SOA rides in AUTHORITY. Not FORMERR.
+  QuerySpec spec;
+  spec.name = "_dmarc.example.com";
+  spec.qtype = kTypeIxfr;
+  spec.authority = {"_dmarc.example.com. 0 IN SOA ns1.provider.test. hostmaster.provider.test. "
+                    "1 3600 600 1209600 60"};
+  for (Transport transport : {Transport::kTcp, Transport::kUdp}) {
+    Reply r = Ask(spec, transport);
+    EXPECT_EQ(r.msg.rcode, kRefused);
+    EXPECT_FALSE(r.msg.aa);
+    EXPECT_EQ(r.msg.ancount, 0);
+    EXPECT_EQ(r.msg.nscount, 0);  // the client's SOA is not echoed
+    EXPECT_EQ(r.outcome.zone_kind, -1);
+  }
+}
+
 TEST_F(PipelineTest, BadVersionOverUdp) {
   QuerySpec spec = Edns("_dmarc.example.com", kTypeTxt);
   spec.edns_version = 1;

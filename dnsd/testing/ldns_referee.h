@@ -145,6 +145,9 @@ struct QuerySpec {
   uint16_t udp_size = 1232;         // REQUIRES: > 0 when edns
   uint8_t edns_version = 0;
   bool do_bit = false;
+  // Records in presentation form for the authority section, such as an
+  // IXFR's SOA (RFC 1995 §3).
+  std::vector<std::string> authority;
 };
 
 // Builds the query with ldns_pkt_query_new and ldns_pkt2wire. Returns an
@@ -161,6 +164,14 @@ inline std::vector<uint8_t> BuildQueryWithLdns(const QuerySpec& spec) {
     ldns_pkt_set_edns_udp_size(pkt, spec.udp_size);
     ldns_pkt_set_edns_version(pkt, spec.edns_version);
     ldns_pkt_set_edns_do(pkt, spec.do_bit);
+  }
+  for (const std::string& text : spec.authority) {
+    ldns_rr* rr = nullptr;
+    if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK) {
+      ldns_pkt_free(pkt);
+      return {};
+    }
+    ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, rr);
   }
   uint8_t* wire = nullptr;
   size_t size = 0;

@@ -1,6 +1,7 @@
 """The protocol behaviour README.md describes ("What dnsd serves") and the
 DMARC and DKIM zones, checked against the real binary with kdig, dig and raw sockets."""
 import glob
+import json
 import os
 import random
 import socket
@@ -217,6 +218,34 @@ class ProtocolTest(unittest.TestCase):
                 s.sendall(struct.pack("!H", len(q)) + q)
                 h = harness.parse_header(harness.tcp_read_message(s))
                 self.assertEqual(h["rcode"], REFUSED, qtype)
+
+    def test_ixfr_with_its_soa_is_refused(self):
+        # RFC 1995 §3: `IXFR=<serial>` sends that serial's SOA in AUTHORITY.
+        # REFUSED like AXFR, not FORMERR for the authority record.
+        domain = next(iter(self.domains))
+        out = subprocess.run(
+            ["kdig", "@127.0.0.1", "-p", str(self.server.port), "+json", "+retry=0",
+             "+timeout=3", f"_dmarc.{domain}", "IXFR=2024010101"],
+            capture_output=True, text=True, timeout=harness.CLIENT_TIMEOUT)
+        replies = json.loads(out.stdout)
+        reply = replies[0] if isinstance(replies, list) else replies
+        self.assertEqual((reply["QTYPE"], reply["RCODE"], reply["AA"]), (251, REFUSED, 0),
+                         out.stdout)
+        out = subprocess.run(
+            ["kdig", "@127.0.0.1", "-p", str(self.server.port), "+retry=0", "+timeout=3",
+             f"_dmarc.{domain}", "IXFR=2024010101"],
+            capture_output=True, text=True, timeout=harness.CLIENT_TIMEOUT)
+        self.assertIn("server replied with error 'REFUSED'", out.stderr)
+        # The same by hand, so the test does not rest on how kdig builds it:
+        # the SOA owned by a pointer to the question name.
+        q = harness.make_query(f"_dmarc.{domain}", qtype=251)
+        soa_rdata = b"\xc0\x0c\xc0\x0c" + struct.pack("!IIIII", 2024010101, 3600, 600, 1209600, 60)
+        q = q[:8] + struct.pack("!H", 1) + q[10:] + \
+            struct.pack("!HHHIH", 0xC00C, SOA, 1, 0, len(soa_rdata)) + soa_rdata
+        with harness.tcp_connect(self.server) as s:
+            s.sendall(struct.pack("!H", len(q)) + q)
+            h = harness.parse_header(harness.tcp_read_message(s))
+        self.assertEqual((h["rcode"], h["qd"], h["ns"]), (REFUSED, 1, 0))
 
     def test_badvers(self):
         domain = next(iter(self.domains))

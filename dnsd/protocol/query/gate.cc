@@ -47,6 +47,17 @@ bool ReadAdditional(Reader& r, uint16_t count, Edns* edns) {
   return true;
 }
 
+// RFC 1995 §3: an IXFR query carries, in its authority section, the SOA
+// of the zone version the client holds. Skips that one record; it must be
+// an SOA and lie wholly inside the message.
+bool ReadIxfrAuthority(Reader& r) {
+  r.SkipName();
+  uint16_t type = r.ReadU16();
+  r.Skip(6);  // class, TTL
+  r.Skip(r.ReadU16());
+  return r.ok() && type == kTypeSoa;
+}
+
 // Meta and obsolete QTYPEs (RFC 6895 §3.1) that an authoritative server
 // does not answer from zone data.
 GateResult CheckQtype(uint16_t qtype) {
@@ -97,8 +108,13 @@ GateResult ParseQuery(std::span<const uint8_t> message, Transport transport, Que
     }
   }
 
-  // A query has exactly one question and no answer or authority records.
-  bool sections_ok = qdcount == 1 && q->has_question && ancount == 0 && nscount == 0;
+  // A query has exactly one question and no answer or authority records,
+  // except that an IXFR has its client's SOA as its one authority record
+  // (RFC 1995 §3). Read here, so that IXFR reaches CheckQtype's REFUSED
+  // like AXFR; anything else in the authority section is FORMERR.
+  bool question_ok = qdcount == 1 && q->has_question && ancount == 0;
+  bool authority_ok = nscount == 0 || (nscount == 1 && q->qtype == kTypeIxfr);
+  bool sections_ok = question_ok && authority_ok && (nscount == 0 || ReadIxfrAuthority(r));
   // RFC 6891 §6.1.1: a request's OPT is answered with an OPT, whatever the
   // RCODE, so read it whenever the sections before it could be read.
   bool additional_ok = sections_ok && ReadAdditional(r, arcount, &q->edns) && r.remaining() == 0;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"
@@ -376,6 +377,63 @@ TEST(GateTest, OtherClassesAreRefused) {
 TEST(GateTest, ZoneTransfersAreRefused) {
   ExpectRespond(LdnsQuery("_dmarc.example.com", kTypeAxfr), kRefused);
   ExpectRespond(LdnsQuery("_dmarc.example.com", kTypeIxfr), kRefused);
+}
+
+// An IXFR query as RFC 1995 §3 has it: the client's SOA in AUTHORITY.
+QuerySpec IxfrSpec(uint32_t serial) {
+  QuerySpec spec;
+  spec.name = "_dmarc.example.com";
+  spec.qtype = kTypeIxfr;
+  spec.authority = {absl::StrCat("_dmarc.example.com. 0 IN SOA ns1.provider.test. "
+                                 "hostmaster.provider.test. ",
+                                 serial, " 3600 600 1209600 60")};
+  return spec;
+}
+
+TEST(GateTest, IxfrWithItsSoaIsRefusedLikeAxfr) {
+  std::vector<uint8_t> msg = BuildQueryWithLdns(IxfrSpec(2024010101));
+  ASSERT_FALSE(msg.empty());
+  ASSERT_EQ(msg[9], 1) << "ldns put no SOA in the authority section: " << ToHex(msg);
+  Parsed p = Parse(msg, Transport::kTcp);
+  EXPECT_EQ(p.result.verdict, GateVerdict::kRespond);
+  EXPECT_EQ(p.result.rcode, kRefused);
+  EXPECT_TRUE(p.query.has_question);
+  EXPECT_EQ(p.query.qtype, kTypeIxfr);
+
+  // With EDNS: the OPT after the authority record is read and echoed.
+  QuerySpec edns = IxfrSpec(7);
+  edns.edns = true;
+  Parsed e = Parse(BuildQueryWithLdns(edns), Transport::kTcp);
+  EXPECT_EQ(e.result.rcode, kRefused);
+  EXPECT_TRUE(e.query.edns.present);
+}
+
+TEST(GateTest, AuthorityRecordsOtherThanAnIxfrSoaAreFormErr) {
+  // The same SOA with another QTYPE.
+  QuerySpec txt = IxfrSpec(1);
+  txt.qtype = kTypeTxt;
+  ExpectRespond(BuildQueryWithLdns(txt), kFormErr);
+  QuerySpec axfr = IxfrSpec(1);
+  axfr.qtype = kTypeAxfr;
+  ExpectRespond(BuildQueryWithLdns(axfr), kFormErr);
+  // IXFR with something other than an SOA, or with two records.
+  QuerySpec not_soa = IxfrSpec(1);
+  not_soa.authority = {"_dmarc.example.com. 0 IN TXT \"x\""};
+  ExpectRespond(BuildQueryWithLdns(not_soa), kFormErr);
+  QuerySpec two = IxfrSpec(1);
+  two.authority.push_back(two.authority[0]);
+  ExpectRespond(BuildQueryWithLdns(two), kFormErr);
+  // An IXFR whose SOA is cut short anywhere is FORMERR, never REFUSED.
+  std::vector<uint8_t> whole = BuildQueryWithLdns(IxfrSpec(1));
+  size_t question_end = kHeaderSize + 20 + 4;  // "_dmarc.example.com." is 20 octets
+  for (size_t cut = question_end; cut < whole.size(); ++cut) {
+    SCOPED_TRACE(cut);
+    ExpectRespond(std::vector<uint8_t>(whole.begin(), whole.begin() + cut), kFormErr);
+  }
+  // An IXFR with an answer record besides.
+  std::vector<uint8_t> with_answer = whole;
+  with_answer[7] = 1;
+  ExpectRespond(with_answer, kFormErr);
 }
 
 TEST(GateTest, MetaTypesAreNotImplemented) {
