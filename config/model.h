@@ -106,6 +106,9 @@ struct ServerConfig {
   RateLimitSettings rate_limit;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
+  // What NSID (RFC 5001) and CHAOS id.server/hostname.bind answer; "" =
+  // nothing (NSD's hide-identity). Printable ASCII, at most 255 octets.
+  std::string identity;
   ProviderSettings provider;
   std::string catalog_path;          // resolved against the server file's folder
   std::string domains_dir;           // resolved against the server file's folder

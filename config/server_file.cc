@@ -19,7 +19,7 @@ namespace {
 constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads",  "tcp",     "udp_payload", "provider",
     "catalog",  "domains",  "metrics", "user",        "rate_limit",
-    "resolver", "refresh",  "state_dir"};
+    "resolver", "refresh",  "state_dir", "identity"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
@@ -169,6 +169,29 @@ void ReadRateLimit(YamlReader& r, const Value& value, RateLimitSettings& rrl) {
   if (const Value* v = f->Get("table_size")) {
     Assign(r.Integer(*v, 1024, 16777216), rrl.table_size);
   }
+}
+
+// What NSID and CHAOS id.server answer (RFC 5001, RFC 4892): printable
+// ASCII, so that it reads the same in kdig's NSID line and in a TXT
+// string, and one TXT string long (RFC 1035 §3.3.14).
+std::optional<std::string> ReadIdentity(YamlReader& r, const Value& value) {
+  std::optional<std::string> text = r.String(value);
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    r.ValueError(value, "must not be empty; leave `identity` out to answer no identity");
+    return std::nullopt;
+  }
+  if (text->size() > 255) {
+    r.ValueError(value, absl::StrCat("is ", text->size(), " octets long; at most 255 fit"));
+    return std::nullopt;
+  }
+  for (char c : *text) {
+    if (c < 0x20 || c > 0x7e) {
+      r.ValueError(value, "must be printable ASCII (space to '~')");
+      return std::nullopt;
+    }
+  }
+  return text;
 }
 
 // The SOA RNAME (RFC 1035 §3.3.13) as a name; "hostmaster@provider.test" is
@@ -329,6 +352,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("metrics")) ReadMetrics(r, *v, server.metrics);
   if (const Value* v = f->Get("user")) Assign(ReadUser(r, *v), server.user);
   if (const Value* v = f->Get("rate_limit")) ReadRateLimit(r, *v, server.rate_limit);
+  if (const Value* v = f->Get("identity")) Assign(ReadIdentity(r, *v), server.identity);
   if (const Value* v = r.Require(*f, "provider"))
     ReadProvider(r, *v, server.provider);
   if (const Value* v = r.Require(*f, "catalog"))

@@ -104,6 +104,11 @@ def corpus():
     c["ixfr_with_soa_edns"] = header(ns=1, ar=1) + question("_dmarc.example.com", IXFR) + soa + \
         opt()
     c["txt_with_soa"] = header(ns=1) + question("_dmarc.example.com") + soa
+    # The server's identity: CHAOS TXT id.server / hostname.bind, NSID (RFC 5001).
+    c["chaos_id_server"] = query("id.server", TXT, CH)
+    c["chaos_hostname_bind_any"] = query("HOSTNAME.bind", ANY, CH)
+    c["nsid"] = query("_dmarc.example.com", edns=opt(1232, rdata=struct.pack(">HH", 3, 0)))
+    c["nsid_chaos_512"] = query("id.server", TXT, CH, edns=opt(512, rdata=struct.pack(">HH", 3, 0)))
     c["qtype_maila"] = query("_dmarc.example.com", MAILA)
     c["qtype_tsig"] = query("_dmarc.example.com", TSIG)
     c["qtype_opt"] = query("_dmarc.example.com", OPT)

@@ -247,6 +247,20 @@ class ProtocolTest(unittest.TestCase):
             h = harness.parse_header(harness.tcp_read_message(s))
         self.assertEqual((h["rcode"], h["qd"], h["ns"]), (REFUSED, 1, 0))
 
+    def test_no_identity_without_the_key(self):
+        # The examples set no `identity`: no NSID, and CHAOS id.server and
+        # hostname.bind are REFUSED like every other CHAOS name.
+        domain = next(iter(self.domains))
+        out = subprocess.run(
+            ["kdig", "@127.0.0.1", "-p", str(self.server.port), "+nsid", "+norec",
+             f"_dmarc.{domain}", "TXT"],
+            capture_output=True, text=True, timeout=harness.CLIENT_TIMEOUT)
+        self.assertIn("status: NOERROR", out.stdout)
+        self.assertNotIn("NSID", out.stdout)
+        for name in ("id.server", "hostname.bind", "version.bind"):
+            r = kdig(self.server, "CH", "TXT", name)
+            self.assertEqual((r["RCODE"], r["ANCOUNT"]), (REFUSED, 0), name)
+
     def test_badvers(self):
         domain = next(iter(self.domains))
         r = kdig(self.server, f"_dmarc.{domain}", "TXT", "+edns=1")
@@ -344,6 +358,77 @@ class ProtocolTest(unittest.TestCase):
              f"_dmarc.{domain}", "TXT", f"_dmarc.{domain}", "SOA", f"_dmarc.{domain}", "NS"],
             capture_output=True, text=True, timeout=15)
         self.assertEqual(out.stdout.count("status: NOERROR"), 3, out.stdout)
+
+
+class IdentityTest(unittest.TestCase):
+    """The server file's `identity`: NSID (RFC 5001) and CHAOS TXT id.server
+    and hostname.bind, asked by kdig; it follows a reload."""
+
+    IDENTITY = "ns1.provider.test (integration)"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = harness.temp_dir()
+        examples = harness.copy_examples(cls.tmp.name)
+        cls.path = os.path.join(examples, "dnsd.yaml")
+        cls.write_identity(cls.IDENTITY)
+        cls.server = harness.DnsdServer(config=cls.path)
+        cls.domain = next(iter(example_domains()))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.tmp.cleanup()
+
+    @classmethod
+    def write_identity(cls, identity):
+        with open(cls.path) as f:
+            doc = yaml.safe_load(f)
+        doc["identity"] = identity
+        harness.write_atomic(cls.path, yaml.safe_dump(doc))
+
+    def nsid_of(self, *args):
+        """The NSID kdig prints for a query with +nsid (text form), or None."""
+        out = subprocess.run(
+            ["kdig", "@127.0.0.1", "-p", str(self.server.port), "+nsid", "+norec",
+             "+retry=0", "+timeout=3", *args],
+            capture_output=True, text=True, timeout=harness.CLIENT_TIMEOUT)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        for line in out.stdout.splitlines():
+            if line.startswith(";; NSID:"):
+                # ";; NSID: 6E7331... "ns1..."": the quoted text at the end.
+                return line.split('"', 1)[1].rsplit('"', 1)[0]
+        return None
+
+    def test_kdig_nsid(self):
+        self.assertEqual(self.nsid_of(f"_dmarc.{self.domain}", "TXT"), self.IDENTITY)
+        self.assertEqual(self.nsid_of("+tcp", f"_dmarc.{self.domain}", "TXT"), self.IDENTITY)
+        # On a REFUSED answer too.
+        self.assertEqual(self.nsid_of("example.org", "TXT"), self.IDENTITY)
+
+    def test_chaos_id_server_and_hostname_bind(self):
+        for name in ("id.server", "hostname.bind", "ID.SERVER"):
+            for extra in ((), ("+tcp",)):
+                r = kdig(self.server, *extra, "CH", "TXT", name)
+                self.assertEqual((r["RCODE"], r["AA"], r["ANCOUNT"]), (NOERROR, 1, 1), r)
+                rr = r["answerRRs"][0]
+                self.assertEqual((rr["TYPE"], rr["CLASS"], rr["TTL"]), (TXT, 3, 0), rr)
+                self.assertEqual(rr["NAME"].lower(), name.lower() + ".")
+                self.assertEqual(txt_of(rr), self.IDENTITY)
+        # Other CHAOS names stay REFUSED.
+        r = kdig(self.server, "CH", "TXT", "version.bind")
+        self.assertEqual((r["RCODE"], r["ANCOUNT"]), (REFUSED, 0))
+
+    def test_identity_follows_a_reload(self):
+        try:
+            self.write_identity("ns1 after reload")
+            harness.sighup_reload(self.server)
+            r = kdig(self.server, "CH", "TXT", "id.server")
+            self.assertEqual(txt_of(r["answerRRs"][0]), "ns1 after reload")
+            self.assertEqual(self.nsid_of(f"_dmarc.{self.domain}", "TXT"), "ns1 after reload")
+        finally:
+            self.write_identity(self.IDENTITY)
+            harness.sighup_reload(self.server)
 
 
 class TcpLimitsTest(unittest.TestCase):

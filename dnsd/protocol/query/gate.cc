@@ -1,5 +1,7 @@
 #include "dnsd/protocol/query/gate.h"
 
+#include <string_view>
+
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/wire/reader.h"
 
@@ -21,7 +23,10 @@ bool ReadOpt(Reader& r, Edns* edns) {
   uint16_t rdlength = r.ReadU16();
   size_t end = r.position() + rdlength;
   while (r.ok() && r.position() + 4 <= end) {
-    r.ReadU16();  // option code: dnsd acts on none yet
+    uint16_t code = r.ReadU16();
+    // RFC 5001 §2.1: the request's NSID payload is empty, and a server
+    // ignores whatever is there. Other options are not acted on.
+    if (code == kEdnsOptionNsid) edns->nsid = true;
     r.Skip(r.ReadU16());
   }
   return r.ok() && r.position() == end;
@@ -56,6 +61,18 @@ bool ReadIxfrAuthority(Reader& r) {
   r.Skip(6);  // class, TTL
   r.Skip(r.ReadU16());
   return r.ok() && type == kTypeSoa;
+}
+
+// The names NSD and BIND answer with the server's identity in class CHAOS
+// (RFC 4892 §2.3 for id.server; hostname.bind by convention), in lower-case
+// wire form with the root label.
+constexpr std::string_view kIdServer("\2id\6server\0", 11);
+constexpr std::string_view kHostnameBind("\10hostname\4bind\0", 15);
+
+bool IsIdentityQuestion(const Query& q) {
+  if (q.qtype != kTypeTxt && q.qtype != kTypeAny) return false;
+  std::string_view name(reinterpret_cast<const char*>(q.name.data), q.name.size);
+  return name == kIdServer || name == kHostnameBind;
 }
 
 // Meta and obsolete QTYPEs (RFC 6895 §3.1) that an authoritative server
@@ -126,6 +143,7 @@ GateResult ParseQuery(std::span<const uint8_t> message, Transport transport, Que
   if (!additional_ok || (q->flags & kFlagTc)) return Respond(kFormErr);
   // RFC 6891 §6.1.3: we speak version 0 only.
   if (q->edns.present && q->edns.version != 0) return Respond(kBadVers);
+  if (q->qclass == kClassCh && IsIdentityQuestion(*q)) return {GateVerdict::kIdentity, kNoError};
   if (q->qclass != kClassIn) return Respond(kRefused);  // no zones in other classes
   return CheckQtype(q->qtype);
 }

@@ -284,6 +284,33 @@ TEST(GateTest, EdnsOptionsAreSkipped) {
   ExpectLookup(b2.Build());
 }
 
+TEST(GateTest, NsidOptionIsNoted) {
+  QuerySpec spec;
+  spec.name = "example.com";
+  spec.edns = true;
+  Parsed without = Parse(BuildQueryWithLdns(spec));
+  ASSERT_EQ(without.result.verdict, GateVerdict::kLookup);
+  EXPECT_FALSE(without.query.edns.nsid);
+
+  spec.nsid = true;
+  std::vector<uint8_t> msg = BuildQueryWithLdns(spec);
+  // ldns wrote the option: OPT RDLENGTH 4, code 3, length 0.
+  ASSERT_GE(msg.size(), 6u);
+  ASSERT_EQ(ToHex(std::vector<uint8_t>(msg.end() - 6, msg.end())), "00 04 00 03 00 00") << ToHex(msg);
+  Parsed with = Parse(msg);
+  ASSERT_EQ(with.result.verdict, GateVerdict::kLookup);
+  EXPECT_TRUE(with.query.edns.nsid);
+
+  // RFC 5001 §2.1: a payload in the request is ignored, not an error;
+  // among other options it is found all the same.
+  std::vector<uint8_t> rdata = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 3, 0, 2, 'h', 'i'};
+  WireBuilder b = Hand(0, 1, 0, 0, 1);
+  b.Opt(1232, 0, 0, rdata);
+  Parsed payload = Parse(b.Build());
+  ASSERT_EQ(payload.result.verdict, GateVerdict::kLookup);
+  EXPECT_TRUE(payload.query.edns.nsid);
+}
+
 TEST(GateTest, EdnsVersionOneIsBadVers) {
   QuerySpec spec;
   spec.name = "example.com";
@@ -372,6 +399,28 @@ TEST(GateTest, OtherClassesAreRefused) {
   ExpectRespond(LdnsQuery("version.bind", kTypeTxt, kClassCh), kRefused);
   ExpectRespond(LdnsQuery("example.com", kTypeTxt, kClassAny), kRefused);
   ExpectRespond(LdnsQuery("example.com", kTypeTxt, 4 /* HS */), kRefused);
+}
+
+TEST(GateTest, ChaosIdentityNamesGoToTheIdentityAnswer) {
+  for (const char* name : {"id.server", "hostname.bind", "ID.Server.", "HOSTNAME.BIND"}) {
+    for (uint16_t qtype : {uint16_t{kTypeTxt}, uint16_t{kTypeAny}}) {
+      SCOPED_TRACE(absl::StrCat(name, " ", qtype));
+      Parsed p = Parse(LdnsQuery(name, qtype, kClassCh));
+      EXPECT_EQ(p.result.verdict, GateVerdict::kIdentity);
+      EXPECT_EQ(p.result.rcode, kNoError);
+      EXPECT_TRUE(p.query.has_question);
+    }
+  }
+  // Other CHAOS names and types stay REFUSED, as every class but IN.
+  ExpectRespond(LdnsQuery("version.bind", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("version.server", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("id.server.example", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("x.id.server", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("server", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("id.server", kTypeA, kClassCh), kRefused);
+  // The same names in class IN are ordinary names (REFUSED later: no zone).
+  ExpectLookup(LdnsQuery("id.server", kTypeTxt));
+  ExpectRespond(LdnsQuery("id.server", kTypeTxt, kClassAny), kRefused);
 }
 
 TEST(GateTest, ZoneTransfersAreRefused) {
