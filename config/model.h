@@ -51,6 +51,9 @@ struct ProviderSettings {
 struct TcpSettings {
   uint32_t idle_timeout_ms = 10000;  // RFC 7766 §6.2.3
   uint32_t max_connections = 1024;
+  // Per client prefix (rate_limit's ipv4_prefix and ipv6_prefix), so one
+  // host cannot take every connection (RFC 7766 §6.2.2).
+  uint32_t max_connections_per_prefix = 64;
 };
 
 // Prometheus /metrics and the status page (restart-only).

@@ -25,7 +25,8 @@ constexpr absl::string_view kRateLimitKeys[] = {
     "ipv6_prefix", "allow",                "table_size"};
 constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled", "top_domains",
                                                "tracked_domains"};
-constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections"};
+constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections",
+                                          "max_connections_per_prefix"};
 constexpr absl::string_view kProviderKeys[] = {
     "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
     "report_domain", "ttl",        "negative_ttl", "soa"};
@@ -96,6 +97,9 @@ void ReadTcp(YamlReader& r, const Value& value, TcpSettings& tcp) {
   }
   if (const Value* v = f->Get("max_connections")) {
     Assign(r.Integer(*v, 1, 1000000), tcp.max_connections);
+  }
+  if (const Value* v = f->Get("max_connections_per_prefix")) {
+    Assign(r.Integer(*v, 1, 1000000), tcp.max_connections_per_prefix);
   }
 }
 

@@ -184,6 +184,24 @@ TEST(ServerFileTest, Identity) {
               ElementsAre("9:11: identity: must be printable ASCII (space to '~')"));
 }
 
+TEST(ServerFileTest, TcpPerPrefixLimit) {
+  TempDir dir;
+  std::string base = std::string(kProvider) + "catalog: s\ndomains: d\n";
+  Loaded<ServerConfig> unset = LoadServerFile(dir.Write("unset.yaml", base));
+  ASSERT_THAT(Brief(unset.errors), IsEmpty());
+  EXPECT_EQ(unset.value->tcp.max_connections_per_prefix, 64u);
+  Loaded<ServerConfig> set = LoadServerFile(
+      dir.Write("set.yaml", base + "tcp: {max_connections: 5000, max_connections_per_prefix: 8}\n"));
+  ASSERT_THAT(Brief(set.errors), IsEmpty());
+  EXPECT_EQ(set.value->tcp.max_connections, 5000u);
+  EXPECT_EQ(set.value->tcp.max_connections_per_prefix, 8u);
+  Loaded<ServerConfig> zero = LoadServerFile(
+      dir.Write("zero.yaml", base + "tcp: {max_connections_per_prefix: 0}\n"));
+  EXPECT_THAT(Brief(zero.errors),
+              ElementsAre("9:35: tcp.max_connections_per_prefix: expected an integer from 1 to "
+                          "1000000, got '0'"));
+}
+
 TEST(ServerFileTest, UserAndRateLimit) {
   TempDir dir;
   Loaded<ServerConfig> loaded = LoadServerFile(

@@ -42,6 +42,15 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   options.threads = args.threads >= 0 ? args.threads : server.threads;
   options.tcp.idle_timeout = std::chrono::milliseconds(server.tcp.idle_timeout_ms);
   options.tcp.max_connections = server.tcp.max_connections;
+  // Per client prefix, with the prefix lengths rate limiting counts UDP
+  // answers by (whether or not rate limiting is on).
+  options.tcp.per_prefix.limit = server.tcp.max_connections_per_prefix;
+  options.tcp.per_prefix.ipv4_prefix = static_cast<int>(server.rate_limit.ipv4_prefix);
+  options.tcp.per_prefix.ipv6_prefix = static_cast<int>(server.rate_limit.ipv6_prefix);
+  {
+    std::random_device random;
+    options.tcp.per_prefix.seed = uint64_t{random()} << 32 | random();
+  }
   if (server.metrics.top_domains > 0) options.tracked_domains = server.metrics.tracked_domains;
   if (server.rate_limit.enabled) {
     const config::RateLimitSettings& r = server.rate_limit;
@@ -258,6 +267,9 @@ int Serve(const ServeArgs& args) {
   }
   if (!SettlePrivileges(plan, account, files)) return 1;
   LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
+  LogInfo("tcp: at most %d connections, %d per /%d or /%d client prefix, idle timeout %d ms",
+          files.tcp.max_connections, files.tcp.max_connections_per_prefix,
+          files.rate_limit.ipv4_prefix, files.rate_limit.ipv6_prefix, files.tcp.idle_timeout_ms);
   (*server)->Start();
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),

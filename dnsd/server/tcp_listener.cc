@@ -1,5 +1,6 @@
 #include "dnsd/server/tcp_listener.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -20,22 +21,39 @@ constexpr size_t kReadBuffer = 2 * (2 + wire::kMaxMessageSize);
 // Stop answering pipelined queries and flush once this much is queued.
 constexpr size_t kMaxPendingOutput = 256 * 1024;
 
+IpAddress PeerAddress(const tcp::endpoint& peer) {
+  IpAddress ip;
+  if (peer.address().is_v4()) {
+    auto v4 = peer.address().to_v4().to_bytes();
+    return IpAddress::FromV4(v4.data());
+  }
+  auto v6 = peer.address().to_v6().to_bytes();
+  std::copy(v6.begin(), v6.end(), ip.bytes.begin());
+  return ip;
+}
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const TcpLimits& limits, std::atomic<uint32_t>& open,
+             ConnectionLimit& per_prefix, ConnectionLimit::Ticket ticket,
              const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats,
              std::shared_ptr<std::vector<uint8_t>> scratch)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         limits_(limits),
         open_(open),
+        per_prefix_(per_prefix),
+        ticket_(ticket),
         snapshots_(snapshots),
         reader_(reader),
         stats_(stats),
         scratch_(std::move(scratch)),
         in_(kReadBuffer) {}
 
-  ~Connection() { open_.fetch_sub(1, std::memory_order_relaxed); }
+  ~Connection() {
+    per_prefix_.Release(ticket_);
+    open_.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void Start() {
     ArmIdleTimer();
@@ -120,6 +138,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::steady_timer timer_;
   const TcpLimits& limits_;
   std::atomic<uint32_t>& open_;
+  ConnectionLimit& per_prefix_;
+  ConnectionLimit::Ticket ticket_;
   const SnapshotHolder& snapshots_;
   unsigned reader_;
   WorkerStats& stats_;
@@ -132,13 +152,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
 }  // namespace
 
 TcpListener::TcpListener(boost::asio::io_context& io, int fd, bool v6, const TcpLimits& limits,
-                         std::atomic<uint32_t>& open_connections,
+                         std::atomic<uint32_t>& open_connections, ConnectionLimit& per_prefix,
                          const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats)
     : io_(io),
       acceptor_(io, v6 ? tcp::v6() : tcp::v4(), fd),
       retry_(io),
       limits_(limits),
       open_(open_connections),
+      per_prefix_(per_prefix),
       snapshots_(snapshots),
       reader_(reader),
       stats_(stats),
@@ -163,23 +184,35 @@ void TcpListener::Accept() {
       });
       return;
     }
-    {
-      if (open_.fetch_add(1, std::memory_order_relaxed) >= limits_.max_connections) {
-        open_.fetch_sub(1, std::memory_order_relaxed);
-        stats_.tcp_refused.Add();
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      } else {
-        stats_.tcp_accepted.Add();
-        boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Connection>(std::move(socket), limits_, open_, snapshots_, reader_,
-                                     stats_, scratch_)
-            ->Start();
-      }
-    }
+    Admit(std::move(socket));
     Accept();
   });
+}
+
+// RFC 7766 §6.2.2: over the server's limit, or over its prefix's, a
+// connection is closed at once, before a byte is read.
+void TcpListener::Admit(tcp::socket socket) {
+  boost::system::error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone; the socket closes as it goes out of scope
+  if (open_.fetch_add(1, std::memory_order_relaxed) >= limits_.max_connections) {
+    open_.fetch_sub(1, std::memory_order_relaxed);
+    stats_.tcp_refused.Add();
+    socket.close(ec);
+    return;
+  }
+  ConnectionLimit::Ticket ticket;
+  if (!per_prefix_.Acquire(PeerAddress(peer), &ticket)) {
+    open_.fetch_sub(1, std::memory_order_relaxed);
+    stats_.tcp_prefix_refused.Add();
+    socket.close(ec);
+    return;
+  }
+  stats_.tcp_accepted.Add();
+  socket.set_option(tcp::no_delay(true), ec);
+  std::make_shared<Connection>(std::move(socket), limits_, open_, per_prefix_, ticket,
+                               snapshots_, reader_, stats_, scratch_)
+      ->Start();
 }
 
 }  // namespace dnsd

@@ -4,11 +4,13 @@ import glob
 import json
 import os
 import random
+import re
 import socket
 import struct
 import subprocess
 import time
 import unittest
+import urllib.request
 
 import yaml
 
@@ -494,6 +496,65 @@ class TcpLimitsTest(unittest.TestCase):
         finally:
             a.close()
             b.close()
+
+
+class TcpPrefixLimitTest(unittest.TestCase):
+    """`tcp.max_connections_per_prefix`: one prefix cannot take every
+    connection; what is refused is counted in the metrics."""
+
+    def setUp(self):
+        self.tmp = harness.temp_dir()
+        examples = harness.copy_examples(self.tmp.name)
+        path = os.path.join(examples, "dnsd.yaml")
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        doc["tcp"] = {"idle_timeout_ms": 5000, "max_connections": 10,
+                      "max_connections_per_prefix": 2}
+        with open(path, "w") as f:
+            yaml.safe_dump(doc, f)
+        self.server = harness.DnsdServer(config=path, threads=2)
+        self.domain = next(iter(example_domains()))
+
+    def tearDown(self):
+        self.server.stop()
+        self.tmp.cleanup()
+
+    def answered(self, s):
+        q = harness.make_query(f"_dmarc.{self.domain}")
+        s.sendall(struct.pack("!H", len(q)) + q)
+        return harness.parse_header(harness.tcp_read_message(s))["rcode"] == NOERROR
+
+    def test_third_connection_from_one_prefix_is_closed(self):
+        a = harness.tcp_connect(self.server)
+        b = harness.tcp_connect(self.server)
+        six = socket.create_connection(("::1", self.server.port6), timeout=harness.CLIENT_TIMEOUT)
+        try:
+            self.assertTrue(self.answered(a))
+            self.assertTrue(self.answered(b))
+            with harness.tcp_connect(self.server) as c:
+                c.settimeout(2)
+                try:
+                    self.assertEqual(c.recv(1), b"")
+                except ConnectionResetError:
+                    pass
+            # ::1 is another prefix: it still gets in, and the first two work.
+            self.assertTrue(self.answered(six))
+            self.assertTrue(self.answered(a))
+            # A place freed is a place to take.
+            b.close()
+            time.sleep(0.2)
+            with harness.tcp_connect(self.server) as d:
+                self.assertTrue(self.answered(d))
+        finally:
+            for s in (a, b, six):
+                s.close()
+        port = self.server.metrics_port()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            text = r.read().decode()
+        counts = dict(re.findall(r'dnsd_tcp_connections_total\{event="([a-z_]+)"\} (\S+)', text))
+        self.assertEqual(float(counts["refused_prefix_limit"]), 1, text)
+        self.assertEqual(float(counts["refused_over_limit"]), 0, text)
+        self.assertEqual(float(counts["accepted"]), 4, text)
 
 
 if __name__ == "__main__":
