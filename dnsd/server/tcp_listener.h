@@ -3,9 +3,14 @@
 // Each message carries a 2-octet length prefix (RFC 1035 §4.2.2). Clients
 // may pipeline: every complete message in the buffer is answered, in order,
 // before the next read. A connection closes after `idle_timeout` without a
-// complete query (RFC 7766 §6.2.3; a byte a minute does not keep it open).
-// Connections over the server's limit, or over the limit of their client's
-// prefix, are closed at once (§6.2.2).
+// query that got an answer (RFC 7766 §6.2.3: a byte a minute, an empty
+// frame or garbage every few seconds do not keep it open). Connections over
+// the server's limit, or over the limit of their client's prefix, are
+// closed at once (§6.2.2).
+//
+// A connection's read buffer starts at 2 + 512 octets and grows to the
+// length a frame announces (at most 2 + 65535) only while such a frame is
+// read, so an idle connection costs a few kilobytes, not 128 KiB.
 #ifndef DNSD_SERVER_TCP_LISTENER_H_
 #define DNSD_SERVER_TCP_LISTENER_H_
 

@@ -479,6 +479,79 @@ class TcpLimitsTest(unittest.TestCase):
                 data = b""
             self.assertEqual(data, b"")
 
+    def seconds_until_closed(self, s, frame, seconds=3.0):
+        """Sends `frame` every 100 ms for up to `seconds`; returns how long
+        it took the server to close the connection, or None if it did not."""
+        start = time.monotonic()
+        s.settimeout(0.1)
+        while time.monotonic() - start < seconds:
+            try:
+                s.sendall(frame)
+                if s.recv(2) == b"":
+                    return time.monotonic() - start
+            except socket.timeout:
+                continue
+            except OSError:  # reset or broken pipe: closed
+                return time.monotonic() - start
+        return None
+
+    def test_empty_frames_do_not_keep_connection(self):
+        # A zero-length frame every 100 ms: it gets no answer, so it must not
+        # restart the idle timer (500 ms); the server closes while the
+        # client is still sending.
+        with harness.tcp_connect(self.server) as s:
+            closed = self.seconds_until_closed(s, b"\0\0")
+        self.assertIsNotNone(closed, "still open after 3 s of empty frames")
+        self.assertLess(closed, 1.5)
+
+    def test_unanswered_messages_do_not_keep_connection(self):
+        # Responses (QR=1) and runts are dropped by the gate: no answer, no
+        # restart of the idle timer.
+        q = harness.make_query(f"_dmarc.{self.domain}", flags=0x8000)
+        with harness.tcp_connect(self.server) as s:
+            closed = self.seconds_until_closed(s, struct.pack("!H", len(q)) + q + b"\0\3abc")
+        self.assertIsNotNone(closed, "still open after 3 s of unanswerable messages")
+        self.assertLess(closed, 1.5)
+
+    def test_answered_queries_keep_connection(self):
+        # A query every 200 ms for 1.5 s (three idle timeouts): each answer
+        # restarts the timer, so the connection stays.
+        q = harness.make_query(f"_dmarc.{self.domain}")
+        with harness.tcp_connect(self.server) as s:
+            deadline = time.monotonic() + 1.5
+            while time.monotonic() < deadline:
+                s.sendall(struct.pack("!H", len(q)) + q)
+                self.assertEqual(harness.parse_header(harness.tcp_read_message(s))["rcode"],
+                                 NOERROR)
+                time.sleep(0.2)
+            s.sendall(struct.pack("!H", len(q)) + q)
+            self.assertEqual(harness.parse_header(harness.tcp_read_message(s))["rcode"], NOERROR)
+
+    def test_long_frames_are_read_whole(self):
+        # Queries padded (RFC 7830 option 12) past the first 514-octet read
+        # buffer, up to the largest message, pipelined with a small one: the
+        # buffer grows for them and each gets its answer, in order.
+        small = harness.make_query(f"_dmarc.{self.domain}", qid=1)
+        frames = b""
+        for i, padding in enumerate((600, 4000, 65535 - 60)):
+            base = harness.make_query(f"_dmarc.{self.domain}", qid=100 + i)
+            header, question = base[:12], base[12:]
+            pad = padding - len(base) - 11 - 4
+            opt = b"\0" + struct.pack("!HHBBHH", 41, 1232, 0, 0, 0, 4 + pad) + \
+                struct.pack("!HH", 12, pad) + bytes(pad)
+            msg = header[:10] + struct.pack("!H", 1) + question + opt
+            self.assertLessEqual(len(msg), 65535)
+            frames += struct.pack("!H", len(msg)) + msg
+        frames += struct.pack("!H", len(small)) + small
+        with harness.tcp_connect(self.server) as s:
+            s.sendall(frames)
+            ids = []
+            for _ in range(4):
+                h = harness.parse_header(harness.tcp_read_message(s))
+                self.assertEqual((h["rcode"], h["an"]), (NOERROR, 1))
+                ids.append(h["id"])
+            self.assertEqual(ids, [100, 101, 102, 1])
+
     def test_connections_over_the_limit_are_closed(self):
         a = harness.tcp_connect(self.server)
         b = harness.tcp_connect(self.server)
@@ -555,6 +628,58 @@ class TcpPrefixLimitTest(unittest.TestCase):
         self.assertEqual(float(counts["refused_prefix_limit"]), 1, text)
         self.assertEqual(float(counts["refused_over_limit"]), 0, text)
         self.assertEqual(float(counts["accepted"]), 4, text)
+
+
+class TcpMemoryTest(unittest.TestCase):
+    """An idle TCP connection costs a few KiB (a 514-octet read buffer), not
+    the 128 KiB it once did (bench/tcp_idle_rss.py measures it at 1,000)."""
+
+    CONNECTIONS = 300
+
+    def setUp(self):
+        self.tmp = harness.temp_dir()
+        examples = harness.copy_examples(self.tmp.name)
+        path = os.path.join(examples, "dnsd.yaml")
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        doc["tcp"] = {"idle_timeout_ms": 60000, "max_connections": self.CONNECTIONS + 50,
+                      "max_connections_per_prefix": self.CONNECTIONS + 50}
+        with open(path, "w") as f:
+            yaml.safe_dump(doc, f)
+        self.server = harness.DnsdServer(config=path, threads=1)
+        self.domain = next(iter(example_domains()))
+
+    def tearDown(self):
+        self.server.stop()
+        self.tmp.cleanup()
+
+    def open_now(self, port):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            m = re.search(r"^dnsd_tcp_connections_open (\S+)$", r.read().decode(), re.M)
+        return int(float(m.group(1)))
+
+    def test_idle_connections_cost_a_few_kib(self):
+        port = self.server.metrics_port()
+        # What every connection shares (the worker's response buffer, Asio's
+        # handler memory) is paid before the first reading.
+        q = harness.make_query(f"_dmarc.{self.domain}")
+        for _ in range(4):
+            with harness.tcp_connect(self.server) as s:
+                s.sendall(struct.pack("!H", len(q)) + q)
+                harness.tcp_read_message(s)
+        time.sleep(0.3)
+        before = harness.rss_kib(self.server.proc.pid)
+        socks = [harness.tcp_connect(self.server) for _ in range(self.CONNECTIONS)]
+        try:
+            deadline = time.monotonic() + 10
+            while self.open_now(port) < self.CONNECTIONS and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(self.open_now(port), self.CONNECTIONS)
+            per_connection = (harness.rss_kib(self.server.proc.pid) - before) / self.CONNECTIONS
+            self.assertLess(per_connection, 16, f"{per_connection:.1f} KiB per idle connection")
+        finally:
+            for s in socks:
+                s.close()
 
 
 if __name__ == "__main__":
