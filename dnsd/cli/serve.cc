@@ -23,6 +23,7 @@
 #include "dnsd/control/refresh/ldns_dns.h"
 #include "dnsd/control/refresh/refresher.h"
 #include "dnsd/control/config_watcher.h"
+#include "dnsd/control/descriptor_limit.h"
 #include "dnsd/control/privileges.h"
 #include "dnsd/control/reloader.h"
 #include "dnsd/server/server.h"
@@ -244,6 +245,15 @@ int Serve(const ServeArgs& args) {
     }
     account = *std::move(found);
   }
+  // Before a socket is opened: every TCP connection is a descriptor.
+  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(DescriptorsNeeded(
+      server_file.tcp.max_connections, options->listen.size(),
+      Server::ThreadCount(options->threads)));
+  if (!descriptors.ok()) {
+    LogError("%s: %s", args.config, descriptors.status().message());
+    return 1;
+  }
+  LogInfo("%s", *descriptors);
   // Before the first thread starts, so that every thread inherits it.
   if (absl::Status s = ForbidNewPrivileges(); !s.ok()) LogWarning("%s", s.message());
 

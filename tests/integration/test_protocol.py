@@ -682,5 +682,47 @@ class TcpMemoryTest(unittest.TestCase):
                 s.close()
 
 
+class DescriptorLimitTest(unittest.TestCase):
+    """`dnsd serve` checks tcp.max_connections against RLIMIT_NOFILE."""
+
+    def setUp(self):
+        harness.require_tools("prlimit")
+        self.tmp = harness.temp_dir()
+        examples = harness.copy_examples(self.tmp.name)
+        self.path = os.path.join(examples, "dnsd.yaml")
+        with open(self.path) as f:
+            doc = yaml.safe_load(f)
+        doc["tcp"] = {"max_connections": 1024}
+        with open(self.path, "w") as f:
+            yaml.safe_dump(doc, f)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_refuses_to_start_over_the_hard_limit(self):
+        out = subprocess.run(
+            ["prlimit", "--nofile=256:512", "--", harness.DNSD, "serve", "-c", self.path,
+             "--listen", "127.0.0.1:0", "--threads", "1", "--metrics", "127.0.0.1:0",
+             *harness.ALLOW_ROOT],
+            capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertRegex(out.stderr, r"not starting: dnsd needs 1096 open files \(1024 for "
+                         r"tcp.max_connections, 2 listening sockets, 70 for files, event "
+                         r"loops, metrics and reloads\), but the open-file limit \(RLIMIT_NOFILE\) "
+                         r"is 256 with a hard limit of 512")
+        self.assertNotIn("listening on", out.stderr)
+
+    def test_raises_the_soft_limit_within_the_hard_one(self):
+        server = harness.DnsdServer(config=self.path, threads=1, prefix=("prlimit", "--nofile=256:4096", "--"))
+        try:
+            harness.wait_for_log(server, r"raised the open-file limit \(RLIMIT_NOFILE\) from 256 "
+                                 r"to 1098 \(hard limit 4096\)")
+            with open(f"/proc/{server.proc.pid}/limits") as f:
+                line = next(l for l in f if l.startswith("Max open files"))
+            self.assertEqual(line.split()[3:5], ["1098", "4096"], line)
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     harness.main()
