@@ -9,7 +9,9 @@
 #include "config/parallel.h"
 #include "config/zone_builder.h"
 #include "dnsd/protocol/base/status_macros.h"
+#include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/wire/name.h"
+#include "dnsd/protocol/zone/rrset.h"
 
 namespace dnsd::config {
 namespace {
@@ -161,6 +163,13 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   Snapshot& snap = *out.snapshot;
   snap.generation = generation;
   snap.udp_payload = server.udp_payload;
+  snap.identity = server.identity;
+  if (!server.identity.empty()) {
+    // TTL 0, as NSD answers it: the identity says which server answered
+    // this very query, so no cache should hand it out for another.
+    snap.identity_txt =
+        RRsetBuilder(wire::kTypeTxt, 0, wire::kClassCh).Add(TxtRdata(server.identity)).Build();
+  }
   if (cache != nullptr) {
     DNSD_ASSIGN_OR_RETURN(snap.provider, cache->Provider(server.provider));
   } else {

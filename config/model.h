@@ -51,6 +51,9 @@ struct ProviderSettings {
 struct TcpSettings {
   uint32_t idle_timeout_ms = 10000;  // RFC 7766 §6.2.3
   uint32_t max_connections = 1024;
+  // Per client prefix (rate_limit's ipv4_prefix and ipv6_prefix), so one
+  // host cannot take every connection (RFC 7766 §6.2.2).
+  uint32_t max_connections_per_prefix = 64;
   friend bool operator==(const TcpSettings&, const TcpSettings&) = default;
 };
 
@@ -118,6 +121,9 @@ struct ServerConfig {
   RateLimitSettings rate_limit;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
+  // What NSID (RFC 5001) and CHAOS id.server/hostname.bind answer; "" =
+  // nothing (NSD's hide-identity). Printable ASCII, at most 255 octets.
+  std::string identity;
   ProviderSettings provider;
   GuardSettings guard;
   std::string catalog_path;          // resolved against the server file's folder

@@ -20,14 +20,15 @@ namespace {
 constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads",  "tcp",     "udp_payload", "provider",
     "catalog",  "domains",  "metrics", "user",        "rate_limit",
-    "resolver", "refresh",  "state_dir", "guard"};
+    "resolver", "refresh",  "state_dir", "guard",    "identity"};
 constexpr absl::string_view kGuardKeys[] = {"max_drop_percent", "small_drop"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
 constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled", "top_domains",
                                                "tracked_domains"};
-constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections"};
+constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections",
+                                          "max_connections_per_prefix"};
 constexpr absl::string_view kProviderKeys[] = {
     "nameservers",   "hostmaster", "spf_zone",     "spf_template", "dmarc_zone",
     "report_domain", "ttl",        "negative_ttl", "soa"};
@@ -98,6 +99,9 @@ void ReadTcp(YamlReader& r, const Value& value, TcpSettings& tcp) {
   }
   if (const Value* v = f->Get("max_connections")) {
     Assign(r.Integer(*v, 1, 1000000), tcp.max_connections);
+  }
+  if (const Value* v = f->Get("max_connections_per_prefix")) {
+    Assign(r.Integer(*v, 1, 1000000), tcp.max_connections_per_prefix);
   }
 }
 
@@ -171,6 +175,29 @@ void ReadRateLimit(YamlReader& r, const Value& value, RateLimitSettings& rrl) {
   if (const Value* v = f->Get("table_size")) {
     Assign(r.Integer(*v, 1024, 16777216), rrl.table_size);
   }
+}
+
+// What NSID and CHAOS id.server answer (RFC 5001, RFC 4892): printable
+// ASCII, so that it reads the same in kdig's NSID line and in a TXT
+// string, and one TXT string long (RFC 1035 §3.3.14).
+std::optional<std::string> ReadIdentity(YamlReader& r, const Value& value) {
+  std::optional<std::string> text = r.String(value);
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    r.ValueError(value, "must not be empty; leave `identity` out to answer no identity");
+    return std::nullopt;
+  }
+  if (text->size() > 255) {
+    r.ValueError(value, absl::StrCat("is ", text->size(), " octets long; at most 255 fit"));
+    return std::nullopt;
+  }
+  for (char c : *text) {
+    if (c < 0x20 || c > 0x7e) {
+      r.ValueError(value, "must be printable ASCII (space to '~')");
+      return std::nullopt;
+    }
+  }
+  return text;
 }
 
 // The SOA RNAME (RFC 1035 §3.3.13) as a name; "hostmaster@provider.test" is
@@ -339,6 +366,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("user")) Assign(ReadUser(r, *v), server.user);
   if (const Value* v = f->Get("rate_limit")) ReadRateLimit(r, *v, server.rate_limit);
   if (const Value* v = f->Get("guard")) ReadGuard(r, *v, server.guard);
+  if (const Value* v = f->Get("identity")) Assign(ReadIdentity(r, *v), server.identity);
   if (const Value* v = r.Require(*f, "provider"))
     ReadProvider(r, *v, server.provider);
   if (const Value* v = r.Require(*f, "catalog"))

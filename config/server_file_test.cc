@@ -157,6 +157,51 @@ catalog: ""
           "14:10: catalog: must not be empty"));
 }
 
+TEST(ServerFileTest, Identity) {
+  TempDir dir;
+  std::string base = std::string(kProvider) + "catalog: s\ndomains: d\n";
+  Loaded<ServerConfig> unset = LoadServerFile(dir.Write("unset.yaml", base));
+  ASSERT_THAT(Brief(unset.errors), IsEmpty());
+  EXPECT_EQ(unset.value->identity, "");  // NSD's hide-identity: answer none
+
+  Loaded<ServerConfig> set =
+      LoadServerFile(dir.Write("set.yaml", base + "identity: \"ns1 (fra-3)\"\n"));
+  ASSERT_THAT(Brief(set.errors), IsEmpty());
+  EXPECT_EQ(set.value->identity, "ns1 (fra-3)");
+
+  Loaded<ServerConfig> bad = LoadServerFile(dir.Write(
+      "bad.yaml", base + "identity: \"\"\n"));
+  EXPECT_THAT(Brief(bad.errors),
+              ElementsAre("9:11: identity: must not be empty; leave `identity` out to answer "
+                          "no identity"));
+  Loaded<ServerConfig> long_one = LoadServerFile(
+      dir.Write("long.yaml", base + "identity: " + std::string(256, 'x') + "\n"));
+  EXPECT_THAT(Brief(long_one.errors),
+              ElementsAre("9:11: identity: is 256 octets long; at most 255 fit"));
+  Loaded<ServerConfig> control = LoadServerFile(
+      dir.Write("control.yaml", base + "identity: \"ns1\\tfra\"\n"));
+  EXPECT_THAT(Brief(control.errors),
+              ElementsAre("9:11: identity: must be printable ASCII (space to '~')"));
+}
+
+TEST(ServerFileTest, TcpPerPrefixLimit) {
+  TempDir dir;
+  std::string base = std::string(kProvider) + "catalog: s\ndomains: d\n";
+  Loaded<ServerConfig> unset = LoadServerFile(dir.Write("unset.yaml", base));
+  ASSERT_THAT(Brief(unset.errors), IsEmpty());
+  EXPECT_EQ(unset.value->tcp.max_connections_per_prefix, 64u);
+  Loaded<ServerConfig> set = LoadServerFile(
+      dir.Write("set.yaml", base + "tcp: {max_connections: 5000, max_connections_per_prefix: 8}\n"));
+  ASSERT_THAT(Brief(set.errors), IsEmpty());
+  EXPECT_EQ(set.value->tcp.max_connections, 5000u);
+  EXPECT_EQ(set.value->tcp.max_connections_per_prefix, 8u);
+  Loaded<ServerConfig> zero = LoadServerFile(
+      dir.Write("zero.yaml", base + "tcp: {max_connections_per_prefix: 0}\n"));
+  EXPECT_THAT(Brief(zero.errors),
+              ElementsAre("9:35: tcp.max_connections_per_prefix: expected an integer from 1 to "
+                          "1000000, got '0'"));
+}
+
 TEST(ServerFileTest, UserAndRateLimit) {
   TempDir dir;
   Loaded<ServerConfig> loaded = LoadServerFile(

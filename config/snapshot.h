@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "config/compiled_domain.h"
@@ -28,6 +29,12 @@ struct Snapshot {
   // (config/compile.h, ConfigDigest).
   uint64_t digest = 0;
   uint16_t udp_payload = 1232;
+  // The server file's `identity`, rendered once for the query path: its
+  // octets for the NSID option (RFC 5001) and one CH TXT record (TTL 0)
+  // for `id.server` and `hostname.bind`. Empty when it is not set: then
+  // neither is answered (NSD's hide-identity).
+  std::string identity;
+  RRset identity_txt;
   // What the zones and the policy point into. Shared with the snapshot
   // before and after this one wherever a reload did not change them.
   std::shared_ptr<const ProviderRecords> provider;

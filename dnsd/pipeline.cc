@@ -34,6 +34,17 @@ void NoteSpfDecision(const spf::MacroZone& spf, const spf::Decision& d, Outcome&
   outcome.spf_ip = d.name.ip;
 }
 
+// CHAOS TXT id.server and hostname.bind: the server file's identity, with
+// AA, or REFUSED as for every other CHAOS name when there is none.
+void AnswerIdentity(const config::Snapshot& s, Answer* answer) {
+  if (s.identity.empty()) {
+    answer->rcode = wire::kRefused;
+    return;
+  }
+  answer->authoritative = true;
+  answer->AddAnswer(s.identity_txt, /*owner_label=*/0);
+}
+
 }  // namespace
 
 Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
@@ -46,6 +57,8 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
   Outcome outcome;
   if (gate.verdict == GateVerdict::kRespond) {
     answer.rcode = gate.rcode;
+  } else if (gate.verdict == GateVerdict::kIdentity) {
+    AnswerIdentity(snapshot, &answer);
   } else if (BelowSpfZone(snapshot, query.name) && !HasData(snapshot, query.name)) {
     outcome.zone_kind = snapshot.spf_zone->kind;
     NoteSpfDecision(snapshot.spf, spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer),
@@ -57,7 +70,7 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
     AnswerFromZone(match, query, &answer);
   }
 
-  Rendered rendered = Render(query, answer, snapshot.udp_payload, response);
+  Rendered rendered = Render(query, answer, snapshot.udp_payload, response, snapshot.identity);
   outcome.size = rendered.size;
   outcome.rcode = answer.rcode;
   outcome.truncated = rendered.truncated;

@@ -3,6 +3,10 @@
 //   receive → gate (ParseQuery) → find zone (ZoneTable::Find) →
 //   answer (AnswerFromZone) → render (Render) → send
 //
+// CHAOS id.server and hostname.bind skip the zone: they get the snapshot's
+// pre-rendered identity, and Render adds it as NSID (RFC 5001) to any
+// response whose query asked for it.
+//
 // Everything here is plain data and no I/O: the UDP and TCP servers call
 // HandleQuery() and send what it wrote; tests and fuzzers call it directly.
 #ifndef DNSD_PIPELINE_H_

@@ -491,6 +491,120 @@ TEST_F(PipelineTest, ZoneTransfersAreRefused) {
   }
 }
 
+TEST_F(PipelineTest, IxfrWithTheClientsSoaIsRefused) {
+  // RFC 1995 §3: the client's SOA rides in AUTHORITY. Not FORMERR.
+  QuerySpec spec;
+  spec.name = "_dmarc.example.com";
+  spec.qtype = kTypeIxfr;
+  spec.authority = {"_dmarc.example.com. 0 IN SOA ns1.provider.test. hostmaster.provider.test. "
+                    "1 3600 600 1209600 60"};
+  for (Transport transport : {Transport::kTcp, Transport::kUdp}) {
+    Reply r = Ask(spec, transport);
+    EXPECT_EQ(r.msg.rcode, kRefused);
+    EXPECT_FALSE(r.msg.aa);
+    EXPECT_EQ(r.msg.ancount, 0);
+    EXPECT_EQ(r.msg.nscount, 0);  // the client's SOA is not echoed
+    EXPECT_EQ(r.outcome.zone_kind, -1);
+  }
+}
+
+// ---- the server's identity: NSID and CHAOS -------------------------------------------
+
+// The shared snapshot with `identity` set in the server file.
+std::unique_ptr<config::Snapshot> WithIdentity(const Keys& keys, absl::string_view identity) {
+  ServerConfig server = Server();
+  server.identity = std::string(identity);
+  return Compile(server, Domains(keys));
+}
+
+QuerySpec Chaos(absl::string_view name, uint16_t qtype = kTypeTxt) {
+  QuerySpec spec;
+  spec.name = std::string(name);
+  spec.qtype = qtype;
+  spec.qclass = kClassCh;
+  return spec;
+}
+
+TEST_F(PipelineTest, ChaosIdentityAnswersTheIdentity) {
+  auto snapshot = WithIdentity(*keys_, "ns1.provider.test (fra-3)");
+  ASSERT_NE(snapshot, nullptr);
+  for (const char* name : {"id.server", "hostname.bind", "Id.SERVER"}) {
+    for (uint16_t qtype : {uint16_t{kTypeTxt}, uint16_t{kTypeAny}}) {
+      for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
+        SCOPED_TRACE(absl::StrCat(name, " ", qtype));
+        Reply r = Ask(Chaos(name, qtype), transport, snapshot.get());
+        EXPECT_EQ(r.msg.rcode, kNoError);
+        EXPECT_TRUE(r.msg.aa);
+        EXPECT_EQ(r.msg.nscount, 0);
+        ASSERT_EQ(r.msg.answer.size(), 1u) << r.msg.text;
+        const RefereeRr& rr = r.msg.answer[0];
+        EXPECT_EQ(rr.owner, absl::StrCat(name, absl::EndsWith(name, ".") ? "" : "."));
+        EXPECT_EQ(rr.type, kTypeTxt);
+        EXPECT_EQ(rr.rr_class, kClassCh);
+        EXPECT_EQ(rr.ttl, 0u);
+        EXPECT_EQ(rr.Text(), "ns1.provider.test (fra-3)");
+        EXPECT_EQ(r.outcome.zone_kind, -1);
+      }
+    }
+  }
+  // Other CHAOS names and types: REFUSED, as before.
+  for (QuerySpec spec : {Chaos("version.bind"), Chaos("id.server", kTypeA),
+                         Chaos("x.hostname.bind")}) {
+    Reply r = Ask(spec, Transport::kUdp, snapshot.get());
+    EXPECT_EQ(r.msg.rcode, kRefused) << spec.name;
+    EXPECT_EQ(r.msg.ancount, 0);
+  }
+}
+
+TEST_F(PipelineTest, WithoutIdentityChaosNamesAreRefused) {
+  // The shared snapshot sets no identity: NSD's hide-identity.
+  ASSERT_TRUE(snapshot_->identity.empty());
+  for (const char* name : {"id.server", "hostname.bind", "version.bind"}) {
+    Reply r = Ask(Chaos(name), Transport::kUdp);
+    EXPECT_EQ(r.msg.rcode, kRefused) << name;
+    EXPECT_FALSE(r.msg.aa);
+    EXPECT_EQ(r.msg.ancount, 0);
+  }
+}
+
+TEST_F(PipelineTest, NsidCarriesTheIdentity) {
+  auto snapshot = WithIdentity(*keys_, "ns2");
+  ASSERT_NE(snapshot, nullptr);
+  QuerySpec spec = Edns("_dmarc.example.com", kTypeTxt);
+  spec.nsid = true;
+  Reply r = Ask(spec, Transport::kUdp, snapshot.get());
+  ExpectTxt(r, "_dmarc.example.com", kDmarcExample);
+  ASSERT_EQ(r.msg.edns_options.size(), 1u) << r.msg.text;
+  EXPECT_EQ(r.msg.edns_options[0].first, kEdnsOptionNsid);
+  EXPECT_EQ(r.msg.edns_options[0].second, "ns2");
+  // Also on REFUSED outside our zones and on the CHAOS answer itself.
+  QuerySpec outside = Edns("example.org", kTypeTxt);
+  outside.nsid = true;
+  Reply o = Ask(outside, Transport::kTcp, snapshot.get());
+  EXPECT_EQ(o.msg.rcode, kRefused);
+  ASSERT_EQ(o.msg.edns_options.size(), 1u);
+  EXPECT_EQ(o.msg.edns_options[0].second, "ns2");
+  QuerySpec chaos = Chaos("id.server");
+  chaos.edns = true;
+  chaos.nsid = true;
+  Reply c = Ask(chaos, Transport::kUdp, snapshot.get());
+  EXPECT_EQ(c.msg.answer.size(), 1u);
+  ASSERT_EQ(c.msg.edns_options.size(), 1u);
+
+  // Not asked for: not sent.
+  Reply plain = Ask(Edns("_dmarc.example.com", kTypeTxt), Transport::kUdp, snapshot.get());
+  EXPECT_TRUE(plain.msg.edns_options.empty());
+}
+
+TEST_F(PipelineTest, NoNsidWithoutIdentity) {
+  QuerySpec spec = Edns("_dmarc.example.com", kTypeTxt);
+  spec.nsid = true;
+  Reply r = Ask(spec);
+  ExpectTxt(r, "_dmarc.example.com", kDmarcExample);
+  EXPECT_TRUE(r.msg.edns);
+  EXPECT_TRUE(r.msg.edns_options.empty());
+}
+
 TEST_F(PipelineTest, BadVersionOverUdp) {
   QuerySpec spec = Edns("_dmarc.example.com", kTypeTxt);
   spec.edns_version = 1;

@@ -23,6 +23,7 @@
 #include "dnsd/control/refresh/ldns_dns.h"
 #include "dnsd/control/refresh/refresher.h"
 #include "dnsd/control/config_watcher.h"
+#include "dnsd/control/descriptor_limit.h"
 #include "dnsd/control/privileges.h"
 #include "dnsd/control/reloader.h"
 #include "dnsd/server/server.h"
@@ -42,6 +43,15 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
   options.threads = args.threads >= 0 ? args.threads : server.threads;
   options.tcp.idle_timeout = std::chrono::milliseconds(server.tcp.idle_timeout_ms);
   options.tcp.max_connections = server.tcp.max_connections;
+  // Per client prefix, with the prefix lengths rate limiting counts UDP
+  // answers by (whether or not rate limiting is on).
+  options.tcp.per_prefix.limit = server.tcp.max_connections_per_prefix;
+  options.tcp.per_prefix.ipv4_prefix = static_cast<int>(server.rate_limit.ipv4_prefix);
+  options.tcp.per_prefix.ipv6_prefix = static_cast<int>(server.rate_limit.ipv6_prefix);
+  {
+    std::random_device random;
+    options.tcp.per_prefix.seed = uint64_t{random()} << 32 | random();
+  }
   if (server.metrics.top_domains > 0) options.tracked_domains = server.metrics.tracked_domains;
   if (server.rate_limit.enabled) {
     const config::RateLimitSettings& r = server.rate_limit;
@@ -235,6 +245,15 @@ int Serve(const ServeArgs& args) {
     }
     account = *std::move(found);
   }
+  // Before a socket is opened: every TCP connection is a descriptor.
+  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(DescriptorsNeeded(
+      server_file.tcp.max_connections, options->listen.size(),
+      Server::ThreadCount(options->threads)));
+  if (!descriptors.ok()) {
+    LogError("%s: %s", args.config, descriptors.status().message());
+    return 1;
+  }
+  LogInfo("%s", *descriptors);
   // Before the first thread starts, so that every thread inherits it.
   if (absl::Status s = ForbidNewPrivileges(); !s.ok()) LogWarning("%s", s.message());
 
@@ -259,6 +278,9 @@ int Serve(const ServeArgs& args) {
   }
   if (!SettlePrivileges(plan, account, files)) return 1;
   LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
+  LogInfo("tcp: at most %d connections, %d per /%d or /%d client prefix, idle timeout %d ms",
+          files.tcp.max_connections, files.tcp.max_connections_per_prefix,
+          files.rate_limit.ipv4_prefix, files.rate_limit.ipv6_prefix, files.tcp.idle_timeout_ms);
   (*server)->Start();
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),

@@ -127,6 +127,8 @@ void ServerCollector::CollectQueries(std::vector<MetricFamily>& out) const {
              Sum(server_, [](const WorkerStats& s) { return s.tcp_accepted.Get(); }));
   AddSample(tcp, {{"event", "refused_over_limit"}},
              Sum(server_, [](const WorkerStats& s) { return s.tcp_refused.Get(); }));
+  AddSample(tcp, {{"event", "refused_prefix_limit"}},
+             Sum(server_, [](const WorkerStats& s) { return s.tcp_prefix_refused.Get(); }));
   AddSample(tcp, {{"event", "closed_idle"}},
              Sum(server_, [](const WorkerStats& s) { return s.tcp_idle_closed.Get(); }));
   out.push_back(std::move(tcp));

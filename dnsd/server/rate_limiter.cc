@@ -5,6 +5,7 @@
 #include <span>
 
 #include "dnsd/protocol/wire/reader.h"
+#include "dnsd/server/prefix_hash.h"
 
 namespace dnsd {
 namespace {
@@ -17,37 +18,10 @@ constexpr uint16_t kTypeOpt = 41;
 // idle bucket, 25 to 50 days old), which counts as full.
 constexpr int32_t kMaxSkewMs = 60000;
 
-__extension__ typedef unsigned __int128 Uint128;
-
-// Multiplies and folds the 128-bit product (the mixing step of wyhash).
-uint64_t Mix(uint64_t a, uint64_t b) {
-  Uint128 product = static_cast<Uint128>(a) * b;
-  return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
-}
-
-uint64_t SplitMix(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using prefix_hash::Masked;
+using prefix_hash::RoundUpToPowerOfTwo;
 
 uint64_t Pack(uint64_t tokens, uint32_t stamp) { return tokens << 32 | stamp; }
-
-std::array<uint8_t, 16> Masked(const IpAddress& address, int length) {
-  std::array<uint8_t, 16> out = address.bytes;
-  for (int i = 0; i < 16; ++i) {
-    int keep = std::clamp(length - 8 * i, 0, 8);
-    out[i] &= static_cast<uint8_t>(0xff00 >> keep);
-  }
-  return out;
-}
-
-uint32_t RoundUpToPowerOfTwo(uint32_t n) {
-  uint32_t p = 1;
-  while (p < n && p < (1u << 31)) p <<= 1;
-  return p;
-}
 
 }  // namespace
 
@@ -58,8 +32,7 @@ RateLimiter::RateLimiter(const RateLimiterOptions& options)
       ipv4_prefix_(std::clamp(options.ipv4_prefix, 0, 32)),
       ipv6_prefix_(std::clamp(options.ipv6_prefix, 0, 128)),
       sets_(std::max<uint32_t>(RoundUpToPowerOfTwo(options.table_size) / kWays, 1)) {
-  uint64_t seed = options.seed;
-  for (uint64_t& key : keys_) key = SplitMix(seed);
+  keys_ = prefix_hash::KeysFrom(options.seed);
   for (const IpPrefix& prefix : options.allow) {
     auto group = std::find_if(allow_.begin(), allow_.end(),
                               [&](const AllowGroup& g) { return g.length == prefix.length; });
@@ -73,9 +46,7 @@ RateLimiter::RateLimiter(const RateLimiterOptions& options)
 }
 
 IpAddress RateLimiter::PrefixOf(const IpAddress& client) const {
-  IpAddress prefix;
-  prefix.bytes = Masked(client, client.is_v4() ? 96 + ipv4_prefix_ : ipv6_prefix_);
-  return prefix;
+  return prefix_hash::PrefixOf(client, ipv4_prefix_, ipv6_prefix_);
 }
 
 bool RateLimiter::Allowed(const IpAddress& client) const {
@@ -89,10 +60,7 @@ bool RateLimiter::Allowed(const IpAddress& client) const {
 }
 
 uint64_t RateLimiter::Hash(const IpAddress& prefix) const {
-  uint64_t high, low;
-  std::memcpy(&high, prefix.bytes.data(), 8);
-  std::memcpy(&low, prefix.bytes.data() + 8, 8);
-  return Mix(Mix(high ^ keys_[0], low ^ keys_[1]) ^ keys_[2], keys_[3]);
+  return prefix_hash::Hash(prefix, keys_);
 }
 
 uint64_t RateLimiter::Refill(uint64_t state, uint32_t now, uint32_t* stamp) const {

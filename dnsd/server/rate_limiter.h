@@ -90,7 +90,7 @@ class RateLimiter {
   uint64_t capacity_;  // one second's worth
   uint32_t slip_;
   int ipv4_prefix_, ipv6_prefix_;
-  std::array<uint64_t, 4> keys_;
+  std::array<uint64_t, 4> keys_;  // prefix_hash::Keys
   std::vector<AllowGroup> allow_;
   std::vector<Set> sets_;
 };

@@ -17,6 +17,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
                                                      const SnapshotHolder& snapshots) {
   std::unique_ptr<Server> server(new Server());
   server->tcp_limits_ = options.tcp;
+  server->tcp_limits_.per_prefix.max_connections = options.tcp.max_connections;
+  server->connection_limit_ = std::make_unique<ConnectionLimit>(server->tcp_limits_.per_prefix);
   if (options.rate_limit) {
     server->rate_limiter_ = std::make_unique<RateLimiter>(*options.rate_limit);
   }
@@ -40,7 +42,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
                                                      server->rate_limiter_.get()));
       DNSD_ASSIGN_OR_RETURN(int tcp_fd, OpenListenSocket(ep, SocketKind::kTcp));
       w->tcp.push_back(std::make_unique<TcpListener>(w->io, tcp_fd, ep.v6, server->tcp_limits_,
-                                                     server->open_tcp_, snapshots, i, w->stats));
+                                                     server->open_tcp_, *server->connection_limit_,
+                                                     snapshots, i, w->stats));
     }
     server->bound_.push_back(ep);
   }

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "dnsd/protocol/net/endpoint.h"
+#include "dnsd/server/connection_limit.h"
 #include "dnsd/server/rate_limiter.h"
 #include "dnsd/server/snapshot_holder.h"
 #include "dnsd/server/tcp_listener.h"
@@ -69,6 +70,8 @@ class Server {
 
   // One table for every worker; declared first so that it outlives them.
   std::unique_ptr<RateLimiter> rate_limiter_;
+  // TCP connections per client prefix, likewise shared.
+  std::unique_ptr<ConnectionLimit> connection_limit_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<Endpoint> bound_;
   std::atomic<uint32_t> open_tcp_{0};

@@ -3,8 +3,14 @@
 // Each message carries a 2-octet length prefix (RFC 1035 §4.2.2). Clients
 // may pipeline: every complete message in the buffer is answered, in order,
 // before the next read. A connection closes after `idle_timeout` without a
-// complete query (RFC 7766 §6.2.3; a byte a minute does not keep it open),
-// and connections over the limit are closed at once (§6.2.2).
+// query that got an answer (RFC 7766 §6.2.3: a byte a minute, an empty
+// frame or garbage every few seconds do not keep it open). Connections over
+// the server's limit, or over the limit of their client's prefix, are
+// closed at once (§6.2.2).
+//
+// A connection's read buffer starts at 2 + 512 octets and grows to the
+// length a frame announces (at most 2 + 65535) only while such a frame is
+// read, so an idle connection costs a few kilobytes, not 128 KiB.
 #ifndef DNSD_SERVER_TCP_LISTENER_H_
 #define DNSD_SERVER_TCP_LISTENER_H_
 
@@ -18,6 +24,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "dnsd/server/connection_limit.h"
 #include "dnsd/server/snapshot_holder.h"
 #include "dnsd/server/worker_stats.h"
 
@@ -26,26 +33,31 @@ namespace dnsd {
 struct TcpLimits {
   std::chrono::milliseconds idle_timeout{10000};
   uint32_t max_connections = 1024;
+  // Per client prefix; Server::Bind sets its max_connections from the above.
+  ConnectionLimitOptions per_prefix;
 };
 
 class TcpListener {
  public:
-  // Takes ownership of `fd`, a listening TCP socket. `open_connections` is
-  // shared by all workers' listeners (touched per connection, not per query).
+  // Takes ownership of `fd`, a listening TCP socket. `open_connections`
+  // and `per_prefix` are shared by all workers' listeners (touched per
+  // connection, not per query).
   TcpListener(boost::asio::io_context& io, int fd, bool v6, const TcpLimits& limits,
-              std::atomic<uint32_t>& open_connections, const SnapshotHolder& snapshots,
-              unsigned reader, WorkerStats& stats);
+              std::atomic<uint32_t>& open_connections, ConnectionLimit& per_prefix,
+              const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats);
   void Start();
   void Stop();
 
  private:
   void Accept();
+  void Admit(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_;
   TcpLimits limits_;
   std::atomic<uint32_t>& open_;
+  ConnectionLimit& per_prefix_;
   const SnapshotHolder& snapshots_;
   unsigned reader_;
   WorkerStats& stats_;

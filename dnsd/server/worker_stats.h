@@ -41,6 +41,7 @@ struct alignas(64) WorkerStats {
   LocalCounter send_errors;
   LocalCounter tcp_accepted;
   LocalCounter tcp_refused;                  // over the connection limit
+  LocalCounter tcp_prefix_refused;           // over the limit of the client's prefix
   LocalCounter tcp_idle_closed;
   LocalCounter spf_rules[spf::kRuleCount];
   SenderVisibility visibility;               // per domain, bounded

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -55,6 +56,9 @@ struct RefereeMessage {
   uint8_t edns_version = 0;
   uint8_t edns_extended_rcode = 0;
   bool edns_do = false;
+  // The OPT record's options, {code, data}, as ldns_pkt_edns_get_option_list
+  // splits them (RFC 6891 §6.1.2).
+  std::vector<std::pair<uint16_t, std::string>> edns_options;
   std::string text;             // ldns_pkt2str, for failure messages
 };
 
@@ -128,6 +132,14 @@ inline absl::StatusOr<RefereeMessage> ParseWithLdns(std::span<const uint8_t> wir
   m.edns_extended_rcode = ldns_pkt_edns_extended_rcode(pkt);
   m.edns_do = ldns_pkt_edns_do(pkt);
   m.extended_rcode = static_cast<uint16_t>(m.edns_extended_rcode << 4 | m.rcode);
+  if (ldns_edns_option_list* options = ldns_pkt_edns_get_option_list(pkt)) {
+    for (size_t i = 0; i < ldns_edns_option_list_get_count(options); ++i) {
+      const ldns_edns_option* o = ldns_edns_option_list_get_option(options, i);
+      m.edns_options.emplace_back(
+          static_cast<uint16_t>(ldns_edns_get_code(o)),
+          std::string(reinterpret_cast<const char*>(ldns_edns_get_data(o)), ldns_edns_get_size(o)));
+    }
+  }
   m.text = TakeString(ldns_pkt2str(pkt));
   ldns_pkt_free(pkt);
   return m;
@@ -145,6 +157,10 @@ struct QuerySpec {
   uint16_t udp_size = 1232;         // REQUIRES: > 0 when edns
   uint8_t edns_version = 0;
   bool do_bit = false;
+  bool nsid = false;                // an empty NSID option (RFC 5001 §2.1); needs edns
+  // Records in presentation form for the authority section, such as an
+  // IXFR's SOA (RFC 1995 §3).
+  std::vector<std::string> authority;
 };
 
 // Builds the query with ldns_pkt_query_new and ldns_pkt2wire. Returns an
@@ -161,6 +177,19 @@ inline std::vector<uint8_t> BuildQueryWithLdns(const QuerySpec& spec) {
     ldns_pkt_set_edns_udp_size(pkt, spec.udp_size);
     ldns_pkt_set_edns_version(pkt, spec.edns_version);
     ldns_pkt_set_edns_do(pkt, spec.do_bit);
+    if (spec.nsid) {
+      ldns_edns_option_list* options = ldns_edns_option_list_new();
+      ldns_edns_option_list_push(options, ldns_edns_new_from_data(LDNS_EDNS_NSID, 0, nullptr));
+      ldns_pkt_set_edns_option_list(pkt, options);
+    }
+  }
+  for (const std::string& text : spec.authority) {
+    ldns_rr* rr = nullptr;
+    if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK) {
+      ldns_pkt_free(pkt);
+      return {};
+    }
+    ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, rr);
   }
   uint8_t* wire = nullptr;
   size_t size = 0;

@@ -96,6 +96,19 @@ def corpus():
     c["axfr"] = query("_dmarc.example.com", AXFR)
     c["ixfr"] = query("_dmarc.example.com", IXFR)
     c["class_ch"] = query("version.bind", TXT, CH)
+    # RFC 1995 §3: IXFR with the client's SOA in AUTHORITY (REFUSED); the
+    # same SOA after another QTYPE (FORMERR).
+    soa = b"\xc0\x0c" + struct.pack(">HHIH", SOA, IN, 0, 24) + b"\xc0\x0c\xc0\x0c" + \
+        struct.pack(">IIIII", 7, 3600, 600, 1209600, 60)
+    c["ixfr_with_soa"] = header(ns=1) + question("_dmarc.example.com", IXFR) + soa
+    c["ixfr_with_soa_edns"] = header(ns=1, ar=1) + question("_dmarc.example.com", IXFR) + soa + \
+        opt()
+    c["txt_with_soa"] = header(ns=1) + question("_dmarc.example.com") + soa
+    # The server's identity: CHAOS TXT id.server / hostname.bind, NSID (RFC 5001).
+    c["chaos_id_server"] = query("id.server", TXT, CH)
+    c["chaos_hostname_bind_any"] = query("HOSTNAME.bind", ANY, CH)
+    c["nsid"] = query("_dmarc.example.com", edns=opt(1232, rdata=struct.pack(">HH", 3, 0)))
+    c["nsid_chaos_512"] = query("id.server", TXT, CH, edns=opt(512, rdata=struct.pack(">HH", 3, 0)))
     c["qtype_maila"] = query("_dmarc.example.com", MAILA)
     c["qtype_tsig"] = query("_dmarc.example.com", TSIG)
     c["qtype_opt"] = query("_dmarc.example.com", OPT)

@@ -65,6 +65,8 @@ const dnsd::config::Snapshot& TheSnapshot() {
     using dnsd::config::Mode;
     dnsd::config::ConfigSet set;
     set.server.udp_payload = 1232;
+    // So that NSID and the CHAOS identity answer are exercised too.
+    set.server.identity = "ns1.provider.test (fuzz)";
     auto& p = set.server.provider;
     p.nameservers = {"ns1.provider.test", "ns2.provider.test"};
     p.hostmaster = "hostmaster.provider.test";

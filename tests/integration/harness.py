@@ -61,6 +61,7 @@ TOOLS = {
     "spfquery": "spfquery",
     "ip": "iproute2",
     "setpriv": "util-linux",
+    "prlimit": "util-linux",
     "cmake": "cmake",
     "ldd": "libc-bin",
     "dpkg": "dpkg",

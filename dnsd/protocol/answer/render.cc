@@ -61,15 +61,24 @@ uint16_t PutSection(Writer& w, const Query& q, const AnswerRecords* records, int
 }
 
 // RFC 6891 §6.1.2-3: our payload size in CLASS, extended RCODE and version
-// 0 in TTL, the DO bit copied back (RFC 3225 §3).
-void PutOpt(Writer& w, const Query& q, const Answer& a, uint16_t our_payload) {
+// 0 in TTL, the DO bit copied back (RFC 3225 §3); then the NSID option
+// (RFC 5001 §2.3: code 3, the identity's octets) when `nsid` is not empty.
+void PutOpt(Writer& w, const Query& q, const Answer& a, uint16_t our_payload,
+            absl::string_view nsid) {
   w.PutU8(0);
   w.PutU16(kTypeOpt);
   w.PutU16(our_payload);
   w.PutU8(static_cast<uint8_t>(a.rcode >> 4));
   w.PutU8(0);
   w.PutU16(q.edns.do_bit ? kEdnsFlagDo : 0);
-  w.PutU16(0);
+  if (nsid.empty()) {
+    w.PutU16(0);
+    return;
+  }
+  w.PutU16(static_cast<uint16_t>(4 + nsid.size()));
+  w.PutU16(kEdnsOptionNsid);
+  w.PutU16(static_cast<uint16_t>(nsid.size()));
+  w.PutBytes(nsid);
 }
 
 }  // namespace
@@ -82,7 +91,8 @@ size_t ResponseSizeLimit(const Query& q, uint16_t our_payload) {
   return std::min<size_t>(client, std::max<size_t>(our_payload, kMaxUdpNoEdns));
 }
 
-Rendered Render(const Query& q, const Answer& a, uint16_t our_payload, std::span<uint8_t> out) {
+Rendered Render(const Query& q, const Answer& a, uint16_t our_payload, std::span<uint8_t> out,
+                absl::string_view nsid) {
   size_t limit = std::min(out.size(), ResponseSizeLimit(q, our_payload));
   size_t opt_size = q.edns.present ? kOptSize : 0;
   Writer w(out.first(limit - opt_size));
@@ -105,9 +115,17 @@ Rendered Render(const Query& q, const Answer& a, uint16_t our_payload, std::span
 
   size_t size = w.size();
   if (q.edns.present) {
-    Writer opt(out.subspan(size, opt_size));
-    PutOpt(opt, q, a, our_payload);
-    size += opt_size;
+    // RFC 5001 §2.2: the identity goes back when it was asked for (not to
+    // an EDNS version we do not speak, RFC 6891 §6.1.3). It only takes room
+    // the answer left: it never truncates an answer that fits without it.
+    if (!q.edns.nsid || q.edns.version != 0 || nsid.size() > 0xffff - 4 ||
+        size + opt_size + 4 + nsid.size() > limit) {
+      nsid = {};
+    }
+    size_t opt_total = opt_size + (nsid.empty() ? 0 : 4 + nsid.size());
+    Writer opt(out.subspan(size, opt_total));
+    PutOpt(opt, q, a, our_payload, nsid);
+    size += opt_total;
     w.PatchU16(10, 1);
   }
   return {size, truncated};

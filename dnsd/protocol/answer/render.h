@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 
+#include "absl/strings/string_view.h"
 #include "dnsd/protocol/answer/answer.h"
 #include "dnsd/protocol/query/query.h"
 
@@ -22,9 +23,11 @@ struct Rendered {
 };
 
 // `our_payload` is the EDNS payload size dnsd advertises (README.md:
-// 1232 by default). `out` must hold at least 512 octets.
+// 1232 by default). `nsid` is the server's identity for the NSID option
+// (RFC 5001), sent when the query asked for it; empty: never sent. `out`
+// must hold at least 512 octets.
 Rendered Render(const Query& query, const Answer& answer, uint16_t our_payload,
-                std::span<uint8_t> out);
+                std::span<uint8_t> out, absl::string_view nsid = {});
 
 // The UDP size budget for this query (RFC 6891 §6.2.5).
 size_t ResponseSizeLimit(const Query& query, uint16_t our_payload);

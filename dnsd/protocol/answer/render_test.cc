@@ -80,10 +80,10 @@ struct Rendering {
 };
 
 Rendering RenderAndParse(const Query& q, const Answer& a, size_t buffer_size = 65535,
-                         uint16_t our_payload = kOurPayload) {
+                         uint16_t our_payload = kOurPayload, absl::string_view nsid = {}) {
   Rendering r;
   std::vector<uint8_t> out(buffer_size, 0xAA);
-  r.rendered = Render(q, a, our_payload, out);
+  r.rendered = Render(q, a, our_payload, out, nsid);
   EXPECT_LE(r.rendered.size, buffer_size);
   EXPECT_LE(r.rendered.size, ResponseSizeLimit(q, our_payload));
   r.bytes.assign(out.begin(), out.begin() + r.rendered.size);
@@ -431,6 +431,103 @@ TEST(RenderTest, ExtendedRcodeIsSplitBetweenHeaderAndOpt) {
   EXPECT_EQ(r.msg.edns_version, 0);          // the version we speak
   EXPECT_FALSE(r.msg.aa);
   ASSERT_EQ(r.msg.question.size(), 1u);
+}
+
+// ---- NSID (RFC 5001) ------------------------------------------------------------------
+
+QuerySpec NsidSpec(absl::string_view name, uint16_t udp_size = 1232) {
+  QuerySpec spec = EdnsSpec(name, udp_size);
+  spec.nsid = true;
+  return spec;
+}
+
+TEST(RenderTest, NsidAnswersTheOptionWithTheIdentity) {
+  ParsedQuery p = MakeQuery(NsidSpec("example.com"));
+  ASSERT_TRUE(p.query.edns.nsid);
+  RRset txt = Txt("v=DMARC1; p=reject");
+  Answer a;
+  a.authoritative = true;
+  a.AddAnswer(txt, 0);
+  Rendering r = RenderAndParse(p.query, a, 65535, kOurPayload, "ns1.fra-3");
+  ASSERT_TRUE(r.msg.edns);
+  ASSERT_EQ(r.msg.edns_options.size(), 1u) << r.msg.text;
+  EXPECT_EQ(r.msg.edns_options[0].first, kEdnsOptionNsid);
+  EXPECT_EQ(r.msg.edns_options[0].second, "ns1.fra-3");
+  EXPECT_EQ(r.msg.ancount, 1);
+  EXPECT_EQ(r.msg.answer[0].Text(), "v=DMARC1; p=reject");
+  // The OPT ends the message: fixed part, RDLENGTH 13, code 3, length 9.
+  size_t opt = r.rendered.size - 11 - 4 - 9;
+  EXPECT_EQ(ToHex(std::span(r.bytes).subspan(opt, 15)),
+            "00 00 29 04 d0 00 00 00 00 00 0d 00 03 00 09");
+
+  // On an error response too: the query's OPT was read.
+  Answer refused;
+  refused.rcode = kRefused;
+  Rendering e = RenderAndParse(p.query, refused, 65535, kOurPayload, "ns1.fra-3");
+  ASSERT_EQ(e.msg.edns_options.size(), 1u);
+  EXPECT_EQ(e.msg.edns_options[0].second, "ns1.fra-3");
+}
+
+TEST(RenderTest, NsidOnlyWhenAskedAndConfigured) {
+  Answer a;
+  // Not asked for.
+  ParsedQuery unasked = MakeQuery(EdnsSpec("example.com", 1232));
+  Rendering r = RenderAndParse(unasked.query, a, 65535, kOurPayload, "ns1");
+  EXPECT_TRUE(r.msg.edns);
+  EXPECT_TRUE(r.msg.edns_options.empty());
+  EXPECT_EQ(r.rendered.size, 12 + unasked.query.question.size() + 11);
+  // Asked for, no identity configured (hide-identity).
+  ParsedQuery asked = MakeQuery(NsidSpec("example.com"));
+  Rendering none = RenderAndParse(asked.query, a, 65535, kOurPayload, "");
+  EXPECT_TRUE(none.msg.edns_options.empty());
+  EXPECT_EQ(none.rendered.size, 12 + asked.query.question.size() + 11);
+  // Asked for in an EDNS version we do not speak: BADVERS, no option.
+  QuerySpec v1 = NsidSpec("example.com");
+  v1.edns_version = 1;
+  ParsedQuery bad = MakeQuery(v1);
+  ASSERT_EQ(bad.gate.rcode, kBadVers);
+  Answer badvers;
+  badvers.rcode = kBadVers;
+  Rendering b = RenderAndParse(bad.query, badvers, 65535, kOurPayload, "ns1");
+  EXPECT_EQ(b.msg.extended_rcode, kBadVers);
+  EXPECT_TRUE(b.msg.edns_options.empty());
+}
+
+TEST(RenderTest, NsidNeverTruncatesAnAnswerThatFits) {
+  // A client budget of 600: an answer that fills it with the bare OPT
+  // goes out whole, without NSID; one with room to spare gets NSID too.
+  ParsedQuery p = MakeQuery(NsidSpec("example.com", 600));
+  const std::string identity = "ns1.provider.test";
+  size_t exact = TextLengthForSize(p.query, 600);
+  RRset full = Txt(std::string(exact, 'f'));
+  Answer a;
+  a.AddAnswer(full, 0);
+  Rendering r = RenderAndParse(p.query, a, 65535, kOurPayload, identity);
+  EXPECT_FALSE(r.msg.tc);
+  EXPECT_EQ(r.rendered.size, 600u);
+  EXPECT_EQ(r.msg.ancount, 1);
+  EXPECT_TRUE(r.msg.edns_options.empty());
+
+  size_t roomy = TextLengthForSize(p.query, 600 - 4 - identity.size());
+  RRset fits = Txt(std::string(roomy, 'f'));
+  Answer b;
+  b.AddAnswer(fits, 0);
+  Rendering s = RenderAndParse(p.query, b, 65535, kOurPayload, identity);
+  EXPECT_FALSE(s.msg.tc);
+  EXPECT_EQ(s.rendered.size, 600u);
+  ASSERT_EQ(s.msg.edns_options.size(), 1u);
+  EXPECT_EQ(s.msg.edns_options[0].second, identity);
+
+  // And never a write past the budget, whatever the answer's size.
+  for (size_t n : {0, 100, 500, 530, 560, 600}) {
+    RRset txt = Txt(std::string(n, 'g'));
+    Answer c;
+    c.AddAnswer(txt, 0);
+    std::vector<uint8_t> out(4096, 0xAA);
+    Rendered rendered = Render(p.query, c, kOurPayload, out, identity);
+    EXPECT_LE(rendered.size, 600u);
+    for (size_t i = 600; i < out.size(); ++i) ASSERT_EQ(out[i], 0xAA) << "n=" << n << " at " << i;
+  }
 }
 
 TEST(RenderTest, ResponseWithoutQuestion) {

@@ -1,5 +1,7 @@
 #include "dnsd/protocol/query/gate.h"
 
+#include <string_view>
+
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/wire/reader.h"
 
@@ -21,7 +23,10 @@ bool ReadOpt(Reader& r, Edns* edns) {
   uint16_t rdlength = r.ReadU16();
   size_t end = r.position() + rdlength;
   while (r.ok() && r.position() + 4 <= end) {
-    r.ReadU16();  // option code: dnsd acts on none yet
+    uint16_t code = r.ReadU16();
+    // RFC 5001 §2.1: the request's NSID payload is empty, and a server
+    // ignores whatever is there. Other options are not acted on.
+    if (code == kEdnsOptionNsid) edns->nsid = true;
     r.Skip(r.ReadU16());
   }
   return r.ok() && r.position() == end;
@@ -45,6 +50,29 @@ bool ReadAdditional(Reader& r, uint16_t count, Edns* edns) {
     if (!r.ok()) return false;
   }
   return true;
+}
+
+// RFC 1995 §3: an IXFR query carries, in its authority section, the SOA
+// of the zone version the client holds. Skips that one record; it must be
+// an SOA and lie wholly inside the message.
+bool ReadIxfrAuthority(Reader& r) {
+  r.SkipName();
+  uint16_t type = r.ReadU16();
+  r.Skip(6);  // class, TTL
+  r.Skip(r.ReadU16());
+  return r.ok() && type == kTypeSoa;
+}
+
+// The names NSD and BIND answer with the server's identity in class CHAOS
+// (RFC 4892 §2.3 for id.server; hostname.bind by convention), in lower-case
+// wire form with the root label.
+constexpr std::string_view kIdServer("\2id\6server\0", 11);
+constexpr std::string_view kHostnameBind("\10hostname\4bind\0", 15);
+
+bool IsIdentityQuestion(const Query& q) {
+  if (q.qtype != kTypeTxt && q.qtype != kTypeAny) return false;
+  std::string_view name(reinterpret_cast<const char*>(q.name.data), q.name.size);
+  return name == kIdServer || name == kHostnameBind;
 }
 
 // Meta and obsolete QTYPEs (RFC 6895 §3.1) that an authoritative server
@@ -97,8 +125,13 @@ GateResult ParseQuery(std::span<const uint8_t> message, Transport transport, Que
     }
   }
 
-  // A query has exactly one question and no answer or authority records.
-  bool sections_ok = qdcount == 1 && q->has_question && ancount == 0 && nscount == 0;
+  // A query has exactly one question and no answer or authority records,
+  // except that an IXFR has its client's SOA as its one authority record
+  // (RFC 1995 §3). Read here, so that IXFR reaches CheckQtype's REFUSED
+  // like AXFR; anything else in the authority section is FORMERR.
+  bool question_ok = qdcount == 1 && q->has_question && ancount == 0;
+  bool authority_ok = nscount == 0 || (nscount == 1 && q->qtype == kTypeIxfr);
+  bool sections_ok = question_ok && authority_ok && (nscount == 0 || ReadIxfrAuthority(r));
   // RFC 6891 §6.1.1: a request's OPT is answered with an OPT, whatever the
   // RCODE, so read it whenever the sections before it could be read.
   bool additional_ok = sections_ok && ReadAdditional(r, arcount, &q->edns) && r.remaining() == 0;
@@ -110,6 +143,7 @@ GateResult ParseQuery(std::span<const uint8_t> message, Transport transport, Que
   if (!additional_ok || (q->flags & kFlagTc)) return Respond(kFormErr);
   // RFC 6891 §6.1.3: we speak version 0 only.
   if (q->edns.present && q->edns.version != 0) return Respond(kBadVers);
+  if (q->qclass == kClassCh && IsIdentityQuestion(*q)) return {GateVerdict::kIdentity, kNoError};
   if (q->qclass != kClassIn) return Respond(kRefused);  // no zones in other classes
   return CheckQtype(q->qtype);
 }

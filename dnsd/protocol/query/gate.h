@@ -17,6 +17,9 @@ enum class GateVerdict : uint8_t {
   kDrop,     // not a query: no response at all
   kRespond,  // answer with `rcode` now (query holds what could be parsed)
   kLookup,   // a well-formed QUERY: go on to find its zone
+  // A CHAOS TXT (or ANY) question for the server's identity, `id.server`
+  // or `hostname.bind`: answered from configuration, not from a zone.
+  kIdentity,
 };
 
 struct GateResult {

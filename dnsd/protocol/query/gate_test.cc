@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "dnsd/testing/bytes.h"
 #include "dnsd/testing/ldns_referee.h"
@@ -283,6 +284,33 @@ TEST(GateTest, EdnsOptionsAreSkipped) {
   ExpectLookup(b2.Build());
 }
 
+TEST(GateTest, NsidOptionIsNoted) {
+  QuerySpec spec;
+  spec.name = "example.com";
+  spec.edns = true;
+  Parsed without = Parse(BuildQueryWithLdns(spec));
+  ASSERT_EQ(without.result.verdict, GateVerdict::kLookup);
+  EXPECT_FALSE(without.query.edns.nsid);
+
+  spec.nsid = true;
+  std::vector<uint8_t> msg = BuildQueryWithLdns(spec);
+  // ldns wrote the option: OPT RDLENGTH 4, code 3, length 0.
+  ASSERT_GE(msg.size(), 6u);
+  ASSERT_EQ(ToHex(std::vector<uint8_t>(msg.end() - 6, msg.end())), "00 04 00 03 00 00") << ToHex(msg);
+  Parsed with = Parse(msg);
+  ASSERT_EQ(with.result.verdict, GateVerdict::kLookup);
+  EXPECT_TRUE(with.query.edns.nsid);
+
+  // RFC 5001 §2.1: a payload in the request is ignored, not an error;
+  // among other options it is found all the same.
+  std::vector<uint8_t> rdata = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 3, 0, 2, 'h', 'i'};
+  WireBuilder b = Hand(0, 1, 0, 0, 1);
+  b.Opt(1232, 0, 0, rdata);
+  Parsed payload = Parse(b.Build());
+  ASSERT_EQ(payload.result.verdict, GateVerdict::kLookup);
+  EXPECT_TRUE(payload.query.edns.nsid);
+}
+
 TEST(GateTest, EdnsVersionOneIsBadVers) {
   QuerySpec spec;
   spec.name = "example.com";
@@ -373,9 +401,88 @@ TEST(GateTest, OtherClassesAreRefused) {
   ExpectRespond(LdnsQuery("example.com", kTypeTxt, 4 /* HS */), kRefused);
 }
 
+TEST(GateTest, ChaosIdentityNamesGoToTheIdentityAnswer) {
+  for (const char* name : {"id.server", "hostname.bind", "ID.Server.", "HOSTNAME.BIND"}) {
+    for (uint16_t qtype : {uint16_t{kTypeTxt}, uint16_t{kTypeAny}}) {
+      SCOPED_TRACE(absl::StrCat(name, " ", qtype));
+      Parsed p = Parse(LdnsQuery(name, qtype, kClassCh));
+      EXPECT_EQ(p.result.verdict, GateVerdict::kIdentity);
+      EXPECT_EQ(p.result.rcode, kNoError);
+      EXPECT_TRUE(p.query.has_question);
+    }
+  }
+  // Other CHAOS names and types stay REFUSED, as every class but IN.
+  ExpectRespond(LdnsQuery("version.bind", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("version.server", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("id.server.example", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("x.id.server", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("server", kTypeTxt, kClassCh), kRefused);
+  ExpectRespond(LdnsQuery("id.server", kTypeA, kClassCh), kRefused);
+  // The same names in class IN are ordinary names (REFUSED later: no zone).
+  ExpectLookup(LdnsQuery("id.server", kTypeTxt));
+  ExpectRespond(LdnsQuery("id.server", kTypeTxt, kClassAny), kRefused);
+}
+
 TEST(GateTest, ZoneTransfersAreRefused) {
   ExpectRespond(LdnsQuery("_dmarc.example.com", kTypeAxfr), kRefused);
   ExpectRespond(LdnsQuery("_dmarc.example.com", kTypeIxfr), kRefused);
+}
+
+// An IXFR query as RFC 1995 §3 has it: the client's SOA in AUTHORITY.
+QuerySpec IxfrSpec(uint32_t serial) {
+  QuerySpec spec;
+  spec.name = "_dmarc.example.com";
+  spec.qtype = kTypeIxfr;
+  spec.authority = {absl::StrCat("_dmarc.example.com. 0 IN SOA ns1.provider.test. "
+                                 "hostmaster.provider.test. ",
+                                 serial, " 3600 600 1209600 60")};
+  return spec;
+}
+
+TEST(GateTest, IxfrWithItsSoaIsRefusedLikeAxfr) {
+  std::vector<uint8_t> msg = BuildQueryWithLdns(IxfrSpec(2024010101));
+  ASSERT_FALSE(msg.empty());
+  ASSERT_EQ(msg[9], 1) << "ldns put no SOA in the authority section: " << ToHex(msg);
+  Parsed p = Parse(msg, Transport::kTcp);
+  EXPECT_EQ(p.result.verdict, GateVerdict::kRespond);
+  EXPECT_EQ(p.result.rcode, kRefused);
+  EXPECT_TRUE(p.query.has_question);
+  EXPECT_EQ(p.query.qtype, kTypeIxfr);
+
+  // With EDNS: the OPT after the authority record is read and echoed.
+  QuerySpec edns = IxfrSpec(7);
+  edns.edns = true;
+  Parsed e = Parse(BuildQueryWithLdns(edns), Transport::kTcp);
+  EXPECT_EQ(e.result.rcode, kRefused);
+  EXPECT_TRUE(e.query.edns.present);
+}
+
+TEST(GateTest, AuthorityRecordsOtherThanAnIxfrSoaAreFormErr) {
+  // The same SOA with another QTYPE.
+  QuerySpec txt = IxfrSpec(1);
+  txt.qtype = kTypeTxt;
+  ExpectRespond(BuildQueryWithLdns(txt), kFormErr);
+  QuerySpec axfr = IxfrSpec(1);
+  axfr.qtype = kTypeAxfr;
+  ExpectRespond(BuildQueryWithLdns(axfr), kFormErr);
+  // IXFR with something other than an SOA, or with two records.
+  QuerySpec not_soa = IxfrSpec(1);
+  not_soa.authority = {"_dmarc.example.com. 0 IN TXT \"x\""};
+  ExpectRespond(BuildQueryWithLdns(not_soa), kFormErr);
+  QuerySpec two = IxfrSpec(1);
+  two.authority.push_back(two.authority[0]);
+  ExpectRespond(BuildQueryWithLdns(two), kFormErr);
+  // An IXFR whose SOA is cut short anywhere is FORMERR, never REFUSED.
+  std::vector<uint8_t> whole = BuildQueryWithLdns(IxfrSpec(1));
+  size_t question_end = kHeaderSize + 20 + 4;  // "_dmarc.example.com." is 20 octets
+  for (size_t cut = question_end; cut < whole.size(); ++cut) {
+    SCOPED_TRACE(cut);
+    ExpectRespond(std::vector<uint8_t>(whole.begin(), whole.begin() + cut), kFormErr);
+  }
+  // An IXFR with an answer record besides.
+  std::vector<uint8_t> with_answer = whole;
+  with_answer[7] = 1;
+  ExpectRespond(with_answer, kFormErr);
 }
 
 TEST(GateTest, MetaTypesAreNotImplemented) {

@@ -21,6 +21,7 @@ struct Edns {
   uint8_t version = 0;
   uint16_t udp_size = 0;  // the client's advertised payload size
   bool do_bit = false;    // copied to the response (RFC 3225 §3)
+  bool nsid = false;      // the NSID option was present (RFC 5001 §2.1)
 };
 
 struct Query {

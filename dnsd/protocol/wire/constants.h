@@ -62,6 +62,9 @@ enum RrClass : uint16_t { kClassIn = 1, kClassCh = 3, kClassAny = 255 };
 // EDNS(0) flags in the OPT TTL's low 16 bits (RFC 3225).
 inline constexpr uint16_t kEdnsFlagDo = 0x8000;
 
+// EDNS(0) option codes (RFC 6891 §6.1.2) dnsd acts on.
+inline constexpr uint16_t kEdnsOptionNsid = 3;  // RFC 5001
+
 }  // namespace dnsd::wire
 
 #endif  // DNSD_PROTOCOL_WIRE_CONSTANTS_H_

@@ -24,7 +24,7 @@ void AppendU32(std::string& out, uint32_t v) {
 RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
   rrset_.type = type_;
   AppendU16(rrset_.records, type_);
-  AppendU16(rrset_.records, wire::kClassIn);
+  AppendU16(rrset_.records, class_);
   AppendU32(rrset_.records, ttl_);
   AppendU16(rrset_.records, static_cast<uint16_t>(rdata.size()));
   absl::StrAppend(&rrset_.records, rdata);

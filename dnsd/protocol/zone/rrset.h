@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/wire/constants.h"
+
 namespace dnsd {
 
 struct RRset {
@@ -21,7 +24,10 @@ struct RRset {
 // Builds an RRset one record at a time (control plane only).
 class RRsetBuilder {
  public:
-  RRsetBuilder(uint16_t type, uint32_t ttl) : type_(type), ttl_(ttl) {}
+  // Class IN unless told: dnsd's only other class is CHAOS, for the
+  // server's identity (dnsd/pipeline.cc).
+  RRsetBuilder(uint16_t type, uint32_t ttl, uint16_t rr_class = wire::kClassIn)
+      : type_(type), ttl_(ttl), class_(rr_class) {}
   // Appends a record with this RDATA.
   RRsetBuilder& Add(absl::string_view rdata);
   RRset Build();  // leaves the builder empty
@@ -29,6 +35,7 @@ class RRsetBuilder {
  private:
   uint16_t type_;
   uint32_t ttl_;
+  uint16_t class_;
   RRset rrset_;
 };
 
