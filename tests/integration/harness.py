@@ -168,29 +168,47 @@ class DnsdServer:
                  allow_root=True, env=None, prefix=()):
         """`prefix`: a command that runs dnsd (setpriv ...); `env`: its
         environment (None: this one)."""
-        self.log = []
         # Tests run in parallel: every server gets a metrics port of its own.
         metrics = () if "--metrics" in extra else ("--metrics", "127.0.0.1:0")
-        self.proc = subprocess.Popen(
-            [*prefix, DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0", "--listen", "[::1]:0",
-             "--threads", str(threads), *metrics, *(ALLOW_ROOT if allow_root else ()), *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-        self.ports = {}
-        deadline = time.monotonic() + 30
-        while len(self.ports) < 2:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError("dnsd did not start:\n" + "".join(self.log))
-            line = self.proc.stderr.readline()
-            self.log.append(line)
-            m = _LISTEN.search(line)
-            if m:
-                self.ports[m.group(1)] = int(m.group(2))
+        command = [*prefix, DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0",
+                   "--listen", "[::1]:0", "--threads", str(threads), *metrics,
+                   *(ALLOW_ROOT if allow_root else ()), *extra]
+        # With port 0 the kernel picks a UDP port that is free, and dnsd then
+        # binds TCP and its other workers' sockets to the same number, which
+        # a client socket of a test running beside this one may hold: start
+        # again on another port (bounded), as a person would.
+        for attempt in range(5):
+            if self._start(command, env) or "Address already in use" not in "".join(self.log):
+                break
+        else:
+            raise RuntimeError("dnsd did not start:\n" + "".join(self.log))
+        if not self.ports:
+            raise RuntimeError("dnsd did not start:\n" + "".join(self.log))
         self.port = self.ports["127.0.0.1"]
         self.port6 = self.ports["[::1]"]
         # Keep draining stderr so the server never blocks on a full pipe.
         self._drain = threading.Thread(target=self._read_log, daemon=True)
         self._drain.start()
+
+    def _start(self, command, env):
+        """Starts dnsd; True once it listens on both addresses, False (and
+        nothing left running) if it ends or takes over 30 s."""
+        self.log = []
+        self.ports = {}
+        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, env=env)
+        deadline = time.monotonic() + 30
+        while len(self.ports) < 2:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.stop()
+                self.ports = {}
+                return False
+            line = self.proc.stderr.readline()
+            self.log.append(line)
+            m = _LISTEN.search(line)
+            if m:
+                self.ports[m.group(1)] = int(m.group(2))
+        return True
 
     def _read_log(self):
         for line in self.proc.stderr:
