@@ -1,6 +1,7 @@
 #include "config/compile.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "config/compiled_domain.h"
@@ -73,7 +74,8 @@ absl::Status AddProviderZones(LinkContext& link) {
 // One domain, family by family. Thread-safe: reads only its arguments.
 std::shared_ptr<const CompiledDomain> CompileDomain(
     const DomainConfig& d, std::shared_ptr<const ProviderRecords> provider,
-    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t inputs_digest) {
+    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t inputs_digest,
+    UtcSeconds now) {
   auto out = std::make_shared<CompiledDomain>();
   out->version = d.version;
   out->inputs_digest = inputs_digest;
@@ -82,7 +84,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
     part.family = family;
-    DomainCompiler compiler(*out, part, d, catalog, refreshed);
+    DomainCompiler compiler(*out, part, d, catalog, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
       Diagnostic error;
       error.pos.file = d.file;
@@ -98,17 +100,55 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   return out;
 }
 
+// What the domains' timelines say about the snapshot: when it must be
+// compiled again, and what is due first.
+struct Schedule {
+  std::optional<UtcSeconds> next;
+  std::vector<std::pair<std::string, ScheduledChange>> upcoming;
+};
+
+// Adds where `d` stands on its timeline at `now` to `digest`, so that a
+// domain is compiled again when it passes one of its instants, and its
+// changes still to come to `schedule`.
+void TimelineDigest(const DomainConfig& d, UtcSeconds now, SerialDigest& digest,
+                    Schedule& schedule) {
+  std::vector<ScheduledChange> timeline;
+  for (const RecordFamily* family : Families()) family->Timeline(d, timeline);
+  if (timeline.empty()) return;
+  Phase phase = PhaseAt(timeline, now);
+  digest.AddNumber(phase.passed);
+  if (!phase.next) return;
+  if (!schedule.next || *phase.next < *schedule.next) schedule.next = phase.next;
+  for (ScheduledChange& change : timeline) {
+    if (change.at > now) schedule.upcoming.emplace_back(d.domain, std::move(change));
+  }
+}
+
+void KeepEarliest(std::vector<std::pair<std::string, ScheduledChange>>& upcoming, size_t n) {
+  auto earlier = [](const auto& a, const auto& b) {
+    return std::tie(a.second.at, a.first, a.second.what) <
+           std::tie(b.second.at, b.first, b.second.what);
+  };
+  if (upcoming.size() > n) {
+    std::nth_element(upcoming.begin(), upcoming.begin() + n, upcoming.end(), earlier);
+    upcoming.resize(n);
+  }
+  std::sort(upcoming.begin(), upcoming.end(), earlier);
+}
+
 // Every domain of `config`, compiled or taken from `cache`; those to
 // compile are compiled on every core when there are many.
 std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
     const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
-    const RefreshedRanges* refreshed, const CompileCache* cache, CompileStats& stats) {
+    const RefreshedRanges* refreshed, const CompileCache* cache, UtcSeconds now,
+    Schedule& schedule, CompileStats& stats) {
   CatalogDigests catalog(config.catalog, refreshed);
   std::vector<uint64_t> digests;
   digests.reserve(config.domains.size());
   for (const DomainConfig& d : config.domains) {
     SerialDigest digest;
     for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog, digest);
+    TimelineDigest(d, now, digest, schedule);
     digests.push_back(digest.value());
   }
   std::vector<std::shared_ptr<const CompiledDomain>> out =
@@ -122,7 +162,7 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
   stats.reused = config.domains.size() - todo.size();
   ForEachOnAllCores(todo.size(), kParallelCompile, [&](size_t t) {
     auto [i, digest] = todo[t];
-    out[i] = CompileDomain(config.domains[i], provider, config.catalog, refreshed, digest);
+    out[i] = CompileDomain(config.domains[i], provider, config.catalog, refreshed, digest, now);
   });
   return out;
 }
@@ -156,13 +196,15 @@ uint64_t ConfigDigest(const Snapshot& snapshot) {
 }
 
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
-                                         const RefreshedRanges* refreshed, CompileCache* cache) {
+                                         const RefreshedRanges* refreshed, CompileCache* cache,
+                                         std::optional<UtcSeconds> now) {
   const ServerConfig& server = config.server;
   Compiled out;
   out.snapshot = std::make_unique<Snapshot>();
   Snapshot& snap = *out.snapshot;
   snap.generation = generation;
   snap.udp_payload = server.udp_payload;
+  snap.as_of = now.value_or(NowUtc());
   snap.identity = server.identity;
   if (!server.identity.empty()) {
     // TTL 0, as NSD answers it: the identity says which server answered
@@ -176,7 +218,12 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
     DNSD_ASSIGN_OR_RETURN(snap.provider, CompileProviderRecords(server.provider));
   }
 
-  snap.domains = CompileDomains(config, snap.provider, refreshed, cache, out.stats);
+  Schedule schedule;
+  snap.domains =
+      CompileDomains(config, snap.provider, refreshed, cache, snap.as_of, schedule, out.stats);
+  snap.next_change = schedule.next;
+  KeepEarliest(schedule.upcoming, Snapshot::kUpcomingShown);
+  snap.upcoming = std::move(schedule.upcoming);
   Reserve(snap);
   ZoneBuilder b(snap, server.provider.ttl);
   LinkContext link{config, snap.domains, refreshed, b, snap, out.errors};

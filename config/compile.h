@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -22,6 +23,7 @@
 #include "config/loader.h"
 #include "config/model.h"
 #include "config/refreshed_ranges.h"
+#include "config/timeline.h"
 #include "config/snapshot.h"
 
 namespace dnsd::config {
@@ -47,9 +49,12 @@ struct Compiled {
 // Order-free (a sum), so it costs one pass over the zones and no sort.
 uint64_t ConfigDigest(const Snapshot& snapshot);
 
+// `now` (default: the current second) is the instant the records are
+// compiled for (config/timeline.h); the snapshot says when that changes.
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed = nullptr,
-                                         CompileCache* cache = nullptr);
+                                         CompileCache* cache = nullptr,
+                                         std::optional<UtcSeconds> now = std::nullopt);
 
 }  // namespace dnsd::config
 

@@ -179,6 +179,40 @@ TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
             nullptr);
 }
 
+TEST_F(CompileCacheTest, PassingAScheduledInstantCompilesOnlyThatDomain) {
+  ConfigSet c = Config();
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  DkimSelector next;
+  next.selector = "s2";
+  next.key.kind = DkimKey::Kind::kCname;
+  next.key.cname = "s2.dkim.vendor.test";
+  next.schedule.from = 1000;
+  domains[0].dkim.selectors.push_back(next);
+  SetDomains(c, domains);
+  auto compile_at = [&](UtcSeconds now) {
+    auto compiled = CompileSnapshot(c, 1, nullptr, &cache_, now);
+    EXPECT_TRUE(compiled.ok()) << compiled.status();
+    return *std::move(compiled);
+  };
+  auto fresh_at = [&](UtcSeconds now) {
+    auto compiled = CompileSnapshot(c, 1, nullptr, nullptr, now);
+    return compiled.ok() ? Dump(*compiled->snapshot) : "";
+  };
+  Compiled before = compile_at(999);
+  EXPECT_EQ(before.snapshot->next_change, 1000);
+  Compiled still = compile_at(999);
+  EXPECT_EQ(still.stats.compiled, 0u);
+  Compiled at = compile_at(1000);
+  EXPECT_EQ(at.stats.compiled, 1u);
+  EXPECT_EQ(at.stats.reused, 3u);
+  EXPECT_EQ(before.snapshot->domains[1], at.snapshot->domains[1]);
+  EXPECT_FALSE(at.snapshot->next_change.has_value());
+  // Assembled incrementally or from scratch, the same snapshot at each instant.
+  EXPECT_EQ(Dump(*before.snapshot), fresh_at(999));
+  EXPECT_EQ(Dump(*at.snapshot), fresh_at(1000));
+  EXPECT_NE(fresh_at(999), fresh_at(1000));
+}
+
 TEST_F(CompileCacheTest, VersionZeroIsNeverReused) {
   ConfigSet c = Config();
   std::vector<DomainConfig> domains = Copy(c.domains);

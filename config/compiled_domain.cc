@@ -54,8 +54,9 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
 
 DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part,
                                const DomainConfig& domain, const Catalog& catalog,
-                               const RefreshedRanges* refreshed)
-    : out_(out), part_(part), domain_(domain), catalog_(catalog), refreshed_(refreshed) {
+                               const RefreshedRanges* refreshed, UtcSeconds now)
+    : out_(out), part_(part), domain_(domain), catalog_(catalog), refreshed_(refreshed),
+      now_(now) {
   if (auto name = wire::NameFromText(domain.domain); name.ok()) wire_name_ = *std::move(name);
 }
 

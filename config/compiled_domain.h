@@ -25,6 +25,7 @@
 #include "config/provider_records.h"
 #include "config/refreshed_ranges.h"
 #include "config/serial_digest.h"
+#include "config/timeline.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "dnsd/protocol/zone/zone.h"
 
@@ -109,12 +110,15 @@ struct CompiledDomain {
 class DomainCompiler {
  public:
   DomainCompiler(CompiledDomain& out, CompiledPart& part, const DomainConfig& domain,
-                 const Catalog& catalog, const RefreshedRanges* refreshed);
+                 const Catalog& catalog, const RefreshedRanges* refreshed, UtcSeconds now);
 
   const DomainConfig& domain() const { return domain_; }
   const ProviderRecords& provider() const { return *out_.provider; }
   const Catalog& catalog() const { return catalog_; }
   const RefreshedRanges* refreshed() const { return refreshed_; }
+  // The instant compiled for (config/timeline.h): a family with a
+  // Timeline compiles what it serves from then until its next instant.
+  UtcSeconds now() const { return now_; }
   // The domain's name in wire form.
   const std::string& wire_name() const { return wire_name_; }
 
@@ -144,6 +148,7 @@ class DomainCompiler {
   const DomainConfig& domain_;
   const Catalog& catalog_;
   const RefreshedRanges* refreshed_;
+  UtcSeconds now_;
   std::string wire_name_;
 };
 

@@ -31,6 +31,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "config/model.h"
+#include "config/timeline.h"
 #include "config/yaml_reader.h"
 #include "dnsd/protocol/zone/zone.h"
 
@@ -89,6 +90,10 @@ class RecordFamily {
   // compiles a domain again.
   virtual void InputsDigest(const DomainConfig& /*d*/, const CatalogDigests& /*catalog*/,
                             SerialDigest& /*digest*/) const {}
+  // The instants at which the family's records for `d` change by
+  // themselves (a DKIM selector's from and until, a DMARC step), in any
+  // order; Compile then sees where it stands (DomainCompiler::now()).
+  virtual void Timeline(const DomainConfig& /*d*/, std::vector<ScheduledChange>& /*out*/) const {}
   // Compiles the family's part of `d`. An error leaves out this family's
   // part of the domain only, with the message as its diagnostic.
   virtual absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const = 0;

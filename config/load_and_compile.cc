@@ -12,7 +12,8 @@ namespace dnsd::config {
 
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged, const ProgressFn& progress,
-                            const RefreshedRanges* refreshed) {
+                            const RefreshedRanges* refreshed,
+                            std::optional<UtcSeconds> now) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
   out.report = state.files.Load(progress);
@@ -42,7 +43,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       progress(compiling);
     }
     auto compiled =
-        CompileSnapshot(out.report.set, generation, refreshed, &state.compiled);
+        CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now);
     if (compiled.ok()) {
       if (state.served) out.changes = Summary(Diff(*state.served, out.report.set.domains));
       state.served = out.report.set.domains;

@@ -15,6 +15,7 @@
 #include "config/domain_list.h"
 #include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
+#include "config/timeline.h"
 
 namespace dnsd::config {
 
@@ -37,8 +38,8 @@ struct LoadedConfig {
   std::unique_ptr<Snapshot> snapshot;  // null if it could not be built
   std::vector<Diagnostic> errors;      // loading and compiling, in file order
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
-  bool guarded = false;
-  bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled  // fatal because it would drop too many domains (drop_guard.h)
+  bool guarded = false;  // fatal because it would drop too many domains (drop_guard.h)
+  bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled
   double seconds = 0;  // wall time of load + compile
   CompileStats compile_stats;
   std::string changes;  // what the published set changes (domain_changes.h Summary)
@@ -49,11 +50,13 @@ struct LoadedConfig {
 // `skip_if_unchanged`, a load in which no file changed compiles nothing.
 // `progress` (may be null) hears how the reading goes, then once that
 // compiling has begun. `refreshed` (may be null): the catalog refresher's
-// ranges.
+// ranges. `now`: the instant to compile for (config/timeline.h), default
+// the current second.
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged = false,
                             const ProgressFn& progress = nullptr,
-                            const RefreshedRanges* refreshed = nullptr);
+                            const RefreshedRanges* refreshed = nullptr,
+                            std::optional<UtcSeconds> now = std::nullopt);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
 }  // namespace dnsd::config

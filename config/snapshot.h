@@ -8,11 +8,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/compiled_domain.h"
 #include "config/provider_records.h"
+#include "config/timeline.h"
 #include "dnsd/protocol/zone/zone_table.h"
 #include "policy/spf/macro_zone.h"
 
@@ -29,6 +32,15 @@ struct Snapshot {
   // (config/compile.h, ConfigDigest).
   uint64_t digest = 0;
   uint16_t udp_payload = 1232;
+  // The instant it was compiled for (config/timeline.h), and the first
+  // instant after it at which some domain's records change by themselves:
+  // the control thread compiles again then.
+  UtcSeconds as_of = 0;
+  std::optional<UtcSeconds> next_change;
+  // The first changes due, earliest first (at most kUpcomingShown), for
+  // the status page.
+  static constexpr size_t kUpcomingShown = 20;
+  std::vector<std::pair<std::string, ScheduledChange>> upcoming;  // domain, change
   // The server file's `identity`, rendered once for the query path: its
   // octets for the NSID option (RFC 5001) and one CH TXT record (TTL 0)
   // for `id.server` and `hostname.bind`. Empty when it is not set: then

@@ -2,6 +2,7 @@
 
 #include "config/load_and_compile.h"
 #include "dnsd/cli/commands.h"
+#include "dnsd/cli/timeline_text.h"
 #include "dnsd/control/refresh/refresher.h"
 
 namespace dnsd::cli {
@@ -14,6 +15,10 @@ int Check(const std::string& config_file) {
                                                        /*progress=*/nullptr, saved.get());
   for (const config::Diagnostic& d : loaded.errors) {
     std::cout << config::FormatDiagnostic(d) << "\n";
+  }
+  for (const config::DomainConfig& d : loaded.set().domains) {
+    std::string timeline = TimelineText(d, config::NowUtc(), "  ");
+    if (!timeline.empty()) std::cout << d.domain << ": schedule\n" << timeline;
   }
   size_t errors = config::CountErrors(loaded.errors);
   size_t warnings = loaded.errors.size() - errors;

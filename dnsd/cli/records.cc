@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
+#include "dnsd/cli/timeline_text.h"
 #include "config/family.h"
 #include "config/load_and_compile.h"
 #include "dnsd/control/refresh/refresher.h"
@@ -126,6 +127,12 @@ int Records(const std::string& config_file, const std::string& domain_text) {
   if (absl::Status s = PrintServed(*compiled, loaded.snapshot->zones); !s.ok()) {
     std::cerr << "dnsd records: " << s.message() << "\n";
     return 1;
+  }
+  std::string timeline = TimelineText(*d, loaded.snapshot->as_of, "; ");
+  if (!timeline.empty()) {
+    std::cout << "\n; Schedule (served above: as of " << config::FormatUtc(loaded.snapshot->as_of)
+              << "):\n"
+              << timeline;
   }
   return 0;
 }

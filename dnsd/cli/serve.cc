@@ -26,6 +26,7 @@
 #include "dnsd/control/descriptor_limit.h"
 #include "dnsd/control/privileges.h"
 #include "dnsd/control/reloader.h"
+#include "dnsd/control/schedule_timer.h"
 #include "dnsd/server/server.h"
 #include "dnsd/control/systemd_notify.h"
 
@@ -168,10 +169,12 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
     server.Stop();
     control.stop();
   });
+  ScheduleTimer schedule(control, reloader, [&] { NotifyReady(ServingStatus(reloader)); });
   auto reload = [&](const char* why) {
     NotifyReloading(absl::StrCat("reloading (", why, ")"));
     reloader.Reload(why);
     NotifyReady(ServingStatus(reloader));
+    schedule.Arm();  // an edit may have moved the next scheduled change
   };
   boost::asio::signal_set hup(control, SIGHUP);
   std::function<void()> wait_hup = [&] {
@@ -194,6 +197,7 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   reloader.Reload("catch-up after start");
   std::atomic<bool> rebuild_queued{false};
   StartRefresher(refresher, control, reloader, rebuild_queued);
+  schedule.Arm();
   // Ready only now: a `systemctl reload` (SIGHUP) sent from here on reloads.
   NotifyReady(ServingStatus(reloader));
   control.run();
@@ -264,6 +268,8 @@ int Serve(const ServeArgs& args) {
   first.last_seconds = loaded.seconds;
   first.errors = loaded.errors;
   first.domains = loaded.set().domains.size();
+  first.next_change = loaded.snapshot->next_change;
+  first.upcoming = loaded.snapshot->upcoming;
   config::ServerConfig files = loaded.set().server;
   refresher->SetCatalog(loaded.set().catalog);
   // ConfigState keeps what reloads need; drop these. (Member by member:

@@ -26,7 +26,16 @@ ReloadStatus Reloader::status() const {
   return status_;
 }
 
+bool Reloader::ApplySchedule() {
+  if (!status_.next_change || config::NowUtc() < *status_.next_change) return false;
+  return Run("schedule", /*compile_always=*/true, /*scheduled=*/true);
+}
+
 bool Reloader::Reload(const char* why, bool compile_always) {
+  return Run(why, compile_always, /*scheduled=*/false);
+}
+
+bool Reloader::Run(const char* why, bool compile_always, bool scheduled) {
   // Only this (control) thread writes status_, so reading it unlocked here
   // is safe; every write takes the lock for the metrics thread's sake.
   auto start = std::chrono::steady_clock::now();
@@ -47,6 +56,12 @@ bool Reloader::Reload(const char* why, bool compile_always) {
   }
   bool ok = !loaded.fatal && loaded.snapshot != nullptr;
   uint64_t digest = ok ? loaded.snapshot->digest : 0;
+  std::optional<config::UtcSeconds> next_change;
+  std::vector<std::pair<std::string, config::ScheduledChange>> upcoming;
+  if (ok) {
+    next_change = loaded.snapshot->next_change;
+    upcoming = loaded.snapshot->upcoming;
+  }
   std::unique_ptr<const config::Snapshot> old;
   if (ok) old = holder_.Publish(std::move(loaded.snapshot));
   // The reload's time is until the new snapshot answers; freeing the old
@@ -67,6 +82,9 @@ bool Reloader::Reload(const char* why, bool compile_always) {
       status_.last_success = std::chrono::system_clock::now();
       status_.last_seconds = seconds;
       status_.domains = loaded.report.set.domains.size();
+      status_.next_change = next_change;
+      status_.upcoming = std::move(upcoming);
+      if (scheduled) status_.scheduled_changes += loaded.compile_stats.compiled;
     } else {
       ++status_.failures;
       if (loaded.guarded) ++status_.guarded;

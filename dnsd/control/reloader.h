@@ -11,12 +11,15 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/load_and_compile.h"
 #include "config/diagnostic.h"
 #include "config/refreshed_ranges.h"
+#include "config/timeline.h"
 #include "dnsd/server/snapshot_holder.h"
 
 namespace dnsd {
@@ -32,6 +35,12 @@ struct ReloadStatus {
   std::chrono::system_clock::time_point last_attempt, last_success;
   double last_seconds = 0;    // load + compile + publish
   size_t domains = 0;         // configured domains being served
+  // Records on a schedule (config/timeline.h): when the served snapshot's
+  // records next change by themselves, what is due first, and how many
+  // domains were compiled again because one of their instants passed.
+  std::optional<config::UtcSeconds> next_change;
+  std::vector<std::pair<std::string, config::ScheduledChange>> upcoming;
+  uint64_t scheduled_changes = 0;
   std::vector<config::Diagnostic> errors;  // current per-file errors
 };
 
@@ -50,6 +59,11 @@ class Reloader {
   // refresher's ranges did.
   bool Reload(const char* why, bool compile_always = false);
 
+  // Compiles again if the served snapshot's next scheduled change is due
+  // (at or before now), so the records change at their second with no
+  // edit. Returns false if nothing was due or the compile was rejected.
+  bool ApplySchedule();
+
   // The catalog refresher's side (dnsd/control/refresh/refresher.h): every compile
   // takes `ranges()` as the senders' refreshed ranges, and every published
   // configuration is handed to `on_publish` (its catalog may have changed).
@@ -65,6 +79,8 @@ class Reloader {
   ReloadStatus status() const;
 
  private:
+  bool Run(const char* why, bool compile_always, bool scheduled);
+
   mutable std::mutex mu_;  // guards status_ against readers on other threads
   config::LoadState& state_;
   SnapshotHolder& holder_;

@@ -185,6 +185,11 @@ std::string MetricsExporter::StatusPage() const {
   for (const config::Diagnostic& d : st.errors) {
     absl::StrAppend(&page, "  ", config::FormatDiagnostic(d), "\n");
   }
+  absl::StrAppend(&page, "\nscheduled changes due next: ", st.upcoming.empty() ? "none" : "", "\n");
+  for (const auto& [domain, change] : st.upcoming) {
+    absl::StrAppend(&page, "  ", config::FormatUtc(change.at), "  ", domain, "  ", change.what,
+                    "\n");
+  }
   absl::StrAppend(&page, CatalogSection(), "\nmetrics: /metrics\n");
   return page;
 }

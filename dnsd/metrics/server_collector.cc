@@ -195,6 +195,18 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
                                  MetricType::Gauge);
   AddSample(duration, {}, st.last_seconds);
   out.push_back(std::move(duration));
+  MetricFamily next_change = Family("dnsd_schedule_next_change_timestamp_seconds",
+                                    "When the served records next change by a schedule (a "
+                                    "DMARC step, a DKIM key's from or until); absent if none is due.",
+                                    MetricType::Gauge);
+  if (st.next_change) AddSample(next_change, {}, static_cast<double>(*st.next_change));
+  out.push_back(std::move(next_change));
+  MetricFamily applied = Family("dnsd_schedule_changes_applied_total",
+                                "Domains compiled again because one of their scheduled "
+                                "changes came due.",
+                                MetricType::Counter);
+  AddSample(applied, {}, static_cast<double>(st.scheduled_changes));
+  out.push_back(std::move(applied));
   MetricFamily errors = Family("dnsd_config_file_errors",
                                "Errors in each configuration file now (a broken domain file "
                                "keeps serving its last good version).",

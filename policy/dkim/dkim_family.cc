@@ -1,5 +1,7 @@
 #include "policy/dkim/dkim_family.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
@@ -19,15 +21,41 @@ constexpr absl::string_view kProviderKeys[] = {kZoneKey};
 
 // What a selector answers: its key, a CNAME to the vendor's key, or the
 // revoked key (RFC 6376 §3.6.1: an empty p=) that every selector of a
-// blocked domain answers.
-absl::StatusOr<const RRset*> SelectorRecords(const DkimSelector& s, bool blocked,
+// blocked domain, and a selector past its `until`, answers.
+absl::StatusOr<const RRset*> SelectorRecords(const DkimSelector& s, bool revoked,
                                              DomainCompiler& out) {
-  if (blocked || s.key.kind == DkimKey::Kind::kRevoked) return &out.provider().revoked_dkim;
+  if (revoked || s.key.kind == DkimKey::Kind::kRevoked) return &out.provider().revoked_dkim;
   if (s.key.kind == DkimKey::Kind::kCname) {
     DNSD_ASSIGN_OR_RETURN(std::string target, wire::NameFromText(s.key.cname));
     return out.Cname(target);
   }
   return out.Txt(RenderDkimRecord(s.key));
+}
+
+// Signing needs a published key: warns when, from now on, a rotation
+// leaves the domain with no selector answering a key or a CNAME.
+void WarnIfNoneActive(const DomainConfig& d, DomainCompiler& out) {
+  const std::vector<DkimSelector>& selectors = d.dkim.selectors;
+  auto scheduled = [](const DkimSelector& s) { return s.schedule.from || s.schedule.until; };
+  if (std::none_of(selectors.begin(), selectors.end(), scheduled)) return;
+  std::vector<UtcSeconds> instants = {out.now()};
+  for (const DkimSelector& s : selectors) {
+    for (auto at : {s.schedule.from, s.schedule.until}) {
+      if (at && *at > out.now()) instants.push_back(*at);
+    }
+  }
+  std::sort(instants.begin(), instants.end());
+  for (UtcSeconds t : instants) {
+    bool active = std::any_of(selectors.begin(), selectors.end(), [t](const DkimSelector& s) {
+      return s.key.kind != DkimKey::Kind::kRevoked && s.StateAt(t) == SelectorState::kActive;
+    });
+    if (active) continue;
+    out.Warn(absl::StrCat(t == out.now() ? "now" : absl::StrCat("from ", FormatUtc(t), " on"),
+                          ", no DKIM selector of ", d.domain,
+                          " publishes a key: mail signed then fails DKIM; publish the next "
+                          "selector (from:) before the last one's until"));
+    return;
+  }
 }
 
 class Dkim final : public RecordFamily {
@@ -69,14 +97,32 @@ class Dkim final : public RecordFamily {
     // selector's labels can make an empty non-terminal that answers NODATA.
     if (blocked) zone->wildcard = &out.provider().revoked_dkim;
     for (const DkimSelector& s : d.dkim.selectors) {
-      DNSD_ASSIGN_OR_RETURN(const RRset* rrset, SelectorRecords(s, blocked, out));
+      SelectorState state = blocked ? SelectorState::kRevoked : s.StateAt(out.now());
+      if (state == SelectorState::kPending || state == SelectorState::kGone) continue;
+      DNSD_ASSIGN_OR_RETURN(const RRset* rrset,
+                            SelectorRecords(s, state == SelectorState::kRevoked, out));
       if (!blocked) DNSD_RETURN_IF_ERROR(out.Add(zone, s.selector, rrset));
       if (targets != nullptr) {
         DNSD_RETURN_IF_ERROR(out.AddShared(kDkimTargetsZone, *targets,
                                            absl::StrCat(s.selector, ".", d.domain), rrset));
       }
     }
+    if (!blocked) WarnIfNoneActive(d, out);
     return absl::OkStatus();
+  }
+
+  void Timeline(const DomainConfig& d, std::vector<ScheduledChange>& out) const override {
+    for (const DkimSelector& s : d.dkim.selectors) {
+      const DkimSchedule& when = s.schedule;
+      auto add = [&](UtcSeconds at, absl::string_view what) {
+        out.push_back({at, absl::StrCat("dkim: selector ", s.selector, " ", what)});
+      };
+      if (when.from) add(*when.from, "published");
+      if (when.until) {
+        add(*when.until, "revoked (p=)");
+        add(*when.until + when.retain, "no longer served");
+      }
+    }
   }
 
   void Publish(const DomainConfig& d, const ProviderSettings& p,

@@ -9,13 +9,14 @@
 #include "config/field_readers.h"
 #include "config/names.h"
 #include "config/quote.h"
+#include "config/timeline.h"
 
 namespace dnsd::config {
 
 namespace {
 
-constexpr absl::string_view kSelectorKeys[] = {"k", "p", "h",     "t",
-                                               "s", "n", "cname", "revoked"};
+constexpr absl::string_view kSelectorKeys[] = {"k", "p",     "h",       "t",    "s",     "n",
+                                               "cname", "revoked", "from", "until", "retain"};
 constexpr absl::string_view kKeyOnlyKeys[] = {"k", "h", "t", "s", "n"};
 constexpr absl::string_view kKeyTypes[] = {"rsa", "ed25519"};
 constexpr absl::string_view kHashes[] = {"sha256", "sha1"};
@@ -113,6 +114,43 @@ void ReadSelectorBody(YamlReader& r, const Fields& f, absl::string_view name,
   }
 }
 
+std::optional<UtcSeconds> ReadTime(YamlReader& r, const Value* value) {
+  if (value == nullptr) return std::nullopt;
+  std::optional<std::string> text = r.String(*value);
+  if (!text) return std::nullopt;
+  absl::StatusOr<UtcSeconds> t = ParseUtc(*text);
+  if (!t.ok()) {
+    r.ValueError(*value, t.status().message());
+    return std::nullopt;
+  }
+  return *t;
+}
+
+// from, until and retain: the selector's rotation (DkimSchedule).
+void ReadSchedule(YamlReader& r, const Fields& f, DkimSchedule& schedule) {
+  schedule.from = ReadTime(r, f.Get("from"));
+  schedule.until = ReadTime(r, f.Get("until"));
+  const Value* until = f.Get("until");
+  if (schedule.from && schedule.until && *schedule.until <= *schedule.from) {
+    r.ValueError(*until, absl::StrCat("must come after from (", FormatUtc(*schedule.from), ")"));
+    schedule.until.reset();
+  }
+  const Value* retain = f.Get("retain");
+  if (retain == nullptr) return;
+  if (until == nullptr) {
+    r.ValueError(*retain, "applies only with until: how long the revoked key stays published");
+    return;
+  }
+  if (std::optional<std::string> text = r.String(*retain)) {
+    absl::StatusOr<int64_t> seconds = ParseDurationSeconds(*text);
+    if (seconds.ok()) {
+      schedule.retain = *seconds;
+    } else {
+      r.ValueError(*retain, seconds.status().message());
+    }
+  }
+}
+
 void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain,
                   DkimSelector& selector) {
   selector.pos = entry.key_pos;
@@ -131,6 +169,7 @@ void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain,
   }
   if (std::optional<Fields> f = r.Map(entry.value, kSelectorKeys)) {
     ReadSelectorBody(r, *f, entry.key, selector.key);
+    ReadSchedule(r, *f, selector.schedule);
   }
 }
 

@@ -3,11 +3,14 @@
 #ifndef DNSD_POLICY_DKIM_DKIM_SECTION_H_
 #define DNSD_POLICY_DKIM_DKIM_SECTION_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/delegation.h"
 #include "config/diagnostic.h"
+#include "config/timeline.h"
 
 namespace dnsd::config {
 
@@ -26,10 +29,31 @@ struct DkimKey {
   std::string cname;                  // target name
 };
 
+// A key rotation on a schedule (config/timeline.h): a selector is not
+// published before `from`; from `until` on it is published revoked (an
+// empty p=, RFC 6376 §3.6.1), so that verifiers see a key withdrawn rather
+// than missing, and `retain` seconds later it is no longer served.
+struct DkimSchedule {
+  std::optional<UtcSeconds> from;
+  std::optional<UtcSeconds> until;
+  int64_t retain = 7 * 86400;
+};
+
+enum class SelectorState { kPending, kActive, kRevoked, kGone };
+
 struct DkimSelector {
   std::string selector;               // lower case; may contain dots
   DkimKey key;
+  DkimSchedule schedule;
   SourcePos pos;
+
+  // What the selector serves at `now`, by its schedule alone.
+  SelectorState StateAt(UtcSeconds now) const {
+    if (schedule.from && now < *schedule.from) return SelectorState::kPending;
+    if (!schedule.until || now < *schedule.until) return SelectorState::kActive;
+    if (now - *schedule.until < schedule.retain) return SelectorState::kRevoked;
+    return SelectorState::kGone;
+  }
 };
 
 struct DkimSection {

@@ -27,7 +27,7 @@ void FamilyTest::Serve(const std::vector<std::string>& yaml_files) {
     set.domains.push_back(*std::move(loaded.value));
   }
   set.domains.SortByName();
-  absl::StatusOr<Compiled> compiled = CompileSnapshot(set, 1);
+  absl::StatusOr<Compiled> compiled = CompileSnapshot(set, 1, nullptr, nullptr, now_);
   ASSERT_TRUE(compiled.ok()) << compiled.status();
   snapshot_ = std::move(compiled->snapshot);
   compile_errors_ = std::move(compiled->errors);

@@ -5,6 +5,7 @@
 #define DNSD_POLICY_TESTING_FAMILY_TEST_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class FamilyTest : public ::testing::Test {
   // The lines `dnsd records` prints for the customer's zone.
   std::vector<std::string> Publish(const DomainConfig& d) const;
 
+  // The instant Serve compiles for (config/timeline.h); unset: now.
+  std::optional<UtcSeconds> now_;
   TempDir dir_;
   Catalog catalog_ = TestCatalog();
   ProviderSettings provider_ = TestProvider();
