@@ -29,6 +29,8 @@ int Explain(const ExplainArgs& args);
 int Check(const std::string& config);
 int Records(const std::string& config, const std::string& domain);
 int AllowDrop(const std::string& config);
+// Exit status as diff(1): 0 the same, 1 different, 2 an error.
+int Diff(const std::string& old_config, const std::string& new_config);
 
 }  // namespace dnsd::cli
 

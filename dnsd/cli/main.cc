@@ -28,6 +28,11 @@ Commands:
           Let the next reload publish the domains as the files are now,
           although that drops more of the served domains than the server
           file's guard allows (or leaves none at all).
+  diff    OLD NEW
+          Print, domain by domain, the records publishing the server file
+          NEW after OLD would remove (-) and add (+), each side's
+          configuration digest, and whether the drop guard would refuse
+          NEW. Exit status 0: no difference, 1: differences, 2: an error.
   explain -c FILE --ip IP --helo NAME --domain DOMAIN
           [--sender ADDRESS] [--published 'v=spf1 ...']
           Print the SPF query a receiver sends for this client, dnsd's
@@ -87,6 +92,13 @@ int main(int argc, char** argv) {
   std::string command = vm["command"].as<std::string>();
   std::vector<std::string> args;
   if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
+  if (command == "diff") {
+    if (args.size() != 2 || vm.count("config")) {
+      std::cerr << "dnsd diff: two server files, OLD and NEW, are required\n";
+      return 2;
+    }
+    return dnsd::cli::Diff(args[0], args[1]);
+  }
   if (!vm.count("config")) {
     std::cerr << "dnsd " << command << ": -c FILE is required\n";
     return 2;

@@ -97,8 +97,8 @@ bool SettlePrivileges(PrivilegePlan plan, const std::optional<Account>& account,
         return false;
       }
       LogInfo("running as user %s (uid %d), group %s (gid %d); no supplementary groups, no "
-              "capabilities; %s must stay readable by it for reloads",
-              account->user, account->uid, account->group, account->gid, files.path);
+              "capabilities; the configuration is read as this user from now on",
+              account->user, account->uid, account->group, account->gid);
       return true;
     }
     case PrivilegePlan::kDropCapabilities:
@@ -210,28 +210,26 @@ int Serve(const ServeArgs& args) {
   // Until the control loop handles SIGHUP, one must not end the process
   // (its default action); what it asked for is done by the catch-up reload.
   std::signal(SIGHUP, SIG_IGN);
-  LogInfo("start: loading %s", args.config);
-  config::LoadState state(args.config);
-  std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
-  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
-                                                       refresher->ranges().get());
-  for (const config::Diagnostic& d : loaded.errors) {
+  // As started (root, say), only the server file is read: what to bind and
+  // whom to become. The catalog, the domain files, the saved ranges and
+  // the server file once more are read after the privileges are gone, with
+  // the rights every reload has: a file the account cannot read is never
+  // served, not served until the first reload.
+  config::Loaded<config::ServerConfig> started = config::LoadServerFile(args.config);
+  for (const config::Diagnostic& d : started.errors) {
     LogError("%s", config::FormatDiagnostic(d));
   }
-  if (loaded.fatal || loaded.snapshot == nullptr) {
+  if (!started.ok()) {
     LogError("%s: not starting: the configuration has errors", args.config);
     return 1;
   }
-  auto options = MakeOptions(args, loaded.set().server);
+  const config::ServerConfig& server_file = *started.value;
+  auto options = MakeOptions(args, server_file);
   if (!options.ok()) {
     LogError("%s", options.status().message());
     return 2;
   }
-  LogInfo("loaded %d domains into %d zones in %.3f s (%d domain files with errors)",
-          loaded.set().domains.size(), loaded.snapshot->zones.zone_count(), loaded.seconds,
-          loaded.report.files_failed);
 
-  const config::ServerConfig& server_file = loaded.set().server;
   PrivilegePlan plan = PlanPrivileges(geteuid() == 0, HoldsCapabilities(),
                                       !server_file.user.empty(), args.allow_root);
   if (plan == PrivilegePlan::kRefuse) {
@@ -261,6 +259,33 @@ int Serve(const ServeArgs& args) {
   // Before the first thread starts, so that every thread inherits it.
   if (absl::Status s = ForbidNewPrivileges(); !s.ok()) LogWarning("%s", s.message());
 
+  // Bound with an empty snapshot: no worker reads it before Start(), by
+  // when the loaded one has replaced it.
+  SnapshotHolder snapshots(std::make_unique<config::Snapshot>(),
+                           Server::ThreadCount(options->threads));
+  auto server = Server::Bind(*options, snapshots);
+  if (!server.ok()) {
+    LogError("%s", server.status().message());
+    return 1;
+  }
+  if (!SettlePrivileges(plan, account, server_file)) return 1;
+
+  LogInfo("start: loading %s", args.config);
+  config::LoadState state(args.config);
+  std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
+                                                       refresher->ranges().get());
+  for (const config::Diagnostic& d : loaded.errors) {
+    LogError("%s", config::FormatDiagnostic(d));
+  }
+  if (loaded.fatal || loaded.snapshot == nullptr) {
+    LogError("%s: not starting: the configuration has errors", args.config);
+    return 1;
+  }
+  LogInfo("loaded %d domains into %d zones in %.3f s (%d domain files with errors)",
+          loaded.set().domains.size(), loaded.snapshot->zones.zone_count(), loaded.seconds,
+          loaded.report.files_failed);
+
   ReloadStatus first;
   first.generation = 1;
   first.digest = loaded.snapshot->digest;
@@ -276,13 +301,7 @@ int Serve(const ServeArgs& args) {
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
   loaded.report.set.domains.clear();
   config::Catalog().senders.swap(loaded.report.set.catalog.senders);
-  SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
-  auto server = Server::Bind(*options, snapshots);
-  if (!server.ok()) {
-    LogError("%s", server.status().message());
-    return 1;
-  }
-  if (!SettlePrivileges(plan, account, files)) return 1;
+  snapshots.Publish(std::move(loaded.snapshot));
   LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
   LogInfo("tcp: at most %d connections, %d per /%d or /%d client prefix, idle timeout %d ms",
           files.tcp.max_connections, files.tcp.max_connections_per_prefix,

@@ -1,8 +1,14 @@
 #include "dnsd/metrics/exporter.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstring>
 #include <ctime>
 #include <exception>
+#include <thread>
 
 #include <CivetServer.h>
 #include <boost/asio/io_context.hpp>
@@ -85,6 +91,43 @@ std::string WhyNoBind(const std::string& listen) {
   return "";
 }
 
+// civetweb's listening thread looks for a stop only between waits for a
+// connection, and each wait lasts up to 2 s (SOCKET_TIMEOUT_QUANTUM in
+// 1.15, fixed at its build): so a stopping dnsd held the metrics port, and
+// its DNS ports behind it, for up to 2 s after SIGTERM, and a restart
+// within that window failed to bind ("null context when constructing
+// CivetServer"). A connection of our own, opened and closed at once, ends
+// the wait. Loopback stands in for a wildcard address.
+void WakeListener(const std::string& listen, int port) {
+  absl::StatusOr<Endpoint> ep = ParseEndpoint(listen);
+  if (!ep.ok() || port <= 0) return;
+  sockaddr_storage ss{};
+  socklen_t len;
+  if (ep->v6) {
+    auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons(static_cast<uint16_t>(port));
+    static const uint8_t kZero[16] = {};
+    if (std::memcmp(ep->address.bytes.data(), kZero, 16) == 0) {
+      sa->sin6_addr = in6addr_loopback;
+    } else {
+      std::memcpy(&sa->sin6_addr, ep->address.bytes.data(), 16);
+    }
+    len = sizeof(*sa);
+  } else {
+    auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(static_cast<uint16_t>(port));
+    std::memcpy(&sa->sin_addr, ep->address.v4(), 4);
+    if (sa->sin_addr.s_addr == htonl(INADDR_ANY)) sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    len = sizeof(*sa);
+  }
+  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  (void)connect(fd, reinterpret_cast<sockaddr*>(&ss), len);  // refused once it is closed
+  close(fd);
+}
+
 std::string Time(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
   char buf[32];
@@ -103,7 +146,20 @@ MetricsExporter::MetricsExporter(const Server& server, const Reloader& reloader,
 
 MetricsExporter::~MetricsExporter() {
   g_exporter.store(nullptr);
-  exposer_.reset();  // stops civetweb's threads before the collector goes
+  // Stops civetweb's threads before the collector goes; woken, so that the
+  // port is free again in milliseconds, not seconds (WakeListener). A wake
+  // that comes before civetweb has seen the stop is an empty connection a
+  // worker closes at once.
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    exposer_.reset();
+    stopped = true;
+  });
+  for (int i = 0; i < 200 && !stopped; ++i) {  // bounded: civetweb's 2 s, and more
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!stopped) WakeListener(listen_, port_);
+  }
+  stopper.join();
 }
 
 absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
@@ -135,6 +191,7 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
   }
   std::vector<int> ports = e->exposer_->GetListeningPorts();
   e->port_ = ports.empty() ? 0 : ports.front();
+  e->listen_ = listen;
   g_exporter.store(e.get());
   return e;
 }

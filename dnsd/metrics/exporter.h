@@ -53,6 +53,7 @@ class MetricsExporter {
   std::shared_ptr<VisibilityCollector> visibility_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
+  std::string listen_;  // as given to Start, for WakeListener
 };
 
 }  // namespace dnsd

@@ -32,6 +32,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
   }
 
   for (Endpoint ep : options.listen) {
+    // Refuse a port another process serves, rather than take half its
+    // traffic; a port 0 becomes one free for both transports.
+    DNSD_ASSIGN_OR_RETURN(ep.port, ProbeListenAddress(ep));
     for (unsigned i = 0; i < threads; ++i) {
       Worker* w = server->workers_[i].get();
       // The first socket resolves port 0; the rest join it by SO_REUSEPORT.

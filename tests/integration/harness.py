@@ -60,6 +60,7 @@ TOOLS = {
     "unbound-checkconf": "unbound",
     "spfquery": "spfquery",
     "ip": "iproute2",
+    "ss": "iproute2",
     "setpriv": "util-linux",
     "prlimit": "util-linux",
     "cmake": "cmake",

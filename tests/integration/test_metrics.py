@@ -266,7 +266,10 @@ class SlowClientTest(unittest.TestCase):
 class RestartTest(unittest.TestCase):
     """A dnsd started right after another stopped binds the same metrics port,
     even with connections the first one left behind (TIME_WAIT after scrapes,
-    stalled clients still open): civetweb sets SO_REUSEADDR on Linux."""
+    stalled clients still open): civetweb sets SO_REUSEADDR on Linux. And one
+    started while the other is still stopping does too (issue 16): civetweb's
+    listener used to notice the stop only after its current 2 s wait for a
+    connection, so the stopping dnsd held the port that long."""
 
     def start(self, port):
         return harness.DnsdServer(extra=("--metrics", f"127.0.0.1:{port}"))
@@ -297,6 +300,59 @@ class RestartTest(unittest.TestCase):
             self.assertIn("dnsd_queries_total", scrape(port))
         finally:
             second.stop()
+
+    def test_restart_while_the_first_is_still_stopping(self):
+        harness.require_tools("ss")
+        port = harness.free_tcp_port()
+        first = self.start(port)
+        held = []
+        try:
+            self.assertEqual(metrics_port(first), port)
+            for _ in range(3):
+                # A scraper asking for keep-alive: civetweb answers and closes
+                # first, so the TIME_WAIT is on the server's side of the port.
+                c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
+                c.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+                while c.recv(65536):
+                    pass
+                c.close()
+            # A stalled client and a half-sent request keep civetweb's workers
+            # (and so the first process) busy for a while after SIGTERM; the
+            # last connection restarts the listener's 2 s wait.
+            for request in (b"", b"GET /metrics HTTP/1.1\r\nHost: x\r\n"):
+                c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
+                c.sendall(request)
+                held.append(c)
+            time.sleep(0.1)
+            ss = subprocess.run(["ss", "-Htan", "state", "time-wait", f"sport = :{port}"],
+                                capture_output=True, text=True, timeout=10).stdout
+            self.assertEqual(len(ss.splitlines()), 3, "each scrape should have left a TIME_WAIT "
+                             f"on the server's side of the port:\n{ss}")
+            first.proc.send_signal(signal.SIGTERM)
+            time.sleep(0.3)   # well within 2 s; the first need not have exited
+            # Started directly, not by DnsdServer, which would try again.
+            second = subprocess.Popen(
+                [harness.DNSD, "serve", "-c", os.path.join(harness.EXAMPLES, "dnsd.yaml"),
+                 "--listen", "127.0.0.1:0", "--metrics", f"127.0.0.1:{port}",
+                 *harness.ALLOW_ROOT], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True)
+            try:
+                log = []
+                deadline = time.monotonic() + 30
+                for line in second.stderr:
+                    log.append(line)
+                    if "metrics on port" in line or " error: " in line or \
+                            time.monotonic() > deadline:
+                        break
+                self.assertIn(f"metrics on port {port}", "".join(log))
+                self.assertIn("dnsd_queries_total", scrape(port))
+            finally:
+                second.send_signal(signal.SIGTERM)
+                second.communicate(timeout=30)
+        finally:
+            for c in held:
+                c.close()
+            first.stop()
 
 
 if __name__ == "__main__":

@@ -124,6 +124,37 @@ class PrivilegeDropTest(unittest.TestCase):
             self.assertTrue(server.alive())
             self.assert_unprivileged(server.proc.pid, NOBODY.pw_uid, NOGROUP.gr_gid)
 
+    def test_configuration_is_read_as_the_user(self):
+        # Issue 16: a domain file only root can read is not served, from the
+        # start (it used to be read as root then, and served until a reload).
+        secret = os.path.join(self.examples, "domains", "secret.example.yaml")
+        marker = "rua: [\"mailto:only-root-may-read@secret.example\"]"
+        with open(secret, "w") as f:
+            f.write(f"domain: secret.example\nmode: monitor\ndmarc:\n  {marker}\n")
+        os.chown(secret, 0, 0)
+        os.chmod(secret, 0o600)
+        config = with_user(self.examples, "nobody:nogroup")
+        with harness.DnsdServer(config=config, allow_root=False) as server:
+            harness.wait_for_log(server, r"secret\.example\.yaml.*cannot read")
+            harness.wait_for_log(server, r"listening on")
+            self.assertEqual(harness.udp_txt(server, "_dmarc.secret.example")[0], 5)  # REFUSED
+            rcode, texts = harness.udp_txt(server, "_dmarc.enforce.example")
+            self.assertEqual(rcode, 0)
+            self.assertTrue(texts and texts[0].startswith("v=DMARC1"), texts)
+            self.assertNotIn("only-root-may-read", "".join(server.log))
+            self.assert_unprivileged(server.proc.pid, NOBODY.pw_uid, NOGROUP.gr_gid)
+
+    def test_server_file_unreadable_by_the_user_stops_the_start(self):
+        config = with_user(self.examples, "nobody:nogroup")
+        os.chmod(config, 0o600)
+        out = subprocess.run(
+            [harness.DNSD, "serve", "-c", config, "--listen", "127.0.0.1:0",
+             "--metrics", "127.0.0.1:0"],
+            capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertRegex(out.stderr, re.escape(config) + r".*cannot read")
+        self.assertIn("not starting", out.stderr)
+
     def test_user_wins_over_allow_root(self):
         config = with_user(self.examples, "nobody")
         with harness.DnsdServer(config=config, allow_root=True) as server:

@@ -1,0 +1,100 @@
+#include "dnsd/cli/served_text.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "dnsd/cli/zone_text.h"
+#include "dnsd/protocol/wire/name.h"
+
+namespace dnsd::cli {
+namespace {
+
+absl::Status AppendRRset(absl::string_view owner, const RRset& rrset, const uint32_t* serial,
+                         std::vector<std::string>& lines) {
+  auto text = RRsetToText(owner, rrset, serial);
+  if (!text.ok()) return text.status();
+  for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
+    lines.emplace_back(line);
+  }
+  return absl::OkStatus();
+}
+
+// The records dnsd serves at `owner` (apex NS, and SOA if asked, included).
+absl::Status AppendNode(const ZoneTable& zones, const std::string& owner, bool with_soa,
+                        std::vector<std::string>& lines) {
+  const Node* node = zones.FindNode(owner);
+  if (node == nullptr) return absl::OkStatus();
+  std::vector<const RRset*> rrsets;
+  if (node->apex) {
+    if (with_soa) rrsets.push_back(&node->zone->common->soa);
+    rrsets.push_back(&node->zone->common->ns);
+  }
+  rrsets.insert(rrsets.end(), node->rrsets.begin(), node->rrsets.end());
+  for (const RRset* r : rrsets) {
+    if (absl::Status s = AppendRRset(owner, *r, &node->zone->serial, lines); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Names in zone-file order within one zone: shallower names first.
+bool ZoneOrder(const std::string& a, const std::string& b) {
+  int la = wire::CountLabels(a), lb = wire::CountLabels(b);
+  return la != lb ? la < lb : a < b;
+}
+
+absl::Status AppendNames(const ZoneTable& zones, std::vector<std::string> names, bool with_soa,
+                         std::vector<std::string>& lines) {
+  std::stable_sort(names.begin(), names.end(), ZoneOrder);
+  for (const std::string& owner : names) {
+    if (absl::Status s = AppendNode(zones, owner, with_soa, lines); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomain& d,
+                                                     const ZoneTable& zones, bool with_soa) {
+  std::vector<std::string> lines;
+  std::vector<std::string> shared;
+  for (const config::CompiledPart& part : d.parts) {
+    for (const config::CompiledZone& zone : part.zones) {
+      std::vector<std::string> names = {zone.apex};
+      for (const auto& [owner, rrset] : zone.names) {
+        if (owner != zone.apex) names.push_back(owner);
+      }
+      if (absl::Status s = AppendNames(zones, std::move(names), with_soa, lines); !s.ok()) {
+        return s;
+      }
+      if (zone.wildcard != nullptr) {
+        absl::Status s =
+            AppendRRset(absl::StrCat("\1*", zone.apex), *zone.wildcard, nullptr, lines);
+        if (!s.ok()) return s;
+      }
+    }
+    for (const config::SharedName& name : part.shared) shared.push_back(name.name.first);
+  }
+  if (absl::Status s = AppendNames(zones, std::move(shared), with_soa, lines); !s.ok()) return s;
+  return lines;
+}
+
+absl::StatusOr<std::vector<std::string>> ProviderLines(const config::Snapshot& snapshot) {
+  std::vector<std::string> lines;
+  if (snapshot.provider == nullptr) return lines;
+  const config::ProviderRecords& p = *snapshot.provider;
+  std::set<std::string> apexes = {p.dmarc_zone, p.report_zone, p.spf_zone};
+  for (const auto& [key, apex] : p.family_zones) apexes.insert(apex);
+  static constexpr uint32_t kNoSerial = 0;
+  for (const std::string& apex : apexes) {
+    const Zone* zone = snapshot.zones.FindZoneByApex(apex);
+    if (zone == nullptr) continue;
+    for (const RRset* r : {&zone->common->soa, &zone->common->ns}) {
+      if (absl::Status s = AppendRRset(apex, *r, &kNoSerial, lines); !s.ok()) return s;
+    }
+  }
+  return lines;
+}
+
+}  // namespace dnsd::cli
