@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -112,6 +113,11 @@ absl::Status CheckDmarcFo(absl::string_view fo) {
       }
     }
     seen.push_back(option);
+  }
+  // RFC 9989 §4.7: "0" and "1" are mutually exclusive.
+  if (absl::c_linear_search(seen, "0") && absl::c_linear_search(seen, "1")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fo ", Quoted(fo), " has both 0 and 1; they exclude each other (RFC 9989)"));
   }
   return absl::OkStatus();
 }

@@ -45,10 +45,10 @@ TEST(CheckDmarcUriTest, RejectsWhatWouldBreakTheRecordOrNotBeAMailbox) {
 }
 
 TEST(CheckDmarcFoTest, ColonSeparatedSubsetOf01ds) {
-  for (const char* fo : {"0", "1", "d", "s", "0:1:d:s", "s:d"}) {
+  for (const char* fo : {"0", "1", "d", "s", "0:d:s", "s:d", "d:1:s"}) {
     EXPECT_TRUE(CheckDmarcFo(fo).ok()) << fo;
   }
-  for (const char* fo : {"", "2", "1:", ":1", "1,d", "1:1", "D", "0 1"}) {
+  for (const char* fo : {"", "2", "1:", ":1", "1,d", "1:1", "D", "0 1", "0:1", "1:d:s:0"}) {
     EXPECT_FALSE(CheckDmarcFo(fo).ok()) << fo;
   }
   EXPECT_EQ(CheckDmarcFo("1:d:1").message(), "fo '1:d:1' lists '1' twice");
