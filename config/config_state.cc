@@ -107,12 +107,9 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   std::vector<Diagnostic> errors = f.read->errors;
   std::vector<Diagnostic> checked = CheckDomainFile(*f.read, set.catalog, set.server.provider);
   errors.insert(errors.end(), checked.begin(), checked.end());
-  if (!errors.empty()) {
-    SortDiagnostics(errors);
-    f.errors = std::move(errors);
-    return;  // `good` stays: the last good version keeps serving
-  }
-  f.errors.clear();
+  SortDiagnostics(errors);
+  f.errors = std::move(errors);  // warnings alone do not stop a domain
+  if (CountErrors(f.errors) > 0) return;  // `good` stays: the last good version keeps serving
   // The same read checking out again (after a catalog change) keeps its
   // version, so the compile cache takes it as unchanged.
   if (f.good == nullptr || f.good->version != f.read->domain.version) {
@@ -159,7 +156,7 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
       DomainFile& f = *todo[i].file;
       f.read = std::make_shared<const ReadDomain>(ReadDomainFile(*todo[i].path));
       Check(f, set);
-      if (!f.errors.empty()) failed.fetch_add(1);
+      if (CountErrors(f.errors) > 0) failed.fetch_add(1);
       done.fetch_add(1);
     }
   };
@@ -217,6 +214,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   }
   bool provider_changed = !server_ || !SameProvider(server_->provider, server.value->provider);
   set.server = *server.value;
+  set.errors = std::move(server.warnings);
   if (!started_) started_ = set.server;
   WarnRestartOnly(*started_, set.server, set.errors);
 
@@ -266,7 +264,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   owner.reserve(files_.size());
   for (auto& [path, f] : files_) {
     set.errors.insert(set.errors.end(), f.errors.begin(), f.errors.end());
-    if (!f.errors.empty()) {
+    if (CountErrors(f.errors) > 0) {
       ++report.files_failed;
       if (f.good) ++report.files_kept;
     }

@@ -18,6 +18,18 @@ size_t CountErrors(const std::vector<Diagnostic>& diagnostics) {
                        [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
+size_t CountWarnings(const std::vector<Diagnostic>& diagnostics) {
+  return diagnostics.size() - CountErrors(diagnostics);
+}
+
+void MoveWarnings(std::vector<Diagnostic>& diagnostics, std::vector<Diagnostic>& warnings) {
+  auto first = std::stable_partition(diagnostics.begin(), diagnostics.end(),
+                                     [](const Diagnostic& d) { return d.severity == Severity::kError; });
+  warnings.insert(warnings.end(), std::make_move_iterator(first),
+                  std::make_move_iterator(diagnostics.end()));
+  diagnostics.erase(first, diagnostics.end());
+}
+
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {

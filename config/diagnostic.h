@@ -35,17 +35,24 @@ struct Diagnostic {
 // a warning's message starts with "warning: ".
 std::string FormatDiagnostic(const Diagnostic& d);
 
-// How many of `diagnostics` are errors.
+// How many of `diagnostics` are errors, and how many warnings.
 size_t CountErrors(const std::vector<Diagnostic>& diagnostics);
+size_t CountWarnings(const std::vector<Diagnostic>& diagnostics);
 
 // In file order: by file, line, column; equal places keep their order.
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
 
-// A value loaded from one file, or the reasons it could not be.
+// Moves the warnings of `diagnostics` to the end of `warnings`, keeping
+// the order of both.
+void MoveWarnings(std::vector<Diagnostic>& diagnostics, std::vector<Diagnostic>& warnings);
+
+// A value loaded from one file, or the reasons it could not be. Warnings
+// do not stop a load.
 template <typename T>
 struct Loaded {
   std::optional<T> value;  // set iff errors is empty
-  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> errors;    // in file order
+  std::vector<Diagnostic> warnings;  // in file order, whether or not it loaded
   bool ok() const { return errors.empty(); }
 };
 

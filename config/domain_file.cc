@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "config/family.h"
 #include "config/field_readers.h"
 #include "config/names.h"
@@ -43,7 +46,11 @@ std::optional<Mode> ReadMode(YamlReader& r, const Value& value) {
 // The domain must not sit inside the zones dnsd synthesises for everyone.
 void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
                           const ProviderSettings& provider) {
-  std::vector<const std::string*> zones = {&provider.spf_zone, &provider.dmarc_zone};
+  // The report authorisations too: _dmarc.<domain> there would be a second
+  // v=DMARC1 record at one of their names.
+  std::string reports =
+      provider.report_domain.empty() ? "" : absl::StrCat("_report._dmarc.", provider.report_domain);
+  std::vector<const std::string*> zones = {&provider.spf_zone, &provider.dmarc_zone, &reports};
   for (const auto& [key, zone] : provider.family_zones) zones.push_back(&zone);
   for (const std::string* zone : zones) {
     if (!zone->empty() && IsAtOrBelow(d.domain, *zone)) {
@@ -53,6 +60,18 @@ void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
   }
 }
 
+// domains/<domain>.yaml: a file named for another domain is easily edited
+// for the wrong customer.
+void WarnFileName(YamlReader& r, const Value& domain_value, absl::string_view domain) {
+  std::string base = std::filesystem::path(r.file()).filename().string();
+  absl::string_view stem = base;
+  if (!absl::ConsumeSuffix(&stem, ".yaml")) absl::ConsumeSuffix(&stem, ".yml");
+  if (absl::EqualsIgnoreCase(stem, domain)) return;
+  r.ValueWarning(domain_value, absl::StrCat("the file is named ", Quoted(base), ", not ",
+                                            Quoted(absl::StrCat(domain, ".yaml")),
+                                            ": rename it after the domain it configures"));
+}
+
 // Everything that needs only the file.
 void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d) {
   std::optional<Fields> f = r.Map(root, DomainKeys());
@@ -60,7 +79,10 @@ void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d) {
   const Value* domain = r.Require(*f, "domain");
   if (domain != nullptr) {
     d.pos = domain->pos;
-    if (auto name = ReadDomainName(r, *domain)) d.domain = *name;
+    if (auto name = ReadDomainName(r, *domain)) {
+      d.domain = *name;
+      WarnFileName(r, *domain, d.domain);
+    }
   }
   std::optional<Mode> mode = Mode::kMonitor;
   const Value* mode_value = f->Get("mode");
@@ -113,7 +135,8 @@ Loaded<DomainConfig> LoadDomainFile(const std::string& path,
   std::vector<Diagnostic> checked = CheckDomainFile(read, catalog, provider);
   loaded.errors.insert(loaded.errors.end(), checked.begin(), checked.end());
   SortDiagnostics(loaded.errors);  // in file order, as if both steps were one
-  if (loaded.errors.empty()) loaded.value = std::move(read.domain);
+  MoveWarnings(loaded.errors, loaded.warnings);
+  if (loaded.ok()) loaded.value = std::move(read.domain);
   return loaded;
 }
 

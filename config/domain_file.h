@@ -21,14 +21,14 @@ struct ReadDomain {
   // this read (unique in the process), so a configuration that checks out
   // again after a catalog change keeps its version and is not recompiled.
   DomainConfig domain;
-  std::vector<Diagnostic> errors;  // from reading
+  std::vector<Diagnostic> errors;  // from reading: errors and warnings
 };
 
 ReadDomain ReadDomainFile(const std::string& path);
 
 // The errors of `read` against `catalog` and `provider`: unknown senders,
-// the SPF look-up budget, names under the provider's zones. None means
-// `read.domain` can be served as it is. Thread-safe: reads only its arguments.
+// the SPF look-up budget, names under the provider's zones; and warnings.
+// No error means `read.domain` can be served as it is. Thread-safe: reads only its arguments.
 std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& catalog,
                                         const ProviderSettings& provider);
 

@@ -43,7 +43,7 @@ class ExamplesTest : public ::testing::Test {
 ConfigSet* ExamplesTest::set_ = nullptr;
 
 TEST_F(ExamplesTest, LoadWithoutErrors) {
-  EXPECT_THAT(Brief(set_->errors), IsEmpty());
+  EXPECT_THAT(Brief(set_->errors), IsEmpty());  // nor warnings
   std::vector<std::string> domains;
   for (const DomainConfig& d : set_->domains) domains.push_back(d.domain);
   EXPECT_THAT(domains, ElementsAre("bigkey.example", "blocked.example",
@@ -72,14 +72,14 @@ TEST_F(ExamplesTest, EachModeRendersItsDmarcRecord) {
             "v=DMARC1; p=none; "
             "rua=mailto:monitor-example@reports.provider.test; fo=1");
   EXPECT_EQ(RenderDmarcRecord(Domain("enforce.example")),
-            "v=DMARC1; p=reject; sp=quarantine; np=reject; pct=100; "
+            "v=DMARC1; p=reject; psd=n; np=reject; sp=quarantine; adkim=r; aspf=r; "
             "rua=mailto:enforce-example@reports.provider.test; "
-            "ruf=mailto:dmarc-forensic@enforce.example!10m; adkim=r; aspf=r; "
-            "fo=1:d; ri=86400");
+            "ruf=mailto:dmarc-forensic@enforce.example; fo=1:d");
+  EXPECT_EQ(RenderDmarcRecord(Domain("m365.example")),
+            "v=DMARC1; p=quarantine; t=y; rua=mailto:m365-example@reports.provider.test");
   EXPECT_EQ(RenderDmarcRecord(Domain("blocked.example")),
-            "v=DMARC1; p=reject; sp=reject; np=reject; "
-            "rua=mailto:blocked-example@reports.provider.test; adkim=s; "
-            "aspf=s");
+            "v=DMARC1; p=reject; np=reject; sp=reject; adkim=s; aspf=s; "
+            "rua=mailto:blocked-example@reports.provider.test");
   EXPECT_TRUE(RuaPointsAtProvider(Domain("enforce.example").dmarc,
                                   set_->server.provider.report_domain));
   EXPECT_FALSE(RuaPointsAtProvider(Domain("bigkey.example").dmarc,
@@ -126,6 +126,7 @@ TEST_F(ExamplesTest, EveryFileLoadsOnItsOwn) {
         LoadDomainFile(kExamples + "/domains/" + name + ".yaml", *catalog.value,
                        server.value->provider);
     EXPECT_THAT(Brief(d.errors), IsEmpty()) << name;
+    EXPECT_THAT(Brief(d.warnings), IsEmpty()) << name;  // nothing to warn of in an example
     ASSERT_TRUE(d.value.has_value()) << name;
     EXPECT_EQ(d.value->domain, name);
   }

@@ -34,6 +34,14 @@ constexpr char kCatalog[] = R"(senders:
   google: {name: Google, include: _spf.google.com}
 )";
 
+// The errors among `diagnostics`: these files are small on purpose, and
+// warn (a monitor domain without rua, a file named for another domain).
+std::vector<Diagnostic> ErrorsOnly(std::vector<Diagnostic> diagnostics) {
+  std::vector<Diagnostic> warnings;
+  MoveWarnings(diagnostics, warnings);
+  return diagnostics;
+}
+
 std::vector<std::string> Domains(const ConfigSet& set) {
   std::vector<std::string> out;
   for (const DomainConfig& d : set.domains) out.push_back(d.domain);
@@ -52,6 +60,7 @@ TEST(LoadConfigTest, LoadsGoodDomainsAndReportsBadOnes) {
   dir.Write("domains/.e.yaml", "editor's temporary file");
   dir.Write("domains/sub/f.yaml", "domain: f.example\n");  // not recursive
   ConfigSet set = LoadConfig(server);
+  set.errors = ErrorsOnly(set.errors);
   ASSERT_EQ(set.errors.size(), 2u);
   EXPECT_EQ(set.errors[0].pos.file, (dir.path() / "domains/c.yaml").string());
   EXPECT_EQ(Brief(set.errors[0]),
@@ -133,7 +142,7 @@ TEST(ConfigStateTest, ReadsManyFilesInParallelAndReportsProgress) {
   EXPECT_EQ(report.files_read, static_cast<size_t>(kFiles));
   EXPECT_EQ(report.files_failed, 6u);
   EXPECT_EQ(report.set.domains.size(), static_cast<size_t>(kFiles - 6));
-  EXPECT_EQ(report.set.errors.size(), 6u);
+  EXPECT_EQ(ErrorsOnly(report.set.errors).size(), 6u);
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back().files_done, static_cast<size_t>(kFiles));
   EXPECT_EQ(seen.back().files_total, static_cast<size_t>(kFiles));
@@ -169,7 +178,7 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google, office365]}\n");
   ConfigState state(server);
   LoadReport first = state.Load();
-  ASSERT_THAT(first.set.errors, IsEmpty());
+  ASSERT_THAT(ErrorsOnly(first.set.errors), IsEmpty());
   uint64_t a = VersionOf(first.set, "a.example"), b = VersionOf(first.set, "b.example");
   ASSERT_NE(a, 0u);
   ASSERT_NE(b, 0u);
@@ -178,6 +187,7 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   LoadReport dropped = state.Load();
   EXPECT_EQ(dropped.files_read, 0u);
   EXPECT_EQ(dropped.files_rechecked, 2u);
+  dropped.set.errors = ErrorsOnly(dropped.set.errors);
   ASSERT_EQ(dropped.set.errors.size(), 1u);
   EXPECT_EQ(dropped.set.errors[0].pos.file, (dir.path() / "domains/b.yaml").string());
   EXPECT_EQ(Brief(dropped.set.errors[0]), "2:25: unknown sender 'office365'");
@@ -188,7 +198,7 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   dir.Write("senders.yaml", kTwo);  // back
   LoadReport back = state.Load();
   EXPECT_EQ(back.files_read, 0u);
-  EXPECT_THAT(back.set.errors, IsEmpty());
+  EXPECT_THAT(ErrorsOnly(back.set.errors), IsEmpty());
   EXPECT_EQ(VersionOf(back.set, "a.example"), a);
   EXPECT_EQ(VersionOf(back.set, "b.example"), b);
 

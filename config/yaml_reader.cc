@@ -83,6 +83,15 @@ void YamlReader::ValueError(const Value& value, absl::string_view message) {
   }
 }
 
+void YamlReader::Warning(const SourcePos& pos, std::string message) {
+  errors_.push_back(Diagnostic{pos, std::move(message), Severity::kWarning});
+}
+
+void YamlReader::ValueWarning(const Value& value, absl::string_view message) {
+  Warning(value.pos, value.path.empty() ? std::string(message)
+                                        : absl::StrCat(value.path, ": ", message));
+}
+
 std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
   if (!value.node.IsMap()) {
     ValueError(value,

@@ -82,6 +82,9 @@ class YamlReader {
   void Error(const SourcePos& pos, std::string message);
   // "path: message", or just the message at the top level.
   void ValueError(const Value& value, absl::string_view message);
+  // The same as warnings (config/diagnostic.h): served as written.
+  void Warning(const SourcePos& pos, std::string message);
+  void ValueWarning(const Value& value, absl::string_view message);
 
   // Shape and type checks. Each records an error and returns nullopt (or
   // false) when the value is not what was asked for.
@@ -105,8 +108,9 @@ class YamlReader {
 
   const std::string& file() const { return file_; }
   SourcePos Pos(const YAML::Mark& mark) const;
-  bool ok() const { return errors_.empty(); }
-  // The errors in file order (line, then column).
+  // No errors so far (warnings do not count).
+  bool ok() const { return CountErrors(errors_) == 0; }
+  // The errors and warnings in file order (line, then column).
   std::vector<Diagnostic> TakeErrors();
 
  private:
@@ -138,13 +142,14 @@ std::vector<Diagnostic> ReadYamlFile(const std::string& path, ReadFn read) {
 }
 
 // ReadYamlFile with `read(reader, root, value)` filling `value`, which is
-// kept only if nothing was wrong.
+// kept only if there was no error (warnings are kept apart).
 template <typename T, typename ReadFn>
 Loaded<T> LoadWith(const std::string& path, T value, ReadFn read) {
   Loaded<T> loaded;
   loaded.errors = ReadYamlFile(
       path, [&](YamlReader& reader, const Value& root) { read(reader, root, value); });
-  if (loaded.errors.empty()) loaded.value = std::move(value);
+  MoveWarnings(loaded.errors, loaded.warnings);
+  if (loaded.ok()) loaded.value = std::move(value);
   return loaded;
 }
 

@@ -26,7 +26,7 @@ struct ExplainArgs {
 
 int Serve(const ServeArgs& args);
 int Explain(const ExplainArgs& args);
-int Check(const std::string& config);
+int Check(const std::string& config, bool strict);
 int Records(const std::string& config, const std::string& domain);
 int AllowDrop(const std::string& config);
 // Exit status as diff(1): 0 the same, 1 different, 2 an error.

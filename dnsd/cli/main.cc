@@ -20,8 +20,10 @@ Commands:
           Serve the configuration until SIGTERM or SIGINT. Started as root,
           dnsd becomes the server file's `user` once its ports are bound;
           without one it refuses to run unless --allow-root is given.
-  check   -c FILE
-          Validate the configuration; print every error as file:line:column.
+  check   -c FILE [--strict]
+          Validate the configuration; print every error and warning as
+          file:line:column. Exit status 1 on an error, and with --strict on
+          a warning too.
   records -c FILE DOMAIN
           Print what DOMAIN must publish and what dnsd serves for it.
   allow-drop -c FILE
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
       ("threads", po::value<int>(), "")
       ("metrics", po::value<std::string>(), "")
       ("allow-root", "")
+      ("strict", "")
       ("ip", po::value<std::string>(), "")
       ("helo", po::value<std::string>(), "")
       ("domain", po::value<std::string>(), "")
@@ -113,7 +116,9 @@ int main(int argc, char** argv) {
     serve.allow_root = vm.count("allow-root") > 0;
     return dnsd::cli::Serve(serve);
   }
-  if (command == "check" && args.empty()) return dnsd::cli::Check(config);
+  if (command == "check" && args.empty()) {
+    return dnsd::cli::Check(config, vm.count("strict") > 0);
+  }
   if (command == "allow-drop" && args.empty()) return dnsd::cli::AllowDrop(config);
   if (command == "records" && args.size() == 1) return dnsd::cli::Records(config, args[0]);
   if (command == "explain" && args.empty()) {

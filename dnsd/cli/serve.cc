@@ -276,7 +276,11 @@ int Serve(const ServeArgs& args) {
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
                                                        refresher->ranges().get());
   for (const config::Diagnostic& d : loaded.errors) {
-    LogError("%s", config::FormatDiagnostic(d));
+    if (d.severity == config::Severity::kWarning) {
+      LogWarning("%s", config::FormatDiagnostic(d));  // served as written
+    } else {
+      LogError("%s", config::FormatDiagnostic(d));
+    }
   }
   if (loaded.fatal || loaded.snapshot == nullptr) {
     LogError("%s: not starting: the configuration has errors", args.config);

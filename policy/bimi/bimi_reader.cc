@@ -73,10 +73,13 @@ void CheckBimiNeedsEnforcement(YamlReader& reader, const Value& at, const DmarcP
     why = absl::StrCat("its DMARC policy applies to pct=", *dmarc.pct, " only");
   } else if (dmarc.sp == "none") {
     why = "its DMARC policy has sp=none";
+  } else if (dmarc.t == 'y') {
+    // RFC 9989 §4.7: t=y asks receivers to apply one level less than p.
+    why = "its DMARC policy is in test mode (t=y)";
   }
   if (why.empty()) return;
   reader.ValueError(at, absl::StrCat("BIMI needs the domain at DMARC enforcement (p=quarantine "
-                                     "or reject, pct 100, sp not none), and ",
+                                     "or reject, pct 100, sp not none, not t=y), and ",
                                      why, "; receivers would ignore the logo"));
 }
 

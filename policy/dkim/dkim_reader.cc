@@ -62,6 +62,12 @@ void ReadPublicKey(YamlReader& r, const Fields& f, const Value& p,
   }
   key.public_key = *std::move(clean);
   key.key_bits = *bits;
+  // RFC 8301 §3.2: signers MUST use at least 1024 bits and SHOULD use 2048;
+  // a shorter key is served, with a warning.
+  if (key.key_type == "rsa" && key.key_bits < 2048) {
+    r.ValueWarning(p, absl::StrCat("an RSA key of ", key.key_bits,
+                                   " bits is weak; publish a 2048-bit key under a new selector"));
+  }
 }
 
 void ReadKeyTags(YamlReader& r, const Fields& f, DkimKey& key) {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -63,8 +64,9 @@ absl::Status CheckAddress(absl::string_view uri, absl::string_view address) {
   return absl::OkStatus();
 }
 
-// The domain of a mailto: URI, lower case; "" if it is not one.
-std::string MailtoDomain(absl::string_view uri) {
+}  // namespace
+
+std::string DmarcUriDomain(absl::string_view uri) {
   if (!absl::StartsWithIgnoreCase(uri, kMailto)) return "";
   absl::string_view address = uri.substr(kMailto.size());
   address = address.substr(0, address.find('!'));
@@ -75,7 +77,10 @@ std::string MailtoDomain(absl::string_view uri) {
   return absl::AsciiStrToLower(domain);
 }
 
-}  // namespace
+absl::string_view DmarcUriSizeLimit(absl::string_view uri) {
+  size_t bang = uri.find('!');
+  return bang == absl::string_view::npos ? absl::string_view() : uri.substr(bang);
+}
 
 absl::Status CheckDmarcUri(absl::string_view uri) {
   if (uri.find_first_of(",;") != absl::string_view::npos) {
@@ -109,6 +114,11 @@ absl::Status CheckDmarcFo(absl::string_view fo) {
     }
     seen.push_back(option);
   }
+  // RFC 9989 §4.7: "0" and "1" are mutually exclusive.
+  if (absl::c_linear_search(seen, "0") && absl::c_linear_search(seen, "1")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fo ", Quoted(fo), " has both 0 and 1; they exclude each other (RFC 9989)"));
+  }
   return absl::OkStatus();
 }
 
@@ -127,6 +137,7 @@ DmarcPolicy EffectiveDmarcPolicy(Mode mode, const DmarcPolicy& policy) {
       out.sp = "reject";
       out.np = "reject";
       out.pct.reset();
+      out.t.reset();
       out.adkim = 's';
       out.aspf = 's';
       break;
@@ -143,20 +154,29 @@ std::string RenderDmarcRecord(const DomainConfig& domain) {
   auto add_char = [&tags](absl::string_view tag, std::optional<char> value) {
     if (value) tags.push_back(absl::StrCat(tag, "=", std::string(1, *value)));
   };
-  add("sp", p.sp);
+  auto add_uris = [&tags, &p](absl::string_view tag, const std::vector<std::string>& uris) {
+    if (uris.empty()) return;
+    std::vector<absl::string_view> published;
+    for (absl::string_view uri : uris) {
+      if (!p.rfc7489_tags) uri.remove_suffix(DmarcUriSizeLimit(uri).size());
+      published.push_back(uri);
+    }
+    tags.push_back(absl::StrCat(tag, "=", absl::StrJoin(published, ",")));
+  };
+  add_char("t", p.t);
+  add_char("psd", p.psd);
   add("np", p.np);
-  add("pct", p.pct);
-  if (!p.rua.empty())
-    tags.push_back(absl::StrCat("rua=", absl::StrJoin(p.rua, ",")));
-  if (!p.ruf.empty())
-    tags.push_back(absl::StrCat("ruf=", absl::StrJoin(p.ruf, ",")));
+  add("sp", p.sp);
   add_char("adkim", p.adkim);
   add_char("aspf", p.aspf);
+  add_uris("rua", p.rua);
+  add_uris("ruf", p.ruf);
   add("fo", p.fo);
-  add("ri", p.ri);
-  add("rf", p.rf);
-  add_char("psd", p.psd);
-  add_char("t", p.t);
+  if (p.rfc7489_tags) {
+    add("pct", p.pct);
+    add("ri", p.ri);
+    add("rf", p.rf);
+  }
   return absl::StrJoin(tags, "; ");
 }
 
@@ -167,7 +187,7 @@ bool RuaPointsAtProvider(const DmarcPolicy& policy,
   if (provider.empty()) return false;
   for (const auto* list : {&policy.rua, &policy.ruf}) {
     for (const std::string& uri : *list) {
-      std::string domain = MailtoDomain(uri);
+      std::string domain = DmarcUriDomain(uri);
       if (!domain.empty() && IsAtOrBelow(domain, provider)) return true;
     }
   }

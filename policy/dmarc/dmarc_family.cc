@@ -5,6 +5,7 @@
 #include "config/delegation.h"
 #include "config/field_readers.h"
 #include "config/names.h"
+#include "config/quote.h"
 #include "config/served_name.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "policy/dmarc/dmarc.h"
@@ -14,6 +15,67 @@ namespace dnsd::config {
 namespace {
 
 constexpr absl::string_view kDomainKeys[] = {"dmarc_delegation"};
+
+// p=none asks only for reports: with no rua, nobody gets them.
+void WarnMonitorWithoutRua(YamlReader& r, const DomainContext& ctx, const DomainConfig& d) {
+  if (d.mode != Mode::kMonitor || !d.dmarc.rua.empty()) return;
+  SourcePos pos = ctx.mode_value != nullptr ? ctx.mode_value->pos : d.pos;
+  r.Warning(pos, "mode monitor without a dmarc rua: p=none only asks receivers for aggregate "
+                 "reports, and with no rua nobody receives them; add dmarc: rua");
+}
+
+// A rua or ruf outside the domain (RFC 7489 §7.1, kept by RFC 9989 as the
+// verification of external destinations): receivers send reports there only
+// if that domain authorises it with a record of its own. The provider's report domain is authorised by dnsd itself
+// (policy/dmarc_report/); the domain's own names and its parents are the
+// same organisation.
+void WarnThirdPartyReports(YamlReader& r, const DomainConfig& d,
+                           const ProviderSettings& provider) {
+  if (d.domain.empty()) return;
+  auto check = [&](absl::string_view tag, const std::vector<std::string>& uris,
+                   const std::vector<SourcePos>& positions) {
+    for (size_t i = 0; i < uris.size(); ++i) {
+      std::string at = DmarcUriDomain(uris[i]);
+      if (at.empty() || IsAtOrBelow(at, d.domain) || IsAtOrBelow(d.domain, at)) continue;
+      if (!provider.report_domain.empty() && IsAtOrBelow(at, provider.report_domain)) continue;
+      SourcePos pos = i < positions.size() ? positions[i] : d.dmarc.positions.section;
+      r.Warning(pos, absl::StrCat(tag, " ", Quoted(uris[i]), " is at another domain, ", at,
+                                  ": receivers send it reports only if ", at, " publishes ",
+                                  d.domain, "._report._dmarc.", at,
+                                  " TXT \"v=DMARC1\" (RFC 7489 §7.1)"));
+    }
+  };
+  check("rua", d.dmarc.rua, d.dmarc.positions.rua);
+  check("ruf", d.dmarc.ruf, d.dmarc.positions.ruf);
+}
+
+// p=reject and nothing that can pass: every message of the domain fails.
+void WarnRejectingEverything(YamlReader& r, const DomainConfig& d) {
+  if (d.mode != Mode::kEnforce || d.dmarc.p != "reject") return;
+  if (!d.spf.senders.empty() || !d.spf.netblocks.empty() || !d.spf.terms.empty()) return;
+  for (const DkimSelector& s : d.dkim.selectors) {
+    if (s.key.kind != DkimKey::Kind::kRevoked) return;
+  }
+  r.Warning(d.dmarc.positions.p.value_or(d.dmarc.positions.section),
+            absl::StrCat("p=reject with no SPF sender, netblock or term and no DKIM key: "
+                         "receivers will reject every message from ", d.domain,
+                         "; list what sends its mail, or use mode: blocked if nothing does"));
+}
+
+// Two v=DMARC1 records at one name make receivers discard both (RFC 9989
+// §4.10): the CNAME target must not fall among the report authorisations.
+void CheckOneRecordPerName(YamlReader& r, const DomainConfig& d,
+                           const ProviderSettings& provider) {
+  if (d.domain.empty() || provider.dmarc_zone.empty() || provider.report_domain.empty()) return;
+  std::string target = absl::StrCat(d.domain, ".", provider.dmarc_zone);
+  std::string reports = absl::StrCat("_report._dmarc.", provider.report_domain);
+  if (IsAtOrBelow(target, reports)) {
+    r.Error(d.pos, absl::StrCat("the DMARC record's name ", target,
+                                " is among the report authorisations (", reports,
+                                "): a receiver could find two v=DMARC1 records there and "
+                                "discard both; move dmarc_zone or report_domain apart"));
+  }
+}
 
 class Dmarc final : public RecordFamily {
  public:
@@ -27,7 +89,9 @@ class Dmarc final : public RecordFamily {
     } else if (ctx.mode == Mode::kEnforce) {
       r.ValueError(*ctx.mode_value, "enforce needs a dmarc section with p");
     }
+    if (value == nullptr) d.dmarc.positions.section = d.pos;
     d.dmarc = EffectiveDmarcPolicy(d.mode, d.dmarc);
+    WarnMonitorWithoutRua(r, ctx, d);
     if (auto delegation = ReadDelegation(r, ctx.top, "dmarc_delegation")) {
       d.dmarc.delegation = *delegation;
     }
@@ -39,6 +103,9 @@ class Dmarc final : public RecordFamily {
         !provider.dmarc_zone.empty()) {
       CheckServedName(r, d, provider.dmarc_zone, "DMARC CNAME target");
     }
+    CheckOneRecordPerName(r, d, provider);
+    WarnThirdPartyReports(r, d, provider);
+    WarnRejectingEverything(r, d);
   }
 
   void ProviderZones(const ProviderRecords& p, std::vector<ProviderZone>& zones) const override {

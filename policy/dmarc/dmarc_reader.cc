@@ -1,4 +1,4 @@
-// ReadDmarcSection: the `dmarc:` part of a domain file (RFC 7489 §6.3).
+// ReadDmarcSection: the `dmarc:` part of a domain file (RFC 9989 §4.7).
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "policy/dmarc/dmarc.h"
@@ -11,7 +11,7 @@ namespace {
 
 constexpr absl::string_view kDmarcKeys[] = {
     "p",    "sp", "np", "pct", "rua", "ruf", "adkim",
-    "aspf", "fo", "ri", "rf",  "psd", "t"};
+    "aspf", "fo", "ri", "rf",  "psd", "t",   "rfc7489_tags"};
 constexpr absl::string_view kPolicies[] = {"none", "quarantine", "reject"};
 constexpr absl::string_view kAlignments[] = {"r", "s"};
 constexpr absl::string_view kReportFormats[] = {"afrf"};
@@ -38,7 +38,30 @@ std::optional<std::string> ReadPolicy(YamlReader& r, const Value& value,
   return policy;
 }
 
-std::vector<std::string> ReadUris(YamlReader& r, const Value& value) {
+// What becomes of a tag RFC 9989 made historic, for its warning.
+std::string Historic(bool rfc7489_tags) {
+  return rfc7489_tags ? "; published for RFC 7489 receivers (rfc7489_tags: false leaves it out)"
+                      : "; left out of the record (rfc7489_tags: false)";
+}
+
+// pct, ri and rf (RFC 9989 §C.5.2): receivers that follow RFC 9989 ignore
+// them, so what they ask for no longer happens everywhere.
+void WarnHistoric(YamlReader& r, const Fields& f, bool rfc7489_tags) {
+  constexpr struct {
+    absl::string_view tag, why;
+  } kHistoric[] = {
+      {"pct", "pct is historic in RFC 9989: its receivers apply p to all failing mail; "
+              "t: y replaces pct: 0"},
+      {"ri", "ri is historic in RFC 9989: its receivers send aggregate reports at least daily"},
+      {"rf", "rf is historic in RFC 9989: failure reports are always AFRF"},
+  };
+  for (const auto& h : kHistoric) {
+    if (const Value* v = f.Get(h.tag)) r.Warning(v->pos, absl::StrCat(h.why, Historic(rfc7489_tags)));
+  }
+}
+
+std::vector<std::string> ReadUris(YamlReader& r, const Value& value, bool rfc7489_tags,
+                                  std::vector<SourcePos>& positions) {
   std::vector<std::string> uris;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return uris;
@@ -50,15 +73,21 @@ std::vector<std::string> ReadUris(YamlReader& r, const Value& value) {
     } else if (!seen.insert(item.text).second) {
       r.Error(item.pos, absl::StrCat(Quoted(item.text), " is listed twice"));
     } else {
+      if (absl::string_view size = DmarcUriSizeLimit(item.text); !size.empty()) {
+        r.Warning(item.pos, absl::StrCat("the size limit ", Quoted(size),
+                                         " is obsolete in RFC 9989: its receivers ignore it",
+                                         Historic(rfc7489_tags)));
+      }
       uris.push_back(std::move(item.text));
+      positions.push_back(item.pos);
     }
   }
   return uris;
 }
 
 void ReadReporting(YamlReader& r, const Fields& f, DmarcPolicy& d) {
-  if (const Value* v = f.Get("rua")) d.rua = ReadUris(r, *v);
-  if (const Value* v = f.Get("ruf")) d.ruf = ReadUris(r, *v);
+  if (const Value* v = f.Get("rua")) d.rua = ReadUris(r, *v, d.rfc7489_tags, d.positions.rua);
+  if (const Value* v = f.Get("ruf")) d.ruf = ReadUris(r, *v, d.rfc7489_tags, d.positions.ruf);
   if (const Value* v = f.Get("fo")) {
     std::optional<std::string> fo = r.String(*v);
     absl::Status status = fo ? CheckDmarcFo(*fo) : absl::OkStatus();
@@ -77,11 +106,16 @@ void ReadReporting(YamlReader& r, const Fields& f, DmarcPolicy& d) {
 DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value,
                              std::optional<Mode> mode) {
   DmarcPolicy d;
+  d.positions.section = value.pos;
   std::optional<Fields> f = reader.Map(value, kDmarcKeys);
   if (!f) return d;
+  if (const Value* v = f->Get("rfc7489_tags")) {
+    if (auto b = reader.Bool(*v)) d.rfc7489_tags = *b;
+  }
   const Value* p =
       mode == Mode::kEnforce ? reader.Require(*f, "p") : f->Get("p");
   if (p != nullptr) {
+    d.positions.p = p->pos;
     if (auto policy = ReadPolicy(reader, *p, mode)) d.p = *policy;
   }
   if (const Value* v = f->Get("sp")) d.sp = ReadPolicy(reader, *v, mode);
@@ -95,7 +129,15 @@ DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value,
     d.aspf = ReadFlag(reader, *v, kAlignments);
   ReadReporting(reader, *f, d);
   if (const Value* v = f->Get("psd")) d.psd = ReadFlag(reader, *v, kPsdValues);
-  if (const Value* v = f->Get("t")) d.t = ReadFlag(reader, *v, kYesNo);
+  if (const Value* v = f->Get("t")) {
+    d.t = ReadFlag(reader, *v, kYesNo);
+    // RFC 9989 §4.7: t=y asks receivers to apply one level less than p.
+    if (d.t == 'y' && mode == Mode::kBlocked) {
+      reader.ValueError(*v, "mode blocked publishes p=reject for every receiver; t: y would "
+                            "ask them to quarantine instead; remove t");
+    }
+  }
+  WarnHistoric(reader, *f, d.rfc7489_tags);
   return d;
 }
 

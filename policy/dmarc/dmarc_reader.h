@@ -10,8 +10,9 @@
 
 namespace dnsd::config {
 
-// dmarc: the RFC 7489 tags. `mode` is the domain's mode, or nullopt when it
-// was itself invalid (then the mode-dependent checks are skipped).
+// dmarc: the RFC 9989 tags, RFC 7489's historic ones (each a warning) and
+// `rfc7489_tags`. `mode` is the domain's mode, or nullopt when it was itself
+// invalid (then the mode-dependent checks are skipped).
 DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value, std::optional<Mode> mode);
 
 }  // namespace dnsd::config

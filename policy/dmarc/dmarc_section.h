@@ -9,11 +9,24 @@
 #include <vector>
 
 #include "config/delegation.h"
+#include "config/diagnostic.h"
 
 namespace dnsd::config {
 
-// RFC 7489 §6.3 tags plus DMARCbis `np`, `psd`, `t`. Absent optional tags are
-// not published (receivers apply the RFC defaults).
+// Where the section's values were written, for the checks that run after
+// reading (RecordFamily::Check): `rua` and `ruf` are parallel to the
+// policy's lists.
+struct DmarcPositions {
+  SourcePos section;          // the `dmarc:` mapping (the file's `domain:` if none)
+  std::optional<SourcePos> p;
+  std::vector<SourcePos> rua;
+  std::vector<SourcePos> ruf;
+};
+
+// RFC 9989 §4.7 tags (`t`, `psd`, `np` new since RFC 7489), and RFC 7489's
+// `pct`, `ri` and `rf`, which RFC 9989 made historic: older receivers still
+// read them. Absent optional tags are not published (receivers apply the
+// RFC defaults).
 struct DmarcPolicy {
   std::string p;                      // none | quarantine | reject
   std::optional<std::string> sp;      // none | quarantine | reject
@@ -28,6 +41,10 @@ struct DmarcPolicy {
   std::optional<std::string> rf;      // "afrf"
   std::optional<char> psd;            // 'y' | 'n' | 'u'
   std::optional<char> t;              // 'y' | 'n'
+  // `rfc7489_tags`: publish pct, ri, rf and rua/ruf size limits ("!10m")
+  // for receivers that still follow RFC 7489; false leaves them out.
+  bool rfc7489_tags = true;
+  DmarcPositions positions;
   // `dmarc_delegation`: how the customer points _dmarc.<domain> at us.
   Delegation delegation = Delegation::kNs;
 };

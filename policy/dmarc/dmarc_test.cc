@@ -45,10 +45,10 @@ TEST(CheckDmarcUriTest, RejectsWhatWouldBreakTheRecordOrNotBeAMailbox) {
 }
 
 TEST(CheckDmarcFoTest, ColonSeparatedSubsetOf01ds) {
-  for (const char* fo : {"0", "1", "d", "s", "0:1:d:s", "s:d"}) {
+  for (const char* fo : {"0", "1", "d", "s", "0:d:s", "s:d", "d:1:s"}) {
     EXPECT_TRUE(CheckDmarcFo(fo).ok()) << fo;
   }
-  for (const char* fo : {"", "2", "1:", ":1", "1,d", "1:1", "D", "0 1"}) {
+  for (const char* fo : {"", "2", "1:", ":1", "1,d", "1:1", "D", "0 1", "0:1", "1:d:s:0"}) {
     EXPECT_FALSE(CheckDmarcFo(fo).ok()) << fo;
   }
   EXPECT_EQ(CheckDmarcFo("1:d:1").message(), "fo '1:d:1' lists '1' twice");
@@ -75,12 +75,22 @@ DomainConfig FullDomain(Mode mode) {
   return d;
 }
 
+// RFC 9989 §4.8's table order after v (p first, as RFC 7489 had it), then
+// the historic tags.
 TEST(RenderDmarcRecordTest, EnforcePublishesEveryTagInOrder) {
   EXPECT_EQ(RenderDmarcRecord(FullDomain(Mode::kEnforce)),
-            "v=DMARC1; p=quarantine; sp=quarantine; np=none; pct=50; "
+            "v=DMARC1; p=quarantine; t=y; psd=n; np=none; sp=quarantine; adkim=r; aspf=r; "
             "rua=mailto:agg@reports.provider.test,mailto:x@example.com!10m; "
-            "ruf=mailto:forensic@example.com; adkim=r; aspf=r; fo=1:d; "
-            "ri=3600; rf=afrf; psd=n; t=y");
+            "ruf=mailto:forensic@example.com; fo=1:d; pct=50; ri=3600; rf=afrf");
+}
+
+TEST(RenderDmarcRecordTest, WithoutRfc7489TagsNoPctRiRfOrSizeLimits) {
+  DomainConfig d = FullDomain(Mode::kEnforce);
+  d.dmarc.rfc7489_tags = false;
+  EXPECT_EQ(RenderDmarcRecord(d),
+            "v=DMARC1; p=quarantine; t=y; psd=n; np=none; sp=quarantine; adkim=r; aspf=r; "
+            "rua=mailto:agg@reports.provider.test,mailto:x@example.com; "
+            "ruf=mailto:forensic@example.com; fo=1:d");
 }
 
 TEST(RenderDmarcRecordTest, AbsentTagsAreLeftOut) {
@@ -95,26 +105,25 @@ TEST(RenderDmarcRecordTest, AbsentTagsAreLeftOut) {
 
 TEST(RenderDmarcRecordTest, MonitorPublishesNone) {
   EXPECT_EQ(RenderDmarcRecord(FullDomain(Mode::kMonitor)),
-            "v=DMARC1; p=none; sp=none; np=none; pct=50; "
+            "v=DMARC1; p=none; t=y; psd=n; np=none; sp=none; adkim=r; aspf=r; "
             "rua=mailto:agg@reports.provider.test,mailto:x@example.com!10m; "
-            "ruf=mailto:forensic@example.com; adkim=r; aspf=r; fo=1:d; "
-            "ri=3600; rf=afrf; psd=n; t=y");
+            "ruf=mailto:forensic@example.com; fo=1:d; pct=50; ri=3600; rf=afrf");
   DomainConfig bare;
   bare.domain = "example.com";
   EXPECT_EQ(RenderDmarcRecord(bare), "v=DMARC1; p=none");
 }
 
+// Never t=y: RFC 9989 receivers would quarantine instead of reject.
 TEST(RenderDmarcRecordTest, BlockedRejectsStrictlyAndKeepsReporting) {
   EXPECT_EQ(RenderDmarcRecord(FullDomain(Mode::kBlocked)),
-            "v=DMARC1; p=reject; sp=reject; np=reject; "
+            "v=DMARC1; p=reject; psd=n; np=reject; sp=reject; adkim=s; aspf=s; "
             "rua=mailto:agg@reports.provider.test,mailto:x@example.com!10m; "
-            "ruf=mailto:forensic@example.com; adkim=s; aspf=s; fo=1:d; "
-            "ri=3600; rf=afrf; psd=n; t=y");
+            "ruf=mailto:forensic@example.com; fo=1:d; ri=3600; rf=afrf");
   DomainConfig bare;
   bare.domain = "example.com";
   bare.mode = Mode::kBlocked;
   EXPECT_EQ(RenderDmarcRecord(bare),
-            "v=DMARC1; p=reject; sp=reject; np=reject; adkim=s; aspf=s");
+            "v=DMARC1; p=reject; np=reject; sp=reject; adkim=s; aspf=s");
 }
 
 TEST(RuaPointsAtProviderTest, MatchesTheReportDomainAndNamesBelowIt) {

@@ -12,8 +12,8 @@ FamilyTest::FamilyTest() {
                             {"tls_rpt_zone", "_tls-rpt.provider.test"}};
 }
 
-Loaded<DomainConfig> FamilyTest::Load(absl::string_view yaml) {
-  return LoadDomainFile(dir_.Write("d.yaml", yaml), catalog_, provider_);
+Loaded<DomainConfig> FamilyTest::Load(absl::string_view yaml, absl::string_view file) {
+  return LoadDomainFile(dir_.Write(file, yaml), catalog_, provider_);
 }
 
 void FamilyTest::Serve(const std::vector<std::string>& yaml_files) {

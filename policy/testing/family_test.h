@@ -23,9 +23,13 @@ class FamilyTest : public ::testing::Test {
  protected:
   FamilyTest();
 
-  // Loads one domain file; its errors, briefly ("line:column: message").
-  Loaded<DomainConfig> Load(absl::string_view yaml);
+  // Loads one domain file (named d.yaml, unless `file` says otherwise); its
+  // errors or its warnings, briefly ("line:column: message").
+  Loaded<DomainConfig> Load(absl::string_view yaml, absl::string_view file = "d.yaml");
   std::vector<std::string> Errors(absl::string_view yaml) { return Brief(Load(yaml).errors); }
+  std::vector<std::string> Warnings(absl::string_view yaml, absl::string_view file) {
+    return Brief(Load(yaml, file).warnings);
+  }
 
   // Compiles the given domain files (each must load) into a snapshot.
   void Serve(const std::vector<std::string>& yaml_files);
