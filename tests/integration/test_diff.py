@@ -74,17 +74,17 @@ class DiffTest(unittest.TestCase):
         self.assertEqual(list(got), ["blocked.example (removed)", "m365.example"])
         rua = "rua=mailto:m365-example@reports.provider.test"
         self.assertEqual(got["m365.example"], [
-            f'- _dmarc.m365.example.\t300\tIN\tTXT\t"v=DMARC1; p=quarantine; {rua}"',
-            f'- m365.example._dmarc.provider.test.\t300\tIN\tTXT\t"v=DMARC1; p=quarantine; {rua}"',
-            f'+ _dmarc.m365.example.\t300\tIN\tTXT\t"v=DMARC1; p=reject; {rua}"',
-            f'+ m365.example._dmarc.provider.test.\t300\tIN\tTXT\t"v=DMARC1; p=reject; {rua}"',
+            f'- _dmarc.m365.example.\t300\tIN\tTXT\t"v=DMARC1; p=quarantine; t=y; {rua}"',
+            f'- m365.example._dmarc.provider.test.\t300\tIN\tTXT\t"v=DMARC1; p=quarantine; t=y; {rua}"',
+            f'+ _dmarc.m365.example.\t300\tIN\tTXT\t"v=DMARC1; p=reject; t=y; {rua}"',
+            f'+ m365.example._dmarc.provider.test.\t300\tIN\tTXT\t"v=DMARC1; p=reject; t=y; {rua}"',
         ])
         removed = got["blocked.example (removed)"]
         self.assertTrue(all(l.startswith("- ") for l in removed), removed)
         for line in [
             '- customer zone: _dmarc.blocked.example.\t3600\tIN\tNS\tns1.provider.test.',
-            '- _dmarc.blocked.example.\t300\tIN\tTXT\t"v=DMARC1; p=reject; sp=reject; np=reject; '
-            'rua=mailto:blocked-example@reports.provider.test; adkim=s; aspf=s"',
+            '- _dmarc.blocked.example.\t300\tIN\tTXT\t"v=DMARC1; p=reject; np=reject; sp=reject; '
+            'adkim=s; aspf=s; rua=mailto:blocked-example@reports.provider.test"',
             '- *._domainkey.blocked.example.\t300\tIN\tTXT\t"v=DKIM1; p="',
             '- blocked.example._nspf._spf.provider.test.\t300\tIN\tTXT\t"v=spf1 -all"',
         ]:
