@@ -65,6 +65,8 @@ TOOLS = {
     "cmake": "cmake",
     "ldd": "libc-bin",
     "dpkg": "dpkg",
+    "fstrm_capture": "fstrm-bin",
+    "dnstap-ldns": "dnstap-ldns",
 }
 # Every Python module outside the standard library, and its package.
 MODULES = {
