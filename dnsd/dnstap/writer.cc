@@ -26,9 +26,11 @@ Writer::Writer(Options options, unsigned workers)
 Writer::~Writer() { Stop(); }
 
 uint64_t Writer::dropped() const {
-  uint64_t n = dropped_.load(std::memory_order_relaxed);
-  for (const auto& t : taps_) n += t->dropped();
-  return n;
+  uint64_t events = dropped_.load(std::memory_order_relaxed);
+  for (const auto& t : taps_) events += t->dropped();
+  // In messages, as written() counts: an event is a query and a response
+  // message when both are logged.
+  return options_.queries ? 2 * events : events;
 }
 
 void Writer::Start() {

@@ -47,7 +47,8 @@ class Writer {
   // Frames written to the collector (an AUTH_QUERY and its AUTH_RESPONSE
   // are two).
   uint64_t written() const { return written_.load(std::memory_order_relaxed); }
-  // Events not written: rings full, too large, or no collector.
+  // Messages not written (counted like written()): rings full, too large
+  // for a slot, or no collector.
   uint64_t dropped() const;
   bool connected() const { return connected_.load(std::memory_order_relaxed); }
 

@@ -14,7 +14,7 @@ std::vector<MetricFamily> DnstapCollector::Collect() const {
                                  "dnstap messages: written to the collector, or dropped (a "
                                  "worker's queue full, a message too large for a slot, or no "
                                  "collector connected). An answer logged with its query is "
-                                 "two messages written, one dropped.",
+                                 "two messages.",
                                  MetricType::Counter);
   AddSample(messages, {{"result", "written"}}, static_cast<double>(writer_.written()));
   AddSample(messages, {{"result", "dropped"}}, static_cast<double>(writer_.dropped()));

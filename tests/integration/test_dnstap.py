@@ -115,7 +115,7 @@ class DnstapTest(unittest.TestCase):
 
     def start(self, dnstap_yaml, capture="tap.fstrm"):
         examples = harness.copy_examples(self.dir)
-        config = os.path.join(examples, "dnsd.yaml")
+        config = self.config = os.path.join(examples, "dnsd.yaml")
         with open(config, "a") as f:
             f.write(f"dnstap:\n  socket: {self.socket}\n{dnstap_yaml}")
         self.collector = Collector(self.socket, os.path.join(self.dir, capture))
@@ -246,6 +246,19 @@ class DnstapTest(unittest.TestCase):
         self.assertEqual(sorted(m["name"] for m in second),
                          sorted(f"192.0.2.{100 + i}{SPF}" for i in range(5)))
         self.assertTrue(self.server.alive())
+
+    def test_a_reload_warns_that_dnstap_is_restart_only(self):
+        self.start("")
+        with open(self.config) as f:
+            text = f.read()
+        harness.write_atomic(self.config, text + "  sample: 2\n")
+        mark = harness.log_mark(self.server)
+        harness.sighup_reload(self.server)
+        harness.wait_for_log(self.server, r"dnstap changed, but it is read only at start", mark)
+        # The running stream is unchanged: still every answer.
+        for _ in range(2):
+            kdig(self.server, DMARC, "TXT")
+        self.assertEqual(len(self.capture(2)), 2)
 
 
 if __name__ == "__main__":
