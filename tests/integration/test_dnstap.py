@@ -28,21 +28,34 @@ def setUpModule():
 
 
 class Collector:
-    """fstrm_capture on a Unix socket, writing one file; stopped by PID."""
+    """fstrm_capture on a Unix socket (or, with `tcp_port`, on that
+    loopback TCP port), writing one file; stopped by PID."""
 
-    def __init__(self, socket_path, out_path):
-        if os.path.exists(socket_path):
-            os.unlink(socket_path)
+    def __init__(self, socket_path, out_path, tcp_port=None):
         self.out = out_path
+        if tcp_port is None:
+            if os.path.exists(socket_path):
+                os.unlink(socket_path)
+            where = ["-u", socket_path]
+        else:
+            where = ["-a", "127.0.0.1", "-p", str(tcp_port)]
         self.proc = subprocess.Popen(
-            ["fstrm_capture", "-t", "protobuf:dnstap.Dnstap", "-u", socket_path, "-w", out_path],
+            ["fstrm_capture", "-t", "protobuf:dnstap.Dnstap", *where, "-w", out_path],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + LOOP_TIMEOUT
-        while not os.path.exists(socket_path):
+        while not self._listening(socket_path, tcp_port):
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 self.stop()
                 raise AssertionError("fstrm_capture did not open its socket")
             time.sleep(0.01)
+
+    @staticmethod
+    def _listening(socket_path, tcp_port):
+        if tcp_port is None:
+            return os.path.exists(socket_path)
+        with open("/proc/net/tcp") as f:  # LISTEN (0A) on 127.0.0.1:port
+            return any(f":{tcp_port:04X} " in line and line.split()[3] == "0A"
+                       for line in f.readlines()[1:])
 
     def stop(self):
         """Stops it (it closes its file on SIGTERM); returns its stderr."""
@@ -113,12 +126,13 @@ class DnstapTest(unittest.TestCase):
             self.collector.stop()
         self.tmp.cleanup()
 
-    def start(self, dnstap_yaml, capture="tap.fstrm"):
+    def start(self, dnstap_yaml, capture="tap.fstrm", tcp_port=None):
         examples = harness.copy_examples(self.dir)
         config = self.config = os.path.join(examples, "dnsd.yaml")
+        where = f"socket: {self.socket}" if tcp_port is None else f"tcp: 127.0.0.1:{tcp_port}"
         with open(config, "a") as f:
-            f.write(f"dnstap:\n  socket: {self.socket}\n{dnstap_yaml}")
-        self.collector = Collector(self.socket, os.path.join(self.dir, capture))
+            f.write(f"dnstap:\n  {where}\n{dnstap_yaml}")
+        self.collector = Collector(self.socket, os.path.join(self.dir, capture), tcp_port)
         # One worker: the sampler counts per worker, so its counts are exact.
         self.server = harness.DnsdServer(config=config, threads=1)
         wait_metric(self.server, "dnsd_dnstap_connected", 1)
@@ -168,6 +182,13 @@ class DnstapTest(unittest.TestCase):
         spf7 = next(m for m in messages if m["name"] == SPF_NAMES[0])
         self.assertIn("ip4:192.0.2.7", spf7["response_message"])
         self.assertEqual(metric(self.server, "dnsd_dnstap_messages_total", result="dropped"), 0)
+
+    def test_tcp_collector(self):
+        self.start("", tcp_port=harness.free_tcp_port())
+        kdig(self.server, DMARC, "TXT")
+        kdig(self.server, SPF_NAMES[0], "TXT", "+tcp")
+        messages = self.capture(2)
+        self.assertEqual(sorted(m["name"] for m in messages), sorted([DMARC, SPF_NAMES[0]]))
 
     def test_query_and_response_messages(self):
         self.start("  messages: query+response\n")
