@@ -85,7 +85,8 @@ class RecordFamily {
                              std::vector<ProviderZone>& /*zones*/) const {}
   // What the family's compile of `d` reads beyond the domain file and the
   // provider settings (the SPF family: its senders' ranges), added to
-  // `digest`: a domain is compiled again only when the digest changes.
+  // `digest`: besides an edit of its file, a change of this digest is what
+  // compiles a domain again.
   virtual void InputsDigest(const DomainConfig& /*d*/, const CatalogDigests& /*catalog*/,
                             SerialDigest& /*digest*/) const {}
   // Compiles the family's part of `d`. An error leaves out this family's

@@ -28,6 +28,10 @@ packages=(
   # the throughput benchmark's peers, reference load generator and chart
   # (bench/throughput_bench.sh)
   knot dnsperf python3-matplotlib
+  # dnstap output (dnsd/dnstap/) and its referees (tests/integration/test_dnstap.py)
+  libfstrm-dev libprotobuf-c-dev protobuf-c-compiler fstrm-bin dnstap-ldns
+  # the MTA-STS HTTPS front and its end-to-end test (tests/integration/test_mta_sts_https.py)
+  caddy pebble postfix-mta-sts-resolver curl
 )
 
 missing=()

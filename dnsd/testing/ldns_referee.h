@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 
 namespace dnsd::testing {
 
@@ -213,6 +214,43 @@ inline absl::StatusOr<std::string> NameAtWithLdns(std::span<const uint8_t> messa
   }
   std::string text = referee_internal::TakeString(ldns_rdf2str(rdf));
   ldns_rdf_deep_free(rdf);
+  return text;
+}
+
+// `text` as one zone-file line, `owner 300 IN TXT "..." "..."`: character-
+// strings of at most 255 octets (RFC 1035 §3.3.14), with '"' and '\'
+// escaped, as a customer would paste it into a zone.
+inline std::string TxtZoneLine(absl::string_view owner, absl::string_view text) {
+  std::string line = absl::StrCat(owner, " 300 IN TXT");
+  for (size_t i = 0; i < text.size() || i == 0; i += 255) {
+    line += " \"";
+    for (char c : text.substr(i, 255)) {
+      if (c == '"' || c == '\\') line += '\\';
+      line += c;
+    }
+    line += '"';
+  }
+  return line;
+}
+
+// Parses the zone-file `line` with ldns_rr_new_frm_str and returns the TXT
+// record's character-strings concatenated, as receivers read a record
+// (RFC 7208 §3.3, RFC 6376 §3.6.2.2); "<error>" if ldns refuses the line or
+// it is not a TXT record.
+inline std::string TxtOfZoneLineWithLdns(const std::string& line) {
+  ldns_rr* rr = nullptr;
+  if (ldns_rr_new_frm_str(&rr, line.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK) {
+    return "<error>";
+  }
+  std::string text = "<error>";
+  if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_TXT) {
+    text.clear();
+    for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+      const uint8_t* data = ldns_rdf_data(ldns_rr_rdf(rr, i));
+      text.append(reinterpret_cast<const char*>(data + 1), data[0]);
+    }
+  }
+  ldns_rr_free(rr);
   return text;
 }
 
