@@ -9,10 +9,6 @@ packages=(
   # libraries (each chosen in README.md "Dependencies")
   libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libabsl-dev zlib1g-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
-  # dnstap output: Frame Streams writer, protobuf-c and its compiler (dnsd/dnstap/)
-  libfstrm-dev libprotobuf-c-dev protobuf-c-compiler
-  # dnstap's test and bench collector and decoder (tests/integration/test_dnstap.py)
-  fstrm-bin dnstap-ldns
   # test clients and referees (tests/integration/harness.py TOOLS and MODULES
   # name the package of every program and module the tests use;
   # test_dependencies.py checks that this list has them all)
