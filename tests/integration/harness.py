@@ -67,6 +67,7 @@ TOOLS = {
     "dpkg": "dpkg",
     "fstrm_capture": "fstrm-bin",
     "dnstap-ldns": "dnstap-ldns",
+    "ss": "iproute2",
 }
 # Every Python module outside the standard library, and its package.
 MODULES = {

@@ -23,7 +23,7 @@ LOOP_TIMEOUT = 15
 
 
 def setUpModule():
-    harness.require_tools("kdig", "fstrm_capture", "dnstap-ldns")
+    harness.require_tools("kdig", "fstrm_capture", "dnstap-ldns", "ss")
     harness.require_modules("yaml")
 
 
@@ -33,6 +33,8 @@ class Collector:
 
     def __init__(self, socket_path, out_path, tcp_port=None):
         self.out = out_path
+        self.socket_path = socket_path
+        self.tcp_port = tcp_port
         if tcp_port is None:
             if os.path.exists(socket_path):
                 os.unlink(socket_path)
@@ -56,6 +58,30 @@ class Collector:
         with open("/proc/net/tcp") as f:  # LISTEN (0A) on 127.0.0.1:port
             return any(f":{tcp_port:04X} " in line and line.split()[3] == "0A"
                        for line in f.readlines()[1:])
+
+    def _queued(self):
+        """Octets written to the collector that it has not read yet (ss(8))."""
+        if self.tcp_port is None:
+            out = subprocess.run(["ss", "-Hxn"], capture_output=True, text=True,
+                                 timeout=harness.CLIENT_TIMEOUT, check=True).stdout
+            # Netid State Recv-Q Send-Q Local ...: the collector's end has the path.
+            return sum(int(f[2]) for f in (l.split() for l in out.splitlines())
+                       if len(f) > 4 and f[4] == self.socket_path)
+        out = subprocess.run(["ss", "-Htn"], capture_output=True, text=True,
+                             timeout=harness.CLIENT_TIMEOUT, check=True).stdout
+        # State Recv-Q Send-Q Local Peer: both ends, data in flight either way.
+        end = f"127.0.0.1:{self.tcp_port}"
+        return sum(int(f[1]) + int(f[2]) for f in (l.split() for l in out.splitlines())
+                   if len(f) > 4 and end in (f[3], f[4]))
+
+    def wait_read(self):
+        """Waits until the collector has read everything sent to it:
+        fstrm_capture stops at SIGTERM without reading what is queued."""
+        deadline = time.monotonic() + LOOP_TIMEOUT
+        while self._queued() > 0:
+            if time.monotonic() > deadline:
+                raise AssertionError("the collector did not read what dnsd wrote")
+            time.sleep(0.02)
 
     def stop(self):
         """Stops it (it closes its file on SIGTERM); returns its stderr."""
@@ -141,6 +167,7 @@ class DnstapTest(unittest.TestCase):
         """Waits until dnsd wrote `expected_written` messages, stops the
         collector, and decodes what it received."""
         wait_metric(self.server, "dnsd_dnstap_messages_total", expected_written, result="written")
+        self.collector.wait_read()
         self.collector.stop()
         return decode(self.collector.out)
 
