@@ -309,5 +309,24 @@ class DnstapTest(unittest.TestCase):
         self.assertEqual(len(self.capture(2)), 2)
 
 
+class DnstapCheckTest(unittest.TestCase):
+    def test_check_reports_each_mistake_with_its_position(self):
+        with harness.temp_dir() as tmp:
+            config = os.path.join(harness.copy_examples(tmp), "dnsd.yaml")
+            with open(config) as f:
+                lines = f.read().count("\n")
+            with open(config, "a") as f:
+                f.write("dnstap:\n  socket: /run/dnsd/dnstap.sock\n  tcp: 127.0.0.1:6000\n"
+                        "  client_address: partial\n  sample: 0\n")
+            out = subprocess.run([harness.DNSD, "check", "-c", config], capture_output=True,
+                                 text=True, timeout=harness.CLIENT_TIMEOUT)
+            self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+            text = out.stdout + out.stderr
+            self.assertIn(f"{config}:{lines + 3}:8: dnstap.tcp: give either socket or tcp", text)
+            self.assertIn(f"{config}:{lines + 4}:19: dnstap.client_address:", text)
+            self.assertIn(f"{config}:{lines + 5}:11: dnstap.sample: expected an integer from 1",
+                          text)
+
+
 if __name__ == "__main__":
     harness.main()
