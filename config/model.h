@@ -15,6 +15,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
+#include "config/dnstap_section.h"
 #include "dnsd/protocol/net/ip.h"
 #include "policy/bimi/bimi_section.h"
 #include "policy/dkim/dkim_section.h"
@@ -132,6 +133,8 @@ struct ServerConfig {
   ResolverSettings resolver;
   RefreshSettings refresh;
   std::string state_dir;             // resolved like catalog_path; "" = none
+  // Restart-only: dnstap output (config/dnstap_section.h).
+  DnstapSettings dnstap;
   // Refreshing runs only with a resolver configured and not switched off.
   bool refresh_active() const { return refresh.enabled && !resolver.servers.empty(); }
 };

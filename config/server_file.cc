@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "config/dnstap_section.h"
 #include "config/family.h"
 #include "config/field_readers.h"
 #include "config/loader.h"
@@ -20,7 +21,8 @@ namespace {
 constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads",  "tcp",     "udp_payload", "provider",
     "catalog",  "domains",  "metrics", "user",        "rate_limit",
-    "resolver", "refresh",  "state_dir", "guard",    "identity"};
+    "resolver", "refresh",  "state_dir", "guard",    "identity",
+    "dnstap"};
 constexpr absl::string_view kGuardKeys[] = {"max_drop_percent", "small_drop"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
@@ -374,6 +376,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = r.Require(*f, "domains"))
     Assign(ReadPath(r, *v), server.domains_dir);
   ReadRefresher(r, *f, server);
+  if (const Value* v = f->Get("dnstap")) ReadDnstap(r, *v, server.dnstap);
 }
 
 }  // namespace

@@ -369,5 +369,77 @@ TEST(ServerFileTest, CatalogRefreshMistakes) {
                           "10:12: state_dir: must not be empty"));
 }
 
+TEST(ServerFileTest, DnstapIsOffByDefault) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("dnsd.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->dnstap.enabled());
+}
+
+TEST(ServerFileTest, DnstapSettings) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(dir.Write("etc/dnsd.yaml", std::string(kProvider) + R"(catalog: s
+domains: d
+dnstap:
+  socket: run/dnstap.sock
+  messages: query+response
+  zones: spf
+  sample: 10
+  client_address: prefix
+)"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const DnstapSettings& d = loaded.value->dnstap;
+  EXPECT_TRUE(d.enabled());
+  EXPECT_EQ(d.socket, (dir.path() / "etc/run/dnstap.sock").string());  // beside the server file
+  EXPECT_EQ(d.tcp, "");
+  EXPECT_TRUE(d.queries);
+  EXPECT_TRUE(d.spf_only);
+  EXPECT_EQ(d.sample, 10u);
+  EXPECT_EQ(d.client_address, "prefix");
+
+  Loaded<ServerConfig> tcp = LoadServerFile(dir.Write(
+      "t.yaml", std::string(kProvider) + "catalog: s\ndomains: d\ndnstap: {tcp: \"[::1]:6000\"}\n"));
+  ASSERT_THAT(Brief(tcp.errors), IsEmpty());
+  EXPECT_EQ(tcp.value->dnstap.tcp, "[::1]:6000");
+  EXPECT_FALSE(tcp.value->dnstap.queries);
+  EXPECT_FALSE(tcp.value->dnstap.spf_only);
+  EXPECT_EQ(tcp.value->dnstap.sample, 1u);
+  EXPECT_EQ(tcp.value->dnstap.client_address, "full");
+}
+
+TEST(ServerFileTest, DnstapMistakes) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(dir.Write("dnsd.yaml", std::string(kProvider) + R"(catalog: s
+domains: d
+dnstap:
+  socket: /run/dnstap.sock
+  tcp: 127.0.0.1:6000
+  messages: queries
+  zones: spff
+  sample: 0
+  client_address: partial
+  samples: 2
+)"));
+  EXPECT_THAT(
+      Brief(loaded.errors),
+      ElementsAre(
+          "11:8: dnstap.tcp: give either socket or tcp, not both: dnstap writes to one collector",
+          ::testing::HasSubstr("12:13: dnstap.messages:"),
+          ::testing::HasSubstr("13:10: dnstap.zones:"),
+          "14:11: dnstap.sample: expected an integer from 1 to 1000000, got '0'",
+          ::testing::HasSubstr("15:19: dnstap.client_address:"),
+          "16:3: unknown key 'samples'; did you mean 'sample'?"));
+  Loaded<ServerConfig> bad_tcp = LoadServerFile(dir.Write(
+      "t.yaml", std::string(kProvider) + "catalog: s\ndomains: d\ndnstap: {tcp: localhost:6000}\n"));
+  EXPECT_THAT(Brief(bad_tcp.errors),
+              ElementsAre(::testing::HasSubstr("9:15: dnstap.tcp: 'localhost:6000' is not")));
+  Loaded<ServerConfig> long_path = LoadServerFile(dir.Write(
+      "l.yaml", std::string(kProvider) + "catalog: s\ndomains: d\ndnstap: {socket: /" +
+                    std::string(120, 'x') + "}\n"));
+  EXPECT_THAT(Brief(long_path.errors),
+              ElementsAre(::testing::HasSubstr("a Unix socket path has at most 107")));
+}
+
 }  // namespace
 }  // namespace dnsd::config

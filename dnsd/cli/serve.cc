@@ -29,6 +29,10 @@
 #include "dnsd/control/schedule_timer.h"
 #include "dnsd/server/server.h"
 #include "dnsd/control/systemd_notify.h"
+#include "dnsd/cli/version.h"
+#include "dnsd/dnstap/writer.h"
+#include "dnsd/metrics/dnstap_collector.h"
+#include "config/zone_kinds.h"
 
 namespace dnsd::cli {
 namespace {
@@ -69,6 +73,34 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
     options.rate_limit = std::move(rrl);
   }
   return options;
+}
+
+// The dnstap writer the server file asks for (restart-only), with a tap
+// for each worker; nullptr when dnstap is off.
+absl::StatusOr<std::unique_ptr<dnstap::Writer>> MakeDnstap(const config::ServerConfig& server,
+                                                            unsigned threads) {
+  const config::DnstapSettings& d = server.dnstap;
+  if (!d.enabled()) return nullptr;
+  dnstap::Options o;
+  o.unix_path = d.socket;
+  if (!d.tcp.empty()) {
+    absl::StatusOr<Endpoint> ep = ParseEndpoint(d.tcp);
+    if (!ep.ok()) return ep.status();
+    o.tcp_address = FormatIpAddress(ep->address);
+    o.tcp_port = ep->port;
+  }
+  o.queries = d.queries;
+  if (d.spf_only) o.only_zone_kind = config::KindOf("spf");
+  o.sample = d.sample;
+  o.client_address = d.client_address == "none"     ? dnstap::ClientAddress::kNone
+                     : d.client_address == "prefix" ? dnstap::ClientAddress::kPrefix
+                                                    : dnstap::ClientAddress::kFull;
+  // The same client prefix as rate limiting and the TCP per-prefix limit.
+  o.ipv4_prefix = static_cast<int>(server.rate_limit.ipv4_prefix);
+  o.ipv6_prefix = static_cast<int>(server.rate_limit.ipv6_prefix);
+  o.identity = server.identity;
+  o.version = absl::StrCat("dnsd ", kVersion);
+  return std::make_unique<dnstap::Writer>(std::move(o), threads);
 }
 
 std::string DescribeRateLimit(const config::RateLimitSettings& r) {
@@ -263,6 +295,14 @@ int Serve(const ServeArgs& args) {
   // when the loaded one has replaced it.
   SnapshotHolder snapshots(std::make_unique<config::Snapshot>(),
                            Server::ThreadCount(options->threads));
+  // Declared before the server, so that it outlives the workers' taps; its
+  // thread starts later, after the privileges are settled.
+  auto dnstap = MakeDnstap(server_file, Server::ThreadCount(options->threads));
+  if (!dnstap.ok()) {
+    LogError("%s: dnstap: %s", args.config, dnstap.status().message());
+    return 1;
+  }
+  options->dnstap = dnstap->get();
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {
     LogError("%s", server.status().message());
@@ -310,6 +350,14 @@ int Serve(const ServeArgs& args) {
   LogInfo("tcp: at most %d connections, %d per /%d or /%d client prefix, idle timeout %d ms",
           files.tcp.max_connections, files.tcp.max_connections_per_prefix,
           files.rate_limit.ipv4_prefix, files.rate_limit.ipv6_prefix, files.tcp.idle_timeout_ms);
+  if (*dnstap != nullptr) {
+    const dnstap::Options& o = (*dnstap)->options();
+    LogInfo("dnstap: %s to %s, %s, 1 in %d, client address %s",
+            o.queries ? "queries and responses" : "responses", (*dnstap)->Describe(),
+            files.dnstap.spf_only ? "SPF zone only" : "all zones", o.sample,
+            files.dnstap.client_address);
+    (*dnstap)->Start();
+  }
   (*server)->Start();
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
@@ -334,9 +382,12 @@ int Serve(const ServeArgs& args) {
       return 1;
     }
     metrics = std::move(*exporter);
+    if (*dnstap != nullptr) metrics->AddCollectable(std::make_shared<DnstapCollector>(**dnstap));
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
   RunControlLoop(**server, reloader, files, *refresher);
+  // The workers have stopped: write what their rings still hold.
+  if (*dnstap != nullptr) (*dnstap)->Stop();
   LogInfo("stopped");
   return 0;
 }

@@ -196,6 +196,11 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
   return e;
 }
 
+void MetricsExporter::AddCollectable(std::shared_ptr<prometheus::Collectable> collectable) {
+  optional_.push_back(collectable);
+  exposer_->RegisterCollectable(collectable);
+}
+
 // One line per sender: where its ranges come from, and how old they are.
 std::string MetricsExporter::CatalogSection() const {
   if (refresher_ == nullptr) return "";

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "dnsd/control/refresh/refresher.h"
@@ -16,6 +17,7 @@
 #include "dnsd/server/server.h"
 
 namespace prometheus {
+class Collectable;
 class Exposer;
 }
 
@@ -36,6 +38,9 @@ class MetricsExporter {
       size_t top_domains, const refresh::Refresher* refresher = nullptr);
   ~MetricsExporter();
 
+  // Adds a collector that is not always there (dnstap's), kept alive here.
+  void AddCollectable(std::shared_ptr<prometheus::Collectable> collectable);
+
   int port() const { return port_; }
   std::string StatusPage() const;
 
@@ -51,6 +56,7 @@ class MetricsExporter {
   std::shared_ptr<ServerCollector> collector_;
   std::shared_ptr<CatalogCollector> catalog_collector_;
   std::shared_ptr<VisibilityCollector> visibility_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> optional_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
   std::string listen_;  // as given to Start, for WakeListener

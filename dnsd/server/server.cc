@@ -47,6 +47,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
       w->tcp.push_back(std::make_unique<TcpListener>(w->io, tcp_fd, ep.v6, server->tcp_limits_,
                                                      server->open_tcp_, *server->connection_limit_,
                                                      snapshots, i, w->stats));
+      if (options.dnstap != nullptr) {
+        w->udp.back()->set_dnstap(&options.dnstap->tap(i));
+        w->tcp.back()->set_dnstap(&options.dnstap->tap(i));
+      }
     }
     server->bound_.push_back(ep);
   }

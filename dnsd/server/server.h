@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "absl/status/statusor.h"
+#include "dnsd/dnstap/writer.h"
 #include "dnsd/protocol/net/endpoint.h"
 #include "dnsd/server/connection_limit.h"
 #include "dnsd/server/rate_limiter.h"
@@ -30,6 +31,9 @@ struct ServerOptions {
   TcpLimits tcp;
   size_t tracked_domains = 0;  // per worker, for sender visibility; 0: off
   std::optional<RateLimiterOptions> rate_limit;  // nullopt: UDP answers are not limited
+  // Worker i hands its answers to dnstap->tap(i); nullptr: dnstap off. Not
+  // owned; it must outlive the server.
+  dnstap::Writer* dnstap = nullptr;
 };
 
 class Server {

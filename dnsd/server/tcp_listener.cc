@@ -43,7 +43,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(tcp::socket socket, const TcpLimits& limits, std::atomic<uint32_t>& open,
              ConnectionLimit& per_prefix, ConnectionLimit::Ticket ticket,
              const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats,
-             std::shared_ptr<std::vector<uint8_t>> scratch)
+             std::shared_ptr<std::vector<uint8_t>> scratch, dnstap::WorkerTap* dnstap)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         limits_(limits),
@@ -54,7 +54,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
         reader_(reader),
         stats_(stats),
         scratch_(std::move(scratch)),
-        in_(kInitialReadBuffer) {}
+        in_(kInitialReadBuffer),
+        dnstap_(dnstap) {
+    if (dnstap_ != nullptr) {
+      boost::system::error_code ec;
+      peer_ = socket_.remote_endpoint(ec);
+      local_ = socket_.local_endpoint(ec);
+    }
+  }
 
   ~Connection() {
     per_prefix_.Release(ticket_);
@@ -92,6 +99,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool answered = false;
     uint64_t count = 0;
     auto start = std::chrono::steady_clock::now();
+    if (dnstap_ != nullptr) received_ns_ = dnstap::WallClockNs();
     SnapshotHolder::ReadGuard guard(snapshots_, reader_);
     while (filled_ - at >= 2 && out_.size() < kMaxPendingOutput) {
       size_t length = size_t{in_[at]} << 8 | in_[at + 1];
@@ -137,6 +145,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Outcome outcome = HandleQuery(snapshot, query, Transport::kTcp, std::span(scratch));
     stats_.Count(Transport::kTcp, outcome);
     if (outcome.size == 0) return false;
+    if (dnstap_ != nullptr) {
+      dnstap::Exchange x;
+      x.query = query;
+      x.response = std::span<const uint8_t>(scratch.data(), outcome.size);
+      x.client = peer_.data();
+      x.server = local_.data();
+      x.tcp = true;
+      x.zone_kind = outcome.zone_kind;
+      x.query_time_ns = received_ns_;
+      dnstap_->Offer(x);
+    }
     out_.push_back(static_cast<uint8_t>(outcome.size >> 8));
     out_.push_back(static_cast<uint8_t>(outcome.size));
     out_.insert(out_.end(), scratch.begin(), scratch.begin() + outcome.size);
@@ -175,6 +194,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<uint8_t> in_;
   size_t filled_ = 0;
   std::vector<uint8_t> out_;
+  dnstap::WorkerTap* dnstap_;
+  tcp::endpoint peer_, local_;  // for dnstap
+  uint64_t received_ns_ = 0;    // when the queries being answered were read
 };
 
 }  // namespace
@@ -239,7 +261,7 @@ void TcpListener::Admit(tcp::socket socket) {
   stats_.tcp_accepted.Add();
   socket.set_option(tcp::no_delay(true), ec);
   std::make_shared<Connection>(std::move(socket), limits_, open_, per_prefix_, ticket,
-                               snapshots_, reader_, stats_, scratch_)
+                               snapshots_, reader_, stats_, scratch_, dnstap_)
       ->Start();
 }
 

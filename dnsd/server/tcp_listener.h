@@ -24,6 +24,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "dnsd/dnstap/worker_tap.h"
 #include "dnsd/server/connection_limit.h"
 #include "dnsd/server/snapshot_holder.h"
 #include "dnsd/server/worker_stats.h"
@@ -47,6 +48,9 @@ class TcpListener {
               const SnapshotHolder& snapshots, unsigned reader, WorkerStats& stats);
   void Start();
   void Stop();
+  // Hands every answer sent to `tap` (this worker's; nullptr: dnstap off).
+  // Before Start().
+  void set_dnstap(dnstap::WorkerTap* tap) { dnstap_ = tap; }
 
  private:
   void Accept();
@@ -61,6 +65,7 @@ class TcpListener {
   const SnapshotHolder& snapshots_;
   unsigned reader_;
   WorkerStats& stats_;
+  dnstap::WorkerTap* dnstap_ = nullptr;
   // One response buffer for every connection of this (single-threaded) worker.
   std::shared_ptr<std::vector<uint8_t>> scratch_;
 };

@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "dnsd/dnstap/worker_tap.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/server/rate_limiter.h"
 #include "dnsd/server/snapshot_holder.h"
@@ -36,6 +37,9 @@ class UdpListener {
               RateLimiter* limiter);
   void Start();
   void Stop();
+  // Hands every answer sent to `tap` (this worker's; nullptr: dnstap off).
+  // Before Start().
+  void set_dnstap(dnstap::WorkerTap* tap);
 
  private:
   static constexpr int kBatch = 64;
@@ -60,6 +64,8 @@ class UdpListener {
   WorkerStats& stats_;
   RateLimiter* limiter_;
   RateLimiter::SlipCounter slip_counter_;
+  dnstap::WorkerTap* dnstap_ = nullptr;
+  sockaddr_storage local_{};  // the bound address, for dnstap
 
   struct Slot {
     std::array<uint8_t, kQuerySize> query;

@@ -66,6 +66,9 @@ TOOLS = {
     "cmake": "cmake",
     "ldd": "libc-bin",
     "dpkg": "dpkg",
+    "fstrm_capture": "fstrm-bin",
+    "dnstap-ldns": "dnstap-ldns",
+    "ss": "iproute2",
 }
 # Every Python module outside the standard library, and its package.
 MODULES = {
