@@ -17,6 +17,8 @@
 #include "config/load_and_compile.h"
 #include "config/loader.h"
 #include "dnsd/metrics/exporter.h"
+#include "dnsd/metrics/mta_sts_collector.h"
+#include "dnsd/mta_sts/policy_service.h"
 #include "dnsd/protocol/net/endpoint.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -68,6 +70,19 @@ absl::StatusOr<ServerOptions> MakeOptions(const ServeArgs& args,
     options.rate_limit = std::move(rrl);
   }
   return options;
+}
+
+// The MTA-STS policy host, bound now (before privileges go, so any port
+// works) and started with the workers; null when the server file turns it off.
+absl::StatusOr<std::unique_ptr<mta_sts::PolicyService>> BindPolicyHost(
+    const config::MtaStsHttpSettings& settings, const SnapshotHolder& snapshots, unsigned slot) {
+  if (!settings.enabled) return nullptr;
+  http::Limits limits;
+  limits.max_connections = settings.max_connections;
+  limits.max_connections_per_client = settings.max_connections_per_client;
+  limits.head_timeout = std::chrono::milliseconds(settings.header_timeout_ms);
+  limits.write_timeout = limits.head_timeout;
+  return mta_sts::PolicyService::Bind(settings.http_listen, limits, snapshots, slot);
 }
 
 std::string DescribeRateLimit(const config::RateLimitSettings& r) {
@@ -246,8 +261,11 @@ int Serve(const ServeArgs& args) {
     account = *std::move(found);
   }
   // Before a socket is opened: every TCP connection is a descriptor.
+  // The MTA-STS policy host's connections are descriptors too.
+  uint32_t connections = server_file.tcp.max_connections +
+                         (server_file.mta_sts.enabled ? server_file.mta_sts.max_connections : 0);
   absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(DescriptorsNeeded(
-      server_file.tcp.max_connections, options->listen.size(),
+      connections, options->listen.size(),
       Server::ThreadCount(options->threads)));
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
@@ -270,10 +288,17 @@ int Serve(const ServeArgs& args) {
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
   loaded.report.set.domains.clear();
   config::Catalog().senders.swap(loaded.report.set.catalog.senders);
-  SnapshotHolder snapshots(std::move(loaded.snapshot), Server::ThreadCount(options->threads));
+  // One reader slot per worker, and the last for the MTA-STS policy host.
+  const unsigned policy_slot = Server::ThreadCount(options->threads);
+  SnapshotHolder snapshots(std::move(loaded.snapshot), policy_slot + 1);
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {
     LogError("%s", server.status().message());
+    return 1;
+  }
+  auto policy_host = BindPolicyHost(files.mta_sts, snapshots, policy_slot);
+  if (!policy_host.ok()) {
+    LogError("%s: mta_sts.http_listen: %s", args.config, policy_host.status().message());
     return 1;
   }
   if (!SettlePrivileges(plan, account, files)) return 1;
@@ -285,6 +310,10 @@ int Serve(const ServeArgs& args) {
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
             (*server)->threads());
+  }
+  if (*policy_host != nullptr) {
+    (*policy_host)->Start();
+    LogInfo("MTA-STS policy host (http) on port %d", (*policy_host)->port());
   }
   Reloader reloader(state, snapshots, std::move(first));
   reloader.set_refresh_hooks([&] { return refresher->ranges(); },
@@ -305,6 +334,9 @@ int Serve(const ServeArgs& args) {
       return 1;
     }
     metrics = std::move(*exporter);
+    if (*policy_host != nullptr) {
+      metrics->Register(std::make_shared<MtaStsCollector>(**policy_host));
+    }
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
   RunControlLoop(**server, reloader, files, *refresher);

@@ -106,6 +106,11 @@ MetricsExporter::~MetricsExporter() {
   exposer_.reset();  // stops civetweb's threads before the collector goes
 }
 
+void MetricsExporter::Register(std::shared_ptr<prometheus::Collectable> collectable) {
+  exposer_->RegisterCollectable(collectable);
+  registered_.push_back(std::move(collectable));
+}
+
 absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
     const std::string& listen, const Server& server, const Reloader& reloader,
     size_t top_domains, const refresh::Refresher* refresher) {

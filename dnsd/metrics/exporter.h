@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "dnsd/control/refresh/refresher.h"
@@ -16,6 +17,7 @@
 #include "dnsd/server/server.h"
 
 namespace prometheus {
+class Collectable;
 class Exposer;
 }
 
@@ -38,6 +40,9 @@ class MetricsExporter {
 
   int port() const { return port_; }
   std::string StatusPage() const;
+  // Adds a collector of a part started apart from the query path (the
+  // MTA-STS policy host); it must outlive the exporter.
+  void Register(std::shared_ptr<prometheus::Collectable> collectable);
 
  private:
   MetricsExporter(const Server& server, const Reloader& reloader,
@@ -51,6 +56,7 @@ class MetricsExporter {
   std::shared_ptr<ServerCollector> collector_;
   std::shared_ptr<CatalogCollector> catalog_collector_;
   std::shared_ptr<VisibilityCollector> visibility_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> registered_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 };
