@@ -65,6 +65,10 @@ TOOLS = {
     "cmake": "cmake",
     "ldd": "libc-bin",
     "dpkg": "dpkg",
+    "caddy": "caddy",
+    "pebble": "pebble",
+    "mta-sts-query": "postfix-mta-sts-resolver",
+    "curl": "curl",
 }
 # Every Python module outside the standard library, and its package.
 MODULES = {
