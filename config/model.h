@@ -70,8 +70,11 @@ struct MetricsSettings {
 
 // The MTA-STS policy host's HTTP listener (restart-only;
 // dnsd/mta_sts/policy_service.h): plain HTTP, for an HTTPS proxy in front.
+// Off unless the server file has an `mta_sts:` section: a new version of a
+// DNS server must not open a port nobody asked for (nor fail to start when
+// another program holds it).
 struct MtaStsHttpSettings {
-  bool enabled = true;
+  bool enabled = false;
   std::string http_listen = "127.0.0.1:8461";  // loopback by default
   // Behind a proxy every connection comes from the proxy's address, so the
   // per-client cap must leave room for its pool.

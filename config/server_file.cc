@@ -131,6 +131,7 @@ void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
 void ReadMtaStsHttp(YamlReader& r, const Value& value, MtaStsHttpSettings& http) {
   std::optional<Fields> f = r.Map(value, kMtaStsKeys);
   if (!f) return;
+  http.enabled = true;  // the section asks for it
   if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), http.enabled);
   if (const Value* v = f->Get("max_connections"))
     Assign(r.Integer(*v, 1, 1000000), http.max_connections);

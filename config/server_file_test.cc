@@ -369,10 +369,14 @@ TEST(ServerFileTest, CatalogRefreshMistakes) {
                           "10:12: state_dir: must not be empty"));
 }
 
-TEST(ServerFileTest, MtaStsPolicyHostIsOnLoopbackByDefault) {
+TEST(ServerFileTest, MtaStsPolicyHostIsOnWithItsSectionOnLoopback) {
   TempDir dir;
   Loaded<ServerConfig> loaded = LoadServerFile(
       dir.Write("a.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->mta_sts.enabled);
+  loaded = LoadServerFile(
+      dir.Write("on.yaml", std::string(kProvider) + "catalog: s\ndomains: d\nmta_sts: {}\n"));
   ASSERT_THAT(Brief(loaded.errors), IsEmpty());
   EXPECT_TRUE(loaded.value->mta_sts.enabled);
   EXPECT_EQ(loaded.value->mta_sts.http_listen, "127.0.0.1:8461");

@@ -261,12 +261,11 @@ int Serve(const ServeArgs& args) {
     account = *std::move(found);
   }
   // Before a socket is opened: every TCP connection is a descriptor.
+  DescriptorNeed need = DescriptorsNeeded(server_file.tcp.max_connections, options->listen.size(),
+                                          Server::ThreadCount(options->threads));
   // The MTA-STS policy host's connections are descriptors too.
-  uint32_t connections = server_file.tcp.max_connections +
-                         (server_file.mta_sts.enabled ? server_file.mta_sts.max_connections : 0);
-  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(DescriptorsNeeded(
-      connections, options->listen.size(),
-      Server::ThreadCount(options->threads)));
+  if (server_file.mta_sts.enabled) need.http_connections = server_file.mta_sts.max_connections;
+  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(need);
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
     return 1;
