@@ -124,6 +124,12 @@ TEST(ServerTest, AClientThatNeverFinishesItsHeadIsClosed) {
   EXPECT_EQ(server->stats().closed_timeout.load(), 1u);
 }
 
+TEST(ServerTest, BindsIpv6) {
+  auto server = Server::Bind("[::1]:0", Limits{}, Echo);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_NE((*server)->port(), 0);
+}
+
 TEST(ServerTest, BindRefusesABadAddress) {
   EXPECT_FALSE(Server::Bind("localhost:80", Limits{}, Echo).ok());
 }
