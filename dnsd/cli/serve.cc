@@ -264,7 +264,9 @@ int Serve(const ServeArgs& args) {
   DescriptorNeed need = DescriptorsNeeded(server_file.tcp.max_connections, options->listen.size(),
                                           Server::ThreadCount(options->threads));
   // The MTA-STS policy host's connections are descriptors too.
-  if (server_file.mta_sts.enabled) need.http_connections = server_file.mta_sts.max_connections;
+  if (server_file.mta_sts.enabled || !args.mta_sts_listen.empty()) {
+    need.http_connections = server_file.mta_sts.max_connections;
+  }
   absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(need);
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
@@ -295,7 +297,12 @@ int Serve(const ServeArgs& args) {
     LogError("%s", server.status().message());
     return 1;
   }
-  auto policy_host = BindPolicyHost(files.mta_sts, snapshots, policy_slot);
+  config::MtaStsHttpSettings policy_settings = files.mta_sts;
+  if (!args.mta_sts_listen.empty()) {
+    policy_settings.enabled = true;
+    policy_settings.http_listen = args.mta_sts_listen;
+  }
+  auto policy_host = BindPolicyHost(policy_settings, snapshots, policy_slot);
   if (!policy_host.ok()) {
     LogError("%s: mta_sts.http_listen: %s", args.config, policy_host.status().message());
     return 1;
