@@ -69,6 +69,22 @@ struct MetricsSettings {
   friend bool operator==(const MetricsSettings&, const MetricsSettings&) = default;
 };
 
+// The MTA-STS policy host's HTTP listener (restart-only;
+// dnsd/mta_sts/policy_service.h): plain HTTP, for an HTTPS proxy in front.
+// Off unless the server file has an `mta_sts:` section: a new version of a
+// DNS server must not open a port nobody asked for (nor fail to start when
+// another program holds it).
+struct MtaStsHttpSettings {
+  bool enabled = false;
+  std::string http_listen = "127.0.0.1:8461";  // loopback by default
+  // Behind a proxy every connection comes from the proxy's address, so the
+  // per-client cap must leave room for its pool.
+  uint32_t max_connections = 1024;
+  uint32_t max_connections_per_client = 256;
+  uint32_t header_timeout_ms = 5000;  // the whole request head, and keep-alive idle
+  friend bool operator==(const MtaStsHttpSettings&, const MtaStsHttpSettings&) = default;
+};
+
 // Response rate limiting of UDP answers per client prefix, against
 // reflection (restart-only; dnsd/server/rate_limiter.h).
 struct RateLimitSettings {
@@ -120,6 +136,7 @@ struct ServerConfig {
   // "name:group"; "" = stay as started.
   std::string user;
   RateLimitSettings rate_limit;
+  MtaStsHttpSettings mta_sts;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
   // What NSID (RFC 5001) and CHAOS id.server/hostname.bind answer; "" =

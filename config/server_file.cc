@@ -22,13 +22,15 @@ constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads",  "tcp",     "udp_payload", "provider",
     "catalog",  "domains",  "metrics", "user",        "rate_limit",
     "resolver", "refresh",  "state_dir", "guard",    "identity",
-    "dnstap"};
+    "dnstap",      "mta_sts"};
 constexpr absl::string_view kGuardKeys[] = {"max_drop_percent", "small_drop"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
 constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled", "top_domains",
                                                "tracked_domains"};
+constexpr absl::string_view kMtaStsKeys[] = {"enabled", "http_listen", "max_connections",
+                                             "max_connections_per_client", "header_timeout_ms"};
 constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections",
                                           "max_connections_per_prefix"};
 constexpr absl::string_view kProviderKeys[] = {
@@ -123,6 +125,29 @@ void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
       r.ValueError(*v, status.message());
     } else {
       metrics.listen = *text;
+    }
+  }
+}
+
+void ReadMtaStsHttp(YamlReader& r, const Value& value, MtaStsHttpSettings& http) {
+  std::optional<Fields> f = r.Map(value, kMtaStsKeys);
+  if (!f) return;
+  http.enabled = true;  // the section asks for it
+  if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), http.enabled);
+  if (const Value* v = f->Get("max_connections"))
+    Assign(r.Integer(*v, 1, 1000000), http.max_connections);
+  if (const Value* v = f->Get("max_connections_per_client"))
+    Assign(r.Integer(*v, 1, 1000000), http.max_connections_per_client);
+  if (const Value* v = f->Get("header_timeout_ms"))
+    Assign(r.Integer(*v, 100, 60000), http.header_timeout_ms);
+  if (const Value* v = f->Get("http_listen")) {
+    std::optional<std::string> text = r.String(*v);
+    if (!text) return;
+    absl::Status status = CheckListenAddress(*text);
+    if (!status.ok()) {
+      r.ValueError(*v, status.message());
+    } else {
+      http.http_listen = *text;
     }
   }
 }
@@ -369,6 +394,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("rate_limit")) ReadRateLimit(r, *v, server.rate_limit);
   if (const Value* v = f->Get("guard")) ReadGuard(r, *v, server.guard);
   if (const Value* v = f->Get("identity")) Assign(ReadIdentity(r, *v), server.identity);
+  if (const Value* v = f->Get("mta_sts")) ReadMtaStsHttp(r, *v, server.mta_sts);
   if (const Value* v = r.Require(*f, "provider"))
     ReadProvider(r, *v, server.provider);
   if (const Value* v = r.Require(*f, "catalog"))

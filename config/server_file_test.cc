@@ -441,5 +441,40 @@ dnstap:
               ElementsAre(::testing::HasSubstr("a Unix socket path has at most 107")));
 }
 
+TEST(ServerFileTest, MtaStsPolicyHostIsOnWithItsSectionOnLoopback) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("a.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_FALSE(loaded.value->mta_sts.enabled);
+  loaded = LoadServerFile(
+      dir.Write("on.yaml", std::string(kProvider) + "catalog: s\ndomains: d\nmta_sts: {}\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_TRUE(loaded.value->mta_sts.enabled);
+  EXPECT_EQ(loaded.value->mta_sts.http_listen, "127.0.0.1:8461");
+  loaded = LoadServerFile(dir.Write(
+      "b.yaml", std::string(kProvider) +
+                    "catalog: s\ndomains: d\n"
+                    "mta_sts: {enabled: false, http_listen: \"[::1]:80\", max_connections: 9, "
+                    "max_connections_per_client: 3, header_timeout_ms: 700}\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  const MtaStsHttpSettings& m = loaded.value->mta_sts;
+  EXPECT_FALSE(m.enabled);
+  EXPECT_EQ(m.http_listen, "[::1]:80");
+  EXPECT_EQ(m.max_connections, 9u);
+  EXPECT_EQ(m.max_connections_per_client, 3u);
+  EXPECT_EQ(m.header_timeout_ms, 700u);
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("c.yaml", std::string(kProvider) +
+                                                           "catalog: s\ndomains: d\n"
+                                                           "mta_sts: {http_listen: \"8461\", "
+                                                           "header_timeout_ms: 0, port: 1}\n"))
+                        .errors),
+              ElementsAre("9:24: mta_sts.http_listen: listen address '8461' has no port "
+                          "(ADDR:PORT)",
+                          "9:51: mta_sts.header_timeout_ms: expected an integer from 100 to "
+                          "60000, got '0'",
+                          ::testing::HasSubstr("9:54: unknown key 'port'")));
+}
+
 }  // namespace
 }  // namespace dnsd::config

@@ -17,6 +17,7 @@
 #include "config/provider_records.h"
 #include "config/timeline.h"
 #include "dnsd/protocol/zone/zone_table.h"
+#include "policy/mta_sts/policy_table.h"
 #include "policy/spf/macro_zone.h"
 
 namespace dnsd::config {
@@ -57,6 +58,9 @@ struct Snapshot {
   // answered from `spf`.
   const Zone* spf_zone = nullptr;
   spf::MacroZone spf;
+  // The MTA-STS policy files served over HTTP (dnsd/mta_sts/), by domain:
+  // from the same compile as the _mta-sts ids in `zones`.
+  mta_sts::PolicyTable mta_sts_policies;
 };
 
 }  // namespace dnsd::config

@@ -18,6 +18,9 @@ packages=(
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
   # and a network namespace of its own (tests/integration/test_spf_e2e.py)
   unbound nsd python3-spf spfquery iproute2 util-linux
+  # the MTA-STS HTTPS end-to-end test: the HTTPS proxy of deploy/caddy/, an ACME
+  # CA, a real MTA-STS client, curl (tests/integration/test_mta_sts_https.py)
+  caddy pebble postfix-mta-sts-resolver curl
   # deploy/ checks: systemd-analyze verify and security, systemd-sysusers
   # (tests/integration/test_deploy.py)
   systemd

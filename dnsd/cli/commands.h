@@ -12,6 +12,9 @@ struct ServeArgs {
   std::vector<std::string> listen;  // overrides the server file's list
   int threads = -1;                 // -1: as the server file says
   std::string metrics;              // overrides metrics.listen ("" = as configured)
+  // Turns the MTA-STS policy host on at this address, whatever the server
+  // file says ("" = as configured).
+  std::string mta_sts_listen;
   bool allow_root = false;          // keep running as root when no `user` is set
 };
 

@@ -16,7 +16,7 @@ constexpr char kUsage[] = R"(usage: dnsd COMMAND [OPTIONS]
 
 Commands:
   serve   -c FILE [--listen ADDR:PORT ...] [--threads N] [--metrics ADDR:PORT]
-          [--allow-root]
+          [--mta-sts-listen ADDR:PORT] [--allow-root]
           Serve the configuration until SIGTERM or SIGINT. Started as root,
           dnsd becomes the server file's `user` once its ports are bound;
           without one it refuses to run unless --allow-root is given.
@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
       ("threads", po::value<int>(), "")
       ("metrics", po::value<std::string>(), "")
+      ("mta-sts-listen", po::value<std::string>(), "")
       ("allow-root", "")
       ("strict", "")
       ("ip", po::value<std::string>(), "")
@@ -113,6 +114,7 @@ int main(int argc, char** argv) {
     if (vm.count("listen")) serve.listen = vm["listen"].as<std::vector<std::string>>();
     if (vm.count("threads")) serve.threads = vm["threads"].as<int>();
     if (vm.count("metrics")) serve.metrics = vm["metrics"].as<std::string>();
+    if (vm.count("mta-sts-listen")) serve.mta_sts_listen = vm["mta-sts-listen"].as<std::string>();
     serve.allow_root = vm.count("allow-root") > 0;
     return dnsd::cli::Serve(serve);
   }

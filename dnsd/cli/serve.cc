@@ -17,6 +17,8 @@
 #include "config/load_and_compile.h"
 #include "config/loader.h"
 #include "dnsd/metrics/exporter.h"
+#include "dnsd/metrics/mta_sts_collector.h"
+#include "dnsd/mta_sts/policy_service.h"
 #include "dnsd/protocol/net/endpoint.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -101,6 +103,19 @@ absl::StatusOr<std::unique_ptr<dnstap::Writer>> MakeDnstap(const config::ServerC
   o.identity = server.identity;
   o.version = absl::StrCat("dnsd ", kVersion);
   return std::make_unique<dnstap::Writer>(std::move(o), threads);
+}
+
+// The MTA-STS policy host, bound now (before privileges go, so any port
+// works) and started with the workers; null when the server file turns it off.
+absl::StatusOr<std::unique_ptr<mta_sts::PolicyService>> BindPolicyHost(
+    const config::MtaStsHttpSettings& settings, const SnapshotHolder& snapshots, unsigned slot) {
+  if (!settings.enabled) return nullptr;
+  http::Limits limits;
+  limits.max_connections = settings.max_connections;
+  limits.max_connections_per_client = settings.max_connections_per_client;
+  limits.head_timeout = std::chrono::milliseconds(settings.header_timeout_ms);
+  limits.write_timeout = limits.head_timeout;
+  return mta_sts::PolicyService::Bind(settings.http_listen, limits, snapshots, slot);
 }
 
 std::string DescribeRateLimit(const config::RateLimitSettings& r) {
@@ -280,9 +295,13 @@ int Serve(const ServeArgs& args) {
     account = *std::move(found);
   }
   // Before a socket is opened: every TCP connection is a descriptor.
-  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(DescriptorsNeeded(
-      server_file.tcp.max_connections, options->listen.size(),
-      Server::ThreadCount(options->threads)));
+  DescriptorNeed need = DescriptorsNeeded(server_file.tcp.max_connections, options->listen.size(),
+                                          Server::ThreadCount(options->threads));
+  // The MTA-STS policy host's connections are descriptors too.
+  if (server_file.mta_sts.enabled || !args.mta_sts_listen.empty()) {
+    need.http_connections = server_file.mta_sts.max_connections;
+  }
+  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(need);
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
     return 1;
@@ -293,8 +312,9 @@ int Serve(const ServeArgs& args) {
 
   // Bound with an empty snapshot: no worker reads it before Start(), by
   // when the loaded one has replaced it.
-  SnapshotHolder snapshots(std::make_unique<config::Snapshot>(),
-                           Server::ThreadCount(options->threads));
+  // One reader slot per worker, and the last for the MTA-STS policy host.
+  const unsigned policy_slot = Server::ThreadCount(options->threads);
+  SnapshotHolder snapshots(std::make_unique<config::Snapshot>(), policy_slot + 1);
   // Declared before the server, so that it outlives the workers' taps; its
   // thread starts later, after the privileges are settled.
   auto dnstap = MakeDnstap(server_file, Server::ThreadCount(options->threads));
@@ -306,6 +326,16 @@ int Serve(const ServeArgs& args) {
   auto server = Server::Bind(*options, snapshots);
   if (!server.ok()) {
     LogError("%s", server.status().message());
+    return 1;
+  }
+  config::MtaStsHttpSettings policy_settings = server_file.mta_sts;
+  if (!args.mta_sts_listen.empty()) {
+    policy_settings.enabled = true;
+    policy_settings.http_listen = args.mta_sts_listen;
+  }
+  auto policy_host = BindPolicyHost(policy_settings, snapshots, policy_slot);
+  if (!policy_host.ok()) {
+    LogError("%s: mta_sts.http_listen: %s", args.config, policy_host.status().message());
     return 1;
   }
   if (!SettlePrivileges(plan, account, server_file)) return 1;
@@ -363,6 +393,10 @@ int Serve(const ServeArgs& args) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
             (*server)->threads());
   }
+  if (*policy_host != nullptr) {
+    (*policy_host)->Start();
+    LogInfo("MTA-STS policy host (http) on port %d", (*policy_host)->port());
+  }
   Reloader reloader(state, snapshots, std::move(first));
   reloader.set_refresh_hooks([&] { return refresher->ranges(); },
                              [&](const config::ConfigSet& set) { refresher->SetCatalog(set.catalog); });
@@ -383,6 +417,9 @@ int Serve(const ServeArgs& args) {
     }
     metrics = std::move(*exporter);
     if (*dnstap != nullptr) metrics->AddCollectable(std::make_shared<DnstapCollector>(**dnstap));
+    if (*policy_host != nullptr) {
+      metrics->AddCollectable(std::make_shared<MtaStsCollector>(**policy_host));
+    }
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
   RunControlLoop(**server, reloader, files, *refresher);

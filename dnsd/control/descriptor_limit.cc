@@ -20,6 +20,9 @@ std::string Limit(uint64_t value) {
 
 std::string Breakdown(const DescriptorNeed& need) {
   return absl::StrCat(need.total(), " open files (", need.connections, " for tcp.max_connections, ",
+                      need.http_connections == 0
+                          ? std::string()
+                          : absl::StrCat(need.http_connections, " for mta_sts.max_connections, "),
                       need.sockets, " listening sockets, ", need.margin,
                       " for files, event loops, metrics and reloads)");
 }

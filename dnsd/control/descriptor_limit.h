@@ -21,7 +21,8 @@ struct DescriptorNeed {
   uint64_t connections = 0;  // tcp.max_connections
   uint64_t sockets = 0;      // UDP and TCP, per listen address and worker
   uint64_t margin = 0;       // stdio, event loops, metrics, the watcher, reloads
-  uint64_t total() const { return connections + sockets + margin; }
+  uint64_t http_connections = 0;  // mta_sts.max_connections when the policy host is on
+  uint64_t total() const { return connections + sockets + margin + http_connections; }
 };
 
 // What `dnsd serve` with these settings needs. Each worker has an epoll,

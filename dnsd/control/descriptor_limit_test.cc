@@ -19,6 +19,9 @@ TEST(DescriptorLimitTest, NeedCountsConnectionsSocketsAndAMargin) {
   EXPECT_EQ(need.sockets, 16u);  // UDP and TCP, per address and worker
   EXPECT_EQ(need.margin, 64u + 3u * 5u);
   EXPECT_EQ(need.total(), 1024u + 16u + 79u);
+  // The MTA-STS policy host's connections count too.
+  need.http_connections = 256;
+  EXPECT_EQ(need.total(), 1024u + 16u + 79u + 256u);
 }
 
 TEST(DescriptorLimitTest, Plan) {

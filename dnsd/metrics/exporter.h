@@ -38,7 +38,8 @@ class MetricsExporter {
       size_t top_domains, const refresh::Refresher* refresher = nullptr);
   ~MetricsExporter();
 
-  // Adds a collector that is not always there (dnstap's), kept alive here.
+  // Adds a collector of a part that is not always there (dnstap, the
+  // MTA-STS policy host), kept alive here.
   void AddCollectable(std::shared_ptr<prometheus::Collectable> collectable);
 
   int port() const { return port_; }

@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& option
     server->rate_limiter_ = std::make_unique<RateLimiter>(*options.rate_limit);
   }
   unsigned threads = ThreadCount(options.threads);
-  if (snapshots.readers() != threads) {
+  if (snapshots.readers() < threads) {
     return absl::InvalidArgumentError("one snapshot reader slot per worker is required");
   }
   for (unsigned i = 0; i < threads; ++i) {

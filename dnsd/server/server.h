@@ -42,8 +42,9 @@ class Server {
   static unsigned ThreadCount(unsigned requested);
 
   // Binds every socket (so privileges can be dropped right after) but
-  // serves nothing until Start(). Worker i reads `snapshots` through slot i.
-  // REQUIRES: snapshots.readers() == ThreadCount(options.threads).
+  // serves nothing until Start(). Worker i reads `snapshots` through slot i;
+  // slots past the workers' are left to other readers (the MTA-STS host).
+  // REQUIRES: snapshots.readers() >= ThreadCount(options.threads).
   static absl::StatusOr<std::unique_ptr<Server>> Bind(const ServerOptions& options,
                                                       const SnapshotHolder& snapshots);
   ~Server();

@@ -5,10 +5,12 @@
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
 #include "config/field_readers.h"
+#include "config/link_context.h"
 #include "config/quote.h"
 #include "config/served_name.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "policy/mta_sts/mta_sts_policy.h"
+#include "policy/mta_sts/policy_table.h"
 
 namespace dnsd::config {
 namespace {
@@ -64,6 +66,12 @@ void ReadPolicy(YamlReader& r, const Value& value, MtaStsSection& s) {
   }
 }
 
+// The policy file a domain serves over HTTP, rendered with its compile so
+// that the file and the TXT id are always of the same policy.
+struct MtaStsData final : FamilyData {
+  mta_sts::ServedPolicy served;
+};
+
 class MtaSts final : public RecordFamily {
  public:
   absl::string_view name() const override { return "mta_sts"; }
@@ -95,12 +103,26 @@ class MtaSts final : public RecordFamily {
 
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
     if (!d.mta_sts.configured) return absl::OkStatus();
-    const RRset* txt =
-        out.Txt(mta_sts::RenderStsRecord(mta_sts::PolicyId(d.mta_sts.policy)));
+    auto data = std::make_unique<MtaStsData>();
+    data->served.text = mta_sts::PolicyText(d.mta_sts.policy);
+    data->served.id = mta_sts::PolicyId(d.mta_sts.policy);
+    const RRset* txt = out.Txt(mta_sts::RenderStsRecord(data->served.id));
     DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_mta-sts", kMtaStsZone));
     DNSD_RETURN_IF_ERROR(out.Add(zone, "", txt));
     if (const std::string* targets = FamilyZone(out.provider(), kZoneKey)) {
       DNSD_RETURN_IF_ERROR(out.AddShared(kMtaStsTargetsZone, *targets, d.domain, txt));
+    }
+    out.Keep(std::move(data));
+    return absl::OkStatus();
+  }
+
+  // The snapshot's policy table: every domain whose MTA-STS part compiled.
+  absl::Status Link(LinkContext& link) const override {
+    mta_sts::PolicyTable& table = link.snapshot.mta_sts_policies;
+    for (const auto& d : link.domains) {
+      if (const MtaStsData* data = d->Data<MtaStsData>(this); data != nullptr) {
+        table.Add(d->domain, &data->served);
+      }
     }
     return absl::OkStatus();
   }

@@ -69,6 +69,10 @@ TOOLS = {
     "fstrm_capture": "fstrm-bin",
     "dnstap-ldns": "dnstap-ldns",
     "ss": "iproute2",
+    "caddy": "caddy",
+    "pebble": "pebble",
+    "mta-sts-query": "postfix-mta-sts-resolver",
+    "curl": "curl",
 }
 # Every Python module outside the standard library, and its package.
 MODULES = {

@@ -209,6 +209,45 @@ class SystemdUnitTest(unittest.TestCase):
         self.assertIn("StateDirectory=dnsd\n", unit)
         self.assertIn("ProtectSystem=strict\n", unit)
 
+    def test_caddy_drop_in_orders_caddy_after_dnsd(self):
+        # Debian's caddy.service with deploy/'s drop-in beside it, as
+        # /etc/systemd/system would hold them: systemd-analyze reads the
+        # drop-in (a misspelt key in it is reported) and finds it clean.
+        harness.require_tools("systemd-analyze", "caddy")
+        units = os.path.join(self.tmp.name, "caddy-units")
+        os.makedirs(os.path.join(units, "caddy.service.d"), exist_ok=True)
+        shutil.copy("/lib/systemd/system/caddy.service", units)
+        shutil.copy(self.unit, units)
+        installed = os.path.join(self.prefix, "share/doc/dnsd/caddy/caddy.service.d/dnsd.conf")
+        self.assertTrue(os.path.exists(os.path.join(self.prefix, "share/doc/dnsd/caddy/Caddyfile")))
+        with open(installed) as f:
+            drop_in = f.read()
+        self.assertIn("After=dnsd.service\n", drop_in)
+        self.assertIn("Wants=dnsd.service\n", drop_in)
+        target = os.path.join(units, "caddy.service.d", "dnsd.conf")
+        with open(target, "w") as f:
+            f.write(drop_in)
+        out = self.verify(os.path.join(units, "caddy.service"))
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertEqual(out.stdout + out.stderr, "")
+        with open(target, "w") as f:
+            f.write(drop_in.replace("After=", "Afterr="))
+        out = self.verify(os.path.join(units, "caddy.service"))
+        self.assertIn("Unknown key", out.stdout + out.stderr)
+
+    def test_caddyfile_is_valid_and_never_redirects(self):
+        harness.require_tools("caddy")
+        caddyfile = os.path.join(DEPLOY, "caddy", "Caddyfile")
+        out = run(["caddy", "validate", "--adapter", "caddyfile", "--config", caddyfile])
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        adapted = run(["caddy", "adapt", "--adapter", "caddyfile", "--config", caddyfile])
+        self.assertEqual(adapted.returncode, 0, adapted.stderr)
+        config = json.loads(adapted.stdout)
+        self.assertEqual(config["apps"]["tls"]["automation"]["on_demand"]["ask"],
+                         "http://127.0.0.1:8461/tls-ask")
+        self.assertNotIn("redir", adapted.stdout)
+        self.assertNotIn("Location", adapted.stdout)
+
     def test_sysusers_file_creates_the_user(self):
         root = os.path.join(self.tmp.name, "sysroot")
         os.makedirs(os.path.join(root, "etc"))
@@ -329,7 +368,8 @@ class MetricNamesTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        with harness.DnsdServer() as server:
+        # With the MTA-STS policy host on, whose metrics the dashboard shows.
+        with harness.DnsdServer(extra=("--mta-sts-listen", "127.0.0.1:0")) as server:
             with urllib.request.urlopen(f"http://127.0.0.1:{_metrics_port(server)}/metrics",
                                         timeout=10) as r:
                 text = r.read().decode()
