@@ -18,6 +18,8 @@ packages=(
   # the SPF end-to-end test: a resolver, a parent authority, two SPF validators,
   # and a network namespace of its own (tests/integration/test_spf_e2e.py)
   unbound nsd python3-spf spfquery iproute2 util-linux
+  # a real DMARC parser reads the served records back (tests/integration/test_dmarc_e2e.py)
+  opendmarc
   # deploy/ checks: systemd-analyze verify and security, systemd-sysusers
   # (tests/integration/test_deploy.py)
   systemd
