@@ -18,7 +18,7 @@ constexpr absl::string_view kDomainKeys[] = {"dmarc_delegation"};
 
 // p=none asks only for reports: with no rua, nobody gets them.
 void WarnMonitorWithoutRua(YamlReader& r, const DomainContext& ctx, const DomainConfig& d) {
-  if (d.mode != Mode::kMonitor || !d.dmarc.rua.empty()) return;
+  if (ctx.mode != Mode::kMonitor || !d.dmarc.rua.empty()) return;  // not when mode is invalid
   SourcePos pos = ctx.mode_value != nullptr ? ctx.mode_value->pos : d.pos;
   r.Warning(pos, "mode monitor without a dmarc rua: p=none only asks receivers for aggregate "
                  "reports, and with no rua nobody receives them; add dmarc: rua");
