@@ -26,9 +26,9 @@ void WarnMonitorWithoutRua(YamlReader& r, const DomainContext& ctx, const Domain
 
 // A rua or ruf outside the domain (RFC 7489 §7.1, kept by RFC 9989 as the
 // verification of external destinations): receivers send reports there only
-// if that domain authorises it with a record of its own. The provider's report domain is authorised by dnsd itself
-// (policy/dmarc_report/); the domain's own names and its parents are the
-// same organisation.
+// if that domain authorises it with a record of its own. dnsd publishes the
+// provider's report domain's own (policy/dmarc_report/); the domain's names
+// and its parents are one organisation.
 void WarnThirdPartyReports(YamlReader& r, const DomainConfig& d,
                            const ProviderSettings& provider) {
   if (d.domain.empty()) return;
