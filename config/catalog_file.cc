@@ -17,7 +17,7 @@ namespace {
 
 constexpr absl::string_view kCatalogKeys[] = {"senders"};
 constexpr absl::string_view kSenderKeys[] = {
-    "name", "include", "helo", "answer", "ranges", "lookups", "void_lookups"};
+    "name", "aliases", "include", "helo", "answer", "ranges", "lookups", "void_lookups"};
 constexpr absl::string_view kRangesKeys[] = {"as_of", "from", "ip4", "ip6"};
 constexpr absl::string_view kAnswers[] = {"ip", "include"};
 
@@ -114,6 +114,17 @@ void ReadSender(YamlReader& r, const Entry& entry, Sender& sender) {
     std::optional<std::string> name = r.String(*v);
     if (name && name->empty()) r.ValueError(*v, "must not be empty");
     if (name) sender.name = *name;
+  }
+  if (const Value* v = f->Get("aliases")) {
+    if (auto items = r.StringList(*v)) {
+      for (StringItem& item : *items) {
+        if (item.text.empty()) {
+          r.Error(item.pos, "an alias must not be empty");
+        } else {
+          sender.aliases.push_back(std::move(item.text));
+        }
+      }
+    }
   }
   if (const Value* v = r.Require(*f, "include")) {
     if (auto include = ReadDomainName(r, *v)) sender.include = *include;

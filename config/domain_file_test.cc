@@ -210,6 +210,33 @@ TEST_F(DomainFileTest, UnknownAndDuplicateSenders) {
                   "3:47: unknown sender 'Google'; did you mean 'google'?"));
 }
 
+// What people type for a service: its display name, or an alias the
+// catalog lists.
+TEST_F(DomainFileTest, UnknownSenderNamedByDisplayNameOrAlias) {
+  for (Sender& s : catalog_.senders) {
+    if (s.id == "google") {
+      s.name = "Google Workspace";
+      s.aliases = {"gsuite", "G-Suite"};
+    }
+    if (s.id == "office365") {
+      s.name = "Microsoft 365";
+      s.aliases = {"o365"};
+    }
+  }
+  EXPECT_THAT(
+      Errors("domain: example.com\n"
+             "spf:\n"
+             "  senders: [gsuite, google-workspace, o365, microsoft365, Office-365, outlook]\n"),
+      ElementsAre("3:13: unknown sender 'gsuite'; did you mean 'google' (Google Workspace)?",
+                  "3:21: unknown sender 'google-workspace'; did you mean 'google' (Google "
+                  "Workspace)?",
+                  "3:39: unknown sender 'o365'; did you mean 'office365' (Microsoft 365)?",
+                  "3:45: unknown sender 'microsoft365'; did you mean 'office365' (Microsoft "
+                  "365)?",
+                  "3:59: unknown sender 'Office-365'; did you mean 'office365'?",
+                  "3:71: unknown sender 'outlook'"));
+}
+
 TEST_F(DomainFileTest, SpfTermsMustBeSingleTerms) {
   EXPECT_THAT(
       Errors("domain: example.com\n"

@@ -169,6 +169,8 @@ struct SenderRanges {
 struct Sender {
   std::string id;                  // the key that domain files refer to
   std::string name;                // display name
+  // Other names people type for it ("gsuite"): only for did-you-mean hints.
+  std::vector<std::string> aliases;
   std::string include;             // SPF include domain
   std::vector<std::string> helo;   // lower-case patterns; "*." prefix = any subdomain
   SenderAnswer answer = SenderAnswer::kIp;

@@ -21,6 +21,8 @@ packages=(
   # the MTA-STS HTTPS end-to-end test: the HTTPS proxy of deploy/caddy/, an ACME
   # CA, a real MTA-STS client, curl (tests/integration/test_mta_sts_https.py)
   caddy pebble postfix-mta-sts-resolver curl
+  # a real DMARC parser reads the served records back (tests/integration/test_dmarc_e2e.py)
+  opendmarc
   # deploy/ checks: systemd-analyze verify and security, systemd-sysusers
   # (tests/integration/test_deploy.py)
   systemd
@@ -29,8 +31,6 @@ packages=(
   knot dnsperf python3-matplotlib
   # dnstap output (dnsd/dnstap/) and its referees (tests/integration/test_dnstap.py)
   libfstrm-dev libprotobuf-c-dev protobuf-c-compiler fstrm-bin dnstap-ldns
-  # the MTA-STS HTTPS front and its end-to-end test (tests/integration/test_mta_sts_https.py)
-  caddy pebble postfix-mta-sts-resolver curl
 )
 
 missing=()

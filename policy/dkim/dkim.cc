@@ -42,6 +42,10 @@ absl::StatusOr<int> CheckRsaKey(const std::string& der) {
     return *bits;
   }
   PkeyPtr key = ParsePublicKey(der);
+  if (key == nullptr && der.size() == kEd25519KeyBytes) {
+    return absl::InvalidArgumentError(
+        "p is 32 bytes, a raw Ed25519 key (RFC 8463), not an RSA key; set k: ed25519");
+  }
   if (key == nullptr) {
     return absl::InvalidArgumentError(
         "p is not a DER public key (SubjectPublicKeyInfo or RSAPublicKey)");

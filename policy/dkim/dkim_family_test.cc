@@ -36,5 +36,33 @@ TEST_F(DkimFamilyTest, RsaKeyUnder2048BitsWarnsAndIsServed) {
               IsEmpty());
 }
 
+// A PEM file, a vendor's whole TXT record, or an Ed25519 key without k:
+// each error names the fix, and quotes nothing of what was pasted.
+TEST_F(DkimFamilyTest, PastedPemRecordOrEd25519KeyNamesTheFix) {
+  auto error_for = [&](absl::string_view selector) {
+    std::vector<std::string> errors = Errors(WithKey(selector));
+    EXPECT_EQ(errors.size(), 1u) << ::testing::PrintToString(errors);
+    return errors.empty() ? "" : errors[0];
+  };
+  EXPECT_EQ(error_for(absl::StrCat("  s1:\n    p: |\n      -----BEGIN PUBLIC KEY-----\n      ",
+                                   testing::kRsa2048, "\n      -----END PUBLIC KEY-----")),
+            "6:8: dkim.s1.p: is a PEM block; give only the base64 lines between its -----BEGIN "
+            "and -----END lines");
+  std::string private_key = error_for(
+      "  s1:\n    p: |\n      -----BEGIN PRIVATE KEY-----\n      MC4CAQAwBQYDK2VwBCIEIsecret\n"
+      "      -----END PRIVATE KEY-----");
+  EXPECT_THAT(private_key, ::testing::HasSubstr("is a private key: never publish it"));
+  EXPECT_THAT(private_key, ::testing::Not(::testing::HasSubstr("secret")));
+  EXPECT_EQ(error_for(absl::StrCat("  s1: {p: \"v=DKIM1; k=rsa; p=", testing::kRsa2048, "\"}")),
+            "5:11: dkim.s1.p: is a whole DKIM record (v=DKIM1; ...); give only the value of its "
+            "p= tag");
+  EXPECT_EQ(error_for(absl::StrCat("  s1: {p: \"k=ed25519; p=", testing::kEd25519Raw, "\"}")),
+            "5:11: dkim.s1.p: is a whole DKIM record (v=DKIM1; ...); give only the value of its "
+            "p= tag, and k: ed25519");
+  EXPECT_EQ(error_for(absl::StrCat("  s1: {p: \"", testing::kEd25519Raw, "\"}")),
+            "5:11: dkim.s1.p: p is 32 bytes, a raw Ed25519 key (RFC 8463), not an RSA key; set "
+            "k: ed25519");
+}
+
 }  // namespace
 }  // namespace dnsd::config

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "policy/dkim/dkim.h"
@@ -42,6 +43,27 @@ std::vector<std::string> ReadChoiceList(
   return out;
 }
 
+// What people paste instead of the base64 key: a PEM file, or the whole
+// TXT record a vendor showed them. Nothing of it is quoted back: it may be
+// a private key.
+std::optional<std::string> PastedInsteadOfKey(absl::string_view text) {
+  if (absl::StrContains(text, "PRIVATE KEY")) {
+    return "is a private key: never publish it; give the public key "
+           "(openssl pkey -pubout -outform DER | base64 -w0), and replace this key if it was shared";
+  }
+  if (absl::StrContains(text, "-----BEGIN")) {
+    return "is a PEM block; give only the base64 lines between its -----BEGIN and -----END "
+           "lines";
+  }
+  if (absl::StrContains(text, "v=DKIM1") ||
+      (absl::StrContains(text, ";") && absl::StrContains(text, "p="))) {
+    std::string fix = "is a whole DKIM record (v=DKIM1; ...); give only the value of its p= tag";
+    if (absl::StrContains(text, "k=ed25519")) absl::StrAppend(&fix, ", and k: ed25519");
+    return fix;
+  }
+  return std::nullopt;
+}
+
 void ReadPublicKey(YamlReader& r, const Fields& f, const Value& p,
                    DkimKey& key) {
   if (const Value* v = f.Get("k")) {
@@ -51,6 +73,10 @@ void ReadPublicKey(YamlReader& r, const Fields& f, const Value& p,
   if (!text) return;
   if (text->empty()) {
     r.ValueError(p, "is empty; to revoke a key write revoked: true");
+    return;
+  }
+  if (std::optional<std::string> pasted = PastedInsteadOfKey(*text)) {
+    r.ValueError(p, *pasted);
     return;
   }
   absl::StatusOr<std::string> clean = CleanBase64(*text);

@@ -18,7 +18,7 @@ constexpr absl::string_view kDomainKeys[] = {"dmarc_delegation"};
 
 // p=none asks only for reports: with no rua, nobody gets them.
 void WarnMonitorWithoutRua(YamlReader& r, const DomainContext& ctx, const DomainConfig& d) {
-  if (d.mode != Mode::kMonitor || !d.dmarc.rua.empty()) return;
+  if (ctx.mode != Mode::kMonitor || !d.dmarc.rua.empty()) return;  // not when mode is invalid
   SourcePos pos = ctx.mode_value != nullptr ? ctx.mode_value->pos : d.pos;
   r.Warning(pos, "mode monitor without a dmarc rua: p=none only asks receivers for aggregate "
                  "reports, and with no rua nobody receives them; add dmarc: rua");
@@ -26,9 +26,9 @@ void WarnMonitorWithoutRua(YamlReader& r, const DomainContext& ctx, const Domain
 
 // A rua or ruf outside the domain (RFC 7489 §7.1, kept by RFC 9989 as the
 // verification of external destinations): receivers send reports there only
-// if that domain authorises it with a record of its own. The provider's report domain is authorised by dnsd itself
-// (policy/dmarc_report/); the domain's own names and its parents are the
-// same organisation.
+// if that domain authorises it with a record of its own. dnsd publishes the
+// provider's report domain's own (policy/dmarc_report/); the domain's names
+// and its parents are one organisation.
 void WarnThirdPartyReports(YamlReader& r, const DomainConfig& d,
                            const ProviderSettings& provider) {
   if (d.domain.empty()) return;

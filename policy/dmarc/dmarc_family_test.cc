@@ -91,6 +91,8 @@ TEST_F(DmarcFamilyTest, MonitorWithoutRuaWarnsAtTheMode) {
   EXPECT_THAT(Warnings("domain: example.com\ndmarc: {rua: [\"mailto:a@example.com\"]}\n"), IsEmpty());
   // Blocked and enforced domains are not asking for reports only.
   EXPECT_THAT(Warnings("domain: example.com\nmode: blocked\n"), IsEmpty());
+  // A mode that is itself an error says nothing about reports.
+  EXPECT_THAT(Warnings("domain: example.com\nmode: monitr\n"), IsEmpty());
 }
 
 TEST_F(DmarcFamilyTest, ThirdPartyReportAddressWarnsNamingTheAuthorisationRecord) {

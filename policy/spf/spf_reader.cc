@@ -113,6 +113,38 @@ SpfSection ReadSpfSection(YamlReader& reader, const Value& value) {
   return spf;
 }
 
+namespace {
+
+// Letters and digits only, lower case: "Google Workspace", "google-workspace"
+// and "GoogleWorkspace" are one name.
+std::string Squeezed(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+// The hint for an unknown sender id: the sender whose display name or an
+// alias it is ("gsuite", "Microsoft 365"), else the id within two edits.
+std::string SenderHint(absl::string_view id, const Catalog& catalog,
+                       absl::Span<const absl::string_view> ids) {
+  std::string word = Squeezed(id);
+  for (const Sender& sender : catalog.senders) {
+    if (Squeezed(sender.id) == word) break;  // the id itself, mistyped: below
+    bool named = !word.empty() && Squeezed(sender.name) == word;
+    for (const std::string& alias : sender.aliases) named |= Squeezed(alias) == word;
+    if (named) {
+      return absl::StrCat("; did you mean ", Quoted(sender.id), " (", sender.name, ")?");
+    }
+  }
+  return DidYouMean(id, ids);
+}
+
+}  // namespace
+
 void CheckSenderIds(YamlReader& reader, const SpfSection& spf, const Catalog& catalog) {
   const SpfPositions& positions = spf.positions;
   std::vector<absl::string_view> ids;
@@ -123,7 +155,7 @@ void CheckSenderIds(YamlReader& reader, const SpfSection& spf, const Catalog& ca
       for (const Sender& sender : catalog.senders) ids.push_back(sender.id);
     }
     reader.Error(positions.senders[i], absl::StrCat("unknown sender ", Quoted(id),
-                                                    DidYouMean(id, ids)));
+                                                    SenderHint(id, catalog, ids)));
   }
 }
 

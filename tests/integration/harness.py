@@ -59,6 +59,7 @@ TOOLS = {
     "unbound": "unbound",
     "unbound-checkconf": "unbound",
     "spfquery": "spfquery",
+    "opendmarc-check": "opendmarc",
     "ip": "iproute2",
     "ss": "iproute2",
     "setpriv": "util-linux",

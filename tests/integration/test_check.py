@@ -125,7 +125,8 @@ class CheckTest(unittest.TestCase):
                 f.write(domain)
             out = run("check", "-c", os.path.join(examples, "dnsd.yaml"))
             self.assertEqual(out.returncode, 1, out.stdout)
-            lines = [l for l in out.stdout.splitlines() if l.startswith(path)]
+            lines = [l for l in out.stdout.splitlines()
+                     if l.startswith(path) and ": warning: " not in l]
             expected = [
                 # amazonses has no `lookups` in the catalog: 4 assumed, and
                 # 1 + 5 + 4 = 10 is still fine; exp= and include:%{d} are
@@ -165,7 +166,7 @@ class CheckTest(unittest.TestCase):
         line_no = len(edited[2].splitlines())
         self.assertOnlyError(edited, line_no, "default",
                              r"BIMI needs the domain at DMARC enforcement \(p=quarantine or "
-                             r"reject, pct 100, sp not none\).* p=none")
+                             r"reject, pct 100, sp not none, not t=y\).* p=none")
 
     def test_bimi_logo_over_http(self):
         edited = check_edited_copy(
@@ -315,6 +316,70 @@ class ForeignFileTest(unittest.TestCase):
             self.assertNotIn("SECRET", text)
             self.assertNotIn("daemon", text)
         self.assertEqual(harness.udp_txt(server, "_dmarc.monitor.example")[0], 0)
+
+
+HISTORIC = textwrap.dedent("""\
+    domain: historic.example
+    mode: enforce
+    spf: {senders: [google]}
+    dmarc:
+      p: quarantine
+      pct: 50
+      ri: 3600
+      rua: ["mailto:historic-example@reports.provider.test"]
+    """)
+
+
+class WarningTest(unittest.TestCase):
+    """Warnings: printed with the errors at file:line:column, counted apart,
+    exit 0 (1 with --strict); served as written."""
+
+    def setUp(self):
+        tmp = harness.temp_dir()
+        self.addCleanup(tmp.cleanup)
+        self.examples = harness.copy_examples(tmp.name)
+        self.path = os.path.join(self.examples, "domains", "historic.example.yaml")
+        with open(self.path, "w") as f:
+            f.write(HISTORIC)
+        self.config = os.path.join(self.examples, "dnsd.yaml")
+
+    def test_pct_and_ri_are_two_warnings_and_check_passes(self):
+        out = run("check", "-c", self.config)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        lines = out.stdout.splitlines()
+        warnings = [l for l in lines if ": warning: " in l]
+        self.assertEqual(len(warnings), 2, out.stdout)
+        for warning, (line_no, token, tag) in zip(warnings, [(6, "50", "pct"), (7, "3600", "ri")]):
+            column = position_of(HISTORIC, line_no, token)
+            self.assertTrue(warning.startswith(f"{self.path}:{line_no}:{column}: warning: {tag} is "
+                                               "historic in RFC 9989"), warning)
+        self.assertEqual(len(lines), 3, out.stdout)  # nothing else, and the summary
+        self.assertRegex(lines[-1], r": OK, 7 domains, .*; 0 errors, 2 warnings$")
+
+    def test_strict_fails_on_warnings(self):
+        out = run("check", "--strict", "-c", self.config)
+        self.assertNotEqual(out.returncode, 0, out.stdout)
+        self.assertIn("0 errors, 2 warnings", out.stdout)
+        # Without warnings --strict passes.
+        os.remove(self.path)
+        out = run("check", "--strict", "-c", self.config)
+        self.assertEqual(out.returncode, 0, out.stdout)
+        self.assertIn("0 errors, 0 warnings", out.stdout)
+
+    def test_serve_logs_them_and_serves_the_domain(self):
+        server = harness.DnsdServer(self.config)
+        self.addCleanup(server.stop)
+        harness.wait_for_log(server, re.escape(f"warning: {self.path}:6:") + ".*pct is historic")
+        self.assertEqual(harness.udp_txt(server, "_dmarc.historic.example")[1],
+                         ["v=DMARC1; p=quarantine; "
+                          "rua=mailto:historic-example@reports.provider.test; pct=50; ri=3600"])
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port()}/", timeout=10) as r:
+            page = r.read().decode()
+        self.assertIn("configuration errors: 0, warnings: 2", page)
+        self.assertIn(f"{self.path}:7:", page)
+        self.assertNotIn("error:", "".join(server.log))
+
 
 if __name__ == "__main__":
     harness.main()

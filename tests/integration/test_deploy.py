@@ -552,8 +552,8 @@ class KubernetesTest(unittest.TestCase):
                     text = base.replace("mode: monitor", "mode: enforce").replace(
                         "dmarc:\n", f"dmarc:\n  p: quarantine\n  pct: {pct}\n")
                     publish(generation, text)
-                    want = [f"v=DMARC1; p=quarantine; pct={pct}; "
-                            "rua=mailto:agg@reports.provider.test"]
+                    want = ["v=DMARC1; p=quarantine; "
+                            f"rua=mailto:agg@reports.provider.test; pct={pct}"]
                     deadline = time.monotonic() + 15
                     while harness.udp_txt(server, "_dmarc.example.com")[1] != want:
                         self.assertLess(time.monotonic(), deadline,

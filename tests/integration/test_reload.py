@@ -72,8 +72,10 @@ def domain_file(domain, version, key=None):
 
 
 def dmarc_text(domain, version):
-    policy = {0: "p=none", 1: "p=reject"}.get(version, f"p=quarantine; pct={version}")
-    return f"v=DMARC1; {policy}; rua={rua(domain)}"
+    # pct, historic in RFC 9989, is rendered after the tags it kept.
+    policy = {0: "p=none", 1: "p=reject"}.get(version, "p=quarantine")
+    pct = "" if version in (0, 1) else f"; pct={version}"
+    return f"v=DMARC1; {policy}; rua={rua(domain)}{pct}"
 
 
 def dkim_text(key):

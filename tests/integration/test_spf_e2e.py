@@ -513,7 +513,7 @@ class SpfEndToEndTest(unittest.TestCase):
         self.assertNotRegex(self.unbound.log().lower(), r"capsforid|0x20")
 
     def test_dmarc_through_the_delegations(self):
-        expected = "v=DMARC1; p=reject; sp=quarantine"
+        expected = "v=DMARC1; p=reject; psd=n; np=reject; sp=quarantine"
         r = self.resolve("_dmarc.enforce.example")
         self.assertTrue(txt_of(r["answerRRs"][-1]).startswith(expected), r)
         r = self.resolve("_dmarc.cname.example")
