@@ -61,7 +61,11 @@ DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part,
 }
 
 const RRset* DomainCompiler::Txt(absl::string_view text) {
-  out_.rrsets.push_back(std::make_unique<const RRset>(TxtRRset(text, provider().settings.ttl)));
+  return Txt(text, provider().settings.ttl);
+}
+
+const RRset* DomainCompiler::Txt(absl::string_view text, uint32_t ttl) {
+  out_.rrsets.push_back(std::make_unique<const RRset>(TxtRRset(text, ttl)));
   return out_.rrsets.back().get();
 }
 

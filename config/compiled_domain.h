@@ -124,6 +124,7 @@ class DomainCompiler {
 
   // Records owned by the compiled domain, with the provider's TTL.
   const RRset* Txt(absl::string_view text);
+  const RRset* Txt(absl::string_view text, uint32_t ttl);
   const RRset* Cname(absl::string_view target_wire);
 
   // A zone at `prefix` (text labels, "_dmarc") prepended to the domain.

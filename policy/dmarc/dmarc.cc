@@ -145,8 +145,42 @@ DmarcPolicy EffectiveDmarcPolicy(Mode mode, const DmarcPolicy& policy) {
   return out;
 }
 
+DmarcPolicy DmarcPolicyAt(const DmarcPolicy& policy, UtcSeconds now) {
+  DmarcPolicy out = policy;
+  for (const DmarcStep& step : policy.schedule) {
+    if (step.at > now) break;  // in time order (the reader checks)
+    if (step.p) out.p = *step.p;
+    if (step.sp) out.sp = step.sp;
+    if (step.np) out.np = step.np;
+    if (step.t) out.t = step.t;
+    if (step.pct) out.pct = step.pct;
+  }
+  return out;
+}
+
+bool InTtlRamp(const DmarcPolicy& policy, UtcSeconds now) {
+  for (const DmarcStep& step : policy.schedule) {
+    if (now < step.at && now >= step.at - policy.ttl_ramp) return true;
+  }
+  return false;
+}
+
+std::string DescribeStep(const DmarcStep& step) {
+  std::vector<std::string> tags;
+  if (step.p) tags.push_back(absl::StrCat("p=", *step.p));
+  if (step.t) tags.push_back(absl::StrCat("t=", std::string(1, *step.t)));
+  if (step.np) tags.push_back(absl::StrCat("np=", *step.np));
+  if (step.sp) tags.push_back(absl::StrCat("sp=", *step.sp));
+  if (step.pct) tags.push_back(absl::StrCat("pct=", *step.pct));
+  return absl::StrJoin(tags, " ");
+}
+
 std::string RenderDmarcRecord(const DomainConfig& domain) {
-  DmarcPolicy p = EffectiveDmarcPolicy(domain.mode, domain.dmarc);
+  return RenderDmarcRecord(domain.mode, domain.dmarc);
+}
+
+std::string RenderDmarcRecord(Mode mode, const DmarcPolicy& policy) {
+  DmarcPolicy p = EffectiveDmarcPolicy(mode, policy);
   std::vector<std::string> tags = {"v=DMARC1", absl::StrCat("p=", p.p)};
   auto add = [&tags](absl::string_view tag, const auto& value) {
     if (value) tags.push_back(absl::StrCat(tag, "=", *value));

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "config/model.h"
+#include "config/timeline.h"
 
 namespace dnsd::config {
 
@@ -45,7 +46,20 @@ DmarcPolicy EffectiveDmarcPolicy(Mode mode, const DmarcPolicy& policy);
 // historic pct, ri and rf. Absent tags are left out; with rfc7489_tags
 // false, so are pct, ri, rf and the URIs' size limits.
 // "v=DMARC1; p=reject; rua=mailto:...".
+// The section as written, without its schedule.
 std::string RenderDmarcRecord(const DomainConfig& domain);
+std::string RenderDmarcRecord(Mode mode, const DmarcPolicy& policy);
+
+// The policy at `now`: the tags of every step at or before it applied in
+// turn (config/timeline.h).
+DmarcPolicy DmarcPolicyAt(const DmarcPolicy& policy, UtcSeconds now);
+
+// True from `ttl_ramp` before a step until the step: the record is then
+// served with `ramp_ttl`.
+bool InTtlRamp(const DmarcPolicy& policy, UtcSeconds now);
+
+// What a step sets, as tags: "p=quarantine t=y".
+std::string DescribeStep(const DmarcStep& step);
 
 // True if a rua or ruf mailto: address is at `report_domain` or a name below
 // it (compared case-insensitively). Such a domain needs the RFC 7489 §7.1

@@ -51,7 +51,9 @@ void WarnThirdPartyReports(YamlReader& r, const DomainConfig& d,
 
 // p=reject and nothing that can pass: every message of the domain fails.
 void WarnRejectingEverything(YamlReader& r, const DomainConfig& d) {
-  if (d.mode != Mode::kEnforce || d.dmarc.p != "reject") return;
+  bool rejects = d.dmarc.p == "reject";
+  for (const DmarcStep& step : d.dmarc.schedule) rejects = rejects || step.p == "reject";
+  if (d.mode != Mode::kEnforce || !rejects) return;
   if (!d.spf.senders.empty() || !d.spf.netblocks.empty() || !d.spf.terms.empty()) return;
   for (const DkimSelector& s : d.dkim.selectors) {
     if (s.key.kind != DkimKey::Kind::kRevoked) return;
@@ -112,8 +114,26 @@ class Dmarc final : public RecordFamily {
     zones.push_back({kDmarcTargetsZone, p.dmarc_zone});
   }
 
+  void Timeline(const DomainConfig& d, std::vector<ScheduledChange>& out) const override {
+    if (d.mode == Mode::kBlocked) return;  // reject whatever a step says
+    for (const DmarcStep& step : d.dmarc.schedule) {
+      out.push_back({step.at, absl::StrCat("dmarc: ", DescribeStep(step))});
+      if (d.dmarc.ttl_ramp > 0) {
+        out.push_back({step.at - d.dmarc.ttl_ramp,
+                       absl::StrCat("dmarc: TTL ", d.dmarc.ramp_ttl, " s until the step at ",
+                                    FormatUtc(step.at))});
+      }
+    }
+  }
+
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
-    const RRset* txt = out.Txt(RenderDmarcRecord(d));
+    // Blocked publishes reject at every step, with the usual TTL.
+    bool scheduled = d.mode != Mode::kBlocked;
+    std::string record =
+        scheduled ? RenderDmarcRecord(d.mode, DmarcPolicyAt(d.dmarc, out.now())) : RenderDmarcRecord(d);
+    const RRset* txt = scheduled && InTtlRamp(d.dmarc, out.now())
+                           ? out.Txt(record, d.dmarc.ramp_ttl)
+                           : out.Txt(record);
     DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_dmarc", kDmarcZone));
     DNSD_RETURN_IF_ERROR(out.Add(zone, "", txt));
     return out.AddShared(kDmarcTargetsZone, out.provider().dmarc_zone, d.domain, txt);

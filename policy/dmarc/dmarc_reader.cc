@@ -4,14 +4,16 @@
 #include "policy/dmarc/dmarc.h"
 #include "policy/dmarc/dmarc_reader.h"
 #include "config/quote.h"
+#include "config/timeline.h"
 
 namespace dnsd::config {
 
 namespace {
 
 constexpr absl::string_view kDmarcKeys[] = {
-    "p",    "sp", "np", "pct", "rua", "ruf", "adkim",
-    "aspf", "fo", "ri", "rf",  "psd", "t",   "rfc7489_tags"};
+    "p",   "sp",  "np",  "pct", "rua",          "ruf",      "adkim",    "aspf",    "fo",
+    "ri",  "rf",  "psd", "t",   "rfc7489_tags", "schedule", "ttl_ramp", "ramp_ttl"};
+constexpr absl::string_view kStepKeys[] = {"at", "p", "sp", "np", "t", "pct"};
 constexpr absl::string_view kPolicies[] = {"none", "quarantine", "reject"};
 constexpr absl::string_view kAlignments[] = {"r", "s"};
 constexpr absl::string_view kReportFormats[] = {"afrf"};
@@ -101,6 +103,91 @@ void ReadReporting(YamlReader& r, const Fields& f, DmarcPolicy& d) {
   if (const Value* v = f.Get("rf")) d.rf = r.OneOf(*v, kReportFormats);
 }
 
+std::optional<int64_t> ReadDuration(YamlReader& r, const Value& value) {
+  std::optional<std::string> text = r.String(value);
+  if (!text) return std::nullopt;
+  absl::StatusOr<int64_t> seconds = ParseDurationSeconds(*text);
+  if (!seconds.ok()) {
+    r.ValueError(value, seconds.status().message());
+    return std::nullopt;
+  }
+  return *seconds;
+}
+
+// One step of `schedule:`; nullopt when it cannot be applied at all.
+std::optional<DmarcStep> ReadStep(YamlReader& r, const Value& value, std::optional<Mode> mode,
+                                  bool rfc7489_tags) {
+  std::optional<Fields> f = r.Map(value, kStepKeys);
+  if (!f) return std::nullopt;
+  DmarcStep step;
+  step.pos = value.pos;
+  const Value* at = r.Require(*f, "at");
+  if (at == nullptr) return std::nullopt;
+  std::optional<std::string> text = r.String(*at);
+  if (!text) return std::nullopt;
+  absl::StatusOr<UtcSeconds> when = ParseUtc(*text);
+  if (!when.ok()) {
+    r.ValueError(*at, when.status().message());
+    return std::nullopt;
+  }
+  step.at = *when;
+  if (const Value* v = f->Get("p")) step.p = ReadPolicy(r, *v, mode);
+  if (const Value* v = f->Get("sp")) step.sp = ReadPolicy(r, *v, mode);
+  if (const Value* v = f->Get("np")) step.np = ReadPolicy(r, *v, mode);
+  if (const Value* v = f->Get("t")) step.t = ReadFlag(r, *v, kYesNo);
+  if (const Value* v = f->Get("pct")) {
+    if (auto pct = r.Integer(*v, 0, 100)) step.pct = static_cast<int>(*pct);
+  }
+  if (!f->Get("p") && !f->Get("sp") && !f->Get("np") && !f->Get("t") && !f->Get("pct")) {
+    r.Error(value.pos, "a schedule step changes nothing; give at least one of p, sp, np, t, pct");
+    return std::nullopt;
+  }
+  WarnHistoric(r, *f, rfc7489_tags);
+  return step;
+}
+
+// `schedule:` and its TTL ramp (DmarcPolicy::schedule). Mode monitor
+// publishes none at every step (ReadPolicy says so of a stronger one);
+// mode blocked publishes reject whatever a step says.
+void ReadSchedule(YamlReader& r, const Fields& f, std::optional<Mode> mode, DmarcPolicy& d) {
+  if (const Value* v = f.Get("ttl_ramp")) {
+    if (auto seconds = ReadDuration(r, *v)) d.ttl_ramp = *seconds;
+  }
+  if (const Value* v = f.Get("ramp_ttl")) {
+    if (auto seconds = ReadDuration(r, *v)) {
+      if (*seconds > 86400) {
+        r.ValueError(*v, "is longer than a day; the ramp's TTL is meant to be short (60s)");
+      } else {
+        d.ramp_ttl = static_cast<uint32_t>(*seconds);
+      }
+    }
+  }
+  const Value* value = f.Get("schedule");
+  if (value == nullptr) return;
+  std::optional<std::vector<Value>> items = r.List(*value);
+  if (!items) return;
+  if (mode == Mode::kBlocked && !items->empty()) {
+    r.Warning(value->pos, "mode blocked publishes p=reject at every step; the schedule is "
+                          "kept but changes nothing until the mode does");
+  }
+  for (const Value& item : *items) {
+    std::optional<DmarcStep> step = ReadStep(r, item, mode, d.rfc7489_tags);
+    if (!step) continue;
+    if (step->t == 'y' && mode == Mode::kBlocked) {
+      r.Error(step->pos, "mode blocked publishes p=reject for every receiver; a step with "
+                         "t: y would ask them to quarantine instead; remove t");
+      continue;
+    }
+    if (!d.schedule.empty() && step->at <= d.schedule.back().at) {
+      r.Error(step->pos, absl::StrCat("step at ", FormatUtc(step->at),
+                                      " must come after the step before it (",
+                                      FormatUtc(d.schedule.back().at), ")"));
+      continue;
+    }
+    d.schedule.push_back(*std::move(step));
+  }
+}
+
 }  // namespace
 
 DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value,
@@ -138,6 +225,7 @@ DmarcPolicy ReadDmarcSection(YamlReader& reader, const Value& value,
     }
   }
   WarnHistoric(reader, *f, d.rfc7489_tags);
+  ReadSchedule(reader, *f, mode, d);
   return d;
 }
 

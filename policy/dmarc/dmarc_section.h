@@ -10,6 +10,7 @@
 
 #include "config/delegation.h"
 #include "config/diagnostic.h"
+#include "config/timeline.h"
 
 namespace dnsd::config {
 
@@ -21,6 +22,16 @@ struct DmarcPositions {
   std::optional<SourcePos> p;
   std::vector<SourcePos> rua;
   std::vector<SourcePos> ruf;
+};
+
+// A step of a roll-out (`schedule:`): from `at` on, the tags it names
+// replace the section's (config/timeline.h).
+struct DmarcStep {
+  UtcSeconds at = 0;
+  std::optional<std::string> p, sp, np;
+  std::optional<char> t;
+  std::optional<int> pct;
+  SourcePos pos;
 };
 
 // RFC 9989 §4.7 tags (`t`, `psd`, `np` new since RFC 7489), and RFC 7489's
@@ -44,6 +55,13 @@ struct DmarcPolicy {
   // `rfc7489_tags`: publish pct, ri, rf and rua/ruf size limits ("!10m")
   // for receivers that still follow RFC 7489; false leaves them out.
   bool rfc7489_tags = true;
+  // Steps in time order, each after the one before. From `ttl_ramp`
+  // seconds before a step until it, the record is served with `ramp_ttl`,
+  // so that receivers' caches hold the old policy at most that long after
+  // the step.
+  std::vector<DmarcStep> schedule;
+  int64_t ttl_ramp = 3600;
+  uint32_t ramp_ttl = 60;
   DmarcPositions positions;
   // `dmarc_delegation`: how the customer points _dmarc.<domain> at us.
   Delegation delegation = Delegation::kNs;
