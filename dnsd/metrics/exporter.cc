@@ -20,8 +20,8 @@
 namespace dnsd {
 namespace {
 
-// The Prometheus text exposition format, version 0.0.4, as prometheus-cpp's
-// own exposer labelled it.
+// The Prometheus text exposition format, version 0.0.4 (prometheus-cpp's
+// exposer left the version out; Prometheus reads both as text).
 constexpr char kMetricsType[] = "text/plain; version=0.0.4; charset=utf-8";
 
 http::Limits LimitsOf(const config::MetricsSettings& settings) {

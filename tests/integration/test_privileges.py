@@ -78,7 +78,7 @@ class PrivilegeDropTest(unittest.TestCase):
         """Every thread: uid and gid (real, effective, saved, fs), no groups,
         no capabilities, no new privileges."""
         tids = thread_ids(pid)
-        self.assertGreater(len(tids), 2, "expected the workers' and civetweb's threads")
+        self.assertGreater(len(tids), 2, "expected the workers' and the metrics server's threads")
         for tid in tids:
             s = status_fields(pid, tid)
             with self.subTest(tid=tid):
