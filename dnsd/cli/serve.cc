@@ -302,7 +302,9 @@ int Serve(const ServeArgs& args) {
     need.http_connections = server_file.mta_sts.max_connections;
   }
   const bool metrics_on = server_file.metrics.enabled || !args.metrics.empty();
-  if (metrics_on) need.http_connections += server_file.metrics.max_connections;
+  // And the metrics endpoint's, up to its cap: counted in the margin, which
+  // the log names "metrics" (the fixed part is the rest of the margin).
+  if (metrics_on) need.margin += server_file.metrics.max_connections;
   absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(need);
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
