@@ -119,14 +119,16 @@ http::Response MetricsExporter::Handle(const http::Request& request) const {
 }
 
 std::string MetricsExporter::Scrape() const {
-  std::vector<prometheus::MetricFamily> families;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& c : collectables_) {
-      std::vector<prometheus::MetricFamily> more = c->Collect();
-      families.insert(families.end(), std::make_move_iterator(more.begin()),
-                      std::make_move_iterator(more.end()));
-    }
+    collectables = collectables_;
+  }
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& c : collectables) {
+    std::vector<prometheus::MetricFamily> more = c->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
   }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);
