@@ -66,6 +66,12 @@ struct MetricsSettings {
   // are summed as "_other"), and domains each worker keeps counts for.
   uint32_t top_domains = 50;
   uint32_t tracked_domains = 4096;
+  // The endpoint's own HTTP server (dnsd/http/limits.h). Prometheus keeps
+  // one connection per target, so a client with more than a few is not a
+  // scraper; the total leaves room for several scrapers, probes and curls.
+  uint32_t max_connections = 64;
+  uint32_t max_connections_per_client = 8;
+  uint32_t header_timeout_ms = 5000;  // the whole request head, and keep-alive idle
   friend bool operator==(const MetricsSettings&, const MetricsSettings&) = default;
 };
 

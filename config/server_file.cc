@@ -27,8 +27,13 @@ constexpr absl::string_view kGuardKeys[] = {"max_drop_percent", "small_drop"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
-constexpr absl::string_view kMetricsKeys[] = {"listen", "enabled", "top_domains",
-                                               "tracked_domains"};
+constexpr absl::string_view kMetricsKeys[] = {"listen",
+                                               "enabled",
+                                               "top_domains",
+                                               "tracked_domains",
+                                               "max_connections",
+                                               "max_connections_per_client",
+                                               "header_timeout_ms"};
 constexpr absl::string_view kMtaStsKeys[] = {"enabled", "http_listen", "max_connections",
                                              "max_connections_per_client", "header_timeout_ms"};
 constexpr absl::string_view kTcpKeys[] = {"idle_timeout_ms", "max_connections",
@@ -117,6 +122,12 @@ void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
     Assign(r.Integer(*v, 0, 10000), metrics.top_domains);
   if (const Value* v = f->Get("tracked_domains"))
     Assign(r.Integer(*v, 0, 1 << 20), metrics.tracked_domains);
+  if (const Value* v = f->Get("max_connections"))
+    Assign(r.Integer(*v, 1, 1000000), metrics.max_connections);
+  if (const Value* v = f->Get("max_connections_per_client"))
+    Assign(r.Integer(*v, 1, 1000000), metrics.max_connections_per_client);
+  if (const Value* v = f->Get("header_timeout_ms"))
+    Assign(r.Integer(*v, 100, 60000), metrics.header_timeout_ms);
   if (const Value* v = f->Get("listen")) {
     std::optional<std::string> text = r.String(*v);
     if (!text) return;

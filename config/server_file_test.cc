@@ -476,5 +476,31 @@ TEST(ServerFileTest, MtaStsPolicyHostIsOnWithItsSectionOnLoopback) {
                           ::testing::HasSubstr("9:54: unknown key 'port'")));
 }
 
+TEST(ServerFileTest, MetricsEndpointLimits) {
+  TempDir dir;
+  Loaded<ServerConfig> loaded = LoadServerFile(
+      dir.Write("a.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_EQ(loaded.value->metrics.max_connections, 64u);
+  EXPECT_EQ(loaded.value->metrics.max_connections_per_client, 8u);
+  EXPECT_EQ(loaded.value->metrics.header_timeout_ms, 5000u);
+  loaded = LoadServerFile(dir.Write(
+      "b.yaml", std::string(kProvider) +
+                    "catalog: s\ndomains: d\n"
+                    "metrics: {max_connections: 9, max_connections_per_client: 3, "
+                    "header_timeout_ms: 700}\n"));
+  ASSERT_THAT(Brief(loaded.errors), IsEmpty());
+  EXPECT_EQ(loaded.value->metrics.max_connections, 9u);
+  EXPECT_EQ(loaded.value->metrics.max_connections_per_client, 3u);
+  EXPECT_EQ(loaded.value->metrics.header_timeout_ms, 700u);
+  EXPECT_THAT(Brief(LoadServerFile(dir.Write("c.yaml", std::string(kProvider) +
+                                                           "catalog: s\ndomains: d\n"
+                                                           "metrics: {max_connections_per_client: "
+                                                           "0}\n"))
+                        .errors),
+              ElementsAre(::testing::HasSubstr("metrics.max_connections_per_client: expected "
+                                               "an integer from 1 to 1000000, got '0'")));
+}
+
 }  // namespace
 }  // namespace dnsd::config

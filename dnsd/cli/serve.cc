@@ -301,6 +301,10 @@ int Serve(const ServeArgs& args) {
   if (server_file.mta_sts.enabled || !args.mta_sts_listen.empty()) {
     need.http_connections = server_file.mta_sts.max_connections;
   }
+  const bool metrics_on = server_file.metrics.enabled || !args.metrics.empty();
+  // And the metrics endpoint's, up to its cap: counted in the margin, which
+  // the log names "metrics" (the fixed part is the rest of the margin).
+  if (metrics_on) need.margin += server_file.metrics.max_connections;
   absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(need);
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
@@ -337,6 +341,18 @@ int Serve(const ServeArgs& args) {
   if (!policy_host.ok()) {
     LogError("%s: mta_sts.http_listen: %s", args.config, policy_host.status().message());
     return 1;
+  }
+  // Bound now, like the policy host, so any port works; it serves once the
+  // reloader it reports on exists.
+  std::unique_ptr<MetricsExporter> metrics;
+  if (metrics_on) {
+    auto exporter = MetricsExporter::Bind(
+        args.metrics.empty() ? server_file.metrics.listen : args.metrics, server_file.metrics);
+    if (!exporter.ok()) {
+      LogError("%s", exporter.status().message());
+      return 1;
+    }
+    metrics = *std::move(exporter);
   }
   if (!SettlePrivileges(plan, account, server_file)) return 1;
 
@@ -400,22 +416,8 @@ int Serve(const ServeArgs& args) {
   Reloader reloader(state, snapshots, std::move(first));
   reloader.set_refresh_hooks([&] { return refresher->ranges(); },
                              [&](const config::ConfigSet& set) { refresher->SetCatalog(set.catalog); });
-  std::unique_ptr<MetricsExporter> metrics;
-  if (files.metrics.enabled || !args.metrics.empty()) {
-    std::string listen = args.metrics.empty() ? files.metrics.listen : args.metrics;
-    auto exporter = MetricsExporter::Start(listen, **server, reloader,
-                                           files.metrics.top_domains, refresher.get());
-    if (!exporter.ok()) {
-      // It starts after the privileges are gone (civetweb starts threads).
-      LogError("%s%s", exporter.status().message(),
-               plan == PrivilegePlan::kNothing || plan == PrivilegePlan::kKeepRoot
-                   ? ""
-                   : "; the metrics port is bound after dnsd drops its privileges, so it "
-                     "must be one an unprivileged user may bind (1024 and up by default)");
-      (*server)->Stop();
-      return 1;
-    }
-    metrics = std::move(*exporter);
+  if (metrics != nullptr) {
+    metrics->Serve(**server, reloader, refresher.get());
     if (*dnstap != nullptr) metrics->AddCollectable(std::make_shared<DnstapCollector>(**dnstap));
     if (*policy_host != nullptr) {
       metrics->AddCollectable(std::make_shared<MtaStsCollector>(**policy_host));
@@ -423,6 +425,8 @@ int Serve(const ServeArgs& args) {
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
   RunControlLoop(**server, reloader, files, *refresher);
+  // Before the reloader and the refresher it reports on go.
+  if (metrics != nullptr) metrics->Stop();
   // The workers have stopped: write what their rings still hold.
   if (*dnstap != nullptr) (*dnstap)->Stop();
   LogInfo("stopped");

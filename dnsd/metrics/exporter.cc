@@ -1,131 +1,43 @@
 #include "dnsd/metrics/exporter.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cstring>
 #include <ctime>
-#include <exception>
-#include <thread>
+#include <sstream>
+#include <utility>
 
-#include <CivetServer.h>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <prometheus/exposer.h>
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dnsd/cli/version.h"
 #include "dnsd/metrics/catalog_collector.h"
+#include "dnsd/metrics/http_collector.h"
 #include "dnsd/metrics/server_collector.h"
 #include "dnsd/metrics/visibility_collector.h"
-#include "dnsd/protocol/net/endpoint.h"
 
 namespace dnsd {
 namespace {
 
-std::atomic<const MetricsExporter*> g_exporter{nullptr};
+// The Prometheus text exposition format, version 0.0.4 (prometheus-cpp's
+// exposer left the version out; Prometheus reads both as text).
+constexpr char kMetricsType[] = "text/plain; version=0.0.4; charset=utf-8";
 
-// civetweb (1.15, Debian 12) gives each connection a thread of its own from
-// the moment the connection is taken up until its request is answered, and
-// a request may take request_timeout_ms to arrive: a client that connects
-// and never finishes its request holds a thread that long. With civetweb's
-// 30 s and the 2 threads dnsd used to ask for, two such clients took
-// /metrics and / offline. So: threads enough for 50 such clients with room
-// left for Prometheus, a kubelet probe and an operator's curl, and a
-// timeout after which a stalled client's thread comes back. A scraper sends
-// its request in one go, so 5 s is ample; the same timeout bounds each
-// write of the answer to a client that does not read. Keep-alive stays off
-// (civetweb's default): every scrape is a connection of its own and holds
-// no thread in between. civetweb has no per-client connection limit (its
-// threads take a connection before anything could look at the client's
-// address), so more than kThreads stalled clients still delay a scrape, by
-// up to kRequestTimeoutMs per round; docs/operator-guide.md says to keep the
-// port on loopback or a private network.
-constexpr char kThreads[] = "64";
-constexpr char kRequestTimeoutMs[] = "5000";
-
-// civetweb calls this before its own handlers; a non-zero return means
-// "handled" (and is the HTTP status). Only "/" is ours.
-int BeginRequest(mg_connection* conn) {
-  const mg_request_info* info = mg_get_request_info(conn);
-  const MetricsExporter* exporter = g_exporter.load();
-  if (exporter == nullptr || info->local_uri == nullptr || std::string(info->local_uri) != "/") {
-    return 0;
-  }
-  std::string body = exporter->StatusPage();
-  mg_printf(conn,
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-            body.size());
-  mg_write(conn, body.data(), body.size());
-  return 200;
+http::Limits LimitsOf(const config::MetricsSettings& settings) {
+  http::Limits limits;
+  limits.max_connections = settings.max_connections;
+  limits.max_connections_per_client = settings.max_connections_per_client;
+  limits.head_timeout = std::chrono::milliseconds(settings.header_timeout_ms);
+  // A scraper reads its answer at once; one that does not is let go as soon.
+  limits.write_timeout = limits.head_timeout;
+  return limits;
 }
 
-// When its bind fails civetweb says only "null context when constructing
-// CivetServer. Possible problem binding to port." Binding the same way
-// (SO_REUSEADDR, as civetweb 1.15 does on Linux, so that connections a
-// stopped dnsd left in TIME_WAIT never get in the way) finds out why: most
-// often the port is still held by a live process, such as a dnsd that has
-// not finished stopping.
-std::string WhyNoBind(const std::string& listen) {
-  absl::StatusOr<Endpoint> endpoint = ParseEndpoint(listen);
-  if (!endpoint.ok()) return "";
-  boost::system::error_code ec;
-  boost::asio::ip::address address =
-      boost::asio::ip::make_address(FormatIpAddress(endpoint->address, endpoint->v6), ec);
-  if (ec) return "";
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor probe(io);
-  boost::asio::ip::tcp::endpoint where(address, endpoint->port);
-  if (probe.open(where.protocol(), ec) ||
-      probe.set_option(boost::asio::socket_base::reuse_address(true), ec) ||
-      probe.bind(where, ec)) {
-    return absl::StrCat(" (", ec.message(),
-                        ec == boost::asio::error::address_in_use
-                            ? ": another process, perhaps a dnsd still stopping, holds it)"
-                            : ")");
-  }
-  return "";
-}
-
-// civetweb's listening thread looks for a stop only between waits for a
-// connection, and each wait lasts up to 2 s (SOCKET_TIMEOUT_QUANTUM in
-// 1.15, fixed at its build): so a stopping dnsd held the metrics port, and
-// its DNS ports behind it, for up to 2 s after SIGTERM, and a restart
-// within that window failed to bind ("null context when constructing
-// CivetServer"). A connection of our own, opened and closed at once, ends
-// the wait. Loopback stands in for a wildcard address.
-void WakeListener(const std::string& listen, int port) {
-  absl::StatusOr<Endpoint> ep = ParseEndpoint(listen);
-  if (!ep.ok() || port <= 0) return;
-  sockaddr_storage ss{};
-  socklen_t len;
-  if (ep->v6) {
-    auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
-    sa->sin6_family = AF_INET6;
-    sa->sin6_port = htons(static_cast<uint16_t>(port));
-    static const uint8_t kZero[16] = {};
-    if (std::memcmp(ep->address.bytes.data(), kZero, 16) == 0) {
-      sa->sin6_addr = in6addr_loopback;
-    } else {
-      std::memcpy(&sa->sin6_addr, ep->address.bytes.data(), 16);
-    }
-    len = sizeof(*sa);
-  } else {
-    auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons(static_cast<uint16_t>(port));
-    std::memcpy(&sa->sin_addr, ep->address.v4(), 4);
-    if (sa->sin_addr.s_addr == htonl(INADDR_ANY)) sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(*sa);
-  }
-  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  (void)connect(fd, reinterpret_cast<sockaddr*>(&ss), len);  // refused once it is closed
-  close(fd);
+http::Response NotAllowed() {
+  http::Response r = http::Plain(405);
+  r.allow = "GET, HEAD";
+  return r;
 }
 
 std::string Time(std::chrono::system_clock::time_point t) {
@@ -137,68 +49,90 @@ std::string Time(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-MetricsExporter::MetricsExporter(const Server& server, const Reloader& reloader,
-                                 const refresh::Refresher* refresher)
-    : server_(server),
-      reloader_(reloader),
-      refresher_(refresher),
-      started_(std::chrono::system_clock::now()) {}
+MetricsExporter::MetricsExporter(const config::MetricsSettings& settings)
+    : settings_(settings), started_(std::chrono::system_clock::now()) {}
 
-MetricsExporter::~MetricsExporter() {
-  g_exporter.store(nullptr);
-  // Stops civetweb's threads before the collector goes; woken, so that the
-  // port is free again in milliseconds, not seconds (WakeListener). A wake
-  // that comes before civetweb has seen the stop is an empty connection a
-  // worker closes at once.
-  std::atomic<bool> stopped{false};
-  std::thread stopper([&] {
-    exposer_.reset();
-    stopped = true;
-  });
-  for (int i = 0; i < 200 && !stopped; ++i) {  // bounded: civetweb's 2 s, and more
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!stopped) WakeListener(listen_, port_);
+// The HTTP server goes first (it is the last member), with its thread, so
+// no scrape runs while the collectors go.
+MetricsExporter::~MetricsExporter() = default;
+
+absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Bind(
+    const std::string& listen, const config::MetricsSettings& settings) {
+  std::unique_ptr<MetricsExporter> e(new MetricsExporter(settings));
+  MetricsExporter* self = e.get();
+  auto http = http::Server::Bind(listen, LimitsOf(settings),
+                                 [self](const http::Request& r) { return self->Handle(r); });
+  if (!http.ok()) {
+    // Most often the port is still held by a live process, such as a dnsd
+    // that has not finished stopping (connections a stopped one left in
+    // TIME_WAIT do not count: the server binds with SO_REUSEADDR).
+    bool in_use = absl::StrContains(http.status().message(), "Address already in use");
+    return absl::UnavailableError(
+        absl::StrCat("metrics on ", listen, ": ", http.status().message(),
+                     in_use ? " (another process, perhaps a dnsd still stopping, holds it)" : ""));
   }
-  stopper.join();
+  e->http_ = *std::move(http);
+  return e;
+}
+
+void MetricsExporter::Serve(const Server& server, const Reloader& reloader,
+                            const refresh::Refresher* refresher) {
+  server_ = &server;
+  reloader_ = &reloader;
+  refresher_ = refresher;
+  AddCollectable(std::make_shared<ServerCollector>(server, reloader, started_));
+  AddCollectable(std::make_shared<VisibilityCollector>(server, settings_.top_domains));
+  if (refresher != nullptr) AddCollectable(std::make_shared<CatalogCollector>(*refresher));
+  AddCollectable(std::make_shared<MetricsHttpCollector>(http_->stats()));
+  http_->Start();
 }
 
 absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(
     const std::string& listen, const Server& server, const Reloader& reloader,
     size_t top_domains, const refresh::Refresher* refresher) {
-  std::unique_ptr<MetricsExporter> e(new MetricsExporter(server, reloader, refresher));
-  e->collector_ = std::make_shared<ServerCollector>(server, reloader, e->started_);
-  e->visibility_ = std::make_shared<VisibilityCollector>(server, top_domains);
-  static CivetCallbacks callbacks = [] {
-    CivetCallbacks c{};
-    c.begin_request = BeginRequest;
-    return c;
-  }();
-  try {
-    e->exposer_ = std::make_unique<prometheus::Exposer>(
-        std::vector<std::string>{"listening_ports", listen, "num_threads", kThreads,
-                                 "request_timeout_ms", kRequestTimeoutMs},
-        &callbacks);
-  } catch (const std::exception& ex) {
-    // civetweb reports a failed bind by throwing; no exception crosses here.
-    return absl::UnavailableError(
-        absl::StrCat("metrics on ", listen, ": ", ex.what(), WhyNoBind(listen)));
-  }
-  e->exposer_->RegisterCollectable(e->collector_);
-  e->exposer_->RegisterCollectable(e->visibility_);
-  if (refresher != nullptr) {
-    e->catalog_collector_ = std::make_shared<CatalogCollector>(*refresher);
-    e->exposer_->RegisterCollectable(e->catalog_collector_);
-  }
-  std::vector<int> ports = e->exposer_->GetListeningPorts();
-  e->port_ = ports.empty() ? 0 : ports.front();
-  e->listen_ = listen;
-  g_exporter.store(e.get());
+  config::MetricsSettings settings;
+  settings.top_domains = static_cast<uint32_t>(top_domains);
+  auto e = Bind(listen, settings);
+  if (e.ok()) (*e)->Serve(server, reloader, refresher);
   return e;
 }
 
 void MetricsExporter::AddCollectable(std::shared_ptr<prometheus::Collectable> collectable) {
-  optional_.push_back(collectable);
-  exposer_->RegisterCollectable(collectable);
+  std::lock_guard<std::mutex> lock(mu_);
+  collectables_.push_back(std::move(collectable));
+}
+
+// On the HTTP thread; collecting only sums counters, so it never blocks
+// for long (the handler must not).
+http::Response MetricsExporter::Handle(const http::Request& request) const {
+  if (request.path != "/metrics" && request.path != "/") return http::Plain(404);
+  if (request.method != "GET" && request.method != "HEAD") return NotAllowed();
+  http::Response r;
+  if (request.path == "/metrics") {
+    r.content_type = kMetricsType;
+    r.body = Scrape();
+  } else {
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = StatusPage();
+  }
+  return r;
+}
+
+std::string MetricsExporter::Scrape() const {
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    collectables = collectables_;
+  }
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& c : collectables) {
+    std::vector<prometheus::MetricFamily> more = c->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return std::move(out).str();
 }
 
 // One line per sender: where its ranges come from, and how old they are.
@@ -233,14 +167,14 @@ std::string MetricsExporter::CatalogSection() const {
 }
 
 std::string MetricsExporter::StatusPage() const {
-  ReloadStatus st = reloader_.status();
+  ReloadStatus st = reloader_->status();
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::system_clock::now() - started_);
   std::string page = absl::StrFormat(
       "dnsd %s\n\nuptime:         %d s\nthreads:        %d\ngeneration:     %d\n"
       "digest:         %016x\n"
       "domains:        %d\nlast reload:    %s, %s, %.3f s\nreloads:        %d (%d rejected)\n",
-      cli::kVersion, uptime.count(), server_.threads(), st.generation, st.digest, st.domains,
+      cli::kVersion, uptime.count(), server_->threads(), st.generation, st.digest, st.domains,
       Time(st.last_attempt), st.last_ok ? "published" : "REJECTED", st.last_seconds,
       st.attempts, st.failures);
   absl::StrAppend(&page, "\nconfiguration errors: ", config::CountErrors(st.errors),

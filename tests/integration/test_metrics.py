@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 import json
@@ -126,7 +127,7 @@ class MetricsTest(unittest.TestCase):
         text = scrape(self.port)
         out = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
                              text=True, timeout=30)
-        # promtool also lints prometheus-cpp's own exposer_* metrics; dnsd's must be clean.
+        # Only dnsd's own metrics are exported; promtool's remarks on them count.
         problems = [l for l in (out.stdout + out.stderr).splitlines() if l.startswith("dnsd_")]
         self.assertEqual(problems, [], out.stdout + out.stderr)
 
@@ -211,8 +212,10 @@ class VisibilityCapTest(unittest.TestCase):
 class SlowClientTest(unittest.TestCase):
     """Clients that connect to the metrics port and never finish their
     request (slowloris, a stuck proxy, a port scanner) must not take /metrics
-    and / offline: dnsd/metrics/exporter.cc gives civetweb threads enough for
-    them and a request timeout after which their threads come back."""
+    and / offline: the endpoint's event-driven server (dnsd/http/) holds each
+    for a socket and a timer, and closes it when its head timeout (5 s)
+    passes. Each slow client comes from an address of its own (127.0.0.2
+    and up), so the per-client cap does not simply refuse them."""
     SLOW_CLIENTS = 50
     ANSWER_WITHIN = 1.0         # seconds, for /metrics and / while they hold on
     DROPPED_WITHIN = 15.0       # seconds; the request timeout is 5 s
@@ -223,11 +226,12 @@ class SlowClientTest(unittest.TestCase):
         try:
             port = metrics_port(server)
             scrape(port)
-            for _ in range(self.SLOW_CLIENTS):
-                c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
+            for i in range(self.SLOW_CLIENTS):
+                c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT,
+                                             source_address=(f"127.0.0.{2 + i}", 0))
                 c.sendall(b"GET /metr")     # a partial request line, then nothing
                 slow.append(c)
-            time.sleep(0.5)                 # let civetweb take them all up
+            time.sleep(0.5)                 # let dnsd take them all up
             for round_ in range(3):
                 for path in ("/metrics", "/"):
                     start = time.monotonic()
@@ -242,6 +246,13 @@ class SlowClientTest(unittest.TestCase):
                     self.assertLess(time.monotonic() - start, self.ANSWER_WITHIN, path)
                     self.assertIn("dnsd_queries_total" if path == "/metrics" else "generation",
                                   body)
+                    if path == "/metrics":  # they are held, not refused
+                        self.assertGreaterEqual(
+                            sample(body, "dnsd_metrics_http_connections_open"),
+                            self.SLOW_CLIENTS + 1, body)
+                        for event in ("refused_client_limit", "refused_over_limit"):
+                            self.assertEqual(sample(body, "dnsd_metrics_http_connections_total",
+                                                    event=event), 0, event)
                 time.sleep(0.5)
             # The request timeout ends every stalled connection: dnsd closes
             # it (after an error status, if any).
@@ -266,10 +277,11 @@ class SlowClientTest(unittest.TestCase):
 class RestartTest(unittest.TestCase):
     """A dnsd started right after another stopped binds the same metrics port,
     even with connections the first one left behind (TIME_WAIT after scrapes,
-    stalled clients still open): civetweb sets SO_REUSEADDR on Linux. And one
-    started while the other is still stopping does too (issue 16): civetweb's
-    listener used to notice the stop only after its current 2 s wait for a
-    connection, so the stopping dnsd held the port that long."""
+    stalled clients still open): dnsd/http binds with SO_REUSEADDR. And one
+    started while the other is still stopping does too (issue 16): under
+    civetweb, which served the port before dnsd/http, the listener noticed a
+    stop only after its current 2 s wait for a connection, so the stopping
+    dnsd held the port that long."""
 
     def start(self, port):
         return harness.DnsdServer(extra=("--metrics", f"127.0.0.1:{port}"))
@@ -309,16 +321,16 @@ class RestartTest(unittest.TestCase):
         try:
             self.assertEqual(metrics_port(first), port)
             for _ in range(3):
-                # A scraper asking for keep-alive: civetweb answers and closes
-                # first, so the TIME_WAIT is on the server's side of the port.
+                # "Connection: close": dnsd answers and closes first, so the
+                # TIME_WAIT is on the server's side of the port.
                 c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
-                c.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+                c.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 while c.recv(65536):
                     pass
                 c.close()
-            # A stalled client and a half-sent request keep civetweb's workers
-            # (and so the first process) busy for a while after SIGTERM; the
-            # last connection restarts the listener's 2 s wait.
+            # A stalled client and a half-sent request are open when SIGTERM
+            # comes (under civetweb they kept its workers, and so the first
+            # process, busy, and restarted its listener's 2 s wait).
             for request in (b"", b"GET /metrics HTTP/1.1\r\nHost: x\r\n"):
                 c = socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT)
                 c.sendall(request)
@@ -353,6 +365,110 @@ class RestartTest(unittest.TestCase):
             for c in held:
                 c.close()
             first.stop()
+
+
+class ClientCapTest(unittest.TestCase):
+    """One client address gets at most metrics.max_connections_per_client
+    connections (issue 16): one more is closed at once, the ones it holds
+    are not disturbed, and /metrics answers another client meanwhile."""
+    CAP = 3
+    CLOSED_WITHIN = 1.0   # seconds for the extra connection to be closed
+
+    def setUp(self):
+        self.work = tempfile.TemporaryDirectory()
+        with open(os.path.join(harness.EXAMPLES, "dnsd.yaml")) as f:
+            text = f.read()
+        text = text.replace("catalog: senders.yaml",
+                            f"catalog: {os.path.join(harness.EXAMPLES, 'senders.yaml')}")
+        text = text.replace("domains: domains/",
+                            f"domains: {os.path.join(harness.EXAMPLES, 'domains')}/")
+        self.config = os.path.join(self.work.name, "dnsd.yaml")
+        with open(self.config, "w") as f:
+            f.write(text + f"metrics:\n  max_connections_per_client: {self.CAP}\n")
+
+    def tearDown(self):
+        self.work.cleanup()
+
+    def connect(self, port):
+        return socket.create_connection(("127.0.0.1", port), timeout=harness.CLIENT_TIMEOUT,
+                                        source_address=("127.0.0.7", 0))
+
+    def test_one_client_past_its_cap_is_closed_at_once(self):
+        server = harness.DnsdServer(config=self.config, extra=("--metrics", "127.0.0.1:0"))
+        held = []
+        try:
+            port = metrics_port(server)
+            for _ in range(self.CAP):
+                c = self.connect(port)
+                c.sendall(b"GET /metr")     # a partial request line, then nothing
+                held.append(c)
+            time.sleep(0.3)                 # let dnsd take them up
+            extra = self.connect(port)
+            extra.settimeout(self.CLOSED_WITHIN)
+            start = time.monotonic()
+            try:
+                self.assertEqual(extra.recv(4096), b"", "the extra connection got an answer")
+            except socket.timeout:
+                self.fail(f"connection {self.CAP + 1} from one client was still open after "
+                          f"{self.CLOSED_WITHIN} s")
+            except ConnectionResetError:
+                pass
+            finally:
+                extra.close()
+            self.assertLess(time.monotonic() - start, self.CLOSED_WITHIN)
+            # Another client (127.0.0.1) is served meanwhile...
+            start = time.monotonic()
+            text = scrape(port)
+            self.assertLess(time.monotonic() - start, 1.0)
+            self.assertEqual(sample(text, "dnsd_metrics_http_connections_total",
+                                    event="refused_client_limit"), 1, text)
+            # ... and the connections the client holds still work.
+            held[0].sendall(b"ics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := held[0].recv(65536):
+                answer += chunk
+            self.assertTrue(answer.startswith(b"HTTP/1.1 200 "), answer[:100])
+            self.assertIn(b"text/plain; version=0.0.4", answer)
+            self.assertIn(b"dnsd_queries_total", answer)
+            self.assertTrue(server.alive())
+        finally:
+            for c in held:
+                c.close()
+            server.stop()
+
+
+class RoutesTest(unittest.TestCase):
+    """Other paths are 404, other methods 405; HEAD gets the fields alone."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.DnsdServer(extra=("--metrics", "127.0.0.1:0"))
+        cls.port = metrics_port(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def request(self, method, path):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def test_routes(self):
+        status, headers, body = self.request("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "text/plain; version=0.0.4; charset=utf-8")
+        status, headers, body = self.request("HEAD", "/metrics")
+        self.assertEqual((status, body), (200, b""))
+        self.assertGreater(int(headers["Content-Length"]), 0)
+        self.assertEqual(self.request("GET", "/nope")[0], 404)
+        self.assertEqual(self.request("GET", "/metrics/x")[0], 404)
+        status, headers, _ = self.request("POST", "/metrics")
+        self.assertEqual(status, 405)
+        self.assertEqual(headers["Allow"], "GET, HEAD")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ import pwd
 import grp
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import unittest
+import urllib.request
 
 import harness
 from harness import kdig
@@ -68,6 +70,18 @@ def with_user(examples, user):
     return path
 
 
+def free_privileged_port():
+    """A loopback TCP port below 1024 that was free a moment ago."""
+    for port in range(990, 900, -1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise AssertionError("no free TCP port in 901-990 on 127.0.0.1")
+
+
 class PrivilegeDropTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="dnsd-priv-")
@@ -78,7 +92,7 @@ class PrivilegeDropTest(unittest.TestCase):
         """Every thread: uid and gid (real, effective, saved, fs), no groups,
         no capabilities, no new privileges."""
         tids = thread_ids(pid)
-        self.assertGreater(len(tids), 2, "expected the workers' and civetweb's threads")
+        self.assertGreater(len(tids), 2, "expected the workers' and the metrics server's threads")
         for tid in tids:
             s = status_fields(pid, tid)
             with self.subTest(tid=tid):
@@ -122,6 +136,18 @@ class PrivilegeDropTest(unittest.TestCase):
             self.assertEqual(harness.udp_txt(server, "_dmarc.new.example")[0], 0)
             self.assertEqual(harness.udp_txt(server, "_dmarc.secret.example")[0], 5)  # REFUSED
             self.assertTrue(server.alive())
+            self.assert_unprivileged(server.proc.pid, NOBODY.pw_uid, NOGROUP.gr_gid)
+
+    def test_metrics_on_a_privileged_port(self):
+        # The metrics port is bound before the privileges go, like the DNS
+        # ports: one below 1024 works for a dnsd that becomes `nobody`.
+        port = free_privileged_port()
+        config = with_user(self.examples, "nobody:nogroup")
+        with harness.DnsdServer(config=config, allow_root=False,
+                                extra=("--metrics", f"127.0.0.1:{port}")) as server:
+            harness.wait_for_log(server, rf"metrics on port {port} ")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+                self.assertIn("dnsd_queries_total", r.read().decode())
             self.assert_unprivileged(server.proc.pid, NOBODY.pw_uid, NOGROUP.gr_gid)
 
     def test_configuration_is_read_as_the_user(self):

@@ -706,8 +706,8 @@ class DescriptorLimitTest(unittest.TestCase):
              *harness.ALLOW_ROOT],
             capture_output=True, text=True, timeout=30)
         self.assertEqual(out.returncode, 1, out.stderr)
-        self.assertRegex(out.stderr, r"not starting: dnsd needs 1096 open files \(1024 for "
-                         r"tcp.max_connections, 2 listening sockets, 70 for files, event "
+        self.assertRegex(out.stderr, r"not starting: dnsd needs 1160 open files \(1024 for "
+                         r"tcp.max_connections, 2 listening sockets, 134 for files, event "
                          r"loops, metrics and reloads\), but the open-file limit \(RLIMIT_NOFILE\) "
                          r"is 256 with a hard limit of 512")
         self.assertNotIn("listening on", out.stderr)
@@ -716,10 +716,10 @@ class DescriptorLimitTest(unittest.TestCase):
         server = harness.DnsdServer(config=self.path, threads=1, prefix=("prlimit", "--nofile=256:4096", "--"))
         try:
             harness.wait_for_log(server, r"raised the open-file limit \(RLIMIT_NOFILE\) from 256 "
-                                 r"to 1098 \(hard limit 4096\)")
+                                 r"to 1162 \(hard limit 4096\)")
             with open(f"/proc/{server.proc.pid}/limits") as f:
                 line = next(l for l in f if l.startswith("Max open files"))
-            self.assertEqual(line.split()[3:5], ["1098", "4096"], line)
+            self.assertEqual(line.split()[3:5], ["1162", "4096"], line)
         finally:
             server.stop()
 
