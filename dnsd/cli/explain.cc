@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "dnsd/cli/commands.h"
+#include "dnsd/cli/timeline_text.h"
 #include "config/load_and_compile.h"
 #include "dnsd/cli/snapshot_dns.h"
 #include "dnsd/control/refresh/refresher.h"
@@ -118,6 +119,22 @@ void PrintVerdict(const config::LoadedConfig& loaded, const config::RefreshedRan
   }
 }
 
+// A domain on a schedule answers differently from its next step on: the
+// steps done and the next one, as `dnsd records` shows them.
+void PrintSchedule(const config::LoadedConfig& loaded, std::string domain) {
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  domain = absl::AsciiStrToLower(domain);
+  for (const config::DomainConfig& d : loaded.set().domains) {
+    if (d.domain != domain) continue;
+    std::string timeline = TimelineText(d, loaded.snapshot->as_of, "  ");
+    if (!timeline.empty()) {
+      std::cout << "schedule (answers above: as of " << config::FormatUtc(loaded.snapshot->as_of)
+                << "):\n"
+                << timeline;
+    }
+  }
+}
+
 }  // namespace
 
 int Explain(const ExplainArgs& args) {
@@ -160,6 +177,7 @@ int Explain(const ExplainArgs& args) {
     std::cout << "rule:    " << RuleDetail(snap, decision) << "\n";
   }
   PrintVerdict(loaded, saved.get(), args, *ip);
+  PrintSchedule(loaded, args.domain);
   return 0;
 }
 

@@ -153,7 +153,7 @@ class ScheduleTest(unittest.TestCase):
             self.assertEqual(len(re.findall(r"reload \(schedule\): generation", log)), 7, log)
             self.assertNotIn("SIGHUP", log)
 
-    def test_check_and_records_print_the_timeline(self):
+    def test_check_records_and_explain_print_the_timeline(self):
         config = os.path.join(self.examples[0], "dnsd.yaml")
         out = subprocess.run([harness.DNSD, "check", "-c", config], capture_output=True,
                              text=True, timeout=60)
@@ -172,6 +172,12 @@ class ScheduleTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn(f"; {utc(self.start)}  dkim: selector next published\n", out.stdout)
         self.assertIn(f"; {utc(self.start + 1)}  dmarc: p=quarantine t=y\n", out.stdout)
+        out = subprocess.run([harness.DNSD, "explain", "-c", config, "--ip", "192.0.2.1",
+                              "--helo", "mail.sched.example", "--domain", "sched.example"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("schedule (answers above: as of ", out.stdout)
+        self.assertIn(f"  {utc(self.start + 4)}  dmarc: p=reject t=n\n", out.stdout)
         self.assertNotIn("next._domainkey.sched.example", out.stdout.split("; Schedule")[0])
 
 
