@@ -561,3 +561,55 @@ def wait_until_watching(server, folder, timeout=15.0):
         except AssertionError:
             if time.monotonic() > deadline or not server.alive():
                 raise
+
+
+# ---- other servers a test starts (NSD, unbound, pebble, caddy, collectors) --
+
+def terminate(proc, timeout=10):
+    """SIGTERM to `proc` (a Popen this test started), then SIGKILL if it has
+    not exited within `timeout` seconds."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+class Daemon:
+    """A server started in the foreground in its own process group, its
+    output in `log_path`; stopped by its PID, then its group (NSD's xfrd and
+    server children go with their leader's)."""
+
+    def __init__(self, name, argv, log_path, env=None):
+        self.name = name
+        self.log_path = log_path
+        self._log = open(log_path, "ab")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True, env=env)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        terminate(self.proc)
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._log.close()
+
+
+def run(argv, timeout=CLIENT_TIMEOUT, check=True, env=None):
+    """Runs a client to completion; with `check`, a non-zero exit fails the
+    test with its output."""
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    if check and out.returncode != 0:
+        raise AssertionError(f"{' '.join(argv)} exited {out.returncode}:\n"
+                             f"{out.stdout}{out.stderr}")
+    return out

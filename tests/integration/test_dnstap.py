@@ -6,7 +6,6 @@ collector that goes away costs dropped messages, never an answer, and one
 that comes back gets the stream again."""
 import os
 import re
-import signal
 import subprocess
 import time
 import unittest
@@ -85,13 +84,7 @@ class Collector:
 
     def stop(self):
         """Stops it (it closes its file on SIGTERM); returns its stderr."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        harness.terminate(self.proc)
         return self.proc.stderr.read()
 
 

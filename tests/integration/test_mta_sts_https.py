@@ -27,7 +27,6 @@ import glob
 import hashlib
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -88,46 +87,6 @@ def setUpModule():
     unittest.addModuleCleanup(harness.leave_resolv_conf)
 
 
-class Daemon:
-    """A server in the foreground in its own process group, stopped by its PID."""
-
-    def __init__(self, name, argv, log_path, env=None):
-        self.name = name
-        self.log_path = log_path
-        self._log = open(log_path, "ab")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True, env=env)
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._log.close()
-
-
-def run(argv, timeout=harness.CLIENT_TIMEOUT, check=True, env=None):
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
-    if check and out.returncode != 0:
-        raise AssertionError(f"{' '.join(argv)} exited {out.returncode}:\n"
-                             f"{out.stdout}{out.stderr}")
-    return out
-
-
 def wait_until(what, ready, alive, log, timeout=STARTUP_TIMEOUT):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -140,7 +99,7 @@ def wait_until(what, ready, alive, log, timeout=STARTUP_TIMEOUT):
 
 
 def dig_txt(server, port, name, recurse):
-    out = run(["kdig", f"@{server}", "-p", str(port), "+short", "+retry=0", "+timeout=2",
+    out = harness.run(["kdig", f"@{server}", "-p", str(port), "+short", "+retry=0", "+timeout=2",
                "+rec" if recurse else "+norec", name, "TXT"], check=False)
     return [line.strip().strip('"') for line in out.stdout.splitlines() if line.strip()]
 
@@ -226,14 +185,14 @@ def make_pebble_https_cert(d):
     endpoint), from a CA made here: Debian's pebble ships none."""
     ca_key, ca = os.path.join(d, "ca.key"), os.path.join(d, "ca.pem")
     key, csr, cert = (os.path.join(d, n) for n in ("key.pem", "cert.csr", "cert.pem"))
-    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
+    harness.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
          "-out", ca, "-days", "2", "-subj", "/CN=dnsd test pebble HTTPS CA"])
-    run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+    harness.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
          "-subj", "/CN=localhost"])
     ext = os.path.join(d, "ext.cnf")
     with open(ext, "w") as f:
         f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    run(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key,
+    harness.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key,
          "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext])
     return ca, cert, key
 
@@ -280,7 +239,7 @@ class MtaStsHttpsTest(unittest.TestCase):
             out.write(f.read())
         cls.domain_file = os.path.join(config, "domains", f"{CUSTOMER}.yaml")
         harness.write_atomic(cls.domain_file, POLICY_ENFORCE)
-        run([harness.DNSD, "check", "-c", os.path.join(config, "dnsd.yaml")])
+        harness.run([harness.DNSD, "check", "-c", os.path.join(config, "dnsd.yaml")])
         cls.dnsd = harness.DnsdServer(config=os.path.join(config, "dnsd.yaml"),
                                       extra=("--listen", f"{DNSD_NS}:53"))
         cls.daemons.append(cls.dnsd)
@@ -295,9 +254,9 @@ class MtaStsHttpsTest(unittest.TestCase):
             f.write(root_zone())
         with open(os.path.join(nsd_dir, "nsd.conf"), "w") as f:
             f.write(nsd_conf(nsd_dir))
-        run(["nsd-checkconf", os.path.join(nsd_dir, "nsd.conf")])
-        run(["nsd-checkzone", ".", os.path.join(nsd_dir, "root.zone")])
-        nsd = Daemon("nsd", ["nsd", "-d", "-c", os.path.join(nsd_dir, "nsd.conf")],
+        harness.run(["nsd-checkconf", os.path.join(nsd_dir, "nsd.conf")])
+        harness.run(["nsd-checkzone", ".", os.path.join(nsd_dir, "root.zone")])
+        nsd = harness.Daemon("nsd", ["nsd", "-d", "-c", os.path.join(nsd_dir, "nsd.conf")],
                      os.path.join(nsd_dir, "stdout.log"))
         cls.daemons.append(nsd)
         wait_until("nsd", lambda: dig_txt("127.0.0.1", NSD_PORT, f"_mta-sts.{STRANGER}", False),
@@ -308,8 +267,8 @@ class MtaStsHttpsTest(unittest.TestCase):
         conf = os.path.join(ub_dir, "unbound.conf")
         with open(conf, "w") as f:
             f.write(unbound_conf(ub_dir))
-        run(["unbound-checkconf", conf])
-        unbound = Daemon("unbound", ["unbound", "-d", "-c", conf],
+        harness.run(["unbound-checkconf", conf])
+        unbound = harness.Daemon("unbound", ["unbound", "-d", "-c", conf],
                          os.path.join(ub_dir, "unbound.log"))
         cls.daemons.append(unbound)
         wait_until("unbound", lambda: dig_txt("127.0.0.1", 53, f"_mta-sts.{CUSTOMER}", True),
@@ -327,7 +286,7 @@ class MtaStsHttpsTest(unittest.TestCase):
                     f' "httpPort": 80, "tlsPort": 443, "ocspResponderURL": "",'
                     f' "externalAccountBindingRequired": false}}}}\n')
         env = dict(os.environ, PEBBLE_VA_NOSLEEP="1", PEBBLE_WFE_NONCEREJECT="0")
-        cls.pebble = Daemon("pebble", ["pebble", "-config", pebble_conf,
+        cls.pebble = harness.Daemon("pebble", ["pebble", "-config", pebble_conf,
                                        "-dnsserver", "127.0.0.1:53"],
                             os.path.join(pebble_dir, "pebble.log"), env=env)
         cls.daemons.append(cls.pebble)
@@ -335,7 +294,7 @@ class MtaStsHttpsTest(unittest.TestCase):
                    cls.pebble.alive, cls.pebble.log)
         # The root pebble signs with (new at every start), for the clients.
         cls.pebble_root = os.path.join(pebble_dir, "root.pem")
-        run(["curl", "-sS", "--fail", "--cacert", cls.pebble_https_ca, "-o", cls.pebble_root,
+        harness.run(["curl", "-sS", "--fail", "--cacert", cls.pebble_https_ca, "-o", cls.pebble_root,
              "https://localhost:15000/roots/0"])
 
         # Caddy, started by hand with the deploy Caddyfile.
@@ -347,8 +306,8 @@ class MtaStsHttpsTest(unittest.TestCase):
             f.write(caddyfile(caddy_dir, cls.pebble_https_ca))
         caddy_env = dict(os.environ, HOME=caddy_dir, XDG_DATA_HOME=caddy_dir,
                          XDG_CONFIG_HOME=caddy_dir)
-        run(["caddy", "validate", "--adapter", "caddyfile", "--config", cf], env=caddy_env)
-        cls.caddy = Daemon("caddy", ["caddy", "run", "--adapter", "caddyfile", "--config", cf],
+        harness.run(["caddy", "validate", "--adapter", "caddyfile", "--config", cf], env=caddy_env)
+        cls.caddy = harness.Daemon("caddy", ["caddy", "run", "--adapter", "caddyfile", "--config", cf],
                            os.path.join(caddy_dir, "caddy.log"), env=caddy_env)
         cls.daemons.append(cls.caddy)
         wait_until("caddy", lambda: port_open(443) and port_open(80),
@@ -371,7 +330,7 @@ class MtaStsHttpsTest(unittest.TestCase):
     def query(self, domain, known_id=None):
         """mta-sts-query's verdict for `domain`: (result name, payload)."""
         argv = ["mta-sts-query", domain] + ([known_id] if known_id else [])
-        out = run(argv, timeout=60, env=self.client_env)
+        out = harness.run(argv, timeout=60, env=self.client_env)
         return parse_query_output(out.stdout)
 
     def txt_id(self, domain):

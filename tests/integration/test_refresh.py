@@ -165,13 +165,7 @@ zone:
     def stop(self):
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        harness.terminate(self.proc)
         try:  # NSD's children go with their leader's group
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:

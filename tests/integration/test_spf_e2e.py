@@ -21,7 +21,6 @@ suite is skipped (harness.skip), which ctest counts as skipped.
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -206,49 +205,6 @@ def setUpModule():
     unittest.addModuleCleanup(harness.leave_resolv_conf)
 
 
-# ---- processes ---------------------------------------------------------------
-
-class Daemon:
-    """A server started in the foreground in its own process group, stopped by
-    its PID (its group, if it left children behind)."""
-
-    def __init__(self, name, argv, log_path):
-        self.name = name
-        self.log_path = log_path
-        self._log = open(log_path, "ab")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def log(self):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        try:  # children (NSD's xfrd and server) go with their leader's group
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._log.close()
-
-
-def run(argv, timeout=harness.CLIENT_TIMEOUT, check=True):
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    if check and out.returncode != 0:
-        raise AssertionError(f"{' '.join(argv)} exited {out.returncode}:\n"
-                             f"{out.stdout}{out.stderr}")
-    return out
-
-
 def ask(port, name, qtype="TXT", recurse=False):
     """kdig's JSON answer from 127.0.0.1:port, or None when nothing answered."""
     out = subprocess.run(
@@ -366,7 +322,7 @@ stub-zone:
 
 def pyspf(ip, sender, helo, truncate=False):
     """pyspf's verdict and explanation; with `truncate`, as pyspf+7.3."""
-    out = run([SYSTEM_PYTHON, "-c", PYSPF_SCRIPT, ip, sender, helo,
+    out = harness.run([SYSTEM_PYTHON, "-c", PYSPF_SCRIPT, ip, sender, helo,
                *(["truncate"] if truncate else [])], timeout=VALIDATOR_TIMEOUT)
     result, explanation = json.loads(out.stdout)
     return result, explanation
@@ -374,7 +330,7 @@ def pyspf(ip, sender, helo, truncate=False):
 
 def spfquery(ip, sender, helo):
     """libspf2's verdict, from the Received-SPF line spfquery prints, and the output."""
-    out = run(["spfquery", "-ip", ip, "-sender", sender, "-helo", helo],
+    out = harness.run(["spfquery", "-ip", ip, "-sender", sender, "-helo", helo],
               timeout=VALIDATOR_TIMEOUT, check=False)
     m = re.search(r"^Received-SPF: (\w+)", out.stdout, re.MULTILINE)
     if not m:
@@ -405,7 +361,7 @@ class SpfEndToEndTest(unittest.TestCase):
         config = harness.copy_examples(cls.dir)
         with open(os.path.join(config, "domains", "terms.example.yaml"), "w") as f:
             f.write(TERMS_DOMAIN)
-        run([harness.DNSD, "check", "-c", os.path.join(config, "dnsd.yaml")])
+        harness.run([harness.DNSD, "check", "-c", os.path.join(config, "dnsd.yaml")])
         cls.dnsd = harness.DnsdServer(config=os.path.join(config, "dnsd.yaml"))
         cls.daemons.append(cls.dnsd)
         wait_for_answer("dnsd", cls.dnsd.alive, lambda: "".join(cls.dnsd.log),
@@ -418,9 +374,9 @@ class SpfEndToEndTest(unittest.TestCase):
             f.write(root_zone())
         with open(os.path.join(nsd_dir, "nsd.conf"), "w") as f:
             f.write(nsd_conf(nsd_dir))
-        run(["nsd-checkconf", os.path.join(nsd_dir, "nsd.conf")])
-        run(["nsd-checkzone", ".", os.path.join(nsd_dir, "root.zone")])
-        nsd = Daemon("nsd", ["nsd", "-d", "-c", os.path.join(nsd_dir, "nsd.conf")],
+        harness.run(["nsd-checkconf", os.path.join(nsd_dir, "nsd.conf")])
+        harness.run(["nsd-checkzone", ".", os.path.join(nsd_dir, "root.zone")])
+        nsd = harness.Daemon("nsd", ["nsd", "-d", "-c", os.path.join(nsd_dir, "nsd.conf")],
                      os.path.join(nsd_dir, "stdout.log"))
         cls.daemons.append(nsd)
         wait_for_answer("nsd", nsd.alive, nsd.log, NSD_PORT, ".", "SOA")
@@ -431,8 +387,8 @@ class SpfEndToEndTest(unittest.TestCase):
         cls.unbound_conf = os.path.join(ub_dir, "unbound.conf")
         with open(cls.unbound_conf, "w") as f:
             f.write(unbound_conf(ub_dir, cls.dnsd.port))
-        cls.checkconf = run(["unbound-checkconf", cls.unbound_conf])
-        cls.unbound = Daemon("unbound", ["unbound", "-d", "-c", cls.unbound_conf],
+        cls.checkconf = harness.run(["unbound-checkconf", cls.unbound_conf])
+        cls.unbound = harness.Daemon("unbound", ["unbound", "-d", "-c", cls.unbound_conf],
                              os.path.join(ub_dir, "unbound.log"))
         cls.daemons.append(cls.unbound)
         wait_for_answer("unbound", cls.unbound.alive, cls.unbound.log, UNBOUND_PORT,
