@@ -114,6 +114,30 @@ void ReadTcp(YamlReader& r, const Value& value, TcpSettings& tcp) {
   }
 }
 
+// The limits both HTTP listeners take (metrics, the MTA-STS policy host).
+template <typename Settings>
+void ReadHttpLimits(YamlReader& r, const Fields& f, Settings& http) {
+  if (const Value* v = f.Get("max_connections"))
+    Assign(r.Integer(*v, 1, 1000000), http.max_connections);
+  if (const Value* v = f.Get("max_connections_per_client"))
+    Assign(r.Integer(*v, 1, 1000000), http.max_connections_per_client);
+  if (const Value* v = f.Get("header_timeout_ms"))
+    Assign(r.Integer(*v, 100, 60000), http.header_timeout_ms);
+}
+
+// One ADDR:PORT, if `value` is there and valid.
+void ReadListen(YamlReader& r, const Value* value, std::string& listen) {
+  if (value == nullptr) return;
+  std::optional<std::string> text = r.String(*value);
+  if (!text) return;
+  absl::Status status = CheckListenAddress(*text);
+  if (!status.ok()) {
+    r.ValueError(*value, status.message());
+  } else {
+    listen = *text;
+  }
+}
+
 void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
   std::optional<Fields> f = r.Map(value, kMetricsKeys);
   if (!f) return;
@@ -122,22 +146,8 @@ void ReadMetrics(YamlReader& r, const Value& value, MetricsSettings& metrics) {
     Assign(r.Integer(*v, 0, 10000), metrics.top_domains);
   if (const Value* v = f->Get("tracked_domains"))
     Assign(r.Integer(*v, 0, 1 << 20), metrics.tracked_domains);
-  if (const Value* v = f->Get("max_connections"))
-    Assign(r.Integer(*v, 1, 1000000), metrics.max_connections);
-  if (const Value* v = f->Get("max_connections_per_client"))
-    Assign(r.Integer(*v, 1, 1000000), metrics.max_connections_per_client);
-  if (const Value* v = f->Get("header_timeout_ms"))
-    Assign(r.Integer(*v, 100, 60000), metrics.header_timeout_ms);
-  if (const Value* v = f->Get("listen")) {
-    std::optional<std::string> text = r.String(*v);
-    if (!text) return;
-    absl::Status status = CheckListenAddress(*text);
-    if (!status.ok()) {
-      r.ValueError(*v, status.message());
-    } else {
-      metrics.listen = *text;
-    }
-  }
+  ReadHttpLimits(r, *f, metrics);
+  ReadListen(r, f->Get("listen"), metrics.listen);
 }
 
 void ReadMtaStsHttp(YamlReader& r, const Value& value, MtaStsHttpSettings& http) {
@@ -145,22 +155,8 @@ void ReadMtaStsHttp(YamlReader& r, const Value& value, MtaStsHttpSettings& http)
   if (!f) return;
   http.enabled = true;  // the section asks for it
   if (const Value* v = f->Get("enabled")) Assign(r.Bool(*v), http.enabled);
-  if (const Value* v = f->Get("max_connections"))
-    Assign(r.Integer(*v, 1, 1000000), http.max_connections);
-  if (const Value* v = f->Get("max_connections_per_client"))
-    Assign(r.Integer(*v, 1, 1000000), http.max_connections_per_client);
-  if (const Value* v = f->Get("header_timeout_ms"))
-    Assign(r.Integer(*v, 100, 60000), http.header_timeout_ms);
-  if (const Value* v = f->Get("http_listen")) {
-    std::optional<std::string> text = r.String(*v);
-    if (!text) return;
-    absl::Status status = CheckListenAddress(*text);
-    if (!status.ok()) {
-      r.ValueError(*v, status.message());
-    } else {
-      http.http_listen = *text;
-    }
-  }
+  ReadHttpLimits(r, *f, http);
+  ReadListen(r, f->Get("http_listen"), http.http_listen);
 }
 
 // "name" or "name:group": POSIX portable names (letters, digits, '.', '_',
