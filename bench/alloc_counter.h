@@ -1,7 +1,7 @@
-// Counts heap allocations in a benchmark binary: alloc_counter.cc replaces
-// the global operator new, and AllocationCounter reports the allocations
-// made during a timed loop per iteration. The query path must make none
-// (STYLE.md: the hot path is allocation-free).
+// Counts heap allocations in a benchmark binary: dnsd_allocation_counter
+// (dnsd/testing/allocation_counter.h) replaces the global operator new, and
+// AllocationCounter reports the allocations made during a timed loop per
+// iteration. The query path must make none: it is allocation-free.
 #ifndef DNSD_BENCH_ALLOC_COUNTER_H_
 #define DNSD_BENCH_ALLOC_COUNTER_H_
 

@@ -4,7 +4,7 @@
 // and what it measured.
 //
 // Heap allocations are counted by bench/alloc_counter.h; the query path must
-// make none (STYLE.md: the hot path is allocation-free), so every query
+// make none (the hot path is allocation-free), so every query
 // benchmark reports allocs_per_query.
 #include <benchmark/benchmark.h>
 

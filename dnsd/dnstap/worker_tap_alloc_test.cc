@@ -5,31 +5,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "dnsd/dnstap/worker_tap.h"
+#include "dnsd/testing/allocation_counter.h"
 #include "gtest/gtest.h"
-
-namespace {
-
-std::atomic<long> g_allocations{0};
-
-}  // namespace
-
-// Not inlined, as in pipeline_alloc_test.cc (GCC 12's mismatch warning).
-[[gnu::noinline]] void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace dnsd::dnstap {
 namespace {
@@ -56,13 +36,13 @@ TEST(WorkerTapAllocTest, OfferAllocatesNothingWhetherKeptFilteredOrDropped) {
   Exchange oversized = x;
   oversized.response = big;
 
-  long before = g_allocations.load();
+  long before = ::dnsd::testing::AllocationCount();
   for (int i = 0; i < 100; ++i) {  // fills the ring, then drops
     tap.Offer(x);
     tap.Offer(other);
     tap.Offer(oversized);
   }
-  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_EQ(::dnsd::testing::AllocationCount() - before, 0);
   EXPECT_GT(tap.dropped(), 0u);
 }
 

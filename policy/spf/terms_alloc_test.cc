@@ -1,37 +1,16 @@
-// The terms rule on the query path makes no heap allocation (STYLE.md): the global
+// The terms rule on the query path makes no heap allocation: the global
 // operator new of this test binary counts, and HandleQuery runs on queries
 // that expand every kind of macro, fall back to rule 7, or overflow.
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dnsd/testing/allocation_counter.h"
 #include "gtest/gtest.h"
 #include "dnsd/pipeline.h"
 #include "policy/spf/testing/spf_fixture.h"
-
-namespace {
-
-std::atomic<long> g_allocations{0};
-
-}  // namespace
-
-// Not inlined: GCC 12 would otherwise pair the inlined malloc and free with
-// the new-expressions around them and warn of a mismatch that is not there.
-[[gnu::noinline]] void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace dnsd::spf {
 namespace {
@@ -72,14 +51,14 @@ TEST(TermsAllocationTest, TheQueryPathAllocatesNothing) {
   std::vector<uint8_t> response(65535);
   std::vector<Outcome> outcomes(queries.size());
   // The counter counts.
-  long before = g_allocations.load();
+  long before = ::dnsd::testing::AllocationCount();
   auto probe = std::make_unique<std::string>(100, 'x');
-  ASSERT_GT(g_allocations.load(), before);
-  before = g_allocations.load();
+  ASSERT_GT(::dnsd::testing::AllocationCount(), before);
+  before = ::dnsd::testing::AllocationCount();
   for (size_t i = 0; i < queries.size(); ++i) {
     outcomes[i] = HandleQuery(*snapshot, queries[i], Transport::kTcp, response);
   }
-  long allocations = g_allocations.load() - before;
+  long allocations = ::dnsd::testing::AllocationCount() - before;
   EXPECT_EQ(allocations, 0);
   EXPECT_EQ(outcomes[0].spf_rule, static_cast<int>(Rule::kTerms));
   EXPECT_EQ(outcomes[1].spf_rule, static_cast<int>(Rule::kTerms));
