@@ -9,6 +9,7 @@
 #define DNSD_CONTROL_SCHEDULE_TIMER_H_
 
 #include <functional>
+#include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -33,6 +34,9 @@ class ScheduleTimer {
   boost::asio::steady_timer timer_;
   Reloader& reloader_;
   std::function<void()> applied_;
+  // A change whose compile was rejected (a broken server file, say): not
+  // tried again every instant, but after a minute or an edit's reload.
+  std::optional<config::UtcSeconds> rejected_;
 };
 
 }  // namespace dnsd

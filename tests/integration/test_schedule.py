@@ -181,5 +181,44 @@ class ScheduleTest(unittest.TestCase):
         self.assertNotIn("next._domainkey.sched.example", out.stdout.split("; Schedule")[0])
 
 
+class RejectedStepTest(unittest.TestCase):
+    """A step whose compile is rejected (the server file broke meanwhile)
+    keeps the running snapshot, is tried again after a minute or the next
+    edit, not in a loop; fixing the file applies it."""
+
+    def test_a_rejected_step_is_not_retried_in_a_loop(self):
+        harness.require_tools("kdig")
+        tmp = harness.temp_dir()
+        self.addCleanup(tmp.cleanup)
+        examples = harness.copy_examples(tmp.name)
+        start = int(time.time()) + 5
+        harness.write_atomic(os.path.join(examples, "domains", "sched.example.yaml"),
+                             f"""domain: sched.example
+mode: monitor
+dmarc:
+  rua: ["mailto:sched@reports.provider.test"]
+dkim:
+  next: {{k: ed25519, p: "{ED25519}", from: {utc(start)}}}
+""")
+        server = harness.DnsdServer(os.path.join(examples, "dnsd.yaml"))
+        self.addCleanup(server.stop)
+        harness.wait_until_watching(server, os.path.join(examples, "domains"))
+        server_file = os.path.join(examples, "dnsd.yaml")
+        good = open(server_file).read()
+        mark = harness.log_mark(server)
+        harness.write_atomic(server_file, good + "\nbogus_key: 1\n")
+        harness.wait_for_log(server, r"reload \(files changed\) rejected", mark)
+        time.sleep(max(0.0, start + 3 - time.time()))
+        log = "\n".join(server.log[mark:])
+        self.assertEqual(len(re.findall(r"reload \(schedule\) rejected", log)), 1, log)
+        rcode = harness.kdig(server, f"next.{ZONE}", "TXT")["RCODE"]
+        self.assertEqual(rcode, 3, "the running snapshot stays")
+        mark = harness.log_mark(server)
+        harness.write_atomic(server_file, good)
+        harness.wait_for_log(server, r"reload \(files changed\): generation", mark)
+        answers = harness.kdig(server, f"next.{ZONE}", "TXT").get("answerRRs", [])
+        self.assertEqual([rr["TYPE"] for rr in answers], [16])
+
+
 if __name__ == "__main__":
     harness.main()
