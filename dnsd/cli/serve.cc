@@ -251,6 +251,61 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   refresher.Stop();  // before `control`, which its callback posts to, goes
 }
 
+// The account to become, when the plan is to switch to one; an error when
+// dnsd must not run as planned.
+absl::StatusOr<std::optional<Account>> AccountFor(PrivilegePlan plan, const ServeArgs& args,
+                                                 const config::ServerConfig& server_file) {
+  if (plan == PrivilegePlan::kRefuse) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "refusing to run as root: set `user:` in ", args.config,
+        " to the account dnsd should become once its ports are bound, or pass --allow-root to "
+        "keep root (not recommended)"));
+  }
+  if (plan != PrivilegePlan::kSwitchUser) return std::nullopt;
+  absl::StatusOr<Account> found = LookUpAccount(server_file.user);
+  if (!found.ok()) {
+    return absl::NotFoundError(absl::StrCat(args.config, ": user: ", found.status().message()));
+  }
+  return std::optional<Account>(*std::move(found));
+}
+
+// The descriptors dnsd may hold at once: every TCP connection, the MTA-STS
+// policy host's and the metrics endpoint's up to their caps.
+DescriptorNeed DescriptorsFor(const ServeArgs& args, const config::ServerConfig& server_file,
+                              const ServerOptions& options, bool metrics_on) {
+  DescriptorNeed need = DescriptorsNeeded(server_file.tcp.max_connections, options.listen.size(),
+                                          Server::ThreadCount(options.threads));
+  if (server_file.mta_sts.enabled || !args.mta_sts_listen.empty()) {
+    need.http_connections = server_file.mta_sts.max_connections;
+  }
+  // Counted in the margin, which the log names "metrics" (the fixed part
+  // is the rest of the margin).
+  if (metrics_on) need.margin += server_file.metrics.max_connections;
+  return need;
+}
+
+// What the reloader starts from: generation 1, as loaded.
+ReloadStatus FirstStatus(const config::LoadedConfig& loaded) {
+  ReloadStatus first;
+  first.generation = 1;
+  first.digest = loaded.snapshot->digest;
+  first.last_attempt = first.last_success = std::chrono::system_clock::now();
+  first.last_seconds = loaded.seconds;
+  first.errors = loaded.errors;
+  first.domains = loaded.set().domains.size();
+  first.next_change = loaded.snapshot->next_change;
+  first.upcoming = loaded.snapshot->upcoming;
+  return first;
+}
+
+void StartDnstap(dnstap::Writer& dnstap, const config::DnstapSettings& settings) {
+  const dnstap::Options& o = dnstap.options();
+  LogInfo("dnstap: %s to %s, %s, 1 in %d, client address %s",
+          o.queries ? "queries and responses" : "responses", dnstap.Describe(),
+          settings.spf_only ? "SPF zone only" : "all zones", o.sample, settings.client_address);
+  dnstap.Start();
+}
+
 }  // namespace
 
 int Serve(const ServeArgs& args) {
@@ -279,33 +334,15 @@ int Serve(const ServeArgs& args) {
 
   PrivilegePlan plan = PlanPrivileges(geteuid() == 0, HoldsCapabilities(),
                                       !server_file.user.empty(), args.allow_root);
-  if (plan == PrivilegePlan::kRefuse) {
-    LogError("refusing to run as root: set `user:` in %s to the account dnsd should become "
-             "once its ports are bound, or pass --allow-root to keep root (not recommended)",
-             args.config);
+  absl::StatusOr<std::optional<Account>> account = AccountFor(plan, args, server_file);
+  if (!account.ok()) {
+    LogError("%s", account.status().message());
     return 1;
   }
-  std::optional<Account> account;
-  if (plan == PrivilegePlan::kSwitchUser) {
-    absl::StatusOr<Account> found = LookUpAccount(server_file.user);
-    if (!found.ok()) {
-      LogError("%s: user: %s", args.config, found.status().message());
-      return 1;
-    }
-    account = *std::move(found);
-  }
-  // Before a socket is opened: every TCP connection is a descriptor.
-  DescriptorNeed need = DescriptorsNeeded(server_file.tcp.max_connections, options->listen.size(),
-                                          Server::ThreadCount(options->threads));
-  // The MTA-STS policy host's connections are descriptors too.
-  if (server_file.mta_sts.enabled || !args.mta_sts_listen.empty()) {
-    need.http_connections = server_file.mta_sts.max_connections;
-  }
   const bool metrics_on = server_file.metrics.enabled || !args.metrics.empty();
-  // And the metrics endpoint's, up to its cap: counted in the margin, which
-  // the log names "metrics" (the fixed part is the rest of the margin).
-  if (metrics_on) need.margin += server_file.metrics.max_connections;
-  absl::StatusOr<std::string> descriptors = EnsureDescriptorLimit(need);
+  // Before a socket is opened: every connection is a descriptor.
+  absl::StatusOr<std::string> descriptors =
+      EnsureDescriptorLimit(DescriptorsFor(args, server_file, *options, metrics_on));
   if (!descriptors.ok()) {
     LogError("%s: %s", args.config, descriptors.status().message());
     return 1;
@@ -354,7 +391,7 @@ int Serve(const ServeArgs& args) {
     }
     metrics = *std::move(exporter);
   }
-  if (!SettlePrivileges(plan, account, server_file)) return 1;
+  if (!SettlePrivileges(plan, *account, server_file)) return 1;
 
   LogInfo("start: loading %s", args.config);
   config::LoadState state(args.config);
@@ -376,15 +413,7 @@ int Serve(const ServeArgs& args) {
           loaded.set().domains.size(), loaded.snapshot->zones.zone_count(), loaded.seconds,
           loaded.report.files_failed);
 
-  ReloadStatus first;
-  first.generation = 1;
-  first.digest = loaded.snapshot->digest;
-  first.last_attempt = first.last_success = std::chrono::system_clock::now();
-  first.last_seconds = loaded.seconds;
-  first.errors = loaded.errors;
-  first.domains = loaded.set().domains.size();
-  first.next_change = loaded.snapshot->next_change;
-  first.upcoming = loaded.snapshot->upcoming;
+  ReloadStatus first = FirstStatus(loaded);
   config::ServerConfig files = loaded.set().server;
   refresher->SetCatalog(loaded.set().catalog);
   // ConfigState keeps what reloads need; drop these. (Member by member:
@@ -396,14 +425,7 @@ int Serve(const ServeArgs& args) {
   LogInfo("tcp: at most %d connections, %d per /%d or /%d client prefix, idle timeout %d ms",
           files.tcp.max_connections, files.tcp.max_connections_per_prefix,
           files.rate_limit.ipv4_prefix, files.rate_limit.ipv6_prefix, files.tcp.idle_timeout_ms);
-  if (*dnstap != nullptr) {
-    const dnstap::Options& o = (*dnstap)->options();
-    LogInfo("dnstap: %s to %s, %s, 1 in %d, client address %s",
-            o.queries ? "queries and responses" : "responses", (*dnstap)->Describe(),
-            files.dnstap.spf_only ? "SPF zone only" : "all zones", o.sample,
-            files.dnstap.client_address);
-    (*dnstap)->Start();
-  }
+  if (*dnstap != nullptr) StartDnstap(**dnstap, files.dnstap);
   (*server)->Start();
   for (const Endpoint& ep : (*server)->bound()) {
     LogInfo("listening on %s (udp, tcp) with %d threads", FormatEndpoint(ep),
