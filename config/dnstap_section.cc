@@ -2,10 +2,10 @@
 
 #include <sys/un.h>
 
-#include <filesystem>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "config/field_readers.h"
 #include "config/quote.h"
 #include "dnsd/protocol/net/endpoint.h"
 
@@ -22,14 +22,9 @@ constexpr absl::string_view kClientAddress[] = {"full", "prefix", "none"};
 constexpr size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;
 
 std::optional<std::string> ReadSocket(YamlReader& r, const Value& value) {
-  std::optional<std::string> text = r.String(value);
-  if (!text) return std::nullopt;
-  if (text->empty()) {
-    r.ValueError(value, "must not be empty");
-    return std::nullopt;
-  }
-  std::filesystem::path base = std::filesystem::path(r.file()).parent_path();
-  std::string path = (base / *text).lexically_normal().string();
+  std::optional<std::string> read = ReadPath(r, value);
+  if (!read) return std::nullopt;
+  const std::string& path = *read;
   if (path.size() > kMaxSocketPath) {
     r.ValueError(value, absl::StrCat("is ", path.size(), " characters long as a path (",
                                      Quoted(path), "); a Unix socket path has at most ",

@@ -1,5 +1,7 @@
 #include "config/field_readers.h"
 
+#include <filesystem>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "config/names.h"
@@ -101,6 +103,17 @@ std::optional<Delegation> ReadDelegation(YamlReader& reader, const Fields& top,
   std::optional<std::string> text = reader.OneOf(*value, kDelegations);
   if (!text) return std::nullopt;
   return *text == "cname" ? Delegation::kCname : Delegation::kNs;
+}
+
+std::optional<std::string> ReadPath(YamlReader& reader, const Value& value) {
+  std::optional<std::string> text = reader.String(value);
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    reader.ValueError(value, "must not be empty");
+    return std::nullopt;
+  }
+  std::filesystem::path base = std::filesystem::path(reader.file()).parent_path();
+  return (base / *text).lexically_normal().string();
 }
 
 }  // namespace dnsd::config

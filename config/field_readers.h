@@ -32,6 +32,9 @@ enum class Family { kAny, kV4, kV6 };
 std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
                                      Family family);
 
+// A path, relative ones resolved against the folder of the file being read.
+std::optional<std::string> ReadPath(YamlReader& reader, const Value& value);
+
 // A domain file's `<family>_delegation: ns | cname` key, if it has it.
 std::optional<Delegation> ReadDelegation(YamlReader& reader, const Fields& top,
                                          absl::string_view key);

@@ -1,6 +1,5 @@
 // LoadServerFile: dnsd.yaml, the listen addresses, worker settings and the
 // provider's own names.
-#include <filesystem>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -320,17 +319,6 @@ void ReadProvider(YamlReader& r, const Value& value, ProviderSettings& p) {
   if (const Value* v = f->Get("soa")) ReadSoa(r, *v, p);
 }
 
-// A path relative to the server file's folder.
-std::optional<std::string> ReadPath(YamlReader& r, const Value& value) {
-  std::optional<std::string> text = r.String(value);
-  if (!text) return std::nullopt;
-  if (text->empty()) {
-    r.ValueError(value, "must not be empty");
-    return std::nullopt;
-  }
-  std::filesystem::path base = std::filesystem::path(r.file()).parent_path();
-  return (base / *text).lexically_normal().string();
-}
 
 // ---- the catalog refresher: resolver, refresh, state_dir -----------------
 
