@@ -35,47 +35,160 @@ absl::Status CheckFree(const CompiledPart& part, const ZoneTable& zones) {
                                     wire::NameToText(name), " is already served by another zone"))
                               : absl::OkStatus();
   };
-  for (const CompiledZone& zone : part.zones) DNSD_RETURN_IF_ERROR(check(zone.apex));
+  for (const CompiledZone& zone : part.zones) DNSD_RETURN_IF_ERROR(check(zone.zone.apex));
   for (const SharedName& shared : part.shared) DNSD_RETURN_IF_ERROR(check(shared.name.first));
   return absl::OkStatus();
 }
 
-// Adds one family's part of a domain: its own zones, and its names and
-// serial shares in the provider's zones.
-absl::Status AddPart(const CompiledPart& part, LinkContext& link) {
-  ZoneBuilder& b = link.builder;
-  DNSD_RETURN_IF_ERROR(CheckFree(part, b.zones()));
+// What AddNames has added of one part, so that a failure takes it all out
+// again: a part is served whole or not at all.
+struct Added {
+  std::vector<std::pair<absl::string_view, uint16_t>> names;  // owner, type
+  std::vector<const Zone*> zones;
+};
+
+void Undo(const Added& added, ZoneTable& zones) {
+  for (auto it = added.names.rbegin(); it != added.names.rend(); ++it) {
+    zones.RemoveRRset(it->first, it->second);
+  }
+  for (auto it = added.zones.rbegin(); it != added.zones.rend(); ++it) zones.RemoveZone(*it);
+}
+
+// One family's part of a domain into the zone table: its own zones, and
+// its names in the provider's zones.
+absl::Status AddNames(const CompiledPart& part, ZoneBuilder& b, Added& added) {
+  ZoneTable& zones = b.zones();
+  DNSD_RETURN_IF_ERROR(CheckFree(part, zones));
   for (const CompiledZone& compiled : part.zones) {
-    DNSD_ASSIGN_OR_RETURN(Zone * zone, b.AddZone(compiled.apex, compiled.kind, compiled.serial));
-    for (const auto& [owner, rrset] : compiled.names) DNSD_RETURN_IF_ERROR(b.Add(zone, owner, rrset));
-    if (compiled.wildcard != nullptr) b.AddWildcard(zone, compiled.wildcard);
+    DNSD_RETURN_IF_ERROR(zones.AddZone(&compiled.zone));
+    added.zones.push_back(&compiled.zone);
+    for (const auto& [owner, rrset] : compiled.names) {
+      DNSD_RETURN_IF_ERROR(zones.AddRRset(&compiled.zone, owner, rrset));
+      added.names.emplace_back(owner, rrset->type);
+    }
   }
   for (const SharedName& shared : part.shared) {
-    Zone* zone = link.provider_zones[shared.zone];
+    const Zone* zone = b.StandIn(shared.zone);
     if (zone == nullptr) continue;  // the provider does not serve that zone
-    DNSD_RETURN_IF_ERROR(b.Add(zone, shared.name.first, shared.name.second));
-    b.Digest(zone, shared.digest);
-  }
-  for (const auto& [kind, digest] : part.digests) {
-    if (Zone* zone = link.provider_zones[kind]; zone != nullptr) b.Digest(zone, digest);
+    DNSD_RETURN_IF_ERROR(zones.AddRRset(zone, shared.name.first, shared.name.second));
+    added.names.emplace_back(shared.name.first, shared.name.second->type);
   }
   return absl::OkStatus();
+}
+
+uint64_t ZoneDigest(const Zone& zone) {
+  SerialDigest digest;
+  digest.Add(zone.apex);
+  digest.AddNumber(zone.serial);
+  return digest.value();
+}
+
+// A part's shares of what the snapshot sums (LinkTotals), added or taken away.
+void Account(const CompiledPart& part, ZoneBuilder& b, LinkTotals& totals, bool add) {
+  for (const CompiledZone& zone : part.zones) {
+    uint64_t digest = ZoneDigest(zone.zone);
+    totals.zones_digest += add ? digest : 0 - digest;
+  }
+  for (const SharedName& shared : part.shared) {
+    if (b.StandIn(shared.zone) != nullptr) b.Share(shared.zone, shared.digest, add);
+  }
+  for (const auto& [kind, digest] : part.digests) {
+    if (b.StandIn(kind) != nullptr) b.Share(kind, digest, add);
+  }
+}
+
+absl::Status LinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link) {
+  Added added;
+  if (absl::Status status = AddNames(part, link.builder, added); !status.ok()) {
+    Undo(added, link.builder.zones());
+    return status;
+  }
+  Account(part, link.builder, link.snapshot.link, /*add=*/true);
+  part.family->LinkPart(d, part, link, /*add=*/true);
+  return absl::OkStatus();
+}
+
+void UnlinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link) {
+  ZoneTable& zones = link.builder.zones();
+  for (const SharedName& shared : part.shared) {
+    if (link.builder.StandIn(shared.zone) != nullptr) {
+      zones.RemoveRRset(shared.name.first, shared.name.second->type);
+    }
+  }
+  for (const CompiledZone& compiled : part.zones) {
+    for (const auto& [owner, rrset] : compiled.names) zones.RemoveRRset(owner, rrset->type);
+    zones.RemoveZone(&compiled.zone);
+  }
+  Account(part, link.builder, link.snapshot.link, /*add=*/false);
+  part.family->LinkPart(d, part, link, /*add=*/false);
 }
 
 absl::Status AddProviderZones(LinkContext& link) {
   std::vector<ProviderZone> zones;
   for (const RecordFamily* family : Families()) family->ProviderZones(*link.snapshot.provider, zones);
   for (const ProviderZone& pz : zones) {
-    DNSD_ASSIGN_OR_RETURN(link.provider_zones[pz.kind], link.builder.AddZone(pz.apex, pz.kind));
+    DNSD_RETURN_IF_ERROR(link.builder.AddProviderZone(pz.apex, pz.kind).status());
   }
   return absl::OkStatus();
+}
+
+// Every domain into empty tables, in name order: where two domains claim
+// one name, the first keeps it and the second's part is left out.
+void LinkAll(const ConfigSet& config, LinkContext& link) {
+  const auto& domains = link.snapshot.domains;
+  for (size_t i = 0; i < domains.size(); ++i) {
+    for (const CompiledPart& part : domains[i]->parts) {
+      if (absl::Status status = LinkPart(*domains[i], part, link); !status.ok()) {
+        ++link.snapshot.link.part_errors;
+        Diagnostic error;
+        error.pos.file = config.domains[i].file;
+        error.message = std::string(status.message());
+        link.errors.push_back(std::move(error));
+      }
+    }
+  }
+}
+
+// The tables of `before`'s snapshot (`link.snapshot` starts as their fork)
+// changed into those of link.snapshot.domains: the domains no longer
+// served, or served from another compile, are taken out first, then the
+// new ones put in. False if a part could not be put in: which of two
+// claimants keeps a name is decided by name order over all domains, so the
+// caller links everything instead.
+bool LinkChanges(const std::vector<std::shared_ptr<const CompiledDomain>>& before,
+                 LinkContext& link) {
+  const auto& after = link.snapshot.domains;
+  std::vector<const CompiledDomain*> removed, added;
+  size_t i = 0, j = 0;
+  while (i < before.size() || j < after.size()) {
+    if (j == after.size() || (i < before.size() && before[i]->domain < after[j]->domain)) {
+      removed.push_back(before[i++].get());
+    } else if (i == before.size() || after[j]->domain < before[i]->domain) {
+      added.push_back(after[j++].get());
+    } else {
+      if (before[i] != after[j]) {
+        removed.push_back(before[i].get());
+        added.push_back(after[j].get());
+      }
+      ++i, ++j;
+    }
+  }
+  for (const CompiledDomain* d : removed) {
+    for (const CompiledPart& part : d->parts) UnlinkPart(*d, part, link);
+  }
+  for (const CompiledDomain* d : added) {
+    for (const CompiledPart& part : d->parts) {
+      if (!LinkPart(*d, part, link).ok()) return false;
+    }
+  }
+  return true;
 }
 
 // One domain, family by family. Thread-safe: reads only its arguments.
 std::shared_ptr<const CompiledDomain> CompileDomain(
     const DomainConfig& d, std::shared_ptr<const ProviderRecords> provider,
-    const Catalog& catalog, const RefreshedRanges* refreshed, uint64_t inputs_digest,
-    UtcSeconds now) {
+    const Catalog& catalog, const SenderNumbers& senders, const RefreshedRanges* refreshed,
+    uint64_t inputs_digest, UtcSeconds now) {
   auto out = std::make_shared<CompiledDomain>();
   out->version = d.version;
   out->inputs_digest = inputs_digest;
@@ -84,7 +197,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
     part.family = family;
-    DomainCompiler compiler(*out, part, d, catalog, refreshed, now);
+    DomainCompiler compiler(*out, part, d, catalog, senders, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
       Diagnostic error;
       error.pos.file = d.file;
@@ -140,8 +253,8 @@ void KeepEarliest(std::vector<std::pair<std::string, ScheduledChange>>& upcoming
 // compile are compiled on every core when there are many.
 std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
     const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
-    const RefreshedRanges* refreshed, const CompileCache* cache, UtcSeconds now,
-    Schedule& schedule, CompileStats& stats) {
+    const SenderNumbers& senders, const RefreshedRanges* refreshed, const CompileCache* cache,
+    UtcSeconds now, Schedule& schedule, CompileStats& stats) {
   CatalogDigests catalog(config.catalog, refreshed);
   std::vector<uint64_t> digests;
   digests.reserve(config.domains.size());
@@ -162,22 +275,55 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
   stats.reused = config.domains.size() - todo.size();
   ForEachOnAllCores(todo.size(), kParallelCompile, [&](size_t t) {
     auto [i, digest] = todo[t];
-    out[i] = CompileDomain(config.domains[i], provider, config.catalog, refreshed, digest, now);
+    out[i] = CompileDomain(config.domains[i], provider, config.catalog, senders, refreshed,
+                           digest, now);
   });
   return out;
 }
 
-void Reserve(Snapshot& snap) {
-  size_t zones = 0, nodes = 0;
-  for (const auto& d : snap.domains) {
-    for (const CompiledPart& part : d->parts) {
-      zones += part.zones.size();
-      for (const CompiledZone& zone : part.zones) nodes += 1 + zone.names.size();
-      nodes += part.shared.size();
+// Links the compiled domains of `snap` into its tables: from `cache`'s
+// tables, changing only what changed, when they were made with the same
+// provider records and every part went in; else from empty tables.
+absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
+                  const RefreshedRanges* refreshed, const CompileCache* cache, Snapshot& snap,
+                  std::vector<Diagnostic>& errors) {
+  const Snapshot* base = cache != nullptr ? cache->tables() : nullptr;
+  if (base != nullptr && base->provider == snap.provider && base->link.part_errors == 0) {
+    snap.zones = base->zones.Fork();
+    for (const RecordFamily* family : Families()) family->ForkTables(*base, snap);
+    snap.link = base->link;
+    std::vector<Diagnostic> link_errors;
+    ZoneBuilder b(snap, config.server.provider.ttl);
+    LinkContext link{config, senders, refreshed, b, snap, link_errors};
+    DNSD_RETURN_IF_ERROR(AddProviderZones(link));
+    if (LinkChanges(cache->domains(), link)) {
+      for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
+      b.SetSerials();
+      errors.insert(errors.end(), link_errors.begin(), link_errors.end());
+      return absl::OkStatus();
     }
   }
-  // Each name may bring an empty non-terminal or two; the provider zones.
-  snap.zones.Reserve(zones + kZoneKindCount, nodes + nodes / 2 + kZoneKindCount);
+  snap.zones = ZoneTable();
+  snap.spf = spf::MacroZone();
+  snap.mta_sts_policies = mta_sts::PolicyTable();
+  snap.link = LinkTotals();
+  ZoneBuilder b(snap, config.server.provider.ttl);
+  LinkContext link{config, senders, refreshed, b, snap, errors};
+  DNSD_RETURN_IF_ERROR(AddProviderZones(link));
+  LinkAll(config, link);
+  for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
+  b.SetSerials();
+  return absl::OkStatus();
+}
+
+// The tables of `snap` to start the next link from: shared, not copied.
+std::unique_ptr<const Snapshot> TablesOf(const Snapshot& snap) {
+  auto tables = std::make_unique<Snapshot>();
+  tables->provider = snap.provider;
+  tables->zones = snap.zones.Fork();
+  for (const RecordFamily* family : Families()) family->ForkTables(snap, *tables);
+  tables->link = snap.link;
+  return tables;
 }
 
 }  // namespace
@@ -185,13 +331,9 @@ void Reserve(Snapshot& snap) {
 uint64_t ConfigDigest(const Snapshot& snapshot) {
   SerialDigest payload;
   payload.AddNumber(snapshot.udp_payload);
-  uint64_t sum = payload.value();
-  snapshot.zones.ForEachZone([&sum](const Zone& zone) {
-    SerialDigest digest;
-    digest.Add(zone.apex);
-    digest.AddNumber(zone.serial);
-    sum += digest.value();
-  });
+  // The customers' zones are summed as they are linked (LinkTotals).
+  uint64_t sum = payload.value() + snapshot.link.zones_digest;
+  snapshot.zones.ForEachProviderZone([&sum](const Zone& zone) { sum += ZoneDigest(zone); });
   return sum;
 }
 
@@ -218,36 +360,21 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
     DNSD_ASSIGN_OR_RETURN(snap.provider, CompileProviderRecords(server.provider));
   }
 
+  SenderNumbers fresh;
+  SenderNumbers& senders = cache != nullptr ? cache->sender_numbers() : fresh;
+  senders.Add(config.catalog);
   Schedule schedule;
-  snap.domains =
-      CompileDomains(config, snap.provider, refreshed, cache, snap.as_of, schedule, out.stats);
+  snap.domains = CompileDomains(config, snap.provider, senders, refreshed, cache, snap.as_of,
+                                schedule, out.stats);
   snap.next_change = schedule.next;
   KeepEarliest(schedule.upcoming, Snapshot::kUpcomingShown);
   snap.upcoming = std::move(schedule.upcoming);
-  Reserve(snap);
-  ZoneBuilder b(snap, server.provider.ttl);
-  LinkContext link{config, snap.domains, refreshed, b, snap, out.errors};
-  DNSD_RETURN_IF_ERROR(AddProviderZones(link));
-  for (size_t i = 0; i < snap.domains.size(); ++i) {
-    const CompiledDomain& d = *snap.domains[i];
-    out.errors.insert(out.errors.end(), d.errors.begin(), d.errors.end());
-    for (const CompiledPart& part : d.parts) {
-      if (absl::Status status = AddPart(part, link); !status.ok()) {
-        // A half-added part would serve a partial answer set: fail the
-        // snapshot rather than publish that.
-        if (status.code() == absl::StatusCode::kAlreadyExists) return status;
-        Diagnostic error;
-        error.pos.file = config.domains[i].file;
-        error.message = std::string(status.message());
-        out.errors.push_back(std::move(error));
-      }
-    }
+  for (const auto& d : snap.domains) {
+    out.errors.insert(out.errors.end(), d->errors.begin(), d->errors.end());
   }
-  for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
-  DNSD_RETURN_IF_ERROR(snap.zones.Validate());
-  b.SetSerials();
+  DNSD_RETURN_IF_ERROR(Link(config, senders, refreshed, cache, snap, out.errors));
   snap.digest = ConfigDigest(snap);
-  if (cache != nullptr) cache->Keep(snap.domains);  // shared, not copied
+  if (cache != nullptr) cache->Keep(snap.domains, TablesOf(snap));  // shared, not copied
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include "config/compiled_domain.h"
 #include "config/domain_list.h"
 #include "config/provider_records.h"
+#include "config/snapshot.h"
 
 namespace dnsd::config {
 
@@ -33,16 +34,29 @@ class CompileCache {
       const ProviderRecords* provider) const;
 
   // Replaces the cache with what the compile that just finished used
-  // (sorted by name).
-  void Keep(std::vector<std::shared_ptr<const CompiledDomain>> domains) {
+  // (sorted by name), and the tables it linked them into.
+  void Keep(std::vector<std::shared_ptr<const CompiledDomain>> domains,
+            std::unique_ptr<const Snapshot> tables) {
     domains_ = std::move(domains);
+    tables_ = std::move(tables);
   }
+
+  // The domains the last compile linked, sorted by name.
+  const std::vector<std::shared_ptr<const CompiledDomain>>& domains() const { return domains_; }
+  // The last compile's persistent tables (zones, the families' own, the
+  // link totals), shared with the snapshot it made: the next link starts
+  // from them and changes only what changed. Null before the first.
+  const Snapshot* tables() const { return tables_.get(); }
+  // The sender numbers every compile with this cache uses.
+  SenderNumbers& sender_numbers() { return senders_; }
 
   size_t size() const { return domains_.size(); }
 
  private:
   std::shared_ptr<const ProviderRecords> provider_;
   std::vector<std::shared_ptr<const CompiledDomain>> domains_;  // sorted by domain
+  std::unique_ptr<const Snapshot> tables_;
+  SenderNumbers senders_;
 };
 
 }  // namespace dnsd::config

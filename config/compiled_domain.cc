@@ -45,6 +45,17 @@ void CatalogDigests::Add(absl::string_view id, SerialDigest& digest) const {
   }
 }
 
+void SenderNumbers::Add(const Catalog& catalog) {
+  for (const Sender& s : catalog.senders) {
+    by_id_.try_emplace(s.id, static_cast<uint32_t>(by_id_.size()));
+  }
+}
+
+int SenderNumbers::Find(absl::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? -1 : static_cast<int>(it->second);
+}
+
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
   for (const CompiledPart& part : parts) {
     if (part.family == family) return &part;
@@ -54,9 +65,10 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
 
 DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part,
                                const DomainConfig& domain, const Catalog& catalog,
-                               const RefreshedRanges* refreshed, UtcSeconds now)
-    : out_(out), part_(part), domain_(domain), catalog_(catalog), refreshed_(refreshed),
-      now_(now) {
+                               const SenderNumbers& senders, const RefreshedRanges* refreshed,
+                               UtcSeconds now)
+    : out_(out), part_(part), domain_(domain), catalog_(catalog), senders_(senders),
+      refreshed_(refreshed), now_(now) {
   if (auto name = wire::NameFromText(domain.domain); name.ok()) wire_name_ = *std::move(name);
 }
 
@@ -81,14 +93,16 @@ absl::StatusOr<CompiledZone*> DomainCompiler::AddZone(absl::string_view prefix, 
   }
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
   CompiledZone& zone = part_.zones.emplace_back();
-  zone.apex = std::move(apex);
-  zone.kind = kind;
+  zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
+  zone.zone.apex = std::move(apex);
+  zone.zone.kind = kind;
+  zone.zone.common = &provider().common;
   return &zone;
 }
 
 absl::Status DomainCompiler::Add(CompiledZone* zone, absl::string_view relative,
                                  const RRset* rrset) {
-  DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone->apex));
+  DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone->zone.apex));
   zone->names.emplace_back(std::move(owner), rrset);
   return absl::OkStatus();
 }
@@ -104,16 +118,17 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
 void DomainCompiler::Warn(absl::string_view message) { AddWarning(out_, domain_, message); }
 
 void DomainCompiler::Finish() {
-  for (CompiledZone& zone : part_.zones) {
+  for (CompiledZone& compiled : part_.zones) {
+    Zone& zone = compiled.zone;
     SerialDigest digest;
     digest.Add(zone.apex);
-    for (const auto& [owner, rrset] : zone.names) {
+    for (const auto& [owner, rrset] : compiled.names) {
       digest.Add(owner);
       digest.Add(rrset->records);
     }
-    if (zone.wildcard != nullptr) {
+    for (const RRset* wildcard : zone.wildcard) {
       digest.Add("\1*");
-      digest.Add(zone.wildcard->records);
+      digest.Add(wildcard->records);
     }
     zone.serial = ZoneSerial(digest, provider().common);
   }

@@ -47,16 +47,31 @@ class CatalogDigests {
   absl::flat_hash_map<std::string, uint64_t> by_id_;
 };
 
+// Numbers for senders that stay the same from one compile to the next:
+// a domain compiled once names its senders by number, and keeps doing so
+// while the catalog gains, loses or reorders senders around them. A fresh
+// set numbers a catalog in its order. Grows only (a catalog has dozens).
+class SenderNumbers {
+ public:
+  // Gives each sender of `catalog` without a number the next one.
+  void Add(const Catalog& catalog);
+  // The number of sender `id`, or -1 if it never had one.
+  int Find(absl::string_view id) const;
+  size_t size() const { return by_id_.size(); }
+
+ private:
+  absl::flat_hash_map<std::string, uint32_t> by_id_;
+};
+
 using Owned = std::pair<std::string, const RRset*>;  // wire owner, its records
 
 // A zone of the customer's that is delegated to us (_dmarc.<domain>, …).
+// The zone itself (apex, kind, serial, wildcard) is what the snapshot's
+// table points at: it lives here, so every snapshot that serves this
+// compiled domain shares it.
 struct CompiledZone {
-  std::string apex;  // wire form
-  ZoneKind kind = 0;
-  uint32_t serial = 0;      // a digest of everything below
+  Zone zone;                 // apex in wire form; serial a digest of everything below
   std::vector<Owned> names;  // at or below the apex
-  // Answers every name below the apex that has no node of its own.
-  const RRset* wildcard = nullptr;
 };
 
 // A name the domain adds to one of the provider's shared zones.
@@ -110,11 +125,14 @@ struct CompiledDomain {
 class DomainCompiler {
  public:
   DomainCompiler(CompiledDomain& out, CompiledPart& part, const DomainConfig& domain,
-                 const Catalog& catalog, const RefreshedRanges* refreshed, UtcSeconds now);
+                 const Catalog& catalog, const SenderNumbers& senders,
+                 const RefreshedRanges* refreshed, UtcSeconds now);
 
   const DomainConfig& domain() const { return domain_; }
   const ProviderRecords& provider() const { return *out_.provider; }
   const Catalog& catalog() const { return catalog_; }
+  // Every sender of catalog() has one.
+  const SenderNumbers& sender_numbers() const { return senders_; }
   const RefreshedRanges* refreshed() const { return refreshed_; }
   // The instant compiled for (config/timeline.h): a family with a
   // Timeline compiles what it serves from then until its next instant.
@@ -148,6 +166,7 @@ class DomainCompiler {
   CompiledPart& part_;
   const DomainConfig& domain_;
   const Catalog& catalog_;
+  const SenderNumbers& senders_;
   const RefreshedRanges* refreshed_;
   UtcSeconds now_;
   std::string wire_name_;

@@ -40,8 +40,11 @@ namespace dnsd::config {
 class CatalogDigests;  // config/compiled_domain.h
 class DomainCompiler;  // config/compiled_domain.h
 class SerialDigest;    // config/serial_digest.h
+struct CompiledDomain;  // config/compiled_domain.h
+struct CompiledPart;    // config/compiled_domain.h
 struct LinkContext;    // config/link_context.h
 struct ProviderRecords;  // config/provider_records.h
+struct Snapshot;        // config/snapshot.h
 
 // What every family's reader may look at besides its own section.
 struct DomainContext {
@@ -97,8 +100,19 @@ class RecordFamily {
   // Compiles the family's part of `d`. An error leaves out this family's
   // part of the domain only, with the message as its diagnostic.
   virtual absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const = 0;
-  // Builds what the family answers from beyond the zone table.
+  // Builds the snapshot-wide part of what the family answers from beyond
+  // the zone table (the SPF template and senders): once per snapshot, after
+  // every domain is in.
   virtual absl::Status Link(LinkContext& /*link*/) const { return absl::OkStatus(); }
+  // Adds to the snapshot's own tables (the SPF policies, the MTA-STS
+  // policies) what one domain's part puts there, or with `add` false takes
+  // it out again. A full link adds every domain; a reload starts from the
+  // tables of the snapshot before (ForkTables) and adds and removes only
+  // the domains that changed.
+  virtual void LinkPart(const CompiledDomain& /*d*/, const CompiledPart& /*part*/,
+                        LinkContext& /*link*/, bool /*add*/) const {}
+  // Shares `base`'s tables of this family into `next` (copy-on-write).
+  virtual void ForkTables(const Snapshot& /*base*/, Snapshot& /*next*/) const {}
 
   // Zone-file lines the customer publishes in their own zone, and comments
   // (starting with ';') where they must know something more.

@@ -1,11 +1,10 @@
-// What a family's Link step works with: the snapshot being assembled, every
-// compiled domain, and the provider zones created for this snapshot.
+// What a family's Link and LinkPart steps work with: the snapshot being
+// assembled and the builder that holds its provider zones.
 //
 // Control plane only; one per compile.
 #ifndef DNSD_CONFIG_LINK_CONTEXT_H_
 #define DNSD_CONFIG_LINK_CONTEXT_H_
 
-#include <array>
 #include <memory>
 #include <vector>
 
@@ -21,14 +20,11 @@ namespace dnsd::config {
 
 struct LinkContext {
   const ConfigSet& config;
-  // config.domains compiled, in the same order.
-  const std::vector<std::shared_ptr<const CompiledDomain>>& domains;
+  const SenderNumbers& senders;      // what the domains were compiled with
   const RefreshedRanges* refreshed;  // may be null
   ZoneBuilder& builder;
   Snapshot& snapshot;
   std::vector<Diagnostic>& errors;
-  // The provider zone of each kind, or null when none was created.
-  std::array<Zone*, kZoneKindCount> provider_zones{};
 };
 
 }  // namespace dnsd::config

@@ -6,6 +6,7 @@
 #ifndef DNSD_CONFIG_SNAPSHOT_H_
 #define DNSD_CONFIG_SNAPSHOT_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,11 +17,27 @@
 #include "config/compiled_domain.h"
 #include "config/provider_records.h"
 #include "config/timeline.h"
+#include "config/zone_kinds.h"
 #include "dnsd/protocol/zone/zone_table.h"
 #include "policy/mta_sts/policy_table.h"
 #include "policy/spf/macro_zone.h"
 
 namespace dnsd::config {
+
+// What linking the domains into a snapshot sums up, kept with it so that
+// the next reload can subtract the domains it removes and add those it adds
+// instead of summing every domain again (config/compile.cc).
+struct LinkTotals {
+  // The sum of every customer zone's digest (ZoneDigest): ConfigDigest's
+  // share of the customers' zones.
+  uint64_t zones_digest = 0;
+  // Per provider zone kind, the sum of the domains' shares of its serial.
+  std::array<uint64_t, kZoneKindCount> shares{};
+  // Parts left out when linking (a name another zone already serves): the
+  // next reload links everything again, since which of two claimants gets
+  // a name depends on the order of all of them.
+  size_t part_errors = 0;
+};
 
 struct Snapshot {
   Snapshot() = default;
@@ -61,6 +78,7 @@ struct Snapshot {
   // The MTA-STS policy files served over HTTP (dnsd/mta_sts/), by domain:
   // from the same compile as the _mta-sts ids in `zones`.
   mta_sts::PolicyTable mta_sts_policies;
+  LinkTotals link;  // control plane only
 };
 
 }  // namespace dnsd::config

@@ -1,9 +1,7 @@
 #include "config/zone_builder.h"
 
-#include "absl/strings/str_cat.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/protocol/wire/constants.h"
-#include "dnsd/protocol/wire/name.h"
 
 namespace dnsd::config {
 
@@ -13,28 +11,26 @@ const RRset* ZoneBuilder::Txt(absl::string_view text) {
   return Intern(b.Build());
 }
 
-absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex,
-                                           ZoneKind kind) {
-  DNSD_ASSIGN_OR_RETURN(Zone * zone,
-                        snap_.zones.AddZone(apex, kind, &snap_.provider->common));
-  digests_[zone].Add(apex);
-  return zone;
+absl::StatusOr<const Zone*> ZoneBuilder::AddProviderZone(absl::string_view apex, ZoneKind kind) {
+  DNSD_ASSIGN_OR_RETURN(stand_ins_[kind],
+                        snap_.zones.AddProviderZone(apex, kind, &snap_.provider->common));
+  return stand_ins_[kind];
 }
 
-absl::StatusOr<Zone*> ZoneBuilder::AddZone(absl::string_view apex, ZoneKind kind,
-                                           uint32_t serial) {
-  DNSD_ASSIGN_OR_RETURN(Zone * zone,
-                        snap_.zones.AddZone(apex, kind, &snap_.provider->common));
-  zone->serial = serial;
-  return zone;
-}
-
-absl::Status ZoneBuilder::Add(Zone* zone, absl::string_view owner, const RRset* rrset) {
-  return snap_.zones.AddRRset(zone, owner, rrset);
+Zone* ZoneBuilder::ProviderZone(ZoneKind kind) {
+  return stand_ins_[kind] == nullptr ? nullptr : snap_.zones.ProviderZone(stand_ins_[kind]->apex);
 }
 
 void ZoneBuilder::SetSerials() {
-  for (auto& [zone, digest] : digests_) zone->serial = ZoneSerial(digest, snap_.provider->common);
+  for (int kind = 0; kind < kZoneKindCount; ++kind) {
+    Zone* zone = ProviderZone(static_cast<ZoneKind>(kind));
+    if (zone == nullptr) continue;
+    SerialDigest digest;
+    digest.Add(zone->apex);
+    digest.AddNumber(digests_[kind].value());
+    digest.AddNumber(snap_.link.shares[kind]);
+    zone->serial = ZoneSerial(digest, snap_.provider->common);
+  }
 }
 
 const RRset* ZoneBuilder::Intern(RRset rrset) {

@@ -2,9 +2,16 @@
 // the provider's zones' content into its serial. Records of the snapshot's
 // own (the senders' answers) are interned, so identical ones are stored once.
 // Control plane only; one builder per compile.
+//
+// A provider zone's serial digests what the snapshot adds to it as a whole
+// (Digest: the SPF template, the senders) and the sum of every domain's
+// share (Snapshot::link.shares), which a reload updates by subtracting the
+// shares of the domains it removes and adding those it adds: the serial of
+// a zone of a million names costs what changed.
 #ifndef DNSD_CONFIG_ZONE_BUILDER_H_
 #define DNSD_CONFIG_ZONE_BUILDER_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -14,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "config/serial_digest.h"
 #include "config/snapshot.h"
+#include "config/zone_kinds.h"
 
 namespace dnsd::config {
 
@@ -24,25 +32,30 @@ class ZoneBuilder {
   // A TXT RRset of one record, stored in the snapshot; identical ones shared.
   const RRset* Txt(absl::string_view text);
 
-  // A zone whose serial SetSerials() computes from what is added to it.
-  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind);
-  // A zone whose serial is already known (a customer domain's, computed
-  // when the domain was compiled).
-  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, uint32_t serial);
-  // Adds the RRset. Its records are not digested here: the caller gives
-  // Digest() a summary (a compiled domain's precomputed share).
-  absl::Status Add(Zone* zone, absl::string_view owner, const RRset* rrset);
-  void AddWildcard(Zone* zone, const RRset* rrset) { zone->wildcard.push_back(rrset); }
-  // Content a zone answers from outside the zone table (the SPF policy),
-  // or a summary of records added with Add().
-  void Digest(Zone* zone, absl::string_view bytes) {
-    digests_[zone].Add(bytes);
+  // The provider's zone of `kind` at `apex`: made, or after a fork found
+  // again. Returns the stand-in that names are added to (ZoneTable).
+  absl::StatusOr<const Zone*> AddProviderZone(absl::string_view apex, ZoneKind kind);
+  // The stand-in of the provider zone of `kind`, or null if there is none.
+  const Zone* StandIn(ZoneKind kind) const { return stand_ins_[kind]; }
+  // This snapshot's copy of the provider zone of `kind` (its serial), or null.
+  Zone* ProviderZone(ZoneKind kind);
+
+  // Content a provider zone answers from outside the zone table that is
+  // the snapshot's as a whole (the SPF template and senders), in order.
+  void Digest(Zone* zone, absl::string_view bytes) { digests_[zone->kind].Add(bytes); }
+  // A domain's share of the provider zone of `kind`, added or taken away.
+  void Share(ZoneKind kind, uint64_t share, bool add) {
+    if (add) {
+      snap_.link.shares[kind] += share;
+    } else {
+      snap_.link.shares[kind] -= share;
+    }
   }
-  void Digest(Zone* zone, uint64_t digest) { digests_[zone].AddNumber(digest); }
 
-  const ZoneTable& zones() const { return snap_.zones; }
+  ZoneTable& zones() { return snap_.zones; }
 
-  // Every zone's serial digests the shared SOA and NS data and its own.
+  // Every provider zone's serial digests the shared SOA and NS data, its
+  // apex, what Digest added, and the domains' shares.
   void SetSerials();
 
  private:
@@ -50,9 +63,10 @@ class ZoneBuilder {
 
   Snapshot& snap_;
   uint32_t ttl_;
+  std::array<const Zone*, kZoneKindCount> stand_ins_{};
+  std::array<SerialDigest, kZoneKindCount> digests_{};
   // Records (type fields included, so types cannot collide) to the RRset.
   absl::flat_hash_map<absl::string_view, const RRset*> interned_;
-  absl::flat_hash_map<Zone*, SerialDigest> digests_;
 };
 
 }  // namespace dnsd::config

@@ -26,14 +26,15 @@ absl::Status AppendNode(const ZoneTable& zones, const std::string& owner, bool w
                         std::vector<std::string>& lines) {
   const Node* node = zones.FindNode(owner);
   if (node == nullptr) return absl::OkStatus();
+  const Zone& zone = zones.ZoneOf(*node);
   std::vector<const RRset*> rrsets;
   if (node->apex) {
-    if (with_soa) rrsets.push_back(&node->zone->common->soa);
-    rrsets.push_back(&node->zone->common->ns);
+    if (with_soa) rrsets.push_back(&zone.common->soa);
+    rrsets.push_back(&zone.common->ns);
   }
   rrsets.insert(rrsets.end(), node->rrsets.begin(), node->rrsets.end());
   for (const RRset* r : rrsets) {
-    if (absl::Status s = AppendRRset(owner, *r, &node->zone->serial, lines); !s.ok()) return s;
+    if (absl::Status s = AppendRRset(owner, *r, &zone.serial, lines); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -60,17 +61,18 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
   std::vector<std::string> lines;
   std::vector<std::string> shared;
   for (const config::CompiledPart& part : d.parts) {
-    for (const config::CompiledZone& zone : part.zones) {
+    for (const config::CompiledZone& compiled : part.zones) {
+      const Zone& zone = compiled.zone;
       std::vector<std::string> names = {zone.apex};
-      for (const auto& [owner, rrset] : zone.names) {
+      for (const auto& [owner, rrset] : compiled.names) {
         if (owner != zone.apex) names.push_back(owner);
       }
       if (absl::Status s = AppendNames(zones, std::move(names), with_soa, lines); !s.ok()) {
         return s;
       }
-      if (zone.wildcard != nullptr) {
+      for (const RRset* wildcard : zone.wildcard) {
         absl::Status s =
-            AppendRRset(absl::StrCat("\1*", zone.apex), *zone.wildcard, nullptr, lines);
+            AppendRRset(absl::StrCat("\1*", zone.apex), *wildcard, nullptr, lines);
         if (!s.ok()) return s;
       }
     }

@@ -95,7 +95,7 @@ class Dkim final : public RecordFamily {
     // A blocked domain answers the revoked key at every name below
     // _domainkey, configured selectors included: only the wildcard, so no
     // selector's labels can make an empty non-terminal that answers NODATA.
-    if (blocked) zone->wildcard = &out.provider().revoked_dkim;
+    if (blocked) zone->zone.wildcard = {&out.provider().revoked_dkim};
     for (const DkimSelector& s : d.dkim.selectors) {
       SelectorState state = blocked ? SelectorState::kRevoked : s.StateAt(out.now());
       if (state == SelectorState::kPending || state == SelectorState::kGone) continue;

@@ -117,14 +117,20 @@ class MtaSts final : public RecordFamily {
   }
 
   // The snapshot's policy table: every domain whose MTA-STS part compiled.
-  absl::Status Link(LinkContext& link) const override {
+  void LinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link,
+                bool add) const override {
+    const auto* data = static_cast<const MtaStsData*>(part.data.get());
+    if (data == nullptr) return;
     mta_sts::PolicyTable& table = link.snapshot.mta_sts_policies;
-    for (const auto& d : link.domains) {
-      if (const MtaStsData* data = d->Data<MtaStsData>(this); data != nullptr) {
-        table.Add(d->domain, &data->served);
-      }
+    if (add) {
+      table.Add(d.domain, &data->served);
+    } else {
+      table.Remove(d.domain);
     }
-    return absl::OkStatus();
+  }
+
+  void ForkTables(const Snapshot& base, Snapshot& next) const override {
+    next.mta_sts_policies = base.mta_sts_policies;
   }
 
   void Publish(const DomainConfig& d, const ProviderSettings& p,

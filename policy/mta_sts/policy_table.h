@@ -3,17 +3,19 @@
 // and the id it read from _mta-sts.<domain> come from one compile, and no
 // reload can show a sender an id from one and a policy from another.
 //
-// Built once per snapshot by the MTA-STS family's Link step; read-only
-// afterwards, so any thread inside a snapshot read section may look up.
-// The policies themselves belong to the compiled domains the snapshot holds.
+// Built by the MTA-STS family's LinkPart step, one domain at a time; a
+// reload starts from the table before it and changes only what changed
+// (copy-on-write shards). Read-only once published, so any thread inside a
+// snapshot read section may look up. The policies themselves belong to the
+// compiled domains the snapshot holds.
 #ifndef DNSD_POLICY_MTA_STS_POLICY_TABLE_H_
 #define DNSD_POLICY_MTA_STS_POLICY_TABLE_H_
 
 #include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "dnsd/protocol/base/persistent_map.h"
 
 namespace dnsd::mta_sts {
 
@@ -26,18 +28,23 @@ struct ServedPolicy {
 class PolicyTable {
  public:
   // `domain`: lower case, no trailing dot (config/model.h normalises so).
-  void Add(std::string domain, const ServedPolicy* policy) {
-    by_domain_.insert_or_assign(std::move(domain), policy);
+  void Add(absl::string_view domain, const ServedPolicy* policy) {
+    *by_domain_.Insert(domain).value = policy;
   }
+  void Remove(absl::string_view domain) { by_domain_.Erase(domain); }
   // The policy of `domain` (lower case, no trailing dot), or null.
   const ServedPolicy* Find(absl::string_view domain) const {
-    auto it = by_domain_.find(domain);
-    return it != by_domain_.end() ? it->second : nullptr;
+    const ServedPolicy* const* policy = by_domain_.Find(domain);
+    return policy != nullptr ? *policy : nullptr;
   }
   size_t size() const { return by_domain_.size(); }
+  template <typename F>  // F(absl::string_view domain, const ServedPolicy*)
+  void ForEach(F&& f) const {
+    by_domain_.ForEach(f);
+  }
 
  private:
-  absl::flat_hash_map<std::string, const ServedPolicy*> by_domain_;
+  PersistentMap<const ServedPolicy*> by_domain_;
 };
 
 }  // namespace dnsd::mta_sts

@@ -42,6 +42,13 @@ int SenderByHelo(const MacroZone& p, const DomainPolicy& d, absl::string_view he
   return found;
 }
 
+bool InNetblock(const DomainPolicy& d, const IpAddress& ip) {
+  for (const IpPrefix& prefix : d.netblocks) {
+    if (prefix.Contains(ip)) return true;
+  }
+  return false;
+}
+
 const DomainPolicy* DomainOf(const MacroZone& p, const wire::Name& name, const MacroName& m) {
   if (!m.domain_known) return nullptr;
   absl::string_view bytes = RangeBytes(name, m.domain);
@@ -66,7 +73,7 @@ void ApplyRules(const MacroZone& p, const wire::Name& name, Decision* d) {
     return;
   }
   if (m.ip_known) {
-    if (p.netblocks.Contains(m.ip, domain.index)) {
+    if (InNetblock(domain, m.ip)) {
       d->rule = Rule::kNetblock;
       d->ip_answer = true;
       return;
@@ -119,12 +126,12 @@ const char* RuleName(Rule rule) {
 }
 
 const DomainPolicy* FindDomain(const MacroZone& p, absl::string_view domain) {
-  if (auto it = p.domains.find(domain); it != p.domains.end()) return &it->second;
+  if (const DomainPolicy* const* d = p.domains.Find(domain); d != nullptr) return *d;
   // Walk up: a parent governs its subdomains only with include_subdomains.
   while (domain.size() > 1) {
     domain.remove_prefix(static_cast<uint8_t>(domain[0]) + 1);
-    if (auto it = p.domains.find(domain); it != p.domains.end()) {
-      return it->second.include_subdomains ? &it->second : nullptr;
+    if (const DomainPolicy* const* d = p.domains.Find(domain); d != nullptr) {
+      return (*d)->include_subdomains ? *d : nullptr;
     }
   }
   return nullptr;

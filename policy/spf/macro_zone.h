@@ -1,9 +1,17 @@
 // The compiled SPF policy of a snapshot: what the answer rules read.
 //
 // Domains by wire name, the senders of the catalog, one prefix trie for
-// every domain's netblocks and one for every sender's ranges, the HELO
-// index, and the answers that never change per query, pre-rendered.
-// Immutable once built; read by all workers without locks.
+// every sender's ranges, the HELO index, and the answers that never change
+// per query, pre-rendered. Immutable once built; read by all workers
+// without locks.
+//
+// A domain's policy is compiled with the domain and belongs to it (so
+// every snapshot serving the domain shares it); the map of policies is
+// persistent (dnsd/protocol/base/persistent_map.h), so a reload changes
+// only the entries of the domains that changed. Senders are known by
+// numbers that stay the same from one compile to the next
+// (config::SenderNumbers), so a domain compiled once keeps pointing at its
+// senders when the catalog changes around them.
 #ifndef DNSD_POLICY_SPF_MACRO_ZONE_H_
 #define DNSD_POLICY_SPF_MACRO_ZONE_H_
 
@@ -11,8 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "dnsd/protocol/base/persistent_map.h"
+#include "dnsd/protocol/net/ip.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "policy/spf/helo_index.h"
 #include "policy/spf/prefix_trie.h"
@@ -22,19 +31,21 @@
 namespace dnsd::spf {
 
 struct SenderPolicy {
-  std::string id;
+  std::string id;                       // empty: no such sender in this catalog
   std::string include;                  // the sender's SPF include domain
   bool answer_by_include = false;       // answer mode `include` (else `ip`)
   const RRset* include_answer = nullptr;  // "v=spf1 include:<include> ~all"
 };
 
 struct DomainPolicy {
-  uint32_t index = 0;                   // id in the netblock trie
   std::string name;                     // text, for explain and metrics
   bool blocked = false;
   bool include_subdomains = false;
   bool fail_all = false;                // `all: fail`
-  absl::InlinedVector<uint32_t, 8> senders;  // enabled, sorted sender indices
+  absl::InlinedVector<uint32_t, 8> senders;  // enabled, sorted sender numbers
+  // Rule 3: a domain has a few, checked directly (one cache line), not
+  // through a trie of every domain's.
+  std::vector<IpPrefix> netblocks;
   const RRset* fallback = nullptr;      // rule 7: "v=spf1 ~all" / "-all"
   const RRset* flattened = nullptr;     // "v=spf1 include:<d>._nspf.<zone> ~all"
   std::vector<TermTemplate> terms;      // the terms rule: the domain's own terms
@@ -48,11 +59,10 @@ struct MacroZone {
   uint8_t nspf_labels = 0;
   uint32_t ttl = 300;
 
-  std::vector<SenderPolicy> senders;
-  absl::flat_hash_map<std::string, DomainPolicy> domains;  // by wire name
-  PrefixTrie netblocks;                 // ids: DomainPolicy::index
-  PrefixTrie sender_ranges;             // ids: index into `senders`
-  HeloIndex helo;                       // ids: index into `senders`
+  std::vector<SenderPolicy> senders;    // by sender number
+  PersistentMap<const DomainPolicy*> domains;  // by wire name
+  PrefixTrie sender_ranges;             // ids: sender numbers
+  HeloIndex helo;                       // ids: sender numbers
 
   const RRset* unknown_domain = nullptr;  // rule 1: "v=spf1 ?all"
   const RRset* blocked = nullptr;         // rule 2: "v=spf1 -all"

@@ -22,13 +22,11 @@
 namespace dnsd::config {
 namespace {
 
-// What one domain keeps for the link: its policy, with the parts that are
-// per snapshot (its index, its senders' indices) filled in there.
+// What one domain keeps for the link: its policy, complete, which the
+// snapshot's policy map points at.
 struct SpfDomainData : FamilyData {
   std::string wire_name;
   spf::DomainPolicy policy;
-  std::vector<std::string> sender_ids;
-  std::vector<IpPrefix> netblocks;
 };
 
 void AddWarning(std::string& warning, absl::string_view message) {
@@ -93,8 +91,12 @@ class Spf final : public RecordFamily {
       // has since dropped: serve the rest of the domain rather than none.
       if (out.catalog().Find(id) == nullptr) {
         AddWarning(warning, absl::StrCat("sender '", id, "' is no longer in the catalog"));
+      } else {
+        dp.senders.push_back(static_cast<uint32_t>(out.sender_numbers().Find(id)));
       }
     }
+    std::sort(dp.senders.begin(), dp.senders.end());
+    dp.netblocks = d.spf.netblocks;
     // The terms answer. The reader has checked each term (spf_reader.cc).
     for (const std::string& text : d.spf.terms) {
       DNSD_ASSIGN_OR_RETURN(spf::TermTemplate term, spf::CompileTerm(text));
@@ -113,14 +115,27 @@ class Spf final : public RecordFamily {
                             absl::StrJoin(d.spf.senders, ","), " ",
                             absl::StrJoin(d.spf.terms, " ")));
     out.AddDigest(kSpfZone, digest.value());
-    data->sender_ids = d.spf.senders;
-    data->netblocks = d.spf.netblocks;
     out.Keep(std::move(data));
     if (!warning.empty()) out.Warn(warning);
     return absl::OkStatus();
   }
 
   absl::Status Link(LinkContext& link) const override;
+
+  void LinkPart(const CompiledDomain&, const CompiledPart& part, LinkContext& link,
+                bool add) const override {
+    const auto* data = static_cast<const SpfDomainData*>(part.data.get());
+    if (data == nullptr) return;
+    if (add) {
+      *link.snapshot.spf.domains.Insert(data->wire_name).value = &data->policy;
+    } else {
+      link.snapshot.spf.domains.Erase(data->wire_name);
+    }
+  }
+
+  void ForkTables(const Snapshot& base, Snapshot& next) const override {
+    next.spf.domains = base.spf.domains;
+  }
 
   void Publish(const DomainConfig& d, const ProviderSettings& p,
                std::vector<std::string>& lines) const override {
@@ -136,22 +151,24 @@ class Spf final : public RecordFamily {
 
 const Spf kSpf;
 
-void LinkSenders(const Catalog& catalog, const RefreshedRanges* refreshed, ZoneBuilder& b,
-                 Zone* zone, spf::MacroZone& spf, std::vector<Diagnostic>& errors) {
-  for (uint32_t i = 0; i < catalog.senders.size(); ++i) {
-    const Sender& s = catalog.senders[i];
-    spf::SenderPolicy sp;
+void LinkSenders(const Catalog& catalog, const SenderNumbers& numbers,
+                 const RefreshedRanges* refreshed, ZoneBuilder& b, Zone* zone,
+                 spf::MacroZone& spf, std::vector<Diagnostic>& errors) {
+  spf.senders.resize(numbers.size());
+  for (const Sender& s : catalog.senders) {
+    auto n = static_cast<uint32_t>(numbers.Find(s.id));
+    spf::SenderPolicy& sp = spf.senders[n];
     sp.id = s.id;
     sp.include = s.include;
     sp.answer_by_include = s.answer == SenderAnswer::kInclude;
     sp.include_answer = b.Txt(absl::StrCat("v=spf1 include:", s.include, " ~all"));
     b.Digest(zone, absl::StrCat(s.id, " ", s.include, " ", sp.answer_by_include));
     for (const IpPrefix& prefix : RangesInUse(s, refreshed)) {
-      spf.sender_ranges.Insert(prefix, i);
+      spf.sender_ranges.Insert(prefix, n);
       b.Digest(zone, FormatIpPrefix(prefix));
     }
     for (const std::string& pattern : s.helo) {
-      if (absl::Status st = spf.helo.Add(pattern, i); !st.ok()) {
+      if (absl::Status st = spf.helo.Add(pattern, n); !st.ok()) {
         Diagnostic e;
         e.pos = s.pos;
         e.message = absl::StrCat("sender ", s.id, ": HELO pattern '", pattern, "': ", st.message());
@@ -159,49 +176,30 @@ void LinkSenders(const Catalog& catalog, const RefreshedRanges* refreshed, ZoneB
       }
       b.Digest(zone, pattern);
     }
-    spf.senders.push_back(std::move(sp));
   }
 }
 
-// The macro zone: the template, the senders, and every domain's policy
-// with what is per snapshot (its index in the netblock trie, its senders'
-// indices in this catalog). Its _nspf names are already in the zone.
+// The macro zone's snapshot-wide part: the template and the senders. The
+// domains' policies are in already (LinkPart), and so are their _nspf
+// names.
 absl::Status Spf::Link(LinkContext& link) const {
   const ProviderSettings& p = link.config.server.provider;
   const ProviderRecords& provider = *link.snapshot.provider;
-  const Catalog& catalog = link.config.catalog;
   spf::MacroZone& spf = link.snapshot.spf;
-  Zone* zone = link.provider_zones[kSpfZone];
+  Zone* zone = link.builder.ProviderZone(kSpfZone);
+  if (zone == nullptr) return absl::OkStatus();
   DNSD_ASSIGN_OR_RETURN(spf.tmpl, spf::ParseTemplate(p.spf_template));
   spf.zone = provider.spf_zone;
   spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
   spf.ttl = p.ttl;
   link.snapshot.spf_zone = zone;
   link.builder.Digest(zone, p.spf_template);
-  LinkSenders(catalog, link.refreshed, link.builder, zone, spf, link.errors);
+  LinkSenders(link.config.catalog, link.senders, link.refreshed, link.builder, zone, spf,
+              link.errors);
   spf.unknown_domain = &provider.spf_unknown;
   spf.blocked = &provider.spf_fail;
   spf.nspf = provider.nspf_zone;
   spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(spf.nspf));
-
-  spf.domains.reserve(link.domains.size());
-  uint32_t index = 0;
-  for (const auto& d : link.domains) {
-    const SpfDomainData* data = d->Data<SpfDomainData>(this);
-    if (data == nullptr) continue;  // did not compile: CompileDomain said why
-    for (const IpPrefix& prefix : data->netblocks) spf.netblocks.Insert(prefix, index);
-    spf::DomainPolicy dp = data->policy;
-    dp.index = index;
-    for (const std::string& id : data->sender_ids) {
-      if (const Sender* s = catalog.Find(id); s != nullptr) {
-        dp.senders.push_back(static_cast<uint32_t>(s - catalog.senders.data()));
-      }
-    }
-    std::sort(dp.senders.begin(), dp.senders.end());
-    spf.domains.emplace(data->wire_name, std::move(dp));
-    ++index;
-  }
-  spf.netblocks.Finish();
   spf.sender_ranges.Finish();
   return absl::OkStatus();
 }

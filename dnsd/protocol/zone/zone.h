@@ -32,6 +32,11 @@ struct Zone {
   std::string apex;  // lower-case wire form
   uint8_t apex_labels = 0;
   ZoneKind kind = 0;
+  // A zone of the provider's own (shared by every customer: the SPF zone,
+  // _dmarc.<provider>, ...): its nodes outlive one snapshot, its serial
+  // does not. Nodes point at a stand-in with `slot` >= 0 and the table
+  // gives this snapshot's zone in that slot (ZoneTable::ZoneOf).
+  int8_t slot = -1;
   uint32_t serial = 0;
   const ZoneCommon* common = nullptr;
   // Data for every name below the apex that has no node of its own, as a
@@ -40,8 +45,11 @@ struct Zone {
 };
 
 struct Node {
-  const Zone* zone = nullptr;
+  const Zone* zone = nullptr;  // a stand-in for a provider zone: see Zone::slot
   bool apex = false;  // SOA and NS come from the zone
+  // Names with records below this one in its zone: while there are any,
+  // the node exists (an empty non-terminal if it has no records itself).
+  uint32_t below = 0;
   absl::InlinedVector<const RRset*, 2> rrsets;  // empty: an empty non-terminal
 
   const RRset* Find(uint16_t type) const {

@@ -1,31 +1,29 @@
-#include "absl/strings/string_view.h"
 #include "dnsd/protocol/zone/zone_table.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "dnsd/protocol/wire/constants.h"
 
 namespace dnsd {
+namespace {
 
-absl::string_view ZoneTable::NameArena::Copy(absl::string_view name) {
-  if (name.size() > left_) {
-    size_t size = std::max(kBlock, name.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
-    next_ = blocks_.back().get();
-    left_ = size;
-  }
-  char* at = next_;
-  std::memcpy(at, name.data(), name.size());
-  next_ += name.size();
-  left_ -= name.size();
-  return absl::string_view(at, name.size());
+// The name one label up; `name` must not be the root.
+absl::string_view Parent(absl::string_view name) {
+  return name.substr(static_cast<uint8_t>(name[0]) + 1);
 }
 
-void ZoneTable::Reserve(size_t zones, size_t nodes) {
-  zones_.reserve(zones);
-  nodes_.reserve(nodes);
+}  // namespace
+
+ZoneTable ZoneTable::Fork() const {
+  ZoneTable fork;
+  fork.nodes_ = nodes_;
+  fork.zones_ = zones_;
+  fork.stand_ins_ = stand_ins_;
+  fork.provider_zones_ = provider_zones_;
+  fork.owners_by_labels_ = owners_by_labels_;
+  fork.max_owner_labels_ = max_owner_labels_;
+  return fork;
 }
 
 const RRset* ZoneTable::Keep(RRset rrset) {
@@ -33,112 +31,186 @@ const RRset* ZoneTable::Keep(RRset rrset) {
   return &rrsets_.back();
 }
 
-absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
-                                         const ZoneCommon* common) {
+absl::Status ZoneTable::AddZone(const Zone* zone) {
+  const std::string& apex = zone->apex;
   if (zones_.contains(apex)) {
     return absl::AlreadyExistsError(
         absl::StrCat("zone ", wire::NameToText(apex), " is configured twice"));
   }
-  if (auto it = nodes_.find(apex); it != nodes_.end() && !it->second.rrsets.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat("zone apex ", wire::NameToText(apex),
-                                                 " is also a name in zone ",
-                                                 wire::NameToText(it->second.zone->apex)));
+  if (const Node* node = nodes_.Find(apex); node != nullptr) {
+    const Zone& other = ZoneOf(*node);
+    if (!node->rrsets.empty()) {
+      return absl::AlreadyExistsError(absl::StrCat("zone apex ", wire::NameToText(apex),
+                                                   " is also a name in zone ",
+                                                   wire::NameToText(other.apex)));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "names below ", wire::NameToText(apex), " in zone ", wire::NameToText(other.apex),
+        " would be hidden by zone ", wire::NameToText(apex)));
   }
-  Zone* raw = &zone_storage_.emplace_back();
-  raw->apex = std::string(apex);
-  raw->apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
-  raw->kind = kind;
-  raw->common = common;
-  zones_.emplace(raw->apex, raw);
-  auto it = nodes_.find(apex);
-  if (it == nodes_.end()) it = nodes_.try_emplace(raw->apex).first;
-  it->second.zone = raw;
-  it->second.apex = true;
-  return raw;
-}
-
-absl::Status ZoneTable::AddRRset(Zone* zone, absl::string_view owner, const RRset* rrset) {
-  if (!wire::IsSubdomain(owner, zone->apex)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        wire::NameToText(owner), " is outside zone ", wire::NameToText(zone->apex)));
-  }
-  auto it = nodes_.find(owner);
-  if (it == nodes_.end()) it = nodes_.try_emplace(names_.Copy(owner)).first;
-  Node& node = it->second;
-  if (node.zone == nullptr) node.zone = zone;
-  if (node.zone != zone) {
-    return absl::AlreadyExistsError(absl::StrCat(wire::NameToText(owner),
-                                                 " is in two zones"));
-  }
-  bool has_cname = node.Find(wire::kTypeCname) != nullptr;
-  bool adds_cname = rrset->type == wire::kTypeCname;
-  if (node.Find(rrset->type) != nullptr || ((has_cname || adds_cname) && !node.rrsets.empty()) ||
-      (adds_cname && node.apex)) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        wire::NameToText(owner), " already has data that conflicts with this record"));
-  }
-  node.rrsets.push_back(rrset);
-  uint8_t labels = 0;
-  for (size_t i = 0; i < owner.size() && owner[i] != 0; i += static_cast<uint8_t>(owner[i]) + 1) {
-    ++labels;
-  }
-  max_owner_labels_ = std::max(max_owner_labels_, labels);
-  // Empty non-terminals: the names between owner and apex exist (RFC 8020).
-  // Each is a suffix of the stored owner, so its key costs no copy.
-  absl::string_view parent = it->first;
-  while (parent.size() > zone->apex.size()) {
-    parent.remove_prefix(static_cast<uint8_t>(parent[0]) + 1);
-    Node& ent = nodes_[parent];
-    if (ent.zone == nullptr) ent.zone = zone;
-  }
+  *zones_.Insert(apex).value = zone;
+  Node& node = *nodes_.Insert(apex).value;
+  node.zone = zone;
+  node.apex = true;
   return absl::OkStatus();
 }
 
-absl::Status ZoneTable::Validate() const {
-  for (const auto& [owner, node] : nodes_) {
-    // The closest enclosing zone of the owner must be the node's own zone.
-    absl::string_view name = owner;
-    while (true) {
-      auto it = zones_.find(name);
-      if (it != zones_.end()) {
-        if (it->second != node.zone) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              wire::NameToText(owner), " in zone ", wire::NameToText(node.zone->apex),
-              " is hidden by zone ", wire::NameToText(it->first)));
-        }
-        break;
-      }
-      if (name.size() <= 1) break;
-      name.remove_prefix(static_cast<uint8_t>(name[0]) + 1);
+absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
+                                         const ZoneCommon* common) {
+  Zone& zone = owned_zones_.emplace_back();
+  zone.apex = std::string(apex);
+  zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
+  zone.kind = kind;
+  zone.common = common;
+  if (absl::Status s = AddZone(&zone); !s.ok()) {
+    owned_zones_.pop_back();
+    return s;
+  }
+  return &zone;
+}
+
+void ZoneTable::RemoveZone(const Zone* zone) {
+  zones_.Erase(zone->apex);
+  Node* node = nodes_.Mutable(zone->apex);
+  if (node == nullptr) return;
+  node->apex = false;
+  if (node->rrsets.empty() && node->below == 0) nodes_.Erase(zone->apex);
+}
+
+absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, ZoneKind kind,
+                                                       const ZoneCommon* common) {
+  if (const Zone* const* made = zones_.Find(apex); made != nullptr && (*made)->slot >= 0) {
+    return *made;
+  }
+  Zone& stand_in = stand_ins_->emplace_back();
+  stand_in.apex = std::string(apex);
+  stand_in.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
+  stand_in.kind = kind;
+  stand_in.common = common;
+  stand_in.slot = static_cast<int8_t>(stand_ins_->size() - 1);
+  if (absl::Status s = AddZone(&stand_in); !s.ok()) {
+    stand_ins_->pop_back();
+    return s;
+  }
+  provider_zones_.push_back(stand_in);
+  return &stand_in;
+}
+
+Zone* ZoneTable::ProviderZone(absl::string_view apex) {
+  const Zone* const* zone = zones_.Find(apex);
+  if (zone == nullptr || (*zone)->slot < 0) return nullptr;
+  return &provider_zones_[(*zone)->slot];
+}
+
+// A name must lie in the closest zone that encloses it: no other zone's
+// apex may sit between it and its own zone's apex.
+absl::Status ZoneTable::CheckNotHidden(const Zone* zone, absl::string_view owner) const {
+  for (absl::string_view name = owner; name.size() > 1;) {
+    name = Parent(name);
+    if (const Zone* const* other = zones_.Find(name); other != nullptr) {
+      if (*other == zone) return absl::OkStatus();
+      return absl::FailedPreconditionError(
+          absl::StrCat(wire::NameToText(owner), " in zone ", wire::NameToText(zone->apex),
+                       " is hidden by zone ", wire::NameToText(name)));
     }
   }
   return absl::OkStatus();
 }
 
+absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset) {
+  if (!wire::IsSubdomain(owner, zone->apex)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        wire::NameToText(owner), " is outside zone ", wire::NameToText(zone->apex)));
+  }
+  const Node* existing = nodes_.Find(owner);
+  if (existing != nullptr) {
+    if (existing->zone != zone) {
+      return absl::AlreadyExistsError(absl::StrCat(wire::NameToText(owner),
+                                                   " is in two zones"));
+    }
+    bool has_cname = existing->Find(wire::kTypeCname) != nullptr;
+    bool adds_cname = rrset->type == wire::kTypeCname;
+    if (existing->Find(rrset->type) != nullptr ||
+        ((has_cname || adds_cname) && !existing->rrsets.empty()) ||
+        (adds_cname && existing->apex)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          wire::NameToText(owner), " already has data that conflicts with this record"));
+    }
+  } else if (owner != zone->apex) {
+    if (absl::Status hidden = CheckNotHidden(zone, owner); !hidden.ok()) return hidden;
+  }
+  PersistentMap<Node>::Slot slot = nodes_.Insert(owner);
+  Node& node = *slot.value;
+  node.zone = zone;
+  bool first = node.rrsets.empty();
+  node.rrsets.push_back(rrset);
+  if (!first) return absl::OkStatus();
+  CountOwner(owner, +1);
+  // Empty non-terminals: the names between owner and apex exist (RFC 8020).
+  for (absl::string_view name = owner; name.size() > zone->apex.size();) {
+    name = Parent(name);
+    if (name.size() <= zone->apex.size()) break;
+    Node& ent = *nodes_.Insert(name).value;
+    ent.zone = zone;
+    ++ent.below;
+  }
+  return absl::OkStatus();
+}
+
+void ZoneTable::RemoveRRset(absl::string_view owner, uint16_t type) {
+  Node* node = nodes_.Mutable(owner);
+  if (node == nullptr) return;
+  auto it = std::find_if(node->rrsets.begin(), node->rrsets.end(),
+                         [type](const RRset* r) { return r->type == type; });
+  if (it == node->rrsets.end()) return;
+  node->rrsets.erase(it);
+  if (!node->rrsets.empty()) return;
+  const Zone* zone = node->zone;
+  CountOwner(owner, -1);
+  if (!node->apex && node->below == 0) nodes_.Erase(owner);
+  for (absl::string_view name = owner; name.size() > zone->apex.size();) {
+    name = Parent(name);
+    if (name.size() <= zone->apex.size()) break;
+    Node* ent = nodes_.Mutable(name);
+    if (ent == nullptr) continue;
+    if (--ent->below == 0 && ent->rrsets.empty() && !ent->apex) nodes_.Erase(name);
+  }
+}
+
+void ZoneTable::CountOwner(absl::string_view owner, int delta) {
+  int labels = wire::CountLabels(owner);
+  if (labels < 0 || labels > static_cast<int>(wire::kMaxLabels)) return;
+  owners_by_labels_[labels] += delta;
+  uint8_t max = 0;
+  for (int i = static_cast<int>(wire::kMaxLabels); i > 0; --i) {
+    if (owners_by_labels_[i] != 0) {
+      max = static_cast<uint8_t>(i);
+      break;
+    }
+  }
+  max_owner_labels_ = max;
+}
+
 const Zone* ZoneTable::ClosestZone(const wire::Name& name, int first_label) const {
   for (int i = first_label; i <= name.label_count; ++i) {
-    auto it = zones_.find(name.Suffix(i));
-    if (it != zones_.end()) return it->second;
+    if (const Zone* const* zone = zones_.Find(name.Suffix(i)); zone != nullptr) {
+      return &Resolve(**zone);
+    }
   }
   return nullptr;
 }
 
 ZoneTable::Match ZoneTable::Find(const wire::Name& name) const {
-  if (auto it = nodes_.find(name.view()); it != nodes_.end()) {
-    return {it->second.zone, &it->second};
+  if (const Node* node = nodes_.Find(name.view()); node != nullptr) {
+    return {&Resolve(*node->zone), node};
   }
   // No node: the name's own label cannot be an apex either.
   return {ClosestZone(name, 1), nullptr};
 }
 
 const Zone* ZoneTable::FindZoneByApex(absl::string_view apex) const {
-  auto it = zones_.find(apex);
-  return it == zones_.end() ? nullptr : it->second;
-}
-
-const Node* ZoneTable::FindNode(absl::string_view owner) const {
-  auto it = nodes_.find(owner);
-  return it == nodes_.end() ? nullptr : &it->second;
+  const Zone* const* zone = zones_.Find(apex);
+  return zone == nullptr ? nullptr : &Resolve(**zone);
 }
 
 }  // namespace dnsd

@@ -1,26 +1,36 @@
 // Every zone and node of a snapshot, and the lookup the query path does.
 //
-// Built once on the control plane, then read-only: any number of threads may
+// Built on the control plane, then read-only: any number of threads may
 // call Find() concurrently. Keys are lower-case wire names, so a lookup is a
 // hash of the bytes the gate already lower-cased; finding the zone of a name
 // without a node walks up at most one hash probe per label.
 //
-// Owner names are copied once into the table's own arena, and an empty
-// non-terminal's key is a suffix of its child's: at 100k domains a reload
-// builds half a million keys, and a heap string for each would double both
-// the time and the memory the table takes.
+// The tables are persistent (dnsd/protocol/base/persistent_map.h): a
+// reload starts from a Fork() of the table it replaces, which shares every
+// shard, and adds and removes only what changed, so a reload that changes
+// one domain among a million costs a few shards, not the table. Hence the
+// removals, and the counts that make them exact: a node knows how many
+// names with records lie below it (its empty non-terminals live while
+// there are any), and the table how many owners have each label count.
+//
+// Zones are not owned by the table but by what outlives it: a customer's
+// zone by its compiled domain, which every snapshot serving it shares.
+// The provider's own zones change serial with every reload that touches a
+// customer in them, so nodes point at a stand-in that stays (Zone::slot)
+// and the table holds this snapshot's zone for each slot.
 #ifndef DNSD_PROTOCOL_ZONE_ZONE_TABLE_H_
 #define DNSD_PROTOCOL_ZONE_ZONE_TABLE_H_
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "dnsd/protocol/base/persistent_map.h"
 #include "dnsd/protocol/wire/name.h"
 #include "dnsd/protocol/zone/zone.h"
 
@@ -36,24 +46,43 @@ class ZoneTable {
 
   // ---- building (control plane) ----
 
+  // A table that shares every zone and node of this one, and the provider
+  // zones' stand-ins, but not their serials or the RRsets kept here: the
+  // starting point of the next snapshot's table.
+  ZoneTable Fork() const;
+
   // Stores an RRset and returns a pointer that stays valid for the table's
-  // life; identical RRsets may be interned by the caller and shared.
+  // life (not its forks'); identical RRsets may be interned by the caller.
   const RRset* Keep(RRset rrset);
 
-  // Room for this many zones and nodes, so that building does not rehash.
-  void Reserve(size_t zones, size_t nodes);
-
-  // Adds a zone and its apex node. Fails if the apex is taken.
+  // Adds a zone the table owns, and its apex node: for tests, and for the
+  // provider's zones through AddProviderZone.
   absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, const ZoneCommon* common);
+
+  // Adds a zone owned elsewhere (it must outlive the table and its forks)
+  // and its apex node. Fails if the apex is taken: by another zone, by a
+  // name with records, or by an empty non-terminal of another zone (whose
+  // names below the new apex it would hide).
+  absl::Status AddZone(const Zone* zone);
+  // Removes a zone added with AddZone(const Zone*) once its names are gone.
+  void RemoveZone(const Zone* zone);
+
+  // A provider zone: its stand-in, made on the first call and shared by
+  // every fork, which is what names in the zone are added to. Each table
+  // has its own copy of the zone, whose serial it sets: ProviderZone().
+  absl::StatusOr<const Zone*> AddProviderZone(absl::string_view apex, ZoneKind kind,
+                                              const ZoneCommon* common);
+  // This table's own copy of the provider zone at `apex`, or null.
+  Zone* ProviderZone(absl::string_view apex);
 
   // Adds `rrset` at `owner` in `zone`, creating empty non-terminals between
   // the owner and the apex. Fails on a second RRset of one type at a name,
-  // on CNAME beside other data (RFC 1034 §3.6.2), and outside the zone.
-  absl::Status AddRRset(Zone* zone, absl::string_view owner, const RRset* rrset);
-
-  // Checks what can only be checked once all zones are in: every node lies
-  // in the closest zone that encloses it (no zone hides another's names).
-  absl::Status Validate() const;
+  // on CNAME beside other data (RFC 1034 §3.6.2), outside the zone, and
+  // below another zone's apex (that zone would hide it).
+  absl::Status AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset);
+  // Removes the RRset of `type` at `owner`, and the empty non-terminals
+  // nothing needs any more. The owner must be as added.
+  void RemoveRRset(absl::string_view owner, uint16_t type);
 
   // ---- lookup (query path) ----
 
@@ -62,6 +91,9 @@ class ZoneTable {
     const Node* node = nullptr;  // null: the name does not exist in zone
   };
   Match Find(const wire::Name& lower_name) const;
+
+  // The zone a node belongs to, as this snapshot serves it.
+  const Zone& ZoneOf(const Node& node) const { return Resolve(*node.zone); }
 
   // The most labels of any owner that has records (0 with none). A name
   // with more labels has no records of its own, whatever its zone: the SPF
@@ -72,38 +104,40 @@ class ZoneTable {
   size_t zone_count() const { return zones_.size(); }
   size_t node_count() const { return nodes_.size(); }
   const Zone* FindZoneByApex(absl::string_view apex) const;
-  const Node* FindNode(absl::string_view owner) const;
+  const Node* FindNode(absl::string_view owner) const { return nodes_.Find(owner); }
 
-  template <typename F>  // F(const Zone&)
+  template <typename F>  // F(const Zone&), in no particular order
   void ForEachZone(F&& f) const {
-    for (const Zone& zone : zone_storage_) f(zone);
+    zones_.ForEach([&](absl::string_view, const Zone* zone) { f(Resolve(*zone)); });
   }
 
-  template <typename F>  // F(absl::string_view owner, const Node&)
+  template <typename F>  // F(const Zone&): this table's copies of the provider zones
+  void ForEachProviderZone(F&& f) const {
+    for (const Zone& zone : provider_zones_) f(zone);
+  }
+
+  template <typename F>  // F(absl::string_view owner, const Node&), in no particular order
   void ForEachNode(F&& f) const {
-    for (const auto& [owner, node] : nodes_) f(owner, node);
+    nodes_.ForEach(f);
   }
 
  private:
-  // Owner names, copied end to end into blocks that never move.
-  class NameArena {
-   public:
-    absl::string_view Copy(absl::string_view name);
-
-   private:
-    static constexpr size_t kBlock = 64 * 1024;
-    std::vector<std::unique_ptr<char[]>> blocks_;
-    char* next_ = nullptr;
-    size_t left_ = 0;
-  };
-
+  const Zone& Resolve(const Zone& zone) const {
+    return zone.slot < 0 ? zone : provider_zones_[zone.slot];
+  }
   const Zone* ClosestZone(const wire::Name& name, int first_label) const;
+  absl::Status CheckNotHidden(const Zone* zone, absl::string_view owner) const;
+  void CountOwner(absl::string_view owner, int delta);
 
-  std::deque<Zone> zone_storage_;  // a deque: growing never moves the elements
-  absl::flat_hash_map<absl::string_view, Zone*> zones_;  // keys: Zone::apex
-  absl::flat_hash_map<absl::string_view, Node> nodes_;  // keys: in names_ or Zone::apex
-  NameArena names_;
-  std::deque<RRset> rrsets_;  // deque: growing never moves the elements
+  PersistentMap<Node> nodes_;
+  PersistentMap<const Zone*> zones_;  // by apex; stand-ins for provider zones
+  // The provider zones' stand-ins, by slot: made once, shared by forks.
+  std::shared_ptr<std::deque<Zone>> stand_ins_ = std::make_shared<std::deque<Zone>>();
+  std::deque<Zone> provider_zones_;  // this table's, by slot
+  std::deque<Zone> owned_zones_;     // AddZone(apex, ...)'s
+  std::deque<RRset> rrsets_;         // a deque: growing never moves the elements
+  // Owners with records, by label count: max_owner_labels_ follows removals.
+  std::array<uint32_t, wire::kMaxLabels + 1> owners_by_labels_{};
   uint8_t max_owner_labels_ = 0;
 };
 

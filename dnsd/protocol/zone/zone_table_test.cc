@@ -78,7 +78,6 @@ TEST_F(ZoneTableTest, ExactMatch) {
   EXPECT_EQ(m.node->zone, zone);
   EXPECT_EQ(m.node->Find(kTypeTxt), txt_);
   EXPECT_EQ(m.node->Find(kTypeA), nullptr);
-  ASSERT_TRUE(table_.Validate().ok());
 }
 
 TEST_F(ZoneTableTest, EmptyNonTerminalExistsAndAnswersNoData) {
@@ -141,7 +140,6 @@ TEST_F(ZoneTableTest, ClosestZoneByLongestSuffix) {
   Zone* child = AddZone("_dmarc.provider.test", ZoneKind{2});
   Add(parent, "www.provider.test", a_);
   Add(child, "example.com._dmarc.provider.test", txt_);
-  ASSERT_TRUE(table_.Validate().ok());
 
   EXPECT_EQ(Find("www.provider.test").zone, parent);
   EXPECT_EQ(Find("nope.provider.test").zone, parent);
@@ -173,22 +171,89 @@ TEST_F(ZoneTableTest, NamesOutsideEveryZoneHaveNoZone) {
   }
 }
 
-TEST_F(ZoneTableTest, ValidateCatchesANodeHiddenByALaterZone) {
+TEST_F(ZoneTableTest, AZoneThatWouldHideAnotherZonesNamesIsRejected) {
   Zone* parent = AddZone("example.com");
   Add(parent, "a.sub.example.com", txt_);   // makes sub.example.com an ENT of parent
-  AddZone("sub.example.com");               // now a zone of its own
-  absl::Status s = table_.Validate();
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(s.message(), HasSubstr("a.sub.example.com."));
-  EXPECT_THAT(s.message(), HasSubstr("hidden by zone sub.example.com."));
+  auto child = table_.AddZone(W("sub.example.com"), ZoneKind{0}, &common_);
+  ASSERT_FALSE(child.ok());
+  EXPECT_EQ(child.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(child.status().message(), HasSubstr("would be hidden by zone sub.example.com."));
+  EXPECT_EQ(table_.FindZoneByApex(W("sub.example.com")), nullptr);
+  EXPECT_EQ(Find("a.sub.example.com").zone, parent);
 }
 
-TEST_F(ZoneTableTest, ValidateCatchesANodeAddedBelowAnExistingZone) {
+TEST_F(ZoneTableTest, ANameBelowAnotherZoneIsRejected) {
   Zone* parent = AddZone("example.com");
   AddZone("sub.example.com");
-  Add(parent, "deep.a.sub.example.com", txt_);
-  EXPECT_FALSE(table_.Validate().ok());
+  absl::Status s = table_.AddRRset(parent, W("deep.a.sub.example.com"), txt_);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("hidden by zone sub.example.com."));
+  EXPECT_EQ(table_.FindNode(W("a.sub.example.com")), nullptr);
+  EXPECT_EQ(table_.node_count(), 2u);
+}
+
+// Removing what was added leaves the table as if it never had been: empty
+// non-terminals go with the last name below them, the label bound follows.
+TEST_F(ZoneTableTest, RemovingNamesAndZonesUndoesAdding) {
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind{1});
+  Add(zone, "a.b._domainkey.example.com", txt_);
+  Add(zone, "c.b._domainkey.example.com", txt_);
+  Add(zone, "c.b._domainkey.example.com", a_);
+  EXPECT_EQ(table_.node_count(), 4u);  // apex, b (ENT), a.b, c.b
+  EXPECT_EQ(table_.max_owner_labels(), 5);
+  table_.RemoveRRset(W("a.b._domainkey.example.com"), kTypeTxt);
+  ASSERT_NE(table_.FindNode(W("b._domainkey.example.com")), nullptr);  // c.b is still below
+  table_.RemoveRRset(W("c.b._domainkey.example.com"), kTypeTxt);
+  EXPECT_EQ(table_.node_count(), 3u);  // c.b keeps its A record
+  table_.RemoveRRset(W("c.b._domainkey.example.com"), kTypeA);
+  EXPECT_EQ(table_.FindNode(W("b._domainkey.example.com")), nullptr);
+  EXPECT_EQ(table_.node_count(), 1u);
+  EXPECT_EQ(table_.max_owner_labels(), 0);
+  table_.RemoveZone(zone);
+  EXPECT_EQ(table_.node_count(), 0u);
+  EXPECT_EQ(table_.zone_count(), 0u);
+  EXPECT_EQ(Find("a.b._domainkey.example.com").zone, nullptr);
+}
+
+// A fork shares what it does not change: edits to it never show in the
+// table it was forked from.
+TEST_F(ZoneTableTest, AForkIsEditedWithoutChangingTheOriginal) {
+  Zone* zone = AddZone("_dmarc.provider.test", ZoneKind{2});
+  Add(zone, "a.example._dmarc.provider.test", txt_);
+  Add(zone, "b.example._dmarc.provider.test", txt_);
+  ZoneTable fork = table_.Fork();
+  fork.RemoveRRset(W("a.example._dmarc.provider.test"), kTypeTxt);
+  ASSERT_TRUE(fork.AddRRset(zone, W("c.example._dmarc.provider.test"), txt2_).ok());
+  ASSERT_TRUE(fork.AddRRset(zone, W("b.example._dmarc.provider.test"), a_).ok());
+  EXPECT_EQ(fork.FindNode(W("a.example._dmarc.provider.test")), nullptr);
+  ASSERT_NE(fork.FindNode(W("c.example._dmarc.provider.test")), nullptr);
+  EXPECT_EQ(fork.FindNode(W("b.example._dmarc.provider.test"))->rrsets.size(), 2u);
+  ASSERT_NE(table_.FindNode(W("a.example._dmarc.provider.test")), nullptr);
+  EXPECT_EQ(table_.FindNode(W("c.example._dmarc.provider.test")), nullptr);
+  EXPECT_EQ(table_.FindNode(W("b.example._dmarc.provider.test"))->rrsets.size(), 1u);
+  EXPECT_EQ(table_.node_count(), 4u);  // apex, a, b, example (ENT)
+  EXPECT_EQ(fork.node_count(), 4u);    // apex, b, c, example (ENT)
+  // Nor do later edits of the original show in the fork.
+  table_.RemoveRRset(W("b.example._dmarc.provider.test"), kTypeTxt);
+  EXPECT_EQ(fork.FindNode(W("b.example._dmarc.provider.test"))->rrsets.size(), 2u);
+}
+
+// A provider zone's names point at its stand-in; each table serves its
+// own copy of the zone, with its own serial.
+TEST_F(ZoneTableTest, EachForkHasItsOwnProviderZoneSerial) {
+  auto stand_in = table_.AddProviderZone(W("_spf.provider.test"), ZoneKind{3}, &common_);
+  ASSERT_TRUE(stand_in.ok()) << stand_in.status();
+  ASSERT_TRUE(table_.AddRRset(*stand_in, W("x._nspf._spf.provider.test"), txt_).ok());
+  table_.ProviderZone(W("_spf.provider.test"))->serial = 1;
+  ZoneTable fork = table_.Fork();
+  auto again = fork.AddProviderZone(W("_spf.provider.test"), ZoneKind{3}, &common_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *stand_in);
+  fork.ProviderZone(W("_spf.provider.test"))->serial = 2;
+  EXPECT_EQ(Find("x._nspf._spf.provider.test").zone->serial, 1u);
+  EXPECT_EQ(fork.Find(Lower("x._nspf._spf.provider.test")).zone->serial, 2u);
+  EXPECT_EQ(fork.Find(Lower("y._spf.provider.test")).zone->serial, 2u);
+  EXPECT_EQ(fork.ZoneOf(*fork.FindNode(W("x._nspf._spf.provider.test"))).serial, 2u);
 }
 
 TEST_F(ZoneTableTest, CnameConflictsAreRejected) {

@@ -1,0 +1,192 @@
+// A hash map from byte strings (wire names) to small values, split into
+// shards that copies share until one of them writes: copy-on-write per
+// shard.
+//
+// A reload that changes one domain among a million must not rebuild a
+// table of millions of names. A copy of the map copies only its shard
+// pointers; an edit clones the one shard it touches (and compacts its
+// keys) and leaves every other shard shared with the snapshots before it.
+// So a reload costs the shards it touches, not the table.
+//
+// A map is edited by one thread and then published; once published it is
+// never written again (a later edit goes to a copy), so any number of
+// threads may read it without locks. Keys are copied into the shard that
+// holds them; a value's address is stable until its shard is next edited.
+#ifndef DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
+#define DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
+
+namespace dnsd {
+
+template <typename V>
+class PersistentMap {
+ public:
+  // 4,096 shards: at a million domains (several million names) a shard
+  // holds about a thousand entries, cloned in well under a millisecond,
+  // while the shard array stays small enough to copy on every reload.
+  static constexpr int kShardBits = 12;
+  static constexpr size_t kShards = size_t{1} << kShardBits;
+
+  PersistentMap() : shards_(kShards), editor_(NextEditor()) {}
+  // A copy shares every shard; the first write to a shard, by either map,
+  // clones it.
+  PersistentMap(const PersistentMap& other)
+      : shards_(other.shards_), size_(other.size_), editor_(NextEditor()) {
+    other.editor_ = NextEditor();
+  }
+  PersistentMap& operator=(const PersistentMap& other) {
+    if (this != &other) {
+      shards_ = other.shards_;
+      size_ = other.size_;
+      editor_ = NextEditor();
+      other.editor_ = NextEditor();
+    }
+    return *this;
+  }
+  PersistentMap(PersistentMap&&) noexcept = default;
+  PersistentMap& operator=(PersistentMap&&) noexcept = default;
+
+  // ---- lookup (any thread, once published) ----
+
+  const V* Find(absl::string_view key) const {
+    const Shard* shard = shards_[ShardOf(key)].get();
+    if (shard == nullptr) return nullptr;
+    auto it = shard->map.find(key);
+    return it == shard->map.end() ? nullptr : &it->second;
+  }
+  bool contains(absl::string_view key) const { return Find(key) != nullptr; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  // F(absl::string_view key, const V& value), in no particular order.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const auto& shard : shards_) {
+      if (shard == nullptr) continue;
+      for (const auto& [key, value] : shard->map) f(key, value);
+    }
+  }
+
+  // ---- editing (one thread, before publishing) ----
+
+  // The value at `key`, writable; null if there is none.
+  V* Mutable(absl::string_view key) {
+    if (!contains(key)) return nullptr;
+    Shard& shard = Writable(ShardOf(key));
+    return &shard.map.find(key)->second;
+  }
+
+  // The value at `key`, default-constructed first if there is none; the
+  // second member says whether it was inserted. The first member's key
+  // view points at the map's own copy of the key.
+  struct Slot {
+    absl::string_view key;
+    V* value;
+    bool inserted;
+  };
+  Slot Insert(absl::string_view key) {
+    Shard& shard = Writable(ShardOf(key));
+    if (auto it = shard.map.find(key); it != shard.map.end()) {
+      return {it->first, &it->second, false};
+    }
+    auto [it, inserted] = shard.map.try_emplace(shard.keys.Copy(key));
+    ++size_;
+    return {it->first, &it->second, inserted};
+  }
+
+  // Removes `key`; false if it was not there.
+  bool Erase(absl::string_view key) {
+    if (!contains(key)) return false;
+    Writable(ShardOf(key)).map.erase(key);
+    --size_;
+    return true;
+  }
+
+ private:
+  // Key bytes, end to end in blocks that never move.
+  class KeyArena {
+   public:
+    absl::string_view Copy(absl::string_view key) {
+      if (key.size() > left_) {
+        size_t size = std::max(next_block_, key.size());
+        blocks_.push_back(std::make_unique<char[]>(size));
+        next_ = blocks_.back().get();
+        left_ = size;
+        next_block_ = std::min<size_t>(next_block_ * 2, kMaxBlock);
+      }
+      char* at = next_;
+      std::memcpy(at, key.data(), key.size());
+      next_ += key.size();
+      left_ -= key.size();
+      return absl::string_view(at, key.size());
+    }
+    // Room for `bytes` more in one block (a clone knows its total).
+    void Reserve(size_t bytes) {
+      if (bytes > left_) {
+        blocks_.push_back(std::make_unique<char[]>(bytes));
+        next_ = blocks_.back().get();
+        left_ = bytes;
+      }
+    }
+
+   private:
+    static constexpr size_t kMaxBlock = 16 * 1024;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* next_ = nullptr;
+    size_t left_ = 0;
+    size_t next_block_ = 256;
+  };
+
+  struct Shard {
+    uint64_t editor = 0;  // the map that may still write it
+    absl::flat_hash_map<absl::string_view, V> map;
+    KeyArena keys;
+  };
+
+  static size_t ShardOf(absl::string_view key) {
+    return absl::HashOf(key) >> (64 - kShardBits);
+  }
+
+  static uint64_t NextEditor() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // The shard, cloned first unless this map made it since it was copied.
+  Shard& Writable(size_t i) {
+    std::shared_ptr<Shard>& shard = shards_[i];
+    if (shard != nullptr && shard->editor == editor_) return *shard;
+    auto clone = std::make_shared<Shard>();
+    clone->editor = editor_;
+    if (shard != nullptr) {
+      size_t bytes = 0;
+      for (const auto& entry : shard->map) bytes += entry.first.size();
+      clone->keys.Reserve(bytes);
+      clone->map.reserve(shard->map.size() + 1);
+      for (const auto& [key, value] : shard->map) clone->map.emplace(clone->keys.Copy(key), value);
+    }
+    shard = std::move(clone);
+    return *shard;
+  }
+
+  // A shard is written only by the map that made it, and only until that
+  // map is copied (both then get new editors), so a shard reachable from
+  // two maps is never modified.
+  std::vector<std::shared_ptr<Shard>> shards_;
+  size_t size_ = 0;
+  mutable uint64_t editor_ = 0;
+};
+
+}  // namespace dnsd
+
+#endif  // DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_

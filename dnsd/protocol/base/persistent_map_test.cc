@@ -1,0 +1,119 @@
+// The persistent map against a plain map on random edit sequences: every
+// copy keeps answering as it did when it was made, whatever its copies do.
+#include "dnsd/protocol/base/persistent_map.h"
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace dnsd {
+namespace {
+
+using Map = PersistentMap<int>;
+using Model = std::map<std::string, int>;
+
+void ExpectSame(const Map& map, const Model& model) {
+  ASSERT_EQ(map.size(), model.size());
+  for (const auto& [key, value] : model) {
+    const int* found = map.Find(key);
+    ASSERT_NE(found, nullptr) << key;
+    EXPECT_EQ(*found, value) << key;
+  }
+  size_t seen = 0;
+  map.ForEach([&](absl::string_view key, int value) {
+    ++seen;
+    auto it = model.find(std::string(key));
+    ASSERT_NE(it, model.end()) << key;
+    EXPECT_EQ(it->second, value);
+  });
+  EXPECT_EQ(seen, model.size());
+}
+
+TEST(PersistentMapTest, InsertFindErase) {
+  Map map;
+  EXPECT_EQ(map.Find("a"), nullptr);
+  Map::Slot slot = map.Insert("a");
+  EXPECT_TRUE(slot.inserted);
+  EXPECT_EQ(slot.key, "a");
+  *slot.value = 7;
+  EXPECT_FALSE(map.Insert("a").inserted);
+  ASSERT_NE(map.Find("a"), nullptr);
+  EXPECT_EQ(*map.Find("a"), 7);
+  *map.Mutable("a") = 8;
+  EXPECT_EQ(*map.Find("a"), 8);
+  EXPECT_EQ(map.Mutable("b"), nullptr);
+  EXPECT_TRUE(map.Erase("a"));
+  EXPECT_FALSE(map.Erase("a"));
+  EXPECT_TRUE(map.empty());
+}
+
+// The key is the map's own copy: the caller's buffer may change.
+TEST(PersistentMapTest, KeysAreCopied) {
+  Map map;
+  std::string key = "\x03www\x07" "example\x00";
+  *map.Insert(key).value = 1;
+  key[1] = 'x';
+  EXPECT_EQ(map.Find(key), nullptr);
+  key[1] = 'w';
+  EXPECT_NE(map.Find(key), nullptr);
+}
+
+TEST(PersistentMapTest, CopiesNeverSeeEachOthersEdits) {
+  Map a;
+  for (int i = 0; i < 1000; ++i) *a.Insert(absl::StrCat("k", i)).value = i;
+  Map b = a;
+  *b.Mutable("k1") = -1;
+  b.Erase("k2");
+  *b.Insert("new").value = 5;
+  EXPECT_EQ(*a.Find("k1"), 1);
+  EXPECT_NE(a.Find("k2"), nullptr);
+  EXPECT_EQ(a.Find("new"), nullptr);
+  // The original, written after the copy, does not write shards it shares.
+  *a.Mutable("k3") = -3;
+  a.Erase("k4");
+  EXPECT_EQ(*b.Find("k3"), 3);
+  EXPECT_NE(b.Find("k4"), nullptr);
+  EXPECT_EQ(a.size(), 999u);
+  EXPECT_EQ(b.size(), 1000u);
+}
+
+// Random edits on a chain of copies, each checked against a std::map
+// snapshot taken when it was made, after all later copies were edited.
+TEST(PersistentMapTest, RandomEditsOnAChainOfCopies) {
+  std::mt19937 rng(42);
+  std::vector<Map> maps(1);
+  std::vector<Model> models(1);
+  for (int generation = 0; generation < 30; ++generation) {
+    maps.push_back(maps.back());
+    models.push_back(models.back());
+    Map& map = maps.back();
+    Model& model = models.back();
+    int edits = generation == 0 ? 5000 : 200;
+    for (int e = 0; e < edits; ++e) {
+      std::string key = absl::StrCat("name", rng() % 3000, ".example");
+      switch (rng() % 3) {
+        case 0:
+        case 1: {
+          int value = static_cast<int>(rng() % 1000);
+          *map.Insert(key).value = value;
+          model[key] = value;
+          break;
+        }
+        case 2:
+          EXPECT_EQ(map.Erase(key), model.erase(key) == 1);
+          break;
+      }
+    }
+  }
+  for (size_t i = 0; i < maps.size(); ++i) {
+    SCOPED_TRACE(i);
+    ExpectSame(maps[i], models[i]);
+  }
+}
+
+}  // namespace
+}  // namespace dnsd
