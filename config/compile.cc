@@ -161,6 +161,10 @@ bool LinkChanges(const std::vector<std::shared_ptr<const CompiledDomain>>& befor
   std::vector<const CompiledDomain*> removed, added;
   size_t i = 0, j = 0;
   while (i < before.size() || j < after.size()) {
+    if (i < before.size() && j < after.size() && before[i] == after[j]) {
+      ++i, ++j;  // the same compile: most of them, with no name compared
+      continue;
+    }
     if (j == after.size() || (i < before.size() && before[i]->domain < after[j]->domain)) {
       removed.push_back(before[i++].get());
     } else if (i == before.size() || after[j]->domain < before[i]->domain) {
@@ -194,6 +198,9 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   out->inputs_digest = inputs_digest;
   out->domain = d.domain;
   out->provider = std::move(provider);
+  std::vector<ScheduledChange> timeline;
+  for (const RecordFamily* family : Families()) family->Timeline(d, timeline);
+  out->scheduled = !timeline.empty();
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
     part.family = family;
@@ -256,17 +263,37 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
     const SenderNumbers& senders, const RefreshedRanges* refreshed, const CompileCache* cache,
     UtcSeconds now, Schedule& schedule, CompileStats& stats) {
   CatalogDigests catalog(config.catalog, refreshed);
-  std::vector<uint64_t> digests;
-  digests.reserve(config.domains.size());
-  for (const DomainConfig& d : config.domains) {
+  // The catalog's ranges and the provider records as the last compile had
+  // them: then a cached domain from this very read of its file, with
+  // nothing on a schedule, is taken without digesting its inputs again.
+  bool same_inputs = cache != nullptr && cache->catalog() != nullptr &&
+                     *cache->catalog() == catalog;
+  const std::vector<std::shared_ptr<const CompiledDomain>> none;
+  const auto& cached = cache != nullptr ? cache->domains() : none;
+  std::vector<std::shared_ptr<const CompiledDomain>> out(config.domains.size());
+  std::vector<uint64_t> digests(config.domains.size());
+  size_t k = 0;  // cached is sorted by name too: walk both
+  for (size_t i = 0; i < config.domains.size(); ++i) {
+    const DomainConfig& d = config.domains[i];
+    const CompiledDomain* candidate = nullptr;
+    if (k < cached.size() && d.version != 0 && cached[k]->version == d.version) {
+      candidate = cached[k++].get();  // in step: no name compared
+    } else {
+      while (k < cached.size() && cached[k]->domain < d.domain) ++k;
+      if (k < cached.size() && cached[k]->domain == d.domain) candidate = cached[k++].get();
+    }
+    bool same_read = candidate != nullptr && d.version != 0 &&
+                     candidate->version == d.version && candidate->provider == provider;
+    if (same_read && same_inputs && !candidate->scheduled) {
+      out[i] = cached[k - 1];
+      continue;
+    }
     SerialDigest digest;
     for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog, digest);
     TimelineDigest(d, now, digest, schedule);
-    digests.push_back(digest.value());
+    digests[i] = digest.value();
+    if (same_read && candidate->inputs_digest == digests[i]) out[i] = cached[k - 1];
   }
-  std::vector<std::shared_ptr<const CompiledDomain>> out =
-      cache != nullptr ? cache->Find(config.domains, digests, provider.get())
-                       : std::vector<std::shared_ptr<const CompiledDomain>>(config.domains.size());
   std::vector<std::pair<size_t, uint64_t>> todo;  // index, inputs' digest
   for (size_t i = 0; i < config.domains.size(); ++i) {
     if (out[i] == nullptr) todo.emplace_back(i, digests[i]);
@@ -374,7 +401,10 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   }
   DNSD_RETURN_IF_ERROR(Link(config, senders, refreshed, cache, snap, out.errors));
   snap.digest = ConfigDigest(snap);
-  if (cache != nullptr) cache->Keep(snap.domains, TablesOf(snap));  // shared, not copied
+  if (cache != nullptr) {
+    cache->Keep(snap.domains, TablesOf(snap));  // shared, not copied
+    cache->KeepCatalog(CatalogDigests(config.catalog, refreshed));
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #define DNSD_CONFIG_COMPILE_CACHE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,13 +27,6 @@ class CompileCache {
   absl::StatusOr<std::shared_ptr<const ProviderRecords>> Provider(
       const ProviderSettings& settings);
 
-  // For each of `domains` (sorted by name, as ConfigSet's are), its
-  // compiled form if nothing it was compiled from has changed, else null.
-  // `inputs_digests[i]` is what the families' InputsDigest gave domains[i].
-  std::vector<std::shared_ptr<const CompiledDomain>> Find(
-      const DomainList& domains, const std::vector<uint64_t>& inputs_digests,
-      const ProviderRecords* provider) const;
-
   // Replaces the cache with what the compile that just finished used
   // (sorted by name), and the tables it linked them into.
   void Keep(std::vector<std::shared_ptr<const CompiledDomain>> domains,
@@ -47,6 +41,9 @@ class CompileCache {
   // link totals), shared with the snapshot it made: the next link starts
   // from them and changes only what changed. Null before the first.
   const Snapshot* tables() const { return tables_.get(); }
+  // The catalog's digests the last compile used.
+  const CatalogDigests* catalog() const { return catalog_ ? &*catalog_ : nullptr; }
+  void KeepCatalog(CatalogDigests catalog) { catalog_ = std::move(catalog); }
   // The sender numbers every compile with this cache uses.
   SenderNumbers& sender_numbers() { return senders_; }
 
@@ -56,6 +53,7 @@ class CompileCache {
   std::shared_ptr<const ProviderRecords> provider_;
   std::vector<std::shared_ptr<const CompiledDomain>> domains_;  // sorted by domain
   std::unique_ptr<const Snapshot> tables_;
+  std::optional<CatalogDigests> catalog_;
   SenderNumbers senders_;
 };
 

@@ -42,6 +42,7 @@ class CatalogDigests {
   CatalogDigests(const Catalog& catalog, const RefreshedRanges* refreshed);
   // Adds sender `id`'s digest, or a mark that the catalog has no such sender.
   void Add(absl::string_view id, SerialDigest& digest) const;
+  friend bool operator==(const CatalogDigests&, const CatalogDigests&) = default;
 
  private:
   absl::flat_hash_map<std::string, uint64_t> by_id_;
@@ -102,6 +103,9 @@ struct CompiledDomain {
   uint64_t version = 0;                            // DomainConfig::version
   std::shared_ptr<const ProviderRecords> provider;  // also keeps its RRsets alive
   uint64_t inputs_digest = 0;                       // the families' InputsDigest
+  // Its records change at instants of their own (RecordFamily::Timeline):
+  // a reload looks at where it stands even if nothing else changed.
+  bool scheduled = false;
 
   std::string domain;              // as configured (text)
   std::vector<Diagnostic> errors;  // why a part is left out, and warnings

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <atomic>
@@ -118,18 +120,10 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   }
 }
 
-void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool recheck_all,
+void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all,
                                   const ConfigSet& set, LoadReport& report,
                                   const ProgressFn& progress, double progress_every) {
-  struct Todo {
-    const std::string* path;
-    DomainFile* file;
-  };
-  // files_ holds exactly `paths`, in the same order (Load made it so).
-  std::vector<Todo> all;
-  all.reserve(paths.size());
-  auto it = files_.begin();
-  for (const std::string& path : paths) all.push_back({&path, &(it++)->second});
+  using Todo = Entry;
   // A stat per file is most of a reload that reads nothing: on every core.
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(set.server.domains_dir);
@@ -201,7 +195,8 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
   }
 }
 
-LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) {
+LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
+                             const std::vector<std::string>* domain_files) {
   LoadReport report;
   ConfigSet& set = report.set;
   FileStamp server_stamp = StampOf(server_file_);
@@ -238,51 +233,120 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   server_ = set.server;
   server_stamp_ = server_stamp;
 
+  // Only named files changed: look at those alone. Anything else (the
+  // server file or catalog edited, no list) looks at every file.
+  bool only_named = domain_files != nullptr && !server_changed && !catalog_changed &&
+                    !provider_changed && !held_errors_;
+  bool files_removed = false;
+  std::optional<std::vector<Entry>> named;
+  if (only_named) named = ListChanged(*domain_files, set, files_removed);
+  only_named = named.has_value();
+  std::vector<Entry> entries = only_named ? *std::move(named) : ListAll(set, files_removed);
+  ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set, report,
+                  progress, progress_every);
+  if (only_named) report.files_unchanged = files_.size() - report.files_read;
+  report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
+  Collect(set, report);
+  RetainSenders(set);
+  SortDiagnostics(set.errors);
+  return report;
+}
+
+std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, bool& removed) {
+  size_t errors_before = set.errors.size();
   std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors);
+  held_errors_ = set.errors.size() != errors_before;
   // Files that are gone take their domains with them. Both are sorted by
   // path: one walk, no look-ups.
-  bool files_removed = false;
+  std::vector<Entry> entries;
+  entries.reserve(paths.size());
   auto it = files_.begin();
   for (const std::string& path : paths) {
     while (it != files_.end() && it->first < path) {
       it = files_.erase(it);
-      files_removed = true;
+      removed = true;
     }
-    if (it != files_.end() && it->first == path) {
-      ++it;
-    } else {
-      files_.emplace_hint(it, path, DomainFile{});
-    }
+    if (it == files_.end() || it->first != path) it = files_.emplace_hint(it, path, DomainFile{});
+    entries.push_back({&it->first, &it->second});
+    ++it;
   }
-  files_removed |= it != files_.end();
+  removed |= it != files_.end();
   files_.erase(it, files_.end());
-  ReadDomainFiles(paths, /*recheck_all=*/provider_changed || catalog_changed, set, report, progress,
-                  progress_every);
-  report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
+  return entries;
+}
 
-  // domain -> file; views of strings this state holds, so no copies.
-  absl::flat_hash_map<absl::string_view, absl::string_view> owner;
-  owner.reserve(files_.size());
-  for (auto& [path, f] : files_) {
-    set.errors.insert(set.errors.end(), f.errors.begin(), f.errors.end());
-    if (CountErrors(f.errors) > 0) {
-      ++report.files_failed;
-      if (f.good) ++report.files_kept;
-    }
-    if (!f.good) continue;
-    auto [first, inserted] = owner.emplace(f.good->domain, path);
-    if (!inserted) {
-      set.errors.push_back(Diagnostic{f.good->pos, absl::StrCat("domain ", Quoted(f.good->domain),
-                                                                " is already configured in ",
-                                                                first->second)});
+std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
+    const std::vector<std::string>& changed, ConfigSet& set, bool& removed) {
+  std::vector<Entry> entries;
+  const std::string& dir = set.server.domains_dir;
+  for (const std::string& changed_path : changed) {
+    std::filesystem::path name = std::filesystem::path(changed_path).filename();
+    if (!IsDomainFileName(name.string())) {
+      // A folder or link that is not a domain file: a Kubernetes
+      // ConfigMap's ..data swapped under the files, say. Which files that
+      // changed cannot be told from the name: look at every file. Any
+      // other name (an editor's or a deploy tool's temporary file) is none
+      // of ours.
+      std::error_code ec;
+      auto status = std::filesystem::symlink_status(std::filesystem::path(dir) / name, ec);
+      if (!ec && (std::filesystem::is_symlink(status) || std::filesystem::is_directory(status))) {
+        return std::nullopt;
+      }
       continue;
     }
-    set.domains.push_back(f.good);  // shared with this state, not copied
+    // Spelt as ListDomainFiles spells it: the key of files_.
+    std::string path = (std::filesystem::path(dir) / name).string();
+    if (!DomainFileIn(dir, name.string(), set.errors)) {
+      removed |= files_.erase(path) > 0;
+      continue;
+    }
+    auto it = files_.try_emplace(path).first;
+    entries.push_back({&it->first, &it->second});
   }
-  set.domains.SortByName();
-  RetainSenders(set);
-  SortDiagnostics(set.errors);
-  return report;
+  return entries;
+}
+
+// Every file's errors, and its good version unless an earlier file (by
+// path) configures the same domain. Already in name order when every file
+// is named after its domain, as the files usually are: then no sort, and
+// no look-ups, just a walk.
+void ConfigState::Collect(ConfigSet& set, LoadReport& report) const {
+  struct Good {
+    const DomainFile* file;
+    const std::string* path;
+  };
+  std::vector<Good> goods;
+  goods.reserve(files_.size());
+  for (const auto& [path, f] : files_) {
+    if (!f.errors.empty()) {
+      set.errors.insert(set.errors.end(), f.errors.begin(), f.errors.end());
+      if (CountErrors(f.errors) > 0) {
+        ++report.files_failed;
+        if (f.good) ++report.files_kept;
+      }
+    }
+    if (f.good) goods.push_back({&f, &path});
+  }
+  auto by_domain = [](const Good& a, const Good& b) {
+    return a.file->good->domain < b.file->good->domain;
+  };
+  // Stable: of two files with one domain, the first by path keeps it.
+  if (!std::is_sorted(goods.begin(), goods.end(), by_domain)) {
+    std::stable_sort(goods.begin(), goods.end(), by_domain);
+  }
+  set.domains.reserve(goods.size());
+  const Good* kept = nullptr;
+  for (const Good& g : goods) {
+    const DomainConfig& d = *g.file->good;
+    if (kept != nullptr && kept->file->good->domain == d.domain) {
+      set.errors.push_back(Diagnostic{d.pos, absl::StrCat("domain ", Quoted(d.domain),
+                                                          " is already configured in ",
+                                                          *kept->path)});
+      continue;
+    }
+    kept = &g;
+    set.domains.push_back(g.file->good);  // shared with this state, not copied
+  }
 }
 
 // A domain file that no longer checks out keeps serving its last good
@@ -290,9 +354,12 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
 // sender dropped from the catalog stays in the compiled catalog while a kept
 // domain names it, so its answers do not change until its file is fixed.
 void ConfigState::RetainSenders(ConfigSet& set) const {
+  // Only a domain kept at its last good version can name a sender the
+  // catalog lacks: every other one checked out against this catalog.
   std::set<std::string_view> missing;
-  for (const DomainConfig& d : set.domains) {
-    for (const std::string& id : d.spf.senders) {
+  for (const auto& [path, f] : files_) {
+    if (f.good == nullptr || CountErrors(f.errors) == 0) continue;
+    for (const std::string& id : f.good->spf.senders) {
       if (set.catalog.Find(id) == nullptr && last_senders_.contains(id)) missing.insert(id);
     }
   }

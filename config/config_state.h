@@ -58,7 +58,12 @@ class ConfigState {
   // The first load, and every reload after it. Domain files are read on
   // every core; `progress`, if set, is called from this thread about every
   // `progress_every` seconds while files are read, and once at the end.
-  LoadReport Load(const ProgressFn& progress = nullptr, double progress_every = 2.0);
+  // With `domain_files` (paths in the domains folder: what a file watcher
+  // saw change), and the server file and catalog unchanged, only those
+  // files are looked at: a reload at a million domains stats a few files,
+  // not a million. Otherwise the folder is listed and every file stat'ed.
+  LoadReport Load(const ProgressFn& progress = nullptr, double progress_every = 2.0,
+                  const std::vector<std::string>* domain_files = nullptr);
 
   const std::string& server_file() const { return server_file_; }
 
@@ -75,9 +80,20 @@ class ConfigState {
   // Re-reads the domain files whose stamp changed, then checks them against
   // the catalog and provider settings; with `recheck_all`, every file is
   // checked again (without being read again).
-  void ReadDomainFiles(const std::vector<std::string>& paths, bool recheck_all,
-                       const ConfigSet& set, LoadReport& report, const ProgressFn& progress,
-                       double progress_every);
+  struct Entry {
+    const std::string* path;
+    DomainFile* file;
+  };
+  void ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all, const ConfigSet& set,
+                       LoadReport& report, const ProgressFn& progress, double progress_every);
+  // Brings files_ in line with the domains folder: every file, or only
+  // `changed`. Returns the entries to stat; sets `removed` if a file went.
+  std::vector<Entry> ListAll(ConfigSet& set, bool& removed);
+  // Null if a changed name says nothing of which domain files changed.
+  std::optional<std::vector<Entry>> ListChanged(const std::vector<std::string>& changed,
+                                                ConfigSet& set, bool& removed);
+  // The domains the files configure, each once, sorted by name.
+  void Collect(ConfigSet& set, LoadReport& report) const;
   void Check(DomainFile& file, const ConfigSet& set);
   // Adds to `set.catalog` the senders it no longer has that a domain kept
   // at its last good version still names, as the catalog last had them.
@@ -93,6 +109,9 @@ class ConfigState {
   FileStamp catalog_stamp_;
   FileStamp server_stamp_;
   std::map<std::string, DomainFile> files_;  // by path, in name order
+  // The last full listing reported a problem with the folder itself: the
+  // next load lists it again, whatever the watcher says.
+  bool held_errors_ = false;
 };
 
 // Loads the server file, its catalog and every *.yaml / *.yml file directly

@@ -11,6 +11,12 @@ DomainChanges Diff(const DomainList& before, const DomainList& after) {
   DomainChanges out;
   size_t i = 0, j = 0;
   while (i < before.size() || j < after.size()) {
+    // The same version object: unchanged, without comparing names (a
+    // reload of a million domains changes a few).
+    if (i < before.size() && j < after.size() && &before[i] == &after[j]) {
+      ++i, ++j;
+      continue;
+    }
     if (j == after.size() || (i < before.size() && before[i].domain < after[j].domain)) {
       out.removed.push_back(before[i++].domain);
     } else if (i == before.size() || after[j].domain < before[i].domain) {

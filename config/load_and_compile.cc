@@ -13,10 +13,11 @@ namespace dnsd::config {
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged, const ProgressFn& progress,
                             const RefreshedRanges* refreshed,
-                            std::optional<UtcSeconds> now) {
+                            std::optional<UtcSeconds> now,
+                            const std::vector<std::string>* domain_files) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
-  out.report = state.files.Load(progress);
+  out.report = state.files.Load(progress, 2.0, domain_files);
   out.errors = out.report.set.errors;
   out.fatal = out.report.rejected;
   if (skip_if_unchanged && !out.report.changed && !out.fatal && !state.held_back) {

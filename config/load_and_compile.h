@@ -51,12 +51,13 @@ struct LoadedConfig {
 // `progress` (may be null) hears how the reading goes, then once that
 // compiling has begun. `refreshed` (may be null): the catalog refresher's
 // ranges. `now`: the instant to compile for (config/timeline.h), default
-// the current second.
+// the current second. `domain_files` (may be null): ConfigState::Load's.
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged = false,
                             const ProgressFn& progress = nullptr,
                             const RefreshedRanges* refreshed = nullptr,
-                            std::optional<UtcSeconds> now = std::nullopt);
+                            std::optional<UtcSeconds> now = std::nullopt,
+                            const std::vector<std::string>* domain_files = nullptr);
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 
 }  // namespace dnsd::config

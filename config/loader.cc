@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "config/quote.h"
 
@@ -30,6 +31,25 @@ bool LinksInside(const fs::path& link, const std::string& dir) {
 
 }  // namespace
 
+bool IsDomainFileName(absl::string_view name) {
+  return !name.empty() && name[0] != '.' &&
+         (absl::EndsWith(name, ".yaml") || absl::EndsWith(name, ".yml"));
+}
+
+std::optional<std::string> DomainFileIn(const std::string& dir, absl::string_view name,
+                                        std::vector<Diagnostic>& errors) {
+  if (!IsDomainFileName(name)) return std::nullopt;
+  fs::path path = fs::path(dir) / std::string(name);
+  std::error_code ec;
+  if (fs::is_symlink(path, ec) && !LinksInside(path, dir)) {
+    errors.push_back(Diagnostic{SourcePos{path.string()},
+                                "a symbolic link to a file outside the domains folder; not read"});
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  return path.string();
+}
+
 // The domain files in `dir`: *.yaml and *.yml, not hidden, not in
 // subfolders, sorted by name so that "first file wins" is reproducible.
 std::vector<std::string> ListDomainFiles(const std::string& dir,
@@ -44,11 +64,7 @@ std::vector<std::string> ListDomainFiles(const std::string& dir,
   fs::directory_iterator it(dir, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& path = it->path();
-    std::string name = path.filename().string();
-    std::string ext = path.extension().string();
-    if (name.empty() || name[0] == '.' || (ext != ".yaml" && ext != ".yml")) {
-      continue;
-    }
+    if (!IsDomainFileName(path.filename().string())) continue;
     std::error_code file_ec;
     if (it->is_symlink(file_ec) && !LinksInside(path, dir)) {
       errors.push_back(Diagnostic{SourcePos{path.string()},

@@ -12,9 +12,11 @@
 #ifndef DNSD_CONFIG_LOADER_H_
 #define DNSD_CONFIG_LOADER_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
 #include "config/domain_list.h"
 #include "config/model.h"
@@ -36,6 +38,14 @@ struct ConfigSet {
   DomainList domains;                 // the good ones, sorted by domain
   std::vector<Diagnostic> errors;     // from every file
 };
+
+// A name a domain file may have: *.yaml or *.yml, not hidden.
+bool IsDomainFileName(absl::string_view name);
+// The path of the domain file `name` in `dir`, if there is one by that
+// name that ListDomainFiles would list; a link out of the folder is
+// reported in `errors`.
+std::optional<std::string> DomainFileIn(const std::string& dir, absl::string_view name,
+                                        std::vector<Diagnostic>& errors);
 
 // The domain files in `dir`: *.yaml and *.yml directly in it, not hidden
 // ('.' names are editors' temporary files), sorted by name so that "first

@@ -4,6 +4,7 @@
 
 #include "config/config_state.h"
 
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -209,6 +210,45 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   EXPECT_EQ(edited.files_rechecked, 0u);
   EXPECT_NE(VersionOf(edited.set, "b.example"), b);
   EXPECT_EQ(VersionOf(edited.set, "a.example"), a);
+}
+
+// A watcher's list of changed files: those are read and no other file is
+// looked at; a file the list names that is gone takes its domain with it;
+// a temporary file is none of ours; a link or folder swapped in the
+// domains folder (a ConfigMap's ..data) makes the load look at every file.
+TEST(ConfigStateTest, ANamedChangeLooksAtTheNamedFilesOnly) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  std::string a = dir.Write("domains/a.example.yaml", "domain: a.example\n");
+  std::string b = dir.Write("domains/b.example.yaml", "domain: b.example\n");
+  ConfigState state(server);
+  ASSERT_THAT(ErrorsOnly(state.Load().set.errors), IsEmpty());
+
+  dir.Write("domains/a.example.yaml", "domain: a.example\nmode: enforce\ndmarc: {p: reject}\n");
+  dir.Write("domains/b.example.yaml", "domain: b.example\nmode: enforce\ndmarc: {p: reject}\n");
+  std::string tmp = dir.Write("domains/.a.example.yaml.swp", "not yaml: [");
+  std::vector<std::string> named = {a, tmp};
+  LoadReport only_a = state.Load(nullptr, 2.0, &named);
+  EXPECT_EQ(only_a.files_read, 1u);
+  EXPECT_EQ(only_a.files_unchanged, 1u);
+  EXPECT_THAT(Domains(only_a.set), ElementsAre("a.example", "b.example"));
+  EXPECT_EQ(only_a.set.domains[0].mode, Mode::kEnforce);
+  EXPECT_EQ(only_a.set.domains[1].mode, Mode::kMonitor);  // b's edit was not named
+
+  std::filesystem::remove(a);
+  std::string c = dir.Write("domains/c.example.yaml", "domain: c.example\n");
+  named = {a, c};
+  LoadReport swap = state.Load(nullptr, 2.0, &named);
+  EXPECT_TRUE(swap.changed);
+  EXPECT_EQ(swap.files_read, 1u);
+  EXPECT_THAT(Domains(swap.set), ElementsAre("b.example", "c.example"));
+
+  std::filesystem::create_directory_symlink(dir.path() / "domains", dir.path() / "domains/..data");
+  named = {(dir.path() / "domains/..data").string()};
+  LoadReport everything = state.Load(nullptr, 2.0, &named);
+  EXPECT_EQ(everything.files_read, 1u);  // b's edit, seen by the full look
+  EXPECT_EQ(everything.set.domains[0].mode, Mode::kEnforce);
 }
 
 Diagnostic At(const char* file, int line, int column, const char* message) {

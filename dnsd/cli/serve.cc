@@ -217,9 +217,9 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
     control.stop();
   });
   ScheduleTimer schedule(control, reloader, [&] { NotifyReady(ServingStatus(reloader)); });
-  auto reload = [&](const char* why) {
+  auto reload = [&](const char* why, const std::vector<std::string>* domain_files = nullptr) {
     NotifyReloading(absl::StrCat("reloading (", why, ")"));
-    reloader.Reload(why);
+    reloader.Reload(why, /*compile_always=*/false, domain_files);
     NotifyReady(ServingStatus(reloader));
     schedule.Arm();  // an edit may have moved the next scheduled change
   };
@@ -232,8 +232,19 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
     });
   };
   wait_hup();
+  std::string domains_dir = std::filesystem::absolute(files.domains_dir).lexically_normal();
+  while (domains_dir.size() > 1 && domains_dir.back() == '/') domains_dir.pop_back();
   ConfigWatcher watcher(control, std::chrono::milliseconds(300),
-                        [&] { reload("files changed"); });
+                        [&](const WatchedChanges& changes) {
+                          // Only domain files changed: read those and stat no other.
+                          bool domain_files_only =
+                              !changes.everything &&
+                              std::all_of(changes.paths.begin(), changes.paths.end(),
+                                          [&](const std::string& path) {
+                                            return FolderOf(path) == domains_dir;
+                                          });
+                          reload("files changed", domain_files_only ? &changes.paths : nullptr);
+                        });
   std::vector<std::string> folders = {FolderOf(files.path), FolderOf(files.catalog_path),
                                       files.domains_dir};
   if (absl::Status s = watcher.Watch(folders); !s.ok()) {

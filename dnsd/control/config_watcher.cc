@@ -1,5 +1,6 @@
 #include "dnsd/control/config_watcher.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,7 +24,7 @@ constexpr uint32_t kSelfGone = IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_U
 }  // namespace
 
 ConfigWatcher::ConfigWatcher(boost::asio::io_context& io, std::chrono::milliseconds settle,
-                             std::function<void()> on_change)
+                             std::function<void(const WatchedChanges&)> on_change)
     : inotify_(io, inotify_init1(IN_NONBLOCK | IN_CLOEXEC)),
       settle_timer_(io),
       settle_(settle),
@@ -69,7 +70,13 @@ void ConfigWatcher::Read() {
           // Any change restarts the settle time.
           settle_timer_.expires_after(settle_);
           settle_timer_.async_wait([this](const boost::system::error_code& e) {
-            if (!e) on_change_();
+            if (e) return;
+            WatchedChanges changes = std::move(pending_);
+            pending_ = WatchedChanges();
+            std::sort(changes.paths.begin(), changes.paths.end());
+            changes.paths.erase(std::unique(changes.paths.begin(), changes.paths.end()),
+                                changes.paths.end());
+            on_change_(changes);
           });
         }
         Read();
@@ -83,7 +90,7 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
     const auto* e = reinterpret_cast<const inotify_event*>(data + at);
     at += sizeof(inotify_event) + e->len;
     if (e->mask & IN_Q_OVERFLOW) {  // events were lost: assume the worst
-      changed = resolve = true;
+      changed = resolve = pending_.everything = true;
       continue;
     }
     // A name is NUL-padded to `len`.
@@ -91,13 +98,19 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
     for (const Folder& f : folders_) {
       if (f.wd >= 0 && e->wd == f.wd) {
         changed = true;  // anything inside a watched folder
-        if (e->mask & kSelfGone) resolve = true;
+        if (e->mask & kSelfGone) {
+          resolve = pending_.everything = true;
+        } else if (*name == '\0' || pending_.paths.size() >= kMaxPaths) {
+          pending_.everything = true;
+        } else {
+          pending_.paths.push_back(absl::StrCat(f.path, "/", name));
+        }
       }
       if (f.parent_wd >= 0 && e->wd == f.parent_wd &&
           ((e->mask & kSelfGone) || f.name == name)) {
         // The folder's name was moved, removed or made in its parent, or
         // the parent itself was replaced: the path may name another folder.
-        changed = resolve = true;
+        changed = resolve = pending_.everything = true;
       }
     }
   }

@@ -29,10 +29,23 @@
 
 namespace dnsd {
 
+// What changed while the writing settled: the paths of the entries that
+// changed in the watched folders, so that a reload reads those and no
+// other (no stat of every file); or, when the events cannot say (a folder
+// replaced, the kernel's queue overflowed, too many names), `everything`.
+struct WatchedChanges {
+  bool everything = false;
+  std::vector<std::string> paths;  // folder path + "/" + entry name, sorted, unique
+};
+
 class ConfigWatcher {
  public:
+  // More changed names than this in one settle period: the reload looks
+  // at every file instead, which is then cheaper than a list.
+  static constexpr size_t kMaxPaths = 10000;
+
   ConfigWatcher(boost::asio::io_context& io, std::chrono::milliseconds settle,
-                std::function<void()> on_change);
+                std::function<void(const WatchedChanges&)> on_change);
 
   // Watches the folders holding these paths (files are replaced by rename,
   // so watching the file itself would lose track of it), and each folder's
@@ -60,8 +73,9 @@ class ConfigWatcher {
   boost::asio::posix::stream_descriptor inotify_;
   boost::asio::steady_timer settle_timer_;
   std::chrono::milliseconds settle_;
-  std::function<void()> on_change_;
+  std::function<void(const WatchedChanges&)> on_change_;
   std::vector<Folder> folders_;
+  WatchedChanges pending_;  // since the last call of on_change_
   alignas(inotify_event) std::array<char, 8192> buffer_;
 };
 

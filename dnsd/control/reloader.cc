@@ -31,19 +31,22 @@ bool Reloader::ApplySchedule() {
   return Run("schedule", /*compile_always=*/true, /*scheduled=*/true);
 }
 
-bool Reloader::Reload(const char* why, bool compile_always) {
-  return Run(why, compile_always, /*scheduled=*/false);
+bool Reloader::Reload(const char* why, bool compile_always,
+                      const std::vector<std::string>* domain_files) {
+  return Run(why, compile_always, /*scheduled=*/false, domain_files);
 }
 
-bool Reloader::Run(const char* why, bool compile_always, bool scheduled) {
+bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
+                   const std::vector<std::string>* domain_files) {
   // Only this (control) thread writes status_, so reading it unlocked here
   // is safe; every write takes the lock for the metrics thread's sake.
   auto start = std::chrono::steady_clock::now();
   auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
   std::shared_ptr<const config::RefreshedRanges> ranges = ranges_ ? ranges_() : nullptr;
-  config::LoadedConfig loaded = config::LoadAndCompile(
-      state_, next, /*skip_if_unchanged=*/!compile_always, LogLoadProgress("reload"), ranges.get());
+  config::LoadedConfig loaded =
+      config::LoadAndCompile(state_, next, /*skip_if_unchanged=*/!compile_always,
+                             LogLoadProgress("reload"), ranges.get(), std::nullopt, domain_files);
   if (loaded.skipped) {
     // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
     // was written back unchanged, cost a stat per file and no compile.

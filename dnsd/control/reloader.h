@@ -56,8 +56,11 @@ class Reloader {
 
   // Loads what changed, compiles, publishes. Returns false if rejected.
   // With `compile_always`, compiles even if no file changed: the catalog
-  // refresher's ranges did.
-  bool Reload(const char* why, bool compile_always = false);
+  // refresher's ranges did. `domain_files` (may be null): the domain files
+  // known to be all that changed (the file watcher's list); then no other
+  // file is looked at.
+  bool Reload(const char* why, bool compile_always = false,
+              const std::vector<std::string>* domain_files = nullptr);
 
   // Compiles again if the served snapshot's next scheduled change is due
   // (at or before now), so the records change at their second with no
@@ -79,7 +82,8 @@ class Reloader {
   ReloadStatus status() const;
 
  private:
-  bool Run(const char* why, bool compile_always, bool scheduled);
+  bool Run(const char* why, bool compile_always, bool scheduled,
+           const std::vector<std::string>* domain_files = nullptr);
 
   mutable std::mutex mu_;  // guards status_ against readers on other threads
   config::LoadState& state_;
