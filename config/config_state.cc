@@ -112,7 +112,8 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   errors.insert(errors.end(), checked.begin(), checked.end());
   SortDiagnostics(errors);
   f.errors = std::move(errors);  // warnings alone do not stop a domain
-  if (CountErrors(f.errors) > 0) return;  // `good` stays: the last good version keeps serving
+  f.failed = CountErrors(f.errors) > 0;
+  if (f.failed) return;  // `good` stays: the last good version keeps serving
   // The same read checking out again (after a catalog change) keeps its
   // version, so the compile cache takes it as unchanged.
   if (f.good == nullptr || f.good->version != f.read->domain.version) {
@@ -142,6 +143,9 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     read_now[i] = true;
   }
   report.files_read = todo.size();
+  if (todo.size() < all.size() || all.size() < files_.size()) {
+    for (const Todo& t : todo) report.read.push_back(*t.path);
+  }
 
   // Files are independent: read and check them on every core. Each thread
   // writes only the DomainFile it took; the map is not touched.
@@ -320,7 +324,7 @@ void ConfigState::Collect(ConfigSet& set, LoadReport& report) const {
   for (const auto& [path, f] : files_) {
     if (!f.errors.empty()) {
       set.errors.insert(set.errors.end(), f.errors.begin(), f.errors.end());
-      if (CountErrors(f.errors) > 0) {
+      if (f.failed) {
         ++report.files_failed;
         if (f.good) ++report.files_kept;
       }
@@ -358,7 +362,7 @@ void ConfigState::RetainSenders(ConfigSet& set) const {
   // catalog lacks: every other one checked out against this catalog.
   std::set<std::string_view> missing;
   for (const auto& [path, f] : files_) {
-    if (f.good == nullptr || CountErrors(f.errors) == 0) continue;
+    if (f.good == nullptr || !f.failed) continue;
     for (const std::string& id : f.good->spf.senders) {
       if (set.catalog.Find(id) == nullptr && last_senders_.contains(id)) missing.insert(id);
     }

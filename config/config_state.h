@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
 #include "config/domain_file.h"
 #include "config/loader.h"
@@ -45,6 +46,9 @@ struct LoadReport {
   bool rejected = false;     // server file or catalog broken: keep what runs
   bool changed = true;       // false: no file changed since the last load
   size_t files_read = 0;     // domain files (re-)read this time
+  // Their paths (views of the state's own, valid until its next Load); empty
+  // when every file was read or checked again (`files_rechecked`).
+  std::vector<absl::string_view> read;
   size_t files_unchanged = 0;
   size_t files_rechecked = 0;  // unchanged, checked again: the catalog or provider changed
   size_t files_failed = 0;   // of which `files_kept` still serve a last good version
@@ -75,6 +79,7 @@ class ConfigState {
     // read's that `read` failed to replace. Shares the ReadDomain it is in.
     std::shared_ptr<const DomainConfig> good;
     std::vector<Diagnostic> errors;            // of the current version
+    bool failed = false;                       // `errors` has an error, not only warnings
   };
 
   // Re-reads the domain files whose stamp changed, then checks them against

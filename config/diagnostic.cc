@@ -31,11 +31,13 @@ void MoveWarnings(std::vector<Diagnostic>& diagnostics, std::vector<Diagnostic>&
 }
 
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
-  std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::tie(a.pos.file, a.pos.line, a.pos.column) <
-                            std::tie(b.pos.file, b.pos.line, b.pos.column);
-                   });
+  auto before = [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.pos.file, a.pos.line, a.pos.column) <
+           std::tie(b.pos.file, b.pos.line, b.pos.column);
+  };
+  // Collected file by file in path order, they mostly are already.
+  if (std::is_sorted(diagnostics.begin(), diagnostics.end(), before)) return;
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), before);
 }
 
 }  // namespace dnsd::config

@@ -4,11 +4,38 @@
 #include <chrono>
 #include <tuple>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "config/compile.h"
 #include "config/domain_changes.h"
 #include "config/drop_guard.h"
 
 namespace dnsd::config {
+namespace {
+
+// `errors` less the warnings of domain files this load neither read nor
+// checked again: an unchanged file's warnings were reported when it was
+// read (at a million domains there are hundreds of thousands). Errors are
+// kept: something is not served as written until the file is fixed.
+std::vector<Diagnostic> Fresh(const std::vector<Diagnostic>& errors, const LoadReport& report,
+                              const std::string& server_file) {
+  if (report.files_rechecked > 0 || (report.read.empty() && report.files_read > 0)) {
+    return errors;  // every file was read or checked again
+  }
+  absl::flat_hash_set<absl::string_view> read(report.read.begin(), report.read.end());
+  const std::string& dir = report.set.server.domains_dir;
+  std::vector<Diagnostic> fresh;
+  for (const Diagnostic& d : errors) {
+    bool domain_file = d.pos.file.size() > dir.size() && absl::StartsWith(d.pos.file, dir) &&
+                       d.pos.file != server_file && d.pos.file != report.set.catalog.path;
+    if (!domain_file || d.severity == Severity::kError || read.contains(d.pos.file)) {
+      fresh.push_back(d);
+    }
+  }
+  return fresh;
+}
+
+}  // namespace
 
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged, const ProgressFn& progress,
@@ -18,7 +45,9 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
   out.report = state.files.Load(progress, 2.0, domain_files);
-  out.errors = out.report.set.errors;
+  // Moved, not copied: at a million domains there are hundreds of
+  // thousands of warnings. `report.set.errors` is left empty.
+  out.errors = std::move(out.report.set.errors);
   out.fatal = out.report.rejected;
   if (skip_if_unchanged && !out.report.changed && !out.fatal && !state.held_back) {
     out.skipped = true;
@@ -61,6 +90,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     }
   }
   SortDiagnostics(out.errors);
+  out.fresh_errors = Fresh(out.errors, out.report, state.files.server_file());
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -34,9 +34,13 @@ struct LoadState {
 };
 
 struct LoadedConfig {
-  LoadReport report;                   // report.set: what was loaded
+  LoadReport report;                   // report.set: what was loaded (its errors are in `errors`)
   std::unique_ptr<Snapshot> snapshot;  // null if it could not be built
   std::vector<Diagnostic> errors;      // loading and compiling, in file order
+  // Of `errors`, what a reload logs: every error, and the warnings of the
+  // files read or checked this time and of the server file and catalog
+  // (an unchanged file's warnings were logged when it was read).
+  std::vector<Diagnostic> fresh_errors;
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
   bool guarded = false;  // fatal because it would drop too many domains (drop_guard.h)
   bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled

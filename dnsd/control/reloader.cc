@@ -54,7 +54,8 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
             status_.generation);
     return true;
   }
-  for (const config::Diagnostic& d : loaded.errors) {
+  // The files not looked at this time had their say when they were read.
+  for (const config::Diagnostic& d : loaded.fresh_errors) {
     LogWarning("%s", config::FormatDiagnostic(d));
   }
   bool ok = !loaded.fatal && loaded.snapshot != nullptr;
@@ -78,7 +79,7 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
     ++status_.attempts;
     status_.last_attempt = attempted;
     status_.last_ok = ok;
-    status_.errors = loaded.errors;
+    status_.errors = std::move(loaded.errors);
     if (ok) {
       status_.generation = next;
       status_.digest = digest;
