@@ -409,13 +409,7 @@ int Serve(const ServeArgs& args) {
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
                                                        refresher->ranges().get());
-  for (const config::Diagnostic& d : loaded.errors) {
-    if (d.severity == config::Severity::kWarning) {
-      LogWarning("%s", config::FormatDiagnostic(d));  // served as written
-    } else {
-      LogError("%s", config::FormatDiagnostic(d));
-    }
-  }
+  LogDiagnostics(loaded.errors);
   if (loaded.fatal || loaded.snapshot == nullptr) {
     LogError("%s: not starting: the configuration has errors", args.config);
     return 1;

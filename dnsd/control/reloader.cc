@@ -8,6 +8,24 @@ namespace dnsd {
 Reloader::Reloader(config::LoadState& state, SnapshotHolder& holder, ReloadStatus first)
     : state_(state), holder_(holder), status_(std::move(first)) {}
 
+void LogDiagnostics(const std::vector<config::Diagnostic>& diagnostics) {
+  constexpr size_t kErrors = 1000, kWarnings = 100;
+  size_t errors = 0, warnings = 0;
+  for (const config::Diagnostic& d : diagnostics) {
+    if (d.severity == config::Severity::kWarning) {
+      if (++warnings <= kWarnings) LogWarning("%s", config::FormatDiagnostic(d));
+    } else if (++errors <= kErrors) {
+      LogError("%s", config::FormatDiagnostic(d));
+    }
+  }
+  if (errors > kErrors || warnings > kWarnings) {
+    LogWarning("%d more errors and %d more warnings not logged; `dnsd check` and the status "
+               "page list them all",
+               errors > kErrors ? errors - kErrors : 0,
+               warnings > kWarnings ? warnings - kWarnings : 0);
+  }
+}
+
 config::ProgressFn LogLoadProgress(const char* what) {
   return [what](const config::LoadProgress& p) {
     // Small loads finish before anyone could watch them.
@@ -55,9 +73,7 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
     return true;
   }
   // The files not looked at this time had their say when they were read.
-  for (const config::Diagnostic& d : loaded.fresh_errors) {
-    LogWarning("%s", config::FormatDiagnostic(d));
-  }
+  LogDiagnostics(loaded.fresh_errors);
   bool ok = !loaded.fatal && loaded.snapshot != nullptr;
   uint64_t digest = ok ? loaded.snapshot->digest : 0;
   std::optional<config::UtcSeconds> next_change;

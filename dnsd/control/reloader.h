@@ -44,6 +44,12 @@ struct ReloadStatus {
   std::vector<config::Diagnostic> errors;  // current per-file errors
 };
 
+// Logs what a load found: every error and warning up to a cap (a million
+// domains can carry hundreds of thousands of warnings, and a log is read by
+// people), then how many more there are; `dnsd check` and the status page
+// list them all.
+void LogDiagnostics(const std::vector<config::Diagnostic>& diagnostics);
+
 // Logs a large load's progress (files read, errors, elapsed; then the
 // compile) every few seconds, prefixed by `what` ("start", "reload").
 config::ProgressFn LogLoadProgress(const char* what);
