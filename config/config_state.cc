@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "config/parallel.h"
+#include "config/pinned_folders.h"
 #include "config/quote.h"
 
 namespace dnsd::config {
@@ -37,6 +38,21 @@ bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
 }  // namespace
 
 namespace {
+
+// The folder holding `path`, "." for a bare name.
+std::string FolderOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A file read again because its stamp changed, with the bytes of the read
+// before (the same file in a fresh checkout, deploy/git-sync/):
+// keeping that read keeps its version, so the domain is neither reported
+// changed nor compiled again.
+bool SameBytes(const ReadDomain* earlier, const ReadDomain& read) {
+  return earlier != nullptr && read.text_digest != 0 && read.text_digest == earlier->text_digest;
+}
 
 FileStamp StampFrom(const struct stat& st) {
   return {Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_ino,
@@ -119,8 +135,9 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
 }
 
 void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool recheck_all,
-                                  const ConfigSet& set, LoadReport& report,
-                                  const ProgressFn& progress, double progress_every) {
+                                  const ConfigSet& set, const std::string& read_dir,
+                                  LoadReport& report, const ProgressFn& progress,
+                                  double progress_every) {
   struct Todo {
     const std::string* path;
     DomainFile* file;
@@ -132,7 +149,7 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
   for (const std::string& path : paths) all.push_back({&path, &(it++)->second});
   // A stat per file is most of a reload that reads nothing: on every core.
   std::vector<FileStamp> stamps(all.size());
-  FolderStat folder(set.server.domains_dir);
+  FolderStat folder(read_dir);
   ForEachOnAllCores(all.size(), kParallelStats,
                     [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
   std::vector<Todo> todo;
@@ -155,8 +172,15 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
-      f.read = std::make_shared<const ReadDomain>(ReadDomainFile(*todo[i].path));
-      Check(f, set);
+      const std::string& path = *todo[i].path;
+      auto read = std::make_shared<const ReadDomain>(
+          ReadDomainFile(path, read_dir + path.substr(path.rfind('/'))));
+      if (!SameBytes(f.read.get(), *read)) {
+        f.read = std::move(read);
+        Check(f, set);
+      } else if (recheck_all) {
+        Check(f, set);
+      }
       if (CountErrors(f.errors) > 0) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -204,9 +228,14 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
 LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) {
   LoadReport report;
   ConfigSet& set = report.set;
-  FileStamp server_stamp = StampOf(server_file_);
+  // Every file of this load is opened under the folders as they are now
+  // (config/pinned_folders.h); a symlink swapped meanwhile waits for the
+  // next load.
+  PinnedFolders pins;
+  pins.Pin(FolderOf(server_file_));
+  FileStamp server_stamp = StampOf(pins.ReadPath(server_file_));
   bool server_changed = !server_ || server_stamp != server_stamp_;
-  Loaded<ServerConfig> server = LoadServerFile(server_file_);
+  Loaded<ServerConfig> server = LoadServerFile(server_file_, pins.ReadPath(server_file_));
   if (!server.ok()) {
     report.rejected = true;
     set.server.path = server_file_;
@@ -219,11 +248,14 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   if (!started_) started_ = set.server;
   WarnRestartOnly(*started_, set.server, set.errors);
 
-  FileStamp catalog_stamp = StampOf(set.server.catalog_path);
+  pins.Pin(FolderOf(set.server.catalog_path));
+  pins.Pin(set.server.domains_dir);
+  std::string catalog_read = pins.ReadPath(set.server.catalog_path);
+  FileStamp catalog_stamp = StampOf(catalog_read);
   bool catalog_changed = !catalog_ || catalog_stamp != catalog_stamp_ ||
                          catalog_->path != set.server.catalog_path;
   if (catalog_changed) {
-    Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path);
+    Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path, catalog_read);
     if (!catalog.ok()) {
       report.rejected = true;
       set.catalog.path = set.server.catalog_path;
@@ -238,7 +270,9 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   server_ = set.server;
   server_stamp_ = server_stamp;
 
-  std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors);
+  std::string domains_read = pins.ReadPath(set.server.domains_dir);
+  std::vector<std::string> paths =
+      ListDomainFiles(set.server.domains_dir, set.errors, domains_read);
   // Files that are gone take their domains with them. Both are sorted by
   // path: one walk, no look-ups.
   bool files_removed = false;
@@ -256,8 +290,8 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   }
   files_removed |= it != files_.end();
   files_.erase(it, files_.end());
-  ReadDomainFiles(paths, /*recheck_all=*/provider_changed || catalog_changed, set, report, progress,
-                  progress_every);
+  ReadDomainFiles(paths, /*recheck_all=*/provider_changed || catalog_changed, set, domains_read,
+                  report, progress, progress_every);
   report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
 
   // domain -> file; views of strings this state holds, so no copies.

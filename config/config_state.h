@@ -74,10 +74,11 @@ class ConfigState {
 
   // Re-reads the domain files whose stamp changed, then checks them against
   // the catalog and provider settings; with `recheck_all`, every file is
-  // checked again (without being read again).
+  // checked again (without being read again). Files are opened in
+  // `read_dir`, the domains folder as this load resolved it.
   void ReadDomainFiles(const std::vector<std::string>& paths, bool recheck_all,
-                       const ConfigSet& set, LoadReport& report, const ProgressFn& progress,
-                       double progress_every);
+                       const ConfigSet& set, const std::string& read_dir, LoadReport& report,
+                       const ProgressFn& progress, double progress_every);
   void Check(DomainFile& file, const ConfigSet& set);
   // Adds to `set.catalog` the senders it no longer has that a domain kept
   // at its last good version still names, as the catalog last had them.

@@ -33,15 +33,17 @@ bool LinksInside(const fs::path& link, const std::string& dir) {
 // The domain files in `dir`: *.yaml and *.yml, not hidden, not in
 // subfolders, sorted by name so that "first file wins" is reproducible.
 std::vector<std::string> ListDomainFiles(const std::string& dir,
-                                         std::vector<Diagnostic>& errors) {
+                                         std::vector<Diagnostic>& errors,
+                                         const std::string& read_from) {
   std::vector<std::string> files;
+  const std::string& listed = read_from.empty() ? dir : read_from;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  if (!fs::is_directory(listed, ec)) {
     errors.push_back(
         Diagnostic{SourcePos{dir}, "the domains folder does not exist"});
     return files;
   }
-  fs::directory_iterator it(dir, ec), end;
+  fs::directory_iterator it(listed, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& path = it->path();
     std::string name = path.filename().string();
@@ -49,14 +51,16 @@ std::vector<std::string> ListDomainFiles(const std::string& dir,
     if (name.empty() || name[0] == '.' || (ext != ".yaml" && ext != ".yml")) {
       continue;
     }
+    // Named under `dir`, as the operator configured it.
+    std::string shown = (fs::path(dir) / name).string();
     std::error_code file_ec;
-    if (it->is_symlink(file_ec) && !LinksInside(path, dir)) {
-      errors.push_back(Diagnostic{SourcePos{path.string()},
+    if (it->is_symlink(file_ec) && !LinksInside(path, listed)) {
+      errors.push_back(Diagnostic{SourcePos{shown},
                                   "a symbolic link to a file outside the domains folder; not read"});
       continue;
     }
     if (!it->is_regular_file(file_ec)) continue;
-    files.push_back(path.string());
+    files.push_back(std::move(shown));
   }
   if (ec) {
     errors.push_back(

@@ -22,11 +22,13 @@
 namespace dnsd::config {
 
 // The server file. Relative `catalog` and `domains` paths are resolved
-// against the server file's folder.
-Loaded<ServerConfig> LoadServerFile(const std::string& path);
+// against the server file's folder (the folder of `path`, whatever
+// `read_from` is). `read_from`, if set, is where the bytes are read; `path`
+// names the file everywhere (config/pinned_folders.h says why).
+Loaded<ServerConfig> LoadServerFile(const std::string& path, const std::string& read_from = {});
 
 // The sending-service catalog; senders come back sorted by id.
-Loaded<Catalog> LoadCatalogFile(const std::string& path);
+Loaded<Catalog> LoadCatalogFile(const std::string& path, const std::string& read_from = {});
 
 
 // Everything one server file leads to.
@@ -40,8 +42,11 @@ struct ConfigSet {
 // The domain files in `dir`: *.yaml and *.yml directly in it, not hidden
 // ('.' names are editors' temporary files), sorted by name so that "first
 // file wins" is reproducible. Problems listing it go to `errors`.
+// `read_from`, if set, is the folder actually listed (`dir` resolved once,
+// config/pinned_folders.h); the paths returned are still under `dir`.
 std::vector<std::string> ListDomainFiles(const std::string& dir,
-                                         std::vector<Diagnostic>& errors);
+                                         std::vector<Diagnostic>& errors,
+                                         const std::string& read_from = {});
 
 
 }  // namespace dnsd::config
