@@ -1,0 +1,221 @@
+"""Configuration delivered by git (deploy/git-sync/dnsd-git-sync): two name
+servers, each with its own state folder and symlink, fed from one bare
+repository by running the sync script directly (as its systemd timer or
+Kubernetes sidecar would). A push reaches both as one reload each; a push
+that fails `dnsd check` is taken by neither and not checked again; the fix
+after it is taken."""
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import time
+import unittest
+import urllib.request
+
+import harness
+from harness import kdig, log_mark, wait_for_log
+
+SYNC = os.path.join(harness.SOURCE_DIR, "deploy", "git-sync", "dnsd-git-sync")
+DIGEST = re.compile(r'^dnsd_config_digest_info\{digest="([0-9a-f]{16})"\} 1$', re.M)
+RELOAD = r"reload \((?:files changed|SIGHUP)\)"
+SYNC_TIMEOUT = 60
+
+
+def git(*args, cwd=None):
+    where = ["-C", cwd] if cwd else []
+    return harness.run(["git", *where, "-c", "user.name=Test", "-c", "user.email=test@provider.test",
+                        "-c", "init.defaultBranch=main", *args], timeout=30).stdout
+
+
+def dmarc(server, domain):
+    """The TXT texts at _dmarc.<domain>, through kdig."""
+    answer = kdig(server, "TXT", f"_dmarc.{domain}")
+    return [harness.txt_of(rr) for rr in answer.get("answerRRs", []) if rr.get("TYPEname") == "TXT"]
+
+
+class NameServer:
+    """A dnsd fed by its own state folder: `sync()` runs the script for it."""
+
+    def __init__(self, root, name, origin, dnsd_wrapper):
+        self.state = os.path.join(root, name)
+        self.link = os.path.join(self.state, "current")
+        self.origin = origin
+        self.dnsd_wrapper = dnsd_wrapper
+        self.server = None
+
+    def sync(self):
+        out = subprocess.run([SYNC, "--env", "/nonexistent", "--repo", self.origin,
+                              "--branch", "main", "--state", self.state, "--keep", "1",
+                              "--dnsd", self.dnsd_wrapper, "--timeout", "20",
+                              "--check-timeout", "30"],
+                             capture_output=True, text=True, timeout=SYNC_TIMEOUT)
+        return out.returncode, out.stderr
+
+    def start(self):
+        self.server = harness.DnsdServer(os.path.join(self.link, "dnsd.yaml"),
+                                         extra=("--metrics", "127.0.0.1:0"))
+        harness.wait_until_watching(self.server, os.path.join(self.link, "domains"))
+
+    def served(self):
+        return os.readlink(self.link)
+
+    def digest(self):
+        port = self.server.metrics_port()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            found = DIGEST.findall(r.read().decode())
+        assert len(found) == 1, found
+        return found[0]
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop()
+
+
+class GitSyncTest(unittest.TestCase):
+    def setUp(self):
+        harness.require_tools("git", "kdig")
+        tmp = harness.temp_dir()
+        self.addCleanup(tmp.cleanup)
+        self.root = tmp.name
+        self.origin = os.path.join(self.root, "origin.git")
+        git("init", "--quiet", "--bare", self.origin)
+        self.work = os.path.join(self.root, "work")
+        git("clone", "--quiet", self.origin, self.work)
+        shutil.copytree(harness.EXAMPLES, self.work, dirs_exist_ok=True)
+        self.commit("the example configuration")
+        # `dnsd check` as the script runs it, counted: a commit refused once
+        # must not be checked again.
+        self.checks = os.path.join(self.root, "checks")
+        self.wrapper = os.path.join(self.root, "dnsd-counted")
+        with open(self.wrapper, "w") as f:
+            f.write(f'#!/bin/sh\necho "$*" >> {self.checks}\nexec {harness.DNSD} "$@"\n')
+        os.chmod(self.wrapper, 0o755)
+        self.ns = [NameServer(self.root, n, self.origin, self.wrapper) for n in ("ns1", "ns2")]
+        for ns in self.ns:
+            self.addCleanup(ns.stop)
+            rc, log = ns.sync()
+            self.assertEqual(rc, 0, log)
+            self.assertRegex(log, r"swapped none -> [0-9a-f]{12}: the example configuration")
+            ns.start()
+
+    def commit(self, message):
+        git("add", "-A", cwd=self.work)
+        git("commit", "--quiet", "-m", message, cwd=self.work)
+        git("push", "--quiet", "origin", "HEAD:main", cwd=self.work)
+        return git("rev-parse", "HEAD", cwd=self.work).strip()
+
+    def edit(self, name, old, new):
+        path = os.path.join(self.work, "domains", name)
+        with open(path) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+
+    def count_checks(self):
+        if not os.path.exists(self.checks):
+            return 0
+        with open(self.checks) as f:
+            return len(f.readlines())
+
+    def sync_all_and_wait(self, changed):
+        """Syncs both servers; each must log one reload, changing `changed`
+        and nothing else, and no other reload in the second after it."""
+        for ns in self.ns:
+            mark = log_mark(ns.server)
+            rc, log = ns.sync()
+            self.assertEqual(rc, 0, log)
+            self.assertRegex(log, r"swapped [0-9a-f]{12} -> [0-9a-f]{12}: ")
+            line = wait_for_log(ns.server, RELOAD + r".*", mark, timeout=15).group(0)
+            self.assertRegex(line, rf"generation \d+, .*; changed {re.escape(changed)}$")
+            time.sleep(1.5)  # the watcher settles within 300 ms: a second reload would show
+            reloads = [l for l in ns.server.log[mark:] if re.search(RELOAD, l)]
+            self.assertEqual(len(reloads), 1, "".join(ns.server.log[mark:]))
+
+    def test_push_broken_push_and_fix(self):
+        ns1, ns2 = self.ns
+        first = ns1.digest()
+        self.assertEqual(ns2.digest(), first)
+        old = ["v=DMARC1; p=none; rua=mailto:monitor-example@reports.provider.test; fo=1"]
+        for ns in self.ns:
+            self.assertEqual(dmarc(ns.server, "monitor.example"), old)
+
+        # A push that changes one domain: both serve it, one reload each,
+        # that domain changed, the same digest on both.
+        self.edit("monitor.example.yaml", 'fo: "1"', 'fo: "d"')
+        self.commit("monitor.example: DKIM failure reports")
+        self.sync_all_and_wait("monitor.example")
+        new = ["v=DMARC1; p=none; rua=mailto:monitor-example@reports.provider.test; fo=d"]
+        for ns in self.ns:
+            self.assertEqual(dmarc(ns.server, "monitor.example"), new)
+        second = ns1.digest()
+        self.assertNotEqual(second, first)
+        self.assertEqual(ns2.digest(), second)
+
+        # A push with a broken domain file: neither takes it.
+        self.edit("enforce.example.yaml", "domain: enforce.example",
+                  "domain: enforce.example\npolicy_typo: true")
+        broken = self.commit("enforce.example: a typo")
+        for ns in self.ns:
+            before = ns.served()
+            checks = self.count_checks()
+            mark = log_mark(ns.server)
+            rc, log = ns.sync()
+            self.assertEqual(rc, 1, log)
+            self.assertIn(f"refused {broken[:12]}: dnsd check failed", log)
+            self.assertRegex(log, r"domains/enforce\.example\.yaml:\d+:\d+: unknown key 'policy_typo'")
+            self.assertEqual(self.count_checks(), checks + 1)
+            self.assertEqual(ns.served(), before)
+            self.assertFalse(os.path.exists(os.path.join(ns.state, "releases", broken)))
+            # The next tick neither checks it again nor swaps.
+            rc, log = ns.sync()
+            self.assertEqual(rc, 1, log)
+            self.assertIn(f"refused {broken[:12]} (checked before)", log)
+            self.assertEqual(self.count_checks(), checks + 1)
+            self.assertEqual(ns.served(), before)
+            self.assertEqual(ns.digest(), second)
+            self.assertEqual(dmarc(ns.server, "monitor.example"), new)
+            self.assertEqual([l for l in ns.server.log[mark:] if re.search(RELOAD + r": gen", l)],
+                             [], "a refused commit must not reach dnsd")
+
+        # The fix after it is taken, by both.
+        self.edit("enforce.example.yaml", "\npolicy_typo: true", "")
+        self.edit("monitor.example.yaml", "mode: monitor ", "mode: blocked ")
+        self.commit("enforce.example: typo fixed; monitor.example blocked")
+        self.sync_all_and_wait("monitor.example")
+        for ns in self.ns:
+            (text,) = dmarc(ns.server, "monitor.example")
+            self.assertTrue(text.startswith("v=DMARC1; p=reject;"), text)
+        self.assertNotIn(ns1.digest(), (first, second))
+        self.assertEqual(ns2.digest(), ns1.digest())
+        # --keep 1: the release served and the one before it, no more.
+        self.assertEqual(len(os.listdir(os.path.join(ns1.state, "releases"))), 2)
+
+        # Nothing new: unchanged, no swap.
+        rc, log = ns1.sync()
+        self.assertEqual((rc, log.strip()),
+                         (0, f"dnsd-git-sync: unchanged: serving {os.path.basename(ns1.served())[:12]}"))
+
+    def test_a_held_lock_skips_the_run(self):
+        ns1 = self.ns[0]
+        before = ns1.served()
+        self.edit("monitor.example.yaml", 'fo: "1"', 'fo: "s"')
+        self.commit("monitor.example: SPF failure reports")
+        # flock(2), as flock(1) in the script takes it.
+        lock = open(os.path.join(ns1.state, "lock"), "w")
+        self.addCleanup(lock.close)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rc, log = ns1.sync()
+        self.assertEqual(rc, 0, log)
+        self.assertIn("skipped: another sync holds", log)
+        self.assertEqual(ns1.served(), before)
+        lock.close()
+        rc, log = ns1.sync()
+        self.assertEqual(rc, 0, log)
+        self.assertIn("swapped", log)
+        self.assertNotEqual(ns1.served(), before)
+
+
+if __name__ == "__main__":
+    harness.main()
