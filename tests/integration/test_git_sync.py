@@ -216,6 +216,83 @@ class GitSyncTest(unittest.TestCase):
         self.assertIn("swapped", log)
         self.assertNotEqual(ns1.served(), before)
 
+    def test_loop_mode_follows_the_branch(self):
+        # --loop, as the Kubernetes sidecar runs it: a push is swapped in by
+        # the next round without anyone calling the script.
+        ns1 = self.ns[0]
+        before = ns1.served()
+        log_path = os.path.join(self.root, "loop.log")
+        loop = harness.Daemon("dnsd-git-sync", [SYNC, "--env", "/nonexistent", "--repo", self.origin,
+                                                "--state", ns1.state, "--dnsd", harness.DNSD,
+                                                "--loop", "1"], log_path)
+        self.addCleanup(loop.stop)
+        deadline = time.monotonic() + 20
+        while "unchanged: serving" not in loop.log():
+            self.assertTrue(loop.alive(), loop.log())
+            self.assertLess(time.monotonic(), deadline, loop.log())
+            time.sleep(0.1)
+        mark = log_mark(ns1.server)
+        self.edit("monitor.example.yaml", 'fo: "1"', 'fo: "0"')
+        commit = self.commit("monitor.example: fo=0")
+        while ns1.served() == before:
+            self.assertTrue(loop.alive(), loop.log())
+            self.assertLess(time.monotonic(), deadline, loop.log())
+            time.sleep(0.1)
+        self.assertEqual(os.path.basename(ns1.served()), commit)
+        wait_for_log(ns1.server, RELOAD + r": generation \d+, .*; changed monitor\.example$", mark)
+        started = time.monotonic()
+        loop.stop()  # SIGTERM: the loop ends at once, not after its sleep
+        self.assertEqual(loop.proc.returncode, 0)
+        self.assertLess(time.monotonic() - started, 5)
+
+
+class KubernetesOverlayTest(unittest.TestCase):
+    """deploy/git-sync/kubernetes/: the sidecar and dnsd agree on the shared
+    folder, and the ConfigMaps of the base are taken out (kubectl kustomize
+    renders it; these checks need only the files)."""
+
+    def setUp(self):
+        harness.require_modules("yaml")
+        import yaml
+        self.yaml = yaml
+        self.dir = os.path.join(harness.SOURCE_DIR, "deploy", "git-sync", "kubernetes")
+
+    def load(self, name):
+        with open(os.path.join(self.dir, name)) as f:
+            return self.yaml.safe_load(f)
+
+    def test_sidecar_and_dnsd_share_the_link(self):
+        kustomization = self.load("kustomization.yaml")
+        self.assertEqual(kustomization["resources"], ["../../kubernetes", "git-sync-configmap.yaml"])
+        deleted = {self.yaml.safe_load(p["patch"])["metadata"]["name"]
+                   for p in kustomization["patches"] if "patch" in p}
+        self.assertEqual(deleted, {"dnsd-config", "dnsd-domains"})
+        settings = self.load("git-sync-configmap.yaml")["data"]
+        spec = self.load("deployment-patch.yaml")["spec"]["template"]["spec"]
+        containers = {c["name"]: c for c in spec["containers"]}
+        (init,) = spec["initContainers"]
+        dnsd, sidecar = containers["dnsd"], containers["git-sync"]
+        git_mount = [m for m in dnsd["volumeMounts"] if m.get("name") == "git"][0]
+        self.assertTrue(git_mount["readOnly"])
+        self.assertEqual(dnsd["args"], ["serve", "-c", os.path.join(
+            git_mount["mountPath"], "current", settings["DNSD_GIT_SERVER_FILE"])])
+        self.assertEqual(settings["DNSD_GIT_STATE"], git_mount["mountPath"])
+        for c in (init, sidecar):
+            mounts = {m["name"]: m for m in c["volumeMounts"]}
+            self.assertEqual(mounts["git"]["mountPath"], git_mount["mountPath"])
+            self.assertFalse(mounts["git"].get("readOnly", False))
+            self.assertEqual(c["envFrom"], [{"configMapRef": {"name": "dnsd-git-sync"}}])
+            self.assertEqual(c["securityContext"]["capabilities"], {"drop": ["ALL"]})
+            self.assertTrue(c["securityContext"]["readOnlyRootFilesystem"])
+        self.assertEqual(sidecar["args"], ["--loop", "30"])
+        self.assertIn("/usr/sbin/dnsd-git-sync", " ".join(init["command"]))
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        self.assertIn("emptyDir", volumes["git"])
+        with open(os.path.join(harness.SOURCE_DIR, "deploy", "git-sync", "Containerfile")) as f:
+            containerfile = f.read()
+        self.assertIn("COPY deploy/git-sync/dnsd-git-sync /usr/sbin/dnsd-git-sync\n", containerfile)
+        self.assertIn('ENTRYPOINT ["/usr/sbin/dnsd-git-sync"]\n', containerfile)
+
 
 if __name__ == "__main__":
     harness.main()
