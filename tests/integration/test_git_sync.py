@@ -253,8 +253,8 @@ class NoMixedLoadTest(unittest.TestCase):
     other, never some files of each (config/pinned_folders.h). dnsd is
     SIGHUPed right after each swap, and swapped again while it loads;
     /metrics is scraped every few ms meanwhile: every digest it reports
-    must be release A's or release B's. (dnsd without the pinning reported
-    mixed digests in most rounds of this test.)"""
+    must be release A's or release B's. (dnsd before the pinning served
+    several mixed configurations in each of two runs of this test.)"""
 
     DOMAINS = 1500
     SWAPS = 40
