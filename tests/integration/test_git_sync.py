@@ -218,6 +218,27 @@ class GitSyncTest(unittest.TestCase):
         self.assertIn("swapped", log)
         self.assertNotEqual(ns1.served(), before)
 
+    def test_a_check_that_times_out_is_tried_again(self):
+        # No verdict is not a refusal: the commit is checked again next run.
+        ns1 = self.ns[0]
+        before = ns1.served()
+        self.edit("monitor.example.yaml", 'fo: "1"', 'fo: "s"')
+        commit = self.commit("monitor.example: SPF failure reports")
+        slow = os.path.join(self.root, "dnsd-slow")
+        with open(slow, "w") as f:
+            f.write("#!/bin/sh\nexec sleep 30\n")
+        os.chmod(slow, 0o755)
+        out = subprocess.run([SYNC, "--env", "/nonexistent", "--repo", self.origin,
+                              "--state", ns1.state, "--dnsd", slow, "--check-timeout", "1"],
+                             capture_output=True, text=True, timeout=SYNC_TIMEOUT)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn(f"could not check {commit[:12]}: dnsd check took over 1 s", out.stderr)
+        self.assertEqual(ns1.served(), before)
+        self.assertFalse(os.path.exists(os.path.join(ns1.state, "refused")))
+        rc, log = ns1.sync()
+        self.assertEqual(rc, 0, log)
+        self.assertEqual(os.path.basename(ns1.served()), commit)
+
     def test_loop_mode_follows_the_branch(self):
         # --loop, as the Kubernetes sidecar runs it: a push is swapped in by
         # the next round without anyone calling the script.
