@@ -163,10 +163,10 @@ void ReadCatalog(YamlReader& r, const Value& root, Catalog& catalog) {
 
 }  // namespace
 
-Loaded<Catalog> LoadCatalogFile(const std::string& path) {
+Loaded<Catalog> LoadCatalogFile(const std::string& path, const std::string& read_from) {
   Catalog catalog;
   catalog.path = path;
-  return LoadWith(path, std::move(catalog), ReadCatalog);
+  return LoadWith(path, std::move(catalog), ReadCatalog, read_from);
 }
 
 }  // namespace dnsd::config

@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "config/parallel.h"
+#include "config/pinned_folders.h"
 #include "config/quote.h"
 
 namespace dnsd::config {
@@ -39,6 +40,21 @@ bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
 }  // namespace
 
 namespace {
+
+// The folder holding `path`, "." for a bare name.
+std::string FolderOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A file read again because its stamp changed, with the bytes of the read
+// before (the same file in a fresh checkout, deploy/git-sync/):
+// keeping that read keeps its version, so the domain is neither reported
+// changed nor compiled again.
+bool SameBytes(const ReadDomain* earlier, const ReadDomain& read) {
+  return earlier != nullptr && read.text_digest != 0 && read.text_digest == earlier->text_digest;
+}
 
 FileStamp StampFrom(const struct stat& st) {
   return {Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_ino,
@@ -122,12 +138,13 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
 }
 
 void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all,
-                                  const ConfigSet& set, LoadReport& report,
-                                  const ProgressFn& progress, double progress_every) {
+                                  const ConfigSet& set, const std::string& read_dir,
+                                  LoadReport& report, const ProgressFn& progress,
+                                  double progress_every) {
   using Todo = Entry;
   // A stat per file is most of a reload that reads nothing: on every core.
   std::vector<FileStamp> stamps(all.size());
-  FolderStat folder(set.server.domains_dir);
+  FolderStat folder(read_dir);
   ForEachOnAllCores(all.size(), kParallelStats,
                     [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
   std::vector<Todo> todo;
@@ -153,8 +170,15 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
-      f.read = std::make_shared<const ReadDomain>(ReadDomainFile(*todo[i].path));
-      Check(f, set);
+      const std::string& path = *todo[i].path;
+      auto read = std::make_shared<const ReadDomain>(
+          ReadDomainFile(path, read_dir + path.substr(path.rfind('/'))));
+      if (!SameBytes(f.read.get(), *read)) {
+        f.read = std::move(read);
+        Check(f, set);
+      } else if (recheck_all) {
+        Check(f, set);
+      }
       if (CountErrors(f.errors) > 0) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -203,9 +227,14 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                              const std::vector<std::string>* domain_files) {
   LoadReport report;
   ConfigSet& set = report.set;
-  FileStamp server_stamp = StampOf(server_file_);
+  // Every file of this load is opened under the folders as they are now
+  // (config/pinned_folders.h); a symlink swapped meanwhile waits for the
+  // next load.
+  PinnedFolders pins;
+  pins.Pin(FolderOf(server_file_));
+  FileStamp server_stamp = StampOf(pins.ReadPath(server_file_));
   bool server_changed = !server_ || server_stamp != server_stamp_;
-  Loaded<ServerConfig> server = LoadServerFile(server_file_);
+  Loaded<ServerConfig> server = LoadServerFile(server_file_, pins.ReadPath(server_file_));
   if (!server.ok()) {
     report.rejected = true;
     set.server.path = server_file_;
@@ -218,11 +247,14 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   if (!started_) started_ = set.server;
   WarnRestartOnly(*started_, set.server, set.errors);
 
-  FileStamp catalog_stamp = StampOf(set.server.catalog_path);
+  pins.Pin(FolderOf(set.server.catalog_path));
+  pins.Pin(set.server.domains_dir);
+  std::string catalog_read = pins.ReadPath(set.server.catalog_path);
+  FileStamp catalog_stamp = StampOf(catalog_read);
   bool catalog_changed = !catalog_ || catalog_stamp != catalog_stamp_ ||
                          catalog_->path != set.server.catalog_path;
   if (catalog_changed) {
-    Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path);
+    Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path, catalog_read);
     if (!catalog.ok()) {
       report.rejected = true;
       set.catalog.path = set.server.catalog_path;
@@ -243,11 +275,13 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                     !provider_changed && !held_errors_;
   bool files_removed = false;
   std::optional<std::vector<Entry>> named;
-  if (only_named) named = ListChanged(*domain_files, set, files_removed);
+  std::string domains_read = pins.ReadPath(set.server.domains_dir);
+  if (only_named) named = ListChanged(*domain_files, set, domains_read, files_removed);
   only_named = named.has_value();
-  std::vector<Entry> entries = only_named ? *std::move(named) : ListAll(set, files_removed);
-  ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set, report,
-                  progress, progress_every);
+  std::vector<Entry> entries =
+      only_named ? *std::move(named) : ListAll(set, domains_read, files_removed);
+  ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set,
+                  domains_read, report, progress, progress_every);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
   report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
   Collect(set, report);
@@ -256,9 +290,10 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   return report;
 }
 
-std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, bool& removed) {
+std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::string& read_dir,
+                                                     bool& removed) {
   size_t errors_before = set.errors.size();
-  std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors);
+  std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors, read_dir);
   held_errors_ = set.errors.size() != errors_before;
   // Files that are gone take their domains with them. Both are sorted by
   // path: one walk, no look-ups.
@@ -280,7 +315,8 @@ std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, bool& remov
 }
 
 std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
-    const std::vector<std::string>& changed, ConfigSet& set, bool& removed) {
+    const std::vector<std::string>& changed, ConfigSet& set, const std::string& read_dir,
+    bool& removed) {
   std::vector<Entry> entries;
   const std::string& dir = set.server.domains_dir;
   for (const std::string& changed_path : changed) {
@@ -292,7 +328,7 @@ std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
       // other name (an editor's or a deploy tool's temporary file) is none
       // of ours.
       std::error_code ec;
-      auto status = std::filesystem::symlink_status(std::filesystem::path(dir) / name, ec);
+      auto status = std::filesystem::symlink_status(std::filesystem::path(read_dir) / name, ec);
       if (!ec && (std::filesystem::is_symlink(status) || std::filesystem::is_directory(status))) {
         return std::nullopt;
       }
@@ -300,7 +336,7 @@ std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
     }
     // Spelt as ListDomainFiles spells it: the key of files_.
     std::string path = (std::filesystem::path(dir) / name).string();
-    if (!DomainFileIn(dir, name.string(), set.errors)) {
+    if (!DomainFileIn(dir, name.string(), set.errors, read_dir)) {
       removed |= files_.erase(path) > 0;
       continue;
     }

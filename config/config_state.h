@@ -89,14 +89,18 @@ class ConfigState {
     const std::string* path;
     DomainFile* file;
   };
+  // Files are opened in `read_dir`, the domains folder as this load
+  // resolved it.
   void ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all, const ConfigSet& set,
-                       LoadReport& report, const ProgressFn& progress, double progress_every);
+                       const std::string& read_dir, LoadReport& report,
+                       const ProgressFn& progress, double progress_every);
   // Brings files_ in line with the domains folder: every file, or only
   // `changed`. Returns the entries to stat; sets `removed` if a file went.
-  std::vector<Entry> ListAll(ConfigSet& set, bool& removed);
+  std::vector<Entry> ListAll(ConfigSet& set, const std::string& read_dir, bool& removed);
   // Null if a changed name says nothing of which domain files changed.
   std::optional<std::vector<Entry>> ListChanged(const std::vector<std::string>& changed,
-                                                ConfigSet& set, bool& removed);
+                                                ConfigSet& set, const std::string& read_dir,
+                                                bool& removed);
   // The domains the files configure, each once, sorted by name.
   void Collect(ConfigSet& set, LoadReport& report) const;
   void Check(DomainFile& file, const ConfigSet& set);

@@ -107,13 +107,17 @@ uint64_t NextRead() {
 
 }  // namespace
 
-ReadDomain ReadDomainFile(const std::string& path) {
+ReadDomain ReadDomainFile(const std::string& path, const std::string& read_from) {
   ReadDomain read;
   read.domain.file = path;
   read.domain.version = NextRead();
-  read.errors = ReadYamlFile(path, [&](YamlReader& reader, const Value& root) {
-    ReadDomainValue(reader, root, read.domain);
-  });
+  read.errors = ReadYamlFile(
+      path,
+      [&](YamlReader& reader, const Value& root) {
+        read.text_digest = reader.text_digest();
+        ReadDomainValue(reader, root, read.domain);
+      },
+      read_from);
   return read;
 }
 

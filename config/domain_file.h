@@ -8,6 +8,7 @@
 #ifndef DNSD_CONFIG_DOMAIN_FILE_H_
 #define DNSD_CONFIG_DOMAIN_FILE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,15 @@ struct ReadDomain {
   // again after a catalog change keeps its version and is not recompiled.
   DomainConfig domain;
   std::vector<Diagnostic> errors;  // from reading: errors and warnings
+  // YamlReader::text_digest of the bytes read (0 if the file did not
+  // parse): a file whose stamp changed but whose bytes did not (the same
+  // file in a fresh checkout) keeps its earlier read.
+  uint64_t text_digest = 0;
 };
 
-ReadDomain ReadDomainFile(const std::string& path);
+// `read_from`, if set, is where the bytes are read; `path` names the file
+// everywhere (YamlReader's).
+ReadDomain ReadDomainFile(const std::string& path, const std::string& read_from = {});
 
 // The errors of `read` against `catalog` and `provider`: unknown senders,
 // the SPF look-up budget, names under the provider's zones; and warnings.

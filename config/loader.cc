@@ -37,42 +37,50 @@ bool IsDomainFileName(absl::string_view name) {
 }
 
 std::optional<std::string> DomainFileIn(const std::string& dir, absl::string_view name,
-                                        std::vector<Diagnostic>& errors) {
+                                        std::vector<Diagnostic>& errors,
+                                        const std::string& read_from) {
   if (!IsDomainFileName(name)) return std::nullopt;
-  fs::path path = fs::path(dir) / std::string(name);
+  const std::string& listed = read_from.empty() ? dir : read_from;
+  fs::path path = fs::path(listed) / std::string(name);
+  std::string shown = (fs::path(dir) / std::string(name)).string();
   std::error_code ec;
-  if (fs::is_symlink(path, ec) && !LinksInside(path, dir)) {
-    errors.push_back(Diagnostic{SourcePos{path.string()},
+  if (fs::is_symlink(path, ec) && !LinksInside(path, listed)) {
+    errors.push_back(Diagnostic{SourcePos{shown},
                                 "a symbolic link to a file outside the domains folder; not read"});
     return std::nullopt;
   }
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
-  return path.string();
+  return shown;
 }
 
 // The domain files in `dir`: *.yaml and *.yml, not hidden, not in
 // subfolders, sorted by name so that "first file wins" is reproducible.
 std::vector<std::string> ListDomainFiles(const std::string& dir,
-                                         std::vector<Diagnostic>& errors) {
+                                         std::vector<Diagnostic>& errors,
+                                         const std::string& read_from) {
   std::vector<std::string> files;
+  const std::string& listed = read_from.empty() ? dir : read_from;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  if (!fs::is_directory(listed, ec)) {
     errors.push_back(
         Diagnostic{SourcePos{dir}, "the domains folder does not exist"});
     return files;
   }
-  fs::directory_iterator it(dir, ec), end;
+  fs::directory_iterator it(listed, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::path& path = it->path();
-    if (!IsDomainFileName(path.filename().string())) continue;
+    std::string name = path.filename().string();
+    if (!IsDomainFileName(name)) continue;
+    // Named under `dir`, as the operator configured it.
+    std::string shown = (fs::path(dir) / name).string();
     std::error_code file_ec;
-    if (it->is_symlink(file_ec) && !LinksInside(path, dir)) {
-      errors.push_back(Diagnostic{SourcePos{path.string()},
+    if (it->is_symlink(file_ec) && !LinksInside(path, listed)) {
+      errors.push_back(Diagnostic{SourcePos{shown},
                                   "a symbolic link to a file outside the domains folder; not read"});
       continue;
     }
     if (!it->is_regular_file(file_ec)) continue;
-    files.push_back(path.string());
+    files.push_back(std::move(shown));
   }
   if (ec) {
     errors.push_back(

@@ -24,11 +24,13 @@
 namespace dnsd::config {
 
 // The server file. Relative `catalog` and `domains` paths are resolved
-// against the server file's folder.
-Loaded<ServerConfig> LoadServerFile(const std::string& path);
+// against the server file's folder (the folder of `path`, whatever
+// `read_from` is). `read_from`, if set, is where the bytes are read; `path`
+// names the file everywhere (config/pinned_folders.h says why).
+Loaded<ServerConfig> LoadServerFile(const std::string& path, const std::string& read_from = {});
 
 // The sending-service catalog; senders come back sorted by id.
-Loaded<Catalog> LoadCatalogFile(const std::string& path);
+Loaded<Catalog> LoadCatalogFile(const std::string& path, const std::string& read_from = {});
 
 
 // Everything one server file leads to.
@@ -42,16 +44,20 @@ struct ConfigSet {
 // A name a domain file may have: *.yaml or *.yml, not hidden.
 bool IsDomainFileName(absl::string_view name);
 // The path of the domain file `name` in `dir`, if there is one by that
-// name that ListDomainFiles would list; a link out of the folder is
-// reported in `errors`.
+// name that ListDomainFiles would list (looking in `read_from` if given, as
+// ListDomainFiles does); a link out of the folder is reported in `errors`.
 std::optional<std::string> DomainFileIn(const std::string& dir, absl::string_view name,
-                                        std::vector<Diagnostic>& errors);
+                                        std::vector<Diagnostic>& errors,
+                                        const std::string& read_from = "");
 
 // The domain files in `dir`: *.yaml and *.yml directly in it, not hidden
 // ('.' names are editors' temporary files), sorted by name so that "first
 // file wins" is reproducible. Problems listing it go to `errors`.
+// `read_from`, if set, is the folder actually listed (`dir` resolved once,
+// config/pinned_folders.h); the paths returned are still under `dir`.
 std::vector<std::string> ListDomainFiles(const std::string& dir,
-                                         std::vector<Diagnostic>& errors);
+                                         std::vector<Diagnostic>& errors,
+                                         const std::string& read_from = {});
 
 
 }  // namespace dnsd::config

@@ -402,10 +402,10 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
 
 }  // namespace
 
-Loaded<ServerConfig> LoadServerFile(const std::string& path) {
+Loaded<ServerConfig> LoadServerFile(const std::string& path, const std::string& read_from) {
   ServerConfig server;
   server.path = path;
-  return LoadWith(path, std::move(server), ReadServer);
+  return LoadWith(path, std::move(server), ReadServer, read_from);
 }
 
 }  // namespace dnsd::config

@@ -4,7 +4,9 @@
 // become diagnostics here, so nothing above ever sees one.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
+#include <string_view>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -65,7 +67,7 @@ bool MayHoldSeveralDocuments(absl::string_view text) {
 std::optional<Value> YamlReader::LoadFile() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::file_status status = fs::status(file_, ec);
+  fs::file_status status = fs::status(read_from_, ec);
   if (ec || !fs::exists(status)) {
     Error(SourcePos{file_}, "cannot open the file: it does not exist");
     return std::nullopt;
@@ -74,20 +76,22 @@ std::optional<Value> YamlReader::LoadFile() {
     Error(SourcePos{file_}, "cannot read: not a regular file");
     return std::nullopt;
   }
-  uintmax_t size = fs::file_size(file_, ec);
+  uintmax_t size = fs::file_size(read_from_, ec);
   if (ec || size > kMaxFileBytes) {
     Error(SourcePos{file_}, absl::StrCat("the file is larger than ",
                                          kMaxFileBytes >> 20, " MiB"));
     return std::nullopt;
   }
-  std::ifstream in(file_, std::ios::binary);
+  std::ifstream in(read_from_, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   if (!in.good() && !in.eof()) {
     Error(SourcePos{file_}, "cannot read the file");
     return std::nullopt;
   }
-  return Parse(text.str());
+  std::string bytes = text.str();
+  text_digest_ = std::hash<std::string_view>()(bytes) | 1;  // never 0, which means "not read"
+  return Parse(bytes);
 }
 
 std::optional<Value> YamlReader::Parse(const std::string& text) {

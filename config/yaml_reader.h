@@ -70,12 +70,19 @@ class YamlReader {
   // Files larger than this are refused before parsing.
   static constexpr uintmax_t kMaxFileBytes = 16 << 20;
 
-  explicit YamlReader(std::string file) : file_(std::move(file)) {}
+  // `read_from`, if set, is where the bytes are read; `file` still names
+  // them in diagnostics (config/pinned_folders.h: the configured path, read
+  // through the folder a load resolved once).
+  explicit YamlReader(std::string file, std::string read_from = {})
+      : file_(std::move(file)), read_from_(read_from.empty() ? file_ : std::move(read_from)) {}
 
   // Reads `file` and parses its one YAML document. On failure (unreadable,
   // too large, syntax error, more than one document) records why and
   // returns nullopt. Never throws.
   std::optional<Value> LoadFile();
+  // A hash of the bytes LoadFile read (0 before, or if it could not read
+  // them): the same bytes read again from a new inode give the same value.
+  uint64_t text_digest() const { return text_digest_; }
   // The same for text already in memory; `file` names it in diagnostics.
   std::optional<Value> Parse(const std::string& text);
 
@@ -117,6 +124,8 @@ class YamlReader {
   std::optional<Value> ParseUnguarded(const std::string& text);
 
   std::string file_;
+  std::string read_from_;
+  uint64_t text_digest_ = 0;
   std::vector<Diagnostic> errors_;
 };
 
@@ -127,9 +136,11 @@ std::string JoinPath(absl::string_view parent, absl::string_view key);
 // problem is left on the returned errors. An exception that escapes `read`
 // (a bug, or memory exhaustion) becomes a diagnostic too: a configuration
 // file must never take the server down.
+// `read_from`: as YamlReader's.
 template <typename ReadFn>
-std::vector<Diagnostic> ReadYamlFile(const std::string& path, ReadFn read) {
-  YamlReader reader(path);
+std::vector<Diagnostic> ReadYamlFile(const std::string& path, ReadFn read,
+                                     const std::string& read_from = {}) {
+  YamlReader reader(path, read_from);
   try {
     if (std::optional<Value> root = reader.LoadFile()) {
       read(reader, *root);
@@ -144,10 +155,12 @@ std::vector<Diagnostic> ReadYamlFile(const std::string& path, ReadFn read) {
 // ReadYamlFile with `read(reader, root, value)` filling `value`, which is
 // kept only if there was no error (warnings are kept apart).
 template <typename T, typename ReadFn>
-Loaded<T> LoadWith(const std::string& path, T value, ReadFn read) {
+Loaded<T> LoadWith(const std::string& path, T value, ReadFn read,
+                   const std::string& read_from = {}) {
   Loaded<T> loaded;
   loaded.errors = ReadYamlFile(
-      path, [&](YamlReader& reader, const Value& root) { read(reader, root, value); });
+      path, [&](YamlReader& reader, const Value& root) { read(reader, root, value); },
+      read_from);
   MoveWarnings(loaded.errors, loaded.warnings);
   if (loaded.ok()) loaded.value = std::move(value);
   return loaded;

@@ -31,6 +31,9 @@ packages=(
   knot dnsperf python3-matplotlib
   # dnstap output (dnsd/dnstap/) and its referees (tests/integration/test_dnstap.py)
   libfstrm-dev libprotobuf-c-dev protobuf-c-compiler fstrm-bin dnstap-ldns
+  # configuration delivered by git: deploy/git-sync/dnsd-git-sync fetches and
+  # writes out commits with it (tests/integration/test_git_sync.py)
+  git
 )
 
 missing=()

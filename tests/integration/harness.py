@@ -74,6 +74,7 @@ TOOLS = {
     "pebble": "pebble",
     "mta-sts-query": "postfix-mta-sts-resolver",
     "curl": "curl",
+    "git": "git",
 }
 # Every Python module outside the standard library, and its package.
 MODULES = {

@@ -235,6 +235,55 @@ class SystemdUnitTest(unittest.TestCase):
         out = self.verify(os.path.join(units, "caddy.service"))
         self.assertIn("Unknown key", out.stdout + out.stderr)
 
+    def test_git_sync_units_are_clean_and_hardened(self):
+        # deploy/systemd/dnsd-git-sync.{service,timer} and dnsd's drop-in
+        # for it, as installed: clean for systemd-analyze verify (a
+        # misspelt key is reported), exposure at most 2.0 (1.2 when
+        # written), the timer every 30 s, dnsd reading the swapped link.
+        harness.require_tools("systemd-analyze")
+        system = os.path.join(self.prefix, "lib", "systemd", "system")
+        service = os.path.join(system, "dnsd-git-sync.service")
+        timer = os.path.join(system, "dnsd-git-sync.timer")
+        self.assertTrue(os.access(os.path.join(self.prefix, "sbin", "dnsd-git-sync"), os.X_OK))
+        with open(service) as f:
+            unit = f.read()
+        self.assertIn(f"ExecStart={self.prefix}/sbin/dnsd-git-sync --env /etc/dnsd/git-sync.env\n",
+                      unit)
+        for line in ("Type=oneshot", "User=dnsd", "CapabilityBoundingSet=", "NoNewPrivileges=yes",
+                     "StateDirectory=dnsd", "ProtectSystem=strict"):
+            self.assertIn(line + "\n", unit)
+        with open(timer) as f:
+            self.assertIn("OnUnitActiveSec=30s\n", f.read())
+        for path in (service, timer):
+            out = self.verify(path)
+            self.assertEqual(out.stdout + out.stderr, "", path)
+        out = run(["systemd-analyze", "security", "--offline=yes", "--threshold=20",
+                   "--no-pager", service])
+        score = re.search(r"Overall exposure level for \S+: ([\d.]+)", out.stdout)
+        self.assertIsNotNone(score, out.stdout[-2000:] + out.stderr)
+        self.assertLessEqual(float(score.group(1)), 2.0)
+
+        units = os.path.join(self.tmp.name, "git-sync-units")
+        os.makedirs(os.path.join(units, "dnsd.service.d"), exist_ok=True)
+        for path in (self.unit, service, timer):
+            shutil.copy(path, units)
+        with open(os.path.join(self.prefix, "share/doc/dnsd/git-sync/dnsd.service.d/"
+                                            "git-sync.conf")) as f:
+            drop_in = f.read()
+        self.assertIn(f"ExecStart={self.prefix}/sbin/dnsd serve -c "
+                      "/var/lib/dnsd/git/current/dnsd.yaml\n", drop_in)
+        target = os.path.join(units, "dnsd.service.d", "git-sync.conf")
+        for text, complaint in ((drop_in, ""), (drop_in.replace("After=", "Afterr="), "Unknown key")):
+            with open(target, "w") as f:
+                f.write(text)
+            out = self.verify(os.path.join(units, "dnsd.service"))
+            if complaint:
+                self.assertIn(complaint, out.stdout + out.stderr)
+            else:
+                self.assertEqual(out.stdout + out.stderr, "")
+        self.assertTrue(os.path.exists(os.path.join(self.prefix,
+                                                    "share/doc/dnsd/git-sync/git-sync.env")))
+
     def test_caddyfile_is_valid_and_never_redirects(self):
         harness.require_tools("caddy")
         caddyfile = os.path.join(DEPLOY, "caddy", "Caddyfile")
