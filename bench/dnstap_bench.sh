@@ -18,6 +18,10 @@
 # Bounded: every run has a `timeout`, every wait a deadline; only processes
 # this script started are stopped, by PID, also when it fails (trap).
 set -euo pipefail
+# A command that fails outside a test stops the script (set -e); say which,
+# so that no run ends without a word. -E: also inside functions and $( ).
+set -E
+trap 'rc=$?; echo "[$(date +%T)] dnstap_bench: stopped: line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")

@@ -42,6 +42,10 @@
 # a deadline; only the processes this script started are stopped, by PID,
 # also when it fails (trap).
 set -euo pipefail
+# A command that fails outside a test stops the script (set -e); say which,
+# so that no run ends without a word. -E: also inside functions and $( ).
+set -E
+trap 'rc=$?; echo "[$(date +%T)] throughput_bench: stopped: line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
