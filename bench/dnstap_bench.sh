@@ -80,6 +80,7 @@ PY
 # Starts dnsd on config $1; sets PORT, MPORT and DNSD_PID.
 start_dnsd() {
   local config=$1 logf=$WORK/dnsd-$2.log deadline
+  : > "$logf"   # exists before the first grep below, however fast dnsd fails
   "$DNSD" serve -c "$config" --listen 127.0.0.1:0 --threads "$THREADS" \
     --metrics 127.0.0.1:0 --allow-root 2> "$logf" &
   DNSD_PID=$!
