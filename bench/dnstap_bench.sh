@@ -18,6 +18,10 @@
 # Bounded: every run has a `timeout`, every wait a deadline; only processes
 # this script started are stopped, by PID, also when it fails (trap).
 set -euo pipefail
+# A command that fails outside a test stops the script (set -e); say which,
+# so that no run ends without a word. -E: also inside functions and $( ).
+set -E
+trap 'rc=$?; echo "[$(date +%T)] dnstap_bench: stopped: line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -76,6 +80,7 @@ PY
 # Starts dnsd on config $1; sets PORT, MPORT and DNSD_PID.
 start_dnsd() {
   local config=$1 logf=$WORK/dnsd-$2.log deadline
+  : > "$logf"   # exists before the first grep below, however fast dnsd fails
   "$DNSD" serve -c "$config" --listen 127.0.0.1:0 --threads "$THREADS" \
     --metrics 127.0.0.1:0 --allow-root 2> "$logf" &
   DNSD_PID=$!

@@ -18,8 +18,9 @@ DKIM and SPF macro names of the generated domains (--mix: the reload
 benchmark's mix, or the throughput benchmark's 80% SPF).
 
 The mix, per domain: mode 60% monitor, 35% enforce, 5% blocked; 0-5
-senders from the catalog; 0-3 netblocks of its own (IPv4 /27s carved from
-10.0.0.0/8, IPv6 /48s from fd00::/8, so no two domains share one); 1-3 DKIM
+senders from the catalog; 0-3 netblocks of its own (IPv4 /27s carved in
+order from 10.0.0.0 on, into 11/8 and 12/8 past ~460k domains; IPv6 /48s
+from fd00::/8; so no two domains share one); 1-3 DKIM
 selectors, of which ~15% are CNAMEs to a vendor-hosted key and ~10% revoked,
 the rest RSA 2048 keys drawn from a pool of 20 real keys; DMARC reports to
 the provider's report domain for half of the domains, to the customer's own
@@ -29,6 +30,10 @@ include subdomains.
 Deterministic: the same --seed, --domains and key pool give byte-identical
 files. The key pool is made once with `openssl genpkey` (about 10 s) and
 reused when the file exists. Standard library only; YAML is written by hand.
+
+Size and time, one process, on the 2-core development machine: 100,000
+domains in ~9 s (408 MB), 1,000,000 in ~2 min 10 s (3.9 GB on disk, 1M
+files, ~0.9 GB resident while writing the query file).
 """
 import argparse
 import base64
@@ -43,6 +48,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(HERE, os.pardir, "config", "examples")
 KEY_POOL_SIZE = 20
+# IPv4 /27s are carved in order from 10.0.0.0 on: 10.0.0.0/8 holds 524,288 of
+# them (~460k domains); past that the carving runs on into 11/8, 12/8 and 13/8,
+# which no sender of the catalog uses. 1.6M domains stay below 14.0.0.0.
+MAX_DOMAINS = 1600000
 
 PROVIDER = """\
 provider:
@@ -88,8 +97,8 @@ def parse_args(argv):
                    "(bench/throughput_bench.sh)")
     p.add_argument("--catalog", default=os.path.join(EXAMPLES, "senders.yaml"))
     args = p.parse_args(argv)
-    if not 0 <= args.domains <= 500000:
-        p.error("--domains must be 0..500000 (10.0.0.0/8 holds 524288 /27s)")
+    if not 0 <= args.domains <= MAX_DOMAINS:
+        p.error(f"--domains must be 0..{MAX_DOMAINS}")
     return args
 
 

@@ -55,6 +55,9 @@ def check(binary, server_file):
           f"{after.ru_utime - before.ru_utime:.2f} s user, "
           f"{after.ru_stime - before.ru_stime:.2f} s system, "
           f"peak {after.ru_maxrss // 1024} MiB")
+    if out.returncode != 0:
+        # Say why, or the serve step below fails on the same error unexplained.
+        print("".join((out.stdout + out.stderr).splitlines(keepends=True)[-10:]), end="")
 
 
 def reload_while_editing(binary, config, gap):

@@ -14,6 +14,10 @@
 # Bounded: every wait has a deadline, dnsperf a time limit; only the
 # processes this script started are stopped, by PID.
 set -euo pipefail
+# A command that fails outside a test stops the script (set -e); say which,
+# so that no run ends without a word. -E: also inside functions and $( ).
+set -E
+trap 'rc=$?; echo "[$(date +%T)] metrics_bench: stopped: line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")

@@ -66,10 +66,12 @@ def main():
              str(args.threads), "--metrics", "127.0.0.1:0", "--allow-root"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         port = metrics = None
+        seen = []
         while port is None or metrics is None:
             line = proc.stderr.readline()
             if not line:
-                sys.exit("dnsd did not start")
+                sys.exit(f"dnsd did not start (exit {proc.wait(timeout=10)}):\n" + "".join(seen[-10:]))
+            seen.append(line)
             if m := re.search(r"listening on 127\.0\.0\.1:(\d+) ", line):
                 port = int(m.group(1))
             if m := re.search(r"metrics on port (\d+)", line):

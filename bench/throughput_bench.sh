@@ -42,6 +42,10 @@
 # a deadline; only the processes this script started are stopped, by PID,
 # also when it fails (trap).
 set -euo pipefail
+# A command that fails outside a test stops the script (set -e); say which,
+# so that no run ends without a word. -E: also inside functions and $( ).
+set -E
+trap 'rc=$?; echo "[$(date +%T)] throughput_bench: stopped: line $LINENO: $BASH_COMMAND (exit $rc)" >&2' ERR
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -280,7 +284,8 @@ if [ ! -s "$WORK/root.zone" ] || [ ! -s "$WORK/queries.txt" ] || [ ! -s "$WORK/a
   log "recording dnsd's answers into $WORK/root.zone"
   $PYTHON "$HERE/record_answers.py" --server "127.0.0.1:${PORT[dnsd]}" \
     --queries "$WORK/queries-all.txt" --zone "$WORK/root.zone" --kept "$WORK/queries.txt" \
-    > "$WORK/answer_size.tmp" 2> "$WORK/record.log"
+    > "$WORK/answer_size.tmp" 2> "$WORK/record.log" \
+    || die "record_answers.py failed: $(tail -5 "$WORK/record.log")"
   cat "$WORK/record.log" >&2
   mv "$WORK/answer_size.tmp" "$WORK/answer_size"
   stop_pid "${PIDS[dnsd]}"; unset "PIDS[dnsd]"
