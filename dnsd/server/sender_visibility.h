@@ -73,6 +73,16 @@ class SenderVisibility {
   // the domain's netblocks nor any sender matched it (null otherwise).
   // Worker thread only; allocation-free.
   void Record(absl::string_view domain, spf::Rule rule, absl::string_view sender,
+              const IpAddress* unidentified) {
+    Record(Key(domain), domain, rule, sender, unidentified);
+  }
+
+  // The same in steps, for a batch of answers: Key() for each, Prefetch()
+  // each key, then Record() each, so that the table's cache misses of a
+  // whole batch overlap instead of queueing one after another.
+  static uint64_t Key(absl::string_view domain);
+  void Prefetch(uint64_t key) const;
+  void Record(uint64_t key, absl::string_view domain, spf::Rule rule, absl::string_view sender,
               const IpAddress* unidentified);
 
   // Scrape side, any thread: every domain in the table, and the counts that
