@@ -77,11 +77,14 @@ class SenderVisibility {
     Record(Key(domain), domain, rule, sender, unidentified);
   }
 
-  // The same in steps, for a batch of answers: Key() for each, Prefetch()
-  // each key, then Record() each, so that the table's cache misses of a
-  // whole batch overlap instead of queueing one after another.
+  // The same in steps, for a batch of answers: Key() and Prefetch() for
+  // each, then PrefetchSlot() for each, then Record() each, so that the
+  // table's cache misses of a whole batch overlap instead of queueing one
+  // after another. The prefetches are hints: skipping them changes nothing
+  // but the time Record takes.
   static uint64_t Key(absl::string_view domain);
-  void Prefetch(uint64_t key) const;
+  void Prefetch(uint64_t key) const;      // the key's neighbourhood of entries
+  void PrefetchSlot(uint64_t key) const;  // the slot Record would now count in
   void Record(uint64_t key, absl::string_view domain, spf::Rule rule, absl::string_view sender,
               const IpAddress* unidentified);
 
@@ -102,6 +105,9 @@ class SenderVisibility {
   static constexpr int kProbe = 8;  // neighbourhood searched and evicted from
 
   Slot* Find(uint64_t key, absl::string_view domain);
+  // The slot Find would return now (without changing anything), or null
+  // when it would return `other_`.
+  const Slot* Predict(uint64_t key) const;
   void Claim(size_t index, uint64_t key, absl::string_view domain);
   int SenderIndex(Slot& slot, absl::string_view sender);
 

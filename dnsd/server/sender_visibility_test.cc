@@ -171,6 +171,7 @@ TEST(SenderVisibility, RecordingInStepsCountsAsRecordingAtOnce) {
     at_once.Record(domain, Rule::kSenderRange, sender, unidentified);
     uint64_t key = SenderVisibility::Key(domain);
     in_steps.Prefetch(key);
+    in_steps.PrefetchSlot(key);
     in_steps.Record(key, domain, Rule::kSenderRange, sender, unidentified);
   }
   DomainVisibility other_a, other_b;

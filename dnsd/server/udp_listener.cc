@@ -168,6 +168,7 @@ void UdpListener::RecordVisibility(int count) {
     visible_keys_[i] = SenderVisibility::Key(visible_[i].spf_domain->name);
     v.Prefetch(visible_keys_[i]);
   }
+  for (int i = 0; i < count; ++i) v.PrefetchSlot(visible_keys_[i]);
   for (int i = 0; i < count; ++i) {
     const Outcome& o = visible_[i];
     v.Record(visible_keys_[i], o.spf_domain->name, WorkerStats::VisibilityRule(o),
