@@ -143,5 +143,49 @@ TEST(SenderVisibility, LongNamesAreCutNotOverrun) {
   EXPECT_EQ(all[0].senders[0].first.size(), SenderVisibility::kMaxSender);
 }
 
+TEST(SenderVisibility, AShorterDomainClaimingALongOnesSlotReadsBackWhole) {
+  SenderVisibility v;
+  v.Reset(8);
+  for (int i = 0; i < 8; ++i) {
+    v.Record(absl::StrCat("a-rather-long-customer-domain-name-", i, ".example"), Rule::kDefault,
+             "", nullptr);
+  }
+  for (int i = 0; i < 100; ++i) v.Record("b.example", Rule::kDefault, "", nullptr);
+  int found = 0;
+  for (const DomainVisibility& d : ReadAll(v, nullptr)) {
+    if (d.domain == "b.example") ++found;
+    else EXPECT_TRUE(d.domain.starts_with("a-rather-long-customer-domain-name-")) << d.domain;
+  }
+  EXPECT_EQ(found, 1);
+}
+
+TEST(SenderVisibility, RecordingInStepsCountsAsRecordingAtOnce) {
+  SenderVisibility at_once, in_steps;
+  at_once.Reset(16);
+  in_steps.Reset(16);
+  IpAddress ip = V4(0xc0000201);
+  for (int i = 0; i < 200; ++i) {
+    std::string domain = absl::StrCat("d", i % 37, ".example");
+    const char* sender = i % 3 == 0 ? "office365" : "";
+    const IpAddress* unidentified = i % 5 == 0 ? &ip : nullptr;
+    at_once.Record(domain, Rule::kSenderRange, sender, unidentified);
+    uint64_t key = SenderVisibility::Key(domain);
+    in_steps.Prefetch(key);
+    in_steps.PrefetchSlot(key);
+    in_steps.Record(key, domain, Rule::kSenderRange, sender, unidentified);
+  }
+  DomainVisibility other_a, other_b;
+  std::vector<DomainVisibility> a = ReadAll(at_once, &other_a);
+  std::vector<DomainVisibility> b = ReadAll(in_steps, &other_b);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].domain, b[i].domain);
+    EXPECT_EQ(a[i].total, b[i].total);
+    EXPECT_EQ(a[i].senders, b[i].senders);
+    EXPECT_EQ(a[i].registers, b[i].registers);
+  }
+  EXPECT_EQ(other_a.total, other_b.total);
+}
+
 }  // namespace
 }  // namespace dnsd

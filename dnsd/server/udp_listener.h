@@ -56,6 +56,9 @@ class UdpListener {
   // shrink it to a slipped (TC) answer. False: drop it.
   bool RateLimit(const sockaddr_storage& peer, uint8_t* response, Outcome& outcome,
                  uint64_t now_ms);
+  // Records the batch's SPF answers in sender visibility (visible_[0, count)),
+  // their table look-ups prefetched together.
+  void RecordVisibility(int count);
 
   boost::asio::ip::udp::socket socket_;
   bool pktinfo_;
@@ -78,6 +81,10 @@ class UdpListener {
   std::vector<Slot> slots_;
   std::array<mmsghdr, kBatch> in_{};
   std::array<mmsghdr, kBatch> out_{};
+  // This batch's answers that sender visibility records; they point into
+  // the snapshot the batch holds.
+  std::array<Outcome, kBatch> visible_{};
+  std::array<uint64_t, kBatch> visible_keys_{};
 };
 
 }  // namespace dnsd

@@ -74,23 +74,39 @@ struct alignas(64) WorkerStats {
   }
 
   void Count(Transport t, const Outcome& o) {
+    if (CountResponse(t, o)) visibility.Record(o.spf_domain->name, VisibilityRule(o),
+                                               VisibilitySender(o), VisibilityIp(o));
+  }
+
+  // Count() without the sender visibility record, for a caller that makes
+  // it later in a batch (SenderVisibility::Key, Prefetch, Record). True if
+  // `o` needs one: an SPF answer for a configured domain.
+  bool CountResponse(Transport t, const Outcome& o) {
     int ti = static_cast<int>(t);
     queries[ti].Add();
     if (o.size == 0) {
       dropped[ti].Add();
-      return;
+      return false;
     }
+    bool visible = false;
     if (o.spf_rule >= 0 && o.spf_rule < spf::kRuleCount) {
       spf_rules[o.spf_rule].Add();
-      if (o.spf_domain != nullptr) {
-        visibility.Record(o.spf_domain->name, static_cast<spf::Rule>(o.spf_rule),
-                          o.spf_sender != nullptr ? absl::string_view(o.spf_sender->id) : "",
-                          o.spf_ip_unidentified ? &o.spf_ip : nullptr);
-      }
+      visible = o.spf_domain != nullptr;
     }
     int zone = o.zone_kind < 0 ? config::kZoneKindCount : o.zone_kind;
     responses[ti][zone][o.rcode < kRcodes ? o.rcode : kRcodes - 1].Add();
     if (o.truncated) truncated.Add();
+    return visible;
+  }
+
+  // What SenderVisibility::Record takes from an outcome CountResponse
+  // returned true for.
+  static spf::Rule VisibilityRule(const Outcome& o) { return static_cast<spf::Rule>(o.spf_rule); }
+  static absl::string_view VisibilitySender(const Outcome& o) {
+    return o.spf_sender != nullptr ? absl::string_view(o.spf_sender->id) : "";
+  }
+  static const IpAddress* VisibilityIp(const Outcome& o) {
+    return o.spf_ip_unidentified ? &o.spf_ip : nullptr;
   }
 };
 
