@@ -1,6 +1,9 @@
 #include "config/compile.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -220,6 +223,36 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   return out;
 }
 
+// Calls `progress` from whichever compiling thread first finds two seconds
+// have passed since the last call.
+class ProgressEvery {
+ public:
+  ProgressEvery(const CompileProgressFn& progress, size_t total)
+      : progress_(progress), total_(total), next_(Now() + kEvery) {}
+  void Done() {
+    size_t done = done_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (!progress_) return;
+    int64_t next = next_.load(std::memory_order_relaxed);
+    int64_t now = Now();
+    if (now < next || !next_.compare_exchange_strong(next, now + kEvery)) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    progress_(done, total_, false);
+  }
+
+ private:
+  static constexpr int64_t kEvery = 2000;  // milliseconds
+  static int64_t Now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  const CompileProgressFn& progress_;
+  size_t total_;
+  std::atomic<size_t> done_{0};
+  std::atomic<int64_t> next_;
+  std::mutex mu_;
+};
+
 // What the domains' timelines say about the snapshot: when it must be
 // compiled again, and what is due first.
 struct Schedule {
@@ -261,7 +294,7 @@ void KeepEarliest(std::vector<std::pair<std::string, ScheduledChange>>& upcoming
 std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
     const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
     const SenderNumbers& senders, const RefreshedRanges* refreshed, const CompileCache* cache,
-    UtcSeconds now, Schedule& schedule, CompileStats& stats) {
+    UtcSeconds now, Schedule& schedule, CompileStats& stats, const CompileProgressFn& progress) {
   CatalogDigests catalog(config.catalog, refreshed);
   // The catalog's ranges and the provider records as the last compile had
   // them: then a cached domain from this very read of its file, with
@@ -300,10 +333,12 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
   }
   stats.compiled = todo.size();
   stats.reused = config.domains.size() - todo.size();
+  ProgressEvery every(progress, todo.size());
   ForEachOnAllCores(todo.size(), kParallelCompile, [&](size_t t) {
     auto [i, digest] = todo[t];
     out[i] = CompileDomain(config.domains[i], provider, config.catalog, senders, refreshed,
                            digest, now);
+    every.Done();
   });
   return out;
 }
@@ -366,7 +401,8 @@ uint64_t ConfigDigest(const Snapshot& snapshot) {
 
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed, CompileCache* cache,
-                                         std::optional<UtcSeconds> now) {
+                                         std::optional<UtcSeconds> now,
+                                         const CompileProgressFn& progress) {
   const ServerConfig& server = config.server;
   Compiled out;
   out.snapshot = std::make_unique<Snapshot>();
@@ -392,7 +428,10 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   senders.Add(config.catalog);
   Schedule schedule;
   snap.domains = CompileDomains(config, snap.provider, senders, refreshed, cache, snap.as_of,
-                                schedule, out.stats);
+                                schedule, out.stats, progress);
+  if (progress && out.stats.compiled >= kParallelCompile) {
+    progress(out.stats.compiled, out.stats.compiled, /*linking=*/true);
+  }
   snap.next_change = schedule.next;
   KeepEarliest(schedule.upcoming, Snapshot::kUpcomingShown);
   snap.upcoming = std::move(schedule.upcoming);

@@ -12,6 +12,7 @@
 #define DNSD_CONFIG_COMPILE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -49,12 +50,19 @@ struct Compiled {
 // Order-free (a sum), so it costs one pass over the zones and no sort.
 uint64_t ConfigDigest(const Snapshot& snapshot);
 
+// How far a large compile has got: called from any of the compiling
+// threads, one at a time, about every two seconds, with the domains
+// compiled so far and how many need compiling; then once with `linking`
+// set when the domains are being linked into the tables.
+using CompileProgressFn = std::function<void(size_t compiled, size_t total, bool linking)>;
+
 // `now` (default: the current second) is the instant the records are
 // compiled for (config/timeline.h); the snapshot says when that changes.
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed = nullptr,
                                          CompileCache* cache = nullptr,
-                                         std::optional<UtcSeconds> now = std::nullopt);
+                                         std::optional<UtcSeconds> now = std::nullopt,
+                                         const CompileProgressFn& progress = nullptr);
 
 }  // namespace dnsd::config
 

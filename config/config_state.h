@@ -32,10 +32,10 @@ FileStamp StampOf(const std::string& path);  // mtime_ns == -1 if unreadable
 
 // How far a load has got, for operators watching a large configuration load.
 struct LoadProgress {
-  enum class Phase { kReading, kCompiling };
+  enum class Phase { kReading, kCompiling, kLinking };
   Phase phase = Phase::kReading;
-  size_t files_done = 0;   // domain files read so far
-  size_t files_total = 0;  // domain files that need reading
+  size_t files_done = 0;   // domain files read (domains compiled) so far
+  size_t files_total = 0;  // domain files that need reading (domains compiling)
   size_t files_failed = 0;
   double seconds = 0;      // since the load began
 };

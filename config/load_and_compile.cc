@@ -72,8 +72,20 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       compiling.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       progress(compiling);
     }
-    auto compiled =
-        CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now);
+    CompileProgressFn compile_progress;
+    if (progress) {
+      compile_progress = [&](size_t done, size_t total, bool linking) {
+        LoadProgress p;
+        p.phase = linking ? LoadProgress::Phase::kLinking : LoadProgress::Phase::kCompiling;
+        p.files_done = done;
+        p.files_total = total;
+        p.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        progress(p);
+      };
+    }
+    auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
+                                    compile_progress);
     if (compiled.ok()) {
       if (state.served) out.changes = Summary(Diff(*state.served, out.report.set.domains));
       state.served = out.report.set.domains;

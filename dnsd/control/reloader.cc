@@ -30,7 +30,13 @@ config::ProgressFn LogLoadProgress(const char* what) {
   return [what](const config::LoadProgress& p) {
     // Small loads finish before anyone could watch them.
     if (p.files_total < 1000) return;
-    if (p.phase == config::LoadProgress::Phase::kCompiling) {
+    if (p.phase == config::LoadProgress::Phase::kLinking) {
+      LogInfo("%s: %d domains compiled; linking them into the tables; %.1f s", what, p.files_done,
+              p.seconds);
+    } else if (p.phase == config::LoadProgress::Phase::kCompiling && p.files_done > 0) {
+      LogInfo("%s: %d of %d domains compiled; %.1f s", what, p.files_done, p.files_total,
+              p.seconds);
+    } else if (p.phase == config::LoadProgress::Phase::kCompiling) {
       LogInfo("%s: compiling %d domains; %.1f s", what, p.files_total, p.seconds);
     } else {
       LogInfo("%s: %d of %d domain files read (%d with errors); %.1f s", what, p.files_done,
