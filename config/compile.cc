@@ -158,8 +158,7 @@ void LinkAll(const ConfigSet& config, LinkContext& link) {
 // new ones put in. False if a part could not be put in: which of two
 // claimants keeps a name is decided by name order over all domains, so the
 // caller links everything instead.
-bool LinkChanges(const std::vector<std::shared_ptr<const CompiledDomain>>& before,
-                 LinkContext& link) {
+bool LinkChanges(const CompiledDomainList& before, LinkContext& link) {
   const auto& after = link.snapshot.domains;
   std::vector<const CompiledDomain*> removed, added;
   size_t i = 0, j = 0;
@@ -291,7 +290,7 @@ void KeepEarliest(std::vector<std::pair<std::string, ScheduledChange>>& upcoming
 
 // Every domain of `config`, compiled or taken from `cache`; those to
 // compile are compiled on every core when there are many.
-std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
+CompiledDomainList CompileDomains(
     const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
     const SenderNumbers& senders, const RefreshedRanges* refreshed, const CompileCache* cache,
     UtcSeconds now, Schedule& schedule, CompileStats& stats, const CompileProgressFn& progress) {
@@ -301,8 +300,8 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
   // nothing on a schedule, is taken without digesting its inputs again.
   bool same_inputs = cache != nullptr && cache->catalog() != nullptr &&
                      *cache->catalog() == catalog;
-  const std::vector<std::shared_ptr<const CompiledDomain>> none;
-  const auto& cached = cache != nullptr ? cache->domains() : none;
+  const CompiledDomainList none;
+  const CompiledDomainList& cached = cache != nullptr ? cache->domains() : none;
   std::vector<std::shared_ptr<const CompiledDomain>> out(config.domains.size());
   std::vector<uint64_t> digests(config.domains.size());
   size_t k = 0;  // cached is sorted by name too: walk both
@@ -340,7 +339,7 @@ std::vector<std::shared_ptr<const CompiledDomain>> CompileDomains(
                            digest, now);
     every.Done();
   });
-  return out;
+  return CompiledDomainList(std::move(out));
 }
 
 // Links the compiled domains of `snap` into its tables: from `cache`'s

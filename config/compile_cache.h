@@ -29,14 +29,13 @@ class CompileCache {
 
   // Replaces the cache with what the compile that just finished used
   // (sorted by name), and the tables it linked them into.
-  void Keep(std::vector<std::shared_ptr<const CompiledDomain>> domains,
-            std::unique_ptr<const Snapshot> tables) {
+  void Keep(CompiledDomainList domains, std::unique_ptr<const Snapshot> tables) {
     domains_ = std::move(domains);
     tables_ = std::move(tables);
   }
 
   // The domains the last compile linked, sorted by name.
-  const std::vector<std::shared_ptr<const CompiledDomain>>& domains() const { return domains_; }
+  const CompiledDomainList& domains() const { return domains_; }
   // The last compile's persistent tables (zones, the families' own, the
   // link totals), shared with the snapshot it made: the next link starts
   // from them and changes only what changed. Null before the first.
@@ -51,7 +50,7 @@ class CompileCache {
 
  private:
   std::shared_ptr<const ProviderRecords> provider_;
-  std::vector<std::shared_ptr<const CompiledDomain>> domains_;  // sorted by domain
+  CompiledDomainList domains_;  // sorted by domain
   std::unique_ptr<const Snapshot> tables_;
   std::optional<CatalogDigests> catalog_;
   SenderNumbers senders_;

@@ -125,6 +125,27 @@ struct CompiledDomain {
   }
 };
 
+// The compiled domains of a snapshot, sorted by name: one list that the
+// snapshot and the compile cache share (at a million domains, copying the
+// pointers would cost a million reference counts, a cache miss each).
+// Immutable once made.
+class CompiledDomainList {
+ public:
+  using Ptr = std::shared_ptr<const CompiledDomain>;
+  CompiledDomainList() : list_(std::make_shared<const std::vector<Ptr>>()) {}
+  explicit CompiledDomainList(std::vector<Ptr> domains)
+      : list_(std::make_shared<const std::vector<Ptr>>(std::move(domains))) {}
+
+  const Ptr& operator[](size_t i) const { return (*list_)[i]; }
+  size_t size() const { return list_->size(); }
+  bool empty() const { return list_->empty(); }
+  std::vector<Ptr>::const_iterator begin() const { return list_->begin(); }
+  std::vector<Ptr>::const_iterator end() const { return list_->end(); }
+
+ private:
+  std::shared_ptr<const std::vector<Ptr>> list_;  // never null
+};
+
 // Builds one family's part of one domain: the family's Compile calls it.
 class DomainCompiler {
  public:

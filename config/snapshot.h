@@ -68,7 +68,7 @@ struct Snapshot {
   // What the zones and the policy point into. Shared with the snapshot
   // before and after this one wherever a reload did not change them.
   std::shared_ptr<const ProviderRecords> provider;
-  std::vector<std::shared_ptr<const CompiledDomain>> domains;  // as config.domains
+  CompiledDomainList domains;  // as config.domains
   ZoneTable zones;
   // The SPF macro zone: its apex lives in `zones` (SOA, NS, and the
   // macro-free <domain>._nspf records); every other name below it is

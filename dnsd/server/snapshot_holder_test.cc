@@ -70,7 +70,8 @@ std::unique_ptr<const Snapshot> MakeSnapshot(uint64_t generation, Counts& counts
   s->generation = generation;
   s->udp_payload = Canary(generation);
   // Heap memory of its own, freed with the snapshot, for readers to touch.
-  s->domains.resize(DomainCount(generation));
+  s->domains = config::CompiledDomainList(
+      std::vector<config::CompiledDomainList::Ptr>(DomainCount(generation)));
   s->provider = std::shared_ptr<const config::ProviderRecords>(
       nullptr, PoisonOnDestruction{s.get(), &counts});
   counts.created.fetch_add(1, std::memory_order_relaxed);
