@@ -151,11 +151,13 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
 
   // Files are independent: read and check them on every core. Each thread
   // writes only the DomainFile it took; the map is not touched.
-  std::atomic<size_t> next{0}, done{0}, failed{0};
+  std::atomic<size_t> next{0}, done{0}, failed{0}, same{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
-      f.read = std::make_shared<const ReadDomain>(ReadDomainFile(*todo[i].path));
+      std::shared_ptr<const ReadDomain> before = f.read;
+      f.read = RereadDomainFile(*todo[i].path, before);
+      if (f.read == before) same.fetch_add(1);
       Check(f, set);
       if (CountErrors(f.errors) > 0) failed.fetch_add(1);
       done.fetch_add(1);
@@ -188,6 +190,7 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
     for (std::thread& t : threads) t.join();
   }
   report_progress();
+  report.files_same = same.load();
   if (recheck_all) {
     // The catalog or the provider settings changed: what was read still
     // holds, but whether it checks out may not. No file is read again.
@@ -258,7 +261,8 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every) 
   files_.erase(it, files_.end());
   ReadDomainFiles(paths, /*recheck_all=*/provider_changed || catalog_changed, set, report, progress,
                   progress_every);
-  report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
+  report.changed = server_changed || catalog_changed || files_removed ||
+                   report.files_read > report.files_same;
 
   // domain -> file; views of strings this state holds, so no copies.
   absl::flat_hash_map<absl::string_view, absl::string_view> owner;

@@ -45,6 +45,7 @@ struct LoadReport {
   bool rejected = false;     // server file or catalog broken: keep what runs
   bool changed = true;       // false: no file changed since the last load
   size_t files_read = 0;     // domain files (re-)read this time
+  size_t files_same = 0;     // of which held the bytes of their last read: kept as read
   size_t files_unchanged = 0;
   size_t files_rechecked = 0;  // unchanged, checked again: the catalog or provider changed
   size_t files_failed = 0;   // of which `files_kept` still serve a last good version

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -107,13 +108,47 @@ uint64_t NextRead() {
 
 }  // namespace
 
+namespace {
+
+// Reads `path` into `read`; returns false, `read` left unfinished, when the
+// file holds the bytes `previous` (may be null) was read from.
+bool ReadInto(const std::string& path, const ReadDomain* previous, ReadDomain& read) {
+  read.domain.file = path;
+  YamlReader reader(path);
+  try {
+    // The file's text and its YAML tree live only in this block.
+    if (std::optional<std::string> text = reader.ReadText()) {
+      read.bytes = text->size();
+      read.digest = absl::HashOf(absl::string_view(*text));
+      if (previous != nullptr && previous->bytes == read.bytes &&
+          previous->digest == read.digest && previous->domain.file == path) {
+        return false;
+      }
+      if (std::optional<Value> root = reader.Parse(*text)) {
+        ReadDomainValue(reader, *root, read.domain);
+      }
+    }
+  } catch (const std::exception& e) {
+    // As ReadYamlFile: a bug or memory exhaustion must not take the server down.
+    reader.Error(SourcePos{path}, absl::StrCat("internal error reading the file: ", e.what()));
+  }
+  read.domain.version = NextRead();
+  read.errors = reader.TakeErrors();
+  return true;
+}
+
+}  // namespace
+
 ReadDomain ReadDomainFile(const std::string& path) {
   ReadDomain read;
-  read.domain.file = path;
-  read.domain.version = NextRead();
-  read.errors = ReadYamlFile(path, [&](YamlReader& reader, const Value& root) {
-    ReadDomainValue(reader, root, read.domain);
-  });
+  ReadInto(path, nullptr, read);
+  return read;
+}
+
+std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
+                                                   std::shared_ptr<const ReadDomain> previous) {
+  auto read = std::make_shared<ReadDomain>();
+  if (!ReadInto(path, previous.get(), *read)) return previous;
   return read;
 }
 

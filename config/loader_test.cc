@@ -4,6 +4,8 @@
 
 #include "config/config_state.h"
 
+#include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -209,6 +211,43 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   EXPECT_EQ(edited.files_rechecked, 0u);
   EXPECT_NE(VersionOf(edited.set, "b.example"), b);
   EXPECT_EQ(VersionOf(edited.set, "a.example"), a);
+}
+
+// A file whose stamp changed but whose bytes did not (touch, a deploy tool
+// rewriting every file) is kept as it was read: same version, so nothing is
+// compiled again, and no change to publish if it was the only one.
+TEST(ConfigStateTest, AFileRewrittenWithTheSameBytesIsKeptAsRead) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  std::string a = dir.Write("domains/a.yaml", "domain: a.example\nspf: {senders: [google]}\n");
+  std::string b = dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google]}\n");
+  ConfigState state(server);
+  LoadReport first = state.Load();
+  ASSERT_THAT(ErrorsOnly(first.set.errors), IsEmpty());
+  uint64_t version_a = VersionOf(first.set, "a.example");
+  uint64_t version_b = VersionOf(first.set, "b.example");
+  auto touch = [](const std::string& path) {
+    std::filesystem::last_write_time(
+        path, std::filesystem::last_write_time(path) + std::chrono::hours(1));
+  };
+
+  touch(a);
+  dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google], all: fail}\n");
+  touch(b);
+  LoadReport both = state.Load();
+  EXPECT_EQ(both.files_read, 2u);
+  EXPECT_EQ(both.files_same, 1u);
+  EXPECT_TRUE(both.changed);
+  EXPECT_EQ(VersionOf(both.set, "a.example"), version_a);
+  EXPECT_NE(VersionOf(both.set, "b.example"), version_b);
+
+  touch(a);
+  LoadReport touched = state.Load();
+  EXPECT_EQ(touched.files_read, 1u);
+  EXPECT_EQ(touched.files_same, 1u);
+  EXPECT_FALSE(touched.changed);
+  EXPECT_EQ(VersionOf(touched.set, "a.example"), version_a);
 }
 
 Diagnostic At(const char* file, int line, int column, const char* message) {

@@ -63,6 +63,12 @@ bool MayHoldSeveralDocuments(absl::string_view text) {
 }  // namespace
 
 std::optional<Value> YamlReader::LoadFile() {
+  std::optional<std::string> text = ReadText();
+  if (!text) return std::nullopt;
+  return Parse(*text);
+}
+
+std::optional<std::string> YamlReader::ReadText() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::file_status status = fs::status(file_, ec);
@@ -87,7 +93,7 @@ std::optional<Value> YamlReader::LoadFile() {
     Error(SourcePos{file_}, "cannot read the file");
     return std::nullopt;
   }
-  return Parse(text.str());
+  return std::move(text).str();
 }
 
 std::optional<Value> YamlReader::Parse(const std::string& text) {

@@ -76,6 +76,9 @@ class YamlReader {
   // too large, syntax error, more than one document) records why and
   // returns nullopt. Never throws.
   std::optional<Value> LoadFile();
+  // LoadFile's first half: the bytes of `file`, or nullopt with the reason
+  // recorded (unreadable, too large).
+  std::optional<std::string> ReadText();
   // The same for text already in memory; `file` names it in diagnostics.
   std::optional<Value> Parse(const std::string& text);
 
