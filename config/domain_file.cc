@@ -155,7 +155,8 @@ std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
 std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& catalog,
                                         const ProviderSettings& provider) {
   const DomainConfig& d = read.domain;
-  YamlReader r(d.file);
+  // The file's name as its positions already share it.
+  YamlReader r(d.pos.file.str() == d.file ? d.pos.file : FileName(d.file));
   if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
   for (const RecordFamily* family : Families()) family->Check(r, d, catalog, provider);
   return r.TakeErrors();

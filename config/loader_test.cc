@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "config/test_util.h"
+#include "config/yaml_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -258,6 +259,28 @@ Diagnostic At(const char* file, int line, int column, const char* message) {
   d.pos.column = column;
   d.message = message;
   return d;
+}
+
+// Every position a reader makes shares one copy of the file's name, and
+// names still compare and sort as the strings they are.
+TEST(FileNameTest, PositionsOfOneFileShareItsName) {
+  YamlReader r("domains/a.yaml");
+  std::optional<Value> root = r.Parse("a: 1\nb: [x, y]\n");
+  ASSERT_TRUE(root.has_value());
+  std::optional<std::vector<Entry>> entries = r.Entries(*root);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 2u);
+  const SourcePos& a = (*entries)[0].key_pos;
+  const SourcePos& b = (*entries)[1].value.pos;
+  EXPECT_EQ(a.file, "domains/a.yaml");
+  EXPECT_EQ(&a.file.str(), &b.file.str());
+  EXPECT_EQ(&a.file.str(), &root->pos.file.str());
+  EXPECT_EQ(b.line, 2);
+
+  EXPECT_EQ(FileName("x.yaml"), FileName(std::string("x.yaml")));
+  EXPECT_LT(FileName("a.yaml"), FileName("b.yaml"));
+  EXPECT_TRUE(FileName().empty());
+  EXPECT_EQ(FileName().str(), "");
 }
 
 TEST(FormatDiagnosticTest, FileLineColumnMessage) {

@@ -71,7 +71,7 @@ std::optional<Value> YamlReader::LoadFile() {
 std::optional<std::string> YamlReader::ReadText() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::file_status status = fs::status(file_, ec);
+  fs::file_status status = fs::status(file_.str(), ec);
   if (ec || !fs::exists(status)) {
     Error(SourcePos{file_}, "cannot open the file: it does not exist");
     return std::nullopt;
@@ -80,13 +80,13 @@ std::optional<std::string> YamlReader::ReadText() {
     Error(SourcePos{file_}, "cannot read: not a regular file");
     return std::nullopt;
   }
-  uintmax_t size = fs::file_size(file_, ec);
+  uintmax_t size = fs::file_size(file_.str(), ec);
   if (ec || size > kMaxFileBytes) {
     Error(SourcePos{file_}, absl::StrCat("the file is larger than ",
                                          kMaxFileBytes >> 20, " MiB"));
     return std::nullopt;
   }
-  std::ifstream in(file_, std::ios::binary);
+  std::ifstream in(file_.str(), std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   if (!in.good() && !in.eof()) {

@@ -70,7 +70,8 @@ class YamlReader {
   // Files larger than this are refused before parsing.
   static constexpr uintmax_t kMaxFileBytes = 16 << 20;
 
-  explicit YamlReader(std::string file) : file_(std::move(file)) {}
+  // Every position this reader makes shares `file`.
+  explicit YamlReader(FileName file) : file_(std::move(file)) {}
 
   // Reads `file` and parses its one YAML document. On failure (unreadable,
   // too large, syntax error, more than one document) records why and
@@ -109,7 +110,7 @@ class YamlReader {
   std::optional<std::string> OneOf(const Value& value,
                                    absl::Span<const absl::string_view> choices);
 
-  const std::string& file() const { return file_; }
+  const std::string& file() const { return file_.str(); }
   SourcePos Pos(const YAML::Mark& mark) const;
   // No errors so far (warnings do not count).
   bool ok() const { return CountErrors(errors_) == 0; }
@@ -119,7 +120,7 @@ class YamlReader {
  private:
   std::optional<Value> ParseUnguarded(const std::string& text);
 
-  std::string file_;
+  FileName file_;
   std::vector<Diagnostic> errors_;
 };
 
