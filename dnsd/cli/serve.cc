@@ -421,6 +421,10 @@ int Serve(const ServeArgs& args) {
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
   loaded.report.set.domains.clear();
   config::Catalog().senders.swap(loaded.report.set.catalog.senders);
+  // The status keeps its own copy of the diagnostics (thousands of warnings
+  // at 100k domains); these two would stay for the life of the server.
+  std::vector<config::Diagnostic>().swap(loaded.errors);
+  std::vector<config::Diagnostic>().swap(loaded.report.set.errors);
   snapshots.Publish(std::move(loaded.snapshot));
   ReleaseFreedMemory();  // what reading the files left behind
   LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
