@@ -24,7 +24,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     return out;
   }
   if (!out.fatal) {
-    const DomainList* served = state.served ? &*state.served : nullptr;
+    const DomainVersions* served = state.served ? &*state.served : nullptr;
     const ConfigSet& set = out.report.set;
     if (absl::Status guard = CheckDrop(served, set.domains, set.server.guard,
                                        state.files.server_file());
@@ -46,7 +46,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
         CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now);
     if (compiled.ok()) {
       if (state.served) out.changes = Summary(Diff(*state.served, out.report.set.domains));
-      state.served = out.report.set.domains;
+      state.served = VersionsOf(out.report.set.domains);
       state.held_back = false;
       out.compile_stats = compiled->stats;
       out.snapshot = std::move(compiled->snapshot);
