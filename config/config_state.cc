@@ -48,14 +48,6 @@ std::string FolderOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// A file read again because its stamp changed, with the bytes of the read
-// before (the same file in a fresh checkout, deploy/git-sync/):
-// keeping that read keeps its version, so the domain is neither reported
-// changed nor compiled again.
-bool SameBytes(const ReadDomain* earlier, const ReadDomain& read) {
-  return earlier != nullptr && read.text_digest != 0 && read.text_digest == earlier->text_digest;
-}
-
 FileStamp StampFrom(const struct stat& st) {
   return {Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_ino,
           static_cast<unsigned long long>(st.st_size)};
@@ -166,19 +158,15 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
 
   // Files are independent: read and check them on every core. Each thread
   // writes only the DomainFile it took; the map is not touched.
-  std::atomic<size_t> next{0}, done{0}, failed{0};
+  std::atomic<size_t> next{0}, done{0}, failed{0}, same{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
       const std::string& path = *todo[i].path;
-      auto read = std::make_shared<const ReadDomain>(
-          ReadDomainFile(path, read_dir + path.substr(path.rfind('/'))));
-      if (!SameBytes(f.read.get(), *read)) {
-        f.read = std::move(read);
-        Check(f, set);
-      } else if (recheck_all) {
-        Check(f, set);
-      }
+      std::shared_ptr<const ReadDomain> before = f.read;
+      f.read = RereadDomainFile(path, before, read_dir + path.substr(path.rfind('/')));
+      if (f.read == before) same.fetch_add(1);
+      Check(f, set);
       if (CountErrors(f.errors) > 0) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -210,6 +198,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     for (std::thread& t : threads) t.join();
   }
   report_progress();
+  report.files_same = same.load();
   if (recheck_all) {
     // The catalog or the provider settings changed: what was read still
     // holds, but whether it checks out may not. No file is read again.
@@ -283,7 +272,8 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set,
                   domains_read, report, progress, progress_every);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
-  report.changed = server_changed || catalog_changed || files_removed || report.files_read > 0;
+  report.changed = server_changed || catalog_changed || files_removed ||
+                   report.files_read > report.files_same;
   Collect(set, report);
   RetainSenders(set);
   SortDiagnostics(set.errors);

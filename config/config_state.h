@@ -46,6 +46,7 @@ struct LoadReport {
   bool rejected = false;     // server file or catalog broken: keep what runs
   bool changed = true;       // false: no file changed since the last load
   size_t files_read = 0;     // domain files (re-)read this time
+  size_t files_same = 0;     // of which held the bytes of their last read: kept as read
   // Their paths (views of the state's own, valid until its next Load); empty
   // when every file was read or checked again (`files_rechecked`).
   std::vector<absl::string_view> read;

@@ -7,10 +7,15 @@
 
 namespace dnsd::config {
 
+const std::string& FileName::Empty() {
+  static const std::string* empty = new std::string;
+  return *empty;
+}
+
 std::string FormatDiagnostic(const Diagnostic& d) {
   absl::string_view level = d.severity == Severity::kWarning ? "warning: " : "";
-  if (d.pos.line == 0) return absl::StrCat(d.pos.file, ": ", level, d.message);
-  return absl::StrCat(d.pos.file, ":", d.pos.line, ":", d.pos.column, ": ", level, d.message);
+  if (d.pos.line == 0) return absl::StrCat(d.pos.file.str(), ": ", level, d.message);
+  return absl::StrCat(d.pos.file.str(), ":", d.pos.line, ":", d.pos.column, ": ", level, d.message);
 }
 
 size_t CountErrors(const std::vector<Diagnostic>& diagnostics) {

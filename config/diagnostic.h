@@ -5,14 +5,50 @@
 #ifndef DNSD_CONFIG_DIAGNOSTIC_H_
 #define DNSD_CONFIG_DIAGNOSTIC_H_
 
+#include <compare>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace dnsd::config {
 
+// A file's name, shared by every position in the file: the model keeps a
+// dozen positions per domain, and a path of each for every one of them was
+// ~500 bytes per domain. Copying one is a reference count, not an
+// allocation; it reads as the std::string it holds.
+class FileName {
+ public:
+  FileName() = default;
+  FileName(std::string name)  // implicit: a path is a file name
+      : name_(std::make_shared<const std::string>(std::move(name))) {}
+  FileName(const char* name) : FileName(std::string(name)) {}
+
+  const std::string& str() const { return name_ != nullptr ? *name_ : Empty(); }
+  operator const std::string&() const { return str(); }
+  operator absl::string_view() const { return str(); }
+  const char* c_str() const { return str().c_str(); }
+  bool empty() const { return str().empty(); }
+
+  friend bool operator==(const FileName& a, const FileName& b) {
+    return a.name_ == b.name_ || a.str() == b.str();
+  }
+  friend std::strong_ordering operator<=>(const FileName& a, const FileName& b) {
+    if (a.name_ == b.name_) return std::strong_ordering::equal;
+    return a.str().compare(b.str()) <=> 0;
+  }
+  friend std::ostream& operator<<(std::ostream& out, const FileName& f) { return out << f.str(); }
+
+ private:
+  static const std::string& Empty();
+  std::shared_ptr<const std::string> name_;
+};
+
 struct SourcePos {
-  std::string file;
+  FileName file;
   int line = 0;    // 1-based; 0 when unknown
   int column = 0;  // 1-based; 0 when unknown
 };

@@ -7,7 +7,11 @@
 
 namespace dnsd::config {
 
-DomainChanges Diff(const DomainList& before, const DomainList& after) {
+namespace {
+
+// `Before` is a DomainList or DomainVersions: items with .domain and .version.
+template <typename Before>
+DomainChanges DiffOf(const Before& before, const DomainList& after) {
   DomainChanges out;
   size_t i = 0, j = 0;
   while (i < before.size() || j < after.size()) {
@@ -30,6 +34,23 @@ DomainChanges Diff(const DomainList& before, const DomainList& after) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+DomainVersions VersionsOf(const DomainList& domains) {
+  DomainVersions out;
+  out.reserve(domains.size());
+  for (const DomainConfig& d : domains) out.push_back({d.domain, d.version});
+  return out;
+}
+
+DomainChanges Diff(const DomainList& before, const DomainList& after) {
+  return DiffOf(before, after);
+}
+
+DomainChanges Diff(const DomainVersions& before, const DomainList& after) {
+  return DiffOf(before, after);
 }
 
 std::string Summary(const DomainChanges& changes, size_t names) {

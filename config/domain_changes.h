@@ -5,6 +5,7 @@
 #ifndef DNSD_CONFIG_DOMAIN_CHANGES_H_
 #define DNSD_CONFIG_DOMAIN_CHANGES_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,20 @@ struct DomainChanges {
   std::vector<absl::string_view> added, removed, changed;  // views into the lists
 };
 
+// What Diff needs of a domain once it is served: its name and which read
+// of its file it is. A server keeps these between reloads rather than the
+// served DomainConfigs, which would keep every old model alive while a full
+// reload reads and compiles a new one.
+struct DomainVersion {
+  std::string domain;
+  uint64_t version = 0;
+};
+using DomainVersions = std::vector<DomainVersion>;
+DomainVersions VersionsOf(const DomainList& domains);
+
 // Both lists sorted by name (as ConfigSet's are); one walk down both.
 DomainChanges Diff(const DomainList& before, const DomainList& after);
+DomainChanges Diff(const DomainVersions& before, const DomainList& after);
 
 // "changed a.example, b.example; added c.example (+3 more)", at most
 // `names` names per kind; "" when nothing changed.

@@ -1,5 +1,7 @@
 #include "config/domain_changes.h"
 
+#include <memory>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -28,6 +30,28 @@ TEST(DomainChangesTest, AddedRemovedAndChangedByVersion) {
   EXPECT_THAT(c.added, ElementsAre("d.example"));
   EXPECT_EQ(Summary(c), "changed c.example; added d.example; removed a.example");
   EXPECT_EQ(Summary(Diff(before, before)), "");
+}
+
+// What a server keeps between reloads: the same changes, without holding
+// the served domains' models.
+TEST(DomainChangesTest, VersionsGiveTheSameChangesAndHoldNoModel) {
+  DomainList before = List({{"a.example", 1}, {"b.example", 2}, {"c.example", 3}});
+  DomainList after = List({{"b.example", 2}, {"c.example", 7}, {"d.example", 8}});
+  std::weak_ptr<const DomainConfig> model;
+  DomainVersions versions;
+  {
+    auto a = std::make_shared<const DomainConfig>(before[0]);
+    model = a;
+    DomainList served;
+    served.push_back(a);
+    for (size_t i = 1; i < before.size(); ++i) served.push_back(before[i]);
+    versions = VersionsOf(served);
+  }
+  EXPECT_TRUE(model.expired());
+  DomainChanges c = Diff(versions, after);
+  EXPECT_THAT(c.removed, ElementsAre("a.example"));
+  EXPECT_THAT(c.changed, ElementsAre("c.example"));
+  EXPECT_THAT(c.added, ElementsAre("d.example"));
 }
 
 TEST(DomainChangesTest, SummaryNamesAFewAndCountsTheRest) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -107,24 +108,57 @@ uint64_t NextRead() {
 
 }  // namespace
 
+namespace {
+
+// Reads `path` into `read`; returns false, `read` left unfinished, when the
+// file holds the bytes `previous` (may be null) was read from.
+bool ReadInto(const std::string& path, const std::string& read_from,
+              const ReadDomain* previous, ReadDomain& read) {
+  read.domain.file = path;
+  YamlReader reader(path, read_from);
+  try {
+    // The file's text and its YAML tree live only in this block.
+    if (std::optional<std::string> text = reader.ReadText()) {
+      read.bytes = text->size();
+      read.digest = absl::HashOf(absl::string_view(*text));
+      if (previous != nullptr && previous->bytes == read.bytes &&
+          previous->digest == read.digest && previous->domain.file == path) {
+        return false;
+      }
+      if (std::optional<Value> root = reader.Parse(*text)) {
+        ReadDomainValue(reader, *root, read.domain);
+      }
+    }
+  } catch (const std::exception& e) {
+    // As ReadYamlFile: a bug or memory exhaustion must not take the server down.
+    reader.Error(SourcePos{path}, absl::StrCat("internal error reading the file: ", e.what()));
+  }
+  read.domain.version = NextRead();
+  read.errors = reader.TakeErrors();
+  return true;
+}
+
+}  // namespace
+
 ReadDomain ReadDomainFile(const std::string& path, const std::string& read_from) {
   ReadDomain read;
-  read.domain.file = path;
-  read.domain.version = NextRead();
-  read.errors = ReadYamlFile(
-      path,
-      [&](YamlReader& reader, const Value& root) {
-        read.text_digest = reader.text_digest();
-        ReadDomainValue(reader, root, read.domain);
-      },
-      read_from);
+  ReadInto(path, read_from, nullptr, read);
+  return read;
+}
+
+std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
+                                                   std::shared_ptr<const ReadDomain> previous,
+                                                   const std::string& read_from) {
+  auto read = std::make_shared<ReadDomain>();
+  if (!ReadInto(path, read_from, previous.get(), *read)) return previous;
   return read;
 }
 
 std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& catalog,
                                         const ProviderSettings& provider) {
   const DomainConfig& d = read.domain;
-  YamlReader r(d.file);
+  // The file's name as its positions already share it.
+  YamlReader r(d.pos.file.str() == d.file ? d.pos.file : FileName(d.file));
   if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
   for (const RecordFamily* family : Families()) family->Check(r, d, catalog, provider);
   return r.TakeErrors();

@@ -9,6 +9,7 @@
 #define DNSD_CONFIG_DOMAIN_FILE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,15 +24,25 @@ struct ReadDomain {
   // again after a catalog change keeps its version and is not recompiled.
   DomainConfig domain;
   std::vector<Diagnostic> errors;  // from reading: errors and warnings
-  // YamlReader::text_digest of the bytes read (0 if the file did not
-  // parse): a file whose stamp changed but whose bytes did not (the same
-  // file in a fresh checkout) keeps its earlier read.
-  uint64_t text_digest = 0;
+  // What the file held when it was read: its size and a hash of its bytes
+  // (absl::Hash, so only within one process); 0 and 0 when it could not be
+  // read.
+  uint64_t bytes = 0;
+  uint64_t digest = 0;
 };
 
 // `read_from`, if set, is where the bytes are read; `path` names the file
 // everywhere (YamlReader's).
 ReadDomain ReadDomainFile(const std::string& path, const std::string& read_from = {});
+
+// ReadDomainFile, except that a file holding the bytes `previous` was read
+// from (a `touch`, an editor saving without a change, a deploy tool
+// rewriting every file) gives back `previous` itself: not parsed again, not
+// a new version, so it is neither compiled again nor held twice while a
+// reload runs. `previous` may be null.
+std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
+                                                   std::shared_ptr<const ReadDomain> previous,
+                                                   const std::string& read_from = {});
 
 // The errors of `read` against `catalog` and `provider`: unknown senders,
 // the SPF look-up budget, names under the provider's zones; and warnings.

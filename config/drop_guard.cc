@@ -65,6 +65,14 @@ absl::Status WriteAllowDrop(const std::string& server_file, const DomainList& do
 
 absl::Status CheckDrop(const DomainList* served, const DomainList& next,
                        const GuardSettings& settings, const std::string& server_file) {
+  if (served == nullptr) return CheckDrop(static_cast<const DomainVersions*>(nullptr), next,
+                                          settings, server_file);
+  DomainVersions versions = VersionsOf(*served);
+  return CheckDrop(&versions, next, settings, server_file);
+}
+
+absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
+                       const GuardSettings& settings, const std::string& server_file) {
   if (std::optional<uint64_t> allowed = ReadAllowDrop(server_file);
       allowed && *allowed == DomainSetDigest(next)) {
     return absl::OkStatus();

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "config/domain_changes.h"
 #include "config/domain_list.h"
 #include "config/model.h"
 
@@ -34,6 +35,8 @@ absl::Status WriteAllowDrop(const std::string& server_file, const DomainList& do
 
 // Whether `next` may replace `served` (null: nothing is served yet, at
 // start or in `dnsd check`). FailedPrecondition says why not.
+absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
+                       const GuardSettings& settings, const std::string& server_file);
 absl::Status CheckDrop(const DomainList* served, const DomainList& next,
                        const GuardSettings& settings, const std::string& server_file);
 

@@ -45,6 +45,7 @@ std::vector<std::string> ReadDomainNameList(YamlReader& reader,
   std::vector<std::string> names;
   std::optional<std::vector<Value>> items = reader.List(value);
   if (!items) return names;
+  names.reserve(items->size());  // kept with the domain: no spare capacity
   // Lists can be long (a file may be 16 MiB): a hash set, not a search of
   // everything before each item.
   absl::flat_hash_set<std::string> seen;
@@ -69,6 +70,7 @@ std::vector<IpPrefix> ReadPrefixList(YamlReader& reader, const Value& value,
   // keeps the duplicate check linear.
   absl::flat_hash_set<IpPrefix> seen;
   seen.reserve(items->size());
+  prefixes.reserve(items->size());  // kept with the domain: no spare capacity
   for (const StringItem& item : *items) {
     // Junk is refused here, so that the parser's message, which repeats the
     // text, only ever quotes something printable.

@@ -54,7 +54,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     return out;
   }
   if (!out.fatal) {
-    const DomainList* served = state.served ? &*state.served : nullptr;
+    const DomainVersions* served = state.served ? &*state.served : nullptr;
     const ConfigSet& set = out.report.set;
     if (absl::Status guard = CheckDrop(served, set.domains, set.server.guard,
                                        state.files.server_file());
@@ -88,7 +88,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                                     compile_progress);
     if (compiled.ok()) {
       if (state.served) out.changes = Summary(Diff(*state.served, out.report.set.domains));
-      state.served = out.report.set.domains;
+      state.served = VersionsOf(out.report.set.domains);
       state.held_back = false;
       out.compile_stats = compiled->stats;
       out.snapshot = std::move(compiled->snapshot);

@@ -12,6 +12,7 @@
 #include "config/compile_cache.h"
 #include "config/config_state.h"
 #include "config/diagnostic.h"
+#include "config/domain_changes.h"
 #include "config/domain_list.h"
 #include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
@@ -27,7 +28,7 @@ struct LoadState {
   CompileCache compiled;
   // The domains of the last configuration LoadAndCompile passed on to be
   // published; null before the first (config/drop_guard.h).
-  std::optional<DomainList> served;
+  std::optional<DomainVersions> served;
   // The last load was held back by the guard: the next one compiles even
   // if no file changed (an allow-drop marker is not a configuration file).
   bool held_back = false;

@@ -4,12 +4,14 @@
 
 #include "config/config_state.h"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 
 #include "config/test_util.h"
+#include "config/yaml_reader.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -251,6 +253,43 @@ TEST(ConfigStateTest, ANamedChangeLooksAtTheNamedFilesOnly) {
   EXPECT_EQ(everything.set.domains[0].mode, Mode::kEnforce);
 }
 
+// A file whose stamp changed but whose bytes did not (touch, a deploy tool
+// rewriting every file) is kept as it was read: same version, so nothing is
+// compiled again, and no change to publish if it was the only one.
+TEST(ConfigStateTest, AFileRewrittenWithTheSameBytesIsKeptAsRead) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  std::string a = dir.Write("domains/a.yaml", "domain: a.example\nspf: {senders: [google]}\n");
+  std::string b = dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google]}\n");
+  ConfigState state(server);
+  LoadReport first = state.Load();
+  ASSERT_THAT(ErrorsOnly(first.set.errors), IsEmpty());
+  uint64_t version_a = VersionOf(first.set, "a.example");
+  uint64_t version_b = VersionOf(first.set, "b.example");
+  auto touch = [](const std::string& path) {
+    std::filesystem::last_write_time(
+        path, std::filesystem::last_write_time(path) + std::chrono::hours(1));
+  };
+
+  touch(a);
+  dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google], all: fail}\n");
+  touch(b);
+  LoadReport both = state.Load();
+  EXPECT_EQ(both.files_read, 2u);
+  EXPECT_EQ(both.files_same, 1u);
+  EXPECT_TRUE(both.changed);
+  EXPECT_EQ(VersionOf(both.set, "a.example"), version_a);
+  EXPECT_NE(VersionOf(both.set, "b.example"), version_b);
+
+  touch(a);
+  LoadReport touched = state.Load();
+  EXPECT_EQ(touched.files_read, 1u);
+  EXPECT_EQ(touched.files_same, 1u);
+  EXPECT_FALSE(touched.changed);
+  EXPECT_EQ(VersionOf(touched.set, "a.example"), version_a);
+}
+
 Diagnostic At(const char* file, int line, int column, const char* message) {
   // Built field by field: GCC 12 warns falsely on the nested aggregate form.
   Diagnostic d;
@@ -259,6 +298,28 @@ Diagnostic At(const char* file, int line, int column, const char* message) {
   d.pos.column = column;
   d.message = message;
   return d;
+}
+
+// Every position a reader makes shares one copy of the file's name, and
+// names still compare and sort as the strings they are.
+TEST(FileNameTest, PositionsOfOneFileShareItsName) {
+  YamlReader r("domains/a.yaml");
+  std::optional<Value> root = r.Parse("a: 1\nb: [x, y]\n");
+  ASSERT_TRUE(root.has_value());
+  std::optional<std::vector<Entry>> entries = r.Entries(*root);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 2u);
+  const SourcePos& a = (*entries)[0].key_pos;
+  const SourcePos& b = (*entries)[1].value.pos;
+  EXPECT_EQ(a.file, "domains/a.yaml");
+  EXPECT_EQ(&a.file.str(), &b.file.str());
+  EXPECT_EQ(&a.file.str(), &root->pos.file.str());
+  EXPECT_EQ(b.line, 2);
+
+  EXPECT_EQ(FileName("x.yaml"), FileName(std::string("x.yaml")));
+  EXPECT_LT(FileName("a.yaml"), FileName("b.yaml"));
+  EXPECT_TRUE(FileName().empty());
+  EXPECT_EQ(FileName().str(), "");
 }
 
 TEST(FormatDiagnosticTest, FileLineColumnMessage) {

@@ -65,6 +65,12 @@ bool MayHoldSeveralDocuments(absl::string_view text) {
 }  // namespace
 
 std::optional<Value> YamlReader::LoadFile() {
+  std::optional<std::string> text = ReadText();
+  if (!text) return std::nullopt;
+  return Parse(*text);
+}
+
+std::optional<std::string> YamlReader::ReadText() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::file_status status = fs::status(read_from_, ec);
@@ -89,9 +95,7 @@ std::optional<Value> YamlReader::LoadFile() {
     Error(SourcePos{file_}, "cannot read the file");
     return std::nullopt;
   }
-  std::string bytes = text.str();
-  text_digest_ = std::hash<std::string_view>()(bytes) | 1;  // never 0, which means "not read"
-  return Parse(bytes);
+  return std::move(text).str();
 }
 
 std::optional<Value> YamlReader::Parse(const std::string& text) {

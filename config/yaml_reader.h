@@ -70,19 +70,21 @@ class YamlReader {
   // Files larger than this are refused before parsing.
   static constexpr uintmax_t kMaxFileBytes = 16 << 20;
 
-  // `read_from`, if set, is where the bytes are read; `file` still names
-  // them in diagnostics (config/pinned_folders.h: the configured path, read
-  // through the folder a load resolved once).
-  explicit YamlReader(std::string file, std::string read_from = {})
-      : file_(std::move(file)), read_from_(read_from.empty() ? file_ : std::move(read_from)) {}
+  // Every position this reader makes shares `file`. `read_from`, if set,
+  // is where the bytes are read; `file` still names them in diagnostics
+  // (config/pinned_folders.h: the configured path, read through the folder
+  // a load resolved once).
+  explicit YamlReader(FileName file, std::string read_from = {})
+      : file_(std::move(file)),
+        read_from_(read_from.empty() ? file_.str() : std::move(read_from)) {}
 
   // Reads `file` and parses its one YAML document. On failure (unreadable,
   // too large, syntax error, more than one document) records why and
   // returns nullopt. Never throws.
   std::optional<Value> LoadFile();
-  // A hash of the bytes LoadFile read (0 before, or if it could not read
-  // them): the same bytes read again from a new inode give the same value.
-  uint64_t text_digest() const { return text_digest_; }
+  // LoadFile's first half: the bytes of `file`, or nullopt with the reason
+  // recorded (unreadable, too large).
+  std::optional<std::string> ReadText();
   // The same for text already in memory; `file` names it in diagnostics.
   std::optional<Value> Parse(const std::string& text);
 
@@ -113,7 +115,7 @@ class YamlReader {
   std::optional<std::string> OneOf(const Value& value,
                                    absl::Span<const absl::string_view> choices);
 
-  const std::string& file() const { return file_; }
+  const std::string& file() const { return file_.str(); }
   SourcePos Pos(const YAML::Mark& mark) const;
   // No errors so far (warnings do not count).
   bool ok() const { return CountErrors(errors_) == 0; }
@@ -123,9 +125,8 @@ class YamlReader {
  private:
   std::optional<Value> ParseUnguarded(const std::string& text);
 
-  std::string file_;
+  FileName file_;
   std::string read_from_;
-  uint64_t text_digest_ = 0;
   std::vector<Diagnostic> errors_;
 };
 

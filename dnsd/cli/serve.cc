@@ -26,6 +26,7 @@
 #include "dnsd/control/refresh/refresher.h"
 #include "dnsd/control/config_watcher.h"
 #include "dnsd/control/descriptor_limit.h"
+#include "dnsd/control/memory_release.h"
 #include "dnsd/control/privileges.h"
 #include "dnsd/control/reloader.h"
 #include "dnsd/control/schedule_timer.h"
@@ -425,7 +426,12 @@ int Serve(const ServeArgs& args) {
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
   loaded.report.set.domains.clear();
   config::Catalog().senders.swap(loaded.report.set.catalog.senders);
+  // The status keeps its own copy of the diagnostics (thousands of warnings
+  // at 100k domains); these two would stay for the life of the server.
+  std::vector<config::Diagnostic>().swap(loaded.errors);
+  std::vector<config::Diagnostic>().swap(loaded.report.set.errors);
   snapshots.Publish(std::move(loaded.snapshot));
+  ReleaseFreedMemory();  // what reading the files left behind
   LogInfo("response rate limiting: %s", DescribeRateLimit(files.rate_limit));
   LogInfo("tcp: at most %d connections, %d per /%d or /%d client prefix, idle timeout %d ms",
           files.tcp.max_connections, files.tcp.max_connections_per_prefix,

@@ -1,5 +1,6 @@
 #include "dnsd/control/reloader.h"
 
+#include "dnsd/control/memory_release.h"
 #include "dnsd/protocol/base/log.h"
 #include "config/load_and_compile.h"
 
@@ -95,6 +96,7 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   old.reset();
+  ReleaseFreedMemory();
   if (ok && on_publish_) on_publish_(loaded.report.set);
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -85,6 +85,7 @@ absl::StatusOr<int> CheckEd25519Key(const std::string& raw) {
 
 absl::StatusOr<std::string> CleanBase64(absl::string_view text) {
   std::string clean;
+  clean.reserve(text.size());  // kept for every key: no doubling slack
   for (char c : text) {
     if (!absl::ascii_isspace(static_cast<unsigned char>(c))) clean += c;
   }

@@ -67,6 +67,9 @@ std::vector<std::string> ReadUris(YamlReader& r, const Value& value, bool rfc748
   std::vector<std::string> uris;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return uris;
+  // Exactly as long as the list: these vectors are kept for every domain.
+  uris.reserve(items->size());
+  positions.reserve(positions.size() + items->size());
   absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (StringItem& item : *items) {
     absl::Status status = CheckDmarcUri(item.text);

@@ -50,6 +50,9 @@ std::vector<std::string> ReadSenders(YamlReader& r, const Value& value,
   std::vector<std::string> senders;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return senders;
+  // Exactly as long as the list: these vectors are kept for every domain.
+  senders.reserve(items->size());
+  positions.reserve(positions.size() + items->size());
   absl::flat_hash_set<std::string> seen;  // linear, however long the list
   for (StringItem& item : *items) {
     if (!seen.insert(item.text).second) {
@@ -68,6 +71,8 @@ std::vector<std::string> ReadTerms(YamlReader& r, const Value& value,
   std::vector<std::string> terms;
   std::optional<std::vector<StringItem>> items = r.StringList(value);
   if (!items) return terms;
+  terms.reserve(items->size());
+  positions.reserve(positions.size() + items->size());
   for (StringItem& item : *items) {
     absl::Status status = CheckSpfTerm(item.text);
     if (!status.ok()) {
