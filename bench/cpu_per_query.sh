@@ -30,8 +30,10 @@ ROUNDS=${ROUNDS:-7}
 RUN_SECONDS=${RUN_SECONDS:-8}
 BASELINE_DNSD=${BASELINE_DNSD:?set BASELINE_DNSD to the dnsd binary to compare with}
 CFG=$WORK/cfg-$DOMAINS-s$SEED
-[ -s "$CFG/dnsd.yaml" ] && [ -s "$WORK/queries.txt" ] \
-  || { echo "no $CFG or $WORK/queries.txt: run bench/throughput_bench.sh once" >&2; exit 1; }
+if [ ! -s "$CFG/dnsd.yaml" ] || [ ! -s "$WORK/queries.txt" ] || [ ! -s "$WORK/answer_size" ]; then
+  echo "no $CFG or $WORK/queries.txt: run bench/throughput_bench.sh once" >&2
+  exit 1
+fi
 SIZE=$(cat "$WORK/answer_size")
 
 declare -A BIN=([dnsd]=$BUILD/dnsd/dnsd [baseline]=$BASELINE_DNSD) PID=() PORT=()
