@@ -17,6 +17,7 @@
 #include "config/parallel.h"
 #include "config/pinned_folders.h"
 #include "config/quote.h"
+#include "config/yaml_reader.h"
 
 namespace dnsd::config {
 namespace {
@@ -46,12 +47,13 @@ std::string FolderOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// A file read again because its stamp changed, with the bytes of the read
-// before (the same file in a fresh checkout, deploy/git-sync/):
-// keeping that read keeps its version, so the domain is neither reported
-// changed nor compiled again.
-bool SameBytes(const ReadDomain* earlier, const ReadDomain& read) {
-  return earlier != nullptr && read.text_digest != 0 && read.text_digest == earlier->text_digest;
+// A file whose stamp changed but whose bytes are those of the read before
+// (the same file in a fresh checkout, deploy/git-sync/): keeping that read
+// keeps its version, so the domain is neither reported changed nor compiled
+// again, and the file is not parsed again.
+bool SameBytes(const ReadDomain* earlier, const std::string& read_path) {
+  return earlier != nullptr && earlier->text_digest != 0 &&
+         FileTextDigest(read_path) == earlier->text_digest;
 }
 
 FileStamp StampFrom(const struct stat& st) {
@@ -173,10 +175,9 @@ void ConfigState::ReadDomainFiles(const std::vector<std::string>& paths, bool re
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
       const std::string& path = *todo[i].path;
-      auto read = std::make_shared<const ReadDomain>(
-          ReadDomainFile(path, read_dir + path.substr(path.rfind('/'))));
-      if (!SameBytes(f.read.get(), *read)) {
-        f.read = std::move(read);
+      std::string read_path = read_dir + path.substr(path.rfind('/'));
+      if (!SameBytes(f.read.get(), read_path)) {
+        f.read = std::make_shared<const ReadDomain>(ReadDomainFile(path, read_path));
         Check(f, set);
       } else if (recheck_all) {
         Check(f, set);

@@ -62,7 +62,21 @@ bool MayHoldSeveralDocuments(absl::string_view text) {
   return false;
 }
 
+// Never 0, which means "not read".
+uint64_t TextDigest(std::string_view bytes) { return std::hash<std::string_view>()(bytes) | 1; }
+
 }  // namespace
+
+uint64_t FileTextDigest(const std::string& path) {
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec || size > YamlReader::kMaxFileBytes) return 0;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return 0;
+  return TextDigest(text.str());
+}
 
 std::optional<Value> YamlReader::LoadFile() {
   namespace fs = std::filesystem;
@@ -90,7 +104,7 @@ std::optional<Value> YamlReader::LoadFile() {
     return std::nullopt;
   }
   std::string bytes = text.str();
-  text_digest_ = std::hash<std::string_view>()(bytes) | 1;  // never 0, which means "not read"
+  text_digest_ = TextDigest(bytes);
   return Parse(bytes);
 }
 

@@ -129,6 +129,10 @@ class YamlReader {
   std::vector<Diagnostic> errors_;
 };
 
+// YamlReader::text_digest of the file at `path` as it is now, without
+// parsing it: 0 if it cannot be read or is larger than kMaxFileBytes.
+uint64_t FileTextDigest(const std::string& path);
+
 // Joins key paths: "provider" + "ttl" = "provider.ttl".
 std::string JoinPath(absl::string_view parent, absl::string_view key);
 
