@@ -19,6 +19,7 @@
 #include "config/parallel.h"
 #include "config/pinned_folders.h"
 #include "config/quote.h"
+#include "config/yaml_reader.h"
 
 namespace dnsd::config {
 namespace {

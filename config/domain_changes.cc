@@ -15,9 +15,10 @@ DomainChanges DiffOf(const Before& before, const DomainList& after) {
   DomainChanges out;
   size_t i = 0, j = 0;
   while (i < before.size() || j < after.size()) {
-    // The same version object: unchanged, without comparing names (a
-    // reload of a million domains changes a few).
-    if (i < before.size() && j < after.size() && &before[i] == &after[j]) {
+    // The same read of a file (versions are never reused): unchanged,
+    // without comparing names (a reload of a million domains changes a few).
+    if (i < before.size() && j < after.size() && before[i].version != 0 &&
+        before[i].version == after[j].version) {
       ++i, ++j;
       continue;
     }

@@ -26,9 +26,10 @@ std::vector<Diagnostic> Fresh(const std::vector<Diagnostic>& errors, const LoadR
   const std::string& dir = report.set.server.domains_dir;
   std::vector<Diagnostic> fresh;
   for (const Diagnostic& d : errors) {
-    bool domain_file = d.pos.file.size() > dir.size() && absl::StartsWith(d.pos.file, dir) &&
-                       d.pos.file != server_file && d.pos.file != report.set.catalog.path;
-    if (!domain_file || d.severity == Severity::kError || read.contains(d.pos.file)) {
+    const std::string& file = d.pos.file.str();
+    bool domain_file = file.size() > dir.size() && absl::StartsWith(file, dir) &&
+                       file != server_file && file != report.set.catalog.path;
+    if (!domain_file || d.severity == Severity::kError || read.contains(file)) {
       fresh.push_back(d);
     }
   }

@@ -130,6 +130,7 @@ class YamlReader {
   std::vector<Diagnostic> errors_;
 };
 
+
 // Joins key paths: "provider" + "ttl" = "provider.ttl".
 std::string JoinPath(absl::string_view parent, absl::string_view key);
 
