@@ -12,12 +12,13 @@ domains=${1:-20000}
 dnsd=$(readlink -f "${2:-build/release/dnsd/dnsd}")
 here=$(dirname "$(readlink -f "$0")")
 work=$(mktemp -d /tmp/dnsd-git-swap.XXXXXX)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+trap 'if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 mkdir -p "$work/releases"
 python3 "$here/gen_config.py" --domains "$domains" --out "$work/releases/a" --seed 1 >/dev/null
 cp -a "$work/releases/a" "$work/releases/b"
-first=$(ls "$work/releases/b/domains" | head -n 1)
-sed -i 's/^mode: monitor/mode: blocked/; s/^mode: enforce/mode: blocked/' "$work/releases/b/domains/$first"
+files=("$work"/releases/b/domains/*.yaml)
+sed -i 's/^mode: monitor/mode: blocked/; s/^mode: enforce/mode: blocked/' "${files[0]}"
 ln -s releases/a "$work/current"
 "$dnsd" serve -c "$work/current/dnsd.yaml" --listen 127.0.0.1:0 --metrics 127.0.0.1:0 \
   --allow-root --threads 2 >"$work/log" 2>&1 &
@@ -33,10 +34,9 @@ wait_for "reload (catch-up" 1
 ln -s releases/b "$work/current.tmp" && mv -T "$work/current.tmp" "$work/current"
 wait_for "reload (files changed)" 1
 sleep 2
-second=$(ls "$work/releases/b/domains" | sed -n 2p)
-cp "$work/releases/b/domains/$second" "$work/releases/b/domains/.$second.tmp"
-echo "# edit" >>"$work/releases/b/domains/.$second.tmp"
-mv "$work/releases/b/domains/.$second.tmp" "$work/releases/b/domains/$second"
+second=${files[1]}
+tmp=$(dirname "$second")/.$(basename "$second").tmp
+cp "$second" "$tmp" && echo "# edit" >>"$tmp" && mv "$tmp" "$second"
 wait_for "reload (files changed)" 2
 grep -E "loaded|reload \(files" "$work/log" | sed 's/; changed .*//'
 grep VmHWM "/proc/$pid/status"
