@@ -72,12 +72,21 @@ absl::StatusOr<uint16_t> ProbeListenAddress(Endpoint ep) {
   // set SO_REUSEADDR share a port too. TCP with SO_REUSEADDR, as every TCP
   // server has, so that connections of a stopped dnsd still in TIME_WAIT
   // do not count; a listening socket does.
-  auto udp = BindProbe(ep, SOCK_DGRAM, /*reuse_address=*/false);
-  if (!udp.ok()) return udp.status();
-  ep.port = *udp;
-  auto tcp = BindProbe(ep, SOCK_STREAM, /*reuse_address=*/true);
-  if (!tcp.ok()) return tcp.status();
-  return ep.port;
+  // With port 0 the kernel picks a free UDP port, which another process
+  // may hold for TCP: then pick again (the kernel's next choice differs).
+  const int tries = ep.port == 0 ? 32 : 1;
+  absl::Status last;
+  for (int i = 0; i < tries; ++i) {
+    Endpoint probe = ep;
+    auto udp = BindProbe(probe, SOCK_DGRAM, /*reuse_address=*/false);
+    if (!udp.ok()) return udp.status();
+    probe.port = *udp;
+    auto tcp = BindProbe(probe, SOCK_STREAM, /*reuse_address=*/true);
+    if (tcp.ok()) return probe.port;
+    last = tcp.status();
+    if (!absl::IsAlreadyExists(last)) break;
+  }
+  return last;
 }
 
 bool IsWildcard(const Endpoint& ep) {
