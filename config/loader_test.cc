@@ -19,19 +19,12 @@ namespace dnsd::config {
 namespace {
 
 using ::dnsd::config::testing::Brief;
+using ::dnsd::config::testing::kServer;
 using ::dnsd::config::testing::TempDir;
+using ::dnsd::config::testing::VersionOf;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr char kServer[] = R"(provider:
-  nameservers: [ns1.provider.test]
-  hostmaster: hostmaster.provider.test
-  spf_zone: _spf.provider.test
-  dmarc_zone: _dmarc.provider.test
-  report_domain: reports.provider.test
-catalog: senders.yaml
-domains: domains
-)";
 
 constexpr char kCatalog[] = R"(senders:
   google: {name: Google, include: _spf.google.com}
@@ -157,13 +150,6 @@ TEST(ConfigStateTest, ReadsManyFilesInParallelAndReportsProgress) {
   EXPECT_EQ(again.files_read, 0u);
   EXPECT_EQ(again.files_unchanged, static_cast<size_t>(kFiles));
   EXPECT_EQ(again.set.domains.size(), static_cast<size_t>(kFiles - 6));
-}
-
-uint64_t VersionOf(const ConfigSet& set, const std::string& domain) {
-  for (const DomainConfig& d : set.domains) {
-    if (d.domain == domain) return d.version;
-  }
-  return 0;
 }
 
 // A changed catalog is checked against what was read, without reading a

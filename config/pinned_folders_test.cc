@@ -13,7 +13,9 @@ namespace dnsd::config {
 namespace {
 
 namespace fs = std::filesystem;
+using ::dnsd::config::testing::kServer;
 using ::dnsd::config::testing::TempDir;
+using ::dnsd::config::testing::VersionOf;
 
 // What `ln -s target link.tmp && mv -T link.tmp link` does: one rename.
 void Swap(const fs::path& link, const std::string& target) {
@@ -61,22 +63,6 @@ TEST(PinnedFoldersTest, OtherPathsAreLeftAlone) {
             (dir.path() / "missing/x.yaml").string());
 }
 
-uint64_t VersionOf(const ConfigSet& set, const std::string& domain) {
-  for (const DomainConfig& d : set.domains) {
-    if (d.domain == domain) return d.version;
-  }
-  return 0;
-}
-
-constexpr char kServer[] = R"(provider:
-  nameservers: [ns1.provider.test]
-  hostmaster: hostmaster.provider.test
-  spf_zone: _spf.provider.test
-  dmarc_zone: _dmarc.provider.test
-  report_domain: reports.provider.test
-catalog: senders.yaml
-domains: domains
-)";
 constexpr char kCatalog[] = "senders:\n  google: {name: Google, include: _spf.google.com}\n";
 
 void WriteRelease(const TempDir& dir, const std::string& name, const char* b_yaml) {

@@ -65,4 +65,11 @@ ProviderSettings TestProvider() {
   return p;
 }
 
+uint64_t VersionOf(const ConfigSet& set, const std::string& domain) {
+  for (const DomainConfig& d : set.domains) {
+    if (d.domain == domain) return d.version;
+  }
+  return 0;
+}
+
 }  // namespace dnsd::config::testing

@@ -9,6 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
+#include "config/loader.h"
 #include "config/model.h"
 
 namespace dnsd::config::testing {
@@ -38,6 +39,21 @@ std::vector<std::string> Brief(const std::vector<Diagnostic>& ds);
 Catalog TestCatalog();
 // Provider settings as in the example dnsd.yaml.
 ProviderSettings TestProvider();
+
+// A server file naming `senders.yaml` and `domains` beside it, for tests
+// that write a whole configuration into a TempDir.
+inline constexpr char kServer[] = R"(provider:
+  nameservers: [ns1.provider.test]
+  hostmaster: hostmaster.provider.test
+  spf_zone: _spf.provider.test
+  dmarc_zone: _dmarc.provider.test
+  report_domain: reports.provider.test
+catalog: senders.yaml
+domains: domains
+)";
+
+// The version `set` serves `domain` at, or 0 if it does not serve it.
+uint64_t VersionOf(const ConfigSet& set, const std::string& domain);
 
 }  // namespace dnsd::config::testing
 
