@@ -105,7 +105,8 @@ std::string Dump(const Snapshot& s) {
     lines.push_back(absl::StrCat("zone ", Hex(zone.apex), " ", zone.kind, " ", zone.serial));
   });
   // Senders by id: their numbers depend on the catalogs compiled before.
-  s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy* d) {
+  s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy& policy) {
+    const spf::DomainPolicy* d = &policy;
     std::vector<std::string> senders;
     for (uint32_t n : d->senders) senders.push_back(s.spf.senders[n].id);
     std::vector<std::string> netblocks;

@@ -126,12 +126,12 @@ const char* RuleName(Rule rule) {
 }
 
 const DomainPolicy* FindDomain(const MacroZone& p, absl::string_view domain) {
-  if (const DomainPolicy* const* d = p.domains.Find(domain); d != nullptr) return *d;
+  if (const DomainPolicy* d = p.domains.Find(domain); d != nullptr) return d;
   // Walk up: a parent governs its subdomains only with include_subdomains.
   while (domain.size() > 1) {
     domain.remove_prefix(static_cast<uint8_t>(domain[0]) + 1);
-    if (const DomainPolicy* const* d = p.domains.Find(domain); d != nullptr) {
-      return (*d)->include_subdomains ? *d : nullptr;
+    if (const DomainPolicy* d = p.domains.Find(domain); d != nullptr) {
+      return d->include_subdomains ? d : nullptr;
     }
   }
   return nullptr;

@@ -96,7 +96,7 @@ class Spf final : public RecordFamily {
       }
     }
     std::sort(dp.senders.begin(), dp.senders.end());
-    dp.netblocks = d.spf.netblocks;
+    dp.netblocks.assign(d.spf.netblocks.begin(), d.spf.netblocks.end());
     // The terms answer. The reader has checked each term (spf_reader.cc).
     for (const std::string& text : d.spf.terms) {
       DNSD_ASSIGN_OR_RETURN(spf::TermTemplate term, spf::CompileTerm(text));
@@ -127,7 +127,7 @@ class Spf final : public RecordFamily {
     const auto* data = static_cast<const SpfDomainData*>(part.data.get());
     if (data == nullptr) return;
     if (add) {
-      *link.snapshot.spf.domains.Insert(data->wire_name).value = &data->policy;
+      *link.snapshot.spf.domains.Insert(data->wire_name).value = data->policy;
     } else {
       link.snapshot.spf.domains.Erase(data->wire_name);
     }

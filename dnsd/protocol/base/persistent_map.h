@@ -59,9 +59,10 @@ class PersistentMap {
   // ---- lookup (any thread, once published) ----
 
   const V* Find(absl::string_view key) const {
-    const Shard* shard = shards_[ShardOf(key)].get();
+    Key k = Hashed(key);
+    const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return nullptr;
-    auto it = shard->map.find(key);
+    auto it = shard->map.find(k);
     return it == shard->map.end() ? nullptr : &it->second;
   }
   bool contains(absl::string_view key) const { return Find(key) != nullptr; }
@@ -73,7 +74,7 @@ class PersistentMap {
   void ForEach(F&& f) const {
     for (const auto& shard : shards_) {
       if (shard == nullptr) continue;
-      for (const auto& [key, value] : shard->map) f(key, value);
+      for (const auto& [key, value] : shard->map) f(key.bytes, value);
     }
   }
 
@@ -82,8 +83,9 @@ class PersistentMap {
   // The value at `key`, writable; null if there is none.
   V* Mutable(absl::string_view key) {
     if (!contains(key)) return nullptr;
-    Shard& shard = Writable(ShardOf(key));
-    return &shard.map.find(key)->second;
+    Key k = Hashed(key);
+    Shard& shard = Writable(ShardOf(k));
+    return &shard.map.find(k)->second;
   }
 
   // The value at `key`, default-constructed first if there is none; the
@@ -95,19 +97,21 @@ class PersistentMap {
     bool inserted;
   };
   Slot Insert(absl::string_view key) {
-    Shard& shard = Writable(ShardOf(key));
-    if (auto it = shard.map.find(key); it != shard.map.end()) {
-      return {it->first, &it->second, false};
+    Key k = Hashed(key);
+    Shard& shard = Writable(ShardOf(k));
+    if (auto it = shard.map.find(k); it != shard.map.end()) {
+      return {it->first.bytes, &it->second, false};
     }
-    auto [it, inserted] = shard.map.try_emplace(shard.keys.Copy(key));
+    auto [it, inserted] = shard.map.try_emplace(Key{shard.keys.Copy(key), k.hash});
     ++size_;
-    return {it->first, &it->second, inserted};
+    return {it->first.bytes, &it->second, inserted};
   }
 
   // Removes `key`; false if it was not there.
   bool Erase(absl::string_view key) {
     if (!contains(key)) return false;
-    Writable(ShardOf(key)).map.erase(key);
+    Key k = Hashed(key);
+    Writable(ShardOf(k)).map.erase(k);
     --size_;
     return true;
   }
@@ -147,15 +151,28 @@ class PersistentMap {
     size_t next_block_ = 256;
   };
 
+  // A key with its hash, computed once per lookup: its top bits choose the
+  // shard, and the shard's table uses it as it is (hashing the name a
+  // second time cost the query path a few percent).
+  struct Key {
+    absl::string_view bytes;
+    size_t hash;
+    friend bool operator==(const Key& a, const Key& b) {
+      return a.hash == b.hash && a.bytes == b.bytes;
+    }
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return k.hash; }
+  };
+  static Key Hashed(absl::string_view bytes) { return Key{bytes, absl::HashOf(bytes)}; }
+
   struct Shard {
     uint64_t editor = 0;  // the map that may still write it
-    absl::flat_hash_map<absl::string_view, V> map;
+    absl::flat_hash_map<Key, V, KeyHash> map;
     KeyArena keys;
   };
 
-  static size_t ShardOf(absl::string_view key) {
-    return absl::HashOf(key) >> (64 - kShardBits);
-  }
+  static size_t ShardOf(const Key& key) { return key.hash >> (64 - kShardBits); }
 
   static uint64_t NextEditor() {
     static std::atomic<uint64_t> next{1};
@@ -170,10 +187,12 @@ class PersistentMap {
     clone->editor = editor_;
     if (shard != nullptr) {
       size_t bytes = 0;
-      for (const auto& entry : shard->map) bytes += entry.first.size();
+      for (const auto& entry : shard->map) bytes += entry.first.bytes.size();
       clone->keys.Reserve(bytes);
       clone->map.reserve(shard->map.size() + 1);
-      for (const auto& [key, value] : shard->map) clone->map.emplace(clone->keys.Copy(key), value);
+      for (const auto& [key, value] : shard->map) {
+        clone->map.emplace(Key{clone->keys.Copy(key.bytes), key.hash}, value);
+      }
     }
     shard = std::move(clone);
     return *shard;
