@@ -303,7 +303,7 @@ ReloadStatus FirstStatus(const config::LoadedConfig& loaded) {
   first.digest = loaded.snapshot->digest;
   first.last_attempt = first.last_success = std::chrono::system_clock::now();
   first.last_seconds = loaded.seconds;
-  first.errors = loaded.errors;
+  first.errors = std::make_shared<const std::vector<config::Diagnostic>>(loaded.errors);
   first.domains = loaded.set().domains.size();
   first.next_change = loaded.snapshot->next_change;
   first.upcoming = loaded.snapshot->upcoming;

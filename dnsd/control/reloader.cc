@@ -103,7 +103,8 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
     ++status_.attempts;
     status_.last_attempt = attempted;
     status_.last_ok = ok;
-    status_.errors = std::move(loaded.errors);
+    status_.errors =
+        std::make_shared<const std::vector<config::Diagnostic>>(std::move(loaded.errors));
     if (ok) {
       status_.generation = next;
       status_.digest = digest;

@@ -41,7 +41,10 @@ struct ReloadStatus {
   std::optional<config::UtcSeconds> next_change;
   std::vector<std::pair<std::string, config::ScheduledChange>> upcoming;
   uint64_t scheduled_changes = 0;
-  std::vector<config::Diagnostic> errors;  // current per-file errors
+  // Current per-file errors and warnings: shared, since status() is copied
+  // on every reload and scrape and there can be hundreds of thousands.
+  std::shared_ptr<const std::vector<config::Diagnostic>> errors =
+      std::make_shared<const std::vector<config::Diagnostic>>();
 };
 
 // Logs what a load found: every error and warning up to a cap (a million

@@ -212,7 +212,7 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
                                "keeps serving its last good version).",
                                MetricType::Gauge);
   std::map<std::string, int> per_file;
-  for (const config::Diagnostic& d : st.errors) {
+  for (const config::Diagnostic& d : *st.errors) {
     if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
   }
   for (const auto& [file, n] : per_file) AddSample(errors, {{"file", file}}, n);
