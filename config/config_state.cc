@@ -168,7 +168,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
       f.read = RereadDomainFile(path, before, read_dir + path.substr(path.rfind('/')));
       if (f.read == before) same.fetch_add(1);
       Check(f, set);
-      if (CountErrors(f.errors) > 0) failed.fetch_add(1);
+      if (f.failed) failed.fetch_add(1);
       done.fetch_add(1);
     }
   };

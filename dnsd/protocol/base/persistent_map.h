@@ -82,10 +82,9 @@ class PersistentMap {
 
   // The value at `key`, writable; null if there is none.
   V* Mutable(absl::string_view key) {
-    if (!contains(key)) return nullptr;
     Key k = Hashed(key);
-    Shard& shard = Writable(ShardOf(k));
-    return &shard.map.find(k)->second;
+    if (!Contains(k)) return nullptr;
+    return &Writable(ShardOf(k)).map.find(k)->second;
   }
 
   // The value at `key`, default-constructed first if there is none; the
@@ -109,8 +108,8 @@ class PersistentMap {
 
   // Removes `key`; false if it was not there.
   bool Erase(absl::string_view key) {
-    if (!contains(key)) return false;
     Key k = Hashed(key);
+    if (!Contains(k)) return false;
     Writable(ShardOf(k)).map.erase(k);
     --size_;
     return true;
@@ -173,6 +172,12 @@ class PersistentMap {
   };
 
   static size_t ShardOf(const Key& key) { return key.hash >> (64 - kShardBits); }
+
+  // Looked up without cloning the shard: an edit of a missing key copies nothing.
+  bool Contains(const Key& k) const {
+    const Shard* shard = shards_[ShardOf(k)].get();
+    return shard != nullptr && shard->map.contains(k);
+  }
 
   static uint64_t NextEditor() {
     static std::atomic<uint64_t> next{1};

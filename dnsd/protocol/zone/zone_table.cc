@@ -181,14 +181,12 @@ void ZoneTable::CountOwner(absl::string_view owner, int delta) {
   int labels = wire::CountLabels(owner);
   if (labels < 0 || labels > static_cast<int>(wire::kMaxLabels)) return;
   owners_by_labels_[labels] += delta;
-  uint8_t max = 0;
-  for (int i = static_cast<int>(wire::kMaxLabels); i > 0; --i) {
-    if (owners_by_labels_[i] != 0) {
-      max = static_cast<uint8_t>(i);
-      break;
-    }
+  if (delta > 0) {
+    max_owner_labels_ = std::max(max_owner_labels_, static_cast<uint8_t>(labels));
+    return;
   }
-  max_owner_labels_ = max;
+  // Only the last owner at the bound moves it down: look for the next.
+  while (max_owner_labels_ > 0 && owners_by_labels_[max_owner_labels_] == 0) --max_owner_labels_;
 }
 
 const Zone* ZoneTable::ClosestZone(const wire::Name& name, int first_label) const {
