@@ -6,6 +6,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "config/compiled_domain.h"
 #include "config/family.h"
@@ -22,6 +23,12 @@ namespace {
 
 // Below this many domains to compile, threads cost more than they save.
 constexpr size_t kParallelCompile = 256;
+
+// Which compiled domains a compile took out of the cache's list and which
+// it put in: what the link changes in the tables.
+struct Edits {
+  std::vector<CompiledDomainList::Ptr> removed, added;
+};
 
 // A domain whose names another zone already serves (the provider's own
 // domain configured as a customer, say) is refused before anything is added.
@@ -138,13 +145,14 @@ absl::Status AddProviderZones(LinkContext& link) {
 // Every domain into empty tables, in name order: where two domains claim
 // one name, the first keeps it and the second's part is left out.
 void LinkAll(const ConfigSet& config, LinkContext& link) {
-  const auto& domains = link.snapshot.domains;
-  for (size_t i = 0; i < domains.size(); ++i) {
-    for (const CompiledPart& part : domains[i]->parts) {
-      if (absl::Status status = LinkPart(*domains[i], part, link); !status.ok()) {
+  for (const auto& d : link.snapshot.domains) {
+    for (const CompiledPart& part : d->parts) {
+      if (absl::Status status = LinkPart(*d, part, link); !status.ok()) {
         ++link.snapshot.link.part_errors;
         Diagnostic error;
-        error.pos.file = config.domains[i].file;
+        if (const DomainConfig* configured = config.domains.Find(d->domain)) {
+          error.pos.file = configured->file;
+        }
         error.message = std::string(status.message());
         link.errors.push_back(std::move(error));
       }
@@ -152,37 +160,39 @@ void LinkAll(const ConfigSet& config, LinkContext& link) {
   }
 }
 
-// The tables of `before`'s snapshot (`link.snapshot` starts as their fork)
-// changed into those of link.snapshot.domains: the domains no longer
-// served, or served from another compile, are taken out first, then the
-// new ones put in. False if a part could not be put in: which of two
-// claimants keeps a name is decided by name order over all domains, so the
-// caller links everything instead.
-bool LinkChanges(const CompiledDomainList& before, LinkContext& link) {
-  const auto& after = link.snapshot.domains;
-  std::vector<const CompiledDomain*> removed, added;
-  size_t i = 0, j = 0;
-  while (i < before.size() || j < after.size()) {
-    if (i < before.size() && j < after.size() && before[i] == after[j]) {
+// The domains `before` has and `after` has not, or has from another
+// compile, and the other way round: one walk down both lists.
+Edits EditsBetween(const CompiledDomainList& before, const CompiledDomainList& after) {
+  Edits edits;
+  auto i = before.begin();
+  auto j = after.begin();
+  while (i != before.end() || j != after.end()) {
+    if (i != before.end() && j != after.end() && *i == *j) {
       ++i, ++j;  // the same compile: most of them, with no name compared
       continue;
     }
-    if (j == after.size() || (i < before.size() && before[i]->domain < after[j]->domain)) {
-      removed.push_back(before[i++].get());
-    } else if (i == before.size() || after[j]->domain < before[i]->domain) {
-      added.push_back(after[j++].get());
+    if (j == after.end() || (i != before.end() && (*i)->domain < (*j)->domain)) {
+      edits.removed.push_back(*i++);
+    } else if (i == before.end() || (*j)->domain < (*i)->domain) {
+      edits.added.push_back(*j++);
     } else {
-      if (before[i] != after[j]) {
-        removed.push_back(before[i].get());
-        added.push_back(after[j].get());
-      }
-      ++i, ++j;
+      edits.removed.push_back(*i++);
+      edits.added.push_back(*j++);
     }
   }
-  for (const CompiledDomain* d : removed) {
+  return edits;
+}
+
+// The tables of the cache's snapshot (`link.snapshot` starts as their fork)
+// changed by `edits`: the domains no longer served, or served from another
+// compile, are taken out first, then the new ones put in. False if a part
+// could not be put in: which of two claimants keeps a name is decided by
+// name order over all domains, so the caller links everything instead.
+bool LinkChanges(const Edits& edits, LinkContext& link) {
+  for (const auto& d : edits.removed) {
     for (const CompiledPart& part : d->parts) UnlinkPart(*d, part, link);
   }
-  for (const CompiledDomain* d : added) {
+  for (const auto& d : edits.added) {
     for (const CompiledPart& part : d->parts) {
       if (!LinkPart(*d, part, link).ok()) return false;
     }
@@ -288,58 +298,136 @@ void KeepEarliest(std::vector<std::pair<std::string, ScheduledChange>>& upcoming
   std::sort(upcoming.begin(), upcoming.end(), earlier);
 }
 
-// Every domain of `config`, compiled or taken from `cache`; those to
-// compile are compiled on every core when there are many.
-CompiledDomainList CompileDomains(
-    const ConfigSet& config, const std::shared_ptr<const ProviderRecords>& provider,
-    const SenderNumbers& senders, const RefreshedRanges* refreshed, const CompileCache* cache,
-    UtcSeconds now, Schedule& schedule, CompileStats& stats, const CompileProgressFn& progress) {
-  CatalogDigests catalog(config.catalog, refreshed);
-  // The catalog's ranges and the provider records as the last compile had
-  // them: then a cached domain from this very read of its file, with
-  // nothing on a schedule, is taken without digesting its inputs again.
-  bool same_inputs = cache != nullptr && cache->catalog() != nullptr &&
-                     *cache->catalog() == catalog;
+// Decides domain by domain whether the cache's compile still holds, and
+// compiles the others, on every core when there are many.
+class DomainCompiles {
+ public:
+  DomainCompiles(const ConfigSet& config, std::shared_ptr<const ProviderRecords> provider,
+                 const SenderNumbers& senders, const RefreshedRanges* refreshed,
+                 const CompileCache* cache, UtcSeconds now, Schedule& schedule)
+      : config_(config),
+        provider_(std::move(provider)),
+        senders_(senders),
+        refreshed_(refreshed),
+        now_(now),
+        schedule_(schedule),
+        catalog_(config.catalog, refreshed),
+        // The catalog's ranges and the provider records as the last compile
+        // had them: then a cached domain from this very read of its file,
+        // with nothing on a schedule, is taken without digesting its inputs.
+        same_inputs_(cache != nullptr && cache->catalog() != nullptr &&
+                     *cache->catalog() == catalog_) {}
+
+  // `cached` (may be null) if it still holds for `d`; else null, and `d`
+  // is queued for Compile under `slot`.
+  const CompiledDomainList::Ptr* Take(const DomainConfig& d, const CompiledDomainList::Ptr* cached,
+                                      size_t slot) {
+    const CompiledDomain* candidate = cached != nullptr ? cached->get() : nullptr;
+    bool same_read = candidate != nullptr && d.version != 0 && candidate->version == d.version &&
+                     candidate->provider == provider_;
+    if (same_read && same_inputs_ && !candidate->scheduled) return cached;
+    SerialDigest digest;
+    for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog_, digest);
+    TimelineDigest(d, now_, digest, schedule_);
+    if (same_read && candidate->inputs_digest == digest.value()) return cached;
+    queued_.push_back({&d, digest.value(), slot});
+    return nullptr;
+  }
+
+  // Compiles what Take queued; `put(slot, compiled)` for each, in queue order.
+  template <typename Put>
+  void Compile(const CompileProgressFn& progress, Put put) {
+    std::vector<CompiledDomainList::Ptr> compiled(queued_.size());
+    ProgressEvery every(progress, queued_.size());
+    ForEachOnAllCores(queued_.size(), kParallelCompile, [&](size_t t) {
+      compiled[t] = CompileDomain(*queued_[t].domain, provider_, config_.catalog, senders_,
+                                  refreshed_, queued_[t].digest, now_);
+      every.Done();
+    });
+    for (size_t t = 0; t < queued_.size(); ++t) put(queued_[t].slot, std::move(compiled[t]));
+  }
+
+  size_t queued() const { return queued_.size(); }
+  // The catalog's ranges are those the cache's compile used.
+  bool same_inputs() const { return same_inputs_; }
+
+ private:
+  struct Queued {
+    const DomainConfig* domain;
+    uint64_t digest;  // of its inputs
+    size_t slot;
+  };
+  const ConfigSet& config_;
+  std::shared_ptr<const ProviderRecords> provider_;
+  const SenderNumbers& senders_;
+  const RefreshedRanges* refreshed_;
+  UtcSeconds now_;
+  Schedule& schedule_;
+  CatalogDigests catalog_;
+  bool same_inputs_;
+  std::vector<Queued> queued_;
+};
+
+// Every domain of `config`, compiled or taken from `cache`.
+CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
+                              const CompileCache* cache, CompileStats& stats,
+                              const CompileProgressFn& progress) {
   const CompiledDomainList none;
   const CompiledDomainList& cached = cache != nullptr ? cache->domains() : none;
-  std::vector<std::shared_ptr<const CompiledDomain>> out(config.domains.size());
-  std::vector<uint64_t> digests(config.domains.size());
-  size_t k = 0;  // cached is sorted by name too: walk both
-  for (size_t i = 0; i < config.domains.size(); ++i) {
-    const DomainConfig& d = config.domains[i];
-    const CompiledDomain* candidate = nullptr;
-    if (k < cached.size() && d.version != 0 && cached[k]->version == d.version) {
-      candidate = cached[k++].get();  // in step: no name compared
+  std::vector<CompiledDomainList::Ptr> out(config.domains.size());
+  auto k = cached.begin();  // cached is sorted by name too: walk both
+  size_t i = 0;
+  for (const DomainConfig& d : config.domains) {
+    const CompiledDomainList::Ptr* candidate = nullptr;
+    if (k != cached.end() && d.version != 0 && (*k)->version == d.version) {
+      candidate = &*k++;  // in step: no name compared
     } else {
-      while (k < cached.size() && cached[k]->domain < d.domain) ++k;
-      if (k < cached.size() && cached[k]->domain == d.domain) candidate = cached[k++].get();
+      while (k != cached.end() && (*k)->domain < d.domain) ++k;
+      if (k != cached.end() && (*k)->domain == d.domain) candidate = &*k++;
     }
-    bool same_read = candidate != nullptr && d.version != 0 &&
-                     candidate->version == d.version && candidate->provider == provider;
-    if (same_read && same_inputs && !candidate->scheduled) {
-      out[i] = cached[k - 1];
-      continue;
+    if (const CompiledDomainList::Ptr* kept = compiles.Take(d, candidate, i)) out[i] = *kept;
+    ++i;
+  }
+  stats.compiled = compiles.queued();
+  stats.reused = config.domains.size() - compiles.queued();
+  compiles.Compile(progress, [&](size_t slot, CompiledDomainList::Ptr d) { out[slot] = std::move(d); });
+  return CompiledDomainList(out);
+}
+
+// The cache's domains changed by `delta` (how `config.domains` differs from
+// the domains they were compiled from), and every domain on a schedule
+// looked at again: nothing else is looked at. `edits` says what changed.
+CompiledDomainList CompileDelta(const ConfigSet& config, const DomainDelta& delta,
+                                DomainCompiles& compiles, const CompileCache& cache,
+                                CompileStats& stats, const CompileProgressFn& progress,
+                                Edits& edits) {
+  CompiledDomainList out = cache.domains();  // shares its chunks
+  for (const std::string& name : delta.removed) {
+    if (const CompiledDomainList::Ptr* d = out.Find(name)) {
+      edits.removed.push_back(*d);
+      out.Erase(name);
     }
-    SerialDigest digest;
-    for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog, digest);
-    TimelineDigest(d, now, digest, schedule);
-    digests[i] = digest.value();
-    if (same_read && candidate->inputs_digest == digests[i]) out[i] = cached[k - 1];
   }
-  std::vector<std::pair<size_t, uint64_t>> todo;  // index, inputs' digest
-  for (size_t i = 0; i < config.domains.size(); ++i) {
-    if (out[i] == nullptr) todo.emplace_back(i, digests[i]);
+  absl::btree_set<absl::string_view> look(delta.added.begin(), delta.added.end());
+  look.insert(delta.changed.begin(), delta.changed.end());
+  look.insert(cache.scheduled().begin(), cache.scheduled().end());
+  std::vector<CompiledDomainList::Ptr> replaced;
+  for (absl::string_view name : look) {
+    const DomainConfig* d = config.domains.Find(name);
+    if (d == nullptr) continue;  // a scheduled domain that went: removed above
+    const CompiledDomainList::Ptr* cached = out.Find(name);
+    if (compiles.Take(*d, cached, replaced.size()) == nullptr) {
+      replaced.push_back(cached != nullptr ? *cached : nullptr);
+    }
   }
-  stats.compiled = todo.size();
-  stats.reused = config.domains.size() - todo.size();
-  ProgressEvery every(progress, todo.size());
-  ForEachOnAllCores(todo.size(), kParallelCompile, [&](size_t t) {
-    auto [i, digest] = todo[t];
-    out[i] = CompileDomain(config.domains[i], provider, config.catalog, senders, refreshed,
-                           digest, now);
-    every.Done();
+  stats.compiled = compiles.queued();
+  stats.reused = config.domains.size() - compiles.queued();
+  compiles.Compile(progress, [&](size_t slot, CompiledDomainList::Ptr d) {
+    if (replaced[slot] != nullptr) edits.removed.push_back(std::move(replaced[slot]));
+    edits.added.push_back(d);
+    out.Set(std::move(d));
   });
-  return CompiledDomainList(std::move(out));
+  return out;
 }
 
 // Links the compiled domains of `snap` into its tables: from `cache`'s
@@ -347,7 +435,7 @@ CompiledDomainList CompileDomains(
 // provider records and every part went in; else from empty tables.
 absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
                   const RefreshedRanges* refreshed, const CompileCache* cache, Snapshot& snap,
-                  std::vector<Diagnostic>& errors) {
+                  const std::optional<Edits>& edits, std::vector<Diagnostic>& errors) {
   const Snapshot* base = cache != nullptr ? cache->tables() : nullptr;
   if (base != nullptr && base->provider == snap.provider && base->link.part_errors == 0) {
     snap.zones = base->zones.Fork();
@@ -357,7 +445,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
     ZoneBuilder b(snap, config.server.provider.ttl);
     LinkContext link{config, senders, refreshed, b, snap, link_errors};
     DNSD_RETURN_IF_ERROR(AddProviderZones(link));
-    if (LinkChanges(cache->domains(), link)) {
+    if (LinkChanges(edits ? *edits : EditsBetween(cache->domains(), snap.domains), link)) {
       for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
       b.SetSerials();
       errors.insert(errors.end(), link_errors.begin(), link_errors.end());
@@ -401,7 +489,8 @@ uint64_t ConfigDigest(const Snapshot& snapshot) {
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed, CompileCache* cache,
                                          std::optional<UtcSeconds> now,
-                                         const CompileProgressFn& progress) {
+                                         const CompileProgressFn& progress,
+                                         const DomainDelta* delta) {
   const ServerConfig& server = config.server;
   Compiled out;
   out.snapshot = std::make_unique<Snapshot>();
@@ -426,21 +515,37 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   SenderNumbers& senders = cache != nullptr ? cache->sender_numbers() : fresh;
   senders.Add(config.catalog);
   Schedule schedule;
-  snap.domains = CompileDomains(config, snap.provider, senders, refreshed, cache, snap.as_of,
-                                schedule, out.stats, progress);
+  DomainCompiles compiles(config, snap.provider, senders, refreshed, cache, snap.as_of, schedule);
+  std::optional<Edits> edits;
+  // A delta says which domains changed; not whether a sender's ranges or
+  // the provider records did, which every domain may depend on.
+  if (delta != nullptr && cache != nullptr && cache->tables() != nullptr &&
+      cache->tables()->provider == snap.provider && compiles.same_inputs()) {
+    edits.emplace();
+    snap.domains = CompileDelta(config, *delta, compiles, *cache, out.stats, progress, *edits);
+  } else {
+    snap.domains = CompileAll(config, compiles, cache, out.stats, progress);
+  }
   if (progress && out.stats.compiled >= kParallelCompile) {
     progress(out.stats.compiled, out.stats.compiled, /*linking=*/true);
   }
   snap.next_change = schedule.next;
   KeepEarliest(schedule.upcoming, Snapshot::kUpcomingShown);
   snap.upcoming = std::move(schedule.upcoming);
-  for (const auto& d : snap.domains) {
+  CompileCache::Marked marked =
+      edits && cache != nullptr ? cache->marked() : CompileCache::Marked();
+  if (edits) {
+    marked.Apply(edits->removed, edits->added);
+  } else {
+    marked = CompileCache::Marked::Of(snap.domains);
+  }
+  for (const auto& [name, d] : marked.with_errors) {
     out.errors.insert(out.errors.end(), d->errors.begin(), d->errors.end());
   }
-  DNSD_RETURN_IF_ERROR(Link(config, senders, refreshed, cache, snap, out.errors));
+  DNSD_RETURN_IF_ERROR(Link(config, senders, refreshed, cache, snap, edits, out.errors));
   snap.digest = ConfigDigest(snap);
   if (cache != nullptr) {
-    cache->Keep(snap.domains, TablesOf(snap));  // shared, not copied
+    cache->Keep(snap.domains, TablesOf(snap), std::move(marked));  // shared, not copied
     cache->KeepCatalog(CatalogDigests(config.catalog, refreshed));
   }
   return out;

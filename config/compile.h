@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "config/compile_cache.h"
 #include "config/diagnostic.h"
+#include "config/domain_changes.h"
 #include "config/loader.h"
 #include "config/model.h"
 #include "config/refreshed_ranges.h"
@@ -58,11 +59,15 @@ using CompileProgressFn = std::function<void(size_t compiled, size_t total, bool
 
 // `now` (default: the current second) is the instant the records are
 // compiled for (config/timeline.h); the snapshot says when that changes.
+// `delta`, with `cache`, is how `config.domains` differs from the domains
+// the cache's compile was made from: then only those domains (and those on
+// a schedule) are looked at, and the tables change by them alone.
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed = nullptr,
                                          CompileCache* cache = nullptr,
                                          std::optional<UtcSeconds> now = std::nullopt,
-                                         const CompileProgressFn& progress = nullptr);
+                                         const CompileProgressFn& progress = nullptr,
+                                         const DomainDelta* delta = nullptr);
 
 }  // namespace dnsd::config
 

@@ -8,11 +8,14 @@
 #ifndef DNSD_CONFIG_COMPILE_CACHE_H_
 #define DNSD_CONFIG_COMPILE_CACHE_H_
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/status/statusor.h"
 #include "config/compiled_domain.h"
 #include "config/domain_list.h"
@@ -27,12 +30,31 @@ class CompileCache {
   absl::StatusOr<std::shared_ptr<const ProviderRecords>> Provider(
       const ProviderSettings& settings);
 
+  // The few compiled domains a compile must look at again or report
+  // whatever changed: kept as the list is edited, so that a reload of a few
+  // domains never walks them all.
+  struct Marked {
+    // On a schedule (CompiledDomain::scheduled): compiled again when they
+    // pass one of their instants.
+    absl::btree_set<std::string> scheduled;
+    // With errors or warnings of their compile, in name order.
+    std::map<std::string, CompiledDomainList::Ptr, std::less<>> with_errors;
+
+    static Marked Of(const CompiledDomainList& domains);
+    void Apply(const std::vector<CompiledDomainList::Ptr>& removed,
+               const std::vector<CompiledDomainList::Ptr>& added);
+  };
+
   // Replaces the cache with what the compile that just finished used
   // (sorted by name), and the tables it linked them into.
-  void Keep(CompiledDomainList domains, std::unique_ptr<const Snapshot> tables) {
+  void Keep(CompiledDomainList domains, std::unique_ptr<const Snapshot> tables,
+            Marked marked = {}) {
     domains_ = std::move(domains);
     tables_ = std::move(tables);
+    marked_ = std::move(marked);
   }
+  const Marked& marked() const { return marked_; }
+  const absl::btree_set<std::string>& scheduled() const { return marked_.scheduled; }
 
   // The domains the last compile linked, sorted by name.
   const CompiledDomainList& domains() const { return domains_; }
@@ -51,6 +73,7 @@ class CompileCache {
  private:
   std::shared_ptr<const ProviderRecords> provider_;
   CompiledDomainList domains_;  // sorted by domain
+  Marked marked_;
   std::unique_ptr<const Snapshot> tables_;
   std::optional<CatalogDigests> catalog_;
   SenderNumbers senders_;

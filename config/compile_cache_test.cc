@@ -2,9 +2,11 @@
 // that a snapshot assembled from reused domains is exactly the snapshot a
 // compile from scratch gives.
 #include "config/compile_cache.h"
+#include "config/domain_changes.h"
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -127,6 +129,27 @@ std::string Dump(const Snapshot& s) {
                                s.zones.max_owner_labels(), " nodes ", s.zones.node_count()));
   std::sort(lines.begin(), lines.end());
   return absl::StrJoin(lines, "\n");
+}
+
+// The delta a reload of named files would hand the compile.
+DomainDelta DeltaOf(const DomainChanges& changes) {
+  DomainDelta delta;
+  for (absl::string_view name : changes.added) delta.added.emplace_back(name);
+  for (absl::string_view name : changes.removed) delta.removed.emplace_back(name);
+  for (absl::string_view name : changes.changed) delta.changed.emplace_back(name);
+  return delta;
+}
+
+std::vector<std::string> Names(const CompiledDomainList& domains) {
+  std::vector<std::string> out;
+  for (const auto& d : domains) out.push_back(d->domain);
+  return out;
+}
+
+std::vector<std::string> Messages(const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : diagnostics) out.push_back(FormatDiagnostic(d));
+  return out;
 }
 
 std::string Fresh(const ConfigSet& c, const RefreshedRanges* refreshed = nullptr) {
@@ -343,6 +366,10 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
               [](const DomainConfig& a, const DomainConfig& b) { return a.domain < b.domain; });
     SetDomains(c, domains);
   };
+  // A second cache is given each step's delta (what a reload of named files
+  // knows, config/config_state.h) and looks at nothing else.
+  CompileCache by_delta;
+  std::optional<DomainList> served;
   for (int step = 0; step < 60; ++step) {
     SCOPED_TRACE(step);
     for (int edit = 1 + static_cast<int>(pick(4)); edit > 0; --edit) {
@@ -365,8 +392,47 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
     }
     publish();
     Compiled compiled = Compile(c);
-    ASSERT_EQ(Dump(*compiled.snapshot), Fresh(c));
+    std::string fresh = Fresh(c);
+    ASSERT_EQ(Dump(*compiled.snapshot), fresh);
+
+    std::optional<DomainDelta> delta;
+    if (served) delta = DeltaOf(Diff(*served, c.domains));
+    auto from_delta = CompileSnapshot(c, 1, nullptr, &by_delta, std::nullopt, nullptr,
+                                      delta ? &*delta : nullptr);
+    ASSERT_TRUE(from_delta.ok()) << from_delta.status();
+    ASSERT_EQ(Dump(*from_delta->snapshot), fresh);
+    EXPECT_EQ(Names(from_delta->snapshot->domains), Names(compiled.snapshot->domains));
+    EXPECT_EQ(Messages(from_delta->errors), Messages(compiled.errors));
+    served = c.domains;
   }
+}
+
+TEST_F(CompileCacheTest, AnEmptyDeltaStillCompilesWhatComesDue) {
+  ConfigSet c = Config();
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  DkimSelector next;
+  next.selector = "s2";
+  next.key.kind = DkimKey::Kind::kCname;
+  next.key.cname = "s2.dkim.vendor.test";
+  next.schedule.from = 1000;
+  domains[1].dkim.selectors.push_back(next);
+  SetDomains(c, domains);
+  const DomainDelta nothing;
+  auto compile_at = [&](UtcSeconds now, const DomainDelta* delta) {
+    auto compiled = CompileSnapshot(c, 1, nullptr, &cache_, now, nullptr, delta);
+    EXPECT_TRUE(compiled.ok()) << compiled.status();
+    return *std::move(compiled);
+  };
+  Compiled before = compile_at(999, nullptr);
+  Compiled still = compile_at(999, &nothing);
+  EXPECT_EQ(still.stats.compiled, 0u);
+  EXPECT_EQ(still.snapshot->next_change, 1000);
+  Compiled at = compile_at(1000, &nothing);
+  EXPECT_EQ(at.stats.compiled, 1u);
+  EXPECT_FALSE(at.snapshot->next_change.has_value());
+  auto fresh = CompileSnapshot(c, 1, nullptr, nullptr, 1000);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(Dump(*at.snapshot), Dump(*fresh->snapshot));
 }
 
 }  // namespace

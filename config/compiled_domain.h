@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "config/chunked_list.h"
 #include "config/diagnostic.h"
 #include "config/model.h"
 #include "config/provider_records.h"
@@ -125,25 +126,37 @@ struct CompiledDomain {
   }
 };
 
-// The compiled domains of a snapshot, sorted by name: one list that the
-// snapshot and the compile cache share (at a million domains, copying the
-// pointers would cost a million reference counts, a cache miss each).
-// Immutable once made.
+// The compiled domains of a snapshot, sorted by name: a ChunkedList that
+// the snapshot and the compile cache share, and that the next compile edits
+// by the domains that changed (config/chunked_list.h).
 class CompiledDomainList {
  public:
   using Ptr = std::shared_ptr<const CompiledDomain>;
-  CompiledDomainList() : list_(std::make_shared<const std::vector<Ptr>>()) {}
-  explicit CompiledDomainList(std::vector<Ptr> domains)
-      : list_(std::make_shared<const std::vector<Ptr>>(std::move(domains))) {}
+  struct NameOf {
+    const std::string& operator()(const Ptr& d) const { return d->domain; }
+  };
+  using List = ChunkedList<Ptr, NameOf>;
 
-  const Ptr& operator[](size_t i) const { return (*list_)[i]; }
-  size_t size() const { return list_->size(); }
-  bool empty() const { return list_->empty(); }
-  std::vector<Ptr>::const_iterator begin() const { return list_->begin(); }
-  std::vector<Ptr>::const_iterator end() const { return list_->end(); }
+  CompiledDomainList() = default;
+  explicit CompiledDomainList(const std::vector<Ptr>& domains) {
+    for (const Ptr& d : domains) list_.push_back(d);
+  }
+
+  void push_back(Ptr domain) { list_.push_back(std::move(domain)); }
+  // Puts `domain` in its place by name, replacing the one of that name.
+  void Set(Ptr domain) { list_.Set(std::move(domain)); }
+  bool Erase(absl::string_view name) { return list_.Erase(name); }
+  // The domain named `name`, or null.
+  const Ptr* Find(absl::string_view name) const { return list_.Find(name); }
+
+  const Ptr& operator[](size_t i) const { return list_[i]; }
+  size_t size() const { return list_.size(); }
+  bool empty() const { return list_.empty(); }
+  List::const_iterator begin() const { return list_.begin(); }
+  List::const_iterator end() const { return list_.end(); }
 
  private:
-  std::shared_ptr<const std::vector<Ptr>> list_;  // never null
+  List list_;
 };
 
 // Builds one family's part of one domain: the family's Compile calls it.

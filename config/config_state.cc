@@ -14,6 +14,7 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "config/parallel.h"
@@ -120,8 +121,9 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   std::vector<Diagnostic> checked = CheckDomainFile(*f.read, set.catalog, set.server.provider);
   errors.insert(errors.end(), checked.begin(), checked.end());
   SortDiagnostics(errors);
-  f.errors = std::move(errors);  // warnings alone do not stop a domain
-  f.failed = CountErrors(f.errors) > 0;
+  f.failed = CountErrors(errors) > 0;  // warnings alone do not stop a domain
+  f.errors = errors.empty() ? nullptr
+                            : std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
   if (f.failed) return;  // `good` stays: the last good version keeps serving
   // The same read checking out again (after a catalog change) keeps its
   // version, so the compile cache takes it as unchanged.
@@ -265,20 +267,101 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                     !provider_changed && !held_errors_;
   bool files_removed = false;
   std::optional<std::vector<Entry>> named;
+  std::vector<Change> changes;  // of a load of named files only
   std::string domains_read = pins.ReadPath(set.server.domains_dir);
-  if (only_named) named = ListChanged(*domain_files, set, domains_read, files_removed);
+  if (only_named) named = ListChanged(*domain_files, set, domains_read, files_removed, changes);
   only_named = named.has_value();
   std::vector<Entry> entries =
       only_named ? *std::move(named) : ListAll(set, domains_read, files_removed);
+  if (only_named) {
+    for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});
+  }
   ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set,
                   domains_read, report, progress, progress_every);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
   report.changed = server_changed || catalog_changed || files_removed ||
                    report.files_read > report.files_same;
-  Collect(set, report);
+  if (only_named) {
+    NoteErrors(changes);
+  } else {
+    NoteAllErrors();
+  }
+  if (!only_named || !Apply(changes, report)) Collect();
+  set.domains = domains_;  // shared, not copied
+  set.errors.insert(set.errors.end(), duplicates_.begin(), duplicates_.end());
+  report.file_errors = file_errors_;
+  for (const std::string& path : failed_) {
+    report.failed.push_back(path);
+    ++report.files_failed;
+    if (files_.find(path)->second.good) ++report.files_kept;
+  }
   RetainSenders(set);
   SortDiagnostics(set.errors);
   return report;
+}
+
+void ConfigState::NoteErrors(const std::vector<Change>& changes) {
+  for (const Change& c : changes) {
+    const DomainFile* f = c.file;
+    if (f != nullptr && f->errors != nullptr) {
+      file_errors_.Set({c.path, f->errors});
+    } else {
+      file_errors_.Erase(c.path);
+    }
+    if (f != nullptr && f->failed) {
+      failed_.insert(c.path);
+    } else if (auto it = failed_.find(c.path); it != failed_.end()) {
+      failed_.erase(it);
+    }
+  }
+}
+
+void ConfigState::NoteAllErrors() {
+  file_errors_ = FileDiagnosticsList();
+  failed_.clear();
+  for (const auto& [path, f] : files_) {
+    if (f.errors != nullptr) file_errors_.push_back({path, f.errors});
+    if (f.failed) failed_.insert(failed_.end(), path);
+  }
+}
+
+bool ConfigState::Apply(const std::vector<Change>& changes, LoadReport& report) {
+  DomainList next = domains_;  // shares its chunks
+  absl::btree_set<std::string> touched;
+  for (const Change& c : changes) {
+    std::shared_ptr<const DomainConfig> after = c.file != nullptr ? c.file->good : nullptr;
+    if (after == c.before) continue;
+    if (c.before != nullptr) {
+      const std::string& name = c.before->domain;
+      if (contested_.contains(name) || next.Find(name) != c.before.get()) return false;
+      next.Erase(name);
+      touched.insert(name);
+    }
+    if (after != nullptr) {
+      // Another file configures it: which keeps it is decided by path
+      // order over all of them.
+      if (contested_.contains(after->domain) || next.Find(after->domain) != nullptr) {
+        return false;
+      }
+      next.Set(after);
+      touched.insert(after->domain);
+    }
+  }
+  DomainDelta delta;
+  for (const std::string& name : touched) {
+    const DomainConfig* was = domains_.Find(name);
+    const DomainConfig* is = next.Find(name);
+    if (was != nullptr && is != nullptr) {
+      if (was != is) delta.changed.push_back(name);
+    } else if (is != nullptr) {
+      delta.added.push_back(name);
+    } else if (was != nullptr) {
+      delta.removed.push_back(name);
+    }
+  }
+  domains_ = std::move(next);
+  report.delta = std::move(delta);
+  return true;
 }
 
 std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::string& read_dir,
@@ -307,7 +390,7 @@ std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::
 
 std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
     const std::vector<std::string>& changed, ConfigSet& set, const std::string& read_dir,
-    bool& removed) {
+    bool& removed, std::vector<Change>& gone) {
   std::vector<Entry> entries;
   const std::string& dir = set.server.domains_dir;
   for (const std::string& changed_path : changed) {
@@ -328,20 +411,28 @@ std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
     // Spelt as ListDomainFiles spells it: the key of files_.
     std::string path = (std::filesystem::path(dir) / name).string();
     if (!DomainFileIn(dir, name.string(), set.errors, read_dir)) {
-      removed |= files_.erase(path) > 0;
+      if (auto it = files_.find(path); it != files_.end()) {
+        gone.push_back({path, nullptr, it->second.good});
+        files_.erase(it);
+        removed = true;
+      }
       continue;
     }
-    auto it = files_.try_emplace(path).first;
+    auto [it, added] = files_.try_emplace(path);
+    if (!added && std::any_of(entries.begin(), entries.end(),
+                              [&](const Entry& e) { return e.file == &it->second; })) {
+      continue;  // named twice
+    }
     entries.push_back({&it->first, &it->second});
   }
   return entries;
 }
 
-// Every file's errors, and its good version unless an earlier file (by
-// path) configures the same domain. Already in name order when every file
-// is named after its domain, as the files usually are: then no sort, and
-// no look-ups, just a walk.
-void ConfigState::Collect(ConfigSet& set, LoadReport& report) const {
+// Every file's good version unless an earlier file (by path) configures
+// the same domain. Already in name order when every file is named after its
+// domain, as the files usually are: then no sort, and no look-ups, just a
+// walk.
+void ConfigState::Collect() {
   struct Good {
     const DomainFile* file;
     const std::string* path;
@@ -349,13 +440,6 @@ void ConfigState::Collect(ConfigSet& set, LoadReport& report) const {
   std::vector<Good> goods;
   goods.reserve(files_.size());
   for (const auto& [path, f] : files_) {
-    if (!f.errors.empty()) {
-      set.errors.insert(set.errors.end(), f.errors.begin(), f.errors.end());
-      if (f.failed) {
-        ++report.files_failed;
-        if (f.good) ++report.files_kept;
-      }
-    }
     if (f.good) goods.push_back({&f, &path});
   }
   auto by_domain = [](const Good& a, const Good& b) {
@@ -365,18 +449,21 @@ void ConfigState::Collect(ConfigSet& set, LoadReport& report) const {
   if (!std::is_sorted(goods.begin(), goods.end(), by_domain)) {
     std::stable_sort(goods.begin(), goods.end(), by_domain);
   }
-  set.domains.reserve(goods.size());
+  domains_.clear();
+  contested_.clear();
+  duplicates_.clear();
   const Good* kept = nullptr;
   for (const Good& g : goods) {
     const DomainConfig& d = *g.file->good;
     if (kept != nullptr && kept->file->good->domain == d.domain) {
-      set.errors.push_back(Diagnostic{d.pos, absl::StrCat("domain ", Quoted(d.domain),
-                                                          " is already configured in ",
-                                                          *kept->path)});
+      duplicates_.push_back(Diagnostic{d.pos, absl::StrCat("domain ", Quoted(d.domain),
+                                                           " is already configured in ",
+                                                           *kept->path)});
+      contested_.insert(d.domain);
       continue;
     }
     kept = &g;
-    set.domains.push_back(g.file->good);  // shared with this state, not copied
+    domains_.push_back(g.file->good);  // shared with this state, not copied
   }
 }
 
@@ -388,8 +475,9 @@ void ConfigState::RetainSenders(ConfigSet& set) const {
   // Only a domain kept at its last good version can name a sender the
   // catalog lacks: every other one checked out against this catalog.
   std::set<std::string_view> missing;
-  for (const auto& [path, f] : files_) {
-    if (f.good == nullptr || !f.failed) continue;
+  for (const std::string& path : failed_) {
+    const DomainFile& f = files_.find(path)->second;
+    if (f.good == nullptr) continue;
     for (const std::string& id : f.good->spf.senders) {
       if (set.catalog.Find(id) == nullptr && last_senders_.contains(id)) missing.insert(id);
     }
@@ -402,7 +490,9 @@ void ConfigState::RetainSenders(ConfigSet& set) const {
 }
 
 ConfigSet LoadConfig(const std::string& server_file) {
-  return ConfigState(server_file).Load().set;
+  LoadReport report = ConfigState(server_file).Load();
+  report.set.errors = Merged(std::move(report.set.errors), report.file_errors);
+  return std::move(report.set);
 }
 
 }  // namespace dnsd::config

@@ -11,12 +11,16 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "config/diagnostic.h"
+#include "config/domain_changes.h"
 #include "config/domain_file.h"
+#include "config/file_diagnostics.h"
 #include "config/loader.h"
 #include "config/model.h"
 
@@ -42,7 +46,18 @@ struct LoadProgress {
 using ProgressFn = std::function<void(const LoadProgress&)>;
 
 struct LoadReport {
-  ConfigSet set;             // what to serve; `set.errors` lists every current error
+  // What to serve. `set.errors` has the current diagnostics of the server
+  // file, the catalog and the folder, and domains configured twice; those
+  // of each domain file are in `file_errors`.
+  ConfigSet set;
+  FileDiagnosticsList file_errors;  // shared with the state, not copied
+  // How `set.domains` differs from the last load's, when this load knows it
+  // from the files it read alone (it was given the names of the files that
+  // changed): then nothing downstream need compare every domain.
+  std::optional<DomainDelta> delta;
+  // The files that have errors now (views of the state's own, valid until
+  // its next Load): their errors are reported on every reload.
+  std::vector<absl::string_view> failed;
   bool rejected = false;     // server file or catalog broken: keep what runs
   bool changed = true;       // false: no file changed since the last load
   size_t files_read = 0;     // domain files (re-)read this time
@@ -79,8 +94,15 @@ class ConfigState {
     // The last version that checked out: `read`'s domain, or an earlier
     // read's that `read` failed to replace. Shares the ReadDomain it is in.
     std::shared_ptr<const DomainConfig> good;
-    std::vector<Diagnostic> errors;            // of the current version
+    // Of the current version; null if there are none.
+    std::shared_ptr<const std::vector<Diagnostic>> errors;
     bool failed = false;                       // `errors` has an error, not only warnings
+  };
+  // A file a load read or found gone, and the version it served before.
+  struct Change {
+    std::string path;
+    const DomainFile* file;  // null: the file is gone
+    std::shared_ptr<const DomainConfig> before;
   };
 
   // Re-reads the domain files whose stamp changed, then checks them against
@@ -99,11 +121,21 @@ class ConfigState {
   // `changed`. Returns the entries to stat; sets `removed` if a file went.
   std::vector<Entry> ListAll(ConfigSet& set, const std::string& read_dir, bool& removed);
   // Null if a changed name says nothing of which domain files changed.
+  // Files found gone are added to `gone`.
   std::optional<std::vector<Entry>> ListChanged(const std::vector<std::string>& changed,
                                                 ConfigSet& set, const std::string& read_dir,
-                                                bool& removed);
-  // The domains the files configure, each once, sorted by name.
-  void Collect(ConfigSet& set, LoadReport& report) const;
+                                                bool& removed, std::vector<Change>& gone);
+  // The domains the files configure, each once, sorted by name, from every
+  // file: into domains_, contested_ and duplicates_.
+  void Collect();
+  // domains_ changed by `changes` alone, and report.delta set; false (and
+  // nothing changed) if a change touches a domain that more than one file
+  // configures, which only Collect decides.
+  bool Apply(const std::vector<Change>& changes, LoadReport& report);
+  // file_errors_ and failed_ brought in line with `changes`, or with
+  // every file.
+  void NoteErrors(const std::vector<Change>& changes);
+  void NoteAllErrors();
   void Check(DomainFile& file, const ConfigSet& set);
   // Adds to `set.catalog` the senders it no longer has that a domain kept
   // at its last good version still names, as the catalog last had them.
@@ -119,6 +151,13 @@ class ConfigState {
   FileStamp catalog_stamp_;
   FileStamp server_stamp_;
   std::map<std::string, DomainFile> files_;  // by path, in name order
+  // What the files configure, as the last load found it: edited by the
+  // files a reload reads, rebuilt when every file is looked at.
+  DomainList domains_;
+  absl::flat_hash_set<std::string> contested_;  // configured by two files or more
+  std::vector<Diagnostic> duplicates_;          // the second file's error, for each
+  FileDiagnosticsList file_errors_;
+  std::set<std::string, std::less<>> failed_;   // paths of files with errors
   // The last full listing reported a problem with the folder itself: the
   // next load lists it again, whatever the watcher says.
   bool held_errors_ = false;

@@ -13,36 +13,51 @@ namespace {
 template <typename Before>
 DomainChanges DiffOf(const Before& before, const DomainList& after) {
   DomainChanges out;
-  size_t i = 0, j = 0;
-  while (i < before.size() || j < after.size()) {
+  auto i = before.begin();
+  auto j = after.begin();
+  while (i != before.end() || j != after.end()) {
     // The same read of a file (versions are never reused): unchanged,
     // without comparing names (a reload of a million domains changes a few).
-    if (i < before.size() && j < after.size() && before[i].version != 0 &&
-        before[i].version == after[j].version) {
+    if (i != before.end() && j != after.end() && i->version != 0 && i->version == j->version) {
       ++i, ++j;
       continue;
     }
-    if (j == after.size() || (i < before.size() && before[i].domain < after[j].domain)) {
-      out.removed.push_back(before[i++].domain);
-    } else if (i == before.size() || after[j].domain < before[i].domain) {
-      out.added.push_back(after[j++].domain);
+    if (j == after.end() || (i != before.end() && i->domain < j->domain)) {
+      out.removed.push_back((i++)->domain);
+    } else if (i == before.end() || j->domain < i->domain) {
+      out.added.push_back((j++)->domain);
     } else {
       // A version is one read of the file; 0 (built in code) is never equal.
-      if (before[i].version != after[j].version || after[j].version == 0) {
-        out.changed.push_back(after[j].domain);
-      }
+      if (i->version != j->version || j->version == 0) out.changed.push_back(j->domain);
       ++i, ++j;
     }
   }
   return out;
 }
 
+
 }  // namespace
 
 DomainVersions VersionsOf(const DomainList& domains) {
   DomainVersions out;
-  out.reserve(domains.size());
   for (const DomainConfig& d : domains) out.push_back({d.domain, d.version});
+  return out;
+}
+
+void ApplyDelta(const DomainDelta& delta, const DomainList& next, DomainVersions& served) {
+  for (const std::string& name : delta.removed) served.Erase(name);
+  for (const auto* names : {&delta.added, &delta.changed}) {
+    for (const std::string& name : *names) {
+      if (const DomainConfig* d = next.Find(name)) served.Set({d->domain, d->version});
+    }
+  }
+}
+
+DomainChanges ChangesOf(const DomainDelta& delta) {
+  DomainChanges out;
+  out.added.assign(delta.added.begin(), delta.added.end());
+  out.removed.assign(delta.removed.begin(), delta.removed.end());
+  out.changed.assign(delta.changed.begin(), delta.changed.end());
   return out;
 }
 

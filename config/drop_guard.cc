@@ -72,7 +72,8 @@ absl::Status CheckDrop(const DomainList* served, const DomainList& next,
 }
 
 absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
-                       const GuardSettings& settings, const std::string& server_file) {
+                       const GuardSettings& settings, const std::string& server_file,
+                       const DomainDelta* delta) {
   if (std::optional<uint64_t> allowed = ReadAllowDrop(server_file);
       allowed && *allowed == DomainSetDigest(next)) {
     return absl::OkStatus();
@@ -86,7 +87,8 @@ absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
         HowToAllow(server_file)));
   }
   if (served == nullptr) return absl::OkStatus();
-  std::vector<absl::string_view> dropped = Diff(*served, next).removed;
+  std::vector<absl::string_view> dropped =
+      delta != nullptr ? ChangesOf(*delta).removed : Diff(*served, next).removed;
   if (dropped.size() <= settings.small_drop ||
       dropped.size() * 100 <= static_cast<size_t>(settings.max_drop_percent) * serving) {
     return absl::OkStatus();

@@ -34,9 +34,11 @@ std::optional<uint64_t> ReadAllowDrop(const std::string& server_file);
 absl::Status WriteAllowDrop(const std::string& server_file, const DomainList& domains);
 
 // Whether `next` may replace `served` (null: nothing is served yet, at
-// start or in `dnsd check`). FailedPrecondition says why not.
+// start or in `dnsd check`). FailedPrecondition says why not. `delta`, if
+// given, is how `next` differs from `served`: nothing is compared then.
 absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
-                       const GuardSettings& settings, const std::string& server_file);
+                       const GuardSettings& settings, const std::string& server_file,
+                       const DomainDelta* delta = nullptr);
 absl::Status CheckDrop(const DomainList* served, const DomainList& next,
                        const GuardSettings& settings, const std::string& server_file);
 

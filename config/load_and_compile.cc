@@ -13,19 +13,21 @@
 namespace dnsd::config {
 namespace {
 
-// `errors` less the warnings of domain files this load neither read nor
-// checked again: an unchanged file's warnings were reported when it was
-// read (at a million domains there are hundreds of thousands). Errors are
-// kept: something is not served as written until the file is fixed.
-std::vector<Diagnostic> Fresh(const std::vector<Diagnostic>& errors, const LoadReport& report,
-                              const std::string& server_file) {
+// What a reload logs: `out.errors` less the warnings of domain files this
+// load neither read nor checked again, and of the domain files' own
+// diagnostics those of the files read, and the errors of every failed file.
+// An unchanged file's warnings were reported when it was read (at a million
+// domains there are hundreds of thousands); its errors are repeated, since
+// something is not served as written until the file is fixed.
+std::vector<Diagnostic> Fresh(const LoadedConfig& out, const std::string& server_file) {
+  const LoadReport& report = out.report;
   if (report.files_rechecked > 0 || (report.read.empty() && report.files_read > 0)) {
-    return errors;  // every file was read or checked again
+    return AllDiagnostics(out);  // every file was read or checked again
   }
   absl::flat_hash_set<absl::string_view> read(report.read.begin(), report.read.end());
   const std::string& dir = report.set.server.domains_dir;
   std::vector<Diagnostic> fresh;
-  for (const Diagnostic& d : errors) {
+  for (const Diagnostic& d : out.errors) {
     const std::string& file = d.pos.file.str();
     bool domain_file = file.size() > dir.size() && absl::StartsWith(file, dir) &&
                        file != server_file && file != report.set.catalog.path;
@@ -33,6 +35,19 @@ std::vector<Diagnostic> Fresh(const std::vector<Diagnostic>& errors, const LoadR
       fresh.push_back(d);
     }
   }
+  for (absl::string_view path : report.read) {
+    if (const FileDiagnostics* f = out.file_errors.Find(path)) {
+      fresh.insert(fresh.end(), f->list->begin(), f->list->end());
+    }
+  }
+  for (absl::string_view path : report.failed) {
+    const FileDiagnostics* f = out.file_errors.Find(path);
+    if (f == nullptr || read.contains(path)) continue;
+    for (const Diagnostic& d : *f->list) {
+      if (d.severity == Severity::kError) fresh.push_back(d);
+    }
+  }
+  SortDiagnostics(fresh);
   return fresh;
 }
 
@@ -46,10 +61,13 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
   out.report = state.files.Load(progress, 2.0, domain_files);
-  // Moved, not copied: at a million domains there are hundreds of
-  // thousands of warnings. `report.set.errors` is left empty.
-  out.errors = std::move(out.report.set.errors);
+  out.errors = std::move(out.report.set.errors);  // `report.set.errors` is left empty
+  out.file_errors = out.report.file_errors;
   out.fatal = out.report.rejected;
+  // A delta says how this load's domains differ from the last load's; the
+  // cache and `served` are those of the last load only if it compiled.
+  const DomainDelta* delta =
+      out.report.delta && state.in_step && state.served ? &*out.report.delta : nullptr;
   if (skip_if_unchanged && !out.report.changed && !out.fatal && !state.held_back) {
     out.skipped = true;
     return out;
@@ -58,7 +76,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     const DomainVersions* served = state.served ? &*state.served : nullptr;
     const ConfigSet& set = out.report.set;
     if (absl::Status guard = CheckDrop(served, set.domains, set.server.guard,
-                                       state.files.server_file());
+                                       state.files.server_file(), delta);
         !guard.ok()) {
       out.fatal = out.guarded = state.held_back = true;
       out.errors.push_back(Diagnostic{SourcePos{set.server.domains_dir},
@@ -86,11 +104,18 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       };
     }
     auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
-                                    compile_progress);
+                                    compile_progress, delta);
     if (compiled.ok()) {
-      if (state.served) out.changes = Summary(Diff(*state.served, out.report.set.domains));
-      state.served = VersionsOf(out.report.set.domains);
+      const DomainList& domains = out.report.set.domains;
+      if (delta != nullptr) {
+        out.changes = Summary(ChangesOf(*delta));
+        ApplyDelta(*delta, domains, *state.served);
+      } else {
+        if (state.served) out.changes = Summary(Diff(*state.served, domains));
+        state.served = VersionsOf(domains);
+      }
       state.held_back = false;
+      state.in_step = true;
       out.compile_stats = compiled->stats;
       out.snapshot = std::move(compiled->snapshot);
       out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
@@ -102,15 +127,23 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       out.errors.push_back(std::move(error));
     }
   }
+  if (out.fatal) state.in_step = false;
   SortDiagnostics(out.errors);
-  out.fresh_errors = Fresh(out.errors, out.report, state.files.server_file());
+  out.fresh_errors = Fresh(out, state.files.server_file());
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 
+std::vector<Diagnostic> AllDiagnostics(const LoadedConfig& loaded) {
+  return Merged(loaded.errors, loaded.file_errors);
+}
+
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation) {
   LoadState state(server_file);
-  return LoadAndCompile(state, generation);
+  LoadedConfig loaded = LoadAndCompile(state, generation);
+  loaded.errors = AllDiagnostics(loaded);
+  loaded.file_errors = FileDiagnosticsList();
+  return loaded;
 }
 
 }  // namespace dnsd::config

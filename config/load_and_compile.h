@@ -14,6 +14,7 @@
 #include "config/diagnostic.h"
 #include "config/domain_changes.h"
 #include "config/domain_list.h"
+#include "config/file_diagnostics.h"
 #include "config/refreshed_ranges.h"
 #include "config/snapshot.h"
 #include "config/timeline.h"
@@ -32,15 +33,21 @@ struct LoadState {
   // The last load was held back by the guard: the next one compiles even
   // if no file changed (an allow-drop marker is not a configuration file).
   bool held_back = false;
+  // The compile cache and `served` hold what the last load found: the next
+  // load's delta (LoadReport::delta) may be applied to them.
+  bool in_step = false;
 };
 
 struct LoadedConfig {
   LoadReport report;                   // report.set: what was loaded (its errors are in `errors`)
   std::unique_ptr<Snapshot> snapshot;  // null if it could not be built
-  std::vector<Diagnostic> errors;      // loading and compiling, in file order
-  // Of `errors`, what a reload logs: every error, and the warnings of the
-  // files read or checked this time and of the server file and catalog
-  // (an unchanged file's warnings were logged when it was read).
+  // Loading and compiling, in file order, but for each domain file's own
+  // diagnostics, which are in `file_errors` (AllDiagnostics has both).
+  std::vector<Diagnostic> errors;
+  FileDiagnosticsList file_errors;
+  // What a reload logs: every error, and the warnings of the files read or
+  // checked this time and of the server file and catalog (an unchanged
+  // file's warnings were logged when it was read).
   std::vector<Diagnostic> fresh_errors;
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
   bool guarded = false;  // fatal because it would drop too many domains (drop_guard.h)
@@ -63,7 +70,11 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             const RefreshedRanges* refreshed = nullptr,
                             std::optional<UtcSeconds> now = std::nullopt,
                             const std::vector<std::string>* domain_files = nullptr);
+// Once, for a command: every diagnostic in `errors`.
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
+
+// `errors` and `file_errors` together, in file order.
+std::vector<Diagnostic> AllDiagnostics(const LoadedConfig& loaded);
 
 }  // namespace dnsd::config
 

@@ -3,9 +3,12 @@
 #include "config/loader.h"
 
 #include "config/config_state.h"
+#include "config/domain_changes.h"
 
 #include <chrono>
 #include <filesystem>
+#include <random>
+#include <fstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -36,6 +39,11 @@ std::vector<Diagnostic> ErrorsOnly(std::vector<Diagnostic> diagnostics) {
   std::vector<Diagnostic> warnings;
   MoveWarnings(diagnostics, warnings);
   return diagnostics;
+}
+
+// A load's diagnostics, its domain files' own among them.
+std::vector<Diagnostic> AllOf(const LoadReport& report) {
+  return Merged(report.set.errors, report.file_errors);
 }
 
 std::vector<std::string> Domains(const ConfigSet& set) {
@@ -138,7 +146,7 @@ TEST(ConfigStateTest, ReadsManyFilesInParallelAndReportsProgress) {
   EXPECT_EQ(report.files_read, static_cast<size_t>(kFiles));
   EXPECT_EQ(report.files_failed, 6u);
   EXPECT_EQ(report.set.domains.size(), static_cast<size_t>(kFiles - 6));
-  EXPECT_EQ(ErrorsOnly(report.set.errors).size(), 6u);
+  EXPECT_EQ(ErrorsOnly(AllOf(report)).size(), 6u);
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back().files_done, static_cast<size_t>(kFiles));
   EXPECT_EQ(seen.back().files_total, static_cast<size_t>(kFiles));
@@ -167,7 +175,7 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google, office365]}\n");
   ConfigState state(server);
   LoadReport first = state.Load();
-  ASSERT_THAT(ErrorsOnly(first.set.errors), IsEmpty());
+  ASSERT_THAT(ErrorsOnly(AllOf(first)), IsEmpty());
   uint64_t a = VersionOf(first.set, "a.example"), b = VersionOf(first.set, "b.example");
   ASSERT_NE(a, 0u);
   ASSERT_NE(b, 0u);
@@ -176,7 +184,7 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   LoadReport dropped = state.Load();
   EXPECT_EQ(dropped.files_read, 0u);
   EXPECT_EQ(dropped.files_rechecked, 2u);
-  dropped.set.errors = ErrorsOnly(dropped.set.errors);
+  dropped.set.errors = ErrorsOnly(AllOf(dropped));
   ASSERT_EQ(dropped.set.errors.size(), 1u);
   EXPECT_EQ(dropped.set.errors[0].pos.file, (dir.path() / "domains/b.yaml").string());
   EXPECT_EQ(Brief(dropped.set.errors[0]), "2:25: unknown sender 'office365'");
@@ -187,7 +195,7 @@ TEST(ConfigStateTest, AChangedCatalogReChecksWithoutReading) {
   dir.Write("senders.yaml", kTwo);  // back
   LoadReport back = state.Load();
   EXPECT_EQ(back.files_read, 0u);
-  EXPECT_THAT(ErrorsOnly(back.set.errors), IsEmpty());
+  EXPECT_THAT(ErrorsOnly(AllOf(back)), IsEmpty());
   EXPECT_EQ(VersionOf(back.set, "a.example"), a);
   EXPECT_EQ(VersionOf(back.set, "b.example"), b);
 
@@ -211,7 +219,7 @@ TEST(ConfigStateTest, ANamedChangeLooksAtTheNamedFilesOnly) {
   std::string a = dir.Write("domains/a.example.yaml", "domain: a.example\n");
   std::string b = dir.Write("domains/b.example.yaml", "domain: b.example\n");
   ConfigState state(server);
-  ASSERT_THAT(ErrorsOnly(state.Load().set.errors), IsEmpty());
+  ASSERT_THAT(ErrorsOnly(AllOf(state.Load())), IsEmpty());
 
   dir.Write("domains/a.example.yaml", "domain: a.example\nmode: enforce\ndmarc: {p: reject}\n");
   dir.Write("domains/b.example.yaml", "domain: b.example\nmode: enforce\ndmarc: {p: reject}\n");
@@ -239,6 +247,78 @@ TEST(ConfigStateTest, ANamedChangeLooksAtTheNamedFilesOnly) {
   EXPECT_EQ(everything.set.domains[0].mode, Mode::kEnforce);
 }
 
+// What a state serves, file by file, in a form two states can compare
+// (versions are numbers of reads, which differ between states).
+std::vector<std::string> Served(const LoadReport& report) {
+  std::vector<std::string> out;
+  for (const DomainConfig& d : report.set.domains) {
+    out.push_back(absl::StrCat(d.domain, " from ", d.file, " mode ",
+                               static_cast<int>(d.mode), " p ", d.dmarc.p));
+  }
+  for (const Diagnostic& d : AllOf(report)) out.push_back(FormatDiagnostic(d));
+  absl::StrAppend(&out.emplace_back(), report.files_failed, " failed ", report.files_kept,
+                  " kept");
+  return out;
+}
+
+std::vector<std::string> Owned(const std::vector<absl::string_view>& names) {
+  return {names.begin(), names.end()};
+}
+
+// Random edits, each followed by a load of the files named: the same as a
+// state that looks at every file each time, and the delta the load reports
+// is what changed in its domains. Files are not named after their domains,
+// so two files configure one domain now and then; some break (they keep
+// their last good version), some warn, some go.
+TEST(ConfigStateTest, NamedLoadsMatchFullLoadsOnRandomEdits) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  std::mt19937 rng(20261202);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  auto content = [&](size_t domain) {
+    std::string name = absl::StrCat("domain: d", domain, ".example\n");
+    switch (pick(5)) {
+      case 0: return name + "spf: {senders: [nosuch]}\n";  // an error
+      case 1: return name;                                    // a warning (no rua)
+      case 2: return name + "mode: enforce\ndmarc: {p: quarantine}\n";
+      default: return name + "mode: enforce\ndmarc: {p: reject}\n";
+    }
+  };
+  for (size_t f = 0; f < 30; ++f) dir.Write(absl::StrCat("domains/f", f, ".yaml"), content(f));
+  ConfigState named_state(server), full_state(server);
+  LoadReport before = named_state.Load();
+  full_state.Load();
+  size_t with_delta = 0;
+  for (int step = 0; step < 150; ++step) {
+    SCOPED_TRACE(step);
+    std::vector<std::string> named;
+    for (size_t edits = 1 + pick(3); edits > 0; --edits) {
+      std::string path = (dir.path() / absl::StrCat("domains/f", pick(36), ".yaml")).string();
+      if (pick(6) == 0) {
+        std::filesystem::remove(path);
+      } else {
+        // A tenth of the time the domain of another file: a duplicate.
+        size_t domain = pick(10) == 0 ? pick(36) : std::stoul(path.substr(path.rfind('f') + 1));
+        std::ofstream(path) << content(domain);
+      }
+      named.push_back(path);
+    }
+    LoadReport next = named_state.Load(nullptr, 2.0, &named);
+    LoadReport full = full_state.Load();
+    ASSERT_EQ(Served(next), Served(full));
+    if (next.delta) {
+      ++with_delta;
+      DomainChanges diff = Diff(before.set.domains, next.set.domains);
+      EXPECT_EQ(next.delta->added, Owned(diff.added));
+      EXPECT_EQ(next.delta->removed, Owned(diff.removed));
+      EXPECT_EQ(next.delta->changed, Owned(diff.changed));
+    }
+    before = std::move(next);
+  }
+  EXPECT_GT(with_delta, 100u);  // most loads are told what changed
+}
+
 // A file whose stamp changed but whose bytes did not (touch, a deploy tool
 // rewriting every file) is kept as it was read: same version, so nothing is
 // compiled again, and no change to publish if it was the only one.
@@ -250,7 +330,7 @@ TEST(ConfigStateTest, AFileRewrittenWithTheSameBytesIsKeptAsRead) {
   std::string b = dir.Write("domains/b.yaml", "domain: b.example\nspf: {senders: [google]}\n");
   ConfigState state(server);
   LoadReport first = state.Load();
-  ASSERT_THAT(ErrorsOnly(first.set.errors), IsEmpty());
+  ASSERT_THAT(ErrorsOnly(AllOf(first)), IsEmpty());
   uint64_t version_a = VersionOf(first.set, "a.example");
   uint64_t version_b = VersionOf(first.set, "b.example");
   auto touch = [](const std::string& path) {

@@ -100,7 +100,7 @@ TEST(PinnedFoldersTest, ASwapChangesOnlyTheDomainsWhoseBytesChanged) {
   LoadReport third = state.Load();
   ASSERT_EQ(third.files_failed, 1u);
   bool named = false;
-  for (const Diagnostic& d : third.set.errors) {
+  for (const Diagnostic& d : Merged(third.set.errors, third.file_errors)) {
     if (d.severity == Severity::kError) {
       EXPECT_EQ(d.pos.file, (current / "domains/b.yaml").string());
       named = true;

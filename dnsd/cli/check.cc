@@ -13,6 +13,7 @@ int Check(const std::string& config_file, bool strict) {
   config::LoadState state(config_file);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
                                                        /*progress=*/nullptr, saved.get());
+  loaded.errors = config::AllDiagnostics(loaded);
   for (const config::Diagnostic& d : loaded.errors) {
     std::cout << config::FormatDiagnostic(d) << "\n";
   }

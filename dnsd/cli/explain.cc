@@ -143,7 +143,7 @@ int Explain(const ExplainArgs& args) {
   std::shared_ptr<const config::RefreshedRanges> saved = refresh::SavedRanges(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
                                                        /*progress=*/nullptr, saved.get());
-  for (const auto& e : loaded.errors) std::cerr << config::FormatDiagnostic(e) << "\n";
+  for (const auto& e : config::AllDiagnostics(loaded)) std::cerr << config::FormatDiagnostic(e) << "\n";
   if (loaded.snapshot == nullptr) return 1;
   const config::Snapshot& snap = *loaded.snapshot;
   auto ip = ParseIpAddress(args.ip);

@@ -46,7 +46,7 @@ int Records(const std::string& config_file, const std::string& domain_text) {
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, /*skip_if_unchanged=*/false,
                                                        /*progress=*/nullptr, saved.get());
   if (loaded.snapshot == nullptr) {
-    for (const auto& d : loaded.errors) std::cerr << config::FormatDiagnostic(d) << "\n";
+    for (const auto& d : config::AllDiagnostics(loaded)) std::cerr << config::FormatDiagnostic(d) << "\n";
     return 1;
   }
   std::string domain = domain_text;

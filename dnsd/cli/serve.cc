@@ -304,6 +304,7 @@ ReloadStatus FirstStatus(const config::LoadedConfig& loaded) {
   first.last_attempt = first.last_success = std::chrono::system_clock::now();
   first.last_seconds = loaded.seconds;
   first.errors = std::make_shared<const std::vector<config::Diagnostic>>(loaded.errors);
+  first.file_errors = loaded.file_errors;
   first.domains = loaded.set().domains.size();
   first.next_change = loaded.snapshot->next_change;
   first.upcoming = loaded.snapshot->upcoming;
@@ -410,7 +411,7 @@ int Serve(const ServeArgs& args) {
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
                                                        refresher->ranges().get());
-  LogDiagnostics(loaded.errors);
+  LogDiagnostics(config::AllDiagnostics(loaded));
   if (loaded.fatal || loaded.snapshot == nullptr) {
     LogError("%s: not starting: the configuration has errors", args.config);
     return 1;
@@ -426,9 +427,11 @@ int Serve(const ServeArgs& args) {
   // assigning a fresh LoadReport trips GCC 12's -Wmaybe-uninitialized.)
   loaded.report.set.domains.clear();
   config::Catalog().senders.swap(loaded.report.set.catalog.senders);
-  // The status keeps its own copy of the diagnostics (thousands of warnings
-  // at 100k domains); these two would stay for the life of the server.
+  // The status keeps its own copy of the diagnostics; these would stay for
+  // the life of the server.
   std::vector<config::Diagnostic>().swap(loaded.errors);
+  loaded.file_errors = config::FileDiagnosticsList();
+  loaded.report.file_errors = config::FileDiagnosticsList();
   std::vector<config::Diagnostic>().swap(loaded.report.set.errors);
   snapshots.Publish(std::move(loaded.snapshot));
   ReleaseFreedMemory();  // what reading the files left behind

@@ -105,6 +105,7 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
     status_.last_ok = ok;
     status_.errors =
         std::make_shared<const std::vector<config::Diagnostic>>(std::move(loaded.errors));
+    status_.file_errors = std::move(loaded.file_errors);
     if (ok) {
       status_.generation = next;
       status_.digest = digest;

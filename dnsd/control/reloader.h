@@ -41,10 +41,13 @@ struct ReloadStatus {
   std::optional<config::UtcSeconds> next_change;
   std::vector<std::pair<std::string, config::ScheduledChange>> upcoming;
   uint64_t scheduled_changes = 0;
-  // Current per-file errors and warnings: shared, since status() is copied
-  // on every reload and scrape and there can be hundreds of thousands.
+  // Current errors and warnings: shared, since status() is copied on every
+  // reload and scrape and there can be hundreds of thousands. Each domain
+  // file's own are in `file_errors`, the rest (server file, catalog,
+  // compile) in `errors`.
   std::shared_ptr<const std::vector<config::Diagnostic>> errors =
       std::make_shared<const std::vector<config::Diagnostic>>();
+  config::FileDiagnosticsList file_errors;
 };
 
 // Logs what a load found: every error and warning up to a cap (a million

@@ -177,9 +177,11 @@ std::string MetricsExporter::StatusPage() const {
       cli::kVersion, uptime.count(), server_->threads(), st.generation, st.digest, st.domains,
       Time(st.last_attempt), st.last_ok ? "published" : "REJECTED", st.last_seconds,
       st.attempts, st.failures);
-  absl::StrAppend(&page, "\nconfiguration errors: ", config::CountErrors(*st.errors),
-                  ", warnings: ", config::CountWarnings(*st.errors), "\n");
-  for (const config::Diagnostic& d : *st.errors) {
+  absl::StrAppend(&page, "\nconfiguration errors: ",
+                  config::CountErrors(*st.errors) + config::CountErrors(st.file_errors),
+                  ", warnings: ",
+                  config::CountWarnings(*st.errors) + config::CountWarnings(st.file_errors), "\n");
+  for (const config::Diagnostic& d : config::Merged(*st.errors, st.file_errors)) {
     absl::StrAppend(&page, "  ", config::FormatDiagnostic(d), "\n");
   }
   absl::StrAppend(&page, "\nscheduled changes due next: ", st.upcoming.empty() ? "none" : "", "\n");

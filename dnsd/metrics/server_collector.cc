@@ -215,6 +215,11 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
   for (const config::Diagnostic& d : *st.errors) {
     if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
   }
+  for (const config::FileDiagnostics& f : st.file_errors) {
+    for (const config::Diagnostic& d : *f.list) {
+      if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
+    }
+  }
   for (const auto& [file, n] : per_file) AddSample(errors, {{"file", file}}, n);
   out.push_back(std::move(errors));
 }
