@@ -328,7 +328,7 @@ log "one-domain configuration: VmRSS $EMPTY_RSS KiB"
   machine
   echo "- command: \`bench/reload_bench.sh ${SIZES[*]}\` (SEED=$SEED DNSPERF_SECONDS=$DNSPERF_SECONDS G2_REPEATS=$G2_REPEATS FULL_RELOAD=$FULL_RELOAD FULL_RELOAD_MAX_N=$FULL_RELOAD_MAX_N SIGHUP_RUN=$SIGHUP_RUN DROP_CACHES=$DROP_CACHES LEAK_RELOADS=$LEAK_RELOADS/$LEAK_RELOADS_LARGE/$LEAK_RELOADS_HUGE)"
   echo "- baseline, a one-domain configuration (dnsd will not start with none): VmRSS $(mib "$EMPTY_RSS") MiB"
-  echo "- the watcher's settle time: ${SETTLE_MS} ms, fixed in dnsd (no server-file key sets it), so G2's rename-to-answer time includes it"
+  echo "- the watcher's settle time: ${SETTLE_MS} ms, the default `reload.settle_ms` of the generated dnsd.yaml, so G2's rename-to-answer time includes it"
   echo
 } >>"$RESULTS"
 

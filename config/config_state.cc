@@ -104,6 +104,7 @@ void WarnRestartOnly(const ServerConfig& running, const ServerConfig& file,
   if (!(running.refresh == file.refresh)) changed.push_back("refresh");
   if (running.state_dir != file.state_dir) changed.push_back("state_dir");
   if (!(running.dnstap == file.dnstap)) changed.push_back("dnstap");
+  if (!(running.reload == file.reload)) changed.push_back("reload");
   for (const char* key : changed) {
     Diagnostic d;
     d.pos.file = file.path;

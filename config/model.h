@@ -131,6 +131,14 @@ struct GuardSettings {
   uint32_t small_drop = 10;        // dropping this many or fewer always passes
 };
 
+// How the file watcher turns edits into reloads.
+struct ReloadSettings {
+  // Quiet time after the last change before a reload: editors and deploy
+  // tools write a file, or a folder of files, in several steps.
+  uint32_t settle_ms = 300;
+  friend bool operator==(const ReloadSettings&, const ReloadSettings&) = default;
+};
+
 struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
@@ -143,6 +151,7 @@ struct ServerConfig {
   std::string user;
   RateLimitSettings rate_limit;
   MtaStsHttpSettings mta_sts;
+  ReloadSettings reload;
   // Reloadable settings.
   uint16_t udp_payload = 1232;       // our EDNS(0) payload size
   // What NSID (RFC 5001) and CHAOS id.server/hostname.bind answer; "" =

@@ -21,8 +21,9 @@ constexpr absl::string_view kServerKeys[] = {
     "listen",   "threads",  "tcp",     "udp_payload", "provider",
     "catalog",  "domains",  "metrics", "user",        "rate_limit",
     "resolver", "refresh",  "state_dir", "guard",    "identity",
-    "dnstap",      "mta_sts"};
+    "dnstap",      "mta_sts", "reload"};
 constexpr absl::string_view kGuardKeys[] = {"max_drop_percent", "small_drop"};
+constexpr absl::string_view kReloadKeys[] = {"settle_ms"};
 constexpr absl::string_view kRateLimitKeys[] = {
     "enabled",     "responses_per_second", "slip", "ipv4_prefix",
     "ipv6_prefix", "allow",                "table_size"};
@@ -263,6 +264,12 @@ void ReadGuard(YamlReader& r, const Value& value, GuardSettings& g) {
   if (const Value* v = f->Get("small_drop")) Assign(r.Integer(*v, 0, 1000000), g.small_drop);
 }
 
+void ReadReload(YamlReader& r, const Value& value, ReloadSettings& reload) {
+  std::optional<Fields> f = r.Map(value, kReloadKeys);
+  if (!f) return;
+  if (const Value* v = f->Get("settle_ms")) Assign(r.Integer(*v, 0, 10000), reload.settle_ms);
+}
+
 void ReadSoa(YamlReader& r, const Value& value, ProviderSettings& p) {
   std::optional<Fields> f = r.Map(value, kSoaKeys);
   if (!f) return;
@@ -388,6 +395,7 @@ void ReadServer(YamlReader& r, const Value& root, ServerConfig& server) {
   if (const Value* v = f->Get("user")) Assign(ReadUser(r, *v), server.user);
   if (const Value* v = f->Get("rate_limit")) ReadRateLimit(r, *v, server.rate_limit);
   if (const Value* v = f->Get("guard")) ReadGuard(r, *v, server.guard);
+  if (const Value* v = f->Get("reload")) ReadReload(r, *v, server.reload);
   if (const Value* v = f->Get("identity")) Assign(ReadIdentity(r, *v), server.identity);
   if (const Value* v = f->Get("mta_sts")) ReadMtaStsHttp(r, *v, server.mta_sts);
   if (const Value* v = r.Require(*f, "provider"))

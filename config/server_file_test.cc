@@ -369,6 +369,23 @@ TEST(ServerFileTest, CatalogRefreshMistakes) {
                           "10:12: state_dir: must not be empty"));
 }
 
+TEST(ServerFileTest, ReloadSettleTime) {
+  TempDir dir;
+  auto load = [&](const std::string& extra) {
+    return LoadServerFile(
+        dir.Write("dnsd.yaml", std::string(kProvider) + "catalog: s\ndomains: d\n" + extra));
+  };
+  Loaded<ServerConfig> unset = load("");
+  ASSERT_THAT(Brief(unset.errors), IsEmpty());
+  EXPECT_EQ(unset.value->reload.settle_ms, 300u);
+  Loaded<ServerConfig> quick = load("reload: {settle_ms: 20}\n");
+  ASSERT_THAT(Brief(quick.errors), IsEmpty());
+  EXPECT_EQ(quick.value->reload.settle_ms, 20u);
+  EXPECT_THAT(Brief(load("reload: {settle_ms: 10001}\n").errors),
+              ElementsAre(::testing::HasSubstr("10000")));
+  EXPECT_THAT(Brief(load("reload: {settle: 20}\n").errors), ElementsAre(::testing::HasSubstr("settle")));
+}
+
 TEST(ServerFileTest, DnstapIsOffByDefault) {
   TempDir dir;
   Loaded<ServerConfig> loaded = LoadServerFile(

@@ -235,7 +235,7 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
   wait_hup();
   std::string domains_dir = std::filesystem::absolute(files.domains_dir).lexically_normal();
   while (domains_dir.size() > 1 && domains_dir.back() == '/') domains_dir.pop_back();
-  ConfigWatcher watcher(control, std::chrono::milliseconds(300),
+  ConfigWatcher watcher(control, std::chrono::milliseconds(files.reload.settle_ms),
                         [&](const WatchedChanges& changes) {
                           // Only domain files changed: read those and stat no other.
                           bool domain_files_only =
