@@ -305,6 +305,7 @@ ReloadStatus FirstStatus(const config::LoadedConfig& loaded) {
   first.last_seconds = loaded.seconds;
   first.errors = std::make_shared<const std::vector<config::Diagnostic>>(loaded.errors);
   first.file_errors = loaded.file_errors;
+  first.failed_files = FailedFiles(loaded.report);
   first.domains = loaded.set().domains.size();
   first.next_change = loaded.snapshot->next_change;
   first.upcoming = loaded.snapshot->upcoming;

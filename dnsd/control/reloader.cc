@@ -61,6 +61,11 @@ bool Reloader::Reload(const char* why, bool compile_always,
   return Run(why, compile_always, /*scheduled=*/false, domain_files);
 }
 
+std::shared_ptr<const std::vector<std::string>> FailedFiles(const config::LoadReport& report) {
+  return std::make_shared<const std::vector<std::string>>(report.failed.begin(),
+                                                          report.failed.end());
+}
+
 bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
                    const std::vector<std::string>* domain_files) {
   // Only this (control) thread writes status_, so reading it unlocked here
@@ -106,6 +111,7 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
     status_.errors =
         std::make_shared<const std::vector<config::Diagnostic>>(std::move(loaded.errors));
     status_.file_errors = std::move(loaded.file_errors);
+    status_.failed_files = FailedFiles(loaded.report);
     if (ok) {
       status_.generation = next;
       status_.digest = digest;

@@ -48,7 +48,14 @@ struct ReloadStatus {
   std::shared_ptr<const std::vector<config::Diagnostic>> errors =
       std::make_shared<const std::vector<config::Diagnostic>>();
   config::FileDiagnosticsList file_errors;
+  // Of those files, the ones with errors: a scrape counts their errors
+  // without going through every file's warnings.
+  std::shared_ptr<const std::vector<std::string>> failed_files =
+      std::make_shared<const std::vector<std::string>>();
 };
+
+// The paths of a load's failed files, for ReloadStatus::failed_files.
+std::shared_ptr<const std::vector<std::string>> FailedFiles(const config::LoadReport& report);
 
 // Logs what a load found: every error and warning up to a cap (a million
 // domains can carry hundreds of thousands of warnings, and a log is read by

@@ -215,8 +215,10 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
   for (const config::Diagnostic& d : *st.errors) {
     if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
   }
-  for (const config::FileDiagnostics& f : st.file_errors) {
-    for (const config::Diagnostic& d : *f.list) {
+  for (const std::string& path : *st.failed_files) {
+    const config::FileDiagnostics* f = st.file_errors.Find(path);
+    if (f == nullptr) continue;
+    for (const config::Diagnostic& d : *f->list) {
       if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
     }
   }
