@@ -219,6 +219,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
       out->parts.push_back(std::move(part));
     }
   }
+  out->ShrinkToFit();
   return out;
 }
 

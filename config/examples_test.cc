@@ -102,14 +102,14 @@ TEST_F(ExamplesTest, DkimKeysOfEveryKind) {
   const DomainConfig& big = Domain("bigkey.example");
   ASSERT_EQ(big.dkim.selectors.size(), 1u);
   EXPECT_EQ(big.dkim.selectors[0].key.key_bits, 4096);
-  EXPECT_EQ(big.dkim.selectors[0].key.public_key.find(' '), std::string::npos);
+  EXPECT_EQ(big.dkim.selectors[0].key.public_key().find(' '), std::string::npos);
 
   const DomainConfig& m365 = Domain("m365.example");
   ASSERT_EQ(m365.dkim.selectors.size(), 2u);
   EXPECT_EQ(m365.dkim.selectors[0].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(m365.dkim.selectors[0].key.cname,
+  EXPECT_EQ(m365.dkim.selectors[0].key.text,
             "selector1-m365-example._domainkey.contoso.onmicrosoft.com");
-  EXPECT_EQ(m365.dkim.selectors[1].key.cname,
+  EXPECT_EQ(m365.dkim.selectors[1].key.text,
             "selector2-m365-example._domainkey.contoso.onmicrosoft.com");
 }
 
