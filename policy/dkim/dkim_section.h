@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-
 #include "config/delegation.h"
 #include "config/diagnostic.h"
 #include "config/timeline.h"
@@ -30,8 +29,8 @@ struct DkimKeyTags {
 
 // A selector's key, kept for every domain: the record rendered once when
 // the file is read, not the tags it came from. The tags took 224 bytes of
-// strings and vectors per selector beside the key itself; the record is
-// what every compile needs, and the key is held once.
+// strings and vectors per selector beside the key itself, and the record
+// is all a compile needs.
 struct DkimKey {
   enum class Kind : uint8_t { kKey, kCname, kRevoked };
   Kind kind = Kind::kKey;

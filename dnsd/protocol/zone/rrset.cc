@@ -26,8 +26,8 @@ constexpr size_t kRecordHeader = 10;
 RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
   rrset_.type = type_;
   // Exactly what the record needs: most RRsets have one record, and a
-  // snapshot keeps several per domain (doubling growth left a DKIM key's
-  // 430 octets in a 780-octet buffer).
+  // snapshot keeps several per domain (string growth left a 40-octet CNAME
+  // or a short DMARC record in a 61-octet buffer).
   rrset_.records.reserve(rrset_.records.size() + kRecordHeader + rdata.size());
   AppendU16(rrset_.records, type_);
   AppendU16(rrset_.records, class_);
