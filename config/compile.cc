@@ -229,6 +229,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
       out->parts.push_back(std::move(part));
     }
   }
+  out->ShrinkToFit();
   return out;
 }
 

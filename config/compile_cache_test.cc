@@ -62,7 +62,7 @@ ConfigSet Config() {
   DkimSelector s1;
   s1.selector = "s1";
   s1.key.kind = DkimKey::Kind::kCname;
-  s1.key.cname = "s1.dkim.vendor.test";
+  s1.key.text = "s1.dkim.vendor.test";
   a.dkim.selectors = {s1};
 
   DomainConfig b = Domain("b.example", 12);
@@ -225,7 +225,7 @@ TEST_F(CompileCacheTest, PassingAScheduledInstantCompilesOnlyThatDomain) {
   DkimSelector next;
   next.selector = "s2";
   next.key.kind = DkimKey::Kind::kCname;
-  next.key.cname = "s2.dkim.vendor.test";
+  next.key.text = "s2.dkim.vendor.test";
   next.schedule.from = 1000;
   domains[0].dkim.selectors.push_back(next);
   SetDomains(c, domains);
@@ -345,7 +345,7 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
       DkimSelector sel;
       sel.selector = absl::StrCat("s", s, pick(2) == 0 ? "" : ".b");
       sel.key.kind = DkimKey::Kind::kCname;
-      sel.key.cname = absl::StrCat(sel.selector, ".dkim.vendor.test");
+      sel.key.text = absl::StrCat(sel.selector, ".dkim.vendor.test");
       d.dkim.selectors.push_back(sel);
     }
     if (pick(4) == 0) {

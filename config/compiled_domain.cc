@@ -56,6 +56,12 @@ int SenderNumbers::Find(absl::string_view id) const {
   return it == by_id_.end() ? -1 : static_cast<int>(it->second);
 }
 
+void CompiledDomain::ShrinkToFit() {
+  errors.shrink_to_fit();
+  parts.shrink_to_fit();
+  rrsets.shrink_to_fit();
+}
+
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
   for (const CompiledPart& part : parts) {
     if (part.family == family) return &part;
@@ -118,7 +124,12 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
 void DomainCompiler::Warn(absl::string_view message) { AddWarning(out_, domain_, message); }
 
 void DomainCompiler::Finish() {
+  // Kept for as long as the domain is served: no room to grow.
+  part_.zones.shrink_to_fit();
+  part_.shared.shrink_to_fit();
+  part_.digests.shrink_to_fit();
   for (CompiledZone& compiled : part_.zones) {
+    compiled.names.shrink_to_fit();
     Zone& zone = compiled.zone;
     SerialDigest digest;
     digest.Add(zone.apex);

@@ -116,6 +116,10 @@ struct CompiledDomain {
   // a domain has a handful, and a deque's first block alone is 512 octets.
   std::vector<std::unique_ptr<const RRset>> rrsets;
 
+  // Gives back the room its vectors kept to grow: called once it is
+  // complete, as it is then kept for as long as it is served.
+  void ShrinkToFit();
+
   // The part of `family`, or null if it has none.
   const CompiledPart* Part(const RecordFamily* family) const;
   // The data `family` kept, as the type it kept.

@@ -115,14 +115,14 @@ namespace {
 bool ReadInto(const std::string& path, const std::string& read_from,
               const ReadDomain* previous, ReadDomain& read) {
   read.domain.file = path;
-  YamlReader reader(path, read_from);
+  YamlReader reader(read.domain.file, read_from);
   try {
     // The file's text and its YAML tree live only in this block.
     if (std::optional<std::string> text = reader.ReadText()) {
       read.bytes = text->size();
       read.digest = absl::HashOf(absl::string_view(*text));
       if (previous != nullptr && previous->bytes == read.bytes &&
-          previous->digest == read.digest && previous->domain.file == path) {
+          previous->digest == read.digest && previous->domain.file.str() == path) {
         return false;
       }
       if (std::optional<Value> root = reader.Parse(*text)) {
@@ -157,8 +157,7 @@ std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
 std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& catalog,
                                         const ProviderSettings& provider) {
   const DomainConfig& d = read.domain;
-  // The file's name as its positions already share it.
-  YamlReader r(d.pos.file.str() == d.file ? d.pos.file : FileName(d.file));
+  YamlReader r(d.file);  // its positions share the file's name
   if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
   for (const RecordFamily* family : Families()) family->Check(r, d, catalog, provider);
   return r.TakeErrors();

@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::StartsWith;
 using namespace ::dnsd::config::testing;  // NOLINT: helpers and key constants
 
 class DomainFileTest : public ::testing::Test {
@@ -81,22 +82,20 @@ dkim:
   EXPECT_FALSE(d.dmarc.np.has_value());
   ASSERT_EQ(d.dkim.selectors.size(), 4u);  // sorted by selector
   EXPECT_EQ(d.dkim.selectors[0].selector, "ed");
-  EXPECT_EQ(d.dkim.selectors[0].key.key_type, "ed25519");
+  EXPECT_THAT(d.dkim.selectors[0].key.text, StartsWith("v=DKIM1; k=ed25519; p="));
   EXPECT_EQ(d.dkim.selectors[0].key.key_bits, 256);
   EXPECT_EQ(d.dkim.selectors[1].selector, "old");
   EXPECT_EQ(d.dkim.selectors[1].key.kind, DkimKey::Kind::kRevoked);
   EXPECT_EQ(d.dkim.selectors[2].selector, "s2026");
   EXPECT_EQ(d.dkim.selectors[2].key.kind, DkimKey::Kind::kKey);
-  EXPECT_EQ(d.dkim.selectors[2].key.public_key, kRsa2048);
+  EXPECT_EQ(d.dkim.selectors[2].key.public_key(), kRsa2048);
   EXPECT_EQ(d.dkim.selectors[2].key.key_bits, 2048);
-  EXPECT_THAT(d.dkim.selectors[2].key.hash, ElementsAre("sha256"));
-  EXPECT_THAT(d.dkim.selectors[2].key.flags, ElementsAre("s"));
-  EXPECT_EQ(d.dkim.selectors[2].key.service, "email");
-  EXPECT_EQ(d.dkim.selectors[2].key.notes, "rotated");
+  EXPECT_EQ(d.dkim.selectors[2].key.text,
+            absl::StrCat("v=DKIM1; k=rsa; p=", kRsa2048, "; h=sha256; t=s; s=email; n=rotated"));
   EXPECT_EQ(d.dkim.selectors[2].pos.line, 19);
   EXPECT_EQ(d.dkim.selectors[3].selector, "selector1");
   EXPECT_EQ(d.dkim.selectors[3].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(d.dkim.selectors[3].key.cname,
+  EXPECT_EQ(d.dkim.selectors[3].key.text,
             "selector1-example-com._domainkey.example.onmicrosoft.com");
 }
 
@@ -116,7 +115,7 @@ TEST_F(DomainFileTest, MultilineKeysLoseTheirWhitespace) {
   Loaded<DomainConfig> loaded = Load(absl::StrCat(
       "domain: example.org\ndkim:\n  s1:\n    p: >-\n      ", folded, "\n"));
   ASSERT_THAT(Brief(loaded.errors), IsEmpty());
-  EXPECT_EQ(loaded.value->dkim.selectors[0].key.public_key, key);
+  EXPECT_EQ(loaded.value->dkim.selectors[0].key.public_key(), key);
 }
 
 TEST_F(DomainFileTest, UnknownKeyWithHint) {

@@ -93,23 +93,23 @@ TEST_F(ExamplesTest, DkimKeysOfEveryKind) {
   EXPECT_EQ(enforce.dkim.selectors[0].selector, "ed2026");
   EXPECT_EQ(enforce.dkim.selectors[0].key.key_bits, 256);
   EXPECT_EQ(enforce.dkim.selectors[1].selector, "s2025");
-  EXPECT_EQ(RenderDkimRecord(enforce.dkim.selectors[1].key), "v=DKIM1; p=");
+  EXPECT_EQ(DkimRecord(enforce.dkim.selectors[1].key), "v=DKIM1; p=");
   EXPECT_EQ(enforce.dkim.selectors[2].selector, "s2026");
   EXPECT_EQ(enforce.dkim.selectors[2].key.key_bits, 2048);
-  EXPECT_THAT(RenderDkimRecord(enforce.dkim.selectors[2].key),
+  EXPECT_THAT(std::string(DkimRecord(enforce.dkim.selectors[2].key)),
               StartsWith("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A"));
 
   const DomainConfig& big = Domain("bigkey.example");
   ASSERT_EQ(big.dkim.selectors.size(), 1u);
   EXPECT_EQ(big.dkim.selectors[0].key.key_bits, 4096);
-  EXPECT_EQ(big.dkim.selectors[0].key.public_key.find(' '), std::string::npos);
+  EXPECT_EQ(big.dkim.selectors[0].key.public_key().find(' '), std::string::npos);
 
   const DomainConfig& m365 = Domain("m365.example");
   ASSERT_EQ(m365.dkim.selectors.size(), 2u);
   EXPECT_EQ(m365.dkim.selectors[0].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(m365.dkim.selectors[0].key.cname,
+  EXPECT_EQ(m365.dkim.selectors[0].key.text,
             "selector1-m365-example._domainkey.contoso.onmicrosoft.com");
-  EXPECT_EQ(m365.dkim.selectors[1].key.cname,
+  EXPECT_EQ(m365.dkim.selectors[1].key.text,
             "selector2-m365-example._domainkey.contoso.onmicrosoft.com");
 }
 

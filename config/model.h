@@ -209,7 +209,9 @@ struct Catalog {
 enum class Mode { kMonitor, kEnforce, kBlocked };
 
 struct DomainConfig {
-  std::string file;
+  // Shared with every position read from the file: a domain's path was a
+  // second heap copy of it, kept for every domain.
+  FileName file;
   std::string domain;                 // lower case, no trailing dot
   Mode mode = Mode::kMonitor;
   bool include_subdomains = false;

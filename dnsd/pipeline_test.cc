@@ -25,6 +25,7 @@ namespace {
 
 using namespace wire;  // NOLINT: protocol constants
 using config::DkimKey;
+using config::DkimKeyTags;
 using config::DkimSelector;
 using config::DomainConfig;
 using config::Mode;
@@ -44,25 +45,23 @@ constexpr char kRevoked[] = "v=DKIM1; p=";
 DkimSelector KeySelector(absl::string_view selector, const std::string& b64, int bits) {
   DkimSelector s;
   s.selector = std::string(selector);
-  s.key.kind = DkimKey::Kind::kKey;
-  s.key.key_type = "rsa";
-  s.key.public_key = b64;
-  s.key.key_bits = bits;
+  DkimKeyTags tags;
+  tags.public_key = b64;
+  s.key = config::KeyOf(tags, bits);
   return s;
 }
 
 DkimSelector CnameSelector(absl::string_view selector, absl::string_view target) {
   DkimSelector s;
   s.selector = std::string(selector);
-  s.key.kind = DkimKey::Kind::kCname;
-  s.key.cname = std::string(target);
+  s.key = config::CnameKey(std::string(target));
   return s;
 }
 
 DkimSelector RevokedSelector(absl::string_view selector) {
   DkimSelector s;
   s.selector = std::string(selector);
-  s.key.kind = DkimKey::Kind::kRevoked;
+  s.key = config::RevokedKey();
   return s;
 }
 

@@ -139,7 +139,38 @@ absl::Status CheckDkimNotes(absl::string_view notes) {
   return absl::OkStatus();
 }
 
-std::string RenderDkimRecord(const DkimKey& key) {
+std::string RenderDkimRecord(const DkimKeyTags& key) {
+  std::string out = absl::StrCat("v=DKIM1; k=", key.key_type, "; p=", key.public_key);
+  if (!key.hash.empty()) absl::StrAppend(&out, "; h=", absl::StrJoin(key.hash, ":"));
+  if (!key.flags.empty()) absl::StrAppend(&out, "; t=", absl::StrJoin(key.flags, ":"));
+  if (!key.service.empty()) absl::StrAppend(&out, "; s=", key.service);
+  if (!key.notes.empty()) absl::StrAppend(&out, "; n=", key.notes);
+  return out;
+}
+
+DkimKey KeyOf(const DkimKeyTags& tags, int key_bits) {
+  DkimKey key;
+  key.kind = DkimKey::Kind::kKey;
+  key.key_bits = key_bits;
+  key.text = RenderDkimRecord(tags);
+  key.text.shrink_to_fit();  // kept for every selector: no room to grow
+  return key;
+}
+
+DkimKey CnameKey(std::string target) {
+  DkimKey key;
+  key.kind = DkimKey::Kind::kCname;
+  key.text = std::move(target);
+  return key;
+}
+
+DkimKey RevokedKey() {
+  DkimKey key;
+  key.kind = DkimKey::Kind::kRevoked;
+  return key;
+}
+
+absl::string_view DkimRecord(const DkimKey& key) {
   switch (key.kind) {
     case DkimKey::Kind::kCname:
       return "";
@@ -148,15 +179,7 @@ std::string RenderDkimRecord(const DkimKey& key) {
     case DkimKey::Kind::kKey:
       break;
   }
-  std::vector<std::string> tags = {"v=DKIM1", absl::StrCat("k=", key.key_type),
-                                   absl::StrCat("p=", key.public_key)};
-  if (!key.hash.empty())
-    tags.push_back(absl::StrCat("h=", absl::StrJoin(key.hash, ":")));
-  if (!key.flags.empty())
-    tags.push_back(absl::StrCat("t=", absl::StrJoin(key.flags, ":")));
-  if (!key.service.empty()) tags.push_back(absl::StrCat("s=", key.service));
-  if (!key.notes.empty()) tags.push_back(absl::StrCat("n=", key.notes));
-  return absl::StrJoin(tags, "; ");
+  return key.text;
 }
 
 }  // namespace dnsd::config

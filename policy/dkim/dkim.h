@@ -31,10 +31,19 @@ absl::StatusOr<int> CheckDkimPublicKey(absl::string_view key_type,
 // record.
 absl::Status CheckDkimNotes(absl::string_view notes);
 
-// The TXT record text. kKey: "v=DKIM1; k=rsa; p=<base64>" followed by h=,
-// t=, s= and n= when set; kRevoked: "v=DKIM1; p=" (RFC 6376 §3.6.1: an
-// empty p= means revoked); kCname: "" (a CNAME has no TXT record).
-std::string RenderDkimRecord(const DkimKey& key);
+// The TXT record text of a key: "v=DKIM1; k=rsa; p=<base64>" followed by
+// h=, t=, s= and n= when set.
+std::string RenderDkimRecord(const DkimKeyTags& tags);
+
+// The three kinds of DkimKey.
+DkimKey KeyOf(const DkimKeyTags& tags, int key_bits);
+DkimKey CnameKey(std::string target);
+DkimKey RevokedKey();
+
+// What `key` publishes as TXT. kKey: its record; kRevoked: "v=DKIM1; p="
+// (RFC 6376 §3.6.1: an empty p= means revoked); kCname: "" (a CNAME has no
+// TXT record). Valid as long as `key`.
+absl::string_view DkimRecord(const DkimKey& key);
 
 }  // namespace dnsd::config
 

@@ -8,25 +8,46 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "config/delegation.h"
 #include "config/diagnostic.h"
 #include "config/timeline.h"
 
 namespace dnsd::config {
 
-struct DkimKey {
-  enum class Kind { kKey, kCname, kRevoked };
-  Kind kind = Kind::kKey;
-  // kKey
+// A key as the file writes it (`k`, `p`, `h`, `t`, `s`, `n`): what
+// RenderDkimRecord turns into the TXT record. Only while reading; the model
+// keeps the record (DkimKey).
+struct DkimKeyTags {
   std::string key_type = "rsa";       // rsa | ed25519
   std::string public_key;             // base64, whitespace removed
-  int key_bits = 0;                   // measured from the key: 1024..4096, or 256
   std::vector<std::string> hash;      // h= (sha256, sha1)
   std::vector<std::string> flags;     // t= (y, s)
   std::string service;                // s= ("" = not published)
   std::string notes;                  // n=
-  // kCname
-  std::string cname;                  // target name
+};
+
+// A selector's key, kept for every domain: the record rendered once when
+// the file is read, not the tags it came from. The tags took 224 bytes of
+// strings and vectors per selector beside the key itself, and the record
+// is all a compile needs.
+struct DkimKey {
+  enum class Kind : uint8_t { kKey, kCname, kRevoked };
+  Kind kind = Kind::kKey;
+  int key_bits = 0;                   // kKey: measured from the key: 1024..4096, or 256
+  // kKey: the TXT record's text ("v=DKIM1; k=rsa; p=<base64>..."); kCname:
+  // the target name; kRevoked: empty.
+  std::string text;
+
+  // The p= of a kKey's record (empty for the other kinds).
+  absl::string_view public_key() const {
+    if (kind != Kind::kKey) return {};
+    absl::string_view rest = text;
+    size_t at = rest.find("; p=");
+    if (at == absl::string_view::npos) return {};
+    rest.remove_prefix(at + 4);
+    return rest.substr(0, rest.find(';'));
+  }
 };
 
 // A key rotation on a schedule (config/timeline.h): a selector is not

@@ -85,7 +85,7 @@ TEST(CheckDkimNotesTest, PrintableWithoutSemicolons) {
 }
 
 TEST(RenderDkimRecordTest, KeyWithAndWithoutOptionalTags) {
-  DkimKey key;
+  DkimKeyTags key;
   key.public_key = "MIIBIjAN";
   EXPECT_EQ(RenderDkimRecord(key), "v=DKIM1; k=rsa; p=MIIBIjAN");
   key.hash = {"sha256", "sha1"};
@@ -94,22 +94,34 @@ TEST(RenderDkimRecordTest, KeyWithAndWithoutOptionalTags) {
   key.notes = "ops";
   EXPECT_EQ(RenderDkimRecord(key),
             "v=DKIM1; k=rsa; p=MIIBIjAN; h=sha256:sha1; t=y:s; s=email; n=ops");
-  DkimKey ed;
+  DkimKeyTags ed;
   ed.key_type = "ed25519";
   ed.public_key = kEd25519Raw;
   EXPECT_EQ(RenderDkimRecord(ed),
             absl::StrCat("v=DKIM1; k=ed25519; p=", kEd25519Raw));
 }
 
-TEST(RenderDkimRecordTest, RevokedAndCname) {
-  DkimKey revoked;
-  revoked.kind = DkimKey::Kind::kRevoked;
-  revoked.public_key = "ignored";
-  EXPECT_EQ(RenderDkimRecord(revoked), "v=DKIM1; p=");
-  DkimKey cname;
-  cname.kind = DkimKey::Kind::kCname;
-  cname.cname = "selector1-example-com._domainkey.example.onmicrosoft.com";
-  EXPECT_EQ(RenderDkimRecord(cname), "");
+TEST(DkimRecordTest, AKeyKeepsItsRecordAndItsPublicKey) {
+  DkimKeyTags tags;
+  tags.public_key = "MIIBIjAN";
+  tags.hash = {"sha256"};
+  DkimKey key = KeyOf(tags, 2048);
+  EXPECT_EQ(key.kind, DkimKey::Kind::kKey);
+  EXPECT_EQ(key.key_bits, 2048);
+  EXPECT_EQ(DkimRecord(key), "v=DKIM1; k=rsa; p=MIIBIjAN; h=sha256");
+  EXPECT_EQ(key.public_key(), "MIIBIjAN");
+  tags.hash.clear();
+  EXPECT_EQ(KeyOf(tags, 2048).public_key(), "MIIBIjAN");
+}
+
+TEST(DkimRecordTest, RevokedAndCname) {
+  EXPECT_EQ(DkimRecord(RevokedKey()), "v=DKIM1; p=");
+  EXPECT_EQ(RevokedKey().public_key(), "");
+  DkimKey cname = CnameKey("selector1-example-com._domainkey.example.onmicrosoft.com");
+  EXPECT_EQ(cname.kind, DkimKey::Kind::kCname);
+  EXPECT_EQ(cname.text, "selector1-example-com._domainkey.example.onmicrosoft.com");
+  EXPECT_EQ(DkimRecord(cname), "");
+  EXPECT_EQ(cname.public_key(), "");
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "dnsd/pipeline.h"
 #include "dnsd/testing/ldns_referee.h"
 #include "dnsd/testing/rsa_keys.h"
+#include "policy/dkim/dkim.h"
 #include "dnsd/protocol/wire/constants.h"
 
 namespace {
@@ -47,12 +48,14 @@ dnsd::config::DkimSelector Selector(const char* name, dnsd::config::DkimKey::Kin
                                     const char* key_or_target = "", int bits = 0) {
   dnsd::config::DkimSelector s;
   s.selector = name;
-  s.key.kind = kind;
   if (kind == dnsd::config::DkimKey::Kind::kKey) {
-    s.key.public_key = key_or_target;
-    s.key.key_bits = bits;
+    dnsd::config::DkimKeyTags tags;
+    tags.public_key = key_or_target;
+    s.key = dnsd::config::KeyOf(tags, bits);
   } else if (kind == dnsd::config::DkimKey::Kind::kCname) {
-    s.key.cname = key_or_target;
+    s.key = dnsd::config::CnameKey(key_or_target);
+  } else {
+    s.key = dnsd::config::RevokedKey();
   }
   return s;
 }

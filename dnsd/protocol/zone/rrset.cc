@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "dnsd/protocol/zone/rrset.h"
 
 #include <algorithm>
@@ -19,10 +18,17 @@ void AppendU32(std::string& out, uint32_t v) {
   AppendU16(out, static_cast<uint16_t>(v));
 }
 
+// TYPE CLASS TTL RDLENGTH.
+constexpr size_t kRecordHeader = 10;
+
 }  // namespace
 
 RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
   rrset_.type = type_;
+  // Exactly what the record needs: most RRsets have one record, and a
+  // snapshot keeps several per domain (string growth left a 40-octet CNAME
+  // or a short DMARC record in a 61-octet buffer).
+  rrset_.records.reserve(rrset_.records.size() + kRecordHeader + rdata.size());
   AppendU16(rrset_.records, type_);
   AppendU16(rrset_.records, class_);
   AppendU32(rrset_.records, ttl_);
@@ -34,6 +40,7 @@ RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
 
 RRset RRsetBuilder::Build() {
   rrset_.type = type_;
+  rrset_.records.shrink_to_fit();  // a second Add may have doubled it
   return std::move(rrset_);
 }
 
@@ -59,10 +66,10 @@ std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t 
 std::vector<absl::string_view> RdataOf(const RRset& rrset) {
   std::vector<absl::string_view> out;
   absl::string_view rest = rrset.records;
-  while (rest.size() >= 10) {
+  while (rest.size() >= kRecordHeader) {
     size_t len = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
-    out.push_back(rest.substr(10, len));
-    rest.remove_prefix(std::min(rest.size(), 10 + len));
+    out.push_back(rest.substr(kRecordHeader, len));
+    rest.remove_prefix(std::min(rest.size(), kRecordHeader + len));
   }
   return out;
 }
