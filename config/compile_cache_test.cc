@@ -413,7 +413,7 @@ TEST_F(CompileCacheTest, AnEmptyDeltaStillCompilesWhatComesDue) {
   DkimSelector next;
   next.selector = "s2";
   next.key.kind = DkimKey::Kind::kCname;
-  next.key.cname = "s2.dkim.vendor.test";
+  next.key.text = "s2.dkim.vendor.test";
   next.schedule.from = 1000;
   domains[1].dkim.selectors.push_back(next);
   SetDomains(c, domains);

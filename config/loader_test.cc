@@ -252,7 +252,7 @@ TEST(ConfigStateTest, ANamedChangeLooksAtTheNamedFilesOnly) {
 std::vector<std::string> Served(const LoadReport& report) {
   std::vector<std::string> out;
   for (const DomainConfig& d : report.set.domains) {
-    out.push_back(absl::StrCat(d.domain, " from ", d.file, " mode ",
+    out.push_back(absl::StrCat(d.domain, " from ", d.file.str(), " mode ",
                                static_cast<int>(d.mode), " p ", d.dmarc.p));
   }
   for (const Diagnostic& d : AllOf(report)) out.push_back(FormatDiagnostic(d));

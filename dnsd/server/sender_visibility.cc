@@ -55,6 +55,27 @@ uint64_t KeyOf(absl::string_view text) {
   return absl::Hash<absl::string_view>()(text) | 1;  // 0 marks a free slot
 }
 
+// The distinct-IP sketch hashes with fixed constants (MurmurHash3's
+// finalizer over the address's two words), not absl::Hash, whose seed changes
+// from process to process: the same senders then give the same estimate in
+// every run, and the accuracy its test pins is not a matter of luck.
+uint64_t Fmix64(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ULL;
+  k ^= k >> 33;
+  return k;
+}
+
+uint64_t SketchHash(const IpAddress& ip) {
+  uint64_t high;
+  uint64_t low;
+  std::memcpy(&high, ip.bytes.data(), 8);
+  std::memcpy(&low, ip.bytes.data() + 8, 8);
+  return Fmix64(Fmix64(high) ^ low);
+}
+
 constexpr int kSenders = DomainVisibility::kSenderSlots;
 constexpr int kRegisters = DomainVisibility::kRegisters;
 
@@ -154,8 +175,7 @@ void SenderVisibility::Record(uint64_t key, absl::string_view domain, spf::Rule 
     }
   }
   if (unidentified != nullptr) {
-    uint64_t h = absl::Hash<absl::string_view>()(absl::string_view(
-        reinterpret_cast<const char*>(unidentified->bytes.data()), unidentified->bytes.size()));
+    uint64_t h = SketchHash(*unidentified);
     int reg = static_cast<int>(h & (kRegisters - 1));
     // The rank of the first set bit among the 58 bits left after the index.
     uint8_t rank = static_cast<uint8_t>(std::countl_zero(h >> 6) - 5);
