@@ -328,7 +328,7 @@ log "one-domain configuration: VmRSS $EMPTY_RSS KiB"
   machine
   echo "- command: \`bench/reload_bench.sh ${SIZES[*]}\` (SEED=$SEED DNSPERF_SECONDS=$DNSPERF_SECONDS G2_REPEATS=$G2_REPEATS FULL_RELOAD=$FULL_RELOAD FULL_RELOAD_MAX_N=$FULL_RELOAD_MAX_N SIGHUP_RUN=$SIGHUP_RUN DROP_CACHES=$DROP_CACHES LEAK_RELOADS=$LEAK_RELOADS/$LEAK_RELOADS_LARGE/$LEAK_RELOADS_HUGE)"
   echo "- baseline, a one-domain configuration (dnsd will not start with none): VmRSS $(mib "$EMPTY_RSS") MiB"
-  echo "- the watcher's settle time: ${SETTLE_MS} ms, the default `reload.settle_ms` of the generated dnsd.yaml, so G2's rename-to-answer time includes it"
+  echo "- the watcher's settle time: ${SETTLE_MS} ms, the default \`reload.settle_ms\` of the generated dnsd.yaml, so G2's rename-to-answer time includes it"
   echo
 } >>"$RESULTS"
 
@@ -413,7 +413,8 @@ for N in "${SIZES[@]}"; do
     MARKED="$cfg/domains"
     find "$cfg/domains" -maxdepth 1 -name '*.yaml' \
       -exec sh -c 'for f; do printf "%s\n" "$0" >>"$f"; done' "$FULL_MARK" {} +
-    line=$(wait_log "$before" "$FILES_RE")
+    # It reads and compiles every file, as a start does: the start's deadline.
+    line=$(wait_log "$before" "$FILES_RE" "$start_timeout")
     peak_full=$(peak_kib)
     full_read=$(sed -n 's/.*; \([0-9]*\) files read.*/\1/p' <<<"$line")
     full_line="$(seconds_of "$line") s logged ($full_read files read); peak $(mib "$peak_full") MiB = $(peak_ratio "$peak_full" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
