@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "config/yaml_node.h"
+#include "config/yaml_readings.h"
 #include "gtest/gtest.h"
 #include "yaml-cpp/yaml.h"
 
@@ -22,61 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Everything YamlReader can learn from a node, as text: kind, whether a
-// scalar is plain, its text, where it starts (not for nulls, whose position
-// the reader never uses), and the children in order.
-void Dump(const YamlNode& node, std::string& out) {
-  if (node.IsNull()) {
-    out += "~";
-    return;
-  }
-  YAML::Mark mark = node.Mark();
-  absl::StrAppend(&out, "@", mark.line, ":", mark.column);
-  if (node.IsScalar()) {
-    absl::StrAppend(&out, node.IsPlainScalar() ? "P" : "Q", "<", node.Scalar(), ">");
-  } else if (node.IsSequence()) {
-    absl::StrAppend(&out, "[", node.size(), ":");
-    for (const YamlNode& item : node.Items()) {
-      Dump(item, out);
-      out += ",";
-    }
-    out += "]";
-  } else if (node.IsMap()) {
-    absl::StrAppend(&out, "{", node.size(), ":");
-    for (const auto& [key, value] : node.Pairs()) {
-      Dump(key, out);
-      out += "=";
-      Dump(value, out);
-      out += ",";
-    }
-    out += "}";
-  } else {
-    out += "?";
-  }
-}
-
-std::string Dump(const YamlNode& node) {
-  std::string out;
-  Dump(node, out);
-  return out;
-}
-
-// The fast parser's reading, or nullopt if it declined.
-std::optional<std::string> Fast(const std::string& text) {
-  std::optional<YamlTree> tree = YamlTree::Parse(text);
-  if (!tree) return std::nullopt;
-  auto shared = std::make_shared<const YamlTree>(std::move(*tree));
-  return Dump(YamlNode(shared, shared->root()));
-}
-
-// yaml-cpp's reading, or nullopt on an error.
-std::optional<std::string> Slow(const std::string& text) {
-  try {
-    return Dump(YamlNode(YAML::Load(text)));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
+std::optional<std::string> Fast(const std::string& text) { return FastReading(text); }
+std::optional<std::string> Slow(const std::string& text) { return YamlCppReading(text); }
 
 // Whenever the fast parser takes a text, yaml-cpp takes it too and reads
 // the same tree. Returns whether the fast parser took it.
