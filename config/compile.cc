@@ -144,8 +144,18 @@ absl::Status AddProviderZones(LinkContext& link) {
 
 // Every domain into empty tables, in name order: where two domains claim
 // one name, the first keeps it and the second's part is left out.
-void LinkAll(const ConfigSet& config, LinkContext& link) {
+// Linking every domain takes a minute or more at a million; `progress`
+// hears how far it got every two seconds.
+void LinkAll(const ConfigSet& config, LinkContext& link, const CompileProgressFn& progress) {
+  constexpr auto kEvery = std::chrono::seconds(2);
+  auto next = std::chrono::steady_clock::now() + kEvery;
+  size_t linked = 0;
+  size_t total = link.snapshot.domains.size();
   for (const auto& d : link.snapshot.domains) {
+    if (progress && ++linked % 1024 == 0 && std::chrono::steady_clock::now() >= next) {
+      progress(linked, total, /*linking=*/true);
+      next = std::chrono::steady_clock::now() + kEvery;
+    }
     for (const CompiledPart& part : d->parts) {
       if (absl::Status status = LinkPart(*d, part, link); !status.ok()) {
         ++link.snapshot.link.part_errors;
@@ -436,7 +446,8 @@ CompiledDomainList CompileDelta(const ConfigSet& config, const DomainDelta& delt
 // provider records and every part went in; else from empty tables.
 absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
                   const RefreshedRanges* refreshed, const CompileCache* cache, Snapshot& snap,
-                  const std::optional<Edits>& edits, std::vector<Diagnostic>& errors) {
+                  const std::optional<Edits>& edits, std::vector<Diagnostic>& errors,
+                  const CompileProgressFn& progress) {
   const Snapshot* base = cache != nullptr ? cache->tables() : nullptr;
   if (base != nullptr && base->provider == snap.provider && base->link.part_errors == 0) {
     snap.zones = base->zones.Fork();
@@ -460,7 +471,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
   ZoneBuilder b(snap, config.server.provider.ttl);
   LinkContext link{config, senders, refreshed, b, snap, errors};
   DNSD_RETURN_IF_ERROR(AddProviderZones(link));
-  LinkAll(config, link);
+  LinkAll(config, link, progress);
   for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   b.SetSerials();
   return absl::OkStatus();
@@ -543,7 +554,8 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   for (const auto& [name, d] : marked.with_errors) {
     out.errors.insert(out.errors.end(), d->errors.begin(), d->errors.end());
   }
-  DNSD_RETURN_IF_ERROR(Link(config, senders, refreshed, cache, snap, edits, out.errors));
+  DNSD_RETURN_IF_ERROR(
+      Link(config, senders, refreshed, cache, snap, edits, out.errors, progress));
   snap.digest = ConfigDigest(snap);
   if (cache != nullptr) {
     cache->Keep(snap.domains, TablesOf(snap), std::move(marked));  // shared, not copied

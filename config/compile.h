@@ -53,8 +53,10 @@ uint64_t ConfigDigest(const Snapshot& snapshot);
 
 // How far a large compile has got: called from any of the compiling
 // threads, one at a time, about every two seconds, with the domains
-// compiled so far and how many need compiling; then once with `linking`
-// set when the domains are being linked into the tables.
+// compiled so far and how many need compiling; then with `linking` set:
+// once with both numbers the domains compiled, when the domains are being
+// linked into the tables, and then, when every domain is linked anew, about
+// every two seconds with the domains linked so far and how many there are.
 using CompileProgressFn = std::function<void(size_t compiled, size_t total, bool linking)>;
 
 // `now` (default: the current second) is the instant the records are

@@ -1,5 +1,8 @@
 // YamlReader::LoadFile and Parse: from bytes to one YAML document.
 //
+// The compact tree of config/yaml_tree.h first; whatever it declines
+// (anything outside its plain subset, and every error) is parsed again by
+// yaml-cpp, whose messages and positions are the diagnostics.
 // This is the only place yaml-cpp's exceptions are allowed to surface; they
 // become diagnostics here, so nothing above ever sees one.
 #include <filesystem>
@@ -11,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "config/yaml_reader.h"
+#include "config/yaml_tree.h"
 #include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/eventhandler.h"
 
@@ -99,6 +103,15 @@ std::optional<std::string> YamlReader::ReadText() {
 }
 
 std::optional<Value> YamlReader::Parse(const std::string& text) {
+  if (std::optional<YamlTree> tree = YamlTree::Parse(text)) {
+    auto shared = std::make_shared<const YamlTree>(std::move(*tree));
+    uint32_t index = shared->root();
+    YamlNode root(std::move(shared), index);
+    // Never null, so never without a position: the tree declines an empty
+    // document.
+    SourcePos pos = Pos(root.Mark());
+    return Value{std::move(root), std::move(pos), ""};
+  }
   try {
     return ParseUnguarded(text);
   } catch (const YAML::DeepRecursion& e) {
@@ -127,7 +140,7 @@ std::optional<Value> YamlReader::ParseUnguarded(const std::string& text) {
   }
   SourcePos pos = Pos(root.Mark());
   if (pos.line == 0) pos = SourcePos{file_, 1, 1};
-  return Value{root, pos, ""};
+  return Value{YamlNode(root), pos, ""};
 }
 
 }  // namespace dnsd::config

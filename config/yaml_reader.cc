@@ -16,7 +16,7 @@ namespace dnsd::config {
 namespace {
 
 // What a node is, for "expected X, got Y" messages.
-std::string Describe(const YAML::Node& node) {
+std::string Describe(const YamlNode& node) {
   if (node.IsMap()) return "a mapping";
   if (node.IsSequence()) return "a list";
   if (node.IsScalar()) return Quoted(node.Scalar());
@@ -24,11 +24,8 @@ std::string Describe(const YAML::Node& node) {
 }
 
 // Quoted scalars ('...', "...", !!str) are strings even when they look like
-// numbers; a plain scalar carries the non-specific tag "?".
-bool IsPlainScalar(const YAML::Node& node) {
-  return node.IsScalar() && node.Tag() != "!" &&
-         node.Tag() != "tag:yaml.org,2002:str";
-}
+// numbers.
+bool IsPlainScalar(const YamlNode& node) { return node.IsPlainScalar(); }
 
 bool IsDecimal(absl::string_view text) {
   if (!text.empty() && text[0] == '-') text.remove_prefix(1);
@@ -37,7 +34,7 @@ bool IsDecimal(absl::string_view text) {
   });
 }
 
-std::string GotQuoted(const YAML::Node& node) {
+std::string GotQuoted(const YamlNode& node) {
   if (node.IsScalar() && !IsPlainScalar(node)) {
     return absl::StrCat("the quoted string ", Quoted(node.Scalar()),
                         "; remove the quotes");
@@ -100,13 +97,15 @@ std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
   }
   std::vector<Entry> entries;
   absl::flat_hash_map<std::string, int> first_line;
-  for (auto it = value.node.begin(); it != value.node.end(); ++it) {
-    SourcePos key_pos = Pos(it->first.Mark());
-    if (!it->first.IsScalar()) {
+  std::vector<std::pair<YamlNode, YamlNode>> pairs = value.node.Pairs();
+  entries.reserve(pairs.size());
+  for (const auto& [key_node, value_node] : pairs) {
+    SourcePos key_pos = Pos(key_node.Mark());
+    if (!key_node.IsScalar()) {
       Error(key_pos, "keys must be strings");
       continue;
     }
-    const std::string& key = it->first.Scalar();
+    std::string key(key_node.Scalar());
     auto [seen, inserted] = first_line.emplace(key, key_pos.line);
     if (!inserted) {
       Error(key_pos, absl::StrCat("duplicate key ", Quoted(key),
@@ -115,9 +114,9 @@ std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
     }
     // An empty value's mark is wherever the next token starts, often the
     // next line; the key is the better place to point at.
-    SourcePos pos = it->second.IsNull() ? key_pos : Pos(it->second.Mark());
-    entries.push_back(
-        Entry{key, key_pos, Value{it->second, pos, JoinPath(value.path, key)}});
+    SourcePos pos = value_node.IsNull() ? key_pos : Pos(value_node.Mark());
+    std::string path = JoinPath(value.path, key);
+    entries.push_back(Entry{std::move(key), key_pos, Value{value_node, pos, std::move(path)}});
   }
   return entries;
 }
@@ -168,9 +167,11 @@ std::optional<std::vector<Value>> YamlReader::List(const Value& value) {
     return std::nullopt;
   }
   std::vector<Value> items;
-  for (const YAML::Node& item : value.node) {
+  std::vector<YamlNode> nodes = value.node.Items();
+  items.reserve(nodes.size());
+  for (YamlNode& item : nodes) {
     SourcePos pos = item.IsNull() ? value.pos : Pos(item.Mark());
-    items.push_back(Value{item, pos, value.path});
+    items.push_back(Value{std::move(item), pos, value.path});
   }
   return items;
 }
@@ -198,7 +199,7 @@ std::optional<std::string> YamlReader::String(const Value& value) {
                absl::StrCat("expected a string, got ", Describe(value.node)));
     return std::nullopt;
   }
-  return value.node.Scalar();
+  return std::string(value.node.Scalar());
 }
 
 std::optional<int64_t> YamlReader::Integer(const Value& value, int64_t min,
@@ -217,7 +218,7 @@ std::optional<bool> YamlReader::Bool(const Value& value) {
   if (IsPlainScalar(value.node)) {
     // The YAML 1.2 core schema only: "yes", "on" and "y" are YAML 1.1
     // booleans that surprise people ("n" is also a DMARC value).
-    const std::string& text = value.node.Scalar();
+    absl::string_view text = value.node.Scalar();
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
   }
@@ -229,9 +230,9 @@ std::optional<bool> YamlReader::Bool(const Value& value) {
 std::optional<std::string> YamlReader::OneOf(
     const Value& value, absl::Span<const absl::string_view> choices) {
   if (value.node.IsScalar()) {
-    const std::string& text = value.node.Scalar();
+    absl::string_view text = value.node.Scalar();
     if (std::find(choices.begin(), choices.end(), text) != choices.end()) {
-      return text;
+      return std::string(text);
     }
   }
   ValueError(value,

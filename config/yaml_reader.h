@@ -1,6 +1,7 @@
 // Reading one YAML configuration file into typed values, with diagnostics.
 //
-// yaml-cpp hands back a loose tree of nodes; this layer turns it into checked
+// The parser hands back a loose tree of nodes (config/yaml_node.h: libyaml's
+// compact tree, or yaml-cpp's for what that declines); this layer turns it into checked
 // values and records, rather than throws, everything that is wrong: unknown
 // keys (with a did-you-mean hint), duplicate keys, wrong types and values out
 // of range, each at the line:column of the node that caused it. Every check
@@ -20,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "config/diagnostic.h"
+#include "config/yaml_node.h"
 #include "yaml-cpp/yaml.h"
 
 namespace dnsd::config {
@@ -27,7 +29,7 @@ namespace dnsd::config {
 // A node, the place in the file to blame for it, and its key path
 // ("provider.ttl") for messages.
 struct Value {
-  YAML::Node node;
+  YamlNode node;
   SourcePos pos;
   std::string path;
 };

@@ -1,10 +1,61 @@
 #include "dnsd/control/memory_release.h"
 
 #include <malloc.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <string>
+
+// jemalloc's control interface, declared weak rather than through
+// <jemalloc/jemalloc.h>: null unless jemalloc is linked into the process.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp,
+                       size_t newlen) __attribute__((weak));
 
 namespace dnsd {
 
+namespace {
+
+const std::string kArenasAll = std::to_string(kJemallocArenasAll);
+
+// A size_t statistic of every arena together, in pages; 0 if unknown.
+size_t ArenasPages(const char* stat) {
+  size_t pages = 0;
+  size_t size = sizeof(pages);
+  std::string name = "stats.arenas." + kArenasAll + "." + stat;
+  if (mallctl(name.c_str(), &pages, &size, nullptr, 0) != 0) return 0;
+  return pages;
+}
+
+// jemalloc: the dirty and muzzy pages, which hold no allocation but are
+// (or may be) resident, and a purge returns.
+size_t JemallocFreeBytes() {
+  uint64_t epoch = 1;
+  size_t size = sizeof(epoch);
+  // Statistics are a snapshot taken at each new epoch.
+  mallctl("epoch", &epoch, &size, &epoch, sizeof(epoch));
+  size_t page = 0;
+  size = sizeof(page);
+  if (mallctl("arenas.page", &page, &size, nullptr, 0) != 0) {
+    page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  }
+  return (ArenasPages("pdirty") + ArenasPages("pmuzzy")) * page;
+}
+
+void JemallocPurge() {
+  std::string name = "arena." + kArenasAll + ".purge";
+  mallctl(name.c_str(), nullptr, nullptr, nullptr, 0);
+}
+
+}  // namespace
+
+bool JemallocLinked() { return mallctl != nullptr; }
+
 size_t ReleaseFreedMemory(size_t threshold) {
+  if (JemallocLinked()) {
+    size_t free_bytes = JemallocFreeBytes();
+    if (free_bytes >= threshold) JemallocPurge();
+    return free_bytes;
+  }
   // fordblks counts the free chunks of every arena, not only the main one.
   size_t free_bytes = mallinfo2().fordblks;
   if (free_bytes >= threshold) malloc_trim(0);

@@ -31,7 +31,10 @@ config::ProgressFn LogLoadProgress(const char* what) {
   return [what](const config::LoadProgress& p) {
     // Small loads finish before anyone could watch them.
     if (p.files_total < 1000) return;
-    if (p.phase == config::LoadProgress::Phase::kLinking) {
+    if (p.phase == config::LoadProgress::Phase::kLinking && p.files_done < p.files_total) {
+      LogInfo("%s: %d of %d domains linked; %.1f s", what, p.files_done, p.files_total,
+              p.seconds);
+    } else if (p.phase == config::LoadProgress::Phase::kLinking) {
       LogInfo("%s: %d domains compiled; linking them into the tables; %.1f s", what, p.files_done,
               p.seconds);
     } else if (p.phase == config::LoadProgress::Phase::kCompiling && p.files_done > 0) {

@@ -1,0 +1,296 @@
+// The compact tree (config/yaml_tree.h) must read every document it takes
+// exactly as yaml-cpp does, and decline the rest, so that YamlReader's
+// values and diagnostics do not depend on which parser read a file. Each
+// test compares the two through YamlNode, the interface YamlReader reads.
+#include "config/yaml_tree.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "config/yaml_node.h"
+#include "config/yaml_readings.h"
+#include "gtest/gtest.h"
+#include "yaml-cpp/yaml.h"
+
+namespace dnsd::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> Fast(const std::string& text) { return FastReading(text); }
+std::optional<std::string> Slow(const std::string& text) { return YamlCppReading(text); }
+
+// Whenever the fast parser takes a text, yaml-cpp takes it too and reads
+// the same tree. Returns whether the fast parser took it.
+bool Agrees(const std::string& text) {
+  std::optional<std::string> fast = Fast(text);
+  if (!fast) return false;
+  std::optional<std::string> slow = Slow(text);
+  EXPECT_TRUE(slow.has_value()) << "yaml-cpp refuses what the tree takes:\n" << text;
+  if (slow) {
+    EXPECT_EQ(*fast, *slow) << "for:\n" << text;
+  }
+  return true;
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(YamlTreeTest, ReadsTheExamplesAsYamlCppDoes) {
+  int files = 0;
+  for (const auto& entry :
+       fs::recursive_directory_iterator(std::string(DNSD_SOURCE_DIR) + "/config/examples")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    // Folded block scalars (">-"), which yaml-cpp reads.
+    bool block_scalar = entry.path().filename() == "bigkey.example.yaml" ||
+                        entry.path().filename() == "senders.yaml";
+    EXPECT_EQ(Agrees(ReadAll(entry.path())), !block_scalar) << entry.path();
+  }
+  EXPECT_GE(files, 5);
+}
+
+// Every file bench/gen_config.py writes, the files of the million-domain
+// start this parser is for.
+TEST(YamlTreeTest, ReadsGeneratedConfigurationsAsYamlCppDoes) {
+  fs::path dir = fs::temp_directory_path() / absl::StrCat("yaml_tree_test_", getpid());
+  fs::create_directories(dir);
+  // Two made-up keys: the generator only copies them into the files.
+  std::ofstream(dir / "keys.txt") << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo02YpUX+/=\n"
+                                  << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzjkDE81f==\n";
+  std::string command = absl::StrCat("/usr/bin/python3 ", DNSD_SOURCE_DIR,
+                                     "/bench/gen_config.py --domains 300 --seed 5 --out ",
+                                     (dir / "cfg").string(), " --key-pool ",
+                                     (dir / "keys.txt").string(), " >/dev/null");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "cfg")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    // senders.yaml is config/examples' catalog: block scalars.
+    bool block_scalar = entry.path().filename() == "senders.yaml";
+    EXPECT_EQ(Agrees(ReadAll(entry.path())), !block_scalar) << entry.path();
+  }
+  EXPECT_EQ(files, 302);  // the domains, dnsd.yaml, senders.yaml
+  fs::remove_all(dir);
+}
+
+TEST(YamlTreeTest, ReadsScalarsKindsAndPositions) {
+  std::optional<YamlTree> tree = YamlTree::Parse(
+      "a: 1\n"
+      "b: 'x y'\n"
+      "c:\n"
+      "  - \"q\"\n"
+      "  - ~\n"
+      "d: {e: [f, g]}\n");
+  ASSERT_TRUE(tree);
+  const YamlTree::Node& root = tree->node(tree->root());
+  ASSERT_EQ(root.kind, YamlTree::Kind::kMap);
+  ASSERT_EQ(root.size, 4u);
+  absl::Span<const uint32_t> pairs = tree->Children(root);
+  const YamlTree::Node& b = tree->node(pairs[3]);
+  EXPECT_EQ(tree->Scalar(b), "x y");
+  EXPECT_FALSE(b.plain);
+  EXPECT_EQ(b.line, 1u);
+  EXPECT_EQ(b.column, 3u);
+  const YamlTree::Node& c = tree->node(pairs[5]);
+  ASSERT_EQ(c.kind, YamlTree::Kind::kSequence);
+  EXPECT_EQ(tree->node(tree->Children(c)[1]).kind, YamlTree::Kind::kNull);
+}
+
+// What the tree leaves to yaml-cpp, valid YAML or not.
+TEST(YamlTreeTest, DeclinesWhatItDoesNotHandle) {
+  const char* declined[] = {
+      "",                                 // no document
+      "# only a comment\n",               //
+      "~\n",                              // a null root
+      "a: &x 1\nb: *x\n",                 // anchors and aliases
+      "a: !!str 1\n",                     // tags
+      "a: !custom 1\n",                   //
+      "<<: {a: 1}\n",                     // a merge key
+      "a: |\n  text\n",                   // block scalars
+      "a: >\n  text\n",                   //
+      "a: two\n  lines\n",                // a scalar over two lines
+      "a: \"two\n  lines\"\n",            //
+      "a: \"\\x41\"\n",                   // escapes
+      "a: 1\n---\nb: 2\n",                // a second document
+      "--- a\n",                          // a document marker
+      "%YAML 1.2\n---\na: 1\n",           // directives
+      "\xef\xbb\xbf" "a: 1\n",            // a byte order mark
+      "a:\tb\n",                          // a tab
+      "a: 1\r\nb: 2\r\n",                 // carriage returns
+      "a: caf\xc3\xa9\n",                 // UTF-8
+      "? [a]\n: 1\n",                     // a list as a key
+      ": 1\n",                            // a null key
+      "a: [1\n",                          // syntax errors
+      "a: 1\n b: 2\n",                    //
+      "a: 'x\n",                          //
+      "- a\nb: 1\n",                      //
+  };
+  for (const char* text : declined) {
+    EXPECT_FALSE(YamlTree::Parse(text).has_value()) << text;
+  }
+  std::string deep;
+  for (int i = 0; i <= YamlTree::kMaxDepth; ++i) deep += "[";
+  for (int i = 0; i <= YamlTree::kMaxDepth; ++i) deep += "]";
+  EXPECT_FALSE(YamlTree::Parse(deep).has_value());
+  // Just inside the limit it is taken.
+  deep = std::string(YamlTree::kMaxDepth, '[') + std::string(YamlTree::kMaxDepth, ']');
+  EXPECT_TRUE(Agrees(deep));
+}
+
+// Random documents in the styles configuration files are written in.
+class Generator {
+ public:
+  explicit Generator(uint32_t seed) : rng_(seed) {}
+
+  std::string Document() {
+    std::string out;
+    if (Chance(10)) out += "# a comment\n";
+    BlockMap(0, 0, out);
+    return out;
+  }
+
+  // Changes a few bytes of `text` for the characters YAML cares about.
+  std::string Mutate(std::string text) {
+    static const char kChars[] = ":- \n[]{},\"'#&*!|>?x1%@`\\";
+    int changes = 1 + Pick(3);
+    for (int i = 0; i < changes && !text.empty(); ++i) {
+      size_t at = Pick(static_cast<int>(text.size()));
+      char c = kChars[Pick(sizeof(kChars) - 1)];
+      switch (Pick(3)) {
+        case 0: text.insert(text.begin() + at, c); break;
+        case 1: text.erase(at, 1); break;
+        default: text[at] = c; break;
+      }
+    }
+    return text;
+  }
+
+ private:
+  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  bool Chance(int percent) { return Pick(100) < percent; }
+
+  std::string Scalar() {
+    static const char* kPlain[] = {
+        "word", "monitor", "10.0.0.0/27", "fd00::/48", "100", "-1", "0", "007", "1.5",
+        "true", "false", "True", "yes", "no", "null", "Null", "NULL", "~", "a b",
+        "mailto:dmarc@example.com", "https://a.test/x?y=1", "a:b", "x#y", "%{i}._ip",
+        "v=spf1 -all", "k1", "_dmarc.example.com", "a-b_c.d", "sha256", "x="};
+    static const char* kQuoted[] = {"", "100", "true", "null", "a b", "a: b", "x # y",
+                                    "MIIBIjAN+/==", "it''s", "[x]", "{y}", "-", "~"};
+    switch (Pick(4)) {
+      case 0: return absl::StrCat("'", kQuoted[Pick(std::size(kQuoted))], "'");
+      case 1: {
+        std::string q = kQuoted[Pick(std::size(kQuoted))];
+        if (q == "it''s") q = "it's";
+        return absl::StrCat("\"", q, "\"");
+      }
+      default: return kPlain[Pick(std::size(kPlain))];
+    }
+  }
+
+  std::string Key() {
+    static const char* kKeys[] = {"domain", "mode", "spf", "dmarc", "dkim", "p", "rua",
+                                  "senders", "netblocks", "all", "k1", "a", "b", "x y",
+                                  "'q'", "\"d\"", "1", "true", "-k"};
+    return kKeys[Pick(std::size(kKeys))];
+  }
+
+  std::string Flow(int depth) {
+    if (depth > 3 || Chance(50)) return Scalar();
+    std::string out;
+    if (Chance(50)) {
+      out = "[";
+      int n = Pick(4);
+      for (int i = 0; i < n; ++i) {
+        if (i > 0) out += Chance(80) ? ", " : ",";
+        out += Flow(depth + 1);
+      }
+      if (n > 0 && Chance(10)) out += ",";
+      out += "]";
+    } else {
+      out = "{";
+      int n = Pick(4);
+      for (int i = 0; i < n; ++i) {
+        if (i > 0) out += ", ";
+        absl::StrAppend(&out, Key(), ": ", Flow(depth + 1));
+      }
+      out += "}";
+    }
+    return out;
+  }
+
+  void Value(int indent, int depth, std::string& out) {
+    int choice = depth > 3 ? Pick(3) : Pick(6);
+    if (choice == 0) {
+      out += "\n";  // empty: null
+    } else if (choice <= 2) {
+      absl::StrAppend(&out, " ", Flow(depth), Chance(10) ? "  # note" : "", "\n");
+    } else if (choice <= 4) {
+      out += "\n";
+      BlockMap(indent + 2, depth + 1, out);
+    } else {
+      out += "\n";
+      BlockSeq(Chance(30) ? indent : indent + 2, depth + 1, out);
+    }
+  }
+
+  void BlockMap(int indent, int depth, std::string& out) {
+    int n = 1 + Pick(5);
+    for (int i = 0; i < n; ++i) {
+      if (Chance(5)) out += "\n";
+      absl::StrAppend(&out, std::string(indent, ' '), Key(), ":");
+      Value(indent, depth, out);
+    }
+  }
+
+  void BlockSeq(int indent, int depth, std::string& out) {
+    int n = 1 + Pick(4);
+    for (int i = 0; i < n; ++i) {
+      absl::StrAppend(&out, std::string(indent, ' '), "-");
+      if (Chance(20) && depth < 4) {
+        absl::StrAppend(&out, " ", Key(), ": ", Scalar(), "\n");
+      } else {
+        Value(indent, depth, out);
+      }
+    }
+  }
+
+  std::mt19937 rng_;
+};
+
+// The property: on random documents and on mutations of them (mostly
+// broken), the tree either declines or reads what yaml-cpp reads. It must
+// also take most well-formed documents, or it would be no fast path.
+TEST(YamlTreeTest, AgreesWithYamlCppOnRandomDocuments) {
+  Generator gen(20261203);
+  int documents = 0, taken = 0, mutated_taken = 0;
+  for (int i = 0; i < 1500; ++i) {
+    std::string text = gen.Document();
+    ++documents;
+    if (Agrees(text)) ++taken;
+    for (int m = 0; m < 3; ++m) {
+      if (Agrees(gen.Mutate(text))) ++mutated_taken;
+    }
+    if (HasFailure()) break;
+  }
+  // Some are declined by design (a "?" in a flow list, as in a URL); about
+  // 70% are taken.
+  EXPECT_GE(taken, documents * 6 / 10) << taken << " of " << documents << " taken";
+  // Some mutations stay valid YAML and are compared too.
+  EXPECT_GT(mutated_taken, 0);
+}
+
+}  // namespace
+}  // namespace dnsd::config
