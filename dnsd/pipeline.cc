@@ -80,6 +80,10 @@ void PrefetchLookup(const config::Snapshot& snapshot, const PreparedQuery& p,
   // The domain policy's slot spans a few lines; Decide reads most of them.
   constexpr int kPolicyLines = (sizeof(spf::DomainPolicy) + 63) / 64;
   switch (step) {
+    case PrefetchStep::kShardPointer:
+      if (p.has_node_key) snapshot.zones.PrefetchShardPointer(p.node_key);
+      if (!p.guess.empty()) snapshot.spf.domains.PrefetchShardPointer(p.guess.key());
+      return;
     case PrefetchStep::kShard:
       if (p.has_node_key) snapshot.zones.PrefetchShard(p.node_key);
       if (!p.guess.empty()) snapshot.spf.domains.PrefetchShard(p.guess.key());
@@ -143,8 +147,9 @@ void HandleBatch(const config::Snapshot& snapshot,
   // of the batch's parsing is the time its line takes to arrive.
   for (size_t i = 0; i < n; ++i) {
     PrepareQuery(snapshot, requests[i], transport, &prepared[i]);
-    PrefetchLookup(snapshot, prepared[i], PrefetchStep::kShard);
+    PrefetchLookup(snapshot, prepared[i], PrefetchStep::kShardPointer);
   }
+  for (size_t i = 0; i < n; ++i) PrefetchLookup(snapshot, prepared[i], PrefetchStep::kShard);
   for (size_t i = 0; i < n; ++i) PrefetchLookup(snapshot, prepared[i], PrefetchStep::kProbe);
   for (size_t i = 0; i < n; ++i) PrefetchLookup(snapshot, prepared[i], PrefetchStep::kEntry);
   for (size_t i = 0; i < n; ++i) outcomes[i] = AnswerQuery(snapshot, prepared[i], responses[i]);

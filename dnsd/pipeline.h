@@ -54,7 +54,7 @@ Outcome HandleQuery(const config::Snapshot& snapshot, std::span<const uint8_t> r
 // misses of one query overlap with the others' instead of following them:
 //
 //   PrepareQuery     parse (the gate), choose the look-ups, hash their keys
-//   PrefetchLookup   kShard, then kProbe, then kEntry: each reads the lines
+//   PrefetchLookup   kShardPointer, kShard, kProbe, kEntry: each reads the lines
 //                    the step before fetched and prefetches the next
 //   AnswerQuery      answer and render, as HandleQuery does
 //
@@ -77,7 +77,7 @@ struct PreparedQuery {
 void PrepareQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
                   Transport transport, PreparedQuery* prepared);
 
-enum class PrefetchStep : uint8_t { kShard, kProbe, kEntry };
+enum class PrefetchStep : uint8_t { kShardPointer, kShard, kProbe, kEntry };
 void PrefetchLookup(const config::Snapshot& snapshot, const PreparedQuery& prepared,
                     PrefetchStep step);
 

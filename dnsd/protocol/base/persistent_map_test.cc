@@ -146,6 +146,7 @@ TEST(PersistentMapTest, LookupInSteps) {
       // A batch of keys, each step over all of them before the next.
       std::vector<Map::Key> hashed;
       for (const std::string& key : keys) hashed.push_back(Map::Hash(key));
+      for (const Map::Key& k : hashed) m->PrefetchShardPointer(k);
       for (const Map::Key& k : hashed) m->PrefetchShard(k);
       for (const Map::Key& k : hashed) m->PrefetchProbe(k);
       for (const Map::Key& k : hashed) m->PrefetchEntry(k, 2);

@@ -101,6 +101,7 @@ class ZoneTable {
   static NodeKey KeyOf(const wire::Name& lower_name) {
     return PersistentMap<Node>::Hash(lower_name.view());
   }
+  void PrefetchShardPointer(const NodeKey& key) const { nodes_.PrefetchShardPointer(key); }
   void PrefetchShard(const NodeKey& key) const { nodes_.PrefetchShard(key); }
   void PrefetchProbe(const NodeKey& key) const { nodes_.PrefetchProbe(key); }
   void PrefetchEntry(const NodeKey& key) const { nodes_.PrefetchEntry(key); }
