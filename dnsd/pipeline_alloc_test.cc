@@ -3,6 +3,7 @@
 // global operator new of this test binary counts; the queries are built
 // (with ldns) before counting starts.
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,52 @@ TEST(PipelineAllocationTest, IdentityNsidAndIxfrAllocateNothing) {
     EXPECT_EQ(outcomes[8].rcode, kRefused);
     EXPECT_EQ(outcomes[10].rcode, kRefused);
   }
+}
+
+// The UDP batch path (HandleBatch: prepare, prefetch, answer) allocates
+// nothing either, on a batch that mixes SPF macro names (a configured
+// domain and an unknown one, IPv4 and IPv6 nibbles), DMARC, the identity,
+// REFUSED, NXDOMAIN and a dropped datagram; the batch's arrays are made
+// before counting, as the UDP listener makes them once.
+TEST(PipelineAllocationTest, BatchAllocatesNothing) {
+  auto snapshot = Snapshot("ns1.provider.test (fra-3)");
+  ASSERT_NE(snapshot, nullptr);
+  std::vector<std::vector<uint8_t>> queries = Queries();
+  std::string nibbles;
+  for (int i = 0; i < 32; ++i) nibbles += (i % 3 == 0) ? "1." : "0.";
+  for (const char* name : {"192.0.2.1._ip.mail.example.net._ehlo.example.com._spf.provider.test",
+                           "192.0.2.1._ip.mail.example.net._ehlo.unknown.test._spf.provider.test",
+                           "x._dmarc.example.com", "_spf.provider.test"}) {
+    QuerySpec spec;
+    spec.name = name;
+    queries.push_back(BuildQueryWithLdns(spec));
+  }
+  QuerySpec v6;
+  v6.name = nibbles + "_ip.mx.example.net._ehlo.example.com._spf.provider.test";
+  queries.push_back(BuildQueryWithLdns(v6));
+  for (const auto& q : queries) ASSERT_FALSE(q.empty());
+  queries.push_back({});  // a datagram cut short: dropped
+  size_t n = queries.size();
+  std::vector<std::span<const uint8_t>> requests(queries.begin(), queries.end());
+  std::vector<std::vector<uint8_t>> buffers(n, std::vector<uint8_t>(4096));
+  std::vector<std::span<uint8_t>> responses(buffers.begin(), buffers.end());
+  std::vector<PreparedQuery> prepared(n);
+  std::vector<Outcome> outcomes(n);
+
+  long before = ::dnsd::testing::AllocationCount();
+  for (int round = 0; round < 3; ++round) {
+    HandleBatch(*snapshot, requests, Transport::kUdp, responses, prepared, outcomes);
+  }
+  EXPECT_EQ(::dnsd::testing::AllocationCount() - before, 0);
+  for (size_t i = 0; i + 1 < n; ++i) EXPECT_GT(outcomes[i].size, 0u) << i;
+  EXPECT_EQ(outcomes[n - 1].size, 0u);
+  // The SPF names were answered by the SPF rules (a configured domain, an
+  // unknown one, an IPv6 client): the batch took the path it is for.
+  EXPECT_NE(outcomes[6].spf_domain, nullptr);
+  EXPECT_GE(outcomes[7].spf_rule, 0);
+  EXPECT_EQ(outcomes[7].spf_domain, nullptr);
+  EXPECT_EQ(outcomes[8].rcode, kNxDomain);
+  EXPECT_NE(outcomes[10].spf_domain, nullptr);
 }
 
 }  // namespace

@@ -86,7 +86,10 @@ UdpListener::UdpListener(boost::asio::io_context& io, int fd, bool v6, bool pkti
       reader_(reader),
       stats_(stats),
       limiter_(limiter),
-      slots_(kBatch) {}
+      slots_(kBatch),
+      prepared_(kBatch) {
+  for (int i = 0; i < kBatch; ++i) responses_[i] = std::span(slots_[i].response);
+}
 
 bool UdpListener::RateLimit(const sockaddr_storage& peer, uint8_t* response, Outcome& outcome,
                             uint64_t now_ms) {
@@ -184,17 +187,22 @@ void UdpListener::AnswerBatch(int received) {
   const config::Snapshot& snapshot = guard.snapshot();
   // dnstap's query time: the batch's receive time, one clock read for all.
   uint64_t received_ns = dnstap_ != nullptr ? dnstap::WallClockNs() : 0;
+  for (int i = 0; i < received; ++i) {
+    // A datagram cut short by the kernel is not a query we could answer:
+    // empty, it is dropped.
+    requests_[i] = (in_[i].msg_hdr.msg_flags & MSG_TRUNC)
+                       ? std::span<const uint8_t>()
+                       : std::span<const uint8_t>(slots_[i].query.data(), in_[i].msg_len);
+  }
+  HandleBatch(snapshot, std::span(requests_.data(), received), Transport::kUdp,
+              std::span(responses_.data(), received), std::span(prepared_.data(), received),
+              std::span(outcomes_.data(), received));
   int replies = 0;
   int visible = 0;
   for (int i = 0; i < received; ++i) {
     Slot& s = slots_[i];
     msghdr& in = in_[i].msg_hdr;
-    Outcome outcome;
-    // A datagram cut short by the kernel is not a query we could answer.
-    if (!(in.msg_flags & MSG_TRUNC)) {
-      outcome = HandleQuery(snapshot, std::span(s.query.data(), in_[i].msg_len),
-                            Transport::kUdp, std::span(s.response));
-    }
+    Outcome& outcome = outcomes_[i];
     // Every answer counts against its client's prefix, errors too: a
     // reflected REFUSED floods the victim as well as a TXT answer does.
     if (outcome.size > 0 && limiter_ != nullptr &&

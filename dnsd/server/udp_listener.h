@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -79,6 +80,13 @@ class UdpListener {
     iovec in_iov, out_iov;
   };
   std::vector<Slot> slots_;
+  // The batch as the pipeline's HandleBatch takes it (dnsd/pipeline.h):
+  // requests (empty for a datagram the kernel cut short), responses (each
+  // slot's buffer), the prepared queries between its steps, the outcomes.
+  std::array<std::span<const uint8_t>, kBatch> requests_{};
+  std::array<std::span<uint8_t>, kBatch> responses_{};
+  std::vector<PreparedQuery> prepared_;
+  std::array<Outcome, kBatch> outcomes_{};
   std::array<mmsghdr, kBatch> in_{};
   std::array<mmsghdr, kBatch> out_{};
   // This batch's answers that sender visibility records; they point into

@@ -49,8 +49,13 @@ bool InNetblock(const DomainPolicy& d, const IpAddress& ip) {
   return false;
 }
 
-const DomainPolicy* DomainOf(const MacroZone& p, const wire::Name& name, const MacroName& m) {
+const DomainPolicy* DomainOf(const MacroZone& p, const wire::Name& name, const MacroName& m,
+                             const DomainGuess* guess) {
   if (!m.domain_known) return nullptr;
+  if (guess != nullptr && !guess->empty() && guess->range.begin == m.domain.begin &&
+      guess->range.end == m.domain.end) {
+    return FindDomain(p, guess->key());
+  }
   absl::string_view bytes = RangeBytes(name, m.domain);
   char wire[wire::kMaxNameSize];
   if (bytes.size() + 1 > sizeof(wire)) return nullptr;
@@ -126,7 +131,12 @@ const char* RuleName(Rule rule) {
 }
 
 const DomainPolicy* FindDomain(const MacroZone& p, absl::string_view domain) {
-  if (const DomainPolicy* d = p.domains.Find(domain); d != nullptr) return d;
+  return FindDomain(p, PersistentMap<DomainPolicy>::Hash(domain));
+}
+
+const DomainPolicy* FindDomain(const MacroZone& p, const PersistentMap<DomainPolicy>::Key& key) {
+  if (const DomainPolicy* d = p.domains.Find(key); d != nullptr) return d;
+  absl::string_view domain = key.bytes;
   // Walk up: a parent governs its subdomains only with include_subdomains.
   while (domain.size() > 1) {
     domain.remove_prefix(static_cast<uint8_t>(domain[0]) + 1);
@@ -137,7 +147,7 @@ const DomainPolicy* FindDomain(const MacroZone& p, absl::string_view domain) {
   return nullptr;
 }
 
-Decision Decide(const MacroZone& p, const wire::Name& name) {
+Decision Decide(const MacroZone& p, const wire::Name& name, const DomainGuess* guess) {
   Decision best;
   // A <domain>._nspf name that has no record of its own belongs to a domain
   // we do not serve; customers include it directly, so it gets rule 1's
@@ -166,7 +176,7 @@ Decision Decide(const MacroZone& p, const wire::Name& name) {
         return memo[i].domain;
       }
     }
-    const DomainPolicy* d = DomainOf(p, name, m);
+    const DomainPolicy* d = DomainOf(p, name, m, guess);
     if (memo_count < static_cast<int>(wire::kMaxLabels)) memo[memo_count++] = {m.domain, d};
     return d;
   };

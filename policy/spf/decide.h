@@ -11,6 +11,7 @@
 
 #include "dnsd/protocol/net/ip.h"
 #include "dnsd/protocol/wire/name.h"
+#include "policy/spf/guess_domain.h"
 #include "policy/spf/query_name.h"
 #include "policy/spf/macro_zone.h"
 
@@ -40,12 +41,18 @@ struct Decision {
   bool terms_answer = false;         // the terms rule, rendered per query (terms_answer.h)
 };
 
-// REQUIRES: `name` (lower case) lies below policy.zone.
-Decision Decide(const MacroZone& policy, const wire::Name& name);
+// REQUIRES: `name` (lower case) lies below policy.zone. `guess`, if not
+// null, is GuessDomain(policy, name)'s: a reading whose domain is the
+// guessed labels reuses its hash (and the lines a batch prefetched for it);
+// the decision is the same with or without it.
+Decision Decide(const MacroZone& policy, const wire::Name& name,
+                const DomainGuess* guess = nullptr);
 
 // The configured domain that governs `domain` (wire form): itself, or the
 // closest ancestor with include_subdomains. Null if none.
 const DomainPolicy* FindDomain(const MacroZone& policy, absl::string_view domain);
+// The same, with the domain's key already hashed.
+const DomainPolicy* FindDomain(const MacroZone& policy, const PersistentMap<DomainPolicy>::Key& domain);
 
 }  // namespace dnsd::spf
 

@@ -30,9 +30,23 @@ class DecideTest : public testing::TestConfigTest {
 
   static const MacroZone& policy() { return snapshot_->spf; }
 
-  // Decides for a name given without the SPF zone.
+  // Decides for a name given without the SPF zone; with the domain guessed
+  // first (as a batch does) the decision must be the same.
   static Decision D(absl::string_view text) {
-    return Decide(policy(), LowerName(absl::StrCat(text, "._spf.provider.test")));
+    wire::Name name = LowerName(absl::StrCat(text, "._spf.provider.test"));
+    Decision plain = Decide(policy(), name);
+    DomainGuess guess;
+    GuessDomain(policy(), name, &guess);
+    Decision guessed = Decide(policy(), name, &guess);
+    EXPECT_EQ(guessed.rule, plain.rule) << text;
+    EXPECT_EQ(guessed.domain, plain.domain) << text;
+    EXPECT_EQ(guessed.sender, plain.sender) << text;
+    EXPECT_EQ(guessed.answer, plain.answer) << text;
+    EXPECT_EQ(guessed.ip_answer, plain.ip_answer) << text;
+    EXPECT_EQ(guessed.terms_answer, plain.terms_answer) << text;
+    EXPECT_EQ(guessed.name.domain.begin, plain.name.domain.begin) << text;
+    EXPECT_EQ(guessed.name.ip, plain.name.ip) << text;
+    return plain;
   }
   static Decision D(absl::string_view ip, absl::string_view helo, absl::string_view domain) {
     return D(absl::StrCat(ip, "._ip.", helo, "._ehlo.", domain));

@@ -109,10 +109,11 @@ size_t IpAnswerRdata(const MacroName& name, char* out) {
   return static_cast<size_t>(p - out);
 }
 
-Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& q, Answer* a) {
+Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& q, Answer* a,
+                   const DomainGuess* guess) {
   a->authoritative = true;
   a->serial = zone.serial;
-  Decision d = Decide(policy, q.name);
+  Decision d = Decide(policy, q.name, guess);
   bool wants_txt = q.qtype == wire::kTypeTxt || q.qtype == wire::kTypeAny;
   if (d.rule == Rule::kNotAMacroName || !wants_txt) {
     // Every name here exists (RFC 8020): NODATA, never NXDOMAIN.

@@ -14,9 +14,9 @@
 namespace dnsd::spf {
 
 // REQUIRES: the query name lies below `zone`, which is policy's SPF zone,
-// and has no node of its own in the zone table.
+// and has no node of its own in the zone table. `guess`: see Decide().
 Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& query,
-                   Answer* answer);
+                   Answer* answer, const DomainGuess* guess = nullptr);
 
 // "v=spf1 ip4:192.0.2.1 ~all" (plus "ip6:::ffff:192.0.2.1" when the IPv4
 // address came as IPv6 nibbles), written as TXT RDATA to `out`. Returns the

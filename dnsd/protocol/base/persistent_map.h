@@ -58,8 +58,57 @@ class PersistentMap {
 
   // ---- lookup (any thread, once published) ----
 
-  const V* Find(absl::string_view key) const {
-    Key k = Hashed(key);
+  const V* Find(absl::string_view key) const { return Find(Hash(key)); }
+
+  // The same look-up in steps, for a batch of look-ups whose cache misses
+  // should overlap: Hash() every key, PrefetchShardPointer() each (the
+  // shard array is 64 KB: its line is rarely in cache), PrefetchShard()
+  // each (it reads that pointer), then
+  // PrefetchProbe() each (it reads the shard the step before fetched), then
+  // PrefetchEntry() each (it reads the control bytes and slot the step
+  // before fetched), then Find() each. Every prefetch step is optional;
+  // Find(Hash(key)) == Find(key). The key's bytes must stay valid until
+  // Find().
+  struct Key {
+    absl::string_view bytes;
+    size_t hash;
+    friend bool operator==(const Key& a, const Key& b) {
+      return a.hash == b.hash && a.bytes == b.bytes;
+    }
+  };
+  static Key Hash(absl::string_view bytes) { return Key{bytes, absl::HashOf(bytes)}; }
+  // Fetches the shard's entry in the shard array.
+  void PrefetchShardPointer(const Key& k) const { __builtin_prefetch(&shards_[ShardOf(k)]); }
+  // Fetches the shard's table header (where its control bytes and slots
+  // are, and how many): 40 octets, which may straddle two lines.
+  void PrefetchShard(const Key& k) const {
+    const Shard* shard = shards_[ShardOf(k)].get();
+    if (shard == nullptr) return;
+    const char* header = reinterpret_cast<const char*>(&shard->map);
+    __builtin_prefetch(header);
+    __builtin_prefetch(header + sizeof(shard->map) - 1);
+  }
+  // Fetches the control bytes and the first slot the probe for `k` reads
+  // (absl's own prefetch).
+  void PrefetchProbe(const Key& k) const {
+    const Shard* shard = shards_[ShardOf(k)].get();
+    if (shard == nullptr) return;
+    shard->map.prefetch(k);
+  }
+  // Fetches the entry's value (all of it, `lines` cache lines) and its
+  // key's bytes, once PrefetchProbe()'s lines have arrived: the probe
+  // matches on the stored hash alone, so it reads no key bytes and stalls on
+  // no miss the earlier steps did not start.
+  void PrefetchEntry(const Key& k, int lines = 1) const {
+    const Shard* shard = shards_[ShardOf(k)].get();
+    if (shard == nullptr) return;
+    auto it = shard->map.find(HashOnly{k.hash});
+    if (it == shard->map.end()) return;
+    __builtin_prefetch(it->first.bytes.data());
+    const char* value = reinterpret_cast<const char*>(&it->second);
+    for (int i = 0; i < lines; ++i) __builtin_prefetch(value + 64 * i);
+  }
+  const V* Find(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return nullptr;
     auto it = shard->map.find(k);
@@ -150,24 +199,30 @@ class PersistentMap {
     size_t next_block_ = 256;
   };
 
-  // A key with its hash, computed once per lookup: its top bits choose the
-  // shard, and the shard's table uses it as it is (hashing the name a
-  // second time cost the query path a few percent).
-  struct Key {
-    absl::string_view bytes;
+  // Key (above) is a key with its hash, computed once per lookup: its top
+  // bits choose the shard, and the shard's table uses it as it is (hashing
+  // the name a second time cost the query path a few percent).
+  // PrefetchEntry()'s look-up key: a hash, equal to every key with that
+  // hash (for a prefetch, a collision costs nothing but the lines).
+  struct HashOnly {
     size_t hash;
-    friend bool operator==(const Key& a, const Key& b) {
-      return a.hash == b.hash && a.bytes == b.bytes;
-    }
   };
   struct KeyHash {
+    using is_transparent = void;
     size_t operator()(const Key& k) const { return k.hash; }
+    size_t operator()(HashOnly h) const { return h.hash; }
   };
-  static Key Hashed(absl::string_view bytes) { return Key{bytes, absl::HashOf(bytes)}; }
+  struct KeyEq {
+    using is_transparent = void;
+    bool operator()(const Key& a, const Key& b) const { return a == b; }
+    bool operator()(const Key& a, HashOnly b) const { return a.hash == b.hash; }
+    bool operator()(HashOnly a, const Key& b) const { return a.hash == b.hash; }
+  };
+  static Key Hashed(absl::string_view bytes) { return Hash(bytes); }
 
   struct Shard {
     uint64_t editor = 0;  // the map that may still write it
-    absl::flat_hash_map<Key, V, KeyHash> map;
+    absl::flat_hash_map<Key, V, KeyHash, KeyEq> map;
     KeyArena keys;
   };
 

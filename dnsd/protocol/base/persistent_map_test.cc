@@ -115,5 +115,56 @@ TEST(PersistentMapTest, RandomEditsOnAChainOfCopies) {
   }
 }
 
+// The look-up in steps (hash, prefetch the shard, the probe, the entry; find),
+// as a batch does it, finds what the one-call look-up finds: on random maps,
+// for keys present, erased and never inserted, and on a copy that edited
+// some of the shards.
+TEST(PersistentMapTest, LookupInSteps) {
+  std::mt19937 rng(17);
+  for (int round = 0; round < 20; ++round) {
+    Map map;
+    Model model;
+    std::vector<std::string> keys;
+    int count = std::uniform_int_distribution<int>(0, 3000)(rng);
+    for (int i = 0; i < count; ++i) {
+      std::string key = absl::StrCat("\x05k", rng() % 100000, "\x04test");
+      keys.push_back(key);
+      int value = static_cast<int>(rng() % 1000);
+      *map.Insert(key).value = value;
+      model[key] = value;
+    }
+    for (int i = 0; i < count / 4; ++i) {
+      const std::string& key = keys[rng() % keys.size()];
+      map.Erase(key);
+      model.erase(key);
+    }
+    Map copy = map;
+    for (int i = 0; i < count / 8; ++i) *copy.Insert(absl::StrCat("new", i)).value = i;
+    for (int i = 0; i < 200; ++i) keys.push_back(absl::StrCat("missing", rng()));
+    keys.push_back("");
+    for (const Map* m : {&map, &copy}) {
+      // A batch of keys, each step over all of them before the next.
+      std::vector<Map::Key> hashed;
+      for (const std::string& key : keys) hashed.push_back(Map::Hash(key));
+      for (const Map::Key& k : hashed) m->PrefetchShardPointer(k);
+      for (const Map::Key& k : hashed) m->PrefetchShard(k);
+      for (const Map::Key& k : hashed) m->PrefetchProbe(k);
+      for (const Map::Key& k : hashed) m->PrefetchEntry(k, 2);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        ASSERT_EQ(m->Find(hashed[i]), m->Find(keys[i])) << keys[i];
+      }
+    }
+    // And both are the model's answer, present or missing.
+    for (const std::string& key : keys) {
+      const int* found = map.Find(Map::Hash(key));
+      auto it = model.find(key);
+      ASSERT_EQ(found != nullptr, it != model.end()) << key;
+      if (found != nullptr) {
+        EXPECT_EQ(*found, it->second);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dnsd

@@ -198,8 +198,10 @@ const Zone* ZoneTable::ClosestZone(const wire::Name& name, int first_label) cons
   return nullptr;
 }
 
-ZoneTable::Match ZoneTable::Find(const wire::Name& name) const {
-  if (const Node* node = nodes_.Find(name.view()); node != nullptr) {
+ZoneTable::Match ZoneTable::Find(const wire::Name& name) const { return Find(name, KeyOf(name)); }
+
+ZoneTable::Match ZoneTable::Find(const wire::Name& name, const NodeKey& key) const {
+  if (const Node* node = nodes_.Find(key); node != nullptr) {
     return {&Resolve(*node->zone), node};
   }
   // No node: the name's own label cannot be an apex either.

@@ -92,6 +92,23 @@ class ZoneTable {
   };
   Match Find(const wire::Name& lower_name) const;
 
+  // The same look-up in steps, for a batch (PersistentMap's steps): the
+  // name's node key, its prefetches, then Find(name, key) or
+  // FindNode(key), which equal Find(name) and FindNode(name.view()).
+  // Only the node probe is prefetched: a name without a node walks up the
+  // zones by itself.
+  using NodeKey = PersistentMap<Node>::Key;
+  static NodeKey KeyOf(const wire::Name& lower_name) {
+    return PersistentMap<Node>::Hash(lower_name.view());
+  }
+  void PrefetchShardPointer(const NodeKey& key) const { nodes_.PrefetchShardPointer(key); }
+  void PrefetchShard(const NodeKey& key) const { nodes_.PrefetchShard(key); }
+  void PrefetchProbe(const NodeKey& key) const { nodes_.PrefetchProbe(key); }
+  void PrefetchEntry(const NodeKey& key) const { nodes_.PrefetchEntry(key); }
+  // REQUIRES: key == KeyOf(lower_name).
+  Match Find(const wire::Name& lower_name, const NodeKey& key) const;
+  const Node* FindNode(const NodeKey& key) const { return nodes_.Find(key); }
+
   // The zone a node belongs to, as this snapshot serves it.
   const Zone& ZoneOf(const Node& node) const { return Resolve(*node.zone); }
 
