@@ -288,7 +288,8 @@ start_measure() {
   first=$(wait_txt "_dmarc.$edit_domain" "v=DMARC1" "$start_timeout")
   s=$(elapsed "$START_T" "$first")
   load=$(sed -n 's/.*loaded .* in \([0-9.]*\) s .*/\1/p' "$LOGF" | head -1)
-  progress=$(grep -cE 'start: [0-9]+ of [0-9]+ domain files read|start: compiling' "$LOGF" || true)
+  # Every progress line: listed, read, compiling, compiled, linked.
+  progress=$(grep -E 'dnsd: start: ' "$LOGF" | grep -vc 'dnsd: start: loading' || true)
   # The longest silence from "start: loading" to "loaded", by the log's own
   # time stamps (2026-12-02T14:47:32.953Z).
   gap=$(grep -E 'dnsd: (start: |loaded )' "$LOGF" | awk '{ t = substr($1, 12, 12); split(t, h, ":");

@@ -136,7 +136,8 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
 void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all,
                                   const ConfigSet& set, const std::string& read_dir,
                                   LoadReport& report, const ProgressFn& progress,
-                                  double progress_every) {
+                                  double progress_every,
+                                  std::chrono::steady_clock::time_point load_start) {
   using Todo = Entry;
   // A stat per file is most of a reload that reads nothing: on every core.
   std::vector<FileStamp> stamps(all.size());
@@ -179,7 +180,8 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   auto report_progress = [&] {
     if (!progress) return;
     progress({LoadProgress::Phase::kReading, done.load(), todo.size(), failed.load(),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start)
+                  .count()});
   };
   if (todo.size() < 64) {
     work();  // a reload of a few files: threads would cost more than they save
@@ -218,6 +220,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
 
 LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                              const std::vector<std::string>* domain_files) {
+  auto load_start = std::chrono::steady_clock::now();
   LoadReport report;
   ConfigSet& set = report.set;
   // Every file of this load is opened under the folders as they are now
@@ -276,9 +279,13 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
       only_named ? *std::move(named) : ListAll(set, domains_read, files_removed);
   if (only_named) {
     for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});
+  } else if (progress) {
+    progress({LoadProgress::Phase::kListing, 0, entries.size(), 0,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start)
+                  .count()});
   }
   ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set,
-                  domains_read, report, progress, progress_every);
+                  domains_read, report, progress, progress_every, load_start);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
   report.changed = server_changed || catalog_changed || files_removed ||
                    report.files_read > report.files_same;

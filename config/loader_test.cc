@@ -148,6 +148,12 @@ TEST(ConfigStateTest, ReadsManyFilesInParallelAndReportsProgress) {
   EXPECT_EQ(report.set.domains.size(), static_cast<size_t>(kFiles - 6));
   EXPECT_EQ(ErrorsOnly(AllOf(report)).size(), 6u);
   ASSERT_FALSE(seen.empty());
+  // The folder's listing is said first (a million files take seconds to
+  // list and stat), then the reading; every line counts from the load's start.
+  EXPECT_EQ(seen.front().phase, LoadProgress::Phase::kListing);
+  EXPECT_EQ(seen.front().files_total, static_cast<size_t>(kFiles));
+  EXPECT_EQ(seen.back().phase, LoadProgress::Phase::kReading);
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].seconds, seen[i - 1].seconds);
   EXPECT_EQ(seen.back().files_done, static_cast<size_t>(kFiles));
   EXPECT_EQ(seen.back().files_total, static_cast<size_t>(kFiles));
   EXPECT_EQ(seen.back().files_failed, 6u);

@@ -31,7 +31,10 @@ config::ProgressFn LogLoadProgress(const char* what) {
   return [what](const config::LoadProgress& p) {
     // Small loads finish before anyone could watch them.
     if (p.files_total < 1000) return;
-    if (p.phase == config::LoadProgress::Phase::kLinking && p.files_done < p.files_total) {
+    if (p.phase == config::LoadProgress::Phase::kListing) {
+      LogInfo("%s: %d domain files listed; comparing them with what was read; %.1f s", what,
+              p.files_total, p.seconds);
+    } else if (p.phase == config::LoadProgress::Phase::kLinking && p.files_done < p.files_total) {
       LogInfo("%s: %d of %d domains linked; %.1f s", what, p.files_done, p.files_total,
               p.seconds);
     } else if (p.phase == config::LoadProgress::Phase::kLinking) {
