@@ -8,6 +8,13 @@
 
 #include "gtest/gtest.h"
 
+// The same tests run where jemalloc is the allocator, as in the release
+// dnsd: CMake builds this file a second time into
+// dnsd_memory_release_jemalloc_test, under the suite name it defines.
+#ifndef MEMORY_RELEASE_SUITE
+#define MEMORY_RELEASE_SUITE ReleaseFreedMemoryTest
+#endif
+
 namespace dnsd {
 namespace {
 
@@ -23,7 +30,7 @@ size_t ResidentBytes() {
 
 // What a reload leaves: many blocks freed between blocks still in use, so
 // free() alone cannot shrink the heap from its top.
-TEST(ReleaseFreedMemoryTest, GivesBackHeapFreedBetweenLiveBlocks) {
+TEST(MEMORY_RELEASE_SUITE, GivesBackHeapFreedBetweenLiveBlocks) {
   constexpr size_t kBlock = 16 << 10;  // under glibc's mmap threshold: heap, not mmap
   constexpr size_t kBlocks = 4096;     // 64 MiB
   std::vector<char*> blocks;
@@ -41,7 +48,8 @@ TEST(ReleaseFreedMemoryTest, GivesBackHeapFreedBetweenLiveBlocks) {
   size_t before = ResidentBytes();
   size_t free_bytes = ReleaseFreedMemory();
   size_t after = ResidentBytes();
-  EXPECT_GE(free_bytes, freed);
+  // glibc finds every freed block; jemalloc counts whole free pages only.
+  EXPECT_GE(free_bytes, JemallocLinked() ? freed / 2 : freed);
   ASSERT_GT(before, 0u);
   // Runs of three freed blocks hold whole pages; at least half of what was
   // freed goes back.
@@ -49,7 +57,7 @@ TEST(ReleaseFreedMemoryTest, GivesBackHeapFreedBetweenLiveBlocks) {
   for (char* b : blocks) delete[] b;
 }
 
-TEST(ReleaseFreedMemoryTest, LeavesTheHeapAloneBelowTheThreshold) {
+TEST(MEMORY_RELEASE_SUITE, LeavesTheHeapAloneBelowTheThreshold) {
   std::vector<char*> blocks;
   for (size_t i = 0; i < 1024; ++i) {
     blocks.push_back(new char[16 << 10]);
