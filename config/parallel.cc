@@ -7,8 +7,24 @@
 
 namespace dnsd::config {
 
-void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(size_t)>& f) {
-  if (n < parallel_from) {
+namespace {
+
+// Enough reads in flight for a virtual disk's queue, few enough that the
+// threads' stacks and parse buffers stay small.
+constexpr unsigned kFileThreadsPerCore = 8;
+constexpr unsigned kMaxFileThreads = 16;
+
+}  // namespace
+
+unsigned ComputeThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+unsigned FileThreads() {
+  return std::min(kMaxFileThreads, ComputeThreads() * kFileThreadsPerCore);
+}
+
+void ForEachInParallel(size_t n, size_t parallel_from, unsigned threads,
+                       const std::function<void(size_t)>& f) {
+  if (n < parallel_from || threads <= 1) {
     for (size_t i = 0; i < n; ++i) f(i);
     return;
   }
@@ -16,12 +32,14 @@ void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
   };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
-    threads.emplace_back(work);
-  }
+  std::vector<std::thread> others;
+  for (unsigned t = 1; t < threads; ++t) others.emplace_back(work);
   work();
-  for (std::thread& t : threads) t.join();
+  for (std::thread& t : others) t.join();
+}
+
+void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(size_t)>& f) {
+  ForEachInParallel(n, parallel_from, ComputeThreads(), f);
 }
 
 }  // namespace dnsd::config

@@ -5,12 +5,16 @@
 // yaml-cpp, whose messages and positions are the diagnostics.
 // This is the only place yaml-cpp's exceptions are allowed to surface; they
 // become diagnostics here, so nothing above ever sees one.
-#include <filesystem>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <functional>
-#include <sstream>
 #include <string_view>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "config/yaml_reader.h"
@@ -75,31 +79,51 @@ std::optional<Value> YamlReader::LoadFile() {
 }
 
 std::optional<std::string> YamlReader::ReadText() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::file_status status = fs::status(read_from_, ec);
-  if (ec || !fs::exists(status)) {
-    Error(SourcePos{file_}, "cannot open the file: it does not exist");
+  // One open, one fstat and one read per file: at a million domain files
+  // the stream library's extra stats and copies were a tenth of a start.
+  // O_NONBLOCK: a FIFO dropped into the folder must not hang the load; it
+  // changes nothing for a regular file.
+  int fd = open(read_from_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    Error(SourcePos{file_}, errno == ENOENT ? "cannot open the file: it does not exist"
+                                            : "cannot read the file");
     return std::nullopt;
   }
-  if (!fs::is_regular_file(status)) {
+  absl::Cleanup close_fd = [fd] { close(fd); };
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     Error(SourcePos{file_}, "cannot read: not a regular file");
     return std::nullopt;
   }
-  uintmax_t size = fs::file_size(read_from_, ec);
-  if (ec || size > kMaxFileBytes) {
-    Error(SourcePos{file_}, absl::StrCat("the file is larger than ",
-                                         kMaxFileBytes >> 20, " MiB"));
+  if (static_cast<uintmax_t>(st.st_size) > kMaxFileBytes) {
+    Error(SourcePos{file_},
+          absl::StrCat("the file is larger than ", kMaxFileBytes >> 20, " MiB"));
     return std::nullopt;
   }
-  std::ifstream in(read_from_, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) {
-    Error(SourcePos{file_}, "cannot read the file");
-    return std::nullopt;
+  // The file may grow or shrink while it is read: read to its end, within
+  // the limit, whatever fstat said. The octet to spare takes the end.
+  std::string text(static_cast<size_t>(st.st_size) + 1, '\0');
+  size_t used = 0;
+  while (true) {
+    if (used == text.size()) {
+      if (text.size() > kMaxFileBytes) {
+        Error(SourcePos{file_},
+              absl::StrCat("the file is larger than ", kMaxFileBytes >> 20, " MiB"));
+        return std::nullopt;
+      }
+      text.resize(std::max<size_t>(4096, text.size() * 2));
+    }
+    ssize_t n = read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Error(SourcePos{file_}, "cannot read the file");
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
   }
-  return std::move(text).str();
+  text.resize(used);
+  return text;
 }
 
 std::optional<Value> YamlReader::Parse(const std::string& text) {

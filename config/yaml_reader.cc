@@ -15,6 +15,9 @@ namespace dnsd::config {
 
 namespace {
 
+// Mappings up to this many keys look for duplicates by scanning.
+constexpr size_t kScannedKeys = 16;
+
 // What a node is, for "expected X, got Y" messages.
 std::string Describe(const YamlNode& node) {
   if (node.IsMap()) return "a mapping";
@@ -96,9 +99,23 @@ std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
     return std::nullopt;
   }
   std::vector<Entry> entries;
-  absl::flat_hash_map<std::string, int> first_line;
   std::vector<std::pair<YamlNode, YamlNode>> pairs = value.node.Pairs();
   entries.reserve(pairs.size());
+  // A domain file's mappings have a handful of keys: a scan of those taken
+  // finds a duplicate faster than a hash map is built. Long ones (a
+  // catalog's senders) are indexed.
+  absl::flat_hash_map<absl::string_view, size_t> index;
+  bool indexed = pairs.size() > kScannedKeys;
+  auto taken = [&](absl::string_view key) -> const Entry* {
+    if (indexed) {
+      auto it = index.find(key);
+      return it == index.end() ? nullptr : &entries[it->second];
+    }
+    for (const Entry& e : entries) {
+      if (e.key == key) return &e;
+    }
+    return nullptr;
+  };
   for (const auto& [key_node, value_node] : pairs) {
     SourcePos key_pos = Pos(key_node.Mark());
     if (!key_node.IsScalar()) {
@@ -106,10 +123,9 @@ std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
       continue;
     }
     std::string key(key_node.Scalar());
-    auto [seen, inserted] = first_line.emplace(key, key_pos.line);
-    if (!inserted) {
+    if (const Entry* first = taken(key)) {
       Error(key_pos, absl::StrCat("duplicate key ", Quoted(key),
-                                  " (first at line ", seen->second, ")"));
+                                  " (first at line ", first->key_pos.line, ")"));
       continue;
     }
     // An empty value's mark is wherever the next token starts, often the
@@ -117,6 +133,8 @@ std::optional<std::vector<Entry>> YamlReader::Entries(const Value& value) {
     SourcePos pos = value_node.IsNull() ? key_pos : Pos(value_node.Mark());
     std::string path = JoinPath(value.path, key);
     entries.push_back(Entry{std::move(key), key_pos, Value{value_node, pos, std::move(path)}});
+    // `entries` never grows past its reserve: the views stay valid.
+    if (indexed) index.emplace(entries.back().key, entries.size() - 1);
   }
   return entries;
 }

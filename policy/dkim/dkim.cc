@@ -1,5 +1,6 @@
 #include "policy/dkim/dkim.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,14 @@ constexpr size_t kEd25519KeyBytes = 32;  // RFC 8463 §4.2
 bool IsBase64Char(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' ||
          c == '/';
+}
+
+// REQUIRES: IsBase64Char(c).
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  return c == '+' ? 62 : 63;
 }
 
 absl::Status CheckRsaBits(int bits) {
@@ -84,11 +93,10 @@ absl::StatusOr<int> CheckEd25519Key(const std::string& raw) {
 }  // namespace
 
 absl::StatusOr<std::string> CleanBase64(absl::string_view text) {
-  std::string clean;
-  clean.reserve(text.size());  // kept for every key: no doubling slack
-  for (char c : text) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) clean += c;
-  }
+  std::string clean(text);  // kept for every key: no doubling slack
+  clean.erase(std::remove_if(clean.begin(), clean.end(),
+                             [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }),
+              clean.end());
   if (clean.empty()) return absl::InvalidArgumentError("p is empty");
   size_t padding = clean.size() - clean.find_last_not_of('=') - 1;
   for (size_t i = 0; i + padding < clean.size(); ++i) {
@@ -102,9 +110,10 @@ absl::StatusOr<std::string> CleanBase64(absl::string_view text) {
     return absl::InvalidArgumentError(
         "p is not base64: its length with '=' padding must be a multiple of 4");
   }
-  std::string bytes;
-  if (!absl::Base64Unescape(clean, &bytes) ||
-      absl::Base64Escape(bytes) != clean) {
+  // RFC 4648 §3.5: the bits the padding leaves over, the last two of the
+  // character before "=" or the last four before "==", must be zero. Read
+  // off that one character instead of decoding and encoding the key again.
+  if (padding > 0 && (Base64Value(clean[clean.size() - padding - 1]) & (padding == 1 ? 0x3 : 0xf))) {
     return absl::InvalidArgumentError(
         "p is not base64: the bits before the '=' padding must be zero");
   }

@@ -50,11 +50,12 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
                                                        const RefreshedRanges* refreshed) {
   const std::string all = AllTerm(d);
   if (d.mode == Mode::kBlocked) return std::vector<std::string>{"v=spf1 -all"};
-  std::vector<std::string> terms;
-  absl::flat_hash_set<std::string> seen;
+  // A prefix's term is a function of it, and two prefixes never write the
+  // same term: the prefixes themselves tell the duplicates, unformatted.
+  std::vector<const IpPrefix*> prefixes;
+  absl::flat_hash_set<IpPrefix> seen;
   auto add = [&](const IpPrefix& p) {
-    std::string term = absl::StrCat(p.is_v4() ? "ip4:" : "ip6:", FormatIpPrefix(p));
-    if (seen.insert(term).second) terms.push_back(std::move(term));
+    if (seen.insert(p).second) prefixes.push_back(&p);
   };
   for (const IpPrefix& p : d.spf.netblocks) add(p);
   for (const std::string& id : d.spf.senders) {
@@ -64,14 +65,24 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
   }
   std::vector<std::string> records;
   std::string text = "v=spf1";
-  for (const std::string& term : terms) {
+  // The room of the part being filled, and what its link to the next part
+  // takes; both change only when a part is closed.
+  size_t budget = 0, link = 0;
+  auto open_part = [&] {
     size_t i = records.size();
-    // Room for this term, and still for the link to the next part.
-    size_t link = absl::StrCat(" include:", NspfPartName(i + 1, d.domain, spf_zone), " ", all).size();
-    if (text.size() + 1 + term.size() + link > TextBudget(NspfPartName(i, d.domain, spf_zone)) &&
-        text != "v=spf1") {
-      absl::StrAppend(&text, " include:", NspfPartName(i + 1, d.domain, spf_zone), " ", all);
+    budget = TextBudget(NspfPartName(i, d.domain, spf_zone));
+    link = absl::StrCat(" include:", NspfPartName(i + 1, d.domain, spf_zone), " ", all).size();
+  };
+  open_part();
+  std::string term;
+  for (const IpPrefix* p : prefixes) {
+    term.assign(p->is_v4() ? "ip4:" : "ip6:");
+    AppendIpPrefix(*p, term);
+    if (text.size() + 1 + term.size() + link > budget && text != "v=spf1") {
+      absl::StrAppend(&text, " include:", NspfPartName(records.size() + 1, d.domain, spf_zone),
+                      " ", all);
       records.push_back(std::exchange(text, "v=spf1"));
+      open_part();
     }
     absl::StrAppend(&text, " ", term);
   }

@@ -54,14 +54,27 @@ absl::StatusOr<IpAddress> ParseIpAddress(absl::string_view text) {
   return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not an IP address"));
 }
 
-std::string FormatIpAddress(const IpAddress& ip, bool mapped_as_v6) {
-  char buf[INET6_ADDRSTRLEN];
+namespace {
+
+// Dotted quads by hand: inet_ntop formats IPv4 with sprintf, which was a
+// twentieth of reading a domain file with many ranges.
+void AppendIpAddress(const IpAddress& ip, bool mapped_as_v6, std::string& out) {
   if (ip.is_v4() && !mapped_as_v6) {
-    inet_ntop(AF_INET, ip.v4(), buf, sizeof(buf));
-  } else {
-    inet_ntop(AF_INET6, ip.bytes.data(), buf, sizeof(buf));
+    const uint8_t* b = ip.v4();
+    absl::StrAppend(&out, int{b[0]}, ".", int{b[1]}, ".", int{b[2]}, ".", int{b[3]});
+    return;
   }
-  return buf;
+  char buf[INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, ip.bytes.data(), buf, sizeof(buf));
+  out += buf;
+}
+
+}  // namespace
+
+std::string FormatIpAddress(const IpAddress& ip, bool mapped_as_v6) {
+  std::string out;
+  AppendIpAddress(ip, mapped_as_v6, out);
+  return out;
 }
 
 bool IpPrefix::Contains(const IpAddress& ip) const {
@@ -107,8 +120,14 @@ absl::StatusOr<IpPrefix> ParseIpPrefix(absl::string_view text) {
 }
 
 std::string FormatIpPrefix(const IpPrefix& prefix) {
-  return absl::StrCat(FormatIpAddress(prefix.address, !prefix.is_v4()), "/",
-                      prefix.family_length());
+  std::string out;
+  AppendIpPrefix(prefix, out);
+  return out;
+}
+
+void AppendIpPrefix(const IpPrefix& prefix, std::string& out) {
+  AppendIpAddress(prefix.address, !prefix.is_v4(), out);
+  absl::StrAppend(&out, "/", prefix.family_length());
 }
 
 }  // namespace dnsd

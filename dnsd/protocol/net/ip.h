@@ -62,6 +62,9 @@ absl::StatusOr<IpPrefix> ParseIpPrefix(absl::string_view text);
 
 // "203.0.113.0/24" or "2001:db8::/32".
 std::string FormatIpPrefix(const IpPrefix& prefix);
+// FormatIpPrefix's text appended to `out`, without a string of its own:
+// for the _nspf chains, which write every range of every domain.
+void AppendIpPrefix(const IpPrefix& prefix, std::string& out);
 
 }  // namespace dnsd
 

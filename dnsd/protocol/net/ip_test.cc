@@ -1,7 +1,11 @@
 #include "dnsd/protocol/net/ip.h"
 
+#include <arpa/inet.h>
+
+#include <random>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -31,6 +35,32 @@ TEST(IpAddressTest, Ipv4IsStoredMapped) {
   EXPECT_EQ(ip.v4()[3], 1);
   EXPECT_EQ(FormatIpAddress(ip), "192.0.2.1");
   EXPECT_EQ(FormatIpAddress(ip, /*mapped_as_v6=*/true), "::ffff:192.0.2.1");
+}
+
+// The dotted quads are written by hand: they must be inet_ntop's, octet for
+// octet, for every width of every octet.
+TEST(IpAddressTest, Ipv4TextIsInetNtops) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    uint8_t v4[4];
+    for (uint8_t& b : v4) {
+      // Each octet one, two or three digits wide, edges included.
+      switch (rng() % 4) {
+        case 0: b = uint8_t(rng() % 10); break;
+        case 1: b = uint8_t(10 + rng() % 90); break;
+        case 2: b = uint8_t(100 + rng() % 156); break;
+        default: b = (rng() % 2) ? 255 : 0;
+      }
+    }
+    char expected[INET_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET, v4, expected, sizeof(expected)), nullptr);
+    IpAddress ip = IpAddress::FromV4(v4);
+    ASSERT_EQ(FormatIpAddress(ip), expected);
+    IpPrefix host{ip, 128};
+    std::string appended = "ip4:";
+    AppendIpPrefix(host, appended);
+    ASSERT_EQ(appended, absl::StrCat("ip4:", expected, "/32"));
+  }
 }
 
 TEST(IpAddressTest, FromV4MatchesParse) {
