@@ -63,6 +63,17 @@ TEST(IpAddressTest, Ipv4TextIsInetNtops) {
   }
 }
 
+TEST(IpPrefixTest, EveryLengthIsWritten) {
+  for (int len = 0; len <= 32; ++len) {
+    IpPrefix p = Prefix(absl::StrCat("0.0.0.0/", len));
+    ASSERT_EQ(FormatIpPrefix(p), absl::StrCat("0.0.0.0/", len));
+  }
+  for (int len = 0; len <= 128; ++len) {
+    IpPrefix p = Prefix(absl::StrCat("::/", len));
+    ASSERT_EQ(FormatIpPrefix(p), absl::StrCat("::/", len));
+  }
+}
+
 TEST(IpAddressTest, FromV4MatchesParse) {
   const uint8_t v4[4] = {203, 0, 113, 7};
   EXPECT_EQ(IpAddress::FromV4(v4), Ip("203.0.113.7"));
