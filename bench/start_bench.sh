@@ -6,12 +6,18 @@
 # stops that dnsd, by its PID. dnsd's log goes to LOG. Listens on
 # 127.0.0.1:$PORT (15399). Hold the bench lock: `flock /work/bench.lock
 # bench/start_bench.sh ...` (bench/README.md, "Start-up at 100k and 1M").
+# DROP_CACHES=1 (root only) empties the page cache first, so that every
+# file is read from the disk: a start after a reboot, not after a restart.
 set -u
 [ $# -ge 4 ] || { echo "usage: $0 DNSD CFGDIR NAME LOG [TIMEOUT_S]" >&2; exit 2; }
 DNSD=$1 CFG=$2 NAME=$3 LOG=$4 TIMEOUT=${5:-900} PORT=${PORT:-15399}
 ALLOW_ROOT=()
 [ "$(id -u)" -eq 0 ] && ALLOW_ROOT=(--allow-root)
 tck=$(getconf CLK_TCK)
+if [ "${DROP_CACHES:-0}" = 1 ]; then
+  sync
+  echo 3 > /proc/sys/vm/drop_caches || { echo "DROP_CACHES=1 needs root" >&2; exit 2; }
+fi
 t0=$(date +%s.%N)
 "$DNSD" serve -c "$CFG/dnsd.yaml" --listen 127.0.0.1:"$PORT" --metrics 127.0.0.1:0 \
   "${ALLOW_ROOT[@]}" 2>"$LOG" >/dev/null &
