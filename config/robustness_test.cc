@@ -1,6 +1,8 @@
 // No input file can crash, hang or throw out of the loaders: binary junk,
 // mutated examples, pathological nesting, aliases, huge values. These tests
 // only ask that every load ends with a value or with errors, never both.
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -162,6 +164,11 @@ TEST(RobustnessTest, FilesThatAreNotFiles) {
               ElementsAre("0:0: the file is larger than 16 MiB"));
   EXPECT_FALSE(LoadConfig("").errors.empty());
   EXPECT_FALSE(LoadConfig(dir.path().string()).errors.empty());
+  // A FIFO has no writer: opening it must not wait for one.
+  std::string fifo = (dir.path() / "fifo.yaml").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THAT(Brief(LoadServerFile(fifo).errors),
+              ElementsAre("0:0: cannot read: not a regular file"));
   // Last: without /dev/zero (a bare container) the test is a skip, not a
   // silent pass.
   if (!std::filesystem::exists("/dev/zero")) GTEST_SKIP() << "no /dev/zero here";
