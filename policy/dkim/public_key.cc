@@ -1,7 +1,8 @@
 #include "policy/dkim/public_key.h"
 
+#include <bit>
+
 #include "openssl/asn1.h"
-#include "openssl/bn.h"
 #include "openssl/decoder.h"
 #include "openssl/err.h"
 #include "openssl/obj_mac.h"
@@ -17,9 +18,6 @@ struct SequenceFree {
 using SequencePtr = std::unique_ptr<ASN1_SEQUENCE_ANY, SequenceFree>;
 struct AlgorFree {
   void operator()(X509_ALGOR* a) const { X509_ALGOR_free(a); }
-};
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
 };
 
 const unsigned char* Bytes(absl::string_view s) {
@@ -40,6 +38,19 @@ SequencePtr Pair(absl::string_view der) {
   return seq;
 }
 
+// The bits of a non-negative INTEGER's value, read off its big-endian
+// magnitude octets (what BN_num_bits would say, without making a BIGNUM of
+// every key's modulus); 0 for zero.
+int MagnitudeBits(const ASN1_INTEGER* integer) {
+  const unsigned char* p = ASN1_STRING_get0_data(integer);
+  int len = ASN1_STRING_length(integer);
+  while (len > 0 && *p == 0) {
+    ++p;
+    --len;
+  }
+  return len == 0 ? 0 : 8 * (len - 1) + std::bit_width(static_cast<unsigned>(*p));
+}
+
 // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
 std::optional<int> Pkcs1Bits(absl::string_view der) {
   SequencePtr seq = Pair(der);
@@ -52,13 +63,9 @@ std::optional<int> Pkcs1Bits(absl::string_view der) {
       ASN1_STRING_type(e->value.integer) != V_ASN1_INTEGER) {
     return std::nullopt;
   }
-  std::unique_ptr<BIGNUM, BnFree> modulus(ASN1_INTEGER_to_BN(n->value.integer, nullptr));
-  std::unique_ptr<BIGNUM, BnFree> exponent(ASN1_INTEGER_to_BN(e->value.integer, nullptr));
-  if (modulus == nullptr || exponent == nullptr || BN_is_zero(modulus.get()) ||
-      BN_is_zero(exponent.get())) {
-    return std::nullopt;
-  }
-  return BN_num_bits(modulus.get());
+  int modulus_bits = MagnitudeBits(n->value.integer);
+  if (modulus_bits == 0 || MagnitudeBits(e->value.integer) == 0) return std::nullopt;
+  return modulus_bits;
 }
 
 // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
