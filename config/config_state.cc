@@ -139,11 +139,16 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
                                   double progress_every,
                                   std::chrono::steady_clock::time_point load_start) {
   using Todo = Entry;
-  // A stat per file is most of a reload that reads nothing, and on a cold
-  // start each waits on the disk.
+  // The first load reads every file, often from a cold page cache, and
+  // serves nothing yet: many threads keep the disk busy. A reload reads
+  // what the operator just wrote, beside the threads answering queries,
+  // which must keep their share of the cores: one thread per core.
+  const unsigned read_threads = first_read_ ? FileThreads() : ComputeThreads();
+  first_read_ = false;
+  // A stat per file is most of a reload that reads nothing.
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(read_dir);
-  ForEachInParallel(all.size(), kParallelStats, FileThreads(),
+  ForEachInParallel(all.size(), kParallelStats, read_threads,
                     [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
   std::vector<Todo> todo;
   std::vector<bool> read_now(all.size());
@@ -162,9 +167,8 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     for (const Todo& t : todo) report.read.push_back(*t.path);
   }
 
-  // Files are independent: read and check them on threads enough to keep
-  // both the cores and the disk busy. Each thread writes only the
-  // DomainFile it took; the map is not touched.
+  // Files are independent: read and check them on `read_threads` threads. Each
+  // thread writes only the DomainFile it took; the map is not touched.
   std::atomic<size_t> next{0}, done{0}, failed{0}, same{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
@@ -189,7 +193,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     work();  // a reload of a few files: threads would cost more than they save
   } else {
     std::vector<std::thread> threads;
-    for (unsigned t = 0; t < FileThreads(); ++t) {
+    for (unsigned t = 0; t < read_threads; ++t) {
       threads.emplace_back(work);
     }
     // This thread only watches and reports.

@@ -80,7 +80,7 @@ class ConfigState {
   explicit ConfigState(std::string server_file) : server_file_(std::move(server_file)) {}
 
   // The first load, and every reload after it. Domain files are read on
-  // every core; `progress`, if set, is called from this thread about every
+  // every core (the first load: on config/parallel.h's FileThreads()); `progress`, if set, is called from this thread about every
   // `progress_every` seconds while files are read, and once at the end.
   // With `domain_files` (paths in the domains folder: what a file watcher
   // saw change), and the server file and catalog unchanged, only those
@@ -149,6 +149,7 @@ class ConfigState {
   std::string server_file_;
   std::optional<ServerConfig> server_;
   std::optional<ServerConfig> started_;  // as first loaded: what restart-only keys run with
+  bool first_read_ = true;  // no domain file read yet: the start's read may use more threads
   std::optional<Catalog> catalog_;
   // Every sender of every catalog loaded, by id, as last defined: what a
   // domain's last good version was checked against.
