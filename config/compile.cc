@@ -210,13 +210,11 @@ bool LinkChanges(const Edits& edits, LinkContext& link) {
   return true;
 }
 
-// One domain, family by family; `before` (may be null) is its last compile,
-// whose RRsets it shares where they come out the same. Thread-safe: reads
-// only its arguments.
+// One domain, family by family. Thread-safe: reads only its arguments.
 std::shared_ptr<const CompiledDomain> CompileDomain(
     const DomainConfig& d, std::shared_ptr<const ProviderRecords> provider,
     const Catalog& catalog, const SenderNumbers& senders, const RefreshedRanges* refreshed,
-    uint64_t inputs_digest, UtcSeconds now, const CompiledDomain* before) {
+    uint64_t inputs_digest, UtcSeconds now) {
   auto out = std::make_shared<CompiledDomain>();
   out->version = d.version;
   out->inputs_digest = inputs_digest;
@@ -228,7 +226,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
     part.family = family;
-    DomainCompiler compiler(*out, part, d, catalog, senders, refreshed, now, before);
+    DomainCompiler compiler(*out, part, d, catalog, senders, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
       Diagnostic error;
       error.pos.file = d.file;
@@ -343,7 +341,7 @@ class DomainCompiles {
     for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog_, digest);
     TimelineDigest(d, now_, digest, schedule_);
     if (same_read && candidate->inputs_digest == digest.value()) return cached;
-    queued_.push_back({&d, digest.value(), slot, candidate});
+    queued_.push_back({&d, digest.value(), slot});
     return nullptr;
   }
 
@@ -354,7 +352,7 @@ class DomainCompiles {
     ProgressEvery every(progress, queued_.size());
     ForEachOnAllCores(queued_.size(), kParallelCompile, [&](size_t t) {
       compiled[t] = CompileDomain(*queued_[t].domain, provider_, config_.catalog, senders_,
-                                  refreshed_, queued_[t].digest, now_, queued_[t].before);
+                                  refreshed_, queued_[t].digest, now_);
       every.Done();
     });
     for (size_t t = 0; t < queued_.size(); ++t) put(queued_[t].slot, std::move(compiled[t]));
@@ -369,9 +367,6 @@ class DomainCompiles {
     const DomainConfig* domain;
     uint64_t digest;  // of its inputs
     size_t slot;
-    // Its compile in the cache, if any: held by the cache's list (or the
-    // delta's `replaced`) until the compile is done.
-    const CompiledDomain* before;
   };
   const ConfigSet& config_;
   std::shared_ptr<const ProviderRecords> provider_;

@@ -72,9 +72,9 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
 DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part,
                                const DomainConfig& domain, const Catalog& catalog,
                                const SenderNumbers& senders, const RefreshedRanges* refreshed,
-                               UtcSeconds now, const CompiledDomain* before)
+                               UtcSeconds now)
     : out_(out), part_(part), domain_(domain), catalog_(catalog), senders_(senders),
-      refreshed_(refreshed), now_(now), before_(before) {
+      refreshed_(refreshed), now_(now) {
   if (auto name = wire::NameFromText(domain.domain); name.ok()) wire_name_ = *std::move(name);
 }
 
@@ -83,25 +83,13 @@ const RRset* DomainCompiler::Txt(absl::string_view text) {
 }
 
 const RRset* DomainCompiler::Txt(absl::string_view text, uint32_t ttl) {
-  return Own(TxtRRset(text, ttl));
+  out_.rrsets.push_back(std::make_unique<const RRset>(TxtRRset(text, ttl)));
+  return out_.rrsets.back().get();
 }
 
 const RRset* DomainCompiler::Cname(absl::string_view target_wire) {
-  return Own(RRsetBuilder(wire::kTypeCname, provider().settings.ttl).Add(target_wire).Build());
-}
-
-const RRset* DomainCompiler::Own(RRset rrset) {
-  // A domain has a handful: a walk costs less than an index would.
-  if (before_ != nullptr) {
-    for (const std::shared_ptr<const RRset>& old : before_->rrsets) {
-      if (old->type == rrset.type && old->count == rrset.count &&
-          old->records == rrset.records) {
-        out_.rrsets.push_back(old);
-        return old.get();
-      }
-    }
-  }
-  out_.rrsets.push_back(std::make_shared<const RRset>(std::move(rrset)));
+  out_.rrsets.push_back(std::make_unique<const RRset>(
+      RRsetBuilder(wire::kTypeCname, provider().settings.ttl).Add(target_wire).Build()));
   return out_.rrsets.back().get();
 }
 

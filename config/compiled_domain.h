@@ -114,12 +114,7 @@ struct CompiledDomain {
 
   // Owns every RRset above that is not the provider's. One allocation each:
   // a domain has a handful, and a deque's first block alone is 512 octets.
-  // Shared with the domain's previous compile where the bytes are the same
-  // (DomainCompiler): a reload that rewrites every file but few records
-  // (a DMARC address changed everywhere, say) builds the new snapshot
-  // beside the served one without a second copy of the rest (the DKIM
-  // keys, the SPF records).
-  std::vector<std::shared_ptr<const RRset>> rrsets;
+  std::vector<std::unique_ptr<const RRset>> rrsets;
 
   // Gives back the room its vectors kept to grow: called once it is
   // complete, as it is then kept for as long as it is served.
@@ -171,12 +166,9 @@ class CompiledDomainList {
 // Builds one family's part of one domain: the family's Compile calls it.
 class DomainCompiler {
  public:
-  // `before` (may be null): the domain's previous compile, whose RRsets
-  // are taken where a new one would have the same bytes.
   DomainCompiler(CompiledDomain& out, CompiledPart& part, const DomainConfig& domain,
                  const Catalog& catalog, const SenderNumbers& senders,
-                 const RefreshedRanges* refreshed, UtcSeconds now,
-                 const CompiledDomain* before = nullptr);
+                 const RefreshedRanges* refreshed, UtcSeconds now);
 
   const DomainConfig& domain() const { return domain_; }
   const ProviderRecords& provider() const { return *out_.provider; }
@@ -212,9 +204,6 @@ class DomainCompiler {
   void Finish();
 
  private:
-  // `rrset`, owned by the compiled domain: `before`'s if it has the same.
-  const RRset* Own(RRset rrset);
-
   CompiledDomain& out_;
   CompiledPart& part_;
   const DomainConfig& domain_;
@@ -222,7 +211,6 @@ class DomainCompiler {
   const SenderNumbers& senders_;
   const RefreshedRanges* refreshed_;
   UtcSeconds now_;
-  const CompiledDomain* before_;
   std::string wire_name_;
 };
 
