@@ -449,7 +449,15 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
                   const std::optional<Edits>& edits, std::vector<Diagnostic>& errors,
                   const CompileProgressFn& progress) {
   const Snapshot* base = cache != nullptr ? cache->tables() : nullptr;
-  if (base != nullptr && base->provider == snap.provider && base->link.part_errors == 0) {
+  bool forkable = base != nullptr && base->provider == snap.provider && base->link.part_errors == 0;
+  std::optional<Edits> between;
+  if (forkable && !edits) between = EditsBetween(cache->domains(), snap.domains);
+  const Edits* changes = edits ? &*edits : between ? &*between : nullptr;
+  // Most domains replaced (a full reload): taking every old one out of a
+  // fork of the tables would copy every shard only to empty it, and leave
+  // the tables larger than building them afresh; linked from empty, the
+  // new tables cost what they hold.
+  if (forkable && changes->removed.size() <= snap.domains.size() / 2) {
     snap.zones = base->zones.Fork();
     for (const RecordFamily* family : Families()) family->ForkTables(*base, snap);
     snap.link = base->link;
@@ -457,7 +465,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
     ZoneBuilder b(snap, config.server.provider.ttl);
     LinkContext link{config, senders, refreshed, b, snap, link_errors};
     DNSD_RETURN_IF_ERROR(AddProviderZones(link));
-    if (LinkChanges(edits ? *edits : EditsBetween(cache->domains(), snap.domains), link)) {
+    if (LinkChanges(*changes, link)) {
       for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
       b.SetSerials();
       errors.insert(errors.end(), link_errors.begin(), link_errors.end());

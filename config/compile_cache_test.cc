@@ -390,6 +390,11 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
         default: live.insert_or_assign(id, make(id)); break;
       }
     }
+    // Now and then every file is rewritten (a full reload): the tables
+    // are then linked afresh rather than edited.
+    if (step % 15 == 14) {
+      for (auto& [id, d] : live) d = make(id);
+    }
     publish();
     Compiled compiled = Compile(c);
     std::string fresh = Fresh(c);
@@ -405,6 +410,39 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
     EXPECT_EQ(Messages(from_delta->errors), Messages(compiled.errors));
     served = c.domains;
   }
+}
+
+// A full reload replaces every compiled domain: once the snapshot that
+// served the old ones is gone, none of them is kept by the cache or the
+// new snapshot, and the new one is what a compile from scratch makes.
+TEST_F(CompileCacheTest, ReplacingEveryDomainKeepsNoneOfTheOldOnes) {
+  ConfigSet c = Config();
+  std::vector<std::weak_ptr<const CompiledDomain>> old;
+  {
+    Compiled first = Compile(c);
+    for (const CompiledDomainList::Ptr& d : first.snapshot->domains) old.push_back(d);
+    std::vector<DomainConfig> domains = Copy(c.domains);
+    for (DomainConfig& d : domains) {
+      d.version += 1000;
+      d.dmarc.p = "reject";
+    }
+    SetDomains(c, domains);
+    Compiled second = Compile(c);
+    EXPECT_EQ(second.stats.compiled, domains.size());
+    EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+    // The old snapshot still serves what it served until it goes.
+    for (const auto& d : old) EXPECT_FALSE(d.expired());
+  }
+  for (const auto& d : old) EXPECT_TRUE(d.expired());
+  ASSERT_NE(cache_.tables(), nullptr);
+  // And a one-domain change after it edits those tables as before.
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  domains[0].version += 1000;
+  domains[0].dmarc.p = "quarantine";
+  SetDomains(c, domains);
+  Compiled third = Compile(c);
+  EXPECT_EQ(third.stats.compiled, 1u);
+  EXPECT_EQ(Dump(*third.snapshot), Fresh(c));
 }
 
 TEST_F(CompileCacheTest, AnEmptyDeltaStillCompilesWhatComesDue) {

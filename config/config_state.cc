@@ -285,10 +285,18 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
       only_named ? *std::move(named) : ListAll(set, domains_read, files_removed);
   if (only_named) {
     for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});
-  } else if (progress) {
-    progress({LoadProgress::Phase::kListing, 0, entries.size(), 0,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start)
-                  .count()});
+  } else {
+    // Collect builds the list again from every file once they are read.
+    // Held until then, it would keep every file's old version alive beside
+    // its new one for the whole read: dropped now, each old version goes
+    // as soon as its file's new read checks out (a file that fails keeps
+    // its last good version in `good`).
+    domains_.clear();
+    if (progress) {
+      progress({LoadProgress::Phase::kListing, 0, entries.size(), 0,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start)
+                    .count()});
+    }
   }
   ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set,
                   domains_read, report, progress, progress_every, load_start);

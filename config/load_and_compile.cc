@@ -84,6 +84,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     }
   }
   if (!out.fatal) {
+    if (state.release_freed) state.release_freed();
     if (progress) {
       LoadProgress compiling;
       compiling.phase = LoadProgress::Phase::kCompiling;
@@ -92,8 +93,11 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       progress(compiling);
     }
     CompileProgressFn compile_progress;
-    if (progress) {
+    if (progress || state.release_freed) {
       compile_progress = [&](size_t done, size_t total, bool linking) {
+        // Compiled, about to link: what compiling used and let go is free.
+        if (linking && done == total && state.release_freed) state.release_freed();
+        if (!progress) return;
         LoadProgress p;
         p.phase = linking ? LoadProgress::Phase::kLinking : LoadProgress::Phase::kCompiling;
         p.files_done = done;

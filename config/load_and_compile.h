@@ -3,6 +3,7 @@
 #ifndef DNSD_CONFIG_LOAD_AND_COMPILE_H_
 #define DNSD_CONFIG_LOAD_AND_COMPILE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,13 @@ struct LoadState {
   // The compile cache and `served` hold what the last load found: the next
   // load's delta (LoadReport::delta) may be applied to them.
   bool in_step = false;
+  // Called (if set) between a load's phases, once what the phase replaced
+  // is freed: after the files are read (their old versions), and after a
+  // large compile, before its link (the compile's scratch). A server gives
+  // the freed heap back to the kernel here (dnsd/control/memory_release.h):
+  // the allocator would keep it, and a full reload's next phase would add
+  // to it instead of taking its place.
+  std::function<void()> release_freed;
 };
 
 struct LoadedConfig {

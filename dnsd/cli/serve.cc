@@ -409,6 +409,10 @@ int Serve(const ServeArgs& args) {
 
   LogInfo("start: loading %s", args.config);
   config::LoadState state(args.config);
+  // Between a load's phases, what the last phase freed goes back to the
+  // kernel: a full reload's peak is then what it holds, not that plus
+  // what the allocator kept.
+  state.release_freed = [] { ReleaseFreedMemory(); };
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
                                                        refresher->ranges().get());
