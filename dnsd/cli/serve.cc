@@ -128,6 +128,19 @@ std::string DescribeRateLimit(const config::RateLimitSettings& r) {
                       "]");
 }
 
+// The start's progress, logged and told to systemd: a progress line comes
+// every 2 s or so (the listing of a million files takes a few), so a start
+// that has said nothing for a minute is stuck, whatever its size.
+config::ProgressFn StartProgress() {
+  constexpr int kStuckSeconds = 60;
+  return [](const config::LoadProgress& p) {
+    std::string line = LoadProgressLine("start", p);
+    if (line.empty()) return;
+    LogInfo("%s", line);
+    NotifyStarting(line, kStuckSeconds);
+  };
+}
+
 std::string ServingStatus(const Reloader& reloader) {
   ReloadStatus st = reloader.status();
   return absl::StrCat("serving generation ", st.generation, ", ", st.domains, " domains",
@@ -414,7 +427,7 @@ int Serve(const ServeArgs& args) {
   // what the allocator kept.
   state.release_freed = [] { ReleaseFreedMemory(); };
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
-  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, LogLoadProgress("start"),
+  config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, StartProgress(),
                                                        refresher->ranges().get());
   LogDiagnostics(config::AllDiagnostics(loaded));
   if (loaded.fatal || loaded.snapshot == nullptr) {

@@ -1,5 +1,8 @@
 #include "dnsd/control/reloader.h"
 
+#include <string>
+
+#include "absl/strings/str_format.h"
 #include "dnsd/control/memory_release.h"
 #include "dnsd/protocol/base/log.h"
 #include "config/load_and_compile.h"
@@ -27,28 +30,36 @@ void LogDiagnostics(const std::vector<config::Diagnostic>& diagnostics) {
   }
 }
 
+std::string LoadProgressLine(const char* what, const config::LoadProgress& p) {
+  // Small loads finish before anyone could watch them.
+  if (p.files_total < 1000) return "";
+  if (p.phase == config::LoadProgress::Phase::kListing) {
+    return absl::StrFormat("%s: %d domain files listed; comparing them with what was read; %.1f s",
+                           what, p.files_total, p.seconds);
+  }
+  if (p.phase == config::LoadProgress::Phase::kLinking && p.files_done < p.files_total) {
+    return absl::StrFormat("%s: %d of %d domains linked; %.1f s", what, p.files_done,
+                           p.files_total, p.seconds);
+  }
+  if (p.phase == config::LoadProgress::Phase::kLinking) {
+    return absl::StrFormat("%s: %d domains compiled; linking them into the tables; %.1f s", what,
+                           p.files_done, p.seconds);
+  }
+  if (p.phase == config::LoadProgress::Phase::kCompiling && p.files_done > 0) {
+    return absl::StrFormat("%s: %d of %d domains compiled; %.1f s", what, p.files_done,
+                           p.files_total, p.seconds);
+  }
+  if (p.phase == config::LoadProgress::Phase::kCompiling) {
+    return absl::StrFormat("%s: compiling %d domains; %.1f s", what, p.files_total, p.seconds);
+  }
+  return absl::StrFormat("%s: %d of %d domain files read (%d with errors); %.1f s", what,
+                         p.files_done, p.files_total, p.files_failed, p.seconds);
+}
+
 config::ProgressFn LogLoadProgress(const char* what) {
   return [what](const config::LoadProgress& p) {
-    // Small loads finish before anyone could watch them.
-    if (p.files_total < 1000) return;
-    if (p.phase == config::LoadProgress::Phase::kListing) {
-      LogInfo("%s: %d domain files listed; comparing them with what was read; %.1f s", what,
-              p.files_total, p.seconds);
-    } else if (p.phase == config::LoadProgress::Phase::kLinking && p.files_done < p.files_total) {
-      LogInfo("%s: %d of %d domains linked; %.1f s", what, p.files_done, p.files_total,
-              p.seconds);
-    } else if (p.phase == config::LoadProgress::Phase::kLinking) {
-      LogInfo("%s: %d domains compiled; linking them into the tables; %.1f s", what, p.files_done,
-              p.seconds);
-    } else if (p.phase == config::LoadProgress::Phase::kCompiling && p.files_done > 0) {
-      LogInfo("%s: %d of %d domains compiled; %.1f s", what, p.files_done, p.files_total,
-              p.seconds);
-    } else if (p.phase == config::LoadProgress::Phase::kCompiling) {
-      LogInfo("%s: compiling %d domains; %.1f s", what, p.files_total, p.seconds);
-    } else {
-      LogInfo("%s: %d of %d domain files read (%d with errors); %.1f s", what, p.files_done,
-              p.files_total, p.files_failed, p.seconds);
-    }
+    std::string line = LoadProgressLine(what, p);
+    if (!line.empty()) LogInfo("%s", line.c_str());
   };
 }
 

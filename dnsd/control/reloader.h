@@ -63,8 +63,12 @@ std::shared_ptr<const std::vector<std::string>> FailedFiles(const config::LoadRe
 // list them all.
 void LogDiagnostics(const std::vector<config::Diagnostic>& diagnostics);
 
-// Logs a large load's progress (files read, errors, elapsed; then the
-// compile) every few seconds, prefixed by `what` ("start", "reload").
+// One line of a large load's progress (files read, errors, elapsed; then
+// the compile and the link), prefixed by `what` ("start", "reload"); empty
+// for a load too small to be watched.
+std::string LoadProgressLine(const char* what, const config::LoadProgress& p);
+
+// Logs LoadProgressLine every few seconds.
 config::ProgressFn LogLoadProgress(const char* what);
 
 class Reloader {

@@ -36,4 +36,9 @@ bool NotifyStopping() { return Send("STOPPING=1\nSTATUS=stopping"); }
 
 bool NotifyStatus(const std::string& status) { return Send(StatusLine(status)); }
 
+bool NotifyStarting(const std::string& status, int seconds) {
+  return Send(absl::StrCat("EXTEND_TIMEOUT_USEC=", int64_t{seconds} * 1000000, "\n",
+                           StatusLine(status)));
+}
+
 }  // namespace dnsd

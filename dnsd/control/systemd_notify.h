@@ -1,5 +1,6 @@
 // Tells systemd what `dnsd serve` is doing (sd_notify(3), Type=notify):
-// READY=1 once the first configuration is being served, RELOADING=1 and
+// progress while the first configuration loads (EXTEND_TIMEOUT_USEC), READY=1
+// once it is being served, RELOADING=1 and
 // READY=1 around each reload asked for (SIGHUP, a file change), STOPPING=1 on the way out, and a one-line
 // STATUS= that `systemctl status` shows. Without NOTIFY_SOCKET in the
 // environment (not started by systemd) every call does nothing. Control
@@ -17,6 +18,11 @@ bool NotifyReady(const std::string& status);
 bool NotifyReloading(const std::string& status);
 bool NotifyStopping();
 bool NotifyStatus(const std::string& status);
+// While the first configuration loads: the status, and "give me another
+// `seconds`" (EXTEND_TIMEOUT_USEC), so that a start of a million domains
+// that keeps making progress outlives TimeoutStartSec, and one that stops
+// making progress does not.
+bool NotifyStarting(const std::string& status, int seconds);
 
 }  // namespace dnsd
 

@@ -1,4 +1,5 @@
-"""systemd readiness (sd_notify, Type=notify): dnsd sends READY=1 once it
+"""systemd readiness (sd_notify, Type=notify): dnsd reports a large start's
+progress with EXTEND_TIMEOUT_USEC, sends READY=1 once it
 serves its first configuration and handles SIGHUP, RELOADING=1 then READY=1
 around every reload (a rejected one included), and STOPPING=1 when told to
 stop; each with a STATUS= line. The test plays systemd: it binds the
@@ -97,6 +98,29 @@ class NotifyTest(unittest.TestCase):
             if before.get("RELOADING") == "1":
                 self.assertEqual(after.get("READY"), "1", messages)
         return messages
+
+    def test_start_progress_extends_the_start_timeout(self):
+        # A start of many domains tells systemd where it is and asks for
+        # more time with each progress line, before READY=1.
+        domains = os.path.join(self.examples, "domains")
+        for i in range(1200):
+            with open(os.path.join(domains, f"bulk{i}.example.yaml"), "w") as f:
+                f.write(f"domain: bulk{i}.example\nmode: monitor\n")
+        env = dict(os.environ, NOTIFY_SOCKET=self.path)
+        server = harness.DnsdServer(config=os.path.join(self.examples, "dnsd.yaml"), env=env)
+        self.addCleanup(server.stop)
+        before_ready = []
+        while True:
+            ready = self.next_message()
+            if ready.get("READY") == "1":
+                break
+            before_ready.append(ready)
+        self.assertTrue(before_ready, "no progress before READY=1")
+        for message in before_ready:
+            self.assertEqual(message.get("EXTEND_TIMEOUT_USEC"), "60000000", message)
+            self.assertRegex(message.get("STATUS", ""), r"^start: ")
+        self.assertIn("1206 domain files listed", before_ready[0]["STATUS"])
+        self.assertEqual(ready.get("STATUS"), "serving generation 1, 1206 domains")
 
     def test_no_socket_no_notifications(self):
         # Without NOTIFY_SOCKET dnsd serves as usual (the other suites all
