@@ -197,6 +197,21 @@ void UdpListener::AnswerBatch(int received) {
   HandleBatch(snapshot, std::span(requests_.data(), received), Transport::kUdp,
               std::span(responses_.data(), received), std::span(prepared_.data(), received),
               std::span(outcomes_.data(), received));
+  // Sender visibility hashes each SPF answer's domain name: the policy's
+  // line holding the name's pointer, then the text, elsewhere. Answering
+  // the batch has pushed many policies out of the cache since: fetch the
+  // policies, then the texts, for the whole batch, so that the misses
+  // overlap (perf: 75% of AnswerBatch's samples waited on that chain when
+  // the loop below fetched each answer's text as it counted it; this
+  // halved AnswerBatch's time per query).
+  if (stats_.visibility.enabled()) {
+    for (int i = 0; i < received; ++i) {
+      if (outcomes_[i].spf_domain != nullptr) __builtin_prefetch(&outcomes_[i].spf_domain->name);
+    }
+    for (int i = 0; i < received; ++i) {
+      if (outcomes_[i].spf_domain != nullptr) __builtin_prefetch(outcomes_[i].spf_domain->name.data());
+    }
+  }
   int replies = 0;
   int visible = 0;
   for (int i = 0; i < received; ++i) {
@@ -209,11 +224,7 @@ void UdpListener::AnswerBatch(int received) {
         !RateLimit(s.peer, s.response.data(), outcome, now_ms)) {
       continue;
     }
-    if (stats_.CountResponse(Transport::kUdp, outcome)) {
-      // Hashed at the end of the batch: fetch its text meanwhile.
-      __builtin_prefetch(outcome.spf_domain->name.data());
-      visible_[visible++] = outcome;
-    }
+    if (stats_.CountResponse(Transport::kUdp, outcome)) visible_[visible++] = outcome;
     if (outcome.size == 0) continue;
     if (dnstap_ != nullptr) {
       sockaddr_storage local = pktinfo_ ? LocalAddress(in, local_) : local_;
