@@ -143,7 +143,7 @@ struct ServerConfig {
   std::string path;                  // the server file itself
   // Restart-only settings.
   std::vector<std::string> listen = {"127.0.0.1:5300"};  // "ADDR:PORT", "[v6]:PORT"
-  uint32_t threads = 0;              // 0 = one worker per core
+  uint32_t threads = 0;              // 0 = one worker per CPU of the affinity mask
   TcpSettings tcp;
   MetricsSettings metrics;
   // The account to run as once the sockets are bound: "name" or

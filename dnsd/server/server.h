@@ -27,7 +27,7 @@ namespace dnsd {
 
 struct ServerOptions {
   std::vector<Endpoint> listen;
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;  // 0: one per CPU of the affinity mask
   TcpLimits tcp;
   size_t tracked_domains = 0;  // per worker, for sender visibility; 0: off
   std::optional<RateLimiterOptions> rate_limit;  // nullopt: UDP answers are not limited
@@ -38,7 +38,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  // The number of worker threads `requested` means (0: one per core).
+  // The number of worker threads `requested` means (0: one per CPU this
+  // process may run on, its affinity mask).
   static unsigned ThreadCount(unsigned requested);
 
   // Binds every socket (so privileges can be dropped right after) but
