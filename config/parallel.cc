@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "dnsd/protocol/base/cpus.h"
+
 namespace dnsd::config {
 
 namespace {
@@ -16,7 +18,7 @@ constexpr unsigned kMaxFileThreads = 16;
 
 }  // namespace
 
-unsigned ComputeThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned ComputeThreads() { return UsableCpus(); }
 
 unsigned FileThreads() {
   return std::min(kMaxFileThreads, ComputeThreads() * kFileThreadsPerCore);

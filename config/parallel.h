@@ -8,7 +8,7 @@
 
 namespace dnsd::config {
 
-// One per core: for work that only computes.
+// One per CPU this process may run on: for work that only computes.
 unsigned ComputeThreads();
 
 // For work that waits on the disk (stats and reads of domain files): when

@@ -1,27 +1,19 @@
 #include "dnsd/server/server.h"
 
-#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
 
+#include "dnsd/protocol/base/cpus.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/server/socket.h"
 
 namespace dnsd {
 
 unsigned Server::ThreadCount(unsigned requested) {
-  if (requested != 0) return requested;
-  // The CPUs this process may run on (taskset, a cpuset cgroup, systemd's
-  // CPUAffinity=), not every CPU of the machine: more workers than CPUs
-  // only take turns on them, and each turn is a context switch.
-  cpu_set_t cpus;
-  if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
-    return std::max(1, CPU_COUNT(&cpus));
-  }
-  return std::max(1u, std::thread::hardware_concurrency());
+  return requested != 0 ? requested : UsableCpus();
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerOptions& options,
