@@ -12,6 +12,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -27,19 +28,20 @@
 
 namespace {
 
-long long live_bytes = 0;  // one thread: the reads below run on this one
+// A ConfigState reads its files on several threads.
+std::atomic<long long> live_bytes{0};
 
 }  // namespace
 
 void* operator new(size_t n) {
   void* p = malloc(n != 0 ? n : 1);
   if (p == nullptr) throw std::bad_alloc();
-  live_bytes += malloc_usable_size(p);
+  live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed);
   return p;
 }
 void operator delete(void* p) noexcept {
   if (p == nullptr) return;
-  live_bytes -= malloc_usable_size(p);
+  live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
   free(p);
 }
 void operator delete(void* p, size_t) noexcept { operator delete(p); }
@@ -87,6 +89,7 @@ int Reads(const std::string& dir, size_t limit) {
     Take("bimi", d.bimi.selectors);
     Take("tls_rpt", d.tls_rpt.rua);
     Take("mta_sts", d.mta_sts.policy.mx);
+    Take("domain: position", d.pos);
     Take("file name (shared)", d.file);
     long long before_block = live_bytes;
     read.reset();
