@@ -118,13 +118,20 @@ void WarnRestartOnly(const ServerConfig& running, const ServerConfig& file,
 }  // namespace
 
 void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
-  std::vector<Diagnostic> errors = f.read->errors;
   std::vector<Diagnostic> checked = CheckDomainFile(*f.read, set.catalog, set.server.provider);
-  errors.insert(errors.end(), checked.begin(), checked.end());
-  SortDiagnostics(errors);
-  f.failed = CountErrors(errors) > 0;  // warnings alone do not stop a domain
-  f.errors = errors.empty() ? nullptr
-                            : std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
+  if (checked.empty()) {
+    // Usually so: the read's own diagnostics (a DMARC section's warnings)
+    // are all there are, and are shared with it, not copied for each file.
+    f.errors = f.read->errors;
+  } else {
+    std::vector<Diagnostic> errors;
+    if (f.read->errors != nullptr) errors = *f.read->errors;
+    errors.insert(errors.end(), checked.begin(), checked.end());
+    SortDiagnostics(errors);
+    f.errors = std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
+  }
+  // Warnings alone do not stop a domain.
+  f.failed = f.errors != nullptr && CountErrors(*f.errors) > 0;
   if (f.failed) return;  // `good` stays: the last good version keeps serving
   // The same read checking out again (after a catalog change) keeps its
   // version, so the compile cache takes it as unchanged.
@@ -149,7 +156,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(read_dir);
   ForEachInParallel(all.size(), kParallelStats, read_threads,
-                    [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
+                    [&](size_t i) { stamps[i] = folder.Of(all[i].path->str()); });
   std::vector<Todo> todo;
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
@@ -164,7 +171,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   }
   report.files_read = todo.size();
   if (todo.size() < all.size() || all.size() < files_.size()) {
-    for (const Todo& t : todo) report.read.push_back(*t.path);
+    for (const Todo& t : todo) report.read.push_back(t.path->str());
   }
 
   // Files are independent: read and check them on `read_threads` threads. Each
@@ -173,9 +180,10 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
-      const std::string& path = *todo[i].path;
+      const FileName& path = *todo[i].path;
+      const std::string& name = path.str();
       std::shared_ptr<const ReadDomain> before = f.read;
-      f.read = RereadDomainFile(path, before, read_dir + path.substr(path.rfind('/')));
+      f.read = RereadDomainFile(path, before, read_dir + name.substr(name.rfind('/')));
       if (f.read == before) same.fetch_add(1);
       Check(f, set);
       if (f.failed) failed.fetch_add(1);
@@ -328,11 +336,11 @@ void ConfigState::NoteErrors(const std::vector<Change>& changes) {
     if (f != nullptr && f->errors != nullptr) {
       file_errors_.Set({c.path, f->errors});
     } else {
-      file_errors_.Erase(c.path);
+      file_errors_.Erase(c.path.str());
     }
     if (f != nullptr && f->failed) {
-      failed_.insert(c.path);
-    } else if (auto it = failed_.find(c.path); it != failed_.end()) {
+      failed_.insert(c.path.str());
+    } else if (auto it = failed_.find(c.path.str()); it != failed_.end()) {
       failed_.erase(it);
     }
   }
@@ -343,7 +351,7 @@ void ConfigState::NoteAllErrors() {
   failed_.clear();
   for (const auto& [path, f] : files_) {
     if (f.errors != nullptr) file_errors_.push_back({path, f.errors});
-    if (f.failed) failed_.insert(failed_.end(), path);
+    if (f.failed) failed_.insert(failed_.end(), path.str());
   }
 }
 
@@ -397,11 +405,13 @@ std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::
   entries.reserve(paths.size());
   auto it = files_.begin();
   for (const std::string& path : paths) {
-    while (it != files_.end() && it->first < path) {
+    while (it != files_.end() && it->first.str() < path) {
       it = files_.erase(it);
       removed = true;
     }
-    if (it == files_.end() || it->first != path) it = files_.emplace_hint(it, path, DomainFile{});
+    if (it == files_.end() || it->first.str() != path) {
+      it = files_.emplace_hint(it, path, DomainFile{});
+    }
     entries.push_back({&it->first, &it->second});
     ++it;
   }
@@ -434,7 +444,7 @@ std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
     std::string path = (std::filesystem::path(dir) / name).string();
     if (!DomainFileIn(dir, name.string(), set.errors, read_dir)) {
       if (auto it = files_.find(path); it != files_.end()) {
-        gone.push_back({path, nullptr, it->second.good});
+        gone.push_back({it->first, nullptr, it->second.good});
         files_.erase(it);
         removed = true;
       }
@@ -462,7 +472,7 @@ void ConfigState::Collect() {
   std::vector<Good> goods;
   goods.reserve(files_.size());
   for (const auto& [path, f] : files_) {
-    if (f.good) goods.push_back({&f, &path});
+    if (f.good) goods.push_back({&f, &path.str()});
   }
   auto by_domain = [](const Good& a, const Good& b) {
     return a.file->good->domain < b.file->good->domain;

@@ -104,7 +104,7 @@ class ConfigState {
   };
   // A file a load read or found gone, and the version it served before.
   struct Change {
-    std::string path;
+    FileName path;
     const DomainFile* file;  // null: the file is gone
     std::shared_ptr<const DomainConfig> before;
   };
@@ -113,7 +113,7 @@ class ConfigState {
   // the catalog and provider settings; with `recheck_all`, every file is
   // checked again (without being read again).
   struct Entry {
-    const std::string* path;
+    const FileName* path;
     DomainFile* file;
   };
   // Files are opened in `read_dir`, the domains folder as this load
@@ -156,7 +156,17 @@ class ConfigState {
   std::map<std::string, Sender, std::less<>> last_senders_;
   FileStamp catalog_stamp_;
   FileStamp server_stamp_;
-  std::map<std::string, DomainFile> files_;  // by path, in name order
+  // Looked up by the paths ListDomainFiles spells, without making a
+  // FileName of each.
+  struct ByPath {
+    using is_transparent = void;
+    bool operator()(const FileName& a, const FileName& b) const { return a.str() < b.str(); }
+    bool operator()(const FileName& a, const std::string& b) const { return a.str() < b; }
+    bool operator()(const std::string& a, const FileName& b) const { return a < b.str(); }
+  };
+  // By path, in name order. The key is the FileName the file's model and
+  // diagnostics name it with: one copy of each path, not two.
+  std::map<FileName, DomainFile, ByPath> files_;
   // What the files configure, as the last load found it: edited by the
   // files a reload reads, rebuilt when every file is looked at.
   DomainList domains_;

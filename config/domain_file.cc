@@ -112,7 +112,7 @@ namespace {
 
 // Reads `path` into `read`; returns false, `read` left unfinished, when the
 // file holds the bytes `previous` (may be null) was read from.
-bool ReadInto(const std::string& path, const std::string& read_from,
+bool ReadInto(const FileName& path, const std::string& read_from,
               const ReadDomain* previous, ReadDomain& read) {
   read.domain.file = path;
   YamlReader reader(read.domain.file, read_from);
@@ -122,7 +122,7 @@ bool ReadInto(const std::string& path, const std::string& read_from,
       read.bytes = text->size();
       read.digest = absl::HashOf(absl::string_view(*text));
       if (previous != nullptr && previous->bytes == read.bytes &&
-          previous->digest == read.digest && previous->domain.file.str() == path) {
+          previous->digest == read.digest && previous->domain.file == path) {
         return false;
       }
       if (std::optional<Value> root = reader.Parse(*text)) {
@@ -134,19 +134,24 @@ bool ReadInto(const std::string& path, const std::string& read_from,
     reader.Error(SourcePos{path}, absl::StrCat("internal error reading the file: ", e.what()));
   }
   read.domain.version = NextRead();
-  read.errors = reader.TakeErrors();
+  std::vector<Diagnostic> errors = reader.TakeErrors();
+  if (!errors.empty()) {
+    SortDiagnostics(errors);  // stable: merged with the checks' and sorted again, the same order
+    errors.shrink_to_fit();   // kept for as long as the read
+    read.errors = std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
+  }
   return true;
 }
 
 }  // namespace
 
-ReadDomain ReadDomainFile(const std::string& path, const std::string& read_from) {
+ReadDomain ReadDomainFile(const FileName& path, const std::string& read_from) {
   ReadDomain read;
   ReadInto(path, read_from, nullptr, read);
   return read;
 }
 
-std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
+std::shared_ptr<const ReadDomain> RereadDomainFile(const FileName& path,
                                                    std::shared_ptr<const ReadDomain> previous,
                                                    const std::string& read_from) {
   auto read = std::make_shared<ReadDomain>();
@@ -168,7 +173,7 @@ Loaded<DomainConfig> LoadDomainFile(const std::string& path,
                                     const ProviderSettings& provider) {
   ReadDomain read = ReadDomainFile(path);
   Loaded<DomainConfig> loaded;
-  loaded.errors = std::move(read.errors);
+  if (read.errors != nullptr) loaded.errors = *read.errors;
   std::vector<Diagnostic> checked = CheckDomainFile(read, catalog, provider);
   loaded.errors.insert(loaded.errors.end(), checked.begin(), checked.end());
   SortDiagnostics(loaded.errors);  // in file order, as if both steps were one

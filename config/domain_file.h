@@ -23,7 +23,10 @@ struct ReadDomain {
   // this read (unique in the process), so a configuration that checks out
   // again after a catalog change keeps its version and is not recompiled.
   DomainConfig domain;
-  std::vector<Diagnostic> errors;  // from reading: errors and warnings
+  // From reading: errors and warnings, in file order; null if none. Shared:
+  // a file whose checks add nothing has just these (ConfigState keeps them
+  // once, not a copy per file).
+  std::shared_ptr<const std::vector<Diagnostic>> errors;
   // What the file held when it was read: its size and a hash of its bytes
   // (absl::Hash, so only within one process); 0 and 0 when it could not be
   // read.
@@ -33,14 +36,16 @@ struct ReadDomain {
 
 // `read_from`, if set, is where the bytes are read; `path` names the file
 // everywhere (YamlReader's).
-ReadDomain ReadDomainFile(const std::string& path, const std::string& read_from = {});
+// The read's positions share `path` (a copy of the FileName, not of the
+// string): ConfigState names the file with the same one.
+ReadDomain ReadDomainFile(const FileName& path, const std::string& read_from = {});
 
 // ReadDomainFile, except that a file holding the bytes `previous` was read
 // from (a `touch`, an editor saving without a change, a deploy tool
 // rewriting every file) gives back `previous` itself: not parsed again, not
 // a new version, so it is neither compiled again nor held twice while a
 // reload runs. `previous` may be null.
-std::shared_ptr<const ReadDomain> RereadDomainFile(const std::string& path,
+std::shared_ptr<const ReadDomain> RereadDomainFile(const FileName& path,
                                                    std::shared_ptr<const ReadDomain> previous,
                                                    const std::string& read_from = {});
 

@@ -509,6 +509,37 @@ TEST_F(DomainFileTest, OneDocumentPerFile) {
   EXPECT_THAT(Errors("domain: example.com  # --- ...\n"), IsEmpty());
 }
 
+// ConfigState keeps a ReadDomain for every domain file, in one block with
+// make_shared's 16 bytes of counts; jemalloc rounds the block up to a size
+// class. At most 752 bytes keeps it in the 768-byte class (it was 896).
+TEST(ReadDomainTest, FitsItsAllocatorSizeClass) { EXPECT_LE(sizeof(ReadDomain), 752u); }
+
+// A read is kept for as long as its file does not change: its positions
+// share the name it was read under, and its diagnostics are in file order
+// (the reader emits them section by section) with no slack.
+TEST_F(DomainFileTest, AReadSharesItsNameAndKeepsItsDiagnosticsInFileOrder) {
+  FileName path = dir_.Write("example.com.yaml", R"(domain: example.com
+mode: monitor
+dmarc:
+  ri: 3600
+  pct: 50
+)");
+  ReadDomain read = ReadDomainFile(path);
+  EXPECT_TRUE(read.domain.file.SharedWith(path));
+  EXPECT_TRUE(read.domain.pos.file.SharedWith(path));
+  ASSERT_NE(read.errors, nullptr);
+  EXPECT_THAT(Brief(*read.errors),
+              ElementsAre(StartsWith("2:7: mode monitor without a dmarc rua"),
+                          StartsWith("4:7: ri is historic"),
+                          StartsWith("5:8: pct is historic")));
+  EXPECT_EQ(read.errors->capacity(), read.errors->size());
+  for (const Diagnostic& d : *read.errors) EXPECT_TRUE(d.pos.file.SharedWith(path));
+
+  std::string quiet =
+      dir_.Write("example.org.yaml", "domain: example.org\ndmarc: {rua: [\"mailto:a@example.org\"]}\n");
+  EXPECT_EQ(ReadDomainFile(quiet).errors, nullptr);
+}
+
 TEST_F(DomainFileTest, MissingFile) {
   Loaded<DomainConfig> loaded =
       LoadDomainFile((dir_.path() / "nope.yaml").string(), catalog_, provider_);

@@ -18,12 +18,12 @@
 namespace dnsd::config {
 
 struct FileDiagnostics {
-  std::string path;
+  FileName path;  // shared with the file's positions
   std::shared_ptr<const std::vector<Diagnostic>> list;  // never null nor empty
 };
 
 struct FileDiagnosticsPath {
-  const std::string& operator()(const FileDiagnostics& f) const { return f.path; }
+  const std::string& operator()(const FileDiagnostics& f) const { return f.path.str(); }
 };
 // Files without diagnostics have no entry.
 using FileDiagnosticsList = ChunkedList<FileDiagnostics, FileDiagnosticsPath>;

@@ -417,6 +417,41 @@ TEST(ConfigStateTest, AFullReloadLetsEachOldVersionGoAsItsFileIsRead) {
   EXPECT_EQ(VersionOf(second.set, name(7)), kept_version);
 }
 
+// What the state keeps of a file names it once: its key, its model's
+// positions and its diagnostics share one FileName. Diagnostics of the read
+// that the checks add nothing to are kept once, with the read, not copied
+// at every check: a catalog change re-checks every file.
+TEST(ConfigStateTest, APathAndAReadsWarningsAreKeptOnce) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  dir.Write("domains/a.example.yaml",
+            "domain: a.example\nspf: {senders: [google]}\ndmarc: {rua: [\"mailto:d@a.example\"]}\n");
+  // mode monitor (the default) without a rua: a warning of the read.
+  dir.Write("domains/b.example.yaml", "domain: b.example\nspf: {senders: [google]}\n");
+  ConfigState state(server);
+  LoadReport first = state.Load();
+  ASSERT_EQ(first.file_errors.size(), 1u);
+  const FileDiagnostics& b = first.file_errors[0];
+  EXPECT_EQ(b.path, (dir.path() / "domains/b.example.yaml").string());
+  ASSERT_EQ(b.list->size(), 1u);
+  EXPECT_TRUE(b.path.SharedWith((*b.list)[0].pos.file));
+  EXPECT_EQ(b.list->capacity(), 1u);
+  const DomainConfig* model = nullptr;
+  for (const DomainConfig& d : first.set.domains) {
+    if (d.domain == "b.example") model = &d;
+  }
+  ASSERT_NE(model, nullptr);
+  EXPECT_TRUE(model->file.SharedWith(b.path));
+  EXPECT_TRUE(model->pos.file.SharedWith(b.path));
+
+  dir.Write("senders.yaml", absl::StrCat(kCatalog, "\n"));  // every file checked again
+  LoadReport again = state.Load();
+  EXPECT_EQ(again.files_rechecked, 2u);
+  ASSERT_EQ(again.file_errors.size(), 1u);
+  EXPECT_EQ(again.file_errors[0].list, b.list);  // the same list, not an equal copy
+}
+
 Diagnostic At(const char* file, int line, int column, const char* message) {
   // Built field by field: GCC 12 warns falsely on the nested aggregate form.
   Diagnostic d;
@@ -447,6 +482,25 @@ TEST(FileNameTest, PositionsOfOneFileShareItsName) {
   EXPECT_LT(FileName("a.yaml"), FileName("b.yaml"));
   EXPECT_TRUE(FileName().empty());
   EXPECT_EQ(FileName().str(), "");
+
+  // Copies share, moves hand over; equal names made apart do not share.
+  FileName x("x.yaml");
+  FileName copy = x;
+  EXPECT_TRUE(copy.SharedWith(x));
+  FileName moved = std::move(copy);
+  EXPECT_TRUE(moved.SharedWith(x));
+  copy = moved;
+  EXPECT_TRUE(copy.SharedWith(x));
+  EXPECT_FALSE(FileName("x.yaml").SharedWith(x));
+  copy = FileName();
+  EXPECT_TRUE(copy.empty());
+  EXPECT_EQ(x, "x.yaml");
+}
+
+// One pointer: a domain's model holds dozens of positions.
+TEST(FileNameTest, APositionIsSixteenBytes) {
+  EXPECT_EQ(sizeof(FileName), sizeof(void*));
+  EXPECT_EQ(sizeof(SourcePos), 16u);
 }
 
 TEST(FormatDiagnosticTest, FileLineColumnMessage) {

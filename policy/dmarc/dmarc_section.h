@@ -11,6 +11,7 @@
 #include "config/delegation.h"
 #include "config/diagnostic.h"
 #include "config/timeline.h"
+#include "policy/dmarc/dmarc_tag_value.h"
 
 namespace dnsd::config {
 
@@ -40,16 +41,16 @@ struct DmarcStep {
 // RFC defaults).
 struct DmarcPolicy {
   std::string p;                      // none | quarantine | reject
-  std::optional<std::string> sp;      // none | quarantine | reject
-  std::optional<std::string> np;      // none | quarantine | reject
+  DmarcTagValue sp;                   // none | quarantine | reject
+  DmarcTagValue np;                   // none | quarantine | reject
   std::optional<int> pct;             // 0..100
   std::vector<std::string> rua;       // URIs, e.g. "mailto:agg@example.com!10m"
   std::vector<std::string> ruf;
   std::optional<char> adkim;          // 'r' | 's'
   std::optional<char> aspf;           // 'r' | 's'
-  std::optional<std::string> fo;      // "0", "1", "d", "s", colon-separated
+  DmarcTagValue fo;                   // "0", "1", "d", "s", colon-separated
   std::optional<uint32_t> ri;         // seconds
-  std::optional<std::string> rf;      // "afrf"
+  DmarcTagValue rf;                   // "afrf"
   std::optional<char> psd;            // 'y' | 'n' | 'u'
   std::optional<char> t;              // 'y' | 'n'
   // `rfc7489_tags`: publish pct, ri, rf and rua/ruf size limits ("!10m")
