@@ -15,6 +15,7 @@
 
 #include "config/compile.h"
 #include "config/loader.h"
+#include "config/test_util.h"
 #include "dnsd/server/socket.h"
 #include "gtest/gtest.h"
 
@@ -41,12 +42,7 @@ class UdpListenerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config::ConfigSet set;
-    config::ProviderSettings& p = set.server.provider;
-    p.nameservers = {"ns1.provider.test"};
-    p.hostmaster = "hostmaster.provider.test";
-    p.spf_zone = "_spf.provider.test";
-    p.dmarc_zone = "_dmarc.provider.test";
-    p.report_domain = "reports.provider.test";
+    set.server.provider = config::testing::TestProvider();
     auto compiled = config::CompileSnapshot(set, /*generation=*/1);
     ASSERT_TRUE(compiled.ok()) << compiled.status();
     holder_ = std::make_unique<SnapshotHolder>(std::move(compiled->snapshot), 1);
