@@ -79,24 +79,8 @@ void PrefetchLookup(const config::Snapshot& snapshot, const PreparedQuery& p,
   if (p.gate.verdict != GateVerdict::kLookup) return;
   // The domain policy's slot spans a few lines; Decide reads most of them.
   constexpr int kPolicyLines = (sizeof(spf::DomainPolicy) + 63) / 64;
-  switch (step) {
-    case PrefetchStep::kShardPointer:
-      if (p.has_node_key) snapshot.zones.PrefetchShardPointer(p.node_key);
-      if (!p.guess.empty()) snapshot.spf.domains.PrefetchShardPointer(p.guess.key());
-      return;
-    case PrefetchStep::kShard:
-      if (p.has_node_key) snapshot.zones.PrefetchShard(p.node_key);
-      if (!p.guess.empty()) snapshot.spf.domains.PrefetchShard(p.guess.key());
-      return;
-    case PrefetchStep::kProbe:
-      if (p.has_node_key) snapshot.zones.PrefetchProbe(p.node_key);
-      if (!p.guess.empty()) snapshot.spf.domains.PrefetchProbe(p.guess.key());
-      return;
-    case PrefetchStep::kEntry:
-      if (p.has_node_key) snapshot.zones.PrefetchEntry(p.node_key);
-      if (!p.guess.empty()) snapshot.spf.domains.PrefetchEntry(p.guess.key(), kPolicyLines);
-      return;
-  }
+  if (p.has_node_key) snapshot.zones.Prefetch(step, p.node_key);
+  if (!p.guess.empty()) snapshot.spf.domains.Prefetch(step, p.guess.key(), kPolicyLines);
 }
 
 Outcome AnswerQuery(const config::Snapshot& snapshot, const PreparedQuery& p,

@@ -77,7 +77,6 @@ struct PreparedQuery {
 void PrepareQuery(const config::Snapshot& snapshot, std::span<const uint8_t> request,
                   Transport transport, PreparedQuery* prepared);
 
-enum class PrefetchStep : uint8_t { kShardPointer, kShard, kProbe, kEntry };
 void PrefetchLookup(const config::Snapshot& snapshot, const PreparedQuery& prepared,
                     PrefetchStep step);
 

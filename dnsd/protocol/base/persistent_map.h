@@ -28,6 +28,9 @@
 
 namespace dnsd {
 
+// The steps of a look-up in steps (PersistentMap::Prefetch), in order.
+enum class PrefetchStep : uint8_t { kShardPointer, kShard, kProbe, kEntry };
+
 template <typename V>
 class PersistentMap {
  public:
@@ -107,6 +110,16 @@ class PersistentMap {
     __builtin_prefetch(it->first.bytes.data());
     const char* value = reinterpret_cast<const char*>(&it->second);
     for (int i = 0; i < lines; ++i) __builtin_prefetch(value + 64 * i);
+  }
+  // One of the four steps above, by name: a batch runs each step over all
+  // of its keys before the next, whatever map each key is in.
+  void Prefetch(PrefetchStep step, const Key& k, int lines = 1) const {
+    switch (step) {
+      case PrefetchStep::kShardPointer: return PrefetchShardPointer(k);
+      case PrefetchStep::kShard: return PrefetchShard(k);
+      case PrefetchStep::kProbe: return PrefetchProbe(k);
+      case PrefetchStep::kEntry: return PrefetchEntry(k, lines);
+    }
   }
   const V* Find(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();

@@ -146,10 +146,10 @@ TEST(PersistentMapTest, LookupInSteps) {
       // A batch of keys, each step over all of them before the next.
       std::vector<Map::Key> hashed;
       for (const std::string& key : keys) hashed.push_back(Map::Hash(key));
-      for (const Map::Key& k : hashed) m->PrefetchShardPointer(k);
-      for (const Map::Key& k : hashed) m->PrefetchShard(k);
-      for (const Map::Key& k : hashed) m->PrefetchProbe(k);
-      for (const Map::Key& k : hashed) m->PrefetchEntry(k, 2);
+      for (PrefetchStep step : {PrefetchStep::kShardPointer, PrefetchStep::kShard,
+                                PrefetchStep::kProbe, PrefetchStep::kEntry}) {
+        for (const Map::Key& k : hashed) m->Prefetch(step, k, 2);
+      }
       for (size_t i = 0; i < keys.size(); ++i) {
         ASSERT_EQ(m->Find(hashed[i]), m->Find(keys[i])) << keys[i];
       }

@@ -101,10 +101,7 @@ class ZoneTable {
   static NodeKey KeyOf(const wire::Name& lower_name) {
     return PersistentMap<Node>::Hash(lower_name.view());
   }
-  void PrefetchShardPointer(const NodeKey& key) const { nodes_.PrefetchShardPointer(key); }
-  void PrefetchShard(const NodeKey& key) const { nodes_.PrefetchShard(key); }
-  void PrefetchProbe(const NodeKey& key) const { nodes_.PrefetchProbe(key); }
-  void PrefetchEntry(const NodeKey& key) const { nodes_.PrefetchEntry(key); }
+  void Prefetch(PrefetchStep step, const NodeKey& key) const { nodes_.Prefetch(step, key); }
   // REQUIRES: key == KeyOf(lower_name).
   Match Find(const wire::Name& lower_name, const NodeKey& key) const;
   const Node* FindNode(const NodeKey& key) const { return nodes_.Find(key); }
