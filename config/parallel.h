@@ -3,8 +3,10 @@
 #ifndef DNSD_CONFIG_PARALLEL_H_
 #define DNSD_CONFIG_PARALLEL_H_
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 namespace dnsd::config {
 
@@ -26,6 +28,34 @@ void ForEachInParallel(size_t n, size_t parallel_from, unsigned threads,
 
 // ForEachInParallel on ComputeThreads().
 void ForEachOnAllCores(size_t n, size_t parallel_from, const std::function<void(size_t)>& f);
+
+// Items made in any order on several threads (ForEachInParallel), taken
+// by one other thread in index order, each as soon as it is made: that
+// thread's work on the first items overlaps the making of the rest.
+template <typename T>
+class InOrderHandoff {
+ public:
+  explicit InOrderHandoff(size_t n) : slots_(n) {}
+  size_t size() const { return slots_.size(); }
+
+  // Item i, not null, from any thread, once for each i; it must stay put
+  // until the taker is done with it.
+  void Put(size_t i, const T* item) {
+    slots_[i].store(item, std::memory_order_release);
+    slots_[i].notify_one();
+  }
+  // Item i, once it has been put: waits (without spinning) until then.
+  const T& Take(size_t i) const {
+    const T* item;
+    while ((item = slots_[i].load(std::memory_order_acquire)) == nullptr) {
+      slots_[i].wait(nullptr, std::memory_order_acquire);
+    }
+    return *item;
+  }
+
+ private:
+  std::vector<std::atomic<const T*>> slots_;
+};
 
 }  // namespace dnsd::config
 

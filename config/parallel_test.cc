@@ -1,0 +1,47 @@
+// Running work on several threads: every index once, and items handed
+// over in index order whatever order they are made in.
+#include "config/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+TEST(ForEachInParallelTest, CallsEveryIndexOnce) {
+  for (size_t n : {0, 1, 5, 1000}) {
+    std::vector<std::atomic<int>> calls(n);
+    ForEachInParallel(n, /*parallel_from=*/2, /*threads=*/4, [&](size_t i) { ++calls[i]; });
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(calls[i].load(), 1) << i;
+  }
+}
+
+// Items put from several threads, last first and shuffled, are taken in
+// index order, each the item put under its index; the taker starts before
+// any is put, so it waits on most of them.
+TEST(InOrderHandoffTest, TakesInIndexOrderWhateverThePutOrder) {
+  constexpr size_t kItems = 20000;
+  std::vector<size_t> items(kItems);
+  for (size_t i = 0; i < kItems; ++i) items[i] = i * 7;
+  std::vector<size_t> order(kItems);
+  for (size_t i = 0; i < kItems; ++i) order[i] = kItems - 1 - i;
+  std::mt19937 rng(7);
+  std::shuffle(order.begin() + kItems / 2, order.end(), rng);
+
+  InOrderHandoff<size_t> handoff(kItems);
+  std::vector<size_t> taken;
+  std::thread taker([&] {
+    for (size_t i = 0; i < handoff.size(); ++i) taken.push_back(handoff.Take(i));
+  });
+  ForEachInParallel(kItems, 1, 3, [&](size_t k) { handoff.Put(order[k], &items[order[k]]); });
+  taker.join();
+  EXPECT_EQ(taken, items);
+}
+
+}  // namespace
+}  // namespace dnsd::config
