@@ -1,8 +1,12 @@
 // LoadConfig: a server file and everything it names.
 #include "config/loader.h"
 
+#include <dirent.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
+#include <system_error>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
@@ -29,6 +33,20 @@ bool LinksInside(const fs::path& link, const std::string& dir) {
   return f == folder.end();
 }
 
+// Whether `path` (`shown` under the configured folder) is a file to read:
+// a regular file, or a link to one inside `listed`; a link out of it is
+// reported in `errors`.
+bool IsReadableFile(const fs::path& path, const std::string& listed, const std::string& shown,
+                    std::vector<Diagnostic>& errors) {
+  std::error_code ec;
+  if (fs::is_symlink(path, ec) && !LinksInside(path, listed)) {
+    errors.push_back(Diagnostic{SourcePos{shown},
+                                "a symbolic link to a file outside the domains folder; not read"});
+    return false;
+  }
+  return fs::is_regular_file(path, ec);
+}
+
 }  // namespace
 
 bool IsDomainFileName(absl::string_view name) {
@@ -41,15 +59,10 @@ std::optional<std::string> DomainFileIn(const std::string& dir, absl::string_vie
                                         const std::string& read_from) {
   if (!IsDomainFileName(name)) return std::nullopt;
   const std::string& listed = read_from.empty() ? dir : read_from;
-  fs::path path = fs::path(listed) / std::string(name);
   std::string shown = (fs::path(dir) / std::string(name)).string();
-  std::error_code ec;
-  if (fs::is_symlink(path, ec) && !LinksInside(path, listed)) {
-    errors.push_back(Diagnostic{SourcePos{shown},
-                                "a symbolic link to a file outside the domains folder; not read"});
+  if (!IsReadableFile(fs::path(listed) / std::string(name), listed, shown, errors)) {
     return std::nullopt;
   }
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
   return shown;
 }
 
@@ -66,28 +79,48 @@ std::vector<std::string> ListDomainFiles(const std::string& dir,
         Diagnostic{SourcePos{dir}, "the domains folder does not exist"});
     return files;
   }
-  fs::directory_iterator it(listed, ec), end;
-  for (; !ec && it != end; it.increment(ec)) {
-    const fs::path& path = it->path();
-    std::string name = path.filename().string();
+  // readdir, not std::filesystem: a million entries made a million paths
+  // and split each into its parts, a quarter of the listing's time.
+  DIR* folder = opendir(listed.c_str());
+  if (folder == nullptr) {
+    errors.push_back(Diagnostic{SourcePos{dir}, absl::StrCat("cannot list the folder: ",
+                                                             std::generic_category().message(errno))});
+    return files;
+  }
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    const dirent* entry = readdir(folder);
+    if (entry == nullptr) break;
+    absl::string_view name = entry->d_name;
     if (!IsDomainFileName(name)) continue;
-    // Named under `dir`, as the operator configured it.
-    std::string shown = (fs::path(dir) / name).string();
-    std::error_code file_ec;
-    if (it->is_symlink(file_ec) && !LinksInside(path, listed)) {
-      errors.push_back(Diagnostic{SourcePos{shown},
-                                  "a symbolic link to a file outside the domains folder; not read"});
+    if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
+      // Rare: looked at the slow way, as DomainFileIn does.
+      if (!IsReadableFile(fs::path(listed) / std::string(name), listed,
+                          (fs::path(dir) / std::string(name)).string(), errors)) {
+        continue;
+      }
+    } else if (entry->d_type != DT_REG) {
       continue;
     }
-    if (!it->is_regular_file(file_ec)) continue;
-    files.push_back(std::move(shown));
+    names.emplace_back(name);
   }
-  if (ec) {
-    errors.push_back(
-        Diagnostic{SourcePos{dir},
-                   absl::StrCat("cannot list the folder: ", ec.message())});
+  int listing_error = errno;
+  closedir(folder);
+  if (listing_error != 0) {
+    errors.push_back(Diagnostic{
+        SourcePos{dir},
+        absl::StrCat("cannot list the folder: ", std::generic_category().message(listing_error))});
   }
-  std::sort(files.begin(), files.end());
+  // The names alone sort as their paths do (one prefix), without comparing
+  // the folder's path a million times over.
+  std::sort(names.begin(), names.end());
+  // Spelt as `fs::path(dir) / name` spells it (DomainFileIn, the keys of
+  // config/config_state.h), once for all.
+  std::string prefix = (fs::path(dir) / "x").string();
+  prefix.pop_back();
+  files.reserve(names.size());
+  for (const std::string& name : names) files.push_back(absl::StrCat(prefix, name));
   return files;
 }
 
