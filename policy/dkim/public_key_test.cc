@@ -181,6 +181,7 @@ std::vector<Mutation> Mutations() {
       {"algorithm length indefinite", [](Shape& s) { s.algorithm = Length::kIndefinite; }},
       {"OID length long form", [](Shape& s) { s.oid = Length::kLongForm; }},
       {"NULL length long form", [](Shape& s) { s.parameters = std::string("\x05\x81\x00", 3); }},
+      {"NULL length indefinite", [](Shape& s) { s.parameters = "\x05\x80"; }},
       {"BIT STRING length with a leading zero", [](Shape& s) { s.bits = Length::kLeadingZero; }},
       {"BIT STRING length indefinite", [](Shape& s) { s.bits = Length::kIndefinite; }},
       {"RSAPublicKey length with a leading zero", [](Shape& s) { s.key = Length::kLeadingZero; },
