@@ -39,6 +39,16 @@ constexpr std::array<int8_t, 256> kBase64Values = [] {
 
 int Base64Value(char c) { return kBase64Values[static_cast<unsigned char>(c)]; }
 
+// How many characters of the alphabet `text` starts with. Pointers, not
+// string indexing: a key's every character passes through this loop.
+size_t AlphabetPrefix(absl::string_view text) {
+  const unsigned char* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char* end = begin + text.size();
+  const unsigned char* p = begin;
+  while (p != end && kBase64Values[*p] >= 0) ++p;
+  return static_cast<size_t>(p - begin);
+}
+
 absl::Status CheckRsaBits(int bits) {
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
     return absl::InvalidArgumentError(
@@ -98,16 +108,21 @@ absl::StatusOr<int> CheckEd25519Key(const std::string& raw) {
 }  // namespace
 
 absl::StatusOr<std::string> CleanBase64(std::string text) {
-  // Squeezed in place: the caller's copy becomes the key, with no second one.
-  size_t kept = 0;
-  for (char c : text) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(c))) text[kept++] = c;
+  // Nearly every key is the alphabet then its padding, nothing else: one
+  // pass over it finds that, and nothing needs squeezing or searching.
+  bool plain = text.find_first_not_of('=', AlphabetPrefix(text)) == std::string::npos;
+  if (!plain) {
+    // Squeezed in place: the caller's copy becomes the key, with no second.
+    size_t kept = 0;
+    for (char c : text) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(c))) text[kept++] = c;
+    }
+    text.resize(kept);
   }
-  text.resize(kept);
   const std::string& clean = text;
   if (clean.empty()) return absl::InvalidArgumentError("p is empty");
   size_t padding = clean.size() - clean.find_last_not_of('=') - 1;
-  for (size_t i = 0; i + padding < clean.size(); ++i) {
+  for (size_t i = 0; !plain && i + padding < clean.size(); ++i) {
     if (Base64Value(clean[i]) < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "p is not base64: ", Quoted(absl::string_view(&clean[i], 1)),
