@@ -6,8 +6,10 @@
 // RSAPublicKey), by walking its DER octets in place: no allocation, no
 // copy of the modulus, no OpenSSL. OpenSSL 3.0's decoder looks its
 // providers up under global locks (half the load time at 100k domain files
-// read on every core), and its generic ASN.1 parser, used here before,
-// still made an object per element (a fifth of a start's CPU at 1M).
+// read on every core); its generic ASN.1 parser, used here before, still
+// made an object per element and copied the modulus (about a fifth of the
+// CPU of reading a domain file at start; 3.4-3.8 µs a 2048-bit key
+// against 60-80 ns now, bench/dkim_key_bench).
 //
 // The fast reader only ever accepts; anything it does not recognise goes to
 // the full decoder. It takes strict DER only (shortest-form definite

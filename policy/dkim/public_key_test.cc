@@ -1,7 +1,7 @@
 // The fast RSA reader against OpenSSL's full decoder: whatever the fast one
 // accepts, the full one must accept as an RSA key of the same size, and it
 // must be the key's one DER encoding. Checked on the test keys, on keys
-// OpenSSL generates and writes here (every modulus size up to 4200 bits),
+// OpenSSL generates and writes here (modulus sizes from 1 to 4200 bits),
 // on keys written by hand with one part wrong (lengths not in their
 // shortest form, indefinite lengths, padded, negative or zero integers,
 // other OIDs and parameters, unused bits, trailing octets, other tags), and
