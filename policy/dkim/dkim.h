@@ -17,8 +17,9 @@ namespace dnsd::config {
 
 // Removes whitespace (YAML folded strings may carry it) and checks what is
 // left is strict base64 (RFC 4648 §4): its alphabet, '=' padding to a
-// multiple of four, zero bits in the padding. Returns the cleaned text.
-absl::StatusOr<std::string> CleanBase64(absl::string_view text);
+// multiple of four, zero bits in the padding. Returns the cleaned text, in
+// `text`'s own buffer (move a string in to spare a copy).
+absl::StatusOr<std::string> CleanBase64(std::string text);
 
 // Decodes `base64` (already cleaned) as a key of `key_type` ("rsa" or
 // "ed25519") and returns its size in bits. RSA keys may be a DER

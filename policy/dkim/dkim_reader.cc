@@ -1,5 +1,6 @@
 // ReadDkimSection: the `dkim:` part of a domain file, selector by selector.
 #include <algorithm>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
@@ -80,7 +81,7 @@ int ReadPublicKey(YamlReader& r, const Fields& f, const Value& p, DkimKeyTags& k
     r.ValueError(p, *pasted);
     return 0;
   }
-  absl::StatusOr<std::string> clean = CleanBase64(*text);
+  absl::StatusOr<std::string> clean = CleanBase64(*std::move(text));
   absl::StatusOr<int> bits =
       clean.ok() ? CheckDkimPublicKey(key.key_type, *clean) : clean.status();
   if (!bits.ok()) {

@@ -22,6 +22,9 @@ TEST(CleanBase64Test, RemovesWhitespaceAndChecksStrictly) {
   EXPECT_THAT(CleanBase64("  \n").status().message(), HasSubstr("empty"));
   EXPECT_EQ(CleanBase64("QU*D").status().message(),
             "p is not base64: '*' at character 3");
+  // Counted in the text without its whitespace.
+  EXPECT_EQ(CleanBase64(" Q\nU *D").status().message(),
+            "p is not base64: '*' at character 3");
   EXPECT_THAT(CleanBase64("QU=D").status().message(),
               HasSubstr("'=' at character 3"));
   EXPECT_THAT(CleanBase64("QUJ").status().message(),

@@ -1,99 +1,110 @@
 #include "policy/dkim/public_key.h"
 
 #include <bit>
+#include <cstddef>
 
-#include "openssl/asn1.h"
 #include "openssl/decoder.h"
 #include "openssl/err.h"
-#include "openssl/obj_mac.h"
-#include "openssl/objects.h"
 #include "openssl/x509.h"
 
 namespace dnsd::config {
 namespace {
 
-struct SequenceFree {
-  void operator()(ASN1_SEQUENCE_ANY* s) const { sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free); }
-};
-using SequencePtr = std::unique_ptr<ASN1_SEQUENCE_ANY, SequenceFree>;
-struct AlgorFree {
-  void operator()(X509_ALGOR* a) const { X509_ALGOR_free(a); }
-};
+// Identifier octets (X.690 §8.1.2): universal class, low tag numbers, so one
+// octet each; SEQUENCE is constructed, the others primitive.
+constexpr unsigned char kInteger = 0x02;
+constexpr unsigned char kBitString = 0x03;
+constexpr unsigned char kNull = 0x05;
+constexpr unsigned char kObjectIdentifier = 0x06;
+constexpr unsigned char kSequence = 0x30;
 
-const unsigned char* Bytes(absl::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
+// The contents octets of rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017
+// Appendix C). An OID has one DER encoding, so comparing octets is exact.
+constexpr absl::string_view kRsaEncryption("\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 9);
+
+// No real key comes near this; past it the full decoder answers, and the
+// bit count below cannot overflow.
+constexpr size_t kMaxIntegerOctets = 64 * 1024;
+
+unsigned char Octet(absl::string_view s, size_t i) { return static_cast<unsigned char>(s[i]); }
+
+// Takes one DER element with identifier octet `tag` off the front of `in`
+// and sets `contents` to its contents octets. False, leaving `in` as it was
+// (callers give up then), unless the length is definite and in its shortest
+// form (X.690 §10.1) and no longer than what is left: so no indefinite
+// length (0x80), no long form for a length under 128, no leading zero
+// length octet. OpenSSL's decoders take all of those; they go to it.
+bool TakeElement(absl::string_view& in, unsigned char tag, absl::string_view& contents) {
+  if (in.size() < 2 || Octet(in, 0) != tag) return false;
+  size_t length = Octet(in, 1);
+  size_t header = 2;
+  if (length >= 0x80) {
+    size_t octets = length - 0x80;  // 0 is the indefinite form
+    if (octets == 0 || octets > 4 || in.size() < header + octets) return false;
+    length = 0;
+    for (size_t i = 0; i < octets; ++i) length = length << 8 | Octet(in, header + i);
+    if (Octet(in, header) == 0 || length < 0x80) return false;  // not the shortest form
+    header += octets;
+  }
+  if (in.size() - header < length) return false;
+  contents = in.substr(header, length);
+  in.remove_prefix(header + length);
+  return true;
 }
 
-constexpr unsigned char kSequenceTag = 0x30;  // universal, constructed, 16
-
-// A DER SEQUENCE of exactly two elements that is all of `der`. The tag is
-// checked here: OpenSSL's generic parser also takes a primitive 0x10.
-SequencePtr Pair(absl::string_view der) {
-  if (der.empty() || static_cast<unsigned char>(der[0]) != kSequenceTag) return nullptr;
-  const unsigned char* p = Bytes(der);
-  SequencePtr seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, static_cast<long>(der.size())));
-  if (seq == nullptr || p != Bytes(der) + der.size() || sk_ASN1_TYPE_num(seq.get()) != 2) {
-    return nullptr;
+// The bits of a positive INTEGER's value from its contents octets (X.690
+// §8.3: two's complement, in the fewest octets). 0, meaning "not for the
+// fast path", for zero, a negative value, an empty or padded encoding
+// (OpenSSL's INTEGER parser refuses the last two) or a huge one.
+int PositiveIntegerBits(absl::string_view contents) {
+  if (contents.empty() || contents.size() > kMaxIntegerOctets) return 0;
+  if (Octet(contents, 0) >= 0x80) return 0;  // negative
+  if (Octet(contents, 0) == 0) {
+    // A leading zero octet is there only to keep the next one's high bit
+    // from reading as a sign; a lone 0 is zero.
+    if (contents.size() == 1 || Octet(contents, 1) < 0x80) return 0;
+    contents.remove_prefix(1);
   }
-  return seq;
-}
-
-// The bits of a non-negative INTEGER's value, read off its big-endian
-// magnitude octets (what BN_num_bits would say, without making a BIGNUM of
-// every key's modulus); 0 for zero.
-int MagnitudeBits(const ASN1_INTEGER* integer) {
-  const unsigned char* p = ASN1_STRING_get0_data(integer);
-  int len = ASN1_STRING_length(integer);
-  while (len > 0 && *p == 0) {
-    ++p;
-    --len;
-  }
-  return len == 0 ? 0 : 8 * (len - 1) + std::bit_width(static_cast<unsigned>(*p));
+  return static_cast<int>(8 * (contents.size() - 1)) +
+         std::bit_width(static_cast<unsigned>(Octet(contents, 0)));
 }
 
 // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+// (RFC 8017 Appendix A.1.1), the whole of `der`.
 std::optional<int> Pkcs1Bits(absl::string_view der) {
-  SequencePtr seq = Pair(der);
-  if (seq == nullptr) return std::nullopt;
-  const ASN1_TYPE* n = sk_ASN1_TYPE_value(seq.get(), 0);
-  const ASN1_TYPE* e = sk_ASN1_TYPE_value(seq.get(), 1);
-  // A negative integer keeps the INTEGER tag but not the string type.
-  if (n->type != V_ASN1_INTEGER || e->type != V_ASN1_INTEGER ||
-      ASN1_STRING_type(n->value.integer) != V_ASN1_INTEGER ||
-      ASN1_STRING_type(e->value.integer) != V_ASN1_INTEGER) {
+  absl::string_view key, modulus, exponent;
+  if (!TakeElement(der, kSequence, key) || !der.empty() ||
+      !TakeElement(key, kInteger, modulus) || !TakeElement(key, kInteger, exponent) ||
+      !key.empty()) {
     return std::nullopt;
   }
-  int modulus_bits = MagnitudeBits(n->value.integer);
-  if (modulus_bits == 0 || MagnitudeBits(e->value.integer) == 0) return std::nullopt;
-  return modulus_bits;
+  int bits = PositiveIntegerBits(modulus);
+  if (bits == 0 || PositiveIntegerBits(exponent) == 0) return std::nullopt;
+  return bits;
 }
 
 // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
-// subjectPublicKey BIT STRING }, algorithm rsaEncryption with NULL or no
-// parameters (RFC 3279 §2.3.1), the bit string an RSAPublicKey.
+// subjectPublicKey BIT STRING } (RFC 5280 §4.1), the whole of `der`;
+// algorithm rsaEncryption with NULL or no parameters (RFC 3279 §2.3.1),
+// the bit string whole octets holding an RSAPublicKey.
 std::optional<int> SpkiBits(absl::string_view der) {
-  SequencePtr seq = Pair(der);
-  if (seq == nullptr) return std::nullopt;
-  const ASN1_TYPE* algorithm = sk_ASN1_TYPE_value(seq.get(), 0);
-  const ASN1_TYPE* key = sk_ASN1_TYPE_value(seq.get(), 1);
-  if (algorithm->type != V_ASN1_SEQUENCE || key->type != V_ASN1_BIT_STRING) return std::nullopt;
-  const ASN1_STRING* encoded = algorithm->value.sequence;
-  const unsigned char* p = ASN1_STRING_get0_data(encoded);
-  const unsigned char* end = p + ASN1_STRING_length(encoded);
-  if (p == end || *p != kSequenceTag) return std::nullopt;
-  std::unique_ptr<X509_ALGOR, AlgorFree> alg(d2i_X509_ALGOR(nullptr, &p, end - p));
-  if (alg == nullptr || p != end) return std::nullopt;
-  const ASN1_OBJECT* oid = nullptr;
-  int param_type = 0;
-  X509_ALGOR_get0(&oid, &param_type, nullptr, alg.get());
-  if (OBJ_obj2nid(oid) != NID_rsaEncryption ||
-      (param_type != V_ASN1_NULL && param_type != V_ASN1_UNDEF)) {
+  absl::string_view spki, algorithm, key, oid, null;
+  if (!TakeElement(der, kSequence, spki) || !der.empty() ||
+      !TakeElement(spki, kSequence, algorithm) || !TakeElement(spki, kBitString, key) ||
+      !spki.empty() || !TakeElement(algorithm, kObjectIdentifier, oid) || oid != kRsaEncryption) {
     return std::nullopt;
   }
-  const ASN1_BIT_STRING* bits = key->value.bit_string;
-  if ((bits->flags & 0x07) != 0) return std::nullopt;  // unused bits in the last octet
-  return Pkcs1Bits(absl::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(bits)),
-                                     static_cast<size_t>(ASN1_STRING_length(bits))));
+  if (!algorithm.empty() &&
+      (!TakeElement(algorithm, kNull, null) || !null.empty() || !algorithm.empty())) {
+    return std::nullopt;
+  }
+  // The first octet counts the unused bits of the last one (X.690 §8.6.2).
+  if (key.empty() || key[0] != 0) return std::nullopt;
+  return Pkcs1Bits(key.substr(1));
+}
+
+const unsigned char* Bytes(absl::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
 }
 
 }  // namespace
@@ -122,10 +133,8 @@ PkeyPtr ParsePublicKey(absl::string_view der) {
 }
 
 std::optional<int> RsaKeyBits(absl::string_view der) {
-  std::optional<int> bits = SpkiBits(der);
-  if (!bits) bits = Pkcs1Bits(der);
-  ERR_clear_error();
-  return bits;
+  if (std::optional<int> bits = SpkiBits(der)) return bits;
+  return Pkcs1Bits(der);
 }
 
 }  // namespace dnsd::config
