@@ -451,8 +451,11 @@ std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
       continue;
     }
     auto [it, added] = files_.try_emplace(path);
+    // Not captured as `it`: clang 14 (the fuzz preset's) cannot capture a
+    // structured binding.
+    const DomainFile* file = &it->second;
     if (!added && std::any_of(entries.begin(), entries.end(),
-                              [&](const Entry& e) { return e.file == &it->second; })) {
+                              [file](const Entry& e) { return e.file == file; })) {
       continue;  // named twice
     }
     entries.push_back({&it->first, &it->second});
