@@ -18,13 +18,14 @@
 //   - block sequences ("- item", "-" with the item below; "- key: value"
 //     opening a mapping), indented or not under their key;
 //   - flow lists and mappings that open and close on one line, nested;
-//   - plain scalars of letters, digits and "-_./~+=:#@%$^();'\"?" (fewer in
-//     flow collections), and single- or double-quoted ones on one line
-//     without backslashes.
+//   - plain scalars that start with a letter, a digit or one of "_./~+"
+//     (or "-" and one of those) and go on with those and "-=#@%$^();:"
+//     (outside flow collections also "'\"?"), and single- or
+//     double-quoted scalars on one line without backslashes.
 //
 // Tabs, carriage returns, control characters, "&", "*", "!", "|", ">",
-// "`", "\", "[", "]", "{", "}", "," in a plain scalar outside a flow
-// collection, a "?" or ":" in one inside, "? " keys, empty values in flow
+// "<", "`", "\", "[", "]", "{", "}", "," in a plain scalar outside a flow
+// collection, a "?" or quote in one inside, "? " keys, empty values in flow
 // collections, a scalar or collection spanning lines, a line starting
 // "---", "..." or "%", non-ASCII outside comments, keys over 1000
 // characters, nesting deeper than 32: all go to libyaml.
