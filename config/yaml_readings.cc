@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "config/yaml_libyaml.h"
+#include "config/yaml_scanner.h"
 #include "yaml-cpp/yaml.h"
 
 namespace dnsd::config {
@@ -40,6 +42,14 @@ void Dump(const YamlNode& node, std::string& out) {
   }
 }
 
+// The tree as text, or nullopt for none.
+std::optional<std::string> Reading(std::optional<YamlTree> tree) {
+  if (!tree) return std::nullopt;
+  auto shared = std::make_shared<const YamlTree>(std::move(*tree));
+  uint32_t root = shared->root();
+  return DumpYaml(YamlNode(std::move(shared), root));
+}
+
 }  // namespace
 
 std::string DumpYaml(const YamlNode& node) {
@@ -49,11 +59,15 @@ std::string DumpYaml(const YamlNode& node) {
 }
 
 std::optional<std::string> FastReading(const std::string& text) {
-  std::optional<YamlTree> tree = YamlTree::Parse(text);
-  if (!tree) return std::nullopt;
-  auto shared = std::make_shared<const YamlTree>(std::move(*tree));
-  uint32_t root = shared->root();
-  return DumpYaml(YamlNode(std::move(shared), root));
+  return Reading(YamlTree::Parse(text));
+}
+
+std::optional<std::string> ScannerReading(const std::string& text) {
+  return Reading(ScanYaml(text));
+}
+
+std::optional<std::string> LibyamlReading(const std::string& text) {
+  return Reading(ParseWithLibyaml(text));
 }
 
 std::optional<std::string> YamlCppReading(const std::string& text) {

@@ -16,6 +16,10 @@ namespace dnsd::config {
 std::string DumpYaml(const YamlNode& node);
 // The compact tree's reading, or nullopt when it declines the text.
 std::optional<std::string> FastReading(const std::string& text);
+// The readings of its two parsers (yaml_tree.h): the scanner's, nullopt
+// when it hands the text on; libyaml's path's, nullopt when it declines.
+std::optional<std::string> ScannerReading(const std::string& text);
+std::optional<std::string> LibyamlReading(const std::string& text);
 // yaml-cpp's reading, or nullopt when it refuses the text.
 std::optional<std::string> YamlCppReading(const std::string& text);
 

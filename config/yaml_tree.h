@@ -1,11 +1,16 @@
-// A YAML document parsed with libyaml's event API into one compact tree.
+// A YAML document parsed into one compact tree.
 //
 // yaml-cpp builds a YAML::Node per scalar, list and mapping, each several
 // heap blocks, and its scanner matches characters through regular
 // expressions: at a million domain files that was most of dnsd's start-up
 // CPU (bench/README.md, "Reload and scale"). This tree is three arrays (the
 // nodes, the children of each list and mapping, the scalars' text) filled
-// from libyaml's events in one pass.
+// in one pass.
+//
+// Two parsers fill it, and give the same tree of any text both take: a
+// hand-written scanner for the plain YAML domain files are written in
+// (yaml_scanner.h; most files, several times faster), and for what it is
+// not sure of, libyaml's event API (yaml_libyaml.h).
 //
 // It takes only the plain subset of YAML that configuration files are
 // written in, and declines everything else, so that the caller parses
@@ -46,11 +51,13 @@ class YamlTree {
     // mapping: its keys and values there, alternating (`size` counts pairs).
     uint32_t begin = 0;
     uint32_t size = 0;
+
+    bool operator==(const Node&) const = default;
   };
 
   // The tree of `text`'s one document, or nullopt when the text is outside
   // the subset above or is not valid YAML: the caller then parses it with
-  // yaml-cpp.
+  // yaml-cpp. The scanner's if it is sure of the text, else libyaml's.
   static std::optional<YamlTree> Parse(absl::string_view text);
 
   uint32_t root() const { return 0; }
@@ -64,6 +71,9 @@ class YamlTree {
     if (node.kind == Kind::kMap) return {children_.data() + node.begin, 2 * size_t{node.size}};
     return {};
   }
+
+  // The same arrays: what the two parsers must give of one text.
+  bool operator==(const YamlTree&) const = default;
 
  private:
   friend class YamlTreeBuilder;

@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "config/random_yaml.h"
 #include "config/yaml_node.h"
 #include "config/yaml_readings.h"
 #include "gtest/gtest.h"
@@ -136,6 +136,8 @@ TEST(YamlTreeTest, DeclinesWhatItDoesNotHandle) {
       "a: 1\n b: 2\n",                    //
       "a: 'x\n",                          //
       "- a\nb: 1\n",                      //
+      "a: {b\n, c: d}\n",                 // a key with no value, then a line break
+      "a: [{b\n}]\n",                     //
   };
   for (const char* text : declined) {
     EXPECT_FALSE(YamlTree::Parse(text).has_value()) << text;
@@ -149,139 +151,19 @@ TEST(YamlTreeTest, DeclinesWhatItDoesNotHandle) {
   EXPECT_TRUE(Agrees(deep));
 }
 
-// Random documents in the styles configuration files are written in.
-class Generator {
- public:
-  explicit Generator(uint32_t seed) : rng_(seed) {}
-
-  std::string Document() {
-    std::string out;
-    if (Chance(10)) out += "# a comment\n";
-    BlockMap(0, 0, out);
-    return out;
-  }
-
-  // Changes a few bytes of `text` for the characters YAML cares about.
-  std::string Mutate(std::string text) {
-    static const char kChars[] = ":- \n[]{},\"'#&*!|>?x1%@`\\";
-    int changes = 1 + Pick(3);
-    for (int i = 0; i < changes && !text.empty(); ++i) {
-      size_t at = Pick(static_cast<int>(text.size()));
-      char c = kChars[Pick(sizeof(kChars) - 1)];
-      switch (Pick(3)) {
-        case 0: text.insert(text.begin() + at, c); break;
-        case 1: text.erase(at, 1); break;
-        default: text[at] = c; break;
-      }
-    }
-    return text;
-  }
-
- private:
-  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-  bool Chance(int percent) { return Pick(100) < percent; }
-
-  std::string Scalar() {
-    static const char* kPlain[] = {
-        "word", "monitor", "10.0.0.0/27", "fd00::/48", "100", "-1", "0", "007", "1.5",
-        "true", "false", "True", "yes", "no", "null", "Null", "NULL", "~", "a b",
-        "mailto:dmarc@example.com", "https://a.test/x?y=1", "a:b", "x#y", "%{i}._ip",
-        "v=spf1 -all", "k1", "_dmarc.example.com", "a-b_c.d", "sha256", "x="};
-    static const char* kQuoted[] = {"", "100", "true", "null", "a b", "a: b", "x # y",
-                                    "MIIBIjAN+/==", "it''s", "[x]", "{y}", "-", "~"};
-    switch (Pick(4)) {
-      case 0: return absl::StrCat("'", kQuoted[Pick(std::size(kQuoted))], "'");
-      case 1: {
-        std::string q = kQuoted[Pick(std::size(kQuoted))];
-        if (q == "it''s") q = "it's";
-        return absl::StrCat("\"", q, "\"");
-      }
-      default: return kPlain[Pick(std::size(kPlain))];
-    }
-  }
-
-  std::string Key() {
-    static const char* kKeys[] = {"domain", "mode", "spf", "dmarc", "dkim", "p", "rua",
-                                  "senders", "netblocks", "all", "k1", "a", "b", "x y",
-                                  "'q'", "\"d\"", "1", "true", "-k"};
-    return kKeys[Pick(std::size(kKeys))];
-  }
-
-  std::string Flow(int depth) {
-    if (depth > 3 || Chance(50)) return Scalar();
-    std::string out;
-    if (Chance(50)) {
-      out = "[";
-      int n = Pick(4);
-      for (int i = 0; i < n; ++i) {
-        if (i > 0) out += Chance(80) ? ", " : ",";
-        out += Flow(depth + 1);
-      }
-      if (n > 0 && Chance(10)) out += ",";
-      out += "]";
-    } else {
-      out = "{";
-      int n = Pick(4);
-      for (int i = 0; i < n; ++i) {
-        if (i > 0) out += ", ";
-        absl::StrAppend(&out, Key(), ": ", Flow(depth + 1));
-      }
-      out += "}";
-    }
-    return out;
-  }
-
-  void Value(int indent, int depth, std::string& out) {
-    int choice = depth > 3 ? Pick(3) : Pick(6);
-    if (choice == 0) {
-      out += "\n";  // empty: null
-    } else if (choice <= 2) {
-      absl::StrAppend(&out, " ", Flow(depth), Chance(10) ? "  # note" : "", "\n");
-    } else if (choice <= 4) {
-      out += "\n";
-      BlockMap(indent + 2, depth + 1, out);
-    } else {
-      out += "\n";
-      BlockSeq(Chance(30) ? indent : indent + 2, depth + 1, out);
-    }
-  }
-
-  void BlockMap(int indent, int depth, std::string& out) {
-    int n = 1 + Pick(5);
-    for (int i = 0; i < n; ++i) {
-      if (Chance(5)) out += "\n";
-      absl::StrAppend(&out, std::string(indent, ' '), Key(), ":");
-      Value(indent, depth, out);
-    }
-  }
-
-  void BlockSeq(int indent, int depth, std::string& out) {
-    int n = 1 + Pick(4);
-    for (int i = 0; i < n; ++i) {
-      absl::StrAppend(&out, std::string(indent, ' '), "-");
-      if (Chance(20) && depth < 4) {
-        absl::StrAppend(&out, " ", Key(), ": ", Scalar(), "\n");
-      } else {
-        Value(indent, depth, out);
-      }
-    }
-  }
-
-  std::mt19937 rng_;
-};
-
 // The property: on random documents and on mutations of them (mostly
 // broken), the tree either declines or reads what yaml-cpp reads. It must
 // also take most well-formed documents, or it would be no fast path.
 TEST(YamlTreeTest, AgreesWithYamlCppOnRandomDocuments) {
-  Generator gen(20261203);
+  testing::RandomYaml gen(20261203);
   int documents = 0, taken = 0, mutated_taken = 0;
   for (int i = 0; i < 1500; ++i) {
     std::string text = gen.Document();
     ++documents;
     if (Agrees(text)) ++taken;
-    for (int m = 0; m < 3; ++m) {
-      if (Agrees(gen.Mutate(text))) ++mutated_taken;
+    for (const std::string& mutated : {gen.Mutate(text), gen.Mutate(text), gen.Mutate(text),
+                                       gen.MutateBytes(text), gen.MutateLines(text)}) {
+      if (Agrees(mutated)) ++mutated_taken;
     }
     if (HasFailure()) break;
   }
