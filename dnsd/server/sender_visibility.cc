@@ -282,13 +282,15 @@ void DomainVisibility::Merge(const DomainVisibility& other) {
   total += other.total;
   for (int r = 0; r < spf::kRuleCount; ++r) rules[r] += other.rules[r];
   other_senders += other.other_senders;
-  for (const auto& [name, count] : other.senders) {
+  // An element, not a structured binding: clang 14 (the fuzz preset's)
+  // cannot capture one in a lambda.
+  for (const auto& sender : other.senders) {
     auto it = std::find_if(senders.begin(), senders.end(),
-                           [&](const auto& s) { return s.first == name; });
+                           [&sender](const auto& s) { return s.first == sender.first; });
     if (it == senders.end()) {
-      senders.emplace_back(name, count);
+      senders.push_back(sender);
     } else {
-      it->second += count;
+      it->second += sender.second;
     }
   }
   for (int r = 0; r < kRegisters; ++r) registers[r] = std::max(registers[r], other.registers[r]);
