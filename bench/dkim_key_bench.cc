@@ -18,13 +18,11 @@
 
 #include "absl/strings/escaping.h"
 #include "bench/alloc_counter.h"
-#include "openssl/bn.h"
-#include "openssl/core_names.h"
 #include "openssl/crypto.h"
-#include "openssl/param_build.h"
 #include "openssl/x509.h"
 #include "policy/dkim/dkim.h"
 #include "policy/dkim/public_key.h"
+#include "policy/dkim/public_key_testing.h"
 
 namespace dnsd::bench {
 namespace {
@@ -53,33 +51,13 @@ struct Keys {
 // reader checks that a modulus is a product of primes, and generating
 // 10,000 real keys would take minutes.
 std::string RandomSpki(std::mt19937& random) {
-  unsigned char n[kBits / 8];
-  for (unsigned char& c : n) c = static_cast<unsigned char>(random());
-  n[0] |= 0x80;
-  BIGNUM* bn_n = BN_bin2bn(n, sizeof(n), nullptr);
-  BIGNUM* bn_e = BN_new();
-  BN_set_word(bn_e, 65537);
-  OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
-  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_N, bn_n);
-  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_E, bn_e);
-  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(build);
-  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
-  EVP_PKEY* key = nullptr;
-  if (EVP_PKEY_fromdata_init(ctx) != 1 ||
-      EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-    std::abort();
-  }
-  unsigned char* der = nullptr;
-  int length = i2d_PUBKEY(key, &der);
-  if (length <= 0) std::abort();
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(length));
-  OPENSSL_free(der);
-  EVP_PKEY_free(key);
-  EVP_PKEY_CTX_free(ctx);
-  OSSL_PARAM_free(params);
-  OSSL_PARAM_BLD_free(build);
-  BN_free(bn_n);
-  BN_free(bn_e);
+  std::string n(kBits / 8, '\0');
+  for (char& c : n) c = static_cast<char>(random());
+  n[0] = static_cast<char>(n[0] | 0x80);
+  config::PkeyPtr key = config::testing::KeyFromNumbers(n, std::string("\x01\x00\x01", 3));
+  if (key == nullptr) std::abort();
+  std::string out = config::testing::Encoding(i2d_PUBKEY, key.get());
+  if (out.empty()) std::abort();
   return out;
 }
 

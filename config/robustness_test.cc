@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 
 #include "config/domain_file.h"
@@ -20,6 +19,7 @@ namespace dnsd::config {
 namespace {
 
 using ::dnsd::config::testing::Brief;
+using ::dnsd::config::testing::ReadFile;
 using ::dnsd::config::testing::TempDir;
 using ::dnsd::config::testing::TestCatalog;
 using ::dnsd::config::testing::TestProvider;
@@ -40,13 +40,6 @@ int LoadAsEveryKind(const TempDir& dir, const std::string& text) {
   EXPECT_EQ(catalog.value.has_value(), catalog.errors.empty());
   EXPECT_EQ(domain.value.has_value(), domain.errors.empty());
   return !server.ok() + !catalog.ok() + !domain.ok();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(RobustnessTest, RandomBytes) {

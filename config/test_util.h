@@ -31,6 +31,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The whole of the file at `path` ("" if it cannot be read).
+std::string ReadFile(const std::filesystem::path& path);
+
 // "line:column: message", the file left out (it is a temp path).
 std::string Brief(const Diagnostic& d);
 std::vector<std::string> Brief(const std::vector<Diagnostic>& ds);

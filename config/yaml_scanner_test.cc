@@ -12,18 +12,20 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "config/random_yaml.h"
+#include "config/test_util.h"
 #include "config/yaml_libyaml.h"
 #include "config/yaml_tree.h"
 #include "gtest/gtest.h"
 
 namespace dnsd::config {
 namespace {
+
+using ::dnsd::config::testing::ReadFile;
 
 namespace fs = std::filesystem;
 
@@ -73,13 +75,6 @@ bool ScannerAgrees(const std::string& text) {
   return true;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The comparison sees a node one column off, or one scalar quoted instead
 // of plain: the differential tests below can fail.
 TEST(YamlScannerTest, TreesDifferByAColumnOrAQuote) {
@@ -102,7 +97,7 @@ TEST(YamlScannerTest, TakesTheExamplesAsLibyamlDoes) {
       fs::path path = entry.path();
       if (path.extension() != ".yaml" && path.extension() != ".yml") continue;
       ++files;
-      bool took = ScannerAgrees(ReadAll(path));
+      bool took = ScannerAgrees(ReadFile(path));
       taken += took;
       if (path.parent_path().parent_path().filename() == "examples" ||
           path.parent_path().filename() == "examples") {
@@ -135,12 +130,12 @@ TEST(YamlScannerTest, TakesGeneratedDomainFilesAsLibyamlDoes) {
   int files = 0, taken = 0;
   for (const auto& entry : fs::directory_iterator(dir / "cfg" / "domains")) {
     ++files;
-    taken += ScannerAgrees(ReadAll(entry.path()));
+    taken += ScannerAgrees(ReadFile(entry.path()));
     if (HasFailure()) break;
   }
   EXPECT_EQ(files, 3000);
   EXPECT_EQ(taken, files);
-  EXPECT_TRUE(ScannerAgrees(ReadAll(dir / "cfg" / "dnsd.yaml")));
+  EXPECT_TRUE(ScannerAgrees(ReadFile(dir / "cfg" / "dnsd.yaml")));
   fs::remove_all(dir);
 }
 

@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "config/random_yaml.h"
+#include "config/test_util.h"
 #include "config/yaml_node.h"
 #include "config/yaml_readings.h"
 #include "gtest/gtest.h"
@@ -20,6 +20,8 @@
 
 namespace dnsd::config {
 namespace {
+
+using ::dnsd::config::testing::ReadFile;
 
 namespace fs = std::filesystem;
 
@@ -39,13 +41,6 @@ bool Agrees(const std::string& text) {
   return true;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(YamlTreeTest, ReadsTheExamplesAsYamlCppDoes) {
   int files = 0;
   for (const auto& entry :
@@ -55,7 +50,7 @@ TEST(YamlTreeTest, ReadsTheExamplesAsYamlCppDoes) {
     // Folded block scalars (">-"), which yaml-cpp reads.
     bool block_scalar = entry.path().filename() == "bigkey.example.yaml" ||
                         entry.path().filename() == "senders.yaml";
-    EXPECT_EQ(Agrees(ReadAll(entry.path())), !block_scalar) << entry.path();
+    EXPECT_EQ(Agrees(ReadFile(entry.path())), !block_scalar) << entry.path();
   }
   EXPECT_GE(files, 5);
 }
@@ -79,7 +74,7 @@ TEST(YamlTreeTest, ReadsGeneratedConfigurationsAsYamlCppDoes) {
     ++files;
     // senders.yaml is config/examples' catalog: block scalars.
     bool block_scalar = entry.path().filename() == "senders.yaml";
-    EXPECT_EQ(Agrees(ReadAll(entry.path())), !block_scalar) << entry.path();
+    EXPECT_EQ(Agrees(ReadFile(entry.path())), !block_scalar) << entry.path();
   }
   EXPECT_EQ(files, 302);  // the domains, dnsd.yaml, senders.yaml
   fs::remove_all(dir);

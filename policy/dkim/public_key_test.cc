@@ -17,9 +17,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "openssl/bn.h"
-#include "openssl/core_names.h"
-#include "openssl/param_build.h"
 #include "openssl/rsa.h"
 #include "policy/dkim/public_key_testing.h"
 #include "policy/dkim/test_keys.h"
@@ -30,6 +27,7 @@ namespace {
 using testing::Encoding;
 using testing::FullDecoderBits;
 using testing::IsOpenSslRsaEncoding;
+using testing::KeyFromNumbers;
 using testing::RsaBits;
 
 std::string Der(const char* base64) {
@@ -49,32 +47,6 @@ EVP_PKEY* GeneratedKey(unsigned bits) {
 
 std::string Spki(const EVP_PKEY* key) { return Encoding(i2d_PUBKEY, key); }
 std::string Pkcs1(const EVP_PKEY* key) { return Encoding(i2d_PublicKey, key); }
-
-// A public key OpenSSL takes from the given big-endian modulus and
-// exponent. Nothing checks that the modulus is a product of two primes:
-// neither reader looks, so any modulus tests their reading of sizes.
-PkeyPtr KeyFromNumbers(const std::string& n, const std::string& e) {
-  auto bn = [](const std::string& s) {
-    return BN_bin2bn(reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()),
-                     nullptr);
-  };
-  BIGNUM* bn_n = bn(n);
-  BIGNUM* bn_e = bn(e);
-  OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
-  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_N, bn_n);
-  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_E, bn_e);
-  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(build);
-  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
-  EVP_PKEY* key = nullptr;
-  EXPECT_EQ(EVP_PKEY_fromdata_init(ctx), 1);
-  EXPECT_EQ(EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params), 1);
-  EVP_PKEY_CTX_free(ctx);
-  OSSL_PARAM_free(params);
-  OSSL_PARAM_BLD_free(build);
-  BN_free(bn_n);
-  BN_free(bn_e);
-  return PkeyPtr(key);
-}
 
 // A number of exactly `bits` bits (big-endian, no leading zero octet).
 std::string RandomNumber(int bits, std::mt19937& random) {
@@ -271,6 +243,7 @@ std::vector<PkeyPtr> ShapeKeys() {
   for (unsigned bits : {1024u, 1031u, 2048u}) {
     keys.push_back(PkeyPtr(EVP_PKEY_dup(GeneratedKey(bits))));
   }
+  for (const PkeyPtr& key : keys) EXPECT_NE(key, nullptr);
   return keys;
 }
 

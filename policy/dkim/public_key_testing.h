@@ -7,8 +7,11 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "openssl/bn.h"
+#include "openssl/core_names.h"
 #include "openssl/crypto.h"
 #include "openssl/objects.h"
+#include "openssl/param_build.h"
 #include "openssl/x509.h"
 #include "policy/dkim/public_key.h"
 
@@ -32,6 +35,36 @@ std::string Encoding(int (*i2d)(const T*, unsigned char**), const T* object) {
   if (length > 0 && der != nullptr) out.assign(reinterpret_cast<char*>(der), length);
   OPENSSL_free(der);
   return out;
+}
+
+// A public key OpenSSL takes from the given big-endian modulus and
+// exponent; null if it does not. Nothing checks that the modulus is a
+// product of two primes: neither reader looks, so any modulus tests their
+// reading of sizes (and real keys of every size would take minutes).
+inline PkeyPtr KeyFromNumbers(absl::string_view n, absl::string_view e) {
+  auto bn = [](absl::string_view s) {
+    return BN_bin2bn(reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()),
+                     nullptr);
+  };
+  BIGNUM* bn_n = bn(n);
+  BIGNUM* bn_e = bn(e);
+  OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_N, bn_n);
+  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_E, bn_e);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(build);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+  EVP_PKEY* key = nullptr;
+  if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+      EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    EVP_PKEY_free(key);
+    key = nullptr;
+  }
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(build);
+  BN_free(bn_n);
+  BN_free(bn_e);
+  return PkeyPtr(key);
 }
 
 // True if `der` is exactly how OpenSSL writes `key` (what the full decoder
