@@ -192,7 +192,7 @@ TEST(YamlScannerTest, LeavesTheRestToLibyaml) {
       "a: 1\n---\nb: 2\n",                 // document markers
       "a: 1\n...\n",                       //
       "%YAML 1.2\n---\na: 1\n",            // directives
-      "\xef\xbb\xbf" "a: 1\n",             // a byte order mark
+      "\357\273\277a: 1\n",                // a byte order mark
       "a: 1 # \xef\xbb\xbf\n",             //
       "a: 1 # \xe2\x80\xa8\n",             // a line separator in a comment
       "a: 1 # \xc2\x85\n",                 // NEL

@@ -121,7 +121,7 @@ TEST(YamlTreeTest, DeclinesWhatItDoesNotHandle) {
       "a: 1\n---\nb: 2\n",                // a second document
       "--- a\n",                          // a document marker
       "%YAML 1.2\n---\na: 1\n",           // directives
-      "\xef\xbb\xbf" "a: 1\n",            // a byte order mark
+      "\357\273\277a: 1\n",               // a byte order mark
       "a:\tb\n",                          // a tab
       "a: 1\r\nb: 2\r\n",                 // carriage returns
       "a: caf\xc3\xa9\n",                 // UTF-8
