@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -23,6 +24,18 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+bool GenerateConfig(const std::string& source_dir, const std::filesystem::path& dir, int domains,
+                    int seed) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "keys.txt") << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo02YpUX+/=\n"
+                                  << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzjkDE81f==\n";
+  std::string command = absl::StrCat(
+      "/usr/bin/python3 ", source_dir, "/bench/gen_config.py --domains ", domains, " --seed ",
+      seed, " --out ", (dir / "cfg").string(), " --key-pool ", (dir / "keys.txt").string(),
+      " >/dev/null 2>&1");
+  return std::system(command.c_str()) == 0;
 }
 
 std::string ReadFile(const std::filesystem::path& path) {

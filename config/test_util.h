@@ -31,6 +31,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Writes bench/gen_config.py's configuration of `domains` domains (seed
+// `seed`) into `dir`/cfg, with two made-up DKIM keys (the generator only
+// copies them into the files); false if the generator fails.
+bool GenerateConfig(const std::string& source_dir, const std::filesystem::path& dir, int domains,
+                    int seed);
+
 // The whole of the file at `path` ("" if it cannot be read).
 std::string ReadFile(const std::filesystem::path& path);
 

@@ -59,15 +59,7 @@ TEST(YamlTreeTest, ReadsTheExamplesAsYamlCppDoes) {
 // start this parser is for.
 TEST(YamlTreeTest, ReadsGeneratedConfigurationsAsYamlCppDoes) {
   fs::path dir = fs::temp_directory_path() / absl::StrCat("yaml_tree_test_", getpid());
-  fs::create_directories(dir);
-  // Two made-up keys: the generator only copies them into the files.
-  std::ofstream(dir / "keys.txt") << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo02YpUX+/=\n"
-                                  << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzjkDE81f==\n";
-  std::string command = absl::StrCat("/usr/bin/python3 ", DNSD_SOURCE_DIR,
-                                     "/bench/gen_config.py --domains 300 --seed 5 --out ",
-                                     (dir / "cfg").string(), " --key-pool ",
-                                     (dir / "keys.txt").string(), " >/dev/null");
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  ASSERT_TRUE(testing::GenerateConfig(DNSD_SOURCE_DIR, dir, 300, 5));
   int files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir / "cfg")) {
     if (entry.path().extension() != ".yaml") continue;
