@@ -83,7 +83,7 @@ int Reads(const std::string& dir, size_t limit) {
     Take("dmarc: positions", d.dmarc.positions);
     for (DkimSelector& s : d.dkim.selectors) {
       Take("dkim: selector names", s.selector);
-      Take("dkim: key text", s.key.text);
+      Take("dkim: key record", s.key.data);
     }
     Take("dkim: selectors", d.dkim.selectors);
     Take("bimi", d.bimi.selectors);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
+#include "policy/dkim/dkim.h"
 #include "gtest/gtest.h"
 
 namespace dnsd::config {
@@ -63,8 +64,7 @@ ConfigSet Config() {
   a.dmarc.rua = {"mailto:dmarc@reports.provider.test"};
   DkimSelector s1;
   s1.selector = "s1";
-  s1.key.kind = DkimKey::Kind::kCname;
-  s1.key.text = "s1.dkim.vendor.test";
+  s1.key = CnameKey("s1.dkim.vendor.test");
   a.dkim.selectors = {s1};
 
   DomainConfig b = Domain("b.example", 12);
@@ -90,7 +90,7 @@ ConfigSet Config() {
 std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
 
 std::string Records(const RRset* r) {
-  return r == nullptr ? "-" : absl::StrCat(r->type, "/", r->count, "/", Hex(r->records));
+  return r == nullptr ? "-" : absl::StrCat(r->type, "/", r->count, "/", Hex(WireRecords(*r)));
 }
 
 // Everything a snapshot answers from, in a canonical order: every node with
@@ -226,8 +226,7 @@ TEST_F(CompileCacheTest, PassingAScheduledInstantCompilesOnlyThatDomain) {
   std::vector<DomainConfig> domains = Copy(c.domains);
   DkimSelector next;
   next.selector = "s2";
-  next.key.kind = DkimKey::Kind::kCname;
-  next.key.text = "s2.dkim.vendor.test";
+  next.key = CnameKey("s2.dkim.vendor.test");
   next.schedule.from = 1000;
   domains[0].dkim.selectors.push_back(next);
   SetDomains(c, domains);
@@ -345,8 +344,15 @@ DomainConfig RandomDomain(std::mt19937& rng, size_t id, uint64_t& version) {
   for (size_t s = pick(3); s > 0; --s) {
     DkimSelector sel;
     sel.selector = absl::StrCat("s", s, pick(2) == 0 ? "" : ".b");
-    sel.key.kind = DkimKey::Kind::kCname;
-    sel.key.text = absl::StrCat(sel.selector, ".dkim.vendor.test");
+    if (pick(2) == 0) {
+      sel.key = CnameKey(absl::StrCat(sel.selector, ".dkim.vendor.test"));
+    } else {
+      // A key's record is served from the model's own copy (RRset::rdata):
+      // longer than one character-string, and different per domain.
+      DkimKeyTags tags;
+      tags.public_key = absl::StrCat(std::string(300 + pick(200), 'A'), id, "x", s);
+      sel.key = KeyOf(tags, 2048);
+    }
     d.dkim.selectors.push_back(sel);
   }
   if (pick(4) == 0) {
@@ -500,8 +506,7 @@ TEST_F(CompileCacheTest, AnEmptyDeltaStillCompilesWhatComesDue) {
   std::vector<DomainConfig> domains = Copy(c.domains);
   DkimSelector next;
   next.selector = "s2";
-  next.key.kind = DkimKey::Kind::kCname;
-  next.key.text = "s2.dkim.vendor.test";
+  next.key = CnameKey("s2.dkim.vendor.test");
   next.schedule.from = 1000;
   domains[1].dkim.selectors.push_back(next);
   SetDomains(c, domains);

@@ -60,6 +60,7 @@ void CompiledDomain::ShrinkToFit() {
   errors.shrink_to_fit();
   parts.shrink_to_fit();
   rrsets.shrink_to_fit();
+  shared_rdata.shrink_to_fit();
 }
 
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
@@ -84,6 +85,13 @@ const RRset* DomainCompiler::Txt(absl::string_view text) {
 
 const RRset* DomainCompiler::Txt(absl::string_view text, uint32_t ttl) {
   out_.rrsets.push_back(std::make_unique<const RRset>(TxtRRset(text, ttl)));
+  return out_.rrsets.back().get();
+}
+
+const RRset* DomainCompiler::TxtSharing(std::shared_ptr<const std::string> rdata) {
+  out_.rrsets.push_back(std::make_unique<const RRset>(
+      RecordWithRdataApart(wire::kTypeTxt, provider().settings.ttl, rdata.get())));
+  out_.shared_rdata.push_back(std::move(rdata));
   return out_.rrsets.back().get();
 }
 
@@ -135,11 +143,11 @@ void DomainCompiler::Finish() {
     digest.Add(zone.apex);
     for (const auto& [owner, rrset] : compiled.names) {
       digest.Add(owner);
-      digest.Add(rrset->records);
+      digest.Add(*rrset);
     }
     for (const RRset* wildcard : zone.wildcard) {
       digest.Add("\1*");
-      digest.Add(wildcard->records);
+      digest.Add(*wildcard);
     }
     zone.serial = ZoneSerial(digest, provider().common);
   }

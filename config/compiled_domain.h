@@ -115,6 +115,9 @@ struct CompiledDomain {
   // Owns every RRset above that is not the provider's. One allocation each:
   // a domain has a handful, and a deque's first block alone is 512 octets.
   std::vector<std::unique_ptr<const RRset>> rrsets;
+  // The RDATA that some of them keep apart (RRset::rdata), shared with the
+  // model they were compiled from: a DKIM key is held once, not twice.
+  std::vector<std::shared_ptr<const std::string>> shared_rdata;
 
   // Gives back the room its vectors kept to grow: called once it is
   // complete, as it is then kept for as long as it is served.
@@ -186,6 +189,9 @@ class DomainCompiler {
   const RRset* Txt(absl::string_view text);
   const RRset* Txt(absl::string_view text, uint32_t ttl);
   const RRset* Cname(absl::string_view target_wire);
+  // A TXT record whose RDATA (TxtRdata's form) is `rdata` itself, shared
+  // with whoever else holds it rather than copied.
+  const RRset* TxtSharing(std::shared_ptr<const std::string> rdata);
 
   // A zone at `prefix` (text labels, "_dmarc") prepended to the domain.
   absl::StatusOr<CompiledZone*> AddZone(absl::string_view prefix, ZoneKind kind);

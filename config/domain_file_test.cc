@@ -82,7 +82,7 @@ dkim:
   EXPECT_FALSE(d.dmarc.np.has_value());
   ASSERT_EQ(d.dkim.selectors.size(), 4u);  // sorted by selector
   EXPECT_EQ(d.dkim.selectors[0].selector, "ed");
-  EXPECT_THAT(d.dkim.selectors[0].key.text, StartsWith("v=DKIM1; k=ed25519; p="));
+  EXPECT_THAT(d.dkim.selectors[0].key.text(), StartsWith("v=DKIM1; k=ed25519; p="));
   EXPECT_EQ(d.dkim.selectors[0].key.key_bits, 256);
   EXPECT_EQ(d.dkim.selectors[1].selector, "old");
   EXPECT_EQ(d.dkim.selectors[1].key.kind, DkimKey::Kind::kRevoked);
@@ -90,12 +90,12 @@ dkim:
   EXPECT_EQ(d.dkim.selectors[2].key.kind, DkimKey::Kind::kKey);
   EXPECT_EQ(d.dkim.selectors[2].key.public_key(), kRsa2048);
   EXPECT_EQ(d.dkim.selectors[2].key.key_bits, 2048);
-  EXPECT_EQ(d.dkim.selectors[2].key.text,
+  EXPECT_EQ(d.dkim.selectors[2].key.text(),
             absl::StrCat("v=DKIM1; k=rsa; p=", kRsa2048, "; h=sha256; t=s; s=email; n=rotated"));
   EXPECT_EQ(d.dkim.selectors[2].pos.line, 19);
   EXPECT_EQ(d.dkim.selectors[3].selector, "selector1");
   EXPECT_EQ(d.dkim.selectors[3].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(d.dkim.selectors[3].key.text,
+  EXPECT_EQ(d.dkim.selectors[3].key.text(),
             "selector1-example-com._domainkey.example.onmicrosoft.com");
 }
 

@@ -107,9 +107,9 @@ TEST_F(ExamplesTest, DkimKeysOfEveryKind) {
   const DomainConfig& m365 = Domain("m365.example");
   ASSERT_EQ(m365.dkim.selectors.size(), 2u);
   EXPECT_EQ(m365.dkim.selectors[0].key.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(m365.dkim.selectors[0].key.text,
+  EXPECT_EQ(m365.dkim.selectors[0].key.text(),
             "selector1-m365-example._domainkey.contoso.onmicrosoft.com");
-  EXPECT_EQ(m365.dkim.selectors[1].key.text,
+  EXPECT_EQ(m365.dkim.selectors[1].key.text(),
             "selector2-m365-example._domainkey.contoso.onmicrosoft.com");
 }
 

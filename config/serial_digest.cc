@@ -2,26 +2,40 @@
 
 namespace dnsd::config {
 
-void SerialDigest::Add(absl::string_view bytes) {
+void SerialDigest::Mix(absl::string_view bytes) {
   for (unsigned char c : bytes) {
     hash_ ^= c;
     hash_ *= 1099511628211ull;  // FNV-1a 64 prime
   }
-  // Separates fields, so ("ab","c") and ("a","bc") digest differently.
+}
+
+// Separates fields, so ("ab","c") and ("a","bc") digest differently.
+void SerialDigest::Close() {
   hash_ ^= 0xff;
   hash_ *= 1099511628211ull;
 }
 
+void SerialDigest::Add(absl::string_view bytes) {
+  Mix(bytes);
+  Close();
+}
+
+void SerialDigest::Add(const RRset& rrset) {
+  Mix(rrset.records);
+  if (rrset.rdata != nullptr) Mix(*rrset.rdata);
+  Close();
+}
+
 uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common) {
-  content.Add(common.soa.records);
-  content.Add(common.ns.records);
+  content.Add(common.soa);
+  content.Add(common.ns);
   return content.serial();
 }
 
 uint64_t DigestOf(absl::string_view owner, const RRset& rrset) {
   SerialDigest digest;
   digest.Add(owner);
-  digest.Add(rrset.records);
+  digest.Add(rrset);
   return digest.value();
 }
 

@@ -18,6 +18,9 @@ namespace dnsd::config {
 class SerialDigest {
  public:
   void Add(absl::string_view bytes);
+  // An RRset's records as one field, as the wire carries them (its RDATA
+  // kept apart included: RRset::rdata).
+  void Add(const RRset& rrset);
   // Another digest (a compiled domain's share), as its 8 octets.
   void AddNumber(uint64_t value) {
     Add(absl::string_view(reinterpret_cast<const char*>(&value), sizeof(value)));
@@ -28,6 +31,9 @@ class SerialDigest {
   }
 
  private:
+  void Mix(absl::string_view bytes);
+  void Close();
+
   uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
 };
 

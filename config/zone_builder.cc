@@ -35,7 +35,9 @@ void ZoneBuilder::SetSerials() {
 
 const RRset* ZoneBuilder::Intern(RRset rrset) {
   // Keyed by a view of the stored bytes (the deque never moves them), so
-  // interning costs no second copy of every record.
+  // interning costs no second copy of every record. A record whose RDATA
+  // is kept apart has only its header there: it is kept as it is.
+  if (rrset.rdata != nullptr) return snap_.zones.Keep(std::move(rrset));
   if (auto it = interned_.find(rrset.records); it != interned_.end() &&
                                                it->second->type == rrset.type) {
     return it->second;

@@ -19,7 +19,8 @@ struct RrDeleter {
 absl::StatusOr<std::string> RRsetToText(absl::string_view owner, const RRset& rrset,
                                         const uint32_t* serial) {
   std::string text;
-  absl::string_view rest = rrset.records;
+  std::string records = WireRecords(rrset);
+  absl::string_view rest = records;
   while (rest.size() >= 10) {
     size_t rdlength = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
     std::string wire = absl::StrCat(owner, rest.substr(0, 10 + rdlength));

@@ -1,5 +1,6 @@
 #include "policy/dkim/dkim.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "dnsd/protocol/zone/rrset.h"
 #include "policy/dkim/public_key.h"
 #include "config/quote.h"
 #include "openssl/evp.h"
@@ -184,15 +186,14 @@ DkimKey KeyOf(const DkimKeyTags& tags, int key_bits) {
   DkimKey key;
   key.kind = DkimKey::Kind::kKey;
   key.key_bits = key_bits;
-  key.text = RenderDkimRecord(tags);
-  key.text.shrink_to_fit();  // kept for every selector: no room to grow
+  key.data = std::make_shared<const std::string>(TxtRdata(RenderDkimRecord(tags)));
   return key;
 }
 
 DkimKey CnameKey(std::string target) {
   DkimKey key;
   key.kind = DkimKey::Kind::kCname;
-  key.text = std::move(target);
+  key.data = std::make_shared<const std::string>(std::move(target));
   return key;
 }
 
@@ -202,7 +203,32 @@ DkimKey RevokedKey() {
   return key;
 }
 
-absl::string_view DkimRecord(const DkimKey& key) {
+std::string DkimKey::text() const {
+  if (data == nullptr) return "";
+  if (kind != Kind::kKey) return *data;
+  // The character-strings joined, as receivers join them (RFC 6376 §3.6.2.2).
+  std::string out;
+  out.reserve(data->size());
+  absl::string_view rest = *data;
+  while (!rest.empty()) {
+    size_t n = std::min<size_t>(static_cast<uint8_t>(rest[0]), rest.size() - 1);
+    absl::StrAppend(&out, rest.substr(1, n));
+    rest.remove_prefix(1 + n);
+  }
+  return out;
+}
+
+std::string DkimKey::public_key() const {
+  if (kind != Kind::kKey) return "";
+  std::string record = text();
+  absl::string_view rest = record;
+  size_t at = rest.find("; p=");
+  if (at == absl::string_view::npos) return "";
+  rest.remove_prefix(at + 4);
+  return std::string(rest.substr(0, rest.find(';')));
+}
+
+std::string DkimRecord(const DkimKey& key) {
   switch (key.kind) {
     case DkimKey::Kind::kCname:
       return "";
@@ -211,7 +237,7 @@ absl::string_view DkimRecord(const DkimKey& key) {
     case DkimKey::Kind::kKey:
       break;
   }
-  return key.text;
+  return key.text();
 }
 
 }  // namespace dnsd::config

@@ -41,10 +41,10 @@ DkimKey KeyOf(const DkimKeyTags& tags, int key_bits);
 DkimKey CnameKey(std::string target);
 DkimKey RevokedKey();
 
-// What `key` publishes as TXT. kKey: its record; kRevoked: "v=DKIM1; p="
-// (RFC 6376 §3.6.1: an empty p= means revoked); kCname: "" (a CNAME has no
-// TXT record). Valid as long as `key`.
-absl::string_view DkimRecord(const DkimKey& key);
+// What `key` publishes as TXT, as text. kKey: its record; kRevoked:
+// "v=DKIM1; p=" (RFC 6376 §3.6.1: an empty p= means revoked); kCname: "" (a
+// CNAME has no TXT record).
+std::string DkimRecord(const DkimKey& key);
 
 }  // namespace dnsd::config
 

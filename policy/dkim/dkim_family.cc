@@ -26,10 +26,10 @@ absl::StatusOr<const RRset*> SelectorRecords(const DkimSelector& s, bool revoked
                                              DomainCompiler& out) {
   if (revoked || s.key.kind == DkimKey::Kind::kRevoked) return &out.provider().revoked_dkim;
   if (s.key.kind == DkimKey::Kind::kCname) {
-    DNSD_ASSIGN_OR_RETURN(std::string target, wire::NameFromText(s.key.text));
+    DNSD_ASSIGN_OR_RETURN(std::string target, wire::NameFromText(s.key.text()));
     return out.Cname(target);
   }
-  return out.Txt(DkimRecord(s.key));
+  return out.TxtSharing(s.key.data);
 }
 
 // Signing needs a published key: warns when, from now on, a rotation

@@ -4,6 +4,7 @@
 #define DNSD_POLICY_DKIM_DKIM_SECTION_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,24 +31,22 @@ struct DkimKeyTags {
 // A selector's key, kept for every domain: the record rendered once when
 // the file is read, not the tags it came from. The tags took 224 bytes of
 // strings and vectors per selector beside the key itself, and the record
-// is all a compile needs.
+// is all a compile needs. A key's record is kept in the form it is served
+// in, and the compiled TXT record serves this very copy (RRset::rdata):
+// a key is the largest thing most domains have, and it is held once.
 struct DkimKey {
   enum class Kind : uint8_t { kKey, kCname, kRevoked };
   Kind kind = Kind::kKey;
   int key_bits = 0;                   // kKey: measured from the key: 1024..4096, or 256
-  // kKey: the TXT record's text ("v=DKIM1; k=rsa; p=<base64>..."); kCname:
-  // the target name; kRevoked: empty.
-  std::string text;
+  // kKey: the TXT record's RDATA, its text ("v=DKIM1; k=rsa; p=<base64>...")
+  // in character-strings of at most 255 octets (TxtRdata); kCname: the
+  // target name, as text; kRevoked: null.
+  std::shared_ptr<const std::string> data;
 
+  // kKey: the record's text; kCname: the target name; kRevoked: "".
+  std::string text() const;
   // The p= of a kKey's record (empty for the other kinds).
-  absl::string_view public_key() const {
-    if (kind != Kind::kKey) return {};
-    absl::string_view rest = text;
-    size_t at = rest.find("; p=");
-    if (at == absl::string_view::npos) return {};
-    rest.remove_prefix(at + 4);
-    return rest.substr(0, rest.find(';'));
-  }
+  std::string public_key() const;
 };
 
 // A key rotation on a schedule (config/timeline.h): a selector is not

@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "dnsd/protocol/zone/rrset.h"
 #include "policy/dkim/test_keys.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -137,12 +138,27 @@ TEST(DkimRecordTest, AKeyKeepsItsRecordAndItsPublicKey) {
   EXPECT_EQ(KeyOf(tags, 2048).public_key(), "MIIBIjAN");
 }
 
+// The model keeps a key's record as it is served (TXT RDATA, strings of
+// at most 255 octets), and its text and p= read back whole across them.
+TEST(DkimRecordTest, AKeyIsKeptAsItsTxtRdata) {
+  DkimKeyTags tags;
+  for (int i = 0; i < 392; ++i) tags.public_key.push_back("ABCDEFGHIJ+/0123"[i % 16]);
+  DkimKey key = KeyOf(tags, 2048);
+  std::string text = absl::StrCat("v=DKIM1; k=rsa; p=", tags.public_key);
+  ASSERT_NE(key.data, nullptr);
+  EXPECT_EQ(*key.data, dnsd::TxtRdata(text));
+  EXPECT_EQ(static_cast<uint8_t>((*key.data)[0]), 255);
+  EXPECT_EQ(key.text(), text);
+  EXPECT_EQ(DkimRecord(key), text);
+  EXPECT_EQ(key.public_key(), tags.public_key);
+}
+
 TEST(DkimRecordTest, RevokedAndCname) {
   EXPECT_EQ(DkimRecord(RevokedKey()), "v=DKIM1; p=");
   EXPECT_EQ(RevokedKey().public_key(), "");
   DkimKey cname = CnameKey("selector1-example-com._domainkey.example.onmicrosoft.com");
   EXPECT_EQ(cname.kind, DkimKey::Kind::kCname);
-  EXPECT_EQ(cname.text, "selector1-example-com._domainkey.example.onmicrosoft.com");
+  EXPECT_EQ(cname.text(), "selector1-example-com._domainkey.example.onmicrosoft.com");
   EXPECT_EQ(DkimRecord(cname), "");
   EXPECT_EQ(cname.public_key(), "");
 }

@@ -8,6 +8,7 @@
 #define DNSD_PROTOCOL_ANSWER_ANSWER_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "dnsd/protocol/wire/constants.h"
@@ -20,6 +21,7 @@ struct AnswerRecords {
   uint16_t count = 0;
   uint8_t owner_label = 0;   // 0: the query name; n: its n-th ancestor
   bool patch_serial = false; // an SOA whose serial is Answer::serial
+  const std::string* rdata = nullptr;  // as in RRset::rdata
 };
 
 struct Answer {
@@ -40,14 +42,16 @@ struct Answer {
   char scratch[kScratchSize];
 
   void AddAnswer(const RRset& r, uint8_t owner_label) {
-    AddAnswer(r.records, r.count, owner_label);
+    if (answer_count < kMaxSections) {
+      answer[answer_count++] = {r.records, r.count, owner_label, false, r.rdata};
+    }
   }
   void AddAnswer(absl::string_view records, uint16_t count, uint8_t owner_label) {
     if (answer_count < kMaxSections) answer[answer_count++] = {records, count, owner_label};
   }
   void AddAuthority(const RRset& r, uint8_t owner_label, bool patch_serial) {
     if (authority_count < kMaxSections) {
-      authority[authority_count++] = {r.records, r.count, owner_label, patch_serial};
+      authority[authority_count++] = {r.records, r.count, owner_label, patch_serial, r.rdata};
     }
   }
 };

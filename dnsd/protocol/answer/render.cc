@@ -33,6 +33,12 @@ uint16_t OwnerPointer(const Query& q, uint8_t owner_label) {
 
 // Writes each record of `r` behind a pointer to its owner.
 void PutRecords(Writer& w, const Query& q, const AnswerRecords& r, uint32_t serial) {
+  if (r.rdata != nullptr) {  // one record, its RDATA kept apart (RRset::rdata)
+    w.PutU16(OwnerPointer(q, r.owner_label));
+    w.PutBytes(r.records);
+    w.PutBytes(*r.rdata);
+    return;
+  }
   absl::string_view rest = r.records;
   for (uint16_t i = 0; i < r.count && rest.size() >= 10; ++i) {
     size_t rdlength = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);

@@ -311,6 +311,37 @@ TEST(RenderTest, TruncationEmptiesEverySection) {
   EXPECT_EQ(r.rendered.size, 12 + p.query.question.size() + 11);
 }
 
+// A record whose RDATA is kept apart (a DKIM key served from the model's
+// copy, RRset::rdata) is the same record on the wire, in either section,
+// at every size around what fits, truncated or not.
+TEST(RenderTest, ARecordWithItsRdataApartIsTheSameRecord) {
+  ParsedQuery p = MakeQuery(EdnsSpec("s1._domainkey.example.com", 512));
+  size_t fit = TextLengthForSize(p.query, 512);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{254}, size_t{255}, size_t{256}, fit - 1, fit,
+                   fit + 1, size_t{1500}}) {
+    std::string rdata = TxtRdata(std::string(n, 'p'));
+    RRset joined = Txt(std::string(n, 'p'), 3600);
+    RRset apart = RecordWithRdataApart(kTypeTxt, 3600, &rdata);
+    ASSERT_EQ(WireRecords(apart), joined.records) << n;
+    for (bool authority : {false, true}) {
+      Answer a, b;
+      a.authoritative = b.authoritative = true;
+      if (authority) {
+        a.AddAuthority(joined, 1, false);
+        b.AddAuthority(apart, 1, false);
+      } else {
+        a.AddAnswer(joined, 0);
+        b.AddAnswer(apart, 0);
+      }
+      Rendering ra = RenderAndParse(p.query, a);
+      Rendering rb = RenderAndParse(p.query, b);
+      EXPECT_EQ(ToHex(rb.bytes), ToHex(ra.bytes)) << n << (authority ? " authority" : " answer");
+      EXPECT_EQ(rb.rendered.truncated, ra.rendered.truncated) << n;
+      EXPECT_EQ(rb.rendered.truncated, n > fit) << n;
+    }
+  }
+}
+
 TEST(RenderTest, ClientBudgetBelow512IsRaisedTo512) {
   ParsedQuery p = MakeQuery(EdnsSpec("example.com", 100));
   ASSERT_TRUE(p.query.edns.present);

@@ -38,6 +38,24 @@ RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
   return *this;
 }
 
+RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const std::string* rdata,
+                           uint16_t rr_class) {
+  RRset rrset;
+  rrset.type = type;
+  rrset.count = 1;
+  AppendU16(rrset.records, type);
+  AppendU16(rrset.records, rr_class);
+  AppendU32(rrset.records, ttl);
+  AppendU16(rrset.records, static_cast<uint16_t>(rdata->size()));
+  rrset.rdata = rdata;
+  return rrset;
+}
+
+std::string WireRecords(const RRset& rrset) {
+  if (rrset.rdata == nullptr) return rrset.records;
+  return absl::StrCat(rrset.records, *rrset.rdata);
+}
+
 RRset RRsetBuilder::Build() {
   rrset_.type = type_;
   rrset_.records.shrink_to_fit();  // a second Add may have doubled it
@@ -65,6 +83,7 @@ std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t 
 
 std::vector<absl::string_view> RdataOf(const RRset& rrset) {
   std::vector<absl::string_view> out;
+  if (rrset.rdata != nullptr) return {*rrset.rdata};
   absl::string_view rest = rrset.records;
   while (rest.size() >= kRecordHeader) {
     size_t len = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
