@@ -64,6 +64,8 @@ RRset RRsetBuilder::Build() {
 
 std::string TxtRdata(absl::string_view text) {
   std::string rdata;
+  // Exactly: a DKIM key's RDATA is kept for as long as its domain is served.
+  rdata.reserve(text.size() + text.size() / wire::kMaxTxtString + 1);
   // An empty text is still one (empty) character-string.
   do {
     size_t n = std::min(text.size(), wire::kMaxTxtString);
