@@ -127,6 +127,11 @@ bool ReadInto(const FileName& path, const std::string& read_from,
       }
       if (std::optional<Value> root = reader.Parse(*text)) {
         ReadDomainValue(reader, *root, read.domain);
+        if (previous != nullptr) {
+          for (const RecordFamily* family : Families()) {
+            family->ShareUnchanged(previous->domain, read.domain);
+          }
+        }
       }
     }
   } catch (const std::exception& e) {

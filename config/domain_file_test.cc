@@ -540,6 +540,40 @@ dmarc:
   EXPECT_EQ(ReadDomainFile(quiet).errors, nullptr);
 }
 
+// A file read again keeps the copy of each key it still has, byte for
+// byte (the served record points into it), and takes a changed key as read.
+TEST_F(DomainFileTest, AReadAgainKeepsTheKeysThatDidNotChange) {
+  auto file = [](absl::string_view second_key, absl::string_view cname) {
+    return absl::StrCat("domain: example.com\ndkim:\n  a: {k: rsa, p: \"", kRsa2048,
+                        "\"}\n  b: {k: rsa, p: \"", second_key, "\"}\n  c: {cname: ", cname,
+                        "}\n");
+  };
+  FileName path(dir_.Write("example.com.yaml", file(kRsa1024, "c.vendor.test")));
+  std::shared_ptr<const ReadDomain> first = RereadDomainFile(path, nullptr, path.str());
+  const std::vector<DkimSelector>& before = first->domain.dkim.selectors;
+  ASSERT_EQ(before.size(), 3u);
+
+  dir_.Write("example.com.yaml", file(kRsa1024, "c.vendor.test") + "# edited\n");
+  std::shared_ptr<const ReadDomain> same = RereadDomainFile(path, first, path.str());
+  ASSERT_NE(same, first);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(same->domain.dkim.selectors[i].key.data, before[i].key.data) << i;
+  }
+
+  dir_.Write("example.com.yaml", file(kRsa2048, "c2.vendor.test"));
+  std::shared_ptr<const ReadDomain> changed = RereadDomainFile(path, same, path.str());
+  const std::vector<DkimSelector>& after = changed->domain.dkim.selectors;
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0].key.data, before[0].key.data);
+  // b's new key is a's bytes: equal content may be shared, whichever selector held it.
+  EXPECT_EQ(after[1].key.public_key(), kRsa2048);
+  EXPECT_EQ(*after[1].key.data, *before[0].key.data);
+  EXPECT_EQ(after[2].key.text(), "c2.vendor.test");
+  EXPECT_NE(after[2].key.data, before[2].key.data);
+  EXPECT_EQ(*before[1].key.data, *first->domain.dkim.selectors[1].key.data);
+  EXPECT_EQ(before[1].key.public_key(), kRsa1024);
+}
+
 TEST_F(DomainFileTest, MissingFile) {
   Loaded<DomainConfig> loaded =
       LoadDomainFile((dir_.path() / "nope.yaml").string(), catalog_, provider_);

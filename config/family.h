@@ -80,6 +80,11 @@ class RecordFamily {
   // so a family may look at the sections of the families before it.
   virtual void Read(YamlReader& /*r*/, const Value* /*value*/, const DomainContext& /*ctx*/,
                     DomainConfig& /*d*/) const {}
+  // A file read again: `fresh` may take from `previous` (the file's last
+  // read) whatever it holds equal, so that an edit elsewhere in the file
+  // does not make a second copy of it. Only what is immutable and shared
+  // (a DKIM key's record, which the served records point into) is worth it.
+  virtual void ShareUnchanged(const DomainConfig& /*previous*/, DomainConfig& /*fresh*/) const {}
   // The checks that need the catalog or the provider settings.
   virtual void Check(YamlReader& /*r*/, const DomainConfig& /*d*/, const Catalog& /*catalog*/,
                      const ProviderSettings& /*provider*/) const {}

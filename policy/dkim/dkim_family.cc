@@ -72,6 +72,23 @@ class Dkim final : public RecordFamily {
     }
   }
 
+  // A key the file still has, byte for byte, keeps the copy the served
+  // record points into (RRset::rdata): a full reload of files whose keys
+  // did not change holds no second copy of them, and leaves the pages of
+  // the first ones as full as they were.
+  void ShareUnchanged(const DomainConfig& previous, DomainConfig& fresh) const override {
+    for (DkimSelector& s : fresh.dkim.selectors) {
+      if (s.key.data == nullptr) continue;
+      for (const DkimSelector& old : previous.dkim.selectors) {
+        if (old.key.kind == s.key.kind && old.key.data != nullptr &&
+            *old.key.data == *s.key.data) {
+          s.key.data = old.key.data;
+          break;
+        }
+      }
+    }
+  }
+
   void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
              const ProviderSettings& provider) const override {
     if (!d.domain.empty()) {
