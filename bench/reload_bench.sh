@@ -24,7 +24,7 @@
 #      latter, each between two of the former; the median over the renaming
 #      runs of each one's QPS over the mean of the two runs beside it. Optionally
 #      ($SIGHUP_RUN) also an edit + SIGHUP every second;
-#   full reload (every domain file changed by an appended comment line, taken out again at the end) and catalog touched (every file
+#   full reload (every domain file changed by an appended comment line, taken out again at the end) and catalog changed the same way (every file
 #      re-checked, none read): by default only for N <= $FULL_RELOAD_MAX_N
 #      ($FULL_RELOAD=1 forces them, 0 skips them), and skipped when
 #      MemAvailable is below dnsd's VmRSS (a full reload may need that much
@@ -114,6 +114,7 @@ MARKED=""
 unmark() {
   [ -n "$MARKED" ] || return 0
   find "$MARKED" -maxdepth 1 -name '*.yaml' -exec sed -i "/^$FULL_MARK\$/d" {} +
+  sed -i "/^$FULL_MARK\$/d" "$MARKED/../senders.yaml"
   MARKED=""
 }
 
@@ -456,7 +457,9 @@ for N in "${SIZES[@]}"; do
     sleep 1
     before=$(count "$FILES_RE")
     reset_peak
-    touch "$cfg/senders.yaml"
+    # Other bytes, the same senders: dnsd takes a catalog rewritten with
+    # the same bytes (a touch) as unchanged, and checks nothing again.
+    printf '%s\n' "$FULL_MARK" >>"$cfg/senders.yaml"
     line=$(wait_log "$before" "$FILES_RE")
     peak_cat=$(peak_kib)
     catalog_line="$(seconds_of "$line") s logged ($(sed -n 's/.*(\([0-9]*\) re-checked).*/\1/p' <<<"$line") re-checked, none read); peak $(mib "$peak_cat") MiB = $(peak_ratio "$peak_cat" "$rss_load") × steady"
@@ -566,6 +569,7 @@ for N in "${SIZES[@]}"; do
   start_measure WARM
   rss_restart=$(kib "$PID" VmRSS)
   stop_dnsd
+  unmark  # this size is done: its files as generated again
   EDITED=""
   load_end=$(loadavg)
 
@@ -598,7 +602,7 @@ for N in "${SIZES[@]}"; do
     echo "| G5 | QPS ratio, each renaming run / the mean of the runs either side: all, and their median | ${g5_ratios[*]}; median **$ratio** | ≥ 0.95 | $(meets "$ratio" 0.95 ge) |"
     echo "| | dnsperf QPS, a domain file edited + SIGHUP every second | $sighup_line | | |"
     echo "| | full reload (every domain file changed) | $full_line | | |"
-    echo "| | catalog changed (touched; every file re-checked, none read) | $catalog_line | | |"
+    echo "| | catalog changed (a comment line appended; every file re-checked, none read) | $catalog_line | | |"
     echo "| | RSS across reloads | $leak | | |"
     echo "| | VmRSS / VmHWM at the end of the first process; VmRSS after the restart | $(mib "$rss_end") / $(mib "$hwm_end") MiB; $(mib "$rss_restart") MiB | | |"
     echo

@@ -16,6 +16,7 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "config/parallel.h"
 #include "config/pinned_folders.h"
@@ -37,6 +38,16 @@ bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
   return std::tie(a.nameservers, a.hostmaster, a.spf_zone, a.spf_template, a.dmarc_zone,
                   a.report_domain) == std::tie(b.nameservers, b.hostmaster, b.spf_zone,
                                                b.spf_template, b.dmarc_zone, b.report_domain);
+}
+
+// The digest of a file's bytes, as a domain file's are compared
+// (config/domain_file.h); nothing if it cannot be read (loading it will
+// say why).
+std::optional<uint64_t> DigestOfFile(const std::string& path, const std::string& read_from) {
+  YamlReader reader(FileName(path), read_from);
+  std::optional<std::string> text = reader.ReadText();
+  if (!text) return std::nullopt;
+  return absl::HashOf(absl::string_view(*text));
 }
 
 }  // namespace
@@ -184,8 +195,12 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
       const std::string& name = path.str();
       std::shared_ptr<const ReadDomain> before = f.read;
       f.read = RereadDomainFile(path, before, read_dir + name.substr(name.rfind('/')));
-      if (f.read == before) same.fetch_add(1);
-      Check(f, set);
+      bool unchanged = f.read == before;
+      if (unchanged) same.fetch_add(1);
+      // The same bytes, checked last time against the same catalog and
+      // provider settings: that check stands (a swap to a new release
+      // folder re-reads every file, and changes few).
+      if (!unchanged || recheck_all) Check(f, set);
       if (f.failed) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -263,6 +278,16 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   FileStamp catalog_stamp = StampOf(catalog_read);
   bool catalog_changed = !catalog_ || catalog_stamp != catalog_stamp_ ||
                          catalog_->path != set.server.catalog_path;
+  // A catalog written again with the same bytes (a touch; the copy in a new
+  // release folder, deploy/git-sync/) changes nothing: every domain file
+  // would be checked again for nothing, a million of them at every push.
+  std::optional<uint64_t> catalog_digest;
+  if (catalog_changed) catalog_digest = DigestOfFile(set.server.catalog_path, catalog_read);
+  if (catalog_changed && catalog_ && catalog_->path == set.server.catalog_path &&
+      catalog_digest && catalog_digest == catalog_digest_) {
+    catalog_stamp_ = catalog_stamp;
+    catalog_changed = false;
+  }
   if (catalog_changed) {
     Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path, catalog_read);
     if (!catalog.ok()) {
@@ -273,6 +298,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
     }
     catalog_ = std::move(catalog.value);
     catalog_stamp_ = catalog_stamp;
+    catalog_digest_ = catalog_digest;
     for (const Sender& s : catalog_->senders) last_senders_.insert_or_assign(s.id, s);
   }
   set.catalog = *catalog_;

@@ -155,6 +155,7 @@ class ConfigState {
   // domain's last good version was checked against.
   std::map<std::string, Sender, std::less<>> last_senders_;
   FileStamp catalog_stamp_;
+  std::optional<uint64_t> catalog_digest_;  // of the bytes catalog_ was loaded from
   FileStamp server_stamp_;
   // Looked up by the paths ListDomainFiles spells, without making a
   // FileName of each.

@@ -364,6 +364,56 @@ TEST(ConfigStateTest, AFileRewrittenWithTheSameBytesIsKeptAsRead) {
   EXPECT_EQ(VersionOf(touched.set, "a.example"), version_a);
 }
 
+// A swap to a new release folder (deploy/git-sync/) gives every file a new
+// inode and the same bytes, but for the few a commit changed: the catalog
+// is not loaded again, and no domain file is checked again, so such a
+// swap costs a read of each file, not a check of each against the catalog.
+TEST(ConfigStateTest, FilesWrittenAgainWithTheSameBytesAreNotCheckedAgain) {
+  constexpr char kA[] =
+      "domain: a.example\nspf: {senders: [google]}\ndmarc: {rua: [\"mailto:d@a.example\"]}\n";
+  constexpr char kB[] =
+      "domain: b.example\nspf: {senders: [nosuch]}\ndmarc: {rua: [\"mailto:d@b.example\"]}\n";
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  std::string catalog = dir.Write("senders.yaml", kCatalog);
+  dir.Write("domains/a.example.yaml", kA);
+  // An unknown sender: an error of the check, in a list the check makes.
+  dir.Write("domains/b.example.yaml", kB);
+  ConfigState state(server);
+  LoadReport first = state.Load();
+  ASSERT_EQ(first.file_errors.size(), 1u);
+  auto b_errors = first.file_errors[0].list;
+  ASSERT_EQ(Brief(*b_errors), std::vector<std::string>{"2:17: unknown sender 'nosuch'"});
+  auto rewrite = [&](const std::string& name, const std::string& text) {
+    std::string tmp = dir.Write(name + ".new", text);  // a new inode, renamed over the old
+    std::filesystem::rename(tmp, dir.path() / name);
+  };
+
+  rewrite("senders.yaml", kCatalog);
+  LoadReport catalog_again = state.Load();
+  EXPECT_EQ(catalog_again.files_rechecked, 0u);
+  EXPECT_FALSE(catalog_again.changed);
+
+  rewrite("domains/a.example.yaml", kA);
+  rewrite("domains/b.example.yaml", kB);
+  LoadReport files_again = state.Load();
+  EXPECT_EQ(files_again.files_read, 2u);
+  EXPECT_EQ(files_again.files_same, 2u);
+  EXPECT_EQ(files_again.files_rechecked, 0u);
+  EXPECT_FALSE(files_again.changed);
+  ASSERT_EQ(files_again.file_errors.size(), 1u);
+  EXPECT_EQ(files_again.file_errors[0].list, b_errors);  // not checked again
+
+  // Other bytes, the same senders: checked again.
+  rewrite("senders.yaml", absl::StrCat(kCatalog, "# edited\n"));
+  LoadReport catalog_edited = state.Load();
+  EXPECT_EQ(catalog_edited.files_rechecked, 2u);
+  ASSERT_EQ(catalog_edited.file_errors.size(), 1u);
+  EXPECT_NE(catalog_edited.file_errors[0].list, b_errors);
+  EXPECT_EQ(Brief(*catalog_edited.file_errors[0].list), Brief(*b_errors));
+  (void)catalog;
+}
+
 // A reload that reads every file again lets each file's old version go as
 // soon as its new read checks out, not once the last file is read: at
 // 100k domains, old and new models side by side were a third of a full
