@@ -1,5 +1,9 @@
 // LoadDomainFile: the domain file schema and every kind of error, each at
 // its exact line:column.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <fstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -572,6 +576,35 @@ TEST_F(DomainFileTest, AReadAgainKeepsTheKeysThatDidNotChange) {
   EXPECT_NE(after[2].key.data, before[2].key.data);
   EXPECT_EQ(*before[1].key.data, *first->domain.dkim.selectors[1].key.data);
   EXPECT_EQ(before[1].key.public_key(), kRsa1024);
+}
+
+// The first read of a file since it was written leaves its access time,
+// and so its inode, alone: a swap to a new release folder reads a million
+// files that were all just written.
+TEST_F(DomainFileTest, ReadingAFileLeavesItsAccessTimeAlone) {
+  std::string path = dir_.Write("example.com.yaml", "domain: example.com\n");
+  auto access_time = [&] {
+    struct stat st;
+    EXPECT_EQ(stat(path.c_str(), &st), 0);
+    return st.st_atim.tv_sec;
+  };
+  auto age_access_time = [&] {  // older than the write: a read would renew it
+    struct stat st;
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    timespec times[2] = {{st.st_mtim.tv_sec - 86400 * 2, 0}, st.st_mtim};
+    ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  };
+  // This file system keeps access times (relatime): a plain read renews it.
+  age_access_time();
+  time_t aged = access_time();
+  { std::ifstream in(path); std::string line; std::getline(in, line); }
+  ASSERT_NE(access_time(), aged) << "the test needs a file system that records access times";
+
+  age_access_time();
+  aged = access_time();
+  ReadDomain read = ReadDomainFile(path);
+  EXPECT_EQ(read.domain.domain, "example.com");
+  EXPECT_EQ(access_time(), aged);
 }
 
 TEST_F(DomainFileTest, MissingFile) {

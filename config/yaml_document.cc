@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <functional>
 #include <string_view>
@@ -82,8 +83,21 @@ std::optional<std::string> YamlReader::ReadText() {
   // One open, one fstat and one read per file: at a million domain files
   // the stream library's extra stats and copies were a tenth of a start.
   // O_NONBLOCK: a FIFO dropped into the folder must not hang the load; it
-  // changes nothing for a regular file.
-  int fd = open(read_from_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  // changes nothing for a regular file. O_NOATIME: the first read of a file
+  // since it was written would otherwise dirty its inode, a million inode
+  // writes for each swap to a new release folder (deploy/git-sync/); the
+  // kernel allows it to the file's owner only: once refused, dnsd reads
+  // without it (the files of one folder have one owner).
+  static std::atomic<bool> noatime_refused{false};
+  constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+  int fd = -1;
+  if (!noatime_refused.load(std::memory_order_relaxed)) {
+    fd = open(read_from_.c_str(), kFlags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) noatime_refused.store(true, std::memory_order_relaxed);
+  }
+  if (fd < 0 && noatime_refused.load(std::memory_order_relaxed)) {
+    fd = open(read_from_.c_str(), kFlags);
+  }
   if (fd < 0) {
     Error(SourcePos{file_}, errno == ENOENT ? "cannot open the file: it does not exist"
                                             : "cannot read the file");
