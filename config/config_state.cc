@@ -33,11 +33,14 @@ constexpr size_t kParallelStats = 4096;
 constexpr size_t kParallelChecks = 1024;
 
 // Provider settings decide how domain files validate: if they change,
-// every domain file is read again.
+// every domain file is checked again. The families' zones too: a CNAME
+// delegation is an error without its family's zone (config/served_name.h),
+// and a selector's target must fit under it.
 bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
   return std::tie(a.nameservers, a.hostmaster, a.spf_zone, a.spf_template, a.dmarc_zone,
-                  a.report_domain) == std::tie(b.nameservers, b.hostmaster, b.spf_zone,
-                                               b.spf_template, b.dmarc_zone, b.report_domain);
+                  a.report_domain, a.family_zones) ==
+         std::tie(b.nameservers, b.hostmaster, b.spf_zone, b.spf_template, b.dmarc_zone,
+                  b.report_domain, b.family_zones);
 }
 
 // The digest of a file's bytes, as a domain file's are compared

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 #include "config/test_util.h"
 #include "config/yaml_reader.h"
@@ -28,6 +29,7 @@ using ::dnsd::config::testing::kServer;
 using ::dnsd::config::testing::TempDir;
 using ::dnsd::config::testing::VersionOf;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 
@@ -412,6 +414,35 @@ TEST(ConfigStateTest, FilesWrittenAgainWithTheSameBytesAreNotCheckedAgain) {
   EXPECT_NE(catalog_edited.file_errors[0].list, b_errors);
   EXPECT_EQ(Brief(*catalog_edited.file_errors[0].list), Brief(*b_errors));
   (void)catalog;
+}
+
+// A family's zone added to or taken from the server file changes how
+// unchanged domain files check out: a CNAME delegation needs its zone.
+TEST(ConfigStateTest, AFamilyZoneChangedChecksEveryFileAgain) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  dir.Write("domains/a.example.yaml",
+            "domain: a.example\ndkim_delegation: cname\ndmarc: {rua: [\"mailto:d@a.example\"]}\n");
+  ConfigState state(server);
+  LoadReport first = state.Load();
+  ASSERT_EQ(ErrorsOnly(AllOf(first)).size(), 1u);
+  EXPECT_THAT(Brief(ErrorsOnly(AllOf(first))[0]), HasSubstr("needs provider.dkim_zone"));
+  EXPECT_EQ(VersionOf(first.set, "a.example"), 0u);
+
+  dir.Write("dnsd.yaml", absl::StrReplaceAll(kServer, {{"  report_domain: reports.provider.test\n",
+                                                        "  report_domain: reports.provider.test\n"
+                                                        "  dkim_zone: _dkim.provider.test\n"}}));
+  LoadReport added = state.Load();
+  EXPECT_EQ(added.files_read, 0u);
+  EXPECT_EQ(added.files_rechecked, 1u);
+  EXPECT_THAT(ErrorsOnly(AllOf(added)), IsEmpty());
+  EXPECT_NE(VersionOf(added.set, "a.example"), 0u);
+
+  dir.Write("dnsd.yaml", kServer);
+  LoadReport removed = state.Load();
+  EXPECT_EQ(removed.files_rechecked, 1u);
+  EXPECT_EQ(ErrorsOnly(AllOf(removed)).size(), 1u);
 }
 
 // A reload that reads every file again lets each file's old version go as
