@@ -574,8 +574,7 @@ TEST_F(DomainFileTest, AReadAgainKeepsTheKeysThatDidNotChange) {
   EXPECT_EQ(*after[1].key.data, *before[0].key.data);
   EXPECT_EQ(after[2].key.text(), "c2.vendor.test");
   EXPECT_NE(after[2].key.data, before[2].key.data);
-  EXPECT_EQ(*before[1].key.data, *first->domain.dkim.selectors[1].key.data);
-  EXPECT_EQ(before[1].key.public_key(), kRsa1024);
+  EXPECT_EQ(before[1].key.public_key(), kRsa1024);  // the first read is as it was
 }
 
 // The first read of a file since it was written leaves its access time,

@@ -228,16 +228,4 @@ std::string DkimKey::public_key() const {
   return std::string(rest.substr(0, rest.find(';')));
 }
 
-std::string DkimRecord(const DkimKey& key) {
-  switch (key.kind) {
-    case DkimKey::Kind::kCname:
-      return "";
-    case DkimKey::Kind::kRevoked:
-      return "v=DKIM1; p=";
-    case DkimKey::Kind::kKey:
-      break;
-  }
-  return key.text();
-}
-
 }  // namespace dnsd::config

@@ -41,11 +41,6 @@ DkimKey KeyOf(const DkimKeyTags& tags, int key_bits);
 DkimKey CnameKey(std::string target);
 DkimKey RevokedKey();
 
-// What `key` publishes as TXT, as text. kKey: its record; kRevoked:
-// "v=DKIM1; p=" (RFC 6376 §3.6.1: an empty p= means revoked); kCname: "" (a
-// CNAME has no TXT record).
-std::string DkimRecord(const DkimKey& key);
-
 }  // namespace dnsd::config
 
 #endif  // DNSD_POLICY_DKIM_DKIM_H_

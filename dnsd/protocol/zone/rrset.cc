@@ -84,8 +84,8 @@ std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t 
 }
 
 std::vector<absl::string_view> RdataOf(const RRset& rrset) {
-  std::vector<absl::string_view> out;
   if (rrset.rdata != nullptr) return {*rrset.rdata};
+  std::vector<absl::string_view> out;
   absl::string_view rest = rrset.records;
   while (rest.size() >= kRecordHeader) {
     size_t len = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
