@@ -348,28 +348,45 @@ class DomainCompiles {
     for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog_, digest);
     TimelineDigest(d, now_, digest, schedule_);
     if (same_read && candidate->inputs_digest == digest.value()) return cached;
-    queued_.push_back({&d, digest.value(), slot});
+    queued_.push_back({&d, digest.value(), slot, cached != nullptr ? *cached : nullptr});
     return nullptr;
   }
 
   // Compiles what Take queued; `put(slot, compiled)` for each, in queue
-  // order. With `handoff`, each is also handed to it under its slot as
-  // soon as it is compiled.
+  // order. A compile that comes out the same as the cache's (SameCompile)
+  // is dropped at once and the cache's is put instead, stamped with this
+  // read: its records and the tables that point at them stay as they are.
+  // With `handoff`, each is also handed to it under its slot as soon as it
+  // is compiled.
   template <typename Put>
   void Compile(const CompileProgressFn& progress, Put put,
                InOrderHandoff<CompiledDomain>* handoff = nullptr) {
     std::vector<CompiledDomainList::Ptr> compiled(queued_.size());
     ProgressEvery every(progress, queued_.size());
     ForEachOnAllCores(queued_.size(), kParallelCompile, [&](size_t t) {
-      compiled[t] = CompileDomain(*queued_[t].domain, provider_, config_.catalog, senders_,
-                                  refreshed_, queued_[t].digest, now_);
-      if (handoff != nullptr) handoff->Put(queued_[t].slot, compiled[t].get());
+      const Queued& q = queued_[t];
+      compiled[t] = CompileDomain(*q.domain, provider_, config_.catalog, senders_, refreshed_,
+                                  q.digest, now_);
+      if (q.previous != nullptr && SameCompile(*compiled[t], *q.previous)) {
+        compiled[t] = q.previous;
+      }
+      if (handoff != nullptr) handoff->Put(q.slot, compiled[t].get());
       every.Done();
     });
-    for (size_t t = 0; t < queued_.size(); ++t) put(queued_[t].slot, std::move(compiled[t]));
+    for (size_t t = 0; t < queued_.size(); ++t) {
+      const Queued& q = queued_[t];
+      if (compiled[t] == q.previous) {
+        q.previous->version = q.domain->version;
+        q.previous->inputs_digest = q.digest;
+        ++unchanged_;
+      }
+      put(q.slot, std::move(compiled[t]));
+    }
   }
 
   size_t queued() const { return queued_.size(); }
+  // Of those compiled, how many came out the same as the cache's.
+  size_t unchanged() const { return unchanged_; }
   // The catalog's ranges are those the cache's compile used.
   bool same_inputs() const { return same_inputs_; }
 
@@ -378,6 +395,7 @@ class DomainCompiles {
     const DomainConfig* domain;
     uint64_t digest;  // of its inputs
     size_t slot;
+    CompiledDomainList::Ptr previous;  // the cache's compile of it, if any
   };
   const ConfigSet& config_;
   std::shared_ptr<const ProviderRecords> provider_;
@@ -388,6 +406,7 @@ class DomainCompiles {
   CatalogDigests catalog_;
   bool same_inputs_;
   std::vector<Queued> queued_;
+  size_t unchanged_ = 0;
 };
 
 // Every domain of `config`, compiled or taken from `cache`; with
@@ -421,6 +440,7 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
   compiles.Compile(
       progress, [&](size_t slot, CompiledDomainList::Ptr d) { out[slot] = std::move(d); },
       handoff);
+  stats.unchanged = compiles.unchanged();
   return CompiledDomainList(out);
 }
 
@@ -453,10 +473,12 @@ CompiledDomainList CompileDelta(const ConfigSet& config, const DomainDelta& delt
   stats.compiled = compiles.queued();
   stats.reused = config.domains.size() - compiles.queued();
   compiles.Compile(progress, [&](size_t slot, CompiledDomainList::Ptr d) {
+    if (d == replaced[slot]) return;  // compiled to the same: nothing to edit
     if (replaced[slot] != nullptr) edits.removed.push_back(std::move(replaced[slot]));
     edits.added.push_back(d);
     out.Set(std::move(d));
   });
+  stats.unchanged = compiles.unchanged();
   return out;
 }
 

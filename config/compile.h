@@ -31,8 +31,9 @@
 namespace dnsd::config {
 
 struct CompileStats {
-  size_t compiled = 0;  // domains compiled this time
-  size_t reused = 0;    // domains taken from the cache as they were
+  size_t compiled = 0;   // domains compiled this time
+  size_t unchanged = 0;  // of those, how many came out the same: the cache's kept
+  size_t reused = 0;     // domains taken from the cache as they were
 };
 
 struct Compiled {

@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -119,13 +120,15 @@ std::string Dump(const Snapshot& s) {
         "spf ", Hex(name), " ", d->name, " ", d->blocked, d->include_subdomains, d->fail_all,
         " senders=", absl::StrJoin(senders, ","), " netblocks=", absl::StrJoin(netblocks, ","),
         " fallback=", Records(d->fallback), " flattened=", Records(d->flattened),
-        " terms=", d->terms.size()));
+        " terms=", absl::StrJoin(d->terms, " ", [](std::string* out, const auto& t) {
+          absl::StrAppend(out, t.text);
+        })));
   });
   for (const spf::SenderPolicy& sp : s.spf.senders) {
     if (!sp.id.empty()) lines.push_back(absl::StrCat("sender ", sp.id, " ", Records(sp.include_answer)));
   }
   s.mta_sts_policies.ForEach([&](absl::string_view domain, const mta_sts::ServedPolicy* p) {
-    lines.push_back(absl::StrCat("mta-sts ", domain, " ", p->id));
+    lines.push_back(absl::StrCat("mta-sts ", domain, " ", p->id, " ", p->text));
   });
   lines.push_back(absl::StrCat("digest ", s.digest, " max_owner_labels ",
                                s.zones.max_owner_labels(), " nodes ", s.zones.node_count()));
@@ -201,6 +204,100 @@ TEST_F(CompileCacheTest, ANewVersionIsCompiledAndTheRestReused) {
   EXPECT_EQ(first.snapshot->domains[0], second.snapshot->domains[0]);
   EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
   EXPECT_NE(Dump(*first.snapshot), Dump(*second.snapshot));
+}
+
+// Every file read again with nothing served changed (a comment added, a
+// generator's time stamp): each is compiled, comes out the same, and the
+// compile the cache had is kept, stamped with the new read, so the next
+// compile takes it as it is and the tables have nothing to edit.
+TEST_F(CompileCacheTest, ANewReadWithTheSameRecordsKeepsTheCompileItHad) {
+  ConfigSet c = Config();
+  Compiled first = Compile(c);
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  for (DomainConfig& d : domains) d.version += 1000;
+  // Monitor mode publishes p=none whatever p says (EffectiveDmarcPolicy).
+  domains[0].dmarc.p = "reject";
+  SetDomains(c, domains);
+  Compiled second = Compile(c);
+  EXPECT_EQ(second.stats.compiled, 4u);
+  EXPECT_EQ(second.stats.unchanged, 4u);
+  for (size_t i = 0; i < domains.size(); ++i) {
+    EXPECT_EQ(first.snapshot->domains[i], second.snapshot->domains[i]) << i;
+    EXPECT_EQ(second.snapshot->domains[i]->version, domains[i].version) << i;
+  }
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+  EXPECT_EQ(second.snapshot->digest, first.snapshot->digest);
+
+  Compiled third = Compile(c);
+  EXPECT_EQ(third.stats.compiled, 0u);
+  EXPECT_EQ(third.stats.reused, 4u);
+
+  // Given as a delta, the same: nothing to edit in the tables.
+  CompileCache by_delta;
+  ConfigSet before = Config();
+  ASSERT_TRUE(CompileSnapshot(before, 1, nullptr, &by_delta).ok());
+  const CompiledDomainList kept = by_delta.domains();
+  DomainDelta delta = DeltaOf(Diff(before.domains, c.domains));
+  ASSERT_EQ(delta.changed.size(), 4u);
+  auto from_delta = CompileSnapshot(c, 2, nullptr, &by_delta, std::nullopt, nullptr, &delta);
+  ASSERT_TRUE(from_delta.ok()) << from_delta.status();
+  EXPECT_EQ(from_delta->stats.unchanged, 4u);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(from_delta->snapshot->domains[i], kept[i]) << i;
+  }
+  EXPECT_EQ(Dump(*from_delta->snapshot), Fresh(c));
+}
+
+// Whatever a domain serves differs, it is compiled anew: a change that
+// shows only in a family's own data (the SPF policy the macro answers
+// read, an MTA-STS policy file) as much as one in a record.
+TEST_F(CompileCacheTest, EveryChangeOfWhatIsServedIsCompiledAnew) {
+  std::vector<std::pair<std::string, std::function<void(DomainConfig&)>>> changes = {
+      {"spf sender", [](DomainConfig& d) { d.spf.senders = {"mailer"}; }},
+      {"spf netblock", [](DomainConfig& d) { d.spf.netblocks = {P("192.0.2.128/25")}; }},
+      {"spf all", [](DomainConfig& d) { d.spf.all = AllQualifier::kFail; }},
+      {"spf terms", [](DomainConfig& d) { d.spf.terms = {"a:_out.%{d}"}; }},
+      {"include_subdomains", [](DomainConfig& d) { d.include_subdomains = true; }},
+      {"blocked", [](DomainConfig& d) { d.mode = Mode::kBlocked; }},
+      {"dmarc rua", [](DomainConfig& d) { d.dmarc.rua = {"mailto:x@reports.provider.test"}; }},
+      {"dkim target",
+       [](DomainConfig& d) { d.dkim.selectors[0].key = CnameKey("s1.dkim.mailer.test"); }},
+      {"dkim key",
+       [](DomainConfig& d) {
+         DkimKeyTags tags;
+         tags.public_key = std::string(400, 'B');
+         d.dkim.selectors[0].key = KeyOf(tags, 2048);
+       }},
+      {"mta-sts mx",
+       [](DomainConfig& d) {
+         d.mta_sts.configured = true;
+         d.mta_sts.policy.mode = mta_sts::Mode::kTesting;
+         d.mta_sts.policy.mx = {"mx2.a.example"};
+         d.mta_sts.policy.max_age = 86400;
+       }},
+  };
+  ConfigSet c = Config();
+  std::vector<DomainConfig> base = Copy(c.domains);
+  base[0].mta_sts.configured = true;
+  base[0].mta_sts.policy.mode = mta_sts::Mode::kTesting;
+  base[0].mta_sts.policy.mx = {"mx1.a.example"};
+  base[0].mta_sts.policy.max_age = 86400;
+  uint64_t version = 1000;
+  for (const auto& [what, change] : changes) {
+    SCOPED_TRACE(what);
+    std::vector<DomainConfig> domains = base;
+    domains[0].version = ++version;
+    SetDomains(c, domains);
+    Compiled before = Compile(c);
+    domains[0].version = ++version;
+    change(domains[0]);
+    SetDomains(c, domains);
+    Compiled after = Compile(c);
+    EXPECT_EQ(after.stats.compiled, 1u);
+    EXPECT_EQ(after.stats.unchanged, 0u);
+    EXPECT_NE(after.snapshot->domains[0], before.snapshot->domains[0]);
+    EXPECT_EQ(Dump(*after.snapshot), Fresh(c));
+  }
 }
 
 TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
@@ -404,6 +501,9 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
           if (step % 20 == 7) live.insert_or_assign(999, make(999));
           else live.erase(999);
           break;
+        case 3:  // read again, with nothing served changed
+          if (auto it = live.find(id); it != live.end()) it->second.version = ++version;
+          break;
         default: live.insert_or_assign(id, make(id)); break;
       }
     }
@@ -411,6 +511,11 @@ TEST_F(CompileCacheTest, RandomEditSequencesMatchACompileFromScratch) {
     // are then linked afresh rather than edited.
     if (step % 15 == 14) {
       for (auto& [id, d] : live) d = make(id);
+    }
+    // And now and then every file is read again with nothing changed: the
+    // compiles come out the same and the tables are kept.
+    if (step % 15 == 9) {
+      for (auto& [id, d] : live) d.version = ++version;
     }
     publish();
     Compiled compiled = Compile(c);
@@ -480,11 +585,12 @@ TEST_F(CompileCacheTest, ReplacingEveryDomainKeepsNoneOfTheOldOnes) {
     std::vector<DomainConfig> domains = Copy(c.domains);
     for (DomainConfig& d : domains) {
       d.version += 1000;
-      d.dmarc.p = "reject";
+      d.dmarc.rua = {"mailto:full@reports.provider.test"};
     }
     SetDomains(c, domains);
     Compiled second = Compile(c);
     EXPECT_EQ(second.stats.compiled, domains.size());
+    EXPECT_EQ(second.stats.unchanged, 0u);
     EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
     // The old snapshot still serves what it served until it goes.
     for (const auto& d : old) EXPECT_FALSE(d.expired());
@@ -494,10 +600,11 @@ TEST_F(CompileCacheTest, ReplacingEveryDomainKeepsNoneOfTheOldOnes) {
   // And a one-domain change after it edits those tables as before.
   std::vector<DomainConfig> domains = Copy(c.domains);
   domains[0].version += 1000;
-  domains[0].dmarc.p = "quarantine";
+  domains[0].dmarc.rua = {"mailto:one@reports.provider.test"};
   SetDomains(c, domains);
   Compiled third = Compile(c);
   EXPECT_EQ(third.stats.compiled, 1u);
+  EXPECT_EQ(third.stats.unchanged, 0u);
   EXPECT_EQ(Dump(*third.snapshot), Fresh(c));
 }
 

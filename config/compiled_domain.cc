@@ -56,6 +56,72 @@ int SenderNumbers::Find(absl::string_view id) const {
   return it == by_id_.end() ? -1 : static_cast<int>(it->second);
 }
 
+namespace {
+
+bool SameRRset(const RRset* a, const RRset* b) {
+  if (a == b) return true;
+  return a != nullptr && b != nullptr && SameRecords(*a, *b);
+}
+
+bool SameOwned(const Owned& a, const Owned& b) {
+  return a.first == b.first && SameRRset(a.second, b.second);
+}
+
+bool SameZone(const CompiledZone& a, const CompiledZone& b) {
+  const Zone& x = a.zone;
+  const Zone& y = b.zone;
+  if (x.apex != y.apex || x.apex_labels != y.apex_labels || x.kind != y.kind ||
+      x.slot != y.slot || x.serial != y.serial || x.common != y.common ||
+      x.wildcard.size() != y.wildcard.size() || a.names.size() != b.names.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < x.wildcard.size(); ++i) {
+    if (!SameRRset(x.wildcard[i], y.wildcard[i])) return false;
+  }
+  for (size_t i = 0; i < a.names.size(); ++i) {
+    if (!SameOwned(a.names[i], b.names[i])) return false;
+  }
+  return true;
+}
+
+bool SamePart(const CompiledPart& a, const CompiledPart& b) {
+  if (a.family != b.family || a.zones.size() != b.zones.size() ||
+      a.shared.size() != b.shared.size() || a.digests != b.digests) {
+    return false;
+  }
+  for (size_t i = 0; i < a.zones.size(); ++i) {
+    if (!SameZone(a.zones[i], b.zones[i])) return false;
+  }
+  for (size_t i = 0; i < a.shared.size(); ++i) {
+    const SharedName& x = a.shared[i];
+    const SharedName& y = b.shared[i];
+    if (x.zone != y.zone || x.digest != y.digest || !SameOwned(x.name, y.name)) return false;
+  }
+  if (a.data == nullptr || b.data == nullptr) return a.data == b.data;
+  return a.data->Same(*b.data);
+}
+
+bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
+  return a.severity == b.severity && a.message == b.message && a.pos.line == b.pos.line &&
+         a.pos.column == b.pos.column && a.pos.file.str() == b.pos.file.str();
+}
+
+}  // namespace
+
+bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
+  if (a.provider != b.provider || a.scheduled != b.scheduled || a.domain != b.domain ||
+      a.errors.size() != b.errors.size() || a.parts.size() != b.parts.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.errors.size(); ++i) {
+    if (!SameDiagnostic(a.errors[i], b.errors[i])) return false;
+  }
+  for (size_t i = 0; i < a.parts.size(); ++i) {
+    if (!SamePart(a.parts[i], b.parts[i])) return false;
+  }
+  return true;
+}
+
 void CompiledDomain::ShrinkToFit() {
   errors.shrink_to_fit();
   parts.shrink_to_fit();

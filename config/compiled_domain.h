@@ -87,6 +87,9 @@ struct SharedName {
 // policy); the family knows the type.
 struct FamilyData {
   virtual ~FamilyData() = default;
+  // Whether `other`, the same family's data for the same domain, serves
+  // the same: records it points at are compared by what they hold.
+  virtual bool Same(const FamilyData& other) const = 0;
 };
 
 // One family's part of a domain; left out whole if it did not compile.
@@ -101,9 +104,13 @@ struct CompiledPart {
 
 struct CompiledDomain {
   // What it was compiled from: reused only while all three are the same.
-  uint64_t version = 0;                            // DomainConfig::version
+  // A compile of a new read that comes out the same (SameCompile) keeps
+  // this one instead, with `version` and `inputs_digest` set to what that
+  // compile was of: the control thread's bookkeeping, which the query path
+  // never reads, hence mutable in an otherwise immutable domain.
+  mutable uint64_t version = 0;                     // DomainConfig::version
   std::shared_ptr<const ProviderRecords> provider;  // also keeps its RRsets alive
-  uint64_t inputs_digest = 0;                       // the families' InputsDigest
+  mutable uint64_t inputs_digest = 0;               // the families' InputsDigest
   // Its records change at instants of their own (RecordFamily::Timeline):
   // a reload looks at where it stands even if nothing else changed.
   bool scheduled = false;
@@ -132,6 +139,15 @@ struct CompiledDomain {
     return part != nullptr ? static_cast<const T*>(part->data.get()) : nullptr;
   }
 };
+
+// Whether two compiles of a domain serve and report the same: the same
+// zones with the same serials, the same records at the same names, the
+// same family data and errors. Not what they were compiled from, nor where
+// each keeps its records. A file whose bytes changed but whose records did
+// not (a comment, a generator's time stamp, keys in another order) then
+// keeps the compile it had: the snapshot's tables stay shared, and a
+// reload that rewrites every file holds no second copy of the records.
+bool SameCompile(const CompiledDomain& a, const CompiledDomain& b);
 
 // The compiled domains of a snapshot, sorted by name: a ChunkedList that
 // the snapshot and the compile cache share, and that the next compile edits

@@ -149,11 +149,12 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
   }
   const config::LoadReport& r = loaded.report;
   LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged (%d re-checked), "
-          "%d with errors (%d keep their last good version); %d domains compiled, %d reused; "
-          "answering after %.3f s%s%s",
+          "%d with errors (%d keep their last good version); %d domains compiled, %d the same "
+          "as before, %d reused; answering after %.3f s%s%s",
           why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_rechecked,
           r.files_failed, r.files_kept, loaded.compile_stats.compiled,
-          loaded.compile_stats.reused, seconds, loaded.changes.empty() ? "" : "; ",
+          loaded.compile_stats.unchanged, loaded.compile_stats.reused, seconds,
+          loaded.changes.empty() ? "" : "; ",
           loaded.changes);
   return true;
 }

@@ -70,6 +70,11 @@ void ReadPolicy(YamlReader& r, const Value& value, MtaStsSection& s) {
 // that the file and the TXT id are always of the same policy.
 struct MtaStsData final : FamilyData {
   mta_sts::ServedPolicy served;
+
+  bool Same(const FamilyData& other) const override {
+    const auto& o = static_cast<const MtaStsData&>(other);
+    return served.text == o.served.text && served.id == o.served.id;
+  }
 };
 
 class MtaSts final : public RecordFamily {

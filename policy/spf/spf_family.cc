@@ -27,6 +27,24 @@ namespace {
 struct SpfDomainData : FamilyData {
   std::string wire_name;
   spf::DomainPolicy policy;
+
+  bool Same(const FamilyData& other) const override {
+    const auto& o = static_cast<const SpfDomainData&>(other);
+    const spf::DomainPolicy& a = policy;
+    const spf::DomainPolicy& b = o.policy;
+    if (wire_name != o.wire_name || a.name != b.name || a.blocked != b.blocked ||
+        a.include_subdomains != b.include_subdomains || a.fail_all != b.fail_all ||
+        a.senders != b.senders || a.netblocks != b.netblocks ||
+        !SameRecords(*a.fallback, *b.fallback) || !SameRecords(*a.flattened, *b.flattened) ||
+        a.terms.size() != b.terms.size()) {
+      return false;
+    }
+    // A term is compiled from its text alone (spf::CompileTerm).
+    for (size_t i = 0; i < a.terms.size(); ++i) {
+      if (a.terms[i].text != b.terms[i].text) return false;
+    }
+    return true;
+  }
 };
 
 void AddWarning(std::string& warning, absl::string_view message) {

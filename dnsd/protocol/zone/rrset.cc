@@ -1,6 +1,7 @@
 #include "dnsd/protocol/zone/rrset.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "dnsd/protocol/wire/constants.h"
@@ -54,6 +55,24 @@ RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const std::string* rdata
 std::string WireRecords(const RRset& rrset) {
   if (rrset.rdata == nullptr) return rrset.records;
   return absl::StrCat(rrset.records, *rrset.rdata);
+}
+
+bool SameRecords(const RRset& a, const RRset& b) {
+  if (a.type != b.type || a.count != b.count) return false;
+  absl::string_view a_head = a.records, b_head = b.records;
+  absl::string_view a_tail = a.rdata != nullptr ? absl::string_view(*a.rdata) : "";
+  absl::string_view b_tail = b.rdata != nullptr ? absl::string_view(*b.rdata) : "";
+  if (a_head.size() + a_tail.size() != b_head.size() + b_tail.size()) return false;
+  // Each side's records as one run of octets, compared without joining
+  // them: the longer head is compared in two pieces.
+  if (a_head.size() < b_head.size()) {
+    std::swap(a_head, b_head);
+    std::swap(a_tail, b_tail);
+  }
+  size_t split = b_head.size();
+  size_t rest = a_head.size() - split;
+  return a_head.substr(0, split) == b_head && a_head.substr(split) == b_tail.substr(0, rest) &&
+         a_tail == b_tail.substr(rest);
 }
 
 RRset RRsetBuilder::Build() {

@@ -62,6 +62,11 @@ RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const std::string* rdata
 // (control plane: digests, tools, tests).
 std::string WireRecords(const RRset& rrset);
 
+// Whether two RRsets carry the same records, wherever each keeps its RDATA
+// (control plane: a domain compiled again to the same records keeps the
+// RRsets it had, config/compiled_domain.h).
+bool SameRecords(const RRset& a, const RRset& b);
+
 // Splits the records back into the RDATA of each record (for tests and tools).
 std::vector<absl::string_view> RdataOf(const RRset& rrset);
 

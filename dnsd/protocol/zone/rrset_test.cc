@@ -34,5 +34,41 @@ TEST(RRsetTest, AClassOtherThanIn) {
             RRsetBuilder(wire::kTypeTxt, 0, wire::kClassCh).Add(rdata).Build().records);
 }
 
+// SameRecords compares what the wire carries, wherever the RDATA is kept:
+// a record against itself kept apart, and against records differing in
+// one octet anywhere, in the header, at the seam, or in the RDATA.
+TEST(RRsetTest, SameRecordsWhereverTheRdataIsKept) {
+  std::string rdata = TxtRdata(std::string(300, 'k'));
+  RRset built = RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Build();
+  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, &rdata);
+  EXPECT_TRUE(SameRecords(built, built));
+  EXPECT_TRUE(SameRecords(built, apart));
+  EXPECT_TRUE(SameRecords(apart, built));
+  std::string wire = WireRecords(built);
+  for (size_t at : {size_t{0}, size_t{9}, size_t{10}, size_t{11}, wire.size() - 1}) {
+    SCOPED_TRACE(at);
+    std::string other_rdata = rdata;
+    RRset other_built = built;
+    if (at < 10) {
+      other_built.records[at] ^= 1;
+      EXPECT_FALSE(SameRecords(other_built, apart));
+      EXPECT_FALSE(SameRecords(apart, other_built));
+    } else {
+      other_rdata[at - 10] ^= 1;
+      RRset other_apart = RecordWithRdataApart(wire::kTypeTxt, 300, &other_rdata);
+      EXPECT_FALSE(SameRecords(other_apart, built));
+      EXPECT_FALSE(SameRecords(built, other_apart));
+      EXPECT_FALSE(SameRecords(other_apart, apart));
+    }
+  }
+  std::string shorter = TxtRdata(std::string(299, 'k'));
+  EXPECT_FALSE(SameRecords(built, RecordWithRdataApart(wire::kTypeTxt, 300, &shorter)));
+  RRset two = RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Add(rdata).Build();
+  EXPECT_FALSE(SameRecords(built, two));
+  RRset typed = built;
+  typed.type = wire::kTypeCname;
+  EXPECT_FALSE(SameRecords(built, typed));
+}
+
 }  // namespace
 }  // namespace dnsd

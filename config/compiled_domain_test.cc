@@ -1,0 +1,138 @@
+// SameCompile: what makes two compiles of a domain the same, so that a
+// reload keeps the one it has. Saying "the same" of two that differ would
+// serve stale records; each part of a compile is changed here on its own.
+#include "config/compiled_domain.h"
+
+#include <memory>
+#include <string>
+
+#include "dnsd/protocol/wire/constants.h"
+#include "gtest/gtest.h"
+
+namespace dnsd::config {
+namespace {
+
+struct NumberData final : FamilyData {
+  explicit NumberData(int n) : n(n) {}
+  bool Same(const FamilyData& other) const override {
+    return n == static_cast<const NumberData&>(other).n;
+  }
+  int n;
+};
+
+// A domain of one part: a zone with a TXT record at its apex, a name in a
+// provider zone, a digest and family data.
+class Fixture {
+ public:
+  explicit Fixture(const std::string& text = "v=DMARC1; p=none") {
+    d.domain = "a.example";
+    CompiledPart part;
+    CompiledZone zone;
+    zone.zone.apex = std::string("\x06_dmarc\x01" "a\x07" "example", 17);
+    zone.zone.serial = 7;
+    zone.names.emplace_back(zone.zone.apex, Keep(text));
+    part.zones.push_back(std::move(zone));
+    part.shared.push_back({1, {std::string("\x01" "a\x04" "_spf", 7), Keep("v=spf1 -all")}, 9});
+    part.digests.emplace_back(2, 11);
+    part.data = std::make_unique<NumberData>(1);
+    d.parts.push_back(std::move(part));
+  }
+
+  const RRset* Keep(const std::string& text) {
+    d.rrsets.push_back(std::make_unique<RRset>(
+        RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata(text)).Build()));
+    return d.rrsets.back().get();
+  }
+  CompiledPart& part() { return d.parts[0]; }
+  CompiledZone& zone() { return d.parts[0].zones[0]; }
+
+  CompiledDomain d;
+};
+
+TEST(SameCompileTest, TwoCompilesOfTheSameAreTheSame) {
+  Fixture a, b;
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  // What it was compiled from does not count.
+  b.d.version = 2;
+  b.d.inputs_digest = 3;
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+}
+
+TEST(SameCompileTest, ARecordKeptApartIsTheRecordItHolds) {
+  Fixture a, b;
+  auto rdata = std::make_shared<const std::string>(TxtRdata("v=DMARC1; p=none"));
+  b.d.shared_rdata.push_back(rdata);
+  b.d.rrsets.push_back(
+      std::make_unique<RRset>(RecordWithRdataApart(wire::kTypeTxt, 300, rdata.get())));
+  b.zone().names[0].second = b.d.rrsets.back().get();
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+}
+
+TEST(SameCompileTest, OtherRecordsAtANameAreNotTheSame) {
+  Fixture a, b;
+  b.zone().names[0].second = b.Keep("v=DMARC1; p=reject");  // same serial
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+}
+
+TEST(SameCompileTest, AnotherSerialIsNotTheSame) {
+  Fixture a, b;
+  b.zone().zone.serial = 8;
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+}
+
+TEST(SameCompileTest, AnotherOwnerIsNotTheSame) {
+  Fixture a, b;
+  b.zone().names[0].first = std::string("\x01x\x06_dmarc\x01" "a\x07" "example", 19);
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+}
+
+TEST(SameCompileTest, ANameInAProviderZoneDiffers) {
+  Fixture a, b;
+  b.part().shared[0].name.second = b.Keep("v=spf1 ~all");
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+  Fixture c;
+  c.part().shared[0].digest = 10;
+  EXPECT_FALSE(SameCompile(a.d, c.d));
+}
+
+TEST(SameCompileTest, AnotherDigestIsNotTheSame) {
+  Fixture a, b;
+  b.part().digests[0].second = 12;
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+}
+
+TEST(SameCompileTest, OtherFamilyDataIsNotTheSame) {
+  Fixture a, b;
+  b.part().data = std::make_unique<NumberData>(2);
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+  Fixture c;
+  c.part().data = nullptr;
+  EXPECT_FALSE(SameCompile(a.d, c.d));
+}
+
+TEST(SameCompileTest, OtherErrorsAreNotTheSame) {
+  Fixture a, b;
+  Diagnostic warning;
+  warning.pos.file = "domains/a.example.yaml";
+  warning.message = "warning: sender 'x' is no longer in the catalog";
+  warning.severity = Severity::kWarning;
+  a.d.errors.push_back(warning);
+  b.d.errors.push_back(warning);
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  b.d.errors[0].message += "; and 'y'";
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+  Fixture c;
+  EXPECT_FALSE(SameCompile(a.d, c.d));
+}
+
+TEST(SameCompileTest, AScheduleOrAPartLessIsNotTheSame) {
+  Fixture a, b;
+  b.d.scheduled = true;
+  EXPECT_FALSE(SameCompile(a.d, b.d));
+  Fixture c;
+  c.d.parts.clear();
+  EXPECT_FALSE(SameCompile(a.d, c.d));
+}
+
+}  // namespace
+}  // namespace dnsd::config
