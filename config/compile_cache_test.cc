@@ -248,6 +248,27 @@ TEST_F(CompileCacheTest, ANewReadWithTheSameRecordsKeepsTheCompileItHad) {
   EXPECT_EQ(Dump(*from_delta->snapshot), Fresh(c));
 }
 
+// The SPF policy names its domain by a view of the compiled domain's own
+// name: it stays valid once the model it was compiled from is gone, also
+// for a compile kept because a later read compiled to the same (under
+// ASan, a view of the model's name would be a use after free here).
+TEST_F(CompileCacheTest, APolicyNamesItsDomainOnceTheModelIsGone) {
+  std::optional<Compiled> kept;
+  {
+    ConfigSet c = Config();
+    Compile(c);
+    std::vector<DomainConfig> domains = Copy(c.domains);
+    for (DomainConfig& d : domains) d.version += 1000;
+    SetDomains(c, domains);
+    kept = Compile(c);
+    ASSERT_EQ(kept->stats.unchanged, 4u);
+  }
+  const spf::DomainPolicy* policy =
+      kept->snapshot->spf.domains.Find(std::string("\x01" "b\x07" "example\x00", 11));
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(std::string(policy->name), "b.example");
+}
+
 // Whatever a domain serves differs, it is compiled anew: a change that
 // shows only in a family's own data (the SPF policy the macro answers
 // read, an MTA-STS policy file) as much as one in a record.

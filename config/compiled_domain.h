@@ -200,6 +200,9 @@ class DomainCompiler {
   UtcSeconds now() const { return now_; }
   // The domain's name in wire form.
   const std::string& wire_name() const { return wire_name_; }
+  // The domain's name as the compiled domain holds it (text): a view of it
+  // stays valid for as long as the compiled domain, unlike the model's.
+  absl::string_view compiled_name() const { return out_.domain; }
 
   // Records owned by the compiled domain, with the provider's TTL.
   const RRset* Txt(absl::string_view text);

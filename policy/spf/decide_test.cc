@@ -52,7 +52,9 @@ class DecideTest : public testing::TestConfigTest {
     return D(absl::StrCat(ip, "._ip.", helo, "._ehlo.", domain));
   }
 
-  static std::string Domain(const Decision& d) { return d.domain ? d.domain->name : "<none>"; }
+  static std::string Domain(const Decision& d) {
+    return std::string(d.domain ? d.domain->name : "<none>");
+  }
   static std::string Sender(const Decision& d) {
     return d.sender >= 0 ? policy().senders[d.sender].id : "<none>";
   }
@@ -298,7 +300,7 @@ TEST_F(DecideTest, FindDomain) {
     auto wire_name = wire::NameFromText(text);
     EXPECT_TRUE(wire_name.ok());
     const DomainPolicy* d = FindDomain(policy(), *wire_name);
-    return d ? d->name : "<none>";
+    return std::string(d ? d->name : "<none>");
   };
   EXPECT_EQ(find("example.com"), "example.com");
   EXPECT_EQ(find("x.example.com"), "example.com");

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 #include "dnsd/protocol/base/persistent_map.h"
 #include "dnsd/protocol/net/ip.h"
 #include "dnsd/protocol/zone/rrset.h"
@@ -37,7 +38,10 @@ struct SenderPolicy {
 };
 
 struct DomainPolicy {
-  std::string name;                     // text, for explain and metrics
+  // Text, for explain and metrics: the compiled domain's own name, which
+  // lives as long as every table that holds this policy (as `flattened`
+  // does), not a copy per table.
+  absl::string_view name;
   bool blocked = false;
   bool include_subdomains = false;
   bool fail_all = false;                // `all: fail`

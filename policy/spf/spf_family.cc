@@ -25,14 +25,13 @@ namespace {
 // What one domain keeps for the link: its policy, complete, which the
 // snapshot's policy map points at.
 struct SpfDomainData : FamilyData {
-  std::string wire_name;
-  spf::DomainPolicy policy;
+  spf::DomainPolicy policy;  // its name is the compiled domain's
 
   bool Same(const FamilyData& other) const override {
     const auto& o = static_cast<const SpfDomainData&>(other);
     const spf::DomainPolicy& a = policy;
     const spf::DomainPolicy& b = o.policy;
-    if (wire_name != o.wire_name || a.name != b.name || a.blocked != b.blocked ||
+    if (a.name != b.name || a.blocked != b.blocked ||
         a.include_subdomains != b.include_subdomains || a.fail_all != b.fail_all ||
         a.senders != b.senders || a.netblocks != b.netblocks ||
         !SameRecords(*a.fallback, *b.fallback) || !SameRecords(*a.flattened, *b.flattened) ||
@@ -96,9 +95,8 @@ class Spf final : public RecordFamily {
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
     const ProviderRecords& p = out.provider();
     auto data = std::make_unique<SpfDomainData>();
-    data->wire_name = out.wire_name();
     spf::DomainPolicy& dp = data->policy;
-    dp.name = d.domain;
+    dp.name = out.compiled_name();
     dp.blocked = d.mode == Mode::kBlocked;
     dp.include_subdomains = d.include_subdomains;
     dp.fail_all = d.spf.all == AllQualifier::kFail;
@@ -140,14 +138,17 @@ class Spf final : public RecordFamily {
 
   absl::Status Link(LinkContext& link) const override;
 
-  void LinkPart(const CompiledDomain&, const CompiledPart& part, LinkContext& link,
+  void LinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link,
                 bool add) const override {
     const auto* data = static_cast<const SpfDomainData*>(part.data.get());
     if (data == nullptr) return;
+    // Compile made the same name in wire form, or the part would not be.
+    absl::StatusOr<std::string> wire_name = wire::NameFromText(d.domain);
+    if (!wire_name.ok()) return;
     if (add) {
-      *link.snapshot.spf.domains.Insert(data->wire_name).value = data->policy;
+      *link.snapshot.spf.domains.Insert(*wire_name).value = data->policy;
     } else {
-      link.snapshot.spf.domains.Erase(data->wire_name);
+      link.snapshot.spf.domains.Erase(*wire_name);
     }
   }
 

@@ -796,7 +796,7 @@ Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
   Check((want.domain == nullptr) == (domain == nullptr), "configured domain differs:", what);
   if (domain != nullptr) {
     Check(domain->name == want.domain->domain, "governing domain differs:",
-          domain->name + " vs " + want.domain->domain);
+          absl::StrCat(domain->name, " vs ", want.domain->domain));
   }
   Check(d.rule == want.decided, "rule differs from the reference:",
         absl::StrCat(what, " (", Describe(l, d.name), "), want ",
