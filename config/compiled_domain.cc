@@ -1,5 +1,7 @@
 #include "config/compiled_domain.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "config/names.h"
 #include "dnsd/protocol/base/status_macros.h"
@@ -70,32 +72,21 @@ bool SameOwned(const Owned& a, const Owned& b) {
 bool SameZone(const CompiledZone& a, const CompiledZone& b) {
   const Zone& x = a.zone;
   const Zone& y = b.zone;
-  if (x.apex != y.apex || x.apex_labels != y.apex_labels || x.kind != y.kind ||
-      x.slot != y.slot || x.serial != y.serial || x.common != y.common ||
-      x.wildcard.size() != y.wildcard.size() || a.names.size() != b.names.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < x.wildcard.size(); ++i) {
-    if (!SameRRset(x.wildcard[i], y.wildcard[i])) return false;
-  }
-  for (size_t i = 0; i < a.names.size(); ++i) {
-    if (!SameOwned(a.names[i], b.names[i])) return false;
-  }
-  return true;
+  return x.apex == y.apex && x.apex_labels == y.apex_labels && x.kind == y.kind &&
+         x.slot == y.slot && x.serial == y.serial && x.common == y.common &&
+         std::ranges::equal(x.wildcard, y.wildcard, SameRRset) &&
+         std::ranges::equal(a.names, b.names, SameOwned);
+}
+
+bool SameShared(const SharedName& a, const SharedName& b) {
+  return a.zone == b.zone && a.digest == b.digest && SameOwned(a.name, b.name);
 }
 
 bool SamePart(const CompiledPart& a, const CompiledPart& b) {
-  if (a.family != b.family || a.zones.size() != b.zones.size() ||
-      a.shared.size() != b.shared.size() || a.digests != b.digests) {
+  if (a.family != b.family || a.digests != b.digests ||
+      !std::ranges::equal(a.zones, b.zones, SameZone) ||
+      !std::ranges::equal(a.shared, b.shared, SameShared)) {
     return false;
-  }
-  for (size_t i = 0; i < a.zones.size(); ++i) {
-    if (!SameZone(a.zones[i], b.zones[i])) return false;
-  }
-  for (size_t i = 0; i < a.shared.size(); ++i) {
-    const SharedName& x = a.shared[i];
-    const SharedName& y = b.shared[i];
-    if (x.zone != y.zone || x.digest != y.digest || !SameOwned(x.name, y.name)) return false;
   }
   if (a.data == nullptr || b.data == nullptr) return a.data == b.data;
   return a.data->Same(*b.data);
@@ -109,17 +100,9 @@ bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
 }  // namespace
 
 bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
-  if (a.provider != b.provider || a.scheduled != b.scheduled || a.domain != b.domain ||
-      a.errors.size() != b.errors.size() || a.parts.size() != b.parts.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.errors.size(); ++i) {
-    if (!SameDiagnostic(a.errors[i], b.errors[i])) return false;
-  }
-  for (size_t i = 0; i < a.parts.size(); ++i) {
-    if (!SamePart(a.parts[i], b.parts[i])) return false;
-  }
-  return true;
+  return a.provider == b.provider && a.scheduled == b.scheduled && a.domain == b.domain &&
+         std::ranges::equal(a.errors, b.errors, SameDiagnostic) &&
+         std::ranges::equal(a.parts, b.parts, SamePart);
 }
 
 void CompiledDomain::ShrinkToFit() {

@@ -34,15 +34,12 @@ struct SpfDomainData : FamilyData {
     if (a.name != b.name || a.blocked != b.blocked ||
         a.include_subdomains != b.include_subdomains || a.fail_all != b.fail_all ||
         a.senders != b.senders || a.netblocks != b.netblocks ||
-        !SameRecords(*a.fallback, *b.fallback) || !SameRecords(*a.flattened, *b.flattened) ||
-        a.terms.size() != b.terms.size()) {
+        !SameRecords(*a.fallback, *b.fallback) || !SameRecords(*a.flattened, *b.flattened)) {
       return false;
     }
     // A term is compiled from its text alone (spf::CompileTerm).
-    for (size_t i = 0; i < a.terms.size(); ++i) {
-      if (a.terms[i].text != b.terms[i].text) return false;
-    }
-    return true;
+    return std::ranges::equal(a.terms, b.terms, {}, &spf::TermTemplate::text,
+                              &spf::TermTemplate::text);
   }
 };
 
