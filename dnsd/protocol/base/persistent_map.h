@@ -107,7 +107,7 @@ class PersistentMap {
     if (shard == nullptr) return;
     auto it = shard->map.find(HashOnly{k.hash});
     if (it == shard->map.end()) return;
-    __builtin_prefetch(it->first.bytes.data());
+    __builtin_prefetch(it->first.data);
     const char* value = reinterpret_cast<const char*>(&it->second);
     for (int i = 0; i < lines; ++i) __builtin_prefetch(value + 64 * i);
   }
@@ -136,7 +136,7 @@ class PersistentMap {
   void ForEach(F&& f) const {
     for (const auto& shard : shards_) {
       if (shard == nullptr) continue;
-      for (const auto& [key, value] : shard->map) f(key.bytes, value);
+      for (const auto& [key, value] : shard->map) f(key.view(), value);
     }
   }
 
@@ -161,11 +161,11 @@ class PersistentMap {
     Key k = Hashed(key);
     Shard& shard = Writable(ShardOf(k));
     if (auto it = shard.map.find(k); it != shard.map.end()) {
-      return {it->first.bytes, &it->second, false};
+      return {it->first.view(), &it->second, false};
     }
-    auto [it, inserted] = shard.map.try_emplace(Key{shard.keys.Copy(key), k.hash});
+    auto [it, inserted] = shard.map.try_emplace(StoredKey::Of(shard.keys.Copy(key), k.hash));
     ++size_;
-    return {it->first.bytes, &it->second, inserted};
+    return {it->first.view(), &it->second, inserted};
   }
 
   // Removes `key`; false if it was not there.
@@ -213,8 +213,22 @@ class PersistentMap {
   };
 
   // Key (above) is a key with its hash, computed once per lookup: its top
-  // bits choose the shard, and the shard's table uses it as it is (hashing
-  // the name a second time cost the query path a few percent).
+  // bits choose the shard, and the shard's table uses its low 32 bits as
+  // they are (hashing the name a second time cost the query path a few
+  // percent). A shard holds a few thousand keys at most, so 32 bits place
+  // them as well as 64 would.
+  static uint32_t InShard(size_t hash) { return static_cast<uint32_t>(hash); }
+  // A key as a shard's table keeps it: 16 octets, not a Key's 24, since
+  // every slot of every table at a million domains holds one.
+  struct StoredKey {
+    const char* data;
+    uint32_t size;
+    uint32_t hash;  // InShard() of the Key's
+    static StoredKey Of(absl::string_view bytes, size_t hash) {
+      return {bytes.data(), static_cast<uint32_t>(bytes.size()), InShard(hash)};
+    }
+    absl::string_view view() const { return absl::string_view(data, size); }
+  };
   // PrefetchEntry()'s look-up key: a hash, equal to every key with that
   // hash (for a prefetch, a collision costs nothing but the lines).
   struct HashOnly {
@@ -222,20 +236,27 @@ class PersistentMap {
   };
   struct KeyHash {
     using is_transparent = void;
-    size_t operator()(const Key& k) const { return k.hash; }
-    size_t operator()(HashOnly h) const { return h.hash; }
+    size_t operator()(const StoredKey& k) const { return k.hash; }
+    size_t operator()(const Key& k) const { return InShard(k.hash); }
+    size_t operator()(HashOnly h) const { return InShard(h.hash); }
   };
   struct KeyEq {
     using is_transparent = void;
-    bool operator()(const Key& a, const Key& b) const { return a == b; }
-    bool operator()(const Key& a, HashOnly b) const { return a.hash == b.hash; }
-    bool operator()(HashOnly a, const Key& b) const { return a.hash == b.hash; }
+    bool operator()(const StoredKey& a, const StoredKey& b) const {
+      return a.hash == b.hash && a.view() == b.view();
+    }
+    bool operator()(const StoredKey& a, const Key& b) const {
+      return a.hash == InShard(b.hash) && a.view() == b.bytes;
+    }
+    bool operator()(const Key& a, const StoredKey& b) const { return (*this)(b, a); }
+    bool operator()(const StoredKey& a, HashOnly b) const { return a.hash == InShard(b.hash); }
+    bool operator()(HashOnly a, const StoredKey& b) const { return (*this)(b, a); }
   };
   static Key Hashed(absl::string_view bytes) { return Hash(bytes); }
 
   struct Shard {
     uint64_t editor = 0;  // the map that may still write it
-    absl::flat_hash_map<Key, V, KeyHash, KeyEq> map;
+    absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq> map;
     KeyArena keys;
   };
 
@@ -260,11 +281,12 @@ class PersistentMap {
     clone->editor = editor_;
     if (shard != nullptr) {
       size_t bytes = 0;
-      for (const auto& entry : shard->map) bytes += entry.first.bytes.size();
+      for (const auto& entry : shard->map) bytes += entry.first.size;
       clone->keys.Reserve(bytes);
       clone->map.reserve(shard->map.size() + 1);
       for (const auto& [key, value] : shard->map) {
-        clone->map.emplace(Key{clone->keys.Copy(key.bytes), key.hash}, value);
+        clone->map.emplace(StoredKey{clone->keys.Copy(key.view()).data(), key.size, key.hash},
+                           value);
       }
     }
     shard = std::move(clone);

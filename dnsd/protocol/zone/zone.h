@@ -13,6 +13,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "dnsd/protocol/zone/rrset.h"
+#include "dnsd/protocol/zone/rrset_list.h"
 
 namespace dnsd {
 
@@ -44,13 +45,14 @@ struct Zone {
   absl::InlinedVector<const RRset*, 1> wildcard;
 };
 
+// 24 octets: every slot of the zone table holds one, several a domain.
 struct Node {
   const Zone* zone = nullptr;  // a stand-in for a provider zone: see Zone::slot
-  bool apex = false;  // SOA and NS come from the zone
+  RRsetList rrsets;            // empty: an empty non-terminal
   // Names with records below this one in its zone: while there are any,
   // the node exists (an empty non-terminal if it has no records itself).
   uint32_t below = 0;
-  absl::InlinedVector<const RRset*, 2> rrsets;  // empty: an empty non-terminal
+  bool apex = false;  // SOA and NS come from the zone
 
   const RRset* Find(uint16_t type) const {
     for (const RRset* r : rrsets) {

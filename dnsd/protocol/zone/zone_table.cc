@@ -160,11 +160,7 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
 void ZoneTable::RemoveRRset(absl::string_view owner, uint16_t type) {
   Node* node = nodes_.Mutable(owner);
   if (node == nullptr) return;
-  auto it = std::find_if(node->rrsets.begin(), node->rrsets.end(),
-                         [type](const RRset* r) { return r->type == type; });
-  if (it == node->rrsets.end()) return;
-  node->rrsets.erase(it);
-  if (!node->rrsets.empty()) return;
+  if (!node->rrsets.Erase(type) || !node->rrsets.empty()) return;
   const Zone* zone = node->zone;
   CountOwner(owner, -1);
   if (!node->apex && node->below == 0) nodes_.Erase(owner);
