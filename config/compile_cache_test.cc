@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
 #include "policy/dkim/dkim.h"
+#include "policy/spf/decide.h"
 #include "gtest/gtest.h"
 
 namespace dnsd::config {
@@ -110,8 +111,7 @@ std::string Dump(const Snapshot& s) {
     lines.push_back(absl::StrCat("zone ", Hex(zone.apex), " ", zone.kind, " ", zone.serial));
   });
   // Senders by id: their numbers depend on the catalogs compiled before.
-  s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy& policy) {
-    const spf::DomainPolicy* d = &policy;
+  s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy* d) {
     std::vector<std::string> senders;
     for (uint32_t n : d->senders) senders.push_back(s.spf.senders[n].id);
     std::vector<std::string> netblocks;
@@ -264,7 +264,7 @@ TEST_F(CompileCacheTest, APolicyNamesItsDomainOnceTheModelIsGone) {
     ASSERT_EQ(kept->stats.unchanged, 4u);
   }
   const spf::DomainPolicy* policy =
-      kept->snapshot->spf.domains.Find(std::string("\x01" "b\x07" "example\x00", 11));
+      spf::FindDomain(kept->snapshot->spf, std::string("\x01" "b\x07" "example\x00", 11));
   ASSERT_NE(policy, nullptr);
   EXPECT_EQ(std::string(policy->name), "b.example");
 }

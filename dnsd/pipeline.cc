@@ -77,7 +77,7 @@ void PrepareQuery(const config::Snapshot& snapshot, std::span<const uint8_t> req
 void PrefetchLookup(const config::Snapshot& snapshot, const PreparedQuery& p,
                     PrefetchStep step) {
   if (p.gate.verdict != GateVerdict::kLookup) return;
-  // The domain policy's slot spans a few lines; Decide reads most of them.
+  // The domain policy spans a few lines; Decide reads most of them.
   constexpr int kPolicyLines = (sizeof(spf::DomainPolicy) + 63) / 64;
   if (p.has_node_key) snapshot.zones.Prefetch(step, p.node_key);
   if (!p.guess.empty()) snapshot.spf.domains.Prefetch(step, p.guess.key(), kPolicyLines);

@@ -131,17 +131,17 @@ const char* RuleName(Rule rule) {
 }
 
 const DomainPolicy* FindDomain(const MacroZone& p, absl::string_view domain) {
-  return FindDomain(p, PersistentMap<DomainPolicy>::Hash(domain));
+  return FindDomain(p, MacroZone::DomainMap::Hash(domain));
 }
 
-const DomainPolicy* FindDomain(const MacroZone& p, const PersistentMap<DomainPolicy>::Key& key) {
-  if (const DomainPolicy* d = p.domains.Find(key); d != nullptr) return d;
+const DomainPolicy* FindDomain(const MacroZone& p, const MacroZone::DomainMap::Key& key) {
+  if (const DomainPolicy* const* d = p.domains.Find(key); d != nullptr) return *d;
   absl::string_view domain = key.bytes;
   // Walk up: a parent governs its subdomains only with include_subdomains.
   while (domain.size() > 1) {
     domain.remove_prefix(static_cast<uint8_t>(domain[0]) + 1);
-    if (const DomainPolicy* d = p.domains.Find(domain); d != nullptr) {
-      return d->include_subdomains ? d : nullptr;
+    if (const DomainPolicy* const* d = p.domains.Find(domain); d != nullptr) {
+      return (*d)->include_subdomains ? *d : nullptr;
     }
   }
   return nullptr;

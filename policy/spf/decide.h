@@ -52,7 +52,7 @@ Decision Decide(const MacroZone& policy, const wire::Name& name,
 // closest ancestor with include_subdomains. Null if none.
 const DomainPolicy* FindDomain(const MacroZone& policy, absl::string_view domain);
 // The same, with the domain's key already hashed.
-const DomainPolicy* FindDomain(const MacroZone& policy, const PersistentMap<DomainPolicy>::Key& domain);
+const DomainPolicy* FindDomain(const MacroZone& policy, const MacroZone::DomainMap::Key& domain);
 
 }  // namespace dnsd::spf
 

@@ -26,7 +26,7 @@ void GuessDomain(const MacroZone& p, const wire::Name& name, DomainGuess* guess)
     guess->wire[size] = '\0';
     guess->size = static_cast<uint8_t>(size + 1);
     guess->range = {static_cast<uint8_t>(i + 1), static_cast<uint8_t>(below_zone)};
-    guess->hash = PersistentMap<DomainPolicy>::Hash(absl::string_view(guess->wire, guess->size)).hash;
+    guess->hash = MacroZone::DomainMap::Hash(absl::string_view(guess->wire, guess->size)).hash;
     return;
   }
 }

@@ -32,10 +32,10 @@ struct DomainGuess {
   // The domain's wire form (its labels and the root), the domain map's key.
   char wire[wire::kMaxNameSize];
   uint8_t size = 0;
-  size_t hash = 0;   // PersistentMap<DomainPolicy>::Hash of the key
+  size_t hash = 0;   // MacroZone::DomainMap::Hash of the key
 
   bool empty() const { return range.empty(); }
-  PersistentMap<DomainPolicy>::Key key() const {
+  MacroZone::DomainMap::Key key() const {
     return {absl::string_view(wire, size), hash};
   }
 };

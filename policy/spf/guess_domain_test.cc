@@ -26,7 +26,7 @@ class GuessDomainTest : public testing::TestConfigTest {
     if (guess.empty()) return "";
     absl::string_view key(guess.wire, guess.size);
     // The key is the domain map's: hashed as the map hashes it.
-    EXPECT_EQ(guess.hash, PersistentMap<DomainPolicy>::Hash(key).hash);
+    EXPECT_EQ(guess.hash, MacroZone::DomainMap::Hash(key).hash);
     return wire::NameToText(key);
   }
   static std::string Guess(absl::string_view text) { return Guess(snapshot_->spf, text); }
@@ -72,7 +72,7 @@ TEST_F(GuessDomainTest, AGuessForOtherLabelsIsNotUsed) {
   absl::string_view strict("\x06strict\x07" "example", 16);
   std::memcpy(forged.wire, strict.data(), strict.size());
   forged.size = static_cast<uint8_t>(strict.size());
-  forged.hash = PersistentMap<DomainPolicy>::Hash(strict).hash;
+  forged.hash = MacroZone::DomainMap::Hash(strict).hash;
   forged.range = {0, 1};
   ASSERT_NE(FindDomain(snapshot_->spf, forged.key()), nullptr);
   EXPECT_EQ(Decide(snapshot_->spf, name, &forged).rule, Rule::kUnknownDomain);

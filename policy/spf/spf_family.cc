@@ -143,7 +143,7 @@ class Spf final : public RecordFamily {
     absl::StatusOr<std::string> wire_name = wire::NameFromText(d.domain);
     if (!wire_name.ok()) return;
     if (add) {
-      *link.snapshot.spf.domains.Insert(*wire_name).value = data->policy;
+      *link.snapshot.spf.domains.Insert(*wire_name).value = &data->policy;
     } else {
       link.snapshot.spf.domains.Erase(*wire_name);
     }

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -101,14 +102,22 @@ class PersistentMap {
   // Fetches the entry's value (all of it, `lines` cache lines) and its
   // key's bytes, once PrefetchProbe()'s lines have arrived: the probe
   // matches on the stored hash alone, so it reads no key bytes and stalls on
-  // no miss the earlier steps did not start.
+  // no miss the earlier steps did not start. In a map of pointers the
+  // value is what the slot points at: the slot itself is the line the
+  // probe just read.
   void PrefetchEntry(const Key& k, int lines = 1) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
     auto it = shard->map.find(HashOnly{k.hash});
     if (it == shard->map.end()) return;
     __builtin_prefetch(it->first.data);
-    const char* value = reinterpret_cast<const char*>(&it->second);
+    const char* value;
+    if constexpr (std::is_pointer_v<V>) {
+      value = reinterpret_cast<const char*>(it->second);
+      if (value == nullptr) return;
+    } else {
+      value = reinterpret_cast<const char*>(&it->second);
+    }
     for (int i = 0; i < lines; ++i) __builtin_prefetch(value + 64 * i);
   }
   // One of the four steps above, by name: a batch runs each step over all

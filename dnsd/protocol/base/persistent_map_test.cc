@@ -166,5 +166,37 @@ TEST(PersistentMapTest, LookupInSteps) {
   }
 }
 
+// A map of pointers fetches the pointee at kEntry; missing keys and a null
+// value change nothing of the answers.
+TEST(PersistentMapTest, LookupInStepsThroughPointers) {
+  using Map = PersistentMap<const int*>;
+  std::vector<int> values(500);
+  Map map;
+  for (int i = 0; i < 500; ++i) {
+    values[i] = i;
+    *map.Insert(absl::StrCat("\x03key", i)).value = i == 7 ? nullptr : &values[i];
+  }
+  std::vector<std::string> keys;  // a Key views its bytes: they must outlive it
+  for (int i = 0; i < 600; ++i) keys.push_back(absl::StrCat("\x03key", i));
+  std::vector<Map::Key> hashed;
+  for (const std::string& key : keys) hashed.push_back(Map::Hash(key));
+  for (PrefetchStep step : {PrefetchStep::kShardPointer, PrefetchStep::kShard,
+                            PrefetchStep::kProbe, PrefetchStep::kEntry}) {
+    for (const Map::Key& k : hashed) map.Prefetch(step, k, 3);
+  }
+  for (int i = 0; i < 600; ++i) {
+    const int* const* found = map.Find(hashed[i]);
+    if (i >= 500) {
+      EXPECT_EQ(found, nullptr);
+    } else if (i == 7) {
+      ASSERT_NE(found, nullptr);
+      EXPECT_EQ(*found, nullptr);
+    } else {
+      ASSERT_NE(found, nullptr);
+      EXPECT_EQ(**found, i);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dnsd
