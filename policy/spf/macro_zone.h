@@ -66,7 +66,7 @@ struct MacroZone {
   // By wire name: the compiled domain's own policy, which outlives every
   // table that holds it (as `flattened` does). A copy in the slot saved
   // one dependent cache miss a query, but cost every table slot a policy
-  // (~170 octets, and its heap) at a million domains; the batch fetches
+  // (152 octets, and its heap) at a million domains; the batch fetches
   // the policy ahead instead (PersistentMap::PrefetchEntry).
   using DomainMap = PersistentMap<const DomainPolicy*>;
   DomainMap domains;

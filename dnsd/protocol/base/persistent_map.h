@@ -104,7 +104,7 @@ class PersistentMap {
   // matches on the stored hash alone, so it reads no key bytes and stalls on
   // no miss the earlier steps did not start. In a map of pointers the
   // value is what the slot points at: the slot itself is the line the
-  // probe just read.
+  // probe just read. (A prefetch never faults, so a null one costs nothing.)
   void PrefetchEntry(const Key& k, int lines = 1) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
@@ -114,7 +114,6 @@ class PersistentMap {
     const char* value;
     if constexpr (std::is_pointer_v<V>) {
       value = reinterpret_cast<const char*>(it->second);
-      if (value == nullptr) return;
     } else {
       value = reinterpret_cast<const char*>(&it->second);
     }

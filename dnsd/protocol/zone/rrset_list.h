@@ -26,7 +26,7 @@ class RRsetList {
 
   RRsetList() = default;
   RRsetList(const RRsetList& other)
-      : head_(other.is_block() ? Copy(other.block()) : other.head_) {}
+      : head_(other.is_block() ? Block(other.begin(), other.size(), nullptr) : other.head_) {}
   RRsetList& operator=(const RRsetList& other) {
     if (this != &other) {
       RRsetList copy(other);
@@ -55,12 +55,7 @@ class RRsetList {
       head_ = rrset;
       return;
     }
-    size_t n = size();
-    const RRset** grown = new const RRset*[n + 2];
-    grown[0] = reinterpret_cast<const RRset*>(uintptr_t{n + 1});
-    std::copy(begin(), end(), grown + 1);
-    grown[n + 1] = rrset;
-    Reset(Tagged(grown));
+    Reset(Block(begin(), size(), rrset));
   }
 
   // Removes the RRset of `type`; false if there is none.
@@ -95,11 +90,14 @@ class RRsetList {
   const RRset** block() const {
     return reinterpret_cast<const RRset**>(reinterpret_cast<uintptr_t>(head_) & ~kBlock);
   }
-  static const RRset* Copy(const RRset* const* block) {
-    size_t n = reinterpret_cast<uintptr_t>(block[0]);
-    const RRset** copy = new const RRset*[n + 1];
-    std::copy(block, block + n + 1, copy);
-    return Tagged(copy);
+  // A new block of the `n` RRsets at `rrsets`, then `more` unless null.
+  static const RRset* Block(const_iterator rrsets, size_t n, const RRset* more) {
+    size_t count = n + (more != nullptr ? 1 : 0);
+    const RRset** block = new const RRset*[count + 1];
+    block[0] = reinterpret_cast<const RRset*>(uintptr_t{count});
+    std::copy(rrsets, rrsets + n, block + 1);
+    if (more != nullptr) block[count] = more;
+    return Tagged(block);
   }
   // Takes `head` (a pointer the caller computed before this frees the block).
   void Reset(const RRset* head) {
