@@ -74,14 +74,15 @@ absl::Status AddNames(const CompiledPart& part, ZoneBuilder& b, Added& added) {
     DNSD_RETURN_IF_ERROR(zones.AddZone(&compiled.zone));
     added.zones.push_back(&compiled.zone);
     for (const auto& [owner, rrset] : compiled.names) {
-      DNSD_RETURN_IF_ERROR(zones.AddRRset(&compiled.zone, owner, rrset));
+      DNSD_RETURN_IF_ERROR(zones.AddRRset(&compiled.zone, owner, rrset, KeyBytes::kView));
       added.names.emplace_back(owner, rrset->type);
     }
   }
   for (const SharedName& shared : part.shared) {
     const Zone* zone = b.StandIn(shared.zone);
     if (zone == nullptr) continue;  // the provider does not serve that zone
-    DNSD_RETURN_IF_ERROR(zones.AddRRset(zone, shared.name.first, shared.name.second));
+    DNSD_RETURN_IF_ERROR(
+        zones.AddRRset(zone, shared.name.first, shared.name.second, KeyBytes::kView));
     added.names.emplace_back(shared.name.first, shared.name.second->type);
   }
   return absl::OkStatus();

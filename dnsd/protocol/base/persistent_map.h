@@ -11,7 +11,8 @@
 // A map is edited by one thread and then published; once published it is
 // never written again (a later edit goes to a copy), so any number of
 // threads may read it without locks. Keys are copied into the shard that
-// holds them; a value's address is stable until its shard is next edited.
+// holds them, or viewed where the caller keeps them (KeyBytes::kView); a
+// value's address is stable until its shard is next edited.
 #ifndef DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 #define DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 
@@ -31,6 +32,13 @@ namespace dnsd {
 
 // The steps of a look-up in steps (PersistentMap::Prefetch), in order.
 enum class PrefetchStep : uint8_t { kShardPointer, kShard, kProbe, kEntry };
+
+// How a map holds an inserted key's bytes: a copy of its own, or a view of
+// the caller's. A view saves the copy when the caller holds the bytes
+// anyway, as a compiled domain holds the names its entries are keyed by;
+// the caller then keeps them valid, unchanged, for as long as any copy of
+// the map holds the entry, or until CopyKey() takes a copy.
+enum class KeyBytes : uint8_t { kCopy, kView };
 
 template <typename V>
 class PersistentMap {
@@ -159,21 +167,40 @@ class PersistentMap {
 
   // The value at `key`, default-constructed first if there is none; the
   // second member says whether it was inserted. The first member's key
-  // view points at the map's own copy of the key.
+  // view points at the bytes the map keys the entry by.
   struct Slot {
     absl::string_view key;
     V* value;
     bool inserted;
   };
-  Slot Insert(absl::string_view key) {
+  // A key already there keeps the bytes it has, whatever `bytes` says.
+  Slot Insert(absl::string_view key, KeyBytes bytes = KeyBytes::kCopy) {
     Key k = Hashed(key);
     Shard& shard = Writable(ShardOf(k));
     if (auto it = shard.map.find(k); it != shard.map.end()) {
       return {it->first.view(), &it->second, false};
     }
-    auto [it, inserted] = shard.map.try_emplace(StoredKey::Of(shard.keys.Copy(key), k.hash));
+    StoredKey stored = bytes == KeyBytes::kCopy ? StoredKey::Of(shard.keys.Copy(key), k.hash)
+                                                : StoredKey::Viewing(key, k.hash);
+    auto [it, inserted] = shard.map.try_emplace(stored);
     ++size_;
     return {it->first.view(), &it->second, inserted};
+  }
+
+  // Makes the entry at `key` hold a copy of its key's bytes if it held a
+  // view: for an entry that outlives what lent it the bytes. False if
+  // there is no such entry.
+  bool CopyKey(absl::string_view key) {
+    Key k = Hashed(key);
+    if (!Contains(k)) return false;
+    Shard& shard = Writable(ShardOf(k));
+    auto it = shard.map.find(k);
+    if (!it->first.viewed()) return true;
+    // A key is const in its table: take the entry out to change it.
+    auto entry = shard.map.extract(it);
+    entry.key() = StoredKey::Of(shard.keys.Copy(key), k.hash);
+    shard.map.insert(std::move(entry));
+    return true;
   }
 
   // Removes `key`; false if it was not there.
@@ -227,15 +254,23 @@ class PersistentMap {
   // them as well as 64 would.
   static uint32_t InShard(size_t hash) { return static_cast<uint32_t>(hash); }
   // A key as a shard's table keeps it: 16 octets, not a Key's 24, since
-  // every slot of every table at a million domains holds one.
+  // every slot of every table at a million domains holds one. The top bit
+  // of `size_and_view` says whether the bytes are the caller's
+  // (KeyBytes::kView), which a clone of the shard views too.
   struct StoredKey {
+    static constexpr uint32_t kViewed = uint32_t{1} << 31;
     const char* data;
-    uint32_t size;
+    uint32_t size_and_view;
     uint32_t hash;  // InShard() of the Key's
     static StoredKey Of(absl::string_view bytes, size_t hash) {
       return {bytes.data(), static_cast<uint32_t>(bytes.size()), InShard(hash)};
     }
-    absl::string_view view() const { return absl::string_view(data, size); }
+    static StoredKey Viewing(absl::string_view bytes, size_t hash) {
+      return {bytes.data(), static_cast<uint32_t>(bytes.size()) | kViewed, InShard(hash)};
+    }
+    uint32_t size() const { return size_and_view & ~kViewed; }
+    bool viewed() const { return (size_and_view & kViewed) != 0; }
+    absl::string_view view() const { return absl::string_view(data, size()); }
   };
   // PrefetchEntry()'s look-up key: a hash, equal to every key with that
   // hash (for a prefetch, a collision costs nothing but the lines).
@@ -289,12 +324,13 @@ class PersistentMap {
     clone->editor = editor_;
     if (shard != nullptr) {
       size_t bytes = 0;
-      for (const auto& entry : shard->map) bytes += entry.first.size;
+      for (const auto& entry : shard->map) bytes += entry.first.viewed() ? 0 : entry.first.size();
       clone->keys.Reserve(bytes);
       clone->map.reserve(shard->map.size() + 1);
       for (const auto& [key, value] : shard->map) {
-        clone->map.emplace(StoredKey{clone->keys.Copy(key.view()).data(), key.size, key.hash},
-                           value);
+        StoredKey copy = key;
+        if (!key.viewed()) copy.data = clone->keys.Copy(key.view()).data();
+        clone->map.emplace(copy, value);
       }
     }
     shard = std::move(clone);

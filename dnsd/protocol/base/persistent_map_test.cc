@@ -2,6 +2,7 @@
 // copy keeps answering as it did when it was made, whatever its copies do.
 #include "dnsd/protocol/base/persistent_map.h"
 
+#include <deque>
 #include <map>
 #include <random>
 #include <string>
@@ -62,6 +63,43 @@ TEST(PersistentMapTest, KeysAreCopied) {
   EXPECT_NE(map.Find(key), nullptr);
 }
 
+// A viewed key is the caller's bytes, in the map and in every clone of
+// its shard; CopyKey() makes it the map's own, and only in that map.
+TEST(PersistentMapTest, ViewedKeysStayTheCallersUntilCopied) {
+  std::string lender = "\x03www\x07" "example\x00";
+  const std::string name = lender;
+  Map map;
+  Map::Slot slot = map.Insert(lender, KeyBytes::kView);
+  *slot.value = 1;
+  EXPECT_EQ(slot.key.data(), lender.data());
+  EXPECT_FALSE(map.Insert(name).inserted);  // already there: still a view
+  // Clone every shard (each copy's first write to a shard clones it).
+  Map copy = map;
+  for (int i = 0; i < 20000; ++i) *copy.Insert(absl::StrCat("k", i)).value = i;
+  auto data_of = [&](const Map& m) {
+    const char* data = nullptr;
+    m.ForEach([&](absl::string_view key, int) {
+      if (key == name) data = key.data();
+    });
+    return data;
+  };
+  EXPECT_EQ(data_of(copy), lender.data());
+  EXPECT_TRUE(copy.CopyKey(name));
+  EXPECT_TRUE(copy.CopyKey(name));  // a copy already
+  EXPECT_FALSE(copy.CopyKey("\x07missing\x00"));
+  EXPECT_NE(data_of(copy), lender.data());
+  EXPECT_EQ(data_of(map), lender.data());  // the map it was copied from still views
+  ASSERT_NE(copy.Find(name), nullptr);
+  EXPECT_EQ(*copy.Find(name), 1);
+  // The lender's bytes change: the copy no longer depends on them.
+  map = Map();
+  lender.assign(lender.size(), 'x');
+  ASSERT_NE(copy.Find(name), nullptr);
+  EXPECT_EQ(*copy.Find(name), 1);
+  EXPECT_EQ(copy.Find(lender), nullptr);
+  EXPECT_EQ(copy.size(), 20001u);
+}
+
 TEST(PersistentMapTest, CopiesNeverSeeEachOthersEdits) {
   Map a;
   for (int i = 0; i < 1000; ++i) *a.Insert(absl::StrCat("k", i)).value = i;
@@ -113,6 +151,52 @@ TEST(PersistentMapTest, RandomEditsOnAChainOfCopies) {
     SCOPED_TRACE(i);
     ExpectSame(maps[i], models[i]);
   }
+}
+
+// Copied and viewed keys mixed on a chain of copies: every copy answers as
+// its model; once the last copy has copied every key, it no longer needs
+// the lenders' bytes at all.
+TEST(PersistentMapTest, RandomEditsWithViewedKeys) {
+  std::mt19937 rng(7);
+  std::deque<std::string> lenders;  // never move: the maps view them
+  std::vector<Map> maps(1);
+  std::vector<Model> models(1);
+  for (int generation = 0; generation < 20; ++generation) {
+    maps.push_back(maps.back());
+    models.push_back(models.back());
+    Map& map = maps.back();
+    Model& model = models.back();
+    for (int e = 0; e < (generation == 0 ? 4000 : 300); ++e) {
+      std::string key = absl::StrCat("name", rng() % 2000, ".example");
+      int value = static_cast<int>(rng() % 1000);
+      switch (rng() % 4) {
+        case 0:
+          lenders.push_back(key);
+          *map.Insert(lenders.back(), KeyBytes::kView).value = value;
+          model[key] = value;
+          break;
+        case 1:
+          *map.Insert(key).value = value;
+          model[key] = value;
+          break;
+        case 2:
+          EXPECT_EQ(map.Erase(key), model.erase(key) == 1);
+          break;
+        case 3:
+          EXPECT_EQ(map.CopyKey(key), model.count(key) == 1);
+          break;
+      }
+    }
+  }
+  for (size_t i = 0; i < maps.size(); ++i) {
+    SCOPED_TRACE(i);
+    ExpectSame(maps[i], models[i]);
+  }
+  Map last = maps.back();
+  maps.clear();
+  for (const auto& [key, value] : models.back()) ASSERT_TRUE(last.CopyKey(key));
+  for (std::string& lender : lenders) lender.assign(lender.size(), '?');
+  ExpectSame(last, models.back());
 }
 
 // The look-up in steps (hash, prefetch the shard, the probe, the entry; find),

@@ -48,8 +48,8 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
         "names below ", wire::NameToText(apex), " in zone ", wire::NameToText(other.apex),
         " would be hidden by zone ", wire::NameToText(apex)));
   }
-  *zones_.Insert(apex).value = zone;
-  Node& node = *nodes_.Insert(apex).value;
+  *zones_.Insert(apex, KeyBytes::kView).value = zone;
+  Node& node = *nodes_.Insert(apex, KeyBytes::kView).value;
   node.zone = zone;
   node.apex = true;
   return absl::OkStatus();
@@ -74,7 +74,11 @@ void ZoneTable::RemoveZone(const Zone* zone) {
   Node* node = nodes_.Mutable(zone->apex);
   if (node == nullptr) return;
   node->apex = false;
-  if (node->rrsets.empty() && node->below == 0) nodes_.Erase(zone->apex);
+  if (node->rrsets.empty() && node->below == 0) {
+    nodes_.Erase(zone->apex);
+  } else {
+    nodes_.CopyKey(zone->apex);
+  }
 }
 
 absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, ZoneKind kind,
@@ -117,7 +121,8 @@ absl::Status ZoneTable::CheckNotHidden(const Zone* zone, absl::string_view owner
   return absl::OkStatus();
 }
 
-absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset) {
+absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset,
+                                 KeyBytes owner_bytes) {
   if (!wire::IsSubdomain(owner, zone->apex)) {
     return absl::InvalidArgumentError(absl::StrCat(
         wire::NameToText(owner), " is outside zone ", wire::NameToText(zone->apex)));
@@ -139,7 +144,7 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
   } else if (owner != zone->apex) {
     if (absl::Status hidden = CheckNotHidden(zone, owner); !hidden.ok()) return hidden;
   }
-  PersistentMap<Node>::Slot slot = nodes_.Insert(owner);
+  PersistentMap<Node>::Slot slot = nodes_.Insert(owner, owner_bytes);
   Node& node = *slot.value;
   node.zone = zone;
   bool first = node.rrsets.empty();
@@ -159,11 +164,20 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
 
 void ZoneTable::RemoveRRset(absl::string_view owner, uint16_t type) {
   Node* node = nodes_.Mutable(owner);
-  if (node == nullptr) return;
-  if (!node->rrsets.Erase(type) || !node->rrsets.empty()) return;
+  if (node == nullptr || !node->rrsets.Erase(type)) return;
+  // A node that stays may have been keyed by a view of the bytes going. An
+  // apex node's key is its zone's (AddZone made the node), which stays.
+  if (!node->rrsets.empty()) {
+    if (!node->apex) nodes_.CopyKey(owner);
+    return;
+  }
   const Zone* zone = node->zone;
   CountOwner(owner, -1);
-  if (!node->apex && node->below == 0) nodes_.Erase(owner);
+  if (!node->apex && node->below == 0) {
+    nodes_.Erase(owner);
+  } else if (!node->apex) {
+    nodes_.CopyKey(owner);
+  }
   for (absl::string_view name = owner; name.size() > zone->apex.size();) {
     name = Parent(name);
     if (name.size() <= zone->apex.size()) break;

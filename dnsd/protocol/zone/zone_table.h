@@ -60,11 +60,14 @@ class ZoneTable {
   absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, const ZoneCommon* common);
 
   // Adds a zone owned elsewhere (it must outlive the table and its forks)
-  // and its apex node. Fails if the apex is taken: by another zone, by a
-  // name with records, or by an empty non-terminal of another zone (whose
-  // names below the new apex it would hide).
+  // and its apex node, both keyed by a view of the zone's apex. Fails if
+  // the apex is taken: by another zone, by a name with records, or by an
+  // empty non-terminal of another zone (whose names below the new apex it
+  // would hide).
   absl::Status AddZone(const Zone* zone);
-  // Removes a zone added with AddZone(const Zone*) once its names are gone.
+  // Removes a zone added with AddZone(const Zone*) once its names are
+  // gone; an apex node that stays (names of another zone below it, records)
+  // takes a copy of its key.
   void RemoveZone(const Zone* zone);
 
   // A provider zone: its stand-in, made on the first call and shared by
@@ -78,10 +81,18 @@ class ZoneTable {
   // Adds `rrset` at `owner` in `zone`, creating empty non-terminals between
   // the owner and the apex. Fails on a second RRset of one type at a name,
   // on CNAME beside other data (RFC 1034 §3.6.2), outside the zone, and
-  // below another zone's apex (that zone would hide it).
-  absl::Status AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset);
+  // below another zone's apex (that zone would hide it). With
+  // KeyBytes::kView a new node is keyed by a view of `owner`, whose bytes
+  // must then live as long as `rrset` must: a compiled domain's names, as
+  // its records, live while any table serves them. (Empty non-terminals
+  // always hold copies: they outlive the names that made them.)
+  absl::Status AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset,
+                        KeyBytes owner_bytes = KeyBytes::kCopy);
   // Removes the RRset of `type` at `owner`, and the empty non-terminals
-  // nothing needs any more. The owner must be as added.
+  // nothing needs any more. The owner must be as added. A node that stays
+  // for other records or names below it takes a copy of its key: it may
+  // have viewed the bytes of the records going. (A zone's apex node views
+  // the zone's apex, which stays.)
   void RemoveRRset(absl::string_view owner, uint16_t type);
 
   // ---- lookup (query path) ----

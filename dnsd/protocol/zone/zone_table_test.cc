@@ -238,6 +238,57 @@ TEST_F(ZoneTableTest, AForkIsEditedWithoutChangingTheOriginal) {
   EXPECT_EQ(fork.FindNode(W("b.example._dmarc.provider.test"))->rrsets.size(), 2u);
 }
 
+// Nodes keyed by views of their owners' bytes (KeyBytes::kView, as a
+// compiled domain's names are linked) take copies when they outlive the
+// names that lent the bytes: an empty non-terminal left by a removed
+// name, a name that keeps other records, an apex whose zone went first.
+TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
+  Zone* spf = AddZone("_spf.provider.test", ZoneKind{3});
+  std::string parent = W("example.com._nspf._spf.provider.test");
+  std::string child = W("mail.example.com._nspf._spf.provider.test");
+  std::string both = W("x._nspf._spf.provider.test");
+  std::string both_again = both;  // a second lender, at the same name
+  ASSERT_TRUE(table_.AddRRset(spf, parent, txt_, KeyBytes::kView).ok());
+  ASSERT_TRUE(table_.AddRRset(spf, child, txt2_, KeyBytes::kView).ok());
+  ASSERT_TRUE(table_.AddRRset(spf, both, txt_, KeyBytes::kView).ok());
+  ASSERT_TRUE(table_.AddRRset(spf, both_again, a_, KeyBytes::kView).ok());
+  Zone dmarc;  // owned elsewhere, as a compiled domain's zone is
+  dmarc.apex = W("_dmarc.example.com");
+  dmarc.apex_labels = 3;
+  dmarc.common = &common_;
+  ASSERT_TRUE(table_.AddZone(&dmarc).ok());
+  ASSERT_TRUE(table_.AddRRset(&dmarc, dmarc.apex, txt_, KeyBytes::kView).ok());
+
+  ZoneTable fork = table_.Fork();
+  fork.RemoveRRset(parent, kTypeTxt);  // stays: `child` is below it
+  fork.RemoveRRset(both, kTypeTxt);    // stays: its A record
+  fork.RemoveZone(&dmarc);             // stays: its TXT record
+  const std::string dmarc_apex = dmarc.apex;
+  // The lenders' bytes change. (The table forked from still views them:
+  // it is not looked at again.)
+  for (std::string* lender : {&parent, &both, &both_again, &dmarc.apex}) {
+    lender->assign(lender->size(), '#');
+  }
+  const Node* ent = fork.FindNode(W("example.com._nspf._spf.provider.test"));
+  ASSERT_NE(ent, nullptr);
+  EXPECT_TRUE(ent->rrsets.empty());
+  EXPECT_EQ(ent->below, 1u);
+  const Node* kept = fork.FindNode(W("x._nspf._spf.provider.test"));
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->Find(kTypeA), a_);
+  const Node* apex = fork.FindNode(dmarc_apex);
+  ASSERT_NE(apex, nullptr);
+  EXPECT_FALSE(apex->apex);
+  EXPECT_EQ(apex->Find(kTypeTxt), txt_);
+  EXPECT_EQ(fork.FindNode(child)->Find(kTypeTxt), txt2_);  // still viewing `child`
+  size_t nodes = 0;
+  fork.ForEachNode([&](absl::string_view owner, const Node&) {
+    ++nodes;
+    EXPECT_EQ(owner.find('#'), absl::string_view::npos) << "a node views changed bytes";
+  });
+  EXPECT_EQ(nodes, fork.node_count());
+}
+
 // A provider zone's names point at its stand-in; each table serves its
 // own copy of the zone, with its own serial.
 TEST_F(ZoneTableTest, EachForkHasItsOwnProviderZoneSerial) {
