@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
+#include "dnsd/protocol/wire/name.h"
 #include "policy/dkim/dkim.h"
 #include "policy/spf/decide.h"
 #include "gtest/gtest.h"
@@ -627,6 +628,54 @@ TEST_F(CompileCacheTest, ReplacingEveryDomainKeepsNoneOfTheOldOnes) {
   EXPECT_EQ(third.stats.compiled, 1u);
   EXPECT_EQ(third.stats.unchanged, 0u);
   EXPECT_EQ(Dump(*third.snapshot), Fresh(c));
+}
+
+// The tables key a domain's names by views of its compiled domain's own
+// bytes. A domain and a subdomain of it nest in the provider's zones
+// (mail.parent.example._dmarc.provider.test is below
+// parent.example._dmarc.provider.test). The parent is served first, so its
+// names are keyed by its bytes; the subdomain comes; the parent goes: its
+// names stay as empty non-terminals above the subdomain's, and must no
+// longer view the parent's bytes once its compile is freed. (Under ASan a
+// view left behind is a use after free in Dump; in release, a wrong dump
+// if the bytes were reused.)
+TEST_F(CompileCacheTest, NamesKeptForASubdomainOutliveTheDomainThatWent) {
+  ConfigSet c = Config();
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  DomainConfig parent = Domain("parent.example", 21);
+  parent.spf.senders = {"vendor"};
+  DomainConfig child = Domain("mail.parent.example", 22);
+  child.spf.senders = {"mailer"};
+  std::weak_ptr<const CompiledDomain> gone;
+  Compiled third;
+  {
+    std::vector<DomainConfig> with_parent = domains;
+    with_parent.push_back(parent);
+    SetDomains(c, SortedByName(with_parent));
+    Compiled first = Compile(c);
+    gone = *first.snapshot->domains.Find("parent.example");
+    with_parent.push_back(child);
+    SetDomains(c, SortedByName(with_parent));
+    Compiled second = Compile(c);
+    EXPECT_EQ(second.stats.compiled, 1u);  // the child, into the first's tables
+    domains.push_back(child);
+    SetDomains(c, SortedByName(domains));
+    third = Compile(c);
+    EXPECT_EQ(third.stats.compiled, 0u);  // the parent out of the second's
+  }
+  // A later compile shares the tables too.
+  Compiled fourth = Compile(c);
+  ASSERT_TRUE(gone.expired());
+  for (const Snapshot* s : {third.snapshot.get(), fourth.snapshot.get()}) {
+    for (const char* name : {"parent.example._dmarc.provider.test",
+                             "parent.example._nspf._spf.provider.test"}) {
+      const Node* node = s->zones.FindNode(wire::NameFromText(name).value());
+      ASSERT_NE(node, nullptr) << name;
+      EXPECT_TRUE(node->rrsets.empty()) << name;
+      EXPECT_EQ(node->below, 1u) << name;
+    }
+    EXPECT_EQ(Dump(*s), Fresh(c));
+  }
 }
 
 TEST_F(CompileCacheTest, AnEmptyDeltaStillCompilesWhatComesDue) {
