@@ -21,6 +21,7 @@
 #include "dnsd/protocol/wire/name.h"
 #include "policy/dkim/dkim.h"
 #include "policy/spf/decide.h"
+#include "policy/spf/spf_answer.h"
 #include "gtest/gtest.h"
 
 namespace dnsd::config {
@@ -96,6 +97,12 @@ std::string Records(const RRset* r) {
   return r == nullptr ? "-" : absl::StrCat(r->type, "/", r->count, "/", Hex(WireRecords(*r)));
 }
 
+// The truncated rule's answer for `d`, as the query path renders it.
+std::string Flattened(const spf::MacroZone& spf, const spf::DomainPolicy& d) {
+  char rdata[Answer::kScratchSize];
+  return Hex(absl::string_view(rdata, spf::FlattenedRdata(spf, d, rdata)));
+}
+
 // Everything a snapshot answers from, in a canonical order: every node with
 // its zone, serial and records, and every domain's SPF policy.
 std::string Dump(const Snapshot& s) {
@@ -120,7 +127,7 @@ std::string Dump(const Snapshot& s) {
     lines.push_back(absl::StrCat(
         "spf ", Hex(name), " ", d->name, " ", d->blocked, d->include_subdomains, d->fail_all,
         " senders=", absl::StrJoin(senders, ","), " netblocks=", absl::StrJoin(netblocks, ","),
-        " fallback=", Records(d->fallback), " flattened=", Records(d->flattened),
+        " fallback=", Records(d->fallback), " flattened=", Flattened(s.spf, *d),
         " terms=", absl::StrJoin(d->terms, " ", [](std::string* out, const auto& t) {
           absl::StrAppend(out, t.text);
         })));

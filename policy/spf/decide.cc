@@ -101,7 +101,7 @@ void ApplyRules(const MacroZone& p, const wire::Name& name, Decision* d) {
   }
   if (!m.ip_known) {
     d->rule = Rule::kTruncated;
-    d->answer = domain.flattened;
+    d->flattened_answer = true;
     return;
   }
   if (!domain.terms.empty()) {

@@ -38,7 +38,8 @@ struct Decision {
   int sender = -1;                   // index into MacroZone::senders
   const RRset* answer = nullptr;     // a pre-rendered answer, or
   bool ip_answer = false;            // "v=spf1 ip4:<name.ip> ~all", or
-  bool terms_answer = false;         // the terms rule, rendered per query (terms_answer.h)
+  bool terms_answer = false;         // the terms rule, rendered per query (terms_answer.h), or
+  bool flattened_answer = false;     // "v=spf1 include:<d>._nspf.<zone> ~all" (FlattenedRdata)
 };
 
 // REQUIRES: `name` (lower case) lies below policy.zone. `guess`, if not

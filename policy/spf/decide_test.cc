@@ -44,6 +44,7 @@ class DecideTest : public testing::TestConfigTest {
     EXPECT_EQ(guessed.answer, plain.answer) << text;
     EXPECT_EQ(guessed.ip_answer, plain.ip_answer) << text;
     EXPECT_EQ(guessed.terms_answer, plain.terms_answer) << text;
+    EXPECT_EQ(guessed.flattened_answer, plain.flattened_answer) << text;
     EXPECT_EQ(guessed.name.domain.begin, plain.name.domain.begin) << text;
     EXPECT_EQ(guessed.name.ip, plain.name.ip) << text;
     return plain;
@@ -241,7 +242,8 @@ TEST_F(DecideTest, TermsRuleNeedsTheIp) {
   }
   Decision d = D(name);
   EXPECT_EQ(d.rule, Rule::kTruncated) << name;
-  EXPECT_EQ(AnswerText(d), "v=spf1 include:terms.example._nspf._spf.provider.test ~all");
+  EXPECT_EQ(AnswerText(d, nullptr, &policy()),
+            "v=spf1 include:terms.example._nspf._spf.provider.test ~all");
 }
 
 TEST_F(DecideTest, SendersNotEnabledForTheDomainDoNotMatch) {
@@ -450,7 +452,8 @@ TEST_F(DecideTest, EveryCutFromTheLeftGetsASafeAnswer) {
         EXPECT_EQ(AnswerText(d), "v=spf1 include:spf.protection.outlook.com ~all");
       } else {
         EXPECT_EQ(d.rule, Rule::kTruncated);
-        EXPECT_EQ(AnswerText(d), "v=spf1 include:example.com._nspf._spf.provider.test ~all");
+        EXPECT_EQ(AnswerText(d, nullptr, &policy()),
+                  "v=spf1 include:example.com._nspf._spf.provider.test ~all");
       }
     }
     EXPECT_GT(receiver_cut, 0) << c.what;
@@ -492,7 +495,8 @@ TEST_F(DecideTest, ACutLeavingFourDigitNibblesAnswersTheFlattenedRecord) {
   EXPECT_FALSE(d.name.ip_known);
   EXPECT_TRUE(d.name.ip_cut);
   EXPECT_EQ(d.rule, Rule::kTruncated);
-  EXPECT_EQ(AnswerText(d), "v=spf1 include:example.com._nspf._spf.provider.test ~all");
+  EXPECT_EQ(AnswerText(d, nullptr, &policy()),
+            "v=spf1 include:example.com._nspf._spf.provider.test ~all");
 }
 
 // A HELO holding "._ehlo." splits two ways; when only the longer domain

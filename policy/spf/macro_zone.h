@@ -38,9 +38,10 @@ struct SenderPolicy {
 };
 
 struct DomainPolicy {
-  // Text, for explain and metrics: the compiled domain's own name, which
-  // lives as long as every table that holds this policy (as `flattened`
-  // does), not a copy per table.
+  // Text, for explain, metrics and the truncated rule's answer: the
+  // compiled domain's own name, which lives as long as every table that
+  // holds this policy (as the domain's other records do), not a copy per
+  // table.
   absl::string_view name;
   bool blocked = false;
   bool include_subdomains = false;
@@ -50,7 +51,6 @@ struct DomainPolicy {
   // policy itself), not through a trie of every domain's.
   absl::InlinedVector<IpPrefix, 2> netblocks;
   const RRset* fallback = nullptr;      // rule 7: "v=spf1 ~all" / "-all"
-  const RRset* flattened = nullptr;     // "v=spf1 include:<d>._nspf.<zone> ~all"
   std::vector<TermTemplate> terms;      // the terms rule: the domain's own terms
 };
 
@@ -60,11 +60,16 @@ struct MacroZone {
   uint8_t zone_labels = 0;
   std::string nspf;                     // _nspf.<zone>, wire form
   uint8_t nspf_labels = 0;
+  // The truncated rule's answer after the domain's name:
+  // "._nspf.<zone> ~all" (FlattenedRdata). Rendered per query rather than
+  // kept per domain: the rule is rare, and the record cost every domain
+  // its own RRset.
+  std::string flattened_suffix;
   uint32_t ttl = 300;
 
   std::vector<SenderPolicy> senders;    // by sender number
   // By wire name: the compiled domain's own policy, which outlives every
-  // table that holds it (as `flattened` does). A copy in the slot saved
+  // table that holds it (as the domain's records do). A copy in the slot saved
   // one dependent cache miss a query, but cost every table slot a policy
   // (152 octets, and its heap) at a million domains; the batch fetches
   // the policy ahead instead (PersistentMap::PrefetchEntry).

@@ -92,7 +92,30 @@ void PutRecordHeader(char* out, uint32_t ttl, size_t rdlength) {
   std::memcpy(out, h, sizeof(h));
 }
 
+// Room for the longest text: the include's domain-spec is at most 253
+// octets (RFC 7208 §7.3, checked at compile), in "v=spf1 include:" and
+// " ~all".
+constexpr size_t kMaxFlattenedText = 15 + 253 + 5;
+static_assert(kMaxFlattenedText + kMaxFlattenedText / 255 + 1 <= Answer::kScratchSize - 10,
+              "a flattened answer must fit scratch");
+
 }  // namespace
+
+size_t FlattenedRdata(const MacroZone& policy, const DomainPolicy& domain, char* out) {
+  constexpr absl::string_view kHead = "v=spf1 include:";
+  size_t size = kHead.size() + domain.name.size() + policy.flattened_suffix.size();
+  if (size > kMaxFlattenedText) return 0;
+  char text[kMaxFlattenedText];
+  Append(Append(Append(text, kHead), domain.name), policy.flattened_suffix);
+  // Strings of 255 octets and the rest, as TxtRdata splits them.
+  char* p = out;
+  for (size_t at = 0; at < size; at += 255) {
+    size_t n = std::min<size_t>(255, size - at);
+    *p++ = static_cast<char>(n);
+    p = Append(p, absl::string_view(text + at, n));
+  }
+  return static_cast<size_t>(p - out);
+}
 
 size_t IpAnswerRdata(const MacroName& name, char* out) {
   char* text = out + 1;  // after the character-string's length octet
@@ -128,6 +151,17 @@ Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& q, An
       // SPF record can carry): the domain's rule-7 answer is still right.
       d.rule = Rule::kDefault;
       d.terms_answer = false;
+      d.answer = d.domain->fallback;
+    } else {
+      PutRecordHeader(a->scratch, policy.ttl, rdlength);
+      a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
+      return d;
+    }
+  }
+  if (d.flattened_answer) {
+    size_t rdlength = FlattenedRdata(policy, *d.domain, a->scratch + 10);
+    if (rdlength == 0) {  // too long to include: no compile serves such a domain
+      d.flattened_answer = false;
       d.answer = d.domain->fallback;
     } else {
       PutRecordHeader(a->scratch, policy.ttl, rdlength);

@@ -193,6 +193,36 @@ TEST(IpAnswerRdataTest, AddressesReadAsInetNtopWritesThem) {
   }
 }
 
+// The truncated rule's answer is rendered per query: the same RDATA the
+// compile would have kept (TxtRdata's 255-octet strings), for domains whose
+// text ends before, at and after the first string's end, up to the longest
+// include a compile accepts; longer gives nothing.
+TEST(FlattenedRdataTest, SameAsTheRecordACompileWouldKeep) {
+  MacroZone zone;
+  zone.flattened_suffix = "._nspf._spf.provider.test ~all";
+  const size_t fixed = std::string("v=spf1 include:").size() + zone.flattened_suffix.size();
+  for (size_t text = fixed + 1; text <= 15 + 253 + 5; ++text) {
+    // Labels of 63 octets at most, as the compile's names.
+    std::string name;
+    while (name.size() < text - fixed) {
+      if (!name.empty()) name += '.';
+      name += std::string(std::min<size_t>(63, text - fixed - name.size()), 'a');
+    }
+    if (name.back() == '.') name.back() = 'b';
+    DomainPolicy domain;
+    domain.name = name;
+    char out[Answer::kScratchSize - 10];
+    size_t n = FlattenedRdata(zone, domain, out);
+    std::string want = TxtRdata(absl::StrCat("v=spf1 include:", name, zone.flattened_suffix));
+    ASSERT_EQ(std::string(out, n), want) << text;
+  }
+  DomainPolicy too_long;
+  std::string name(240, 'a');
+  too_long.name = name;
+  char out[Answer::kScratchSize - 10];
+  EXPECT_EQ(FlattenedRdata(zone, too_long, out), 0u);
+}
+
 TEST_F(SpfAnswerTest, NetblockAnswer) {
   std::string name = Macro("203.0.113.7", "mail.example.net", "example.com");
   Reply r = Ask(name);

@@ -34,7 +34,7 @@ struct SpfDomainData : FamilyData {
     if (a.name != b.name || a.blocked != b.blocked ||
         a.include_subdomains != b.include_subdomains || a.fail_all != b.fail_all ||
         a.senders != b.senders || a.netblocks != b.netblocks ||
-        !SameRecords(*a.fallback, *b.fallback) || !SameRecords(*a.flattened, *b.flattened)) {
+        !SameRecords(*a.fallback, *b.fallback)) {
       return false;
     }
     // A term is compiled from its text alone (spf::CompileTerm).
@@ -120,7 +120,6 @@ class Spf final : public RecordFamily {
     if (nspf_text.size() + 1 > 253) {
       return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
     }
-    dp.flattened = out.Txt(absl::StrCat("v=spf1 include:", nspf_text, " ~all"));
     DNSD_RETURN_IF_ERROR(CompileNspf(d, out, warning));
     // What the macro answers serve, as a share of the SPF zone's serial.
     SerialDigest digest;
@@ -216,6 +215,7 @@ absl::Status Spf::Link(LinkContext& link) const {
   spf.blocked = &provider.spf_fail;
   spf.nspf = provider.nspf_zone;
   spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(spf.nspf));
+  spf.flattened_suffix = absl::StrCat("._nspf.", p.spf_zone, " ~all");
   spf.sender_ranges.Finish();
   return absl::OkStatus();
 }

@@ -677,21 +677,33 @@ std::string RRsetText(const dnsd::RRset& rrset) {
   return text;
 }
 
-std::string DecisionText(const Decision& d, const dnsd::wire::Name& name) {
+// The text of TXT RDATA the query path wrote, its strings checked.
+std::string WrittenText(const char* rdata, size_t n, const char* what) {
+  std::string text;
+  for (size_t at = 0; at < n;) {
+    size_t len = static_cast<uint8_t>(rdata[at]);
+    Check(at + 1 + len <= n && len > 0 && len <= 255, what);
+    text.append(rdata + at + 1, len);
+    at += 1 + len;
+  }
+  return text;
+}
+
+std::string DecisionText(const dnsd::spf::MacroZone& p, const Decision& d,
+                         const dnsd::wire::Name& name) {
   if (d.terms_answer) {
     char rdata[dnsd::spf::kMaxTermsRdata];
     size_t n = dnsd::spf::TermsAnswerRdata(d.domain->terms, d.domain->fail_all, name, d.name,
                                               rdata);
     if (n == 0) return RRsetText(*d.domain->fallback);
     Check(n <= sizeof(rdata), "terms answer larger than its bound");
-    std::string text;
-    for (size_t at = 0; at < n;) {
-      size_t len = static_cast<uint8_t>(rdata[at]);
-      Check(at + 1 + len <= n && len > 0 && len <= 255, "terms answer's strings are wrong");
-      text.append(rdata + at + 1, len);
-      at += 1 + len;
-    }
-    return text;
+    return WrittenText(rdata, n, "terms answer's strings are wrong");
+  }
+  if (d.flattened_answer) {
+    char rdata[dnsd::Answer::kScratchSize - 10];
+    size_t n = dnsd::spf::FlattenedRdata(p, *d.domain, rdata);
+    Check(n > 0, "no flattened answer for a configured domain");
+    return WrittenText(rdata, n, "flattened answer's strings are wrong");
   }
   if (d.ip_answer) {
     char rdata[dnsd::Answer::kScratchSize];
@@ -801,9 +813,10 @@ Decided CheckDecide(const Target& target, const dnsd::wire::Name& name) {
   Check(d.rule == want.decided, "rule differs from the reference:",
         absl::StrCat(what, " (", Describe(l, d.name), "), want ",
                      dnsd::spf::RuleName(want.decided)));
-  Check(int{d.ip_answer} + int{d.answer != nullptr} + int{d.terms_answer} == 1,
-        "not exactly one of ip_answer, answer and terms_answer:", what);
-  std::string text = DecisionText(d, name);
+  Check(int{d.ip_answer} + int{d.answer != nullptr} + int{d.terms_answer} +
+                int{d.flattened_answer} == 1,
+        "not exactly one of ip_answer, answer, terms_answer and flattened_answer:", what);
+  std::string text = DecisionText(p, d, name);
   Check(text == want.text, "answer differs from the reference:",
         absl::StrCat(what, ": '", text, "' vs '", want.text, "'"));
   return {d.rule, want.rule, text};

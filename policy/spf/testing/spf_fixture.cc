@@ -157,7 +157,13 @@ std::string TxtText(const RRset& rrset) {
   return RdataText(rdata.front());
 }
 
-std::string AnswerText(const Decision& d, const wire::Name* name) {
+std::string AnswerText(const Decision& d, const wire::Name* name, const MacroZone* policy) {
+  if (d.flattened_answer) {
+    if (policy == nullptr) return "<the flattened answer needs the policy>";
+    char rdata[Answer::kScratchSize];
+    size_t n = FlattenedRdata(*policy, *d.domain, rdata);
+    return n == 0 ? "<none>" : RdataText(absl::string_view(rdata, n));
+  }
   if (d.terms_answer) {
     if (name == nullptr) return "<the terms answer needs the query name>";
     char rdata[kMaxTermsRdata];

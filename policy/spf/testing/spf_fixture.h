@@ -49,8 +49,10 @@ std::string TxtText(const RRset& rrset);
 // TXT RDATA's character-strings joined: the record's text.
 std::string RdataText(absl::string_view rdata);
 // The text of a Decision's answer: the pre-rendered RRset, or the
-// per-query IP answer, or (given the query name) the terms answer.
-std::string AnswerText(const Decision& d, const wire::Name* name = nullptr);
+// per-query IP answer, or (given the query name) the terms answer, or
+// (given the policy) the truncated rule's answer.
+std::string AnswerText(const Decision& d, const wire::Name* name = nullptr,
+                       const MacroZone* policy = nullptr);
 
 // The configuration the policy tests share. Catalog (sorted by id):
 //   google     ip mode       209.85.128.0/17, 2607:f8b0:4000::/36   helo *.google.com
