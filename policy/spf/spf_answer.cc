@@ -143,34 +143,29 @@ Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& q, An
     AnswerNegative(zone, q, wire::kNoError, a);
     return d;
   }
+  // An answer written per query goes into scratch; a rendered one that
+  // cannot be written falls back to the domain's rule-7 answer.
+  size_t rdlength = 0;
+  char* rdata = a->scratch + 10;
   if (d.terms_answer) {
-    size_t rdlength = TermsAnswerRdata(d.domain->terms, d.domain->fail_all, q.name, d.name,
-                                       a->scratch + 10);
+    rdlength = TermsAnswerRdata(d.domain->terms, d.domain->fail_all, q.name, d.name, rdata);
     if (rdlength == 0) {
       // The query's domain cannot be written into the terms (an octet no
       // SPF record can carry): the domain's rule-7 answer is still right.
       d.rule = Rule::kDefault;
       d.terms_answer = false;
       d.answer = d.domain->fallback;
-    } else {
-      PutRecordHeader(a->scratch, policy.ttl, rdlength);
-      a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
-      return d;
     }
-  }
-  if (d.flattened_answer) {
-    size_t rdlength = FlattenedRdata(policy, *d.domain, a->scratch + 10);
+  } else if (d.flattened_answer) {
+    rdlength = FlattenedRdata(policy, *d.domain, rdata);
     if (rdlength == 0) {  // too long to include: no compile serves such a domain
       d.flattened_answer = false;
       d.answer = d.domain->fallback;
-    } else {
-      PutRecordHeader(a->scratch, policy.ttl, rdlength);
-      a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
-      return d;
     }
+  } else if (d.ip_answer) {
+    rdlength = IpAnswerRdata(d.name, rdata);
   }
-  if (d.ip_answer) {
-    size_t rdlength = IpAnswerRdata(d.name, a->scratch + 10);
+  if (rdlength > 0) {
     PutRecordHeader(a->scratch, policy.ttl, rdlength);
     a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
   } else {
