@@ -15,7 +15,8 @@
 # CPU of its own.
 #
 # Needs the data bench/throughput_bench.sh makes ($WORK/cfg-*, queries.txt;
-# run it once first) and the build's dnsd, dns_load and fixed_responder.
+# run it once first) and the build's dnsd, dns_load and fixed_responder
+# (DNSD=/path/to/dnsd measures that binary as `dnsd` instead).
 # Bounded: dns_load has a time limit; only the PIDs started here are
 # stopped, also on failure (trap).
 set -euo pipefail
@@ -36,7 +37,8 @@ if [ ! -s "$CFG/dnsd.yaml" ] || [ ! -s "$WORK/queries.txt" ] || [ ! -s "$WORK/an
 fi
 SIZE=$(cat "$WORK/answer_size")
 
-declare -A BIN=([dnsd]=$BUILD/dnsd/dnsd [baseline]=$BASELINE_DNSD) PID=() PORT=()
+DNSD=${DNSD:-$BUILD/dnsd/dnsd}  # the binary measured as `dnsd`
+declare -A BIN=([dnsd]=$DNSD [baseline]=$BASELINE_DNSD) PID=() PORT=()
 stop_all() {
   local n
   for n in "${!PID[@]}"; do kill "${PID[$n]}" 2>/dev/null || true; done

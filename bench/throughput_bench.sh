@@ -36,7 +36,9 @@
 # its own port, the same checks, and also the same mean answer size as
 # dnsd; the report lists it with its ratio to the ceiling and dnsd/baseline
 # (BASELINE_NOTE, say the commit, is printed beside its path).
-# Unset (the default), nothing changes.
+# Unset (the default), nothing changes. DNSD=/path/to/dnsd runs that
+# binary as `dnsd` instead of the build's (with BASELINE_DNSD, the two
+# binaries can swap slots: the order of a round is then the only change).
 #
 # Bounded: every run has a time limit and a `timeout` around it, every wait
 # a deadline; only the processes this script started are stopped, by PID,
@@ -50,7 +52,7 @@ trap 'rc=$?; echo "[$(date +%T)] throughput_bench: stopped: line $LINENO: $BASH_
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 BUILD=${BUILD:-$ROOT/build/release}
-DNSD=$BUILD/dnsd/dnsd
+DNSD=${DNSD:-$BUILD/dnsd/dnsd}
 LOAD=$BUILD/bench/dns_load
 CEILING=$BUILD/bench/fixed_responder
 WORK=${WORK:-/tmp/dnsd-throughput-bench}
