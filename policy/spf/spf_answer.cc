@@ -96,7 +96,7 @@ void PutRecordHeader(char* out, uint32_t ttl, size_t rdlength) {
 // octets (RFC 7208 §7.3, checked at compile), in "v=spf1 include:" and
 // " ~all".
 constexpr size_t kMaxFlattenedText = 15 + 253 + 5;
-static_assert(kMaxFlattenedText + kMaxFlattenedText / 255 + 1 <= Answer::kScratchSize - 10,
+static_assert(TxtRdataBound(kMaxFlattenedText) <= Answer::kScratchSize - 10,
               "a flattened answer must fit scratch");
 
 }  // namespace
@@ -107,14 +107,7 @@ size_t FlattenedRdata(const MacroZone& policy, const DomainPolicy& domain, char*
   if (size > kMaxFlattenedText) return 0;
   char text[kMaxFlattenedText];
   Append(Append(Append(text, kHead), domain.name), policy.flattened_suffix);
-  // Strings of 255 octets and the rest, as TxtRdata splits them.
-  char* p = out;
-  for (size_t at = 0; at < size; at += 255) {
-    size_t n = std::min<size_t>(255, size - at);
-    *p++ = static_cast<char>(n);
-    p = Append(p, absl::string_view(text + at, n));
-  }
-  return static_cast<size_t>(p - out);
+  return PutTxtRdata(absl::string_view(text, size), out);
 }
 
 size_t IpAnswerRdata(const MacroName& name, char* out) {

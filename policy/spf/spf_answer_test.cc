@@ -194,9 +194,9 @@ TEST(IpAnswerRdataTest, AddressesReadAsInetNtopWritesThem) {
 }
 
 // The truncated rule's answer is rendered per query: the same RDATA the
-// compile would have kept (TxtRdata's 255-octet strings), for domains whose
-// text ends before, at and after the first string's end, up to the longest
-// include a compile accepts; longer gives nothing.
+// compile would have kept, for domains whose text ends before, at and after
+// the first string's end, up to the longest include a compile accepts;
+// longer gives nothing. (The 255-octet split itself: RRsetTest.)
 TEST(FlattenedRdataTest, SameAsTheRecordACompileWouldKeep) {
   MacroZone zone;
   zone.flattened_suffix = "._nspf._spf.provider.test ~all";

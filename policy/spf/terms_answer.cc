@@ -308,16 +308,9 @@ size_t TermsAnswerRdata(const std::vector<TermTemplate>& terms, bool fail_all,
   }
   w.Put(fail_all ? " -all" : " ~all");
   if (w.overflow()) return 0;
-  // Character-strings of at most 255 octets (RFC 1035 §3.3.14); receivers
-  // join them without spaces (RFC 7208 §3.3), so a term may straddle two.
-  size_t n = 0;
-  for (size_t offset = 0; offset < w.size(); offset += 255) {
-    size_t length = std::min<size_t>(255, w.size() - offset);
-    out[n++] = static_cast<char>(length);
-    std::memcpy(out + n, text + offset, length);
-    n += length;
-  }
-  return n;
+  // Receivers join the character-strings without spaces (RFC 7208 §3.3),
+  // so a term may straddle two.
+  return PutTxtRdata(absl::string_view(text, w.size()), out);
 }
 
 }  // namespace dnsd::spf

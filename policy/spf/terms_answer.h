@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "dnsd/protocol/wire/name.h"
+#include "dnsd/protocol/zone/rrset.h"
 #include "policy/spf/query_name.h"
 #include "policy/spf/rfc7208/macro.h"
 #include "policy/spf/rfc7208/record.h"
@@ -58,8 +59,8 @@ size_t WorstCaseTermLength(const TermTemplate& term, size_t max_name);
 // answer RR and the OPT record, the response still fits a 1232-octet UDP
 // payload (policy/spf/README.md). Configurations are bounded by it at load time.
 inline constexpr size_t kMaxTermsText = 934;
-// TXT RDATA for that text: one length octet per 255 octets.
-inline constexpr size_t kMaxTermsRdata = kMaxTermsText + (kMaxTermsText + 254) / 255;
+// TXT RDATA for that text.
+inline constexpr size_t kMaxTermsRdata = TxtRdataBound(kMaxTermsText);
 
 // "v=spf1 <terms expanded> ~all" ("-all" when `fail_all`) as TXT RDATA,
 // for the query `name` (lower case) read as `m`. Returns the RDATA length,

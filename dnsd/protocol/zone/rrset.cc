@@ -1,6 +1,7 @@
 #include "dnsd/protocol/zone/rrset.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -81,17 +82,24 @@ RRset RRsetBuilder::Build() {
   return std::move(rrset_);
 }
 
-std::string TxtRdata(absl::string_view text) {
-  std::string rdata;
-  // Exactly: a DKIM key's RDATA is kept for as long as its domain is served.
-  rdata.reserve(text.size() + text.size() / wire::kMaxTxtString + 1);
+size_t PutTxtRdata(absl::string_view text, char* out) {
+  char* p = out;
   // An empty text is still one (empty) character-string.
   do {
     size_t n = std::min(text.size(), wire::kMaxTxtString);
-    rdata.push_back(static_cast<char>(n));
-    absl::StrAppend(&rdata, text.substr(0, n));
+    *p++ = static_cast<char>(n);
+    std::memcpy(p, text.data(), n);
+    p += n;
     text.remove_prefix(n);
   } while (!text.empty());
+  return static_cast<size_t>(p - out);
+}
+
+std::string TxtRdata(absl::string_view text) {
+  // Sized once: a DKIM key's RDATA is kept for as long as its domain is
+  // served.
+  std::string rdata(TxtRdataBound(text.size()), '\0');
+  rdata.resize(PutTxtRdata(text, rdata.data()));
   return rdata;
 }
 

@@ -50,6 +50,10 @@ class RRsetBuilder {
 // TXT text is split into strings of at most 255 octets (RFC 1035 §3.3.14,
 // RFC 7208 §3.3, RFC 6376 §3.6.2.2): receivers join them without spaces.
 std::string TxtRdata(absl::string_view text);
+// The same written to `out`, without allocating (answers written per
+// query); returns its length. `out` must hold TxtRdataBound(text.size()).
+size_t PutTxtRdata(absl::string_view text, char* out);
+constexpr size_t TxtRdataBound(size_t text) { return text + text / wire::kMaxTxtString + 1; }
 std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t serial,
                      uint32_t refresh, uint32_t retry, uint32_t expire, uint32_t minimum);
 

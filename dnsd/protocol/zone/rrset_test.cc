@@ -1,5 +1,6 @@
 #include "dnsd/protocol/zone/rrset.h"
 
+#include <algorithm>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -32,6 +33,29 @@ TEST(RRsetTest, AClassOtherThanIn) {
   RRset apart = RecordWithRdataApart(wire::kTypeTxt, 0, &rdata, wire::kClassCh);
   EXPECT_EQ(WireRecords(apart),
             RRsetBuilder(wire::kTypeTxt, 0, wire::kClassCh).Add(rdata).Build().records);
+}
+
+// TXT text in character-strings of at most 255 octets, each after its
+// length (RFC 1035 §3.3.14): the same whether allocated or written in place,
+// within the bound, at and around every string's end.
+TEST(RRsetTest, TxtRdataSplitsAt255Octets) {
+  for (size_t n : {0, 1, 254, 255, 256, 509, 510, 511, 765, 766}) {
+    std::string text;
+    for (size_t i = 0; i < n; ++i) text.push_back(static_cast<char>('a' + i % 26));
+    std::string want;
+    size_t at = 0;
+    do {
+      size_t len = std::min<size_t>(255, n - at);
+      want.push_back(static_cast<char>(len));
+      want.append(text, at, len);
+      at += len;
+    } while (at < n);
+    EXPECT_EQ(TxtRdata(text), want) << n;
+    std::string out(TxtRdataBound(n), '?');
+    size_t written = PutTxtRdata(text, out.data());
+    EXPECT_LE(written, out.size()) << n;
+    EXPECT_EQ(out.substr(0, written), want) << n;
+  }
 }
 
 // SameRecords compares what the wire carries, wherever the RDATA is kept:
