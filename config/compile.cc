@@ -34,14 +34,14 @@ struct Edits {
 // A domain whose names another zone already serves (the provider's own
 // domain configured as a customer, say) is refused before anything is added.
 // An empty non-terminal (made by a subdomain's names) is not taken.
-bool Taken(const ZoneTable& zones, const std::string& name) {
+bool Taken(const ZoneTable& zones, absl::string_view name) {
   const Node* node = zones.FindNode(name);
   return (node != nullptr && (node->apex || !node->rrsets.empty())) ||
          zones.FindZoneByApex(name) != nullptr;
 }
 
 absl::Status CheckFree(const CompiledPart& part, const ZoneTable& zones) {
-  auto check = [&](const std::string& name) {
+  auto check = [&](absl::string_view name) {
     return Taken(zones, name) ? absl::InvalidArgumentError(absl::StrCat(
                                     wire::NameToText(name), " is already served by another zone"))
                               : absl::OkStatus();
@@ -231,10 +231,11 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   std::vector<ScheduledChange> timeline;
   for (const RecordFamily* family : Families()) family->Timeline(d, timeline);
   out->scheduled = !timeline.empty();
+  NameDrafts drafts;
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
     part.family = family;
-    DomainCompiler compiler(*out, part, d, catalog, senders, refreshed, now);
+    DomainCompiler compiler(*out, part, drafts, d, catalog, senders, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
       Diagnostic error;
       error.pos.file = d.file;
@@ -247,7 +248,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
       out->parts.push_back(std::move(part));
     }
   }
-  out->ShrinkToFit();
+  out->Seal();
   return out;
 }
 

@@ -105,7 +105,36 @@ bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
          std::ranges::equal(a.parts, b.parts, SamePart);
 }
 
-void CompiledDomain::ShrinkToFit() {
+void CompiledDomain::Seal() {
+  std::vector<absl::string_view*> owners;
+  for (CompiledPart& part : parts) {
+    for (CompiledZone& zone : part.zones) {
+      for (Owned& owned : zone.names) owners.push_back(&owned.first);
+    }
+    for (SharedName& shared : part.shared) owners.push_back(&shared.name.first);
+  }
+  // A zone's apex is also the owner of its records there: one copy.
+  // Laid out in the order the compile added them.
+  absl::flat_hash_map<absl::string_view, size_t> offsets;
+  std::vector<absl::string_view> distinct;
+  size_t size = 0;
+  for (const absl::string_view* owner : owners) {
+    if (offsets.try_emplace(*owner, size).second) {
+      distinct.push_back(*owner);
+      size += owner->size();
+    }
+  }
+  if (size > 0) {
+    // The old bytes (drafts, or this domain's names if sealed before) are
+    // read until the last view is moved.
+    auto block = std::make_unique_for_overwrite<char[]>(size);
+    char* at = block.get();
+    for (absl::string_view name : distinct) at = std::copy(name.begin(), name.end(), at);
+    for (absl::string_view* owner : owners) {
+      *owner = absl::string_view(block.get() + offsets.at(*owner), owner->size());
+    }
+    names = std::move(block);
+  }
   errors.shrink_to_fit();
   parts.shrink_to_fit();
   rrsets.shrink_to_fit();
@@ -119,12 +148,12 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
   return nullptr;
 }
 
-DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part,
+DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part, NameDrafts& drafts,
                                const DomainConfig& domain, const Catalog& catalog,
                                const SenderNumbers& senders, const RefreshedRanges* refreshed,
                                UtcSeconds now)
-    : out_(out), part_(part), domain_(domain), catalog_(catalog), senders_(senders),
-      refreshed_(refreshed), now_(now) {
+    : out_(out), part_(part), drafts_(drafts), domain_(domain), catalog_(catalog),
+      senders_(senders), refreshed_(refreshed), now_(now) {
   if (auto name = wire::NameFromText(domain.domain); name.ok()) wire_name_ = *std::move(name);
 }
 
@@ -166,7 +195,7 @@ absl::StatusOr<CompiledZone*> DomainCompiler::AddZone(absl::string_view prefix, 
 absl::Status DomainCompiler::Add(CompiledZone* zone, absl::string_view relative,
                                  const RRset* rrset) {
   DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone->zone.apex));
-  zone->names.emplace_back(std::move(owner), rrset);
+  zone->names.emplace_back(Draft(std::move(owner)), rrset);
   return absl::OkStatus();
 }
 
@@ -174,8 +203,13 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
                                        absl::string_view relative, const RRset* rrset) {
   DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone_apex));
   uint64_t digest = DigestOf(owner, *rrset);
-  part_.shared.push_back(SharedName{zone, {std::move(owner), rrset}, digest});
+  part_.shared.push_back(SharedName{zone, {Draft(std::move(owner)), rrset}, digest});
   return absl::OkStatus();
+}
+
+absl::string_view DomainCompiler::Draft(std::string name) {
+  drafts_.push_front(std::move(name));
+  return drafts_.front();
 }
 
 void DomainCompiler::Warn(absl::string_view message) { AddWarning(out_, domain_, message); }

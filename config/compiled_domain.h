@@ -11,6 +11,7 @@
 #define DNSD_CONFIG_COMPILED_DOMAIN_H_
 
 #include <cstdint>
+#include <forward_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -65,7 +66,10 @@ class SenderNumbers {
   absl::flat_hash_map<std::string, uint32_t> by_id_;
 };
 
-using Owned = std::pair<std::string, const RRset*>;  // wire owner, its records
+// A wire owner name and its records. The name is a view of the compiled
+// domain's `names` (or, while a compile runs, of its draft): the zone
+// table keys its nodes by the same bytes.
+using Owned = std::pair<absl::string_view, const RRset*>;
 
 // A zone of the customer's that is delegated to us (_dmarc.<domain>, …).
 // The zone itself (apex, kind, serial, wildcard) is what the snapshot's
@@ -126,9 +130,16 @@ struct CompiledDomain {
   // model they were compiled from: a DKIM key is held once, not twice.
   std::vector<std::shared_ptr<const std::string>> shared_rdata;
 
-  // Gives back the room its vectors kept to grow: called once it is
-  // complete, as it is then kept for as long as it is served.
-  void ShrinkToFit();
+  // Every owner name of its parts (Owned::first), in wire form, one after
+  // another, each name once: a domain has a dozen, and a heap string each
+  // cost more than the name itself.
+  std::unique_ptr<char[]> names;
+
+  // Called once it is complete, as it is then kept for as long as it is
+  // served: moves every owner name into `names` (its parts' views pointed
+  // at the compile's drafts until then) and gives back the room its
+  // vectors kept to grow.
+  void Seal();
 
   // The part of `family`, or null if it has none.
   const CompiledPart* Part(const RecordFamily* family) const;
@@ -182,12 +193,17 @@ class CompiledDomainList {
   List list_;
 };
 
+// Owner names while a domain compiles: each stays where it was put (a
+// list's nodes do not move), so a part's views of them hold until
+// CompiledDomain::Seal copies them into the domain.
+using NameDrafts = std::forward_list<std::string>;
+
 // Builds one family's part of one domain: the family's Compile calls it.
 class DomainCompiler {
  public:
-  DomainCompiler(CompiledDomain& out, CompiledPart& part, const DomainConfig& domain,
-                 const Catalog& catalog, const SenderNumbers& senders,
-                 const RefreshedRanges* refreshed, UtcSeconds now);
+  DomainCompiler(CompiledDomain& out, CompiledPart& part, NameDrafts& drafts,
+                 const DomainConfig& domain, const Catalog& catalog,
+                 const SenderNumbers& senders, const RefreshedRanges* refreshed, UtcSeconds now);
 
   const DomainConfig& domain() const { return domain_; }
   const ProviderRecords& provider() const { return *out_.provider; }
@@ -229,8 +245,12 @@ class DomainCompiler {
   void Finish();
 
  private:
+  // A draft of `name`, to be sealed into the domain.
+  absl::string_view Draft(std::string name);
+
   CompiledDomain& out_;
   CompiledPart& part_;
+  NameDrafts& drafts_;
   const DomainConfig& domain_;
   const Catalog& catalog_;
   const SenderNumbers& senders_;

@@ -20,22 +20,31 @@ struct NumberData final : FamilyData {
   int n;
 };
 
+constexpr absl::string_view kApex("\x06_dmarc\x01" "a\x07" "example", 17);
+
 // A domain of one part: a zone with a TXT record at its apex, a name in a
-// provider zone, a digest and family data.
+// provider zone, a digest and family data. Sealed as a compile seals it,
+// from owner names in `drafts`.
 class Fixture {
  public:
   explicit Fixture(const std::string& text = "v=DMARC1; p=none") {
     d.domain = "a.example";
     CompiledPart part;
     CompiledZone zone;
-    zone.zone.apex = std::string("\x06_dmarc\x01" "a\x07" "example", 17);
+    zone.zone.apex = std::string(kApex);
     zone.zone.serial = 7;
-    zone.names.emplace_back(zone.zone.apex, Keep(text));
+    zone.names.emplace_back(Draft(std::string(kApex)), Keep(text));
     part.zones.push_back(std::move(zone));
-    part.shared.push_back({1, {std::string("\x01" "a\x04" "_spf", 7), Keep("v=spf1 -all")}, 9});
+    part.shared.push_back({1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}, 9});
     part.digests.emplace_back(2, 11);
     part.data = std::make_unique<NumberData>(1);
     d.parts.push_back(std::move(part));
+    d.Seal();
+  }
+
+  absl::string_view Draft(std::string name) {
+    drafts.push_front(std::move(name));
+    return drafts.front();
   }
 
   const RRset* Keep(const std::string& text) {
@@ -46,8 +55,24 @@ class Fixture {
   CompiledPart& part() { return d.parts[0]; }
   CompiledZone& zone() { return d.parts[0].zones[0]; }
 
+  NameDrafts drafts;
   CompiledDomain d;
 };
+
+TEST(CompiledDomainTest, SealedNamesAreTheDomainsOwn) {
+  Fixture a;
+  a.zone().names.emplace_back(a.Draft(std::string(kApex)), a.Keep("v=DMARC1; p=reject"));
+  a.d.Seal();
+  for (std::string& draft : a.drafts) std::fill(draft.begin(), draft.end(), 'x');
+  a.drafts.clear();
+  Fixture b;
+  b.zone().names.emplace_back(kApex, b.Keep("v=DMARC1; p=reject"));
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  const std::vector<Owned>& names = a.zone().names;
+  // The apex's two records are one name: held once.
+  EXPECT_EQ(names[0].first.data(), names[1].first.data());
+  EXPECT_EQ(names[0].first.data(), a.d.names.get());
+}
 
 TEST(SameCompileTest, TwoCompilesOfTheSameAreTheSame) {
   Fixture a, b;
@@ -82,7 +107,7 @@ TEST(SameCompileTest, AnotherSerialIsNotTheSame) {
 
 TEST(SameCompileTest, AnotherOwnerIsNotTheSame) {
   Fixture a, b;
-  b.zone().names[0].first = std::string("\x01x\x06_dmarc\x01" "a\x07" "example", 19);
+  b.zone().names[0].first = absl::string_view("\x01x\x06_dmarc\x01" "a\x07" "example", 19);
   EXPECT_FALSE(SameCompile(a.d, b.d));
 }
 

@@ -65,7 +65,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
       const Zone& zone = compiled.zone;
       std::vector<std::string> names = {zone.apex};
       for (const auto& [owner, rrset] : compiled.names) {
-        if (owner != zone.apex) names.push_back(owner);
+        if (owner != zone.apex) names.emplace_back(owner);
       }
       if (absl::Status s = AppendNames(zones, std::move(names), with_soa, lines); !s.ok()) {
         return s;
@@ -76,7 +76,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
         if (!s.ok()) return s;
       }
     }
-    for (const config::SharedName& name : part.shared) shared.push_back(name.name.first);
+    for (const config::SharedName& name : part.shared) shared.emplace_back(name.name.first);
   }
   if (absl::Status s = AppendNames(zones, std::move(shared), with_soa, lines); !s.ok()) return s;
   return lines;
