@@ -109,6 +109,7 @@ void CompiledDomain::Seal() {
   std::vector<absl::string_view*> owners;
   for (CompiledPart& part : parts) {
     for (CompiledZone& zone : part.zones) {
+      owners.push_back(&zone.zone.apex);
       for (Owned& owned : zone.names) owners.push_back(&owned.first);
     }
     for (SharedName& shared : part.shared) owners.push_back(&shared.name.first);
@@ -185,8 +186,8 @@ absl::StatusOr<CompiledZone*> DomainCompiler::AddZone(absl::string_view prefix, 
   }
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
   CompiledZone& zone = part_.zones.emplace_back();
-  zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
-  zone.zone.apex = std::move(apex);
+  zone.zone.apex = Draft(std::move(apex));
+  zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(zone.zone.apex));
   zone.zone.kind = kind;
   zone.zone.common = &provider().common;
   return &zone;

@@ -130,9 +130,9 @@ struct CompiledDomain {
   // model they were compiled from: a DKIM key is held once, not twice.
   std::vector<std::shared_ptr<const std::string>> shared_rdata;
 
-  // Every owner name of its parts (Owned::first), in wire form, one after
-  // another, each name once: a domain has a dozen, and a heap string each
-  // cost more than the name itself.
+  // Every owner name of its parts (Owned::first) and its zones' apexes, in
+  // wire form, one after another, each name once: a domain has a dozen,
+  // and a heap string each cost more than the name itself.
   std::unique_ptr<char[]> names;
 
   // Called once it is complete, as it is then kept for as long as it is

@@ -31,7 +31,7 @@ class Fixture {
     d.domain = "a.example";
     CompiledPart part;
     CompiledZone zone;
-    zone.zone.apex = std::string(kApex);
+    zone.zone.apex = kApex;
     zone.zone.serial = 7;
     zone.names.emplace_back(Draft(std::string(kApex)), Keep(text));
     part.zones.push_back(std::move(zone));

@@ -63,7 +63,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
   for (const config::CompiledPart& part : d.parts) {
     for (const config::CompiledZone& compiled : part.zones) {
       const Zone& zone = compiled.zone;
-      std::vector<std::string> names = {zone.apex};
+      std::vector<std::string> names = {std::string(zone.apex)};
       for (const auto& [owner, rrset] : compiled.names) {
         if (owner != zone.apex) names.emplace_back(owner);
       }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "dnsd/protocol/zone/rrset_list.h"
 
@@ -30,7 +31,10 @@ struct ZoneCommon {
 };
 
 struct Zone {
-  std::string apex;  // lower-case wire form
+  // Lower-case wire form, held by whoever holds the zone: a compiled
+  // domain's names (config/compiled_domain.h), or the table's own for the
+  // zones it makes.
+  absl::string_view apex;
   uint8_t apex_labels = 0;
   ZoneKind kind = 0;
   // A zone of the provider's own (shared by every customer: the SPF zone,

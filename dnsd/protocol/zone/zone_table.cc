@@ -20,6 +20,7 @@ ZoneTable ZoneTable::Fork() const {
   fork.nodes_ = nodes_;
   fork.zones_ = zones_;
   fork.stand_ins_ = stand_ins_;
+  fork.apexes_ = apexes_;
   fork.provider_zones_ = provider_zones_;
   fork.owners_by_labels_ = owners_by_labels_;
   fork.max_owner_labels_ = max_owner_labels_;
@@ -32,7 +33,7 @@ const RRset* ZoneTable::Keep(RRset rrset) {
 }
 
 absl::Status ZoneTable::AddZone(const Zone* zone) {
-  const std::string& apex = zone->apex;
+  absl::string_view apex = zone->apex;
   if (zones_.contains(apex)) {
     return absl::AlreadyExistsError(
         absl::StrCat("zone ", wire::NameToText(apex), " is configured twice"));
@@ -58,7 +59,7 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
 absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
                                          const ZoneCommon* common) {
   Zone& zone = owned_zones_.emplace_back();
-  zone.apex = std::string(apex);
+  zone.apex = apexes_->emplace_back(apex);
   zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   zone.kind = kind;
   zone.common = common;
@@ -87,7 +88,7 @@ absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, Z
     return *made;
   }
   Zone& stand_in = stand_ins_->emplace_back();
-  stand_in.apex = std::string(apex);
+  stand_in.apex = apexes_->emplace_back(apex);
   stand_in.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   stand_in.kind = kind;
   stand_in.common = common;

@@ -160,6 +160,9 @@ class ZoneTable {
   std::shared_ptr<std::deque<Zone>> stand_ins_ = std::make_shared<std::deque<Zone>>();
   std::deque<Zone> provider_zones_;  // this table's, by slot
   std::deque<Zone> owned_zones_;     // AddZone(apex, ...)'s
+  // The apexes of the zones this table made (stand-ins and its own): a
+  // deque never moves them, and forks share it as they share the stand-ins.
+  std::shared_ptr<std::deque<std::string>> apexes_ = std::make_shared<std::deque<std::string>>();
   std::deque<RRset> rrsets_;         // a deque: growing never moves the elements
   // Owners with records, by label count: max_owner_labels_ follows removals.
   std::array<uint32_t, wire::kMaxLabels + 1> owners_by_labels_{};

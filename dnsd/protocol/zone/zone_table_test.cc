@@ -252,8 +252,9 @@ TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
   ASSERT_TRUE(table_.AddRRset(spf, child, txt2_, KeyBytes::kView).ok());
   ASSERT_TRUE(table_.AddRRset(spf, both, txt_, KeyBytes::kView).ok());
   ASSERT_TRUE(table_.AddRRset(spf, both_again, a_, KeyBytes::kView).ok());
+  std::string dmarc_name = W("_dmarc.example.com");
   Zone dmarc;  // owned elsewhere, as a compiled domain's zone is
-  dmarc.apex = W("_dmarc.example.com");
+  dmarc.apex = dmarc_name;
   dmarc.apex_labels = 3;
   dmarc.common = &common_;
   ASSERT_TRUE(table_.AddZone(&dmarc).ok());
@@ -263,10 +264,10 @@ TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
   fork.RemoveRRset(parent, kTypeTxt);  // stays: `child` is below it
   fork.RemoveRRset(both, kTypeTxt);    // stays: its A record
   fork.RemoveZone(&dmarc);             // stays: its TXT record
-  const std::string dmarc_apex = dmarc.apex;
+  const std::string dmarc_apex(dmarc.apex);
   // The lenders' bytes change. (The table forked from still views them:
   // it is not looked at again.)
-  for (std::string* lender : {&parent, &both, &both_again, &dmarc.apex}) {
+  for (std::string* lender : {&parent, &both, &both_again, &dmarc_name}) {
     lender->assign(lender->size(), '#');
   }
   const Node* ent = fork.FindNode(W("example.com._nspf._spf.provider.test"));
