@@ -1,6 +1,7 @@
 #include "config/domain_changes.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -39,18 +40,14 @@ DomainChanges DiffOf(const Before& before, const DomainList& after) {
 }  // namespace
 
 DomainVersions VersionsOf(const DomainList& domains) {
-  DomainVersions out;
-  for (const DomainConfig& d : domains) out.push_back({d.domain, d.version});
-  return out;
-}
-
-void ApplyDelta(const DomainDelta& delta, const DomainList& next, DomainVersions& served) {
-  for (const std::string& name : delta.removed) served.Erase(name);
-  for (const auto* names : {&delta.added, &delta.changed}) {
-    for (const std::string& name : *names) {
-      if (const DomainConfig* d = next.Find(name)) served.Set({d->domain, d->version});
-    }
+  CompiledDomainList out;
+  for (const DomainConfig& d : domains) {
+    auto named = std::make_shared<CompiledDomain>();
+    named->domain = d.domain;
+    named->version = d.version;
+    out.push_back(std::move(named));
   }
+  return DomainVersions(std::move(out));
 }
 
 DomainChanges ChangesOf(const DomainDelta& delta) {

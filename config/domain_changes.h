@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "config/chunked_list.h"
+#include "boost/iterator/indirect_iterator.hpp"
+#include "config/compiled_domain.h"
 #include "config/domain_list.h"
 
 namespace dnsd::config {
@@ -29,21 +30,29 @@ struct DomainDelta {
 };
 DomainChanges ChangesOf(const DomainDelta& delta);
 
-// What Diff needs of a domain once it is served: its name and which read
-// of its file it is. A server keeps these between reloads rather than the
-// served DomainConfigs, which would keep every old model alive while a full
-// reload reads and compiles a new one.
-struct DomainVersion {
-  std::string domain;
-  uint64_t version = 0;
+// What Diff needs of the domains being served: each one's name and which
+// read of its file it was compiled from. These are the compiled domains
+// themselves (CompiledDomain::domain and ::version), a list that shares its
+// chunks with the compile cache's: a server holds no copy of a million
+// names between reloads, nor the served models, which would stay alive
+// beside the new ones while a full reload reads and compiles them.
+class DomainVersions {
+ public:
+  using const_iterator = boost::indirect_iterator<CompiledDomainList::List::const_iterator>;
+
+  DomainVersions() = default;
+  explicit DomainVersions(CompiledDomainList domains) : domains_(std::move(domains)) {}
+
+  const_iterator begin() const { return const_iterator(domains_.begin()); }
+  const_iterator end() const { return const_iterator(domains_.end()); }
+  size_t size() const { return domains_.size(); }
+
+ private:
+  CompiledDomainList domains_;
 };
-struct VersionNameOf {
-  const std::string& operator()(const DomainVersion& v) const { return v.domain; }
-};
-using DomainVersions = ChunkedList<DomainVersion, VersionNameOf>;
+// The names and versions of `domains` alone, for a list that was never
+// compiled (`dnsd diff`, tests).
 DomainVersions VersionsOf(const DomainList& domains);
-// `served` brought to `next` by `delta`, which says how they differ.
-void ApplyDelta(const DomainDelta& delta, const DomainList& next, DomainVersions& served);
 
 // Both lists sorted by name (as ConfigSet's are); one walk down both.
 DomainChanges Diff(const DomainList& before, const DomainList& after);

@@ -107,17 +107,20 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
         progress(p);
       };
     }
+    // Against the served domains as they are before the compile, which may
+    // give one the version of a new read that compiled the same
+    // (CompiledDomain::version).
+    std::string changes;
+    if (delta != nullptr) {
+      changes = Summary(ChangesOf(*delta));
+    } else if (state.served) {
+      changes = Summary(Diff(*state.served, out.report.set.domains));
+    }
     auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
                                     compile_progress, delta);
     if (compiled.ok()) {
-      const DomainList& domains = out.report.set.domains;
-      if (delta != nullptr) {
-        out.changes = Summary(ChangesOf(*delta));
-        ApplyDelta(*delta, domains, *state.served);
-      } else {
-        if (state.served) out.changes = Summary(Diff(*state.served, domains));
-        state.served = VersionsOf(domains);
-      }
+      out.changes = std::move(changes);
+      state.served = DomainVersions(state.compiled.domains());  // shared, not copied
       state.held_back = false;
       state.in_step = true;
       out.compile_stats = compiled->stats;

@@ -29,7 +29,8 @@ struct LoadState {
   ConfigState files;
   CompileCache compiled;
   // The domains of the last configuration LoadAndCompile passed on to be
-  // published; null before the first (config/drop_guard.h).
+  // published: the compile cache's list as that compile left it, shared;
+  // null before the first (config/drop_guard.h).
   std::optional<DomainVersions> served;
   // The last load was held back by the guard: the next one compiles even
   // if no file changed (an allow-drop marker is not a configuration file).

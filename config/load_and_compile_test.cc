@@ -1,6 +1,7 @@
 // LoadAndCompile: when a load gives back what its phases freed.
 #include "config/load_and_compile.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,43 @@ TEST(LoadAndCompileTest, ReleasesWhatEachPhaseFreedBeforeTheNext) {
   LoadedConfig skipped = LoadAndCompile(state, 4, /*skip_if_unchanged=*/true);
   EXPECT_TRUE(skipped.skipped);
   EXPECT_TRUE(calls.cached.empty());
+}
+
+// What a server keeps of the domains it serves between reloads is the
+// compile cache's own list, not a copy of every name; what a reload
+// changes is still told by the files' versions, also for a file whose new
+// version compiled the same and kept its compiled domain.
+TEST(LoadAndCompileTest, TheServedDomainsAreTheCompiledOnes) {
+  TempDir dir;
+  std::string server = dir.Write("dnsd.yaml", kServer);
+  dir.Write("senders.yaml", kCatalog);
+  auto write = [&](const std::string& name, const std::string& comment) {
+    dir.Write(absl::StrCat("domains/", name, ".yaml"),
+              absl::StrCat(comment, "domain: ", name, "\nspf: {senders: [google]}\n"));
+  };
+  for (const char* name : {"a.example", "b.example", "c.example"}) write(name, "");
+  LoadState state(server);
+  ASSERT_FALSE(LoadAndCompile(state, 1).fatal);
+  ASSERT_TRUE(state.served.has_value());
+  ASSERT_EQ(state.served->size(), 3u);
+  size_t i = 0;
+  for (const CompiledDomain& served : *state.served) {
+    EXPECT_EQ(&served, state.compiled.domains()[i++].get());
+  }
+
+  write("b.example", "# a comment\n");
+  const CompiledDomain* b = state.compiled.domains()[1].get();
+  LoadedConfig comment = LoadAndCompile(state, 2);
+  ASSERT_FALSE(comment.fatal);
+  EXPECT_EQ(state.compiled.domains()[1].get(), b);  // compiled the same: kept
+  EXPECT_EQ(comment.changes, "changed b.example");
+  EXPECT_EQ(LoadAndCompile(state, 3).changes, "");
+
+  std::filesystem::remove(dir.path() / "domains" / "c.example.yaml");
+  LoadedConfig removed = LoadAndCompile(state, 4);
+  ASSERT_FALSE(removed.fatal);
+  EXPECT_EQ(removed.changes, "removed c.example");
+  EXPECT_EQ(state.served->size(), 2u);
 }
 
 }  // namespace
