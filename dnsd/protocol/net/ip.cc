@@ -90,15 +90,6 @@ std::string FormatIpAddress(const IpAddress& ip, bool mapped_as_v6) {
   return out;
 }
 
-bool IpPrefix::Contains(const IpAddress& ip) const {
-  int full = length / 8;
-  if (std::memcmp(ip.bytes.data(), address.bytes.data(), full) != 0) return false;
-  int rest = length % 8;
-  if (rest == 0) return true;
-  uint8_t mask = uint8_t(0xff << (8 - rest));
-  return (ip.bytes[full] & mask) == address.bytes[full];
-}
-
 absl::StatusOr<IpPrefix> ParseIpPrefix(absl::string_view text) {
   absl::string_view addr_text = text;
   absl::string_view len_text;

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -47,7 +48,15 @@ struct IpPrefix {
   bool is_v4() const { return address.is_v4() && length >= 96; }
   // The length as written in the prefix's own family ("/24" for IPv4).
   int family_length() const { return is_v4() ? length - 96 : length; }
-  bool Contains(const IpAddress& ip) const;
+  // Inline: the SPF matcher asks it of every netblock a domain has, per query.
+  bool Contains(const IpAddress& ip) const {
+    int full = length / 8;
+    if (std::memcmp(ip.bytes.data(), address.bytes.data(), full) != 0) return false;
+    int rest = length % 8;
+    if (rest == 0) return true;
+    uint8_t mask = uint8_t(0xff << (8 - rest));
+    return (ip.bytes[full] & mask) == address.bytes[full];
+  }
   friend bool operator==(const IpPrefix&, const IpPrefix&) = default;
   template <typename H>
   friend H AbslHashValue(H h, const IpPrefix& p) {

@@ -19,45 +19,8 @@ bool TailEquals(std::span<const uint8_t> msg, size_t at, absl::string_view name)
 
 }  // namespace
 
-void Writer::PutU8(uint8_t v) {
-  if (pos_ + 1 > buf_.size()) {
-    overflowed_ = true;
-    return;
-  }
-  buf_[pos_++] = v;
-}
-
-void Writer::PutU16(uint16_t v) {
-  if (pos_ + 2 > buf_.size()) {
-    overflowed_ = true;
-    return;
-  }
-  buf_[pos_] = static_cast<uint8_t>(v >> 8);
-  buf_[pos_ + 1] = static_cast<uint8_t>(v);
-  pos_ += 2;
-}
-
-void Writer::PutU32(uint32_t v) {
-  PutU16(static_cast<uint16_t>(v >> 16));
-  PutU16(static_cast<uint16_t>(v));
-}
-
-void Writer::PutBytes(absl::string_view bytes) {
-  if (pos_ + bytes.size() > buf_.size()) {
-    overflowed_ = true;
-    return;
-  }
-  std::memcpy(buf_.data() + pos_, bytes.data(), bytes.size());
-  pos_ += bytes.size();
-}
-
 void Writer::PutBytes(std::span<const uint8_t> bytes) {
   PutBytes(absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-void Writer::PatchU16(size_t at, uint16_t v) {
-  buf_[at] = static_cast<uint8_t>(v >> 8);
-  buf_[at + 1] = static_cast<uint8_t>(v);
 }
 
 void Writer::RememberName(size_t offset) {

@@ -9,7 +9,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
+
+#include "absl/strings/string_view.h"
 
 namespace dnsd::wire {
 
@@ -27,12 +30,40 @@ class Writer {
     if (limit < buf_.size()) buf_ = buf_.first(limit);
   }
 
-  void PutU8(uint8_t v);
-  void PutU16(uint16_t v);
-  void PutU32(uint32_t v);
-  void PutBytes(absl::string_view bytes);
+  // The small writes are here, inline: every answer makes dozens of them.
+  void PutU8(uint8_t v) {
+    if (pos_ + 1 > buf_.size()) {
+      overflowed_ = true;
+      return;
+    }
+    buf_[pos_++] = v;
+  }
+  void PutU16(uint16_t v) {
+    if (pos_ + 2 > buf_.size()) {
+      overflowed_ = true;
+      return;
+    }
+    buf_[pos_] = static_cast<uint8_t>(v >> 8);
+    buf_[pos_ + 1] = static_cast<uint8_t>(v);
+    pos_ += 2;
+  }
+  void PutU32(uint32_t v) {
+    PutU16(static_cast<uint16_t>(v >> 16));
+    PutU16(static_cast<uint16_t>(v));
+  }
+  void PutBytes(absl::string_view bytes) {
+    if (pos_ + bytes.size() > buf_.size()) {
+      overflowed_ = true;
+      return;
+    }
+    std::memcpy(buf_.data() + pos_, bytes.data(), bytes.size());
+    pos_ += bytes.size();
+  }
   void PutBytes(std::span<const uint8_t> bytes);
-  void PatchU16(size_t at, uint16_t v);  // REQUIRES: at + 2 <= size()
+  void PatchU16(size_t at, uint16_t v) {  // REQUIRES: at + 2 <= size()
+    buf_[at] = static_cast<uint8_t>(v >> 8);
+    buf_[at + 1] = static_cast<uint8_t>(v);
+  }
 
   // Writes a lower-case or mixed-case wire name, compressed against names
   // written earlier through PutName or RememberName. Compression compares
