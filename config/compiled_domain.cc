@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "config/names.h"
 #include "dnsd/protocol/base/status_macros.h"
@@ -106,7 +107,10 @@ bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
 }
 
 void CompiledDomain::Seal() {
-  std::vector<absl::string_view*> owners;
+  // A domain has a dozen names: no heap for the bookkeeping, and a linear
+  // look for the ones seen before (a file may hold thousands of DKIM
+  // selectors, so past a few dozen the look goes through a hash map).
+  absl::InlinedVector<absl::string_view*, 16> owners;
   for (CompiledPart& part : parts) {
     for (CompiledZone& zone : part.zones) {
       owners.push_back(&zone.zone.apex);
@@ -114,25 +118,39 @@ void CompiledDomain::Seal() {
     }
     for (SharedName& shared : part.shared) owners.push_back(&shared.name.first);
   }
-  // A zone's apex is also the owner of its records there: one copy.
-  // Laid out in the order the compile added them.
-  absl::flat_hash_map<absl::string_view, size_t> offsets;
-  std::vector<absl::string_view> distinct;
+  // A zone's apex is also the owner of its records there: one copy. Laid
+  // out in the order the compile added them.
+  struct Placed {
+    absl::string_view name;
+    size_t offset;
+  };
+  absl::InlinedVector<Placed, 16> distinct;
+  absl::flat_hash_map<absl::string_view, size_t> many;
+  constexpr size_t kLinear = 32;
+  auto find = [&](absl::string_view name) -> const size_t* {
+    if (owners.size() > kLinear) {
+      auto it = many.find(name);
+      return it != many.end() ? &it->second : nullptr;
+    }
+    for (const Placed& p : distinct) {
+      if (p.name == name) return &p.offset;
+    }
+    return nullptr;
+  };
   size_t size = 0;
   for (const absl::string_view* owner : owners) {
-    if (offsets.try_emplace(*owner, size).second) {
-      distinct.push_back(*owner);
-      size += owner->size();
-    }
+    if (find(*owner) != nullptr) continue;
+    distinct.push_back({*owner, size});
+    if (owners.size() > kLinear) many.emplace(*owner, size);
+    size += owner->size();
   }
   if (size > 0) {
     // The old bytes (drafts, or this domain's names if sealed before) are
     // read until the last view is moved.
     auto block = std::make_unique_for_overwrite<char[]>(size);
-    char* at = block.get();
-    for (absl::string_view name : distinct) at = std::copy(name.begin(), name.end(), at);
+    for (const Placed& p : distinct) std::copy(p.name.begin(), p.name.end(), &block[p.offset]);
     for (absl::string_view* owner : owners) {
-      *owner = absl::string_view(block.get() + offsets.at(*owner), owner->size());
+      *owner = absl::string_view(block.get() + *find(*owner), owner->size());
     }
     names = std::move(block);
   }

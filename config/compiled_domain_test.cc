@@ -74,6 +74,26 @@ TEST(CompiledDomainTest, SealedNamesAreTheDomainsOwn) {
   EXPECT_EQ(names[0].first.data(), a.d.names.get());
 }
 
+// Past a few dozen names (a file with many DKIM selectors) the names
+// already placed are found through a hash map: the same block.
+TEST(CompiledDomainTest, ManyNamesAreSealedOnceEach) {
+  Fixture a, b;
+  const RRset* txt = a.Keep("v=DMARC1; p=reject");
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) names.push_back(std::string(1, char('a' + i % 20)) + std::string(kApex));
+  for (const std::string& name : names) {
+    a.zone().names.emplace_back(a.Draft(name), txt);
+    b.zone().names.emplace_back(name, b.Keep("v=DMARC1; p=reject"));
+  }
+  a.d.Seal();
+  a.drafts.clear();
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  const std::vector<Owned>& sealed = a.zone().names;
+  ASSERT_EQ(sealed.size(), 41u);
+  EXPECT_EQ(sealed[1].first.data(), sealed[21].first.data());  // the same name, once
+  EXPECT_NE(sealed[1].first.data(), sealed[2].first.data());
+}
+
 TEST(SameCompileTest, TwoCompilesOfTheSameAreTheSame) {
   Fixture a, b;
   EXPECT_TRUE(SameCompile(a.d, b.d));
