@@ -1,7 +1,6 @@
 #include "config/domain_changes.h"
 
 #include <algorithm>
-#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -38,17 +37,6 @@ DomainChanges DiffOf(const Before& before, const DomainList& after) {
 
 
 }  // namespace
-
-DomainVersions VersionsOf(const DomainList& domains) {
-  CompiledDomainList out;
-  for (const DomainConfig& d : domains) {
-    auto named = std::make_shared<CompiledDomain>();
-    named->domain = d.domain;
-    named->version = d.version;
-    out.push_back(std::move(named));
-  }
-  return DomainVersions(std::move(out));
-}
 
 DomainChanges ChangesOf(const DomainDelta& delta) {
   DomainChanges out;

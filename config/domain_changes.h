@@ -50,9 +50,6 @@ class DomainVersions {
  private:
   CompiledDomainList domains_;
 };
-// The names and versions of `domains` alone, for a list that was never
-// compiled (`dnsd diff`, tests).
-DomainVersions VersionsOf(const DomainList& domains);
 
 // Both lists sorted by name (as ConfigSet's are); one walk down both.
 DomainChanges Diff(const DomainList& before, const DomainList& after);

@@ -1,5 +1,6 @@
 #include "config/drop_guard.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -63,17 +64,13 @@ absl::Status WriteAllowDrop(const std::string& server_file, const DomainList& do
   return absl::OkStatus();
 }
 
-absl::Status CheckDrop(const DomainList* served, const DomainList& next,
-                       const GuardSettings& settings, const std::string& server_file) {
-  if (served == nullptr) return CheckDrop(static_cast<const DomainVersions*>(nullptr), next,
-                                          settings, server_file);
-  DomainVersions versions = VersionsOf(*served);
-  return CheckDrop(&versions, next, settings, server_file);
-}
+namespace {
 
-absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
-                       const GuardSettings& settings, const std::string& server_file,
-                       const DomainDelta* delta) {
+// `Served` is a DomainList or DomainVersions (Diff takes either).
+template <typename Served>
+absl::Status CheckDropOf(const Served* served, const DomainList& next,
+                         const GuardSettings& settings, const std::string& server_file,
+                         const DomainDelta* delta) {
   if (std::optional<uint64_t> allowed = ReadAllowDrop(server_file);
       allowed && *allowed == DomainSetDigest(next)) {
     return absl::OkStatus();
@@ -100,6 +97,19 @@ absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
       " domains (", dropped.size() * 100 / serving, "%: ", absl::StrJoin(shown, ", "),
       dropped.size() > shown.size() ? ", …" : "", "), more than guard.max_drop_percent ",
       settings.max_drop_percent, "%; not published", HowToAllow(server_file)));
+}
+
+}  // namespace
+
+absl::Status CheckDrop(const DomainVersions* served, const DomainList& next,
+                       const GuardSettings& settings, const std::string& server_file,
+                       const DomainDelta* delta) {
+  return CheckDropOf(served, next, settings, server_file, delta);
+}
+
+absl::Status CheckDrop(const DomainList* served, const DomainList& next,
+                       const GuardSettings& settings, const std::string& server_file) {
+  return CheckDropOf(served, next, settings, server_file, nullptr);
 }
 
 }  // namespace dnsd::config

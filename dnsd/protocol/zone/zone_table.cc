@@ -65,6 +65,7 @@ absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
   zone.common = common;
   if (absl::Status s = AddZone(&zone); !s.ok()) {
     owned_zones_.pop_back();
+    apexes_->pop_back();
     return s;
   }
   return &zone;
@@ -95,6 +96,7 @@ absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, Z
   stand_in.slot = static_cast<int8_t>(stand_ins_->size() - 1);
   if (absl::Status s = AddZone(&stand_in); !s.ok()) {
     stand_ins_->pop_back();
+    apexes_->pop_back();
     return s;
   }
   provider_zones_.push_back(stand_in);
