@@ -151,7 +151,7 @@ void LinkDomain(const ConfigSet& config, const CompiledDomain& d, LinkContext& l
     if (absl::Status status = LinkPart(d, part, link); !status.ok()) {
       ++link.snapshot.link.part_errors;
       Diagnostic error;
-      if (const DomainConfig* configured = config.domains.Find(d.domain)) {
+      if (const DomainHead* configured = config.domains.Find(d.domain)) {
         error.pos.file = configured->file;
       }
       error.message = std::string(status.message());
@@ -340,15 +340,16 @@ class DomainCompiles {
 
   // `cached` (may be null) if it still holds for `d`; else null, and `d`
   // is queued for Compile under `slot`.
-  const CompiledDomainList::Ptr* Take(const DomainConfig& d, const CompiledDomainList::Ptr* cached,
+  const CompiledDomainList::Ptr* Take(const DomainHead& d, const CompiledDomainList::Ptr* cached,
                                       size_t slot) {
     const CompiledDomain* candidate = cached != nullptr ? cached->get() : nullptr;
     bool same_read = candidate != nullptr && d.version != 0 && candidate->version == d.version &&
                      candidate->provider == provider_;
     if (same_read && same_inputs_ && !candidate->scheduled) return cached;
     SerialDigest digest;
-    for (const RecordFamily* family : Families()) family->InputsDigest(d, catalog_, digest);
-    TimelineDigest(d, now_, digest, schedule_);
+    for (const std::string& id : InputsOf(d)) catalog_.Add(id, digest);
+    // A released model had no timeline (ConfigState keeps those).
+    if (const DomainConfig* model = d.model()) TimelineDigest(*model, now_, digest, schedule_);
     if (same_read && candidate->inputs_digest == digest.value()) return cached;
     queued_.push_back({&d, digest.value(), slot, cached != nullptr ? *cached : nullptr});
     return nullptr;
@@ -358,8 +359,8 @@ class DomainCompiles {
   // order. A compile that comes out the same as the cache's (SameCompile)
   // is dropped at once and the cache's is put instead, stamped with this
   // read: its records and the tables that point at them stay as they are.
-  // With `handoff`, each is also handed to it under its slot as soon as it
-  // is compiled.
+  // With `handoff`, each is also handed to it under its index in
+  // config.domains as soon as it is compiled.
   template <typename Put>
   void Compile(const CompileProgressFn& progress, Put put,
                InOrderHandoff<CompiledDomain>* handoff = nullptr) {
@@ -367,9 +368,9 @@ class DomainCompiles {
     ProgressEvery every(progress, queued_.size());
     ForEachOnAllCores(queued_.size(), kParallelCompile, [&](size_t t) {
       const Queued& q = queued_[t];
-      compiled[t] = CompileDomain(*q.domain, provider_, config_.catalog, senders_, refreshed_,
-                                  q.digest, now_);
-      if (q.previous != nullptr && SameCompile(*compiled[t], *q.previous)) {
+      compiled[t] = CompileQueued(q);
+      if (q.previous != nullptr && compiled[t] != q.previous &&
+          SameCompile(*compiled[t], *q.previous)) {
         compiled[t] = q.previous;
       }
       if (handoff != nullptr) handoff->Put(q.slot, compiled[t].get());
@@ -377,7 +378,9 @@ class DomainCompiles {
     });
     for (size_t t = 0; t < queued_.size(); ++t) {
       const Queued& q = queued_[t];
-      if (compiled[t] == q.previous) {
+      if (q.unread) {
+        ++unread_;  // kept as it was, not stamped: compiled again once it can be
+      } else if (compiled[t] == q.previous) {
         q.previous->version = q.domain->version;
         q.previous->inputs_digest = q.digest;
         ++unchanged_;
@@ -389,16 +392,49 @@ class DomainCompiles {
   size_t queued() const { return queued_.size(); }
   // Of those compiled, how many came out the same as the cache's.
   size_t unchanged() const { return unchanged_; }
+  // Of those queued, how many had released their model and could not read
+  // it again (their file changed since it was read): kept as compiled.
+  size_t unread() const { return unread_; }
   // The catalog's ranges are those the cache's compile used.
   bool same_inputs() const { return same_inputs_; }
 
  private:
   struct Queued {
-    const DomainConfig* domain;
+    const DomainHead* domain;
     uint64_t digest;  // of its inputs
     size_t slot;
     CompiledDomainList::Ptr previous;  // the cache's compile of it, if any
+    mutable bool unread = false;  // set by the compiling thread that took it
   };
+
+  // Compiles `q`, reading its released model again if need be. A model
+  // that cannot be read again as it was (its file changed, and the watcher
+  // has not said so yet) keeps the cache's compile: the reload that file's
+  // change brings compiles it. With no compile to keep, the domain is
+  // served with no records and the reason.
+  CompiledDomainList::Ptr CompileQueued(const Queued& q) const {
+    std::shared_ptr<const DomainConfig> reread;
+    const DomainConfig* model = q.domain->model();
+    if (model == nullptr && config_.reread) {
+      reread = config_.reread(*q.domain);
+      model = reread.get();
+    }
+    if (model != nullptr) {
+      return CompileDomain(*model, provider_, config_.catalog, senders_, refreshed_, q.digest,
+                           now_);
+    }
+    q.unread = true;
+    if (q.previous != nullptr) return q.previous;
+    auto out = std::make_shared<CompiledDomain>();
+    out->domain = q.domain->domain;
+    Diagnostic error;
+    error.pos.file = q.domain->file;
+    error.message = absl::StrCat(q.domain->domain,
+                                 ": its file changed since it was read; served once read again");
+    out->errors.push_back(std::move(error));
+    out->Seal();
+    return out;
+  }
   const ConfigSet& config_;
   std::shared_ptr<const ProviderRecords> provider_;
   const SenderNumbers& senders_;
@@ -409,6 +445,7 @@ class DomainCompiles {
   bool same_inputs_;
   std::vector<Queued> queued_;
   size_t unchanged_ = 0;
+  size_t unread_ = 0;
 };
 
 // Every domain of `config`, compiled or taken from `cache`; with
@@ -423,7 +460,7 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
   std::vector<CompiledDomainList::Ptr> out(config.domains.size());
   auto k = cached.begin();  // cached is sorted by name too: walk both
   size_t i = 0;
-  for (const DomainConfig& d : config.domains) {
+  for (const DomainHead& d : config.domains.heads()) {
     const CompiledDomainList::Ptr* candidate = nullptr;
     if (k != cached.end() && d.version != 0 && (*k)->version == d.version) {
       candidate = &*k++;  // in step: no name compared
@@ -443,6 +480,7 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
       progress, [&](size_t slot, CompiledDomainList::Ptr d) { out[slot] = std::move(d); },
       handoff);
   stats.unchanged = compiles.unchanged();
+  stats.unread = compiles.unread();
   return CompiledDomainList(out);
 }
 
@@ -465,7 +503,7 @@ CompiledDomainList CompileDelta(const ConfigSet& config, const DomainDelta& delt
   look.insert(cache.scheduled().begin(), cache.scheduled().end());
   std::vector<CompiledDomainList::Ptr> replaced;
   for (absl::string_view name : look) {
-    const DomainConfig* d = config.domains.Find(name);
+    const DomainHead* d = config.domains.Find(name);
     if (d == nullptr) continue;  // a scheduled domain that went: removed above
     const CompiledDomainList::Ptr* cached = out.Find(name);
     if (compiles.Take(*d, cached, replaced.size()) == nullptr) {
@@ -481,6 +519,7 @@ CompiledDomainList CompileDelta(const ConfigSet& config, const DomainDelta& delt
     out.Set(std::move(d));
   });
   stats.unchanged = compiles.unchanged();
+  stats.unread = compiles.unread();
   return out;
 }
 

@@ -33,6 +33,9 @@ namespace dnsd::config {
 struct CompileStats {
   size_t compiled = 0;   // domains compiled this time
   size_t unchanged = 0;  // of those, how many came out the same: the cache's kept
+  // Of those, how many had released their model and could not read it
+  // again as it was read (their file changed meanwhile): the cache's kept.
+  size_t unread = 0;
   size_t reused = 0;     // domains taken from the cache as they were
 };
 

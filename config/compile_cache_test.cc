@@ -7,6 +7,8 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -18,8 +20,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
+#include "config/load_and_compile.h"
+#include "config/test_util.h"
 #include "dnsd/protocol/wire/name.h"
 #include "policy/dkim/dkim.h"
+#include "policy/dkim/test_keys.h"
 #include "policy/spf/decide.h"
 #include "policy/spf/spf_answer.h"
 #include "gtest/gtest.h"
@@ -710,6 +715,128 @@ TEST_F(CompileCacheTest, AnEmptyDeltaStillCompilesWhatComesDue) {
   auto fresh = CompileSnapshot(c, 1, nullptr, nullptr, 1000);
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(Dump(*at.snapshot), Dump(*fresh->snapshot));
+}
+
+
+// A serving dnsd keeps only the head of a domain once its model compiled
+// (ConfigState::set_release), and reads the file again when a change needs
+// the model: the catalog, the provider settings, a sender's refreshed
+// ranges. Every reload still serves what a start from the same files
+// would, and a domain on a schedule keeps its model.
+class ReleasedModelsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(testing::GenerateConfig(DNSD_SOURCE_DIR, dir_.path(), 60, 11,
+                                        {testing::kRsa2048}));
+    cfg_ = dir_.path() / "cfg";
+    server_ = (cfg_ / "dnsd.yaml").string();
+    // Its selector comes in at a time still to come: a timeline.
+    Write("scheduled.example.yaml",
+          absl::StrCat("domain: scheduled.example\ndkim:\n  s1: {p: \"",
+                       testing::kRsa2048, "\", from: 2030-01-01T00:00:00Z}\n"));
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(cfg_ / "domains" / name, std::ios::binary | std::ios::trunc) << text;
+  }
+  std::string Read(const std::string& name) {
+    return testing::ReadFile(cfg_ / "domains" / name);
+  }
+  // The first domain file (by name) whose text has `what`.
+  std::string FileWith(const std::string& what) {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(cfg_ / "domains")) {
+      names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+      if (Read(name).find(what) != std::string::npos) return name;
+    }
+    return "";
+  }
+  // What a start from the files as they are now serves.
+  std::string Fresh(const RefreshedRanges* refreshed = nullptr) {
+    LoadState fresh(server_);
+    LoadedConfig loaded = LoadAndCompile(fresh, 1, false, nullptr, refreshed);
+    EXPECT_FALSE(loaded.fatal);
+    return loaded.snapshot != nullptr ? Dump(*loaded.snapshot) : "";
+  }
+  static size_t Released(const LoadedConfig& loaded) {
+    size_t n = 0;
+    for (const DomainHead& d : loaded.set().domains.heads()) n += d.model() == nullptr;
+    return n;
+  }
+
+  testing::TempDir dir_;
+  std::filesystem::path cfg_;
+  std::string server_;
+};
+
+TEST_F(ReleasedModelsTest, ReloadsServeWhatAStartFromTheSameFilesWould) {
+  LoadState state(server_);
+  state.files.set_release(true);
+  LoadedConfig first = LoadAndCompile(state, 1);
+  ASSERT_FALSE(first.fatal);
+  ASSERT_EQ(first.set().domains.size(), 61u);
+  EXPECT_EQ(Released(first), 60u);  // all but the scheduled one
+  EXPECT_NE(first.set().domains.FindModel("scheduled.example"), nullptr);
+  EXPECT_EQ(Dump(*first.snapshot), Fresh());
+
+  // The catalog: a sender's ranges change. Every file is read again to be
+  // checked, and the domains that name it compile again.
+  std::string catalog = testing::ReadFile(cfg_ / "senders.yaml");
+  size_t at = catalog.find("40.92.0.0/15");
+  ASSERT_NE(at, std::string::npos);
+  catalog.replace(at, 12, "40.90.0.0/15");
+  std::ofstream(cfg_ / "senders.yaml", std::ios::trunc) << catalog;
+  LoadedConfig catalog_changed = LoadAndCompile(state, 2);
+  ASSERT_FALSE(catalog_changed.fatal);
+  EXPECT_GT(catalog_changed.compile_stats.compiled, 0u);
+  EXPECT_EQ(catalog_changed.compile_stats.unread, 0u);
+  EXPECT_EQ(Released(catalog_changed), 60u);
+  EXPECT_EQ(Dump(*catalog_changed.snapshot), Fresh());
+
+  // The provider settings: every domain compiles again, from its file.
+  std::string server = testing::ReadFile(server_);
+  at = server.find("hostmaster.");
+  ASSERT_NE(at, std::string::npos) << server;
+  server.replace(at, 11, "dnsadmin.");
+  std::ofstream(server_, std::ios::trunc) << server;
+  LoadedConfig provider_changed = LoadAndCompile(state, 3);
+  ASSERT_FALSE(provider_changed.fatal);
+  EXPECT_EQ(provider_changed.compile_stats.compiled, 61u);
+  EXPECT_EQ(Released(provider_changed), 60u);
+  EXPECT_EQ(Dump(*provider_changed.snapshot), Fresh());
+
+  // One file, named as a watcher names it: its new read compiles, and is
+  // released in turn.
+  std::string name = FileWith("google");
+  ASSERT_FALSE(name.empty());
+  Write(name, Read(name) + "spf_comment_free_line: 1\n");  // an unknown key: now it fails
+  std::vector<std::string> named = {(cfg_ / "domains" / name).string()};
+  LoadedConfig broken = LoadAndCompile(state, 4, false, nullptr, nullptr, std::nullopt, &named);
+  ASSERT_FALSE(broken.fatal);
+  EXPECT_EQ(Dump(*broken.snapshot), Dump(*provider_changed.snapshot));  // the last good one serves
+  Write(name, "# edited\n" + Read(name).substr(0, Read(name).find("spf_comment_free_line")));
+  LoadedConfig fixed = LoadAndCompile(state, 5, false, nullptr, nullptr, std::nullopt, &named);
+  ASSERT_FALSE(fixed.fatal);
+  EXPECT_EQ(Released(fixed), 60u);
+  EXPECT_EQ(Dump(*fixed.snapshot), Fresh());
+
+  // A sender's refreshed ranges, with a file changed that no watcher named
+  // yet: that domain's model cannot be read again as it was read, and it
+  // keeps its compile until its file is read.
+  RefreshedRanges refreshed;
+  refreshed.senders["google"] = {"_spf.google.com", {P("100.64.7.0/24")}};
+  Write(name, "# edited again\n" + Read(name));
+  std::vector<std::string> none;
+  LoadedConfig ranges = LoadAndCompile(state, 6, false, nullptr, &refreshed, std::nullopt, &none);
+  ASSERT_FALSE(ranges.fatal);
+  EXPECT_GT(ranges.compile_stats.compiled, 1u);
+  EXPECT_EQ(ranges.compile_stats.unread, 1u);
+  LoadedConfig read = LoadAndCompile(state, 7, false, nullptr, &refreshed, std::nullopt, &named);
+  ASSERT_FALSE(read.fatal);
+  EXPECT_EQ(read.compile_stats.unread, 0u);
+  EXPECT_EQ(Dump(*read.snapshot), Fresh(&refreshed));
 }
 
 }  // namespace

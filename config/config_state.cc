@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "config/family.h"
 #include "config/parallel.h"
 #include "config/pinned_folders.h"
 #include "config/quote.h"
@@ -150,8 +151,55 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
   // The same read checking out again (after a catalog change) keeps its
   // version, so the compile cache takes it as unchanged.
   if (f.good == nullptr || f.good->version != f.read->domain.version) {
-    f.good = std::shared_ptr<const DomainConfig>(f.read, &f.read->domain);
+    f.good = std::shared_ptr<const DomainHead>(f.read, &f.read->domain);
   }
+}
+
+void ConfigState::Release(DomainFile& f) {
+  if (f.read == nullptr) return;
+  const DomainConfig& model = f.read->domain;
+  // A model with a timeline is compiled again at each of its instants.
+  std::vector<ScheduledChange> timeline;
+  for (const RecordFamily* family : Families()) family->Timeline(model, timeline);
+  if (!timeline.empty()) return;
+  // The served version is this read's: what stays of it is its head. Of a
+  // file whose read failed, the last good version is an earlier read whose
+  // bytes are gone: it keeps its model (and the failed read goes).
+  if (f.good != nullptr && f.good->version == model.version && f.good->model() != nullptr) {
+    f.good = DomainHead::Released(model, InputsOf(model));
+  }
+  f.read = nullptr;
+  f.released = true;
+}
+
+std::shared_ptr<const DomainConfig> ConfigState::ModelOf(const DomainHead& head) const {
+  auto it = files_.find(head.file.str());
+  if (it == files_.end()) return nullptr;
+  const DomainFile& f = it->second;
+  if (f.last.version != head.version) return nullptr;  // read since: its bytes are gone
+  if (f.read != nullptr) return {f.read, &f.read->domain};
+  Reread again = RereadReleased(head.file, f.last, /*model_if_same=*/true);
+  if (!again.same || again.read == nullptr) return nullptr;
+  return {again.read, &again.read->domain};
+}
+
+void ConfigState::ReleaseModels() {
+  if (!release_) return;
+  if (release_all_) {
+    for (auto& [path, f] : files_) Release(f);
+    Collect();  // the list, of heads now; as it was otherwise
+  } else {
+    for (const FileName& path : to_release_) {
+      auto it = files_.find(path.str());
+      if (it == files_.end()) continue;
+      DomainFile& f = it->second;
+      std::shared_ptr<const DomainHead> before = f.good;
+      Release(f);
+      if (f.good != before && domains_.Find(f.good->domain) == before.get()) domains_.Set(f.good);
+    }
+  }
+  to_release_.clear();
+  release_all_ = false;
 }
 
 void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all,
@@ -175,7 +223,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     DomainFile& f = *all[i].file;
-    if (stamps[i] == f.stamp && stamps[i].mtime_ns != -1 && f.read != nullptr) {
+    if (stamps[i] == f.stamp && stamps[i].mtime_ns != -1 && (f.read != nullptr || f.released)) {
       ++report.files_unchanged;
       continue;
     }
@@ -195,15 +243,13 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     for (size_t i; (i = next.fetch_add(1)) < todo.size();) {
       DomainFile& f = *todo[i].file;
       const FileName& path = *todo[i].path;
-      const std::string& name = path.str();
-      std::shared_ptr<const ReadDomain> before = f.read;
-      f.read = RereadDomainFile(path, before, read_dir + name.substr(name.rfind('/')));
-      bool unchanged = f.read == before;
+      bool unchanged = ReadAgain(f, path, recheck_all, read_dir);
       if (unchanged) same.fetch_add(1);
       // The same bytes, checked last time against the same catalog and
       // provider settings: that check stands (a swap to a new release
       // folder re-reads every file, and changes few).
       if (!unchanged || recheck_all) Check(f, set);
+      if (unchanged && recheck_all) Release(f);  // read again only to be checked
       if (f.failed) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -240,14 +286,56 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   if (recheck_all) {
     // The catalog or the provider settings changed: what was read still
     // holds, but whether it checks out may not. No file is read again.
-    std::vector<DomainFile*> unchanged;
+    std::vector<Entry> unchanged;
     for (size_t i = 0; i < all.size(); ++i) {
-      if (!read_now[i]) unchanged.push_back(all[i].file);
+      if (!read_now[i]) unchanged.push_back(all[i]);
     }
-    ForEachOnAllCores(unchanged.size(), kParallelChecks,
-                      [&](size_t i) { Check(*unchanged[i], set); });
+    ForEachOnAllCores(unchanged.size(), kParallelChecks, [&](size_t i) {
+      DomainFile& f = *unchanged[i].file;
+      // A released model is read again to be checked, and released again.
+      bool was_released = f.released;
+      if (was_released && !ReadAgain(f, *unchanged[i].path, /*model_if_same=*/true, read_dir)) {
+        was_released = false;  // the same stamp, other bytes: a new read
+      }
+      Check(f, set);
+      if (was_released) Release(f);
+    });
     report.files_rechecked = unchanged.size();
   }
+  // What was read now holds its model until it has compiled. When that is
+  // most files, ReleaseModels walks them all rather than look each up.
+  if (!release_ || release_all_) return;
+  size_t holding = 0;
+  for (const Entry& e : all) holding += e.file->read != nullptr;
+  if (holding > files_.size() / 8) {
+    release_all_ = true;
+    to_release_.clear();
+    return;
+  }
+  for (const Entry& e : all) {
+    if (e.file->read != nullptr) to_release_.push_back(*e.path);
+  }
+}
+
+bool ConfigState::ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
+                            const std::string& read_dir) {
+  const std::string& name = path.str();
+  std::string read_from = read_dir + name.substr(name.rfind('/'));
+  bool same;
+  if (f.released) {
+    Reread again = RereadReleased(path, f.last, model_if_same, read_from);
+    same = again.same;
+    if (again.read != nullptr) {
+      f.read = std::move(again.read);
+      f.released = false;
+    }
+  } else {
+    std::shared_ptr<const ReadDomain> before = f.read;
+    f.read = RereadDomainFile(path, before, read_from);
+    same = f.read == before;
+  }
+  if (f.read != nullptr) f.last = f.read->stamp();
+  return same;
 }
 
 LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
@@ -356,6 +444,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   }
   RetainSenders(set);
   SortDiagnostics(set.errors);
+  if (release_) set.reread = [this](const DomainHead& head) { return ModelOf(head); };
   return report;
 }
 
@@ -388,7 +477,7 @@ bool ConfigState::Apply(const std::vector<Change>& changes, LoadReport& report) 
   DomainList next = domains_;  // shares its chunks
   absl::btree_set<std::string> touched;
   for (const Change& c : changes) {
-    std::shared_ptr<const DomainConfig> after = c.file != nullptr ? c.file->good : nullptr;
+    std::shared_ptr<const DomainHead> after = c.file != nullptr ? c.file->good : nullptr;
     if (after == c.before) continue;
     if (c.before != nullptr) {
       const std::string& name = c.before->domain;
@@ -408,8 +497,8 @@ bool ConfigState::Apply(const std::vector<Change>& changes, LoadReport& report) 
   }
   DomainDelta delta;
   for (const std::string& name : touched) {
-    const DomainConfig* was = domains_.Find(name);
-    const DomainConfig* is = next.Find(name);
+    const DomainHead* was = domains_.Find(name);
+    const DomainHead* is = next.Find(name);
     if (was != nullptr && is != nullptr) {
       if (was != is) delta.changed.push_back(name);
     } else if (is != nullptr) {
@@ -518,7 +607,7 @@ void ConfigState::Collect() {
   duplicates_.clear();
   const Good* kept = nullptr;
   for (const Good& g : goods) {
-    const DomainConfig& d = *g.file->good;
+    const DomainHead& d = *g.file->good;
     if (kept != nullptr && kept->file->good->domain == d.domain) {
       duplicates_.push_back(Diagnostic{d.pos, absl::StrCat("domain ", Quoted(d.domain),
                                                            " is already configured in ",
@@ -542,7 +631,7 @@ void ConfigState::RetainSenders(ConfigSet& set) const {
   for (const std::string& path : failed_) {
     const DomainFile& f = files_.find(path)->second;
     if (f.good == nullptr) continue;
-    for (const std::string& id : f.good->spf.senders) {
+    for (const std::string& id : InputsOf(*f.good)) {
       if (set.catalog.Find(id) == nullptr && last_senders_.contains(id)) missing.insert(id);
     }
   }

@@ -91,13 +91,32 @@ class ConfigState {
 
   const std::string& server_file() const { return server_file_; }
 
+  // Releasing models. A domain's model (every section of its file, as
+  // read) is needed to check it and to compile it, and then only when its
+  // file, the catalog or the provider settings change. With release on, a
+  // load's sets can read a released model again (ConfigSet::reread), and
+  // ReleaseModels, called once what a load read has compiled, keeps only
+  // the heads of every file that checked out as it reads now and has no
+  // timeline. A file read again only to be checked again (the catalog or
+  // the provider settings changed) has its model released at once.
+  void set_release(bool release) { release_ = release; }
+  bool release() const { return release_; }
+  void ReleaseModels();
+  // The domains as the last load (and ReleaseModels) left them.
+  const DomainList& domains() const { return domains_; }
+
  private:
   struct DomainFile {
     FileStamp stamp;
-    std::shared_ptr<const ReadDomain> read;    // what reading it last gave
+    // What reading it last gave; null before the first read and once its
+    // model is released (`released`).
+    std::shared_ptr<const ReadDomain> read;
+    ReadStamp last;  // of that read, also once released
+    bool released = false;
     // The last version that checked out: `read`'s domain, or an earlier
-    // read's that `read` failed to replace. Shares the ReadDomain it is in.
-    std::shared_ptr<const DomainConfig> good;
+    // read's that `read` failed to replace (sharing the ReadDomain it is
+    // in), or what stays of either once released.
+    std::shared_ptr<const DomainHead> good;
     // Of the current version; null if there are none.
     std::shared_ptr<const std::vector<Diagnostic>> errors;
     bool failed = false;                       // `errors` has an error, not only warnings
@@ -106,7 +125,7 @@ class ConfigState {
   struct Change {
     FileName path;
     const DomainFile* file;  // null: the file is gone
-    std::shared_ptr<const DomainConfig> before;
+    std::shared_ptr<const DomainHead> before;
   };
 
   // Re-reads the domain files whose stamp changed, then checks them against
@@ -146,7 +165,22 @@ class ConfigState {
   // at its last good version still names, as the catalog last had them.
   void RetainSenders(ConfigSet& set) const;
 
+  // The model of `head`, read again from its file; null if the file no
+  // longer holds the bytes it was read from. Thread-safe while no Load runs.
+  std::shared_ptr<const DomainConfig> ModelOf(const DomainHead& head) const;
+  // Keeps only the head of `f`'s read, if nothing needs its model.
+  void Release(DomainFile& f);
+  // Reads `f` again from `read_dir` (released or not), its model only if
+  // its bytes changed or `model_if_same`; true if they had not changed.
+  static bool ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
+                        const std::string& read_dir);
+
   std::string server_file_;
+  bool release_ = false;
+  // Files whose read holds a model ReleaseModels may release; every file
+  // when `release_all_`.
+  std::vector<FileName> to_release_;
+  bool release_all_ = false;
   std::optional<ServerConfig> server_;
   std::optional<ServerConfig> started_;  // as first loaded: what restart-only keys run with
   bool first_read_ = true;  // no domain file read yet: the start's read may use more threads

@@ -9,10 +9,17 @@ namespace dnsd::config {
 
 namespace {
 
-// `Before` is a DomainList or DomainVersions: items with .domain and .version.
+// Items with .domain and .version: a list's heads (most of a serving
+// dnsd's have released their model), or the served versions.
+auto Items(const DomainList& list) { return list.heads(); }
+const DomainVersions& Items(const DomainVersions& versions) { return versions; }
+
+// `Before` is a DomainList or DomainVersions.
 template <typename Before>
-DomainChanges DiffOf(const Before& before, const DomainList& after) {
+DomainChanges DiffOf(const Before& before_list, const DomainList& after_list) {
   DomainChanges out;
+  const auto& before = Items(before_list);
+  auto after = Items(after_list);
   auto i = before.begin();
   auto j = after.begin();
   while (i != before.end() || j != after.end()) {

@@ -110,26 +110,38 @@ uint64_t NextRead() {
 
 namespace {
 
-// Reads `path` into `read`; returns false, `read` left unfinished, when the
-// file holds the bytes `previous` (may be null) was read from.
-bool ReadInto(const FileName& path, const std::string& read_from,
-              const ReadDomain* previous, ReadDomain& read) {
+enum class ReadOutcome { kNew, kSame };
+
+// What a read is compared with: the bytes of the file's last read, and
+// what that read shares with a new one (null once its model is released).
+struct LastRead {
+  const ReadStamp* stamp = nullptr;
+  const DomainConfig* model = nullptr;
+  // The same bytes are read again into the same model (its version kept)
+  // instead of being taken as unchanged.
+  bool model_if_same = false;
+};
+
+// Reads `path` into `read`. kSame, `read` left unfinished unless
+// `last.model_if_same`, when the file holds the bytes `last` was read from.
+ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const LastRead& last,
+                     ReadDomain& read) {
   read.domain.file = path;
   YamlReader reader(read.domain.file, read_from);
+  bool same = false;
   try {
     // The file's text and its YAML tree live only in this block.
     if (std::optional<std::string> text = reader.ReadText()) {
       read.bytes = text->size();
       read.digest = absl::HashOf(absl::string_view(*text));
-      if (previous != nullptr && previous->bytes == read.bytes &&
-          previous->digest == read.digest && previous->domain.file == path) {
-        return false;
-      }
+      same = last.stamp != nullptr && last.stamp->bytes == read.bytes &&
+             last.stamp->digest == read.digest;
+      if (same && !last.model_if_same) return ReadOutcome::kSame;
       if (std::optional<Value> root = reader.Parse(*text)) {
         ReadDomainValue(reader, *root, read.domain);
-        if (previous != nullptr) {
+        if (last.model != nullptr) {
           for (const RecordFamily* family : Families()) {
-            family->ShareUnchanged(previous->domain, read.domain);
+            family->ShareUnchanged(*last.model, read.domain);
           }
         }
       }
@@ -138,21 +150,21 @@ bool ReadInto(const FileName& path, const std::string& read_from,
     // As ReadYamlFile: a bug or memory exhaustion must not take the server down.
     reader.Error(SourcePos{path}, absl::StrCat("internal error reading the file: ", e.what()));
   }
-  read.domain.version = NextRead();
+  read.domain.version = same ? last.stamp->version : NextRead();
   std::vector<Diagnostic> errors = reader.TakeErrors();
   if (!errors.empty()) {
     SortDiagnostics(errors);  // stable: merged with the checks' and sorted again, the same order
     errors.shrink_to_fit();   // kept for as long as the read
     read.errors = std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
   }
-  return true;
+  return same ? ReadOutcome::kSame : ReadOutcome::kNew;
 }
 
 }  // namespace
 
 ReadDomain ReadDomainFile(const FileName& path, const std::string& read_from) {
   ReadDomain read;
-  ReadInto(path, read_from, nullptr, read);
+  ReadInto(path, read_from, LastRead{}, read);
   return read;
 }
 
@@ -160,8 +172,24 @@ std::shared_ptr<const ReadDomain> RereadDomainFile(const FileName& path,
                                                    std::shared_ptr<const ReadDomain> previous,
                                                    const std::string& read_from) {
   auto read = std::make_shared<ReadDomain>();
-  if (!ReadInto(path, read_from, previous.get(), *read)) return previous;
+  LastRead last;
+  ReadStamp stamp;
+  if (previous != nullptr && previous->domain.file == path) {
+    stamp = previous->stamp();
+    last.stamp = &stamp;
+  }
+  if (previous != nullptr) last.model = &previous->domain;
+  if (ReadInto(path, read_from, last, *read) == ReadOutcome::kSame) return previous;
   return read;
+}
+
+Reread RereadReleased(const FileName& path, const ReadStamp& last_read, bool model_if_same,
+                      const std::string& read_from) {
+  auto read = std::make_shared<ReadDomain>();
+  LastRead last{&last_read, nullptr, model_if_same};
+  bool same = ReadInto(path, read_from, last, *read) == ReadOutcome::kSame;
+  if (same && !model_if_same) read = nullptr;
+  return {std::move(read), same};
 }
 
 std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& catalog,

@@ -18,6 +18,15 @@
 
 namespace dnsd::config {
 
+// What identifies one read of a file, kept when its model is released: a
+// file that still holds those bytes gives the same model, under the same
+// version.
+struct ReadStamp {
+  uint64_t bytes = 0;
+  uint64_t digest = 0;
+  uint64_t version = 0;
+};
+
 struct ReadDomain {
   // As written; its sender ids are not yet checked. Its `version` numbers
   // this read (unique in the process), so a configuration that checks out
@@ -32,6 +41,8 @@ struct ReadDomain {
   // read.
   uint64_t bytes = 0;
   uint64_t digest = 0;
+
+  ReadStamp stamp() const { return {bytes, digest, domain.version}; }
 };
 
 // `read_from`, if set, is where the bytes are read; `path` names the file
@@ -48,6 +59,17 @@ ReadDomain ReadDomainFile(const FileName& path, const std::string& read_from = {
 std::shared_ptr<const ReadDomain> RereadDomainFile(const FileName& path,
                                                    std::shared_ptr<const ReadDomain> previous,
                                                    const std::string& read_from = {});
+
+// RereadDomainFile for a file whose last read (`last`) released its
+// model. `same`: the file still holds those bytes; then `read` is their
+// model again, under `last`'s version, if `model_if_same`, and null if not.
+// Otherwise `read` is a new read.
+struct Reread {
+  std::shared_ptr<const ReadDomain> read;
+  bool same = false;
+};
+Reread RereadReleased(const FileName& path, const ReadStamp& last, bool model_if_same,
+                      const std::string& read_from = {});
 
 // The errors of `read` against `catalog` and `provider`: unknown senders,
 // the SPF look-up budget, names under the provider's zones; and warnings.

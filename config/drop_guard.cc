@@ -28,7 +28,7 @@ std::string HowToAllow(const std::string& server_file) {
 
 uint64_t DomainSetDigest(const DomainList& domains) {
   SerialDigest digest;
-  for (const DomainConfig& d : domains) digest.Add(d.domain);
+  for (const DomainHead& d : domains.heads()) digest.Add(d.domain);
   return digest.value();
 }
 

@@ -26,4 +26,12 @@ absl::Span<const RecordFamily* const> Families() {
   return kFamilies;
 }
 
+std::vector<std::string> InputsOf(const DomainHead& d) {
+  const DomainConfig* model = d.model();
+  if (model == nullptr) return d.released_inputs();
+  std::vector<std::string> ids;
+  for (const RecordFamily* family : Families()) family->Inputs(*model, ids);
+  return ids;
+}
+
 }  // namespace dnsd::config

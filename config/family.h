@@ -93,11 +93,11 @@ class RecordFamily {
   virtual void ProviderZones(const ProviderRecords& /*provider*/,
                              std::vector<ProviderZone>& /*zones*/) const {}
   // What the family's compile of `d` reads beyond the domain file and the
-  // provider settings (the SPF family: its senders' ranges), added to
-  // `digest`: besides an edit of its file, a change of this digest is what
-  // compiles a domain again.
-  virtual void InputsDigest(const DomainConfig& /*d*/, const CatalogDigests& /*catalog*/,
-                            SerialDigest& /*digest*/) const {}
+  // provider settings (the SPF family: its senders' ranges), as catalog
+  // ids appended to `ids`: besides an edit of its file, a change of what
+  // the catalog says of them is what compiles a domain again. A released
+  // model keeps these ids (DomainHead::inputs).
+  virtual void Inputs(const DomainConfig& /*d*/, std::vector<std::string>& /*ids*/) const {}
   // The instants at which the family's records for `d` change by
   // themselves (a DKIM selector's from and until, a DMARC step), in any
   // order; Compile then sees where it stands (DomainCompiler::now()).
@@ -127,6 +127,9 @@ class RecordFamily {
 
 // Every family, in the order their sections are read and compiled.
 absl::Span<const RecordFamily* const> Families();
+
+// Every family's Inputs of `d`; a released head's kept ones.
+std::vector<std::string> InputsOf(const DomainHead& d);
 
 }  // namespace dnsd::config
 

@@ -12,6 +12,8 @@
 #ifndef DNSD_CONFIG_LOADER_H_
 #define DNSD_CONFIG_LOADER_H_
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +41,10 @@ struct ConfigSet {
   Catalog catalog;
   DomainList domains;                 // the good ones, sorted by domain
   std::vector<Diagnostic> errors;     // from every file
+  // Reads the model of a domain whose model was released (ConfigState's):
+  // null if its file no longer holds the bytes it was read from. Unset
+  // where no model is released. Called from several threads at once.
+  std::function<std::shared_ptr<const DomainConfig>(const DomainHead&)> reread;
 };
 
 // A name a domain file may have: *.yaml or *.yml, not hidden.

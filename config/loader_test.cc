@@ -459,7 +459,7 @@ TEST(ConfigStateTest, AFullReloadLetsEachOldVersionGoAsItsFileIsRead) {
               absl::StrCat("domain: ", name(i), "\nspf: {senders: [google]}\n"));
   }
   ConfigState state(server);
-  std::vector<std::weak_ptr<const DomainConfig>> old;
+  std::vector<std::weak_ptr<const DomainHead>> old;
   uint64_t kept_version = 0;
   {
     LoadReport first = state.Load();

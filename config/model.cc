@@ -23,4 +23,14 @@ const Sender* Catalog::Find(absl::string_view id) const {
   return &*it;
 }
 
+std::shared_ptr<const DomainHead> DomainHead::Released(const DomainConfig& d,
+                                                       std::vector<std::string> inputs) {
+  return std::make_shared<const ReleasedHead>(d, std::move(inputs));
+}
+
+const std::vector<std::string>& DomainHead::released_inputs() const {
+  static const std::vector<std::string> kNone;
+  return has_model_ ? kNone : static_cast<const ReleasedHead*>(this)->inputs;
+}
+
 }  // namespace dnsd::config

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -208,11 +209,53 @@ struct Catalog {
 
 enum class Mode { kMonitor, kEnforce, kBlocked };
 
-struct DomainConfig {
+struct DomainConfig;
+
+// What a domain's entry in the loaded configuration is: its name, its file
+// and which read of that file it is. A DomainConfig is one, with the whole
+// model besides. A serving dnsd keeps the model only while it needs it
+// (config/config_state.h, "Releasing models"): at a million domains the
+// model, read once to compile, is most of what a domain costs. What stays
+// is enough to list, compare and find a domain, and to tell whether its
+// compile still holds; to compile it again, its file is read again.
+struct DomainHead {
   // Shared with every position read from the file: a domain's path was a
   // second heap copy of it, kept for every domain.
   FileName file;
   std::string domain;                 // lower case, no trailing dot
+  SourcePos pos;                      // of the `domain:` value
+  // Which read of the file this is (ReadDomainFile numbers every read), so
+  // that a reload can tell an unchanged domain without comparing it.
+  // 0: not read from a file, never taken as unchanged.
+  uint64_t version = 0;
+
+  // The whole model; null once released.
+  const DomainConfig* model() const;
+  // Once released: the catalog entries its compile reads
+  // (RecordFamily::Inputs, config/family.h's InputsOf), so that a changed
+  // catalog tells whether it must be compiled again.
+  const std::vector<std::string>& released_inputs() const;
+
+  // What stays of `d` once its model is released.
+  static std::shared_ptr<const DomainHead> Released(const DomainConfig& d,
+                                                    std::vector<std::string> inputs);
+
+ protected:
+  DomainHead() = default;
+  // Protected: a copy of a DomainConfig's head alone would claim a model
+  // it does not have.
+  DomainHead(const DomainHead&) = default;
+  DomainHead(DomainHead&&) = default;
+  DomainHead& operator=(const DomainHead&) = default;
+  DomainHead& operator=(DomainHead&&) = default;
+  ~DomainHead() = default;
+
+  bool has_model_ = false;
+};
+
+struct DomainConfig : DomainHead {
+  DomainConfig() { has_model_ = true; }
+
   Mode mode = Mode::kMonitor;
   bool include_subdomains = false;
   // One section per record family (config/family.h; each is defined in
@@ -224,11 +267,20 @@ struct DomainConfig {
   BimiSection bimi;
   TlsRptSection tls_rpt;
   MtaStsSection mta_sts;
-  SourcePos pos;                      // of the `domain:` value
-  // Which read of the file this is (ReadDomainFile numbers every read), so
-  // that a reload can tell an unchanged domain without comparing it.
-  // 0: not read from a file, never taken as unchanged.
-  uint64_t version = 0;
+};
+
+inline const DomainConfig* DomainHead::model() const {
+  return has_model_ ? static_cast<const DomainConfig*>(this) : nullptr;
+}
+
+// What DomainHead::Released makes: a head, and the ids it read from the
+// model it released.
+struct ReleasedHead : DomainHead {
+  ReleasedHead(const DomainHead& head, std::vector<std::string> ids)
+      : DomainHead(head), inputs(std::move(ids)) {
+    has_model_ = false;
+  }
+  std::vector<std::string> inputs;
 };
 
 }  // namespace dnsd::config

@@ -27,10 +27,16 @@ TempDir::~TempDir() {
 }
 
 bool GenerateConfig(const std::string& source_dir, const std::filesystem::path& dir, int domains,
-                    int seed) {
+                    int seed, const std::vector<std::string>& keys) {
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "keys.txt") << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo02YpUX+/=\n"
-                                  << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzjkDE81f==\n";
+  {
+    std::ofstream pool(dir / "keys.txt");
+    if (keys.empty()) {
+      pool << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo02YpUX+/=\n"
+           << "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzjkDE81f==\n";
+    }
+    for (const std::string& key : keys) pool << key << "\n";
+  }
   std::string command = absl::StrCat(
       "/usr/bin/python3 ", source_dir, "/bench/gen_config.py --domains ", domains, " --seed ",
       seed, " --out ", (dir / "cfg").string(), " --key-pool ", (dir / "keys.txt").string(),

@@ -32,10 +32,11 @@ class TempDir {
 };
 
 // Writes bench/gen_config.py's configuration of `domains` domains (seed
-// `seed`) into `dir`/cfg, with two made-up DKIM keys (the generator only
-// copies them into the files); false if the generator fails.
+// `seed`) into `dir`/cfg, its DKIM keys taken from `keys` (base64, one
+// each), or two made-up ones that only a YAML reader takes (the files do
+// not check out); false if the generator fails.
 bool GenerateConfig(const std::string& source_dir, const std::filesystem::path& dir, int domains,
-                    int seed);
+                    int seed, const std::vector<std::string>& keys = {});
 
 // The whole of the file at `path` ("" if it cannot be read).
 std::string ReadFile(const std::filesystem::path& path);

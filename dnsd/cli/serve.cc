@@ -426,6 +426,9 @@ int Serve(const ServeArgs& args) {
   // kernel: a full reload's peak is then what it holds, not that plus
   // what the allocator kept.
   state.release_freed = [] { ReleaseFreedMemory(); };
+  // A domain's model, once compiled, is read again only when a change
+  // needs it (config/config_state.h): most of a domain's bytes otherwise.
+  state.files.set_release(true);
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, StartProgress(),
                                                        refresher->ranges().get());

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dnsd/control/memory_release.h"
 #include "dnsd/protocol/base/log.h"
@@ -148,11 +149,18 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
     return false;
   }
   const config::LoadReport& r = loaded.report;
+  // Files whose bytes changed before a watcher event named them, met by a
+  // compile that needed their released model (config/README.md).
+  std::string unread =
+      loaded.compile_stats.unread == 0
+          ? ""
+          : absl::StrCat(" (", loaded.compile_stats.unread,
+                         " changed on disk since read: kept as compiled until read)");
   LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged (%d re-checked), "
-          "%d with errors (%d keep their last good version); %d domains compiled, %d the same "
+          "%d with errors (%d keep their last good version); %d domains compiled%s, %d the same "
           "as before, %d reused; answering after %.3f s%s%s",
           why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_rechecked,
-          r.files_failed, r.files_kept, loaded.compile_stats.compiled,
+          r.files_failed, r.files_kept, loaded.compile_stats.compiled, unread,
           loaded.compile_stats.unchanged, loaded.compile_stats.reused, seconds,
           loaded.changes.empty() ? "" : "; ",
           loaded.changes);

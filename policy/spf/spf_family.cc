@@ -84,9 +84,8 @@ class Spf final : public RecordFamily {
     zones.push_back({kSpfZone, p.spf_zone});
   }
 
-  void InputsDigest(const DomainConfig& d, const CatalogDigests& catalog,
-                    SerialDigest& digest) const override {
-    for (const std::string& id : d.spf.senders) catalog.Add(id, digest);
+  void Inputs(const DomainConfig& d, std::vector<std::string>& ids) const override {
+    ids.insert(ids.end(), d.spf.senders.begin(), d.spf.senders.end());
   }
 
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
