@@ -627,7 +627,7 @@ void ConfigState::Collect() {
 void ConfigState::RetainSenders(ConfigSet& set) const {
   // Only a domain kept at its last good version can name a sender the
   // catalog lacks: every other one checked out against this catalog.
-  std::set<std::string_view> missing;
+  std::set<std::string, std::less<>> missing;  // copies: InputsOf gives its ids by value
   for (const std::string& path : failed_) {
     const DomainFile& f = files_.find(path)->second;
     if (f.good == nullptr) continue;

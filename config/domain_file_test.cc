@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "config/domain_file.h"
+#include "config/family.h"
 #include "config/loader.h"
 #include "policy/dkim/test_keys.h"
 #include "config/test_util.h"
@@ -615,6 +616,53 @@ TEST_F(DomainFileTest, MissingFile) {
   loaded = LoadDomainFile(dir_.path().string(), catalog_, provider_);
   EXPECT_THAT(Brief(loaded.errors),
               ElementsAre("0:0: cannot read: not a regular file"));
+}
+
+
+// What stays of a read once dnsd serve releases its model: the name, file,
+// position and version, and the catalog ids its compile reads, in the
+// order the model gives them.
+TEST_F(DomainFileTest, AReleasedHeadKeepsWhatAReloadComparesAndTheCatalogIds) {
+  FileName path = dir_.Write("example.com.yaml",
+                             "domain: example.com\nspf: {senders: [google, mailchimp, a-b_c]}\n");
+  ReadDomain read = ReadDomainFile(path);
+  const DomainConfig& model = read.domain;
+  ASSERT_EQ(model.model(), &model);
+  std::vector<std::string> ids = InputsOf(model);
+  EXPECT_THAT(ids, ElementsAre("google", "mailchimp", "a-b_c"));
+
+  std::shared_ptr<const DomainHead> head = DomainHead::Released(model, ids);
+  EXPECT_EQ(head->model(), nullptr);
+  EXPECT_EQ(head->domain, "example.com");
+  EXPECT_EQ(head->version, model.version);
+  EXPECT_TRUE(head->file.SharedWith(path));
+  EXPECT_EQ(head->pos.line, model.pos.line);
+  EXPECT_EQ(InputsOf(*head), ids);
+  EXPECT_THAT(InputsOf(*DomainHead::Released(model, {})), ::testing::IsEmpty());
+  // A model's own inputs are read from it, never from a released copy.
+  EXPECT_THAT(model.released_inputs(), ::testing::IsEmpty());
+}
+
+// A released read is read again as it was: the same bytes give the same
+// model under the same version; other bytes a new read.
+TEST_F(DomainFileTest, AReleasedReadIsReadAgainUnderItsVersion) {
+  FileName path = dir_.Write("example.com.yaml", "domain: example.com\nmode: enforce\n");
+  ReadStamp last = ReadDomainFile(path).stamp();
+  Reread same = RereadReleased(path, last, /*model_if_same=*/false);
+  EXPECT_TRUE(same.same);
+  EXPECT_EQ(same.read, nullptr);
+  Reread model = RereadReleased(path, last, /*model_if_same=*/true);
+  EXPECT_TRUE(model.same);
+  ASSERT_NE(model.read, nullptr);
+  EXPECT_EQ(model.read->domain.version, last.version);
+  EXPECT_EQ(model.read->domain.mode, Mode::kEnforce);
+
+  dir_.Write("example.com.yaml", "domain: example.com\nmode: monitor\n");
+  Reread changed = RereadReleased(path, last, /*model_if_same=*/true);
+  EXPECT_FALSE(changed.same);
+  ASSERT_NE(changed.read, nullptr);
+  EXPECT_NE(changed.read->domain.version, last.version);
+  EXPECT_EQ(changed.read->domain.mode, Mode::kMonitor);
 }
 
 }  // namespace

@@ -23,14 +23,28 @@ const Sender* Catalog::Find(absl::string_view id) const {
   return &*it;
 }
 
-std::shared_ptr<const DomainHead> DomainHead::Released(const DomainConfig& d,
-                                                       std::vector<std::string> inputs) {
-  return std::make_shared<const ReleasedHead>(d, std::move(inputs));
+ReleasedHead::ReleasedHead(const DomainHead& head, const std::vector<std::string>& ids)
+    : DomainHead(head) {
+  has_model_ = false;
+  size_t size = 0;
+  for (const std::string& id : ids) size += id.size() + 1;
+  inputs.reserve(size);
+  for (const std::string& id : ids) inputs.append(id).push_back('\0');
 }
 
-const std::vector<std::string>& DomainHead::released_inputs() const {
-  static const std::vector<std::string> kNone;
-  return has_model_ ? kNone : static_cast<const ReleasedHead*>(this)->inputs;
+std::shared_ptr<const DomainHead> DomainHead::Released(const DomainConfig& d,
+                                                       std::vector<std::string> inputs) {
+  return std::make_shared<const ReleasedHead>(d, inputs);
+}
+
+std::vector<std::string> DomainHead::released_inputs() const {
+  std::vector<std::string> ids;
+  if (has_model_) return ids;
+  absl::string_view rest = static_cast<const ReleasedHead*>(this)->inputs;
+  for (size_t end; (end = rest.find('\0')) != absl::string_view::npos; rest.remove_prefix(end + 1)) {
+    ids.emplace_back(rest.substr(0, end));
+  }
+  return ids;
 }
 
 }  // namespace dnsd::config

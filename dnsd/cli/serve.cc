@@ -451,6 +451,7 @@ int Serve(const ServeArgs& args) {
   // The status keeps its own copy of the diagnostics; these would stay for
   // the life of the server.
   std::vector<config::Diagnostic>().swap(loaded.errors);
+  std::vector<config::Diagnostic>().swap(loaded.fresh_errors);
   loaded.file_errors = config::FileDiagnosticsList();
   loaded.report.file_errors = config::FileDiagnosticsList();
   std::vector<config::Diagnostic>().swap(loaded.report.set.errors);
