@@ -807,6 +807,29 @@ TEST_F(ReleasedModelsTest, ReloadsServeWhatAStartFromTheSameFilesWould) {
   EXPECT_EQ(Released(provider_changed), 60u);
   EXPECT_EQ(Dump(*provider_changed.snapshot), Fresh());
 
+  // Every file rewritten (a comment added), as a deploy does: each model
+  // is released as soon as it checked out, before the compile, which reads
+  // the files again; only the scheduled domain's stays.
+  std::vector<size_t> held;
+  state.release_freed = [&] {
+    size_t n = 0;
+    for (const DomainHead& d : state.files.domains().heads()) n += d.model() != nullptr;
+    held.push_back(n);
+  };
+  for (const auto& e : std::filesystem::directory_iterator(cfg_ / "domains")) {
+    std::string file = e.path().filename().string();
+    Write(file, "# rewritten\n" + Read(file));
+  }
+  LoadedConfig rewritten = LoadAndCompile(state, 4);
+  ASSERT_FALSE(rewritten.fatal);
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(held.front(), 1u);  // once the files are read
+  EXPECT_EQ(rewritten.compile_stats.compiled, 61u);
+  EXPECT_EQ(rewritten.compile_stats.unchanged, 61u);
+  EXPECT_EQ(rewritten.compile_stats.unread, 0u);
+  EXPECT_EQ(Dump(*rewritten.snapshot), Fresh());
+  state.release_freed = nullptr;
+
   // One file, named as a watcher names it: its new read compiles, and is
   // released in turn.
   std::string name = FileWith("google");

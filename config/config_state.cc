@@ -13,6 +13,7 @@
 #include <chrono>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
@@ -156,7 +157,7 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
 }
 
 void ConfigState::Release(DomainFile& f) {
-  if (f.read == nullptr) return;
+  if (!release_ || f.read == nullptr) return;
   const DomainConfig& model = f.read->domain;
   // A model with a timeline is compiled again at each of its instants.
   std::vector<ScheduledChange> timeline;
@@ -178,7 +179,11 @@ std::shared_ptr<const DomainConfig> ConfigState::ModelOf(const DomainHead& head)
   const DomainFile& f = it->second;
   if (f.last.version != head.version) return nullptr;  // read since: its bytes are gone
   if (f.read != nullptr) return {f.read, &f.read->domain};
-  Reread again = RereadReleased(head.file, f.last, /*model_if_same=*/true);
+  // From the folder the last load read, as that load resolved it
+  // (config/pinned_folders.h): a symlink swapped since is the next load's.
+  const std::string& name = head.file.str();
+  Reread again = RereadReleased(head.file, f.last, /*model_if_same=*/true,
+                                read_dir_ + name.substr(name.rfind('/')));
   if (!again.same || again.read == nullptr) return nullptr;
   return {again.read, &again.read->domain};
 }
@@ -213,7 +218,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   // what the operator just wrote, beside the threads answering queries,
   // which must keep their share of the cores: one thread per core.
   const unsigned read_threads = first_read_ ? FileThreads() : ComputeThreads();
-  first_read_ = false;
+  const bool first_read = std::exchange(first_read_, false);
   // A stat per file is most of a reload that reads nothing.
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(read_dir);
@@ -232,6 +237,12 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     read_now[i] = true;
   }
   report.files_read = todo.size();
+  // A reload that reads many files (a deploy that rewrote them all) keeps
+  // no model it read: each is released once checked, and the compile reads
+  // the file again. Holding them all until the compile ends would add
+  // every model to the server's peak; reading twice costs a parse each.
+  // The start holds them: nothing it would add to is there yet.
+  const bool release_checked = release_ && !first_read && todo.size() > files_.size() / 8;
   if (todo.size() < all.size() || all.size() < files_.size()) {
     for (const Todo& t : todo) report.read.push_back(t.path->str());
   }
@@ -249,7 +260,8 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
       // provider settings: that check stands (a swap to a new release
       // folder re-reads every file, and changes few).
       if (!unchanged || recheck_all) Check(f, set);
-      if (unchanged && recheck_all) Release(f);  // read again only to be checked
+      // Read again only to be checked, or one of many read.
+      if ((unchanged && recheck_all) || release_checked) Release(f);
       if (f.failed) failed.fetch_add(1);
       done.fetch_add(1);
     }
@@ -285,7 +297,8 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   report.files_same = same.load();
   if (recheck_all) {
     // The catalog or the provider settings changed: what was read still
-    // holds, but whether it checks out may not. No file is read again.
+    // holds, but whether it checks out may not. A file whose model is
+    // still held is not read again; one whose model was released is.
     std::vector<Entry> unchanged;
     for (size_t i = 0; i < all.size(); ++i) {
       if (!read_now[i]) unchanged.push_back(all[i]);
@@ -404,6 +417,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   std::optional<std::vector<Entry>> named;
   std::vector<Change> changes;  // of a load of named files only
   std::string domains_read = pins.ReadPath(set.server.domains_dir);
+  read_dir_ = domains_read;
   if (only_named) named = ListChanged(*domain_files, set, domains_read, files_removed, changes);
   only_named = named.has_value();
   std::vector<Entry> entries =

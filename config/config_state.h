@@ -130,7 +130,7 @@ class ConfigState {
 
   // Re-reads the domain files whose stamp changed, then checks them against
   // the catalog and provider settings; with `recheck_all`, every file is
-  // checked again (without being read again).
+  // checked again (read again only if its model was released).
   struct Entry {
     const FileName* path;
     DomainFile* file;
@@ -177,6 +177,7 @@ class ConfigState {
 
   std::string server_file_;
   bool release_ = false;
+  std::string read_dir_;  // the domains folder as the last load resolved it
   // Files whose read holds a model ReleaseModels may release; every file
   // when `release_all_`.
   std::vector<FileName> to_release_;

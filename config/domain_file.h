@@ -1,10 +1,12 @@
 // A domain file in two steps: reading it (YAML, every check that needs only
 // the file) and checking it against the catalog and the provider settings.
 //
-// ConfigState keeps what reading gave, so that a changed catalog or server
-// file re-checks every domain without reading a single file again: at 100k
-// domains that is a second instead of a full reload. LoadDomainFile
-// (loader.h) does both steps at once.
+// ConfigState keeps what reading gave until the domain has compiled (in
+// `dnsd serve`; the other commands keep it), and a read's stamp (its size,
+// hash and version) after: a file read again with the same bytes is the
+// same read, and gives the same model again when a check or a compile
+// needs it (RereadReleased). LoadDomainFile (loader.h) does both steps at
+// once.
 #ifndef DNSD_CONFIG_DOMAIN_FILE_H_
 #define DNSD_CONFIG_DOMAIN_FILE_H_
 
