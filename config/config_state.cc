@@ -45,6 +45,20 @@ bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
                   b.report_domain, b.family_zones);
 }
 
+// Whether two catalogs define the same senders: every field a domain's
+// check or compile reads, all but where each is written. A catalog edited
+// only in its comments, its layout or its order checks no file again.
+bool SameSenders(const Catalog& a, const Catalog& b) {
+  auto fields = [](const Sender& s) {
+    return std::tie(s.id, s.name, s.aliases, s.include, s.helo, s.answer, s.ranges.as_of,
+                    s.ranges.from, s.ranges.prefixes, s.lookups, s.void_lookups);
+  };
+  return a.path == b.path && std::equal(a.senders.begin(), a.senders.end(), b.senders.begin(),
+                                        b.senders.end(), [&](const Sender& x, const Sender& y) {
+                                          return fields(x) == fields(y);
+                                        });
+}
+
 // The digest of a file's bytes, as a domain file's are compared
 // (config/domain_file.h); nothing if it cannot be read (loading it will
 // say why).
@@ -392,6 +406,8 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
     catalog_stamp_ = catalog_stamp;
     catalog_changed = false;
   }
+  // Whether the domain files must be checked against it again.
+  bool catalog_redefined = catalog_changed;
   if (catalog_changed) {
     Loaded<Catalog> catalog = LoadCatalogFile(set.server.catalog_path, catalog_read);
     if (!catalog.ok()) {
@@ -400,6 +416,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
       set.errors = std::move(catalog.errors);
       return report;
     }
+    catalog_redefined = !catalog_ || !SameSenders(*catalog_, *catalog.value);
     catalog_ = std::move(catalog.value);
     catalog_stamp_ = catalog_stamp;
     catalog_digest_ = catalog_digest;
@@ -437,7 +454,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                     .count()});
     }
   }
-  ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_changed, set,
+  ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_redefined, set,
                   domains_read, report, progress, progress_every, load_start);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
   report.changed = server_changed || catalog_changed || files_removed ||
