@@ -202,9 +202,10 @@ std::shared_ptr<const DomainConfig> ConfigState::ModelOf(const DomainHead& head)
   return {again.read, &again.read->domain};
 }
 
-void ConfigState::ReleaseModels() {
-  if (!release_) return;
-  if (release_all_) {
+bool ConfigState::ReleaseModels() {
+  if (!release_) return false;
+  const bool all = release_all_;
+  if (all) {
     for (auto& [path, f] : files_) Release(f);
     Collect();  // the list, of heads now; as it was otherwise
   } else {
@@ -219,6 +220,7 @@ void ConfigState::ReleaseModels() {
   }
   to_release_.clear();
   release_all_ = false;
+  return all;
 }
 
 void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_all,

@@ -101,7 +101,9 @@ class ConfigState {
   // the provider settings changed) has its model released at once.
   void set_release(bool release) { release_ = release; }
   bool release() const { return release_; }
-  void ReleaseModels();
+  // True if it released most files' models (the start's, say): enough
+  // freed to be worth giving back to the kernel.
+  bool ReleaseModels();
   // The domains as the last load (and ReleaseModels) left them.
   const DomainList& domains() const { return domains_; }
 

@@ -122,9 +122,9 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       out.changes = std::move(changes);
       state.served = DomainVersions(state.compiled.domains());  // shared, not copied
       // Compiled: what was read this time needs its model no more.
-      state.files.ReleaseModels();
+      bool released_many = state.files.ReleaseModels();
       out.report.set.domains = state.files.domains();
-      if (state.files.release() && state.release_freed) state.release_freed();
+      if (released_many && state.release_freed) state.release_freed();
       state.held_back = false;
       state.in_step = true;
       out.compile_stats = compiled->stats;
