@@ -359,8 +359,8 @@ class DomainCompiles {
   // order. A compile that comes out the same as the cache's (SameCompile)
   // is dropped at once and the cache's is put instead, stamped with this
   // read: its records and the tables that point at them stay as they are.
-  // With `handoff`, each is also handed to it under its index in
-  // config.domains as soon as it is compiled.
+  // With `handoff`, each is also handed to it under its slot as soon as it
+  // is compiled.
   template <typename Put>
   void Compile(const CompileProgressFn& progress, Put put,
                InOrderHandoff<CompiledDomain>* handoff = nullptr) {

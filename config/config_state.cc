@@ -184,7 +184,6 @@ void ConfigState::Release(DomainFile& f) {
     f.good = DomainHead::Released(model, InputsOf(model));
   }
   f.read = nullptr;
-  f.released = true;
 }
 
 std::shared_ptr<const DomainConfig> ConfigState::ModelOf(const DomainHead& head) const {
@@ -244,7 +243,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     DomainFile& f = *all[i].file;
-    if (stamps[i] == f.stamp && stamps[i].mtime_ns != -1 && (f.read != nullptr || f.released)) {
+    if (stamps[i] == f.stamp && stamps[i].mtime_ns != -1 && (f.read != nullptr || f.released())) {
       ++report.files_unchanged;
       continue;
     }
@@ -322,7 +321,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
     ForEachOnAllCores(unchanged.size(), kParallelChecks, [&](size_t i) {
       DomainFile& f = *unchanged[i].file;
       // A released model is read again to be checked, and released again.
-      bool was_released = f.released;
+      bool was_released = f.released();
       if (was_released && !ReadAgain(f, *unchanged[i].path, /*model_if_same=*/true, read_dir)) {
         was_released = false;  // the same stamp, other bytes: a new read
       }
@@ -351,13 +350,10 @@ bool ConfigState::ReadAgain(DomainFile& f, const FileName& path, bool model_if_s
   const std::string& name = path.str();
   std::string read_from = read_dir + name.substr(name.rfind('/'));
   bool same;
-  if (f.released) {
+  if (f.released()) {
     Reread again = RereadReleased(path, f.last, model_if_same, read_from);
     same = again.same;
-    if (again.read != nullptr) {
-      f.read = std::move(again.read);
-      f.released = false;
-    }
+    if (again.read != nullptr) f.read = std::move(again.read);
   } else {
     std::shared_ptr<const ReadDomain> before = f.read;
     f.read = RereadDomainFile(path, before, read_from);

@@ -111,10 +111,11 @@ class ConfigState {
   struct DomainFile {
     FileStamp stamp;
     // What reading it last gave; null before the first read and once its
-    // model is released (`released`).
+    // model is released (`released()`).
     std::shared_ptr<const ReadDomain> read;
     ReadStamp last;  // of that read, also once released
-    bool released = false;
+    // Read before, its model since let go (versions start at 1).
+    bool released() const { return read == nullptr && last.version != 0; }
     // The last version that checked out: `read`'s domain, or an earlier
     // read's that `read` failed to replace (sharing the ReadDomain it is
     // in), or what stays of either once released.

@@ -33,7 +33,7 @@ ReleasedHead::ReleasedHead(const DomainHead& head, const std::vector<std::string
 }
 
 std::shared_ptr<const DomainHead> DomainHead::Released(const DomainConfig& d,
-                                                       std::vector<std::string> inputs) {
+                                                       const std::vector<std::string>& inputs) {
   return std::make_shared<const ReleasedHead>(d, inputs);
 }
 

@@ -238,7 +238,7 @@ struct DomainHead {
 
   // What stays of `d` once its model is released.
   static std::shared_ptr<const DomainHead> Released(const DomainConfig& d,
-                                                    std::vector<std::string> inputs);
+                                                    const std::vector<std::string>& inputs);
 
  protected:
   DomainHead() = default;
