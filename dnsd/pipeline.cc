@@ -97,9 +97,12 @@ Outcome AnswerQuery(const config::Snapshot& snapshot, const PreparedQuery& p,
     AnswerIdentity(snapshot, &answer);
   } else if (p.below_spf && !HasData(snapshot, p)) {
     outcome.zone_kind = snapshot.spf_zone->kind;
-    NoteSpfDecision(snapshot.spf,
-                    spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer, &p.guess),
-                    outcome);
+    // A domain's _nspf chain is records, not a rule's answer: no decision.
+    if (!spf::AnswerNspf(snapshot.spf, *snapshot.spf_zone, query, &answer)) {
+      NoteSpfDecision(snapshot.spf,
+                      spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer, &p.guess),
+                      outcome);
+    }
   } else if (ZoneTable::Match match = snapshot.zones.Find(query.name, p.node_key);
              match.zone == nullptr) {
     answer.rcode = wire::kRefused;  // not ours, and we never recurse

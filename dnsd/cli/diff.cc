@@ -36,7 +36,7 @@ absl::StatusOr<DomainRecords> RecordsOf(const config::LoadedConfig& loaded) {
       }
       for (const std::string& line : publish) lines.push_back(kCustomerMark + line);
     }
-    auto served = ServedLines(*compiled, loaded.snapshot->zones, /*with_soa=*/false);
+    auto served = ServedLines(*compiled, *loaded.snapshot, /*with_soa=*/false);
     if (!served.ok()) return served.status();
     lines.insert(lines.end(), served->begin(), served->end());
   }

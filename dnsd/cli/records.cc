@@ -64,7 +64,7 @@ int Records(const std::string& config_file, const std::string& domain_text) {
     std::cerr << "dnsd records: " << domain << " did not compile\n";
     return 1;
   }
-  auto served = ServedLines(*compiled, loaded.snapshot->zones, /*with_soa=*/true);
+  auto served = ServedLines(*compiled, *loaded.snapshot, /*with_soa=*/true);
   if (!served.ok()) {
     std::cerr << "dnsd records: " << served.status().message() << "\n";
     return 1;

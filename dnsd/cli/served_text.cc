@@ -7,6 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "dnsd/cli/zone_text.h"
 #include "dnsd/protocol/wire/name.h"
+#include "policy/spf/nspf.h"
+#include "policy/spf/spf_answer.h"
 
 namespace dnsd::cli {
 namespace {
@@ -54,10 +56,34 @@ absl::Status AppendNames(const ZoneTable& zones, std::vector<std::string> names,
   return absl::OkStatus();
 }
 
+// The domain's _nspf chain, part by part, as the query path writes it.
+absl::Status AppendNspf(const config::CompiledDomain& d, const config::Snapshot& snapshot,
+                        std::vector<std::string>& lines) {
+  const spf::MacroZone& spf = snapshot.spf;
+  auto wire_name = wire::NameFromText(d.domain);
+  if (snapshot.spf_zone == nullptr || !wire_name.ok()) return absl::OkStatus();
+  const spf::DomainPolicy* const* policy = spf.domains.Find(*wire_name);
+  if (policy == nullptr) return absl::OkStatus();
+  std::string rdata(Answer::kScratchSize, '\0');
+  for (size_t i = 0; i < spf::kMaxNspfParts; ++i) {
+    size_t size = spf::NspfRdata(spf, **policy, i, rdata.data());
+    if (size == 0) break;
+    auto owner = wire::NameFromText(config::NspfPartName(i, d.domain, spf.zone_text));
+    if (!owner.ok()) return owner.status();
+    RRset rrset = RRsetBuilder(wire::kTypeTxt, spf.ttl).Add(rdata.substr(0, size)).Build();
+    if (absl::Status s = AppendRRset(*owner, rrset, &snapshot.spf_zone->serial, lines); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomain& d,
-                                                     const ZoneTable& zones, bool with_soa) {
+                                                     const config::Snapshot& snapshot,
+                                                     bool with_soa) {
+  const ZoneTable& zones = snapshot.zones;
   std::vector<std::string> lines;
   std::vector<std::string> shared;
   for (const config::CompiledPart& part : d.parts) {
@@ -79,6 +105,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
     for (const config::SharedName& name : part.shared) shared.emplace_back(name.name.first);
   }
   if (absl::Status s = AppendNames(zones, std::move(shared), with_soa, lines); !s.ok()) return s;
+  if (absl::Status s = AppendNspf(d, snapshot, lines); !s.ok()) return s;
   return lines;
 }
 

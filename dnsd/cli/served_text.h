@@ -14,14 +14,16 @@
 
 namespace dnsd::cli {
 
-// Every name the domain's compiled parts put in `zones`, with what dnsd
-// answers there: zone by zone, each apex first, as a zone file would; then
-// the names in the provider's shared zones. One record a line, without the
-// trailing newline. Without `with_soa` the zones' SOA records are left
+// Every name the domain's compiled parts put in the snapshot's zones, with
+// what dnsd answers there: zone by zone, each apex first, as a zone file
+// would; then the names in the provider's shared zones; then the parts of
+// its _nspf chain, which the query path writes per query. One record a
+// line, without the trailing newline. Without `with_soa` the zones' SOA records are left
 // out: their serial changes with every edit of the zone, and the rest of
 // them is the provider's (ProviderLines).
 absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomain& d,
-                                                     const ZoneTable& zones, bool with_soa);
+                                                     const config::Snapshot& snapshot,
+                                                     bool with_soa);
 
 // The apexes of the provider's own zones (DMARC, report, SPF and family
 // zones): SOA, with serial 0 since it follows the content, and NS.

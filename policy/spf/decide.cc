@@ -14,7 +14,7 @@ absl::string_view RangeBytes(const wire::Name& name, LabelRange r) {
 }
 
 bool Enabled(const DomainPolicy& d, uint32_t sender) {
-  return std::binary_search(d.senders.begin(), d.senders.end(), sender);
+  return std::find(d.senders.begin(), d.senders.end(), sender) != d.senders.end();
 }
 
 // The enabled sender whose known ranges hold `ip`, or -1.

@@ -35,6 +35,9 @@ struct SenderPolicy {
   std::string include;                  // the sender's SPF include domain
   bool answer_by_include = false;       // answer mode `include` (else `ip`)
   const RRset* include_answer = nullptr;  // "v=spf1 include:<include> ~all"
+  // The ranges the _nspf chains write for it (refreshed, else the
+  // catalog's seed): once here, not once in every domain's chain.
+  std::vector<IpPrefix> ranges;
 };
 
 struct DomainPolicy {
@@ -46,7 +49,12 @@ struct DomainPolicy {
   bool blocked = false;
   bool include_subdomains = false;
   bool fail_all = false;                // `all: fail`
-  absl::InlinedVector<uint32_t, 8> senders;  // enabled, sorted sender numbers
+  // The parts of its _nspf chain (nspf_chain.h), counted at compile; 0
+  // when too long: <domain>._nspf answers "v=spf1 ?all".
+  uint8_t nspf_parts = 0;
+  // Sender numbers, in the order the domain names them: the _nspf chain
+  // writes their ranges in that order.
+  absl::InlinedVector<uint32_t, 8> senders;
   // Rule 3: a domain has a few, checked directly (the first two in the
   // policy itself), not through a trie of every domain's.
   absl::InlinedVector<IpPrefix, 2> netblocks;
@@ -57,6 +65,7 @@ struct DomainPolicy {
 struct MacroZone {
   Template tmpl;
   std::string zone;                     // the SPF zone apex, wire form
+  std::string zone_text;                // and as text, for the _nspf chains
   uint8_t zone_labels = 0;
   std::string nspf;                     // _nspf.<zone>, wire form
   uint8_t nspf_labels = 0;

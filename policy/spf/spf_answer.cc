@@ -4,84 +4,14 @@
 
 #include "dnsd/protocol/answer/static_answer.h"
 #include "dnsd/protocol/wire/constants.h"
+#include "policy/spf/ip_text.h"
+#include "policy/spf/nspf_chain.h"
 #include "policy/spf/terms_answer.h"
 
 namespace dnsd::spf {
 namespace {
 
 static_assert(10 + kMaxTermsRdata <= Answer::kScratchSize, "a terms answer must fit scratch");
-
-char* Append(char* out, absl::string_view text) {
-  std::memcpy(out, text.data(), text.size());
-  return out + text.size();
-}
-
-char* AppendDecimal(char* out, unsigned v) {
-  if (v >= 100) *out++ = static_cast<char>('0' + v / 100);
-  if (v >= 10) *out++ = static_cast<char>('0' + v / 10 % 10);
-  *out++ = static_cast<char>('0' + v % 10);
-  return out;
-}
-
-char* AppendV4(char* out, const uint8_t* b) {
-  for (int i = 0; i < 4; ++i) {
-    if (i != 0) *out++ = '.';
-    out = AppendDecimal(out, b[i]);
-  }
-  return out;
-}
-
-char* AppendHex(char* out, unsigned v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  int shift = 12;
-  while (shift > 0 && (v >> shift) == 0) shift -= 4;
-  for (; shift >= 0; shift -= 4) *out++ = kHex[(v >> shift) & 0xF];
-  return out;
-}
-
-// The text glibc's inet_ntop writes, octet for octet (it went out in
-// answers before, and receivers compare them as text): RFC 5952 — lower
-// case, no leading zeros, the first longest run of two or more zero groups
-// as "::" — and, like glibc, the last 32 bits as dotted IPv4 after a
-// leading run of six zero groups or of five and ffff (::a.b.c.d,
-// ::ffff:a.b.c.d). Written by hand: inet_ntop formats with sprintf, which
-// was a seventh of the query path's instructions.
-char* AppendV6(char* out, const uint8_t* b) {
-  unsigned words[8];
-  for (int i = 0; i < 8; ++i) words[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
-  int best = -1, best_len = 0;
-  for (int i = 0; i < 8;) {
-    if (words[i] != 0) {
-      ++i;
-      continue;
-    }
-    int j = i;
-    while (j < 8 && words[j] == 0) ++j;
-    if (j - i > best_len) {
-      best = i;
-      best_len = j - i;
-    }
-    i = j;
-  }
-  if (best_len < 2) best = -1;
-  for (int i = 0; i < 8; ++i) {
-    if (best >= 0 && i >= best && i < best + best_len) {
-      if (i == best) *out++ = ':';
-      continue;
-    }
-    if (i != 0) *out++ = ':';
-    if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
-      return AppendV4(out, b + 12);
-    }
-    out = AppendHex(out, words[i]);
-  }
-  if (best >= 0 && best + best_len == 8) *out++ = ':';
-  return out;
-}
-
-char* AppendIp(char* out, const IpAddress& ip, bool v4) {
-  return v4 ? AppendV4(out, ip.bytes.data() + 12) : AppendV6(out, ip.bytes.data());
-}
 
 // Type, class, TTL and RDLENGTH before RDATA (RFC 1035 §4.1.3).
 void PutRecordHeader(char* out, uint32_t ttl, size_t rdlength) {
@@ -99,28 +29,103 @@ constexpr size_t kMaxFlattenedText = 15 + 253 + 5;
 static_assert(TxtRdataBound(kMaxFlattenedText) <= Answer::kScratchSize - 10,
               "a flattened answer must fit scratch");
 
+static_assert(10 + TxtRdataBound(kMaxNspfText) <= Answer::kScratchSize,
+              "an _nspf part must fit scratch");
+
+// Which part of which domain's chain `name` asks for: "<domain>._nspf" is
+// part 0, "<domain>._nspf<k>" part k-1 (k from 2 to kMaxNspfParts). The
+// domain's labels are those before the tag, which lies just below the zone.
+struct NspfName {
+  absl::string_view domain;  // wire form, without the root label
+  size_t part = 0;
+};
+
+bool ParseNspfName(const MacroZone& policy, const wire::Name& name, NspfName* out) {
+  int tag = name.label_count - policy.zone_labels - 1;
+  if (tag < 1) return false;
+  const uint8_t* label = name.data + name.label_offsets[tag];
+  if (label[0] < 5 || label[0] > 6 || std::memcmp(label + 1, "_nspf", 5) != 0) return false;
+  out->part = 0;
+  if (label[0] == 6) {
+    unsigned k = label[6] - '0';
+    if (k < 2 || k > kMaxNspfParts) return false;
+    out->part = k - 1;
+  }
+  out->domain = absl::string_view(reinterpret_cast<const char*>(name.data),
+                                  name.label_offsets[tag]);
+  return true;
+}
+
 }  // namespace
+
+size_t NspfRdata(const MacroZone& policy, const DomainPolicy& d, size_t part, char* out) {
+  char text[kMaxNspfText];
+  size_t size = 0;
+  if (d.nspf_parts == 0) {
+    if (part != 0) return 0;
+    size = static_cast<size_t>(AppendText(text, "v=spf1 ?all") - text);
+  } else {
+    // Named: the source's FunctionRef must not outlive it.
+    auto ranges = [&](size_t i) {
+      return absl::Span<const IpPrefix>(policy.senders[d.senders[i]].ranges);
+    };
+    NspfSource source{.domain = d.name,
+                      .zone = policy.zone_text,
+                      .blocked = d.blocked,
+                      .fail_all = d.fail_all,
+                      .netblocks = d.netblocks,
+                      .sender_count = d.senders.size(),
+                      .sender_ranges = ranges};
+    size = WriteNspfPart(source, part, text);
+    if (size == 0) return 0;
+  }
+  return PutTxtRdata(absl::string_view(text, size), out);
+}
+
+bool AnswerNspf(const MacroZone& policy, const Zone& zone, const Query& q, Answer* a) {
+  NspfName nspf;
+  if (!ParseNspfName(policy, q.name, &nspf)) return false;
+  // The map's keys end in the root label.
+  char key[wire::kMaxNameSize];
+  std::memcpy(key, nspf.domain.data(), nspf.domain.size());
+  key[nspf.domain.size()] = 0;
+  const DomainPolicy* const* d =
+      policy.domains.Find(absl::string_view(key, nspf.domain.size() + 1));
+  if (d == nullptr) return false;  // Decide answers another's _nspf names
+  a->authoritative = true;
+  a->serial = zone.serial;
+  bool wants_txt = q.qtype == wire::kTypeTxt || q.qtype == wire::kTypeAny;
+  size_t rdlength = wants_txt ? NspfRdata(policy, **d, nspf.part, a->scratch + 10) : 0;
+  if (rdlength == 0) {
+    // A name past the chain's end, or another type: NODATA (RFC 8020).
+    AnswerNegative(zone, q, wire::kNoError, a);
+    return true;
+  }
+  PutRecordHeader(a->scratch, policy.ttl, rdlength);
+  a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
+  return true;
+}
 
 size_t FlattenedRdata(const MacroZone& policy, const DomainPolicy& domain, char* out) {
   constexpr absl::string_view kHead = "v=spf1 include:";
   size_t size = kHead.size() + domain.name.size() + policy.flattened_suffix.size();
   if (size > kMaxFlattenedText) return 0;
   char text[kMaxFlattenedText];
-  Append(Append(Append(text, kHead), domain.name), policy.flattened_suffix);
+  AppendText(AppendText(AppendText(text, kHead), domain.name), policy.flattened_suffix);
   return PutTxtRdata(absl::string_view(text, size), out);
 }
 
 size_t IpAnswerRdata(const MacroName& name, char* out) {
   char* text = out + 1;  // after the character-string's length octet
-  char* p = Append(text, "v=spf1 ");
+  char* p = AppendText(text, "v=spf1 ");
   if (name.ip.is_v4()) {
-    p = AppendIp(Append(p, "ip4:"), name.ip, true);
+    p = AppendIp(AppendText(p, "ip4:"), name.ip, true);
     // libspf2 keeps an IPv4-mapped client in IPv6 form (policy/spf/README.md).
-    if (name.ip_as_nibbles) p = AppendIp(Append(p, " ip6:"), name.ip, false);
+    if (name.ip_as_nibbles) p = AppendIp(AppendText(p, " ip6:"), name.ip, false);
   } else {
-    p = AppendIp(Append(p, "ip6:"), name.ip, false);
+    p = AppendIp(AppendText(p, "ip6:"), name.ip, false);
   }
-  p = Append(p, " ~all");
+  p = AppendText(p, " ~all");
   out[0] = static_cast<char>(p - text);
   return static_cast<size_t>(p - out);
 }

@@ -31,7 +31,7 @@ struct SpfDomainData : FamilyData {
     const auto& o = static_cast<const SpfDomainData&>(other);
     const spf::DomainPolicy& a = policy;
     const spf::DomainPolicy& b = o.policy;
-    if (a.name != b.name || a.blocked != b.blocked ||
+    if (a.name != b.name || a.blocked != b.blocked || a.nspf_parts != b.nspf_parts ||
         a.include_subdomains != b.include_subdomains || a.fail_all != b.fail_all ||
         a.senders != b.senders || a.netblocks != b.netblocks ||
         !SameRecords(*a.fallback, *b.fallback)) {
@@ -47,22 +47,23 @@ void AddWarning(std::string& warning, absl::string_view message) {
   absl::StrAppend(&warning, warning.empty() ? "" : "; ", message);
 }
 
-// The _nspf chain. Catalog trouble (ranges too many for the chain) is a
-// warning: the macro answers do not need the flattened record, so only
-// <d>._nspf falls back to the unconfigured answer.
-absl::Status CompileNspf(const DomainConfig& d, DomainCompiler& out, std::string& warning) {
-  const ProviderRecords& p = out.provider();
-  auto parts = FlattenedSpf(d, out.catalog(), p.settings.spf_zone, out.refreshed());
-  if (!parts.ok()) {
-    AddWarning(warning,
-               absl::StrCat(parts.status().message(), "; ", d.domain, "._nspf answers ?all"));
-    parts = std::vector<std::string>{"v=spf1 ?all"};
+// The _nspf chain is written per query (policy/spf/nspf_chain.h); the
+// compile counts its parts. Catalog trouble (ranges too many for the
+// chain) is a warning: the macro answers do not need the flattened record,
+// so only <d>._nspf falls back to the unconfigured answer.
+void CountNspf(const DomainConfig& d, DomainCompiler& out, spf::DomainPolicy& dp,
+               std::string& warning) {
+  WithNspfSource(d, out.catalog(), out.provider().settings.spf_zone, out.refreshed(),
+                 [&](const spf::NspfSource& source) {
+                   dp.nspf_parts = static_cast<uint8_t>(spf::CountNspfParts(source));
+                 });
+  if (dp.nspf_parts == 0) {
+    AddWarning(warning, absl::StrCat("netblocks and sender ranges need more than ",
+                                     spf::kMaxNspfParts,
+                                     " chained _nspf records, which would take a receiver "
+                                     "past 10 DNS look-ups; ",
+                                     d.domain, "._nspf answers ?all"));
   }
-  for (size_t i = 0; i < parts->size(); ++i) {
-    DNSD_RETURN_IF_ERROR(out.AddShared(kSpfZone, p.spf_zone, NspfRelativeName(i, d.domain),
-                                       out.Txt((*parts)[i])));
-  }
-  return absl::OkStatus();
 }
 
 class Spf final : public RecordFamily {
@@ -107,7 +108,6 @@ class Spf final : public RecordFamily {
         dp.senders.push_back(static_cast<uint32_t>(out.sender_numbers().Find(id)));
       }
     }
-    std::sort(dp.senders.begin(), dp.senders.end());
     dp.netblocks.assign(d.spf.netblocks.begin(), d.spf.netblocks.end());
     // The terms answer. The reader has checked each term (spf_reader.cc).
     for (const std::string& text : d.spf.terms) {
@@ -119,12 +119,17 @@ class Spf final : public RecordFamily {
     if (nspf_text.size() + 1 > 253) {
       return absl::InvalidArgumentError(absl::StrCat(nspf_text, " is too long for an include"));
     }
-    DNSD_RETURN_IF_ERROR(CompileNspf(d, out, warning));
-    // What the macro answers serve, as a share of the SPF zone's serial.
+    CountNspf(d, out, dp, warning);
+    // What the macro answers and the _nspf chain serve, as a share of the
+    // SPF zone's serial (the senders' ranges are the link's share).
     SerialDigest digest;
     digest.Add(absl::StrCat(dp.name, " ", dp.blocked, dp.include_subdomains, dp.fail_all, " ",
                             absl::StrJoin(d.spf.senders, ","), " ",
-                            absl::StrJoin(d.spf.terms, " ")));
+                            absl::StrJoin(d.spf.terms, " "), " ", dp.nspf_parts, " ",
+                            absl::StrJoin(d.spf.netblocks, ",",
+                                          [](std::string* out, const IpPrefix& p) {
+                                            AppendIpPrefix(p, *out);
+                                          })));
     out.AddDigest(kSpfZone, digest.value());
     out.Keep(std::move(data));
     if (!warning.empty()) out.Warn(warning);
@@ -177,7 +182,8 @@ void LinkSenders(const Catalog& catalog, const SenderNumbers& numbers,
     sp.answer_by_include = s.answer == SenderAnswer::kInclude;
     sp.include_answer = b.Txt(absl::StrCat("v=spf1 include:", s.include, " ~all"));
     b.Digest(zone, absl::StrCat(s.id, " ", s.include, " ", sp.answer_by_include));
-    for (const IpPrefix& prefix : RangesInUse(s, refreshed)) {
+    sp.ranges = RangesInUse(s, refreshed);
+    for (const IpPrefix& prefix : sp.ranges) {
       spf.sender_ranges.Insert(prefix, n);
       b.Digest(zone, FormatIpPrefix(prefix));
     }
@@ -194,8 +200,7 @@ void LinkSenders(const Catalog& catalog, const SenderNumbers& numbers,
 }
 
 // The macro zone's snapshot-wide part: the template and the senders. The
-// domains' policies are in already (LinkPart), and so are their _nspf
-// names.
+// domains' policies are in already (LinkPart).
 absl::Status Spf::Link(LinkContext& link) const {
   const ProviderSettings& p = link.config.server.provider;
   const ProviderRecords& provider = *link.snapshot.provider;
@@ -204,6 +209,7 @@ absl::Status Spf::Link(LinkContext& link) const {
   if (zone == nullptr) return absl::OkStatus();
   DNSD_ASSIGN_OR_RETURN(spf.tmpl, spf::ParseTemplate(p.spf_template));
   spf.zone = provider.spf_zone;
+  spf.zone_text = p.spf_zone;
   spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
   spf.ttl = p.ttl;
   link.snapshot.spf_zone = zone;

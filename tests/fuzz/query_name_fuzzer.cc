@@ -68,6 +68,7 @@
 #include "dnsd/protocol/zone/zone.h"
 #include "policy/spf/decide.h"
 #include "policy/spf/expand.h"
+#include "policy/spf/nspf.h"
 #include "policy/spf/query_name.h"
 #include "policy/spf/rfc7208/macro.h"
 #include "policy/spf/rfc7208/record.h"
@@ -845,9 +846,36 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// If `name` is "<domain>._nspf[k].<zone>" for a configured domain: the
+// text of that part of its chain, from the configuration (the compile's
+// FlattenedSpf), or "" past the chain's end.
+std::optional<std::string> NspfPart(const dnsd::wire::Name& name) {
+  int tag = name.label_count - kZoneLabels - 1;
+  if (tag < 1) return std::nullopt;
+  absl::string_view label = name.view().substr(name.label_offsets[tag] + 1,
+                                               name.data[name.label_offsets[tag]]);
+  size_t part = 0;
+  if (label == "_nspf") {
+    part = 0;
+  } else if (label.size() == 6 && absl::StartsWith(label, "_nspf") && label[5] >= '2' &&
+             label[5] <= '7') {
+    part = static_cast<size_t>(label[5] - '1');
+  } else {
+    return std::nullopt;
+  }
+  std::string domain(name.view().substr(0, name.label_offsets[tag]));
+  domain.push_back('\0');
+  const dnsd::config::DomainConfig* d = ConfigOf(domain);
+  if (d == nullptr) return std::nullopt;
+  auto texts = dnsd::config::FlattenedSpf(*d, TheConfig().catalog, kZone);
+  if (!texts.ok()) texts = std::vector<std::string>{"v=spf1 ?all"};
+  return part < texts->size() ? (*texts)[part] : "";
+}
+
 void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t qtype,
                    bool upper, bool edns, const Decided& decided) {
-  const std::string& text = decided.text;
+  const std::optional<std::string> nspf = NspfPart(name);
+  const std::string& text = nspf ? *nspf : decided.text;
   const dnsd::config::Snapshot& snapshot = *target.snapshot;
   for (Transport transport : {Transport::kUdp, Transport::kTcp}) {
     bool udp = transport == Transport::kUdp;
@@ -875,10 +903,18 @@ void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t 
     Check(msg->tc == out.truncated, "TC differs from the outcome:", detail);
     if (msg->tc) continue;  // too large for this UDP budget; TCP checks the rest
 
-    // A name with records of its own (an _nspf record) is answered from the
-    // zone table; every other name by the SPF rules, as Decide said.
+    // A part of a configured domain's _nspf chain is records of that
+    // domain; every other name is answered by the SPF rules, as Decide said.
     bool rules = out.spf_rule >= 0;
+    Check(rules == !nspf, nspf ? "a chain part answered by a rule:" : "no rule for a name:",
+          detail);
     bool want_txt = qtype == dnsd::wire::kTypeTxt || qtype == dnsd::wire::kTypeAny;
+    if (nspf && (nspf->empty() || !want_txt)) {
+      Check(msg->answer.empty(), "NODATA with answers:", detail);
+      Check(msg->authority.size() == 1 && msg->authority[0].type == dnsd::wire::kTypeSoa,
+            "NODATA without the zone's SOA:", detail);
+      continue;
+    }
     // Only a TXT answer is written, so only it can fall back.
     Rule rule = want_txt ? decided.served : decided.rule;
     if (rules) {
@@ -901,7 +937,7 @@ void CheckPipeline(const Target& target, const dnsd::wire::Name& name, uint16_t 
     Check(rr.type == dnsd::wire::kTypeTxt, "answer not TXT:", detail);
     Check(Lower(rr.owner) == Lower(*asked), "answer not owned by the query name:", detail);
     Check(absl::StartsWith(rr.Text(), "v=spf1 "), "TXT answer not SPF:", detail);
-    if (rules) Check(rr.Text() == text, "TXT answer is not the one decided:", detail);
+    Check(rr.Text() == text, "TXT answer is not the one decided:", detail);
   }
 }
 

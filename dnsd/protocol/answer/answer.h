@@ -26,8 +26,9 @@ struct AnswerRecords {
 
 struct Answer {
   static constexpr int kMaxSections = 4;
-  // The largest is an SPF terms answer (policy/spf/terms_answer.h).
-  static constexpr size_t kScratchSize = 960;
+  // The largest is a part of a domain's _nspf chain
+  // (policy/spf/nspf_chain.h), sized for a 1232-octet UDP answer.
+  static constexpr size_t kScratchSize = 1248;
 
   uint16_t rcode = wire::kNoError;  // extended RCODE
   bool authoritative = false;
@@ -38,7 +39,7 @@ struct Answer {
   uint8_t authority_count = 0;
 
   // Room for one record synthesised per query (an SPF answer for one IP,
-  // or a domain's terms). Left uninitialised: it costs nothing unused.
+  // a domain's terms, a part of its _nspf chain). Left uninitialised: it costs nothing unused.
   char scratch[kScratchSize];
 
   void AddAnswer(const RRset& r, uint8_t owner_label) {
