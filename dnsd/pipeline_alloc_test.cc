@@ -35,6 +35,14 @@ std::unique_ptr<config::Snapshot> Snapshot(absl::string_view identity) {
   example.domain = "example.com";
   example.mode = config::Mode::kEnforce;
   example.dmarc.p = "reject";
+  // Enough netblocks for an _nspf chain of several parts.
+  for (int i = 0; i < 200; ++i) {
+    IpPrefix prefix;
+    uint8_t v4[4] = {10, static_cast<uint8_t>(i), 7, 0};
+    prefix.address = IpAddress::FromV4(v4);
+    prefix.length = 96 + 24;
+    example.spf.netblocks.push_back(prefix);
+  }
   set.domains = {example};
   auto compiled = config::CompileSnapshot(set, /*generation=*/1);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
@@ -99,7 +107,8 @@ TEST(PipelineAllocationTest, IdentityNsidAndIxfrAllocateNothing) {
 
 // The UDP batch path (HandleBatch: prepare, prefetch, answer) allocates
 // nothing either, on a batch that mixes SPF macro names (a configured
-// domain and an unknown one, IPv4 and IPv6 nibbles), DMARC, the identity,
+// domain and an unknown one, IPv4 and IPv6 nibbles), a part of an _nspf
+// chain (written per query), DMARC, the identity,
 // REFUSED, NXDOMAIN and a dropped datagram; the batch's arrays are made
 // before counting, as the UDP listener makes them once.
 TEST(PipelineAllocationTest, BatchAllocatesNothing) {
@@ -118,6 +127,10 @@ TEST(PipelineAllocationTest, BatchAllocatesNothing) {
   QuerySpec v6;
   v6.name = nibbles + "_ip.mx.example.net._ehlo.example.com._spf.provider.test";
   queries.push_back(BuildQueryWithLdns(v6));
+  QuerySpec nspf;
+  nspf.name = "example.com._nspf2._spf.provider.test";
+  nspf.edns = true;
+  queries.push_back(BuildQueryWithLdns(nspf));
   for (const auto& q : queries) ASSERT_FALSE(q.empty());
   queries.push_back({});  // a datagram cut short: dropped
   size_t n = queries.size();
@@ -141,6 +154,11 @@ TEST(PipelineAllocationTest, BatchAllocatesNothing) {
   EXPECT_EQ(outcomes[7].spf_domain, nullptr);
   EXPECT_EQ(outcomes[8].rcode, kNxDomain);
   EXPECT_NE(outcomes[10].spf_domain, nullptr);
+  // The chain's second part: records, not a rule's answer, and most of a
+  // 1232-octet datagram.
+  EXPECT_EQ(outcomes[11].spf_rule, -1);
+  EXPECT_EQ(outcomes[11].rcode, kNoError);
+  EXPECT_GT(outcomes[11].size, 1000u);
 }
 
 }  // namespace

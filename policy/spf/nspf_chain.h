@@ -51,7 +51,9 @@ struct NspfSource {
 size_t CountNspfParts(const NspfSource& source);
 
 // Part `part` (from 0) written to `out` (kMaxNspfText octets): returns its
-// length, or 0 if the chain has no such part or is too long.
+// length, or 0 if the chain has no such part. The walk stops at the end of
+// the part, so it cannot tell a chain too long: ask only for a chain that
+// CountNspfParts accepted (the compile counts, the query path writes).
 size_t WriteNspfPart(const NspfSource& source, size_t part, char* out);
 
 }  // namespace dnsd::spf
