@@ -70,9 +70,9 @@ struct Snapshot {
   std::shared_ptr<const ProviderRecords> provider;
   CompiledDomainList domains;  // as config.domains
   ZoneTable zones;
-  // The SPF macro zone: its apex lives in `zones` (SOA, NS, and the
-  // macro-free <domain>._nspf records); every other name below it is
-  // answered from `spf`.
+  // The SPF macro zone: its apex lives in `zones` (SOA, NS); every name
+  // below it, the macro-free <domain>._nspf chains included, is answered
+  // from `spf`.
   const Zone* spf_zone = nullptr;
   spf::MacroZone spf;
   // The MTA-STS policy files served over HTTP (dnsd/mta_sts/), by domain:
