@@ -313,6 +313,10 @@ def corpus():
     add("nspf_below_record", T_DEFAULT, labels_of("x.example.com._nspf"))
     add("nspf_bare", T_DEFAULT, labels_of("_nspf"))
     add("nspf2", T_DEFAULT, labels_of("example.com._nspf2"))
+    # A chain of three parts: the middle, the last, one past its end.
+    add("nspf_chain_2", T_DEFAULT, labels_of("chain.example._nspf2"))
+    add("nspf_chain_3_edns", T_DEFAULT | EDNS, labels_of("chain.example._nspf3"))
+    add("nspf_chain_4", T_DEFAULT, labels_of("chain.example._nspf4"))
     # %{v} that does not fit the address.
     add("version_mismatch_v4", T_VERSION,
         ip_labels("192.0.2.10")[::-1] + [b"ip6"] + labels_of("example.com"))

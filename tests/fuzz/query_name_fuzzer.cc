@@ -169,6 +169,11 @@ const dnsd::config::ConfigSet& TheConfig() {
     // Sorted by domain, as the loader leaves them.
     std::vector<dnsd::config::DomainConfig> d;
     d.push_back(MakeDomain("blocked.example", Mode::kBlocked, {"mailco"}, {"192.0.2.0/28"}));
+    // Netblocks enough for an _nspf chain of three parts.
+    d.push_back(MakeDomain("chain.example", Mode::kEnforce, {"tiny"}, {}));
+    for (int i = 0; i < 150; ++i) {
+      d.back().spf.netblocks.push_back(Prefix(absl::StrCat("172.16.", i, ".0/24").c_str()));
+    }
     d.push_back(MakeDomain("deep.example.com", Mode::kMonitor, {}, {}));
     d.push_back(MakeDomain("example.com", Mode::kEnforce, {"bulk", "mailco"},
                            {"192.0.2.0/24", "2001:db8:1::/48"}));
