@@ -228,9 +228,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   out->inputs_digest = inputs_digest;
   out->domain = d.domain;
   out->provider = std::move(provider);
-  std::vector<ScheduledChange> timeline;
-  for (const RecordFamily* family : Families()) family->Timeline(d, timeline);
-  out->scheduled = !timeline.empty();
+  out->scheduled = !TimelineOf(d).empty();
   NameDrafts drafts;
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
@@ -294,8 +292,7 @@ struct Schedule {
 // changes still to come to `schedule`.
 void TimelineDigest(const DomainConfig& d, UtcSeconds now, SerialDigest& digest,
                     Schedule& schedule) {
-  std::vector<ScheduledChange> timeline;
-  for (const RecordFamily* family : Families()) family->Timeline(d, timeline);
+  std::vector<ScheduledChange> timeline = TimelineOf(d);
   if (timeline.empty()) return;
   Phase phase = PhaseAt(timeline, now);
   digest.AddNumber(phase.passed);

@@ -174,9 +174,7 @@ void ConfigState::Release(DomainFile& f) {
   if (!release_ || f.read == nullptr) return;
   const DomainConfig& model = f.read->domain;
   // A model with a timeline is compiled again at each of its instants.
-  std::vector<ScheduledChange> timeline;
-  for (const RecordFamily* family : Families()) family->Timeline(model, timeline);
-  if (!timeline.empty()) return;
+  if (!TimelineOf(model).empty()) return;
   // The served version is this read's: what stays of it is its head. Of a
   // file whose read failed, the last good version is an earlier read whose
   // bytes are gone: it keeps its model (and the failed read goes).

@@ -34,4 +34,10 @@ std::vector<std::string> InputsOf(const DomainHead& d) {
   return ids;
 }
 
+std::vector<ScheduledChange> TimelineOf(const DomainConfig& d) {
+  std::vector<ScheduledChange> timeline;
+  for (const RecordFamily* family : Families()) family->Timeline(d, timeline);
+  return timeline;
+}
+
 }  // namespace dnsd::config

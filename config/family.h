@@ -131,6 +131,10 @@ absl::Span<const RecordFamily* const> Families();
 // Every family's Inputs of `d`; a released head's kept ones.
 std::vector<std::string> InputsOf(const DomainHead& d);
 
+// Every family's Timeline of `d`, in family order (empty: the domain has
+// no instants of its own).
+std::vector<ScheduledChange> TimelineOf(const DomainConfig& d);
+
 }  // namespace dnsd::config
 
 #endif  // DNSD_CONFIG_FAMILY_H_

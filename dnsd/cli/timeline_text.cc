@@ -10,8 +10,7 @@ namespace dnsd::cli {
 
 std::string TimelineText(const config::DomainConfig& d, config::UtcSeconds now,
                          absl::string_view prefix) {
-  std::vector<config::ScheduledChange> timeline;
-  for (const config::RecordFamily* family : config::Families()) family->Timeline(d, timeline);
+  std::vector<config::ScheduledChange> timeline = config::TimelineOf(d);
   std::stable_sort(timeline.begin(), timeline.end(),
                    [](const auto& a, const auto& b) { return a.at < b.at; });
   std::optional<config::UtcSeconds> next = config::PhaseAt(timeline, now).next;

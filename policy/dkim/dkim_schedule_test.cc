@@ -144,8 +144,7 @@ dkim:
 TEST_F(DkimScheduleTest, TheTimelineListsEveryInstant) {
   Loaded<DomainConfig> loaded = Load(Rotation());
   ASSERT_TRUE(loaded.ok());
-  std::vector<ScheduledChange> timeline;
-  for (const RecordFamily* family : Families()) family->Timeline(*loaded.value, timeline);
+  std::vector<ScheduledChange> timeline = TimelineOf(*loaded.value);
   std::vector<std::string> lines;
   for (const ScheduledChange& c : timeline) lines.push_back(absl::StrCat(FormatUtc(c.at), " ", c.what));
   EXPECT_THAT(lines, ElementsAre("2026-12-11T09:00:00Z dkim: selector s2025 revoked (p=)",

@@ -82,8 +82,7 @@ TEST_F(DmarcScheduleTest, BlockedPublishesRejectAtEveryStep) {
 TEST_F(DmarcScheduleTest, TheTimelineHasEachStepAndItsRamp) {
   Loaded<DomainConfig> loaded = Load(kRollOut, "example.com.yaml");
   ASSERT_THAT(Brief(loaded.errors), IsEmpty());
-  std::vector<ScheduledChange> timeline;
-  for (const RecordFamily* family : Families()) family->Timeline(*loaded.value, timeline);
+  std::vector<ScheduledChange> timeline = TimelineOf(*loaded.value);
   std::vector<std::string> lines;
   for (const ScheduledChange& c : timeline) lines.push_back(absl::StrCat(FormatUtc(c.at), " ", c.what));
   EXPECT_THAT(lines, ElementsAre(
