@@ -741,6 +741,7 @@ class ReleasedModelsTest : public ::testing::Test {
                                         {testing::kRsa2048}));
     cfg_ = dir_.path() / "cfg";
     server_ = (cfg_ / "dnsd.yaml").string();
+    state_.emplace(server_);
     // Its selector comes in at a time still to come: a timeline.
     Write("scheduled.example.yaml",
           absl::StrCat("domain: scheduled.example\ndkim:\n  s1: {p: \"",
@@ -771,6 +772,11 @@ class ReleasedModelsTest : public ::testing::Test {
     EXPECT_FALSE(loaded.fatal);
     return loaded.snapshot != nullptr ? Dump(*loaded.snapshot) : "";
   }
+  // The first load of a serving dnsd, which releases the models.
+  LoadedConfig Start() {
+    state_->files.set_release(true);
+    return LoadAndCompile(*state_, 1);
+  }
   static size_t Released(const LoadedConfig& loaded) {
     size_t n = 0;
     for (const DomainHead& d : loaded.set().domains.heads()) n += d.model() == nullptr;
@@ -780,58 +786,68 @@ class ReleasedModelsTest : public ::testing::Test {
   testing::TempDir dir_;
   std::filesystem::path cfg_;
   std::string server_;
+  std::optional<LoadState> state_;  // of server_, once SetUp wrote it
 };
 
-TEST_F(ReleasedModelsTest, ReloadsServeWhatAStartFromTheSameFilesWould) {
-  LoadState state(server_);
-  state.files.set_release(true);
-  LoadedConfig first = LoadAndCompile(state, 1);
+// The start: every model released once compiled, but the scheduled one's.
+TEST_F(ReleasedModelsTest, AStartKeepsOnlyTheScheduledModel) {
+  LoadedConfig first = Start();
   ASSERT_FALSE(first.fatal);
   ASSERT_EQ(first.set().domains.size(), 61u);
-  EXPECT_EQ(Released(first), 60u);  // all but the scheduled one
+  EXPECT_EQ(Released(first), 60u);
   EXPECT_NE(first.set().domains.FindModel("scheduled.example"), nullptr);
   EXPECT_EQ(Dump(*first.snapshot), Fresh());
+}
 
-  // The catalog: a sender's ranges change. Every file is read again to be
-  // checked, and the domains that name it compile again.
+// The catalog: a sender's ranges change. Every file is read again to be
+// checked, and the domains that name it compile again.
+TEST_F(ReleasedModelsTest, ACatalogChangeReadsTheFilesAgain) {
+  ASSERT_FALSE(Start().fatal);
   std::string catalog = testing::ReadFile(cfg_ / "senders.yaml");
   size_t at = catalog.find("40.92.0.0/15");
   ASSERT_NE(at, std::string::npos);
   catalog.replace(at, 12, "40.90.0.0/15");
   std::ofstream(cfg_ / "senders.yaml", std::ios::trunc) << catalog;
-  LoadedConfig catalog_changed = LoadAndCompile(state, 2);
-  ASSERT_FALSE(catalog_changed.fatal);
-  EXPECT_GT(catalog_changed.compile_stats.compiled, 0u);
-  EXPECT_EQ(catalog_changed.compile_stats.unread, 0u);
-  EXPECT_EQ(Released(catalog_changed), 60u);
-  EXPECT_EQ(Dump(*catalog_changed.snapshot), Fresh());
+  LoadedConfig changed = LoadAndCompile(*state_, 2);
+  ASSERT_FALSE(changed.fatal);
+  EXPECT_GT(changed.compile_stats.compiled, 0u);
+  EXPECT_EQ(changed.compile_stats.unread, 0u);
+  EXPECT_EQ(Released(changed), 60u);
+  EXPECT_EQ(Dump(*changed.snapshot), Fresh());
+}
 
-  // The provider settings: every domain compiles again, from its file.
+// The provider settings: every domain compiles again, from its file.
+TEST_F(ReleasedModelsTest, AProviderChangeCompilesEveryDomainFromItsFile) {
+  ASSERT_FALSE(Start().fatal);
   std::string server = testing::ReadFile(server_);
-  at = server.find("hostmaster.");
+  size_t at = server.find("hostmaster.");
   ASSERT_NE(at, std::string::npos) << server;
   server.replace(at, 11, "dnsadmin.");
   std::ofstream(server_, std::ios::trunc) << server;
-  LoadedConfig provider_changed = LoadAndCompile(state, 3);
-  ASSERT_FALSE(provider_changed.fatal);
-  EXPECT_EQ(provider_changed.compile_stats.compiled, 61u);
-  EXPECT_EQ(Released(provider_changed), 60u);
-  EXPECT_EQ(Dump(*provider_changed.snapshot), Fresh());
+  LoadedConfig changed = LoadAndCompile(*state_, 2);
+  ASSERT_FALSE(changed.fatal);
+  EXPECT_EQ(changed.compile_stats.compiled, 61u);
+  EXPECT_EQ(Released(changed), 60u);
+  EXPECT_EQ(Dump(*changed.snapshot), Fresh());
+}
 
-  // Every file rewritten (a comment added), as a deploy does: each model
-  // is released as soon as it checked out, before the compile, which reads
-  // the files again; only the scheduled domain's stays.
+// Every file rewritten (a comment added), as a deploy does: each model is
+// released as soon as it checked out, before the compile, which reads the
+// files again; only the scheduled domain's stays.
+TEST_F(ReleasedModelsTest, EveryFileRewrittenIsReleasedBeforeTheCompile) {
+  ASSERT_FALSE(Start().fatal);
   std::vector<size_t> held;
-  state.release_freed = [&] {
+  state_->release_freed = [&] {
     size_t n = 0;
-    for (const DomainHead& d : state.files.domains().heads()) n += d.model() != nullptr;
+    for (const DomainHead& d : state_->files.domains().heads()) n += d.model() != nullptr;
     held.push_back(n);
   };
   for (const auto& e : std::filesystem::directory_iterator(cfg_ / "domains")) {
     std::string file = e.path().filename().string();
     Write(file, "# rewritten\n" + Read(file));
   }
-  LoadedConfig rewritten = LoadAndCompile(state, 4);
+  LoadedConfig rewritten = LoadAndCompile(*state_, 2);
+  state_->release_freed = nullptr;
   ASSERT_FALSE(rewritten.fatal);
   ASSERT_FALSE(held.empty());
   EXPECT_EQ(held.front(), 1u);  // once the files are read
@@ -839,35 +855,45 @@ TEST_F(ReleasedModelsTest, ReloadsServeWhatAStartFromTheSameFilesWould) {
   EXPECT_EQ(rewritten.compile_stats.unchanged, 61u);
   EXPECT_EQ(rewritten.compile_stats.unread, 0u);
   EXPECT_EQ(Dump(*rewritten.snapshot), Fresh());
-  state.release_freed = nullptr;
+}
 
-  // One file, named as a watcher names it: its new read compiles, and is
-  // released in turn.
+// One file, named as a watcher names it, breaks: its last good version
+// (released) serves on. Fixed, its new read compiles and is released in
+// turn.
+TEST_F(ReleasedModelsTest, AFileThatBreaksServesItsLastGoodVersionUntilFixed) {
+  LoadedConfig first = Start();
+  ASSERT_FALSE(first.fatal);
   std::string name = FileWith("google");
   ASSERT_FALSE(name.empty());
   Write(name, Read(name) + "spf_comment_free_line: 1\n");  // an unknown key: now it fails
   std::vector<std::string> named = {(cfg_ / "domains" / name).string()};
-  LoadedConfig broken = LoadAndCompile(state, 4, false, nullptr, nullptr, std::nullopt, &named);
+  LoadedConfig broken = LoadAndCompile(*state_, 2, false, nullptr, nullptr, std::nullopt, &named);
   ASSERT_FALSE(broken.fatal);
-  EXPECT_EQ(Dump(*broken.snapshot), Dump(*provider_changed.snapshot));  // the last good one serves
+  EXPECT_EQ(Dump(*broken.snapshot), Dump(*first.snapshot));
   Write(name, "# edited\n" + Read(name).substr(0, Read(name).find("spf_comment_free_line")));
-  LoadedConfig fixed = LoadAndCompile(state, 5, false, nullptr, nullptr, std::nullopt, &named);
+  LoadedConfig fixed = LoadAndCompile(*state_, 3, false, nullptr, nullptr, std::nullopt, &named);
   ASSERT_FALSE(fixed.fatal);
   EXPECT_EQ(Released(fixed), 60u);
   EXPECT_EQ(Dump(*fixed.snapshot), Fresh());
+}
 
-  // A sender's refreshed ranges, with a file changed that no watcher named
-  // yet: that domain's model cannot be read again as it was read, and it
-  // keeps its compile until its file is read.
+// A sender's refreshed ranges, with a file changed that no watcher named
+// yet: that domain's model cannot be read again as it was read, and it
+// keeps its compile until its file is read.
+TEST_F(ReleasedModelsTest, ADomainChangedBehindTheWatchersBackKeepsItsCompile) {
+  ASSERT_FALSE(Start().fatal);
+  std::string name = FileWith("google");
+  ASSERT_FALSE(name.empty());
   RefreshedRanges refreshed;
   refreshed.senders["google"] = {"_spf.google.com", {P("100.64.7.0/24")}};
-  Write(name, "# edited again\n" + Read(name));
+  Write(name, "# edited\n" + Read(name));
   std::vector<std::string> none;
-  LoadedConfig ranges = LoadAndCompile(state, 6, false, nullptr, &refreshed, std::nullopt, &none);
+  LoadedConfig ranges = LoadAndCompile(*state_, 2, false, nullptr, &refreshed, std::nullopt, &none);
   ASSERT_FALSE(ranges.fatal);
   EXPECT_GT(ranges.compile_stats.compiled, 1u);
   EXPECT_EQ(ranges.compile_stats.unread, 1u);
-  LoadedConfig read = LoadAndCompile(state, 7, false, nullptr, &refreshed, std::nullopt, &named);
+  std::vector<std::string> named = {(cfg_ / "domains" / name).string()};
+  LoadedConfig read = LoadAndCompile(*state_, 3, false, nullptr, &refreshed, std::nullopt, &named);
   ASSERT_FALSE(read.fatal);
   EXPECT_EQ(read.compile_stats.unread, 0u);
   EXPECT_EQ(Dump(*read.snapshot), Fresh(&refreshed));
