@@ -4,12 +4,22 @@
 #include <cstring>
 
 #include "absl/hash/hash.h"
-#include "policy/spf/ip_text.h"
 
 namespace dnsd::spf {
 namespace {
 
 constexpr absl::string_view kHead = "v=spf1";
+// "ip4:203.0.113.0/24", "ip6:2001:db8::/32".
+constexpr size_t kMaxTerm = 4 + kMaxIpPrefixText;
+
+char* Append(char* out, absl::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
+
+char* WriteTerm(const IpPrefix& prefix, char* out) {
+  return WriteIpPrefix(prefix, Append(out, prefix.is_v4() ? "ip4:" : "ip6:"));
+}
 
 // The prefixes a walk has written, to write each once: an open-addressed
 // table on the stack. Seven parts of 1232 octets hold fewer than a
@@ -60,14 +70,14 @@ absl::string_view AllTerm(const NspfSource& s) {
 // " include:<domain>._nspf<next+1>.<zone> <all>", the end of a part that
 // the chain continues after.
 char* AppendLink(const NspfSource& s, size_t next, char* out) {
-  out = AppendText(out, " include:");
-  out = AppendText(out, s.domain);
-  out = AppendText(out, "._nspf");
+  out = Append(out, " include:");
+  out = Append(out, s.domain);
+  out = Append(out, "._nspf");
   *out++ = static_cast<char>('1' + next);
   *out++ = '.';
-  out = AppendText(out, s.zone);
+  out = Append(out, s.zone);
   *out++ = ' ';
-  return AppendText(out, AllTerm(s));
+  return Append(out, AllTerm(s));
 }
 
 size_t LinkSize(const NspfSource& s, size_t i) {
@@ -80,7 +90,7 @@ size_t LinkSize(const NspfSource& s, size_t i) {
 size_t Walk(const NspfSource& s, size_t want, char* out, size_t* written) {
   *written = 0;
   if (s.blocked) {
-    if (want == 0) *written = static_cast<size_t>(AppendText(out, "v=spf1 -all") - out);
+    if (want == 0) *written = static_cast<size_t>(Append(out, "v=spf1 -all") - out);
     return 1;
   }
   size_t inputs = s.netblocks.size();
@@ -90,12 +100,12 @@ size_t Walk(const NspfSource& s, size_t want, char* out, size_t* written) {
   SeenPrefixes seen;
   size_t part = 0, size = kHead.size();
   size_t budget = TextBudget(s, 0), link = LinkSize(s, 0);
-  char* p = want == 0 ? AppendText(out, kHead) : nullptr;
-  char term[kMaxPrefixTerm];
+  char* p = want == 0 ? Append(out, kHead) : nullptr;
+  char term[kMaxTerm];
   // False once the chain is too long or the wanted part is written.
   auto add = [&](const IpPrefix& prefix) {
     if (!seen.Insert(prefix)) return !seen.full();
-    size_t term_size = static_cast<size_t>(AppendPrefixTerm(term, prefix) - term);
+    size_t term_size = static_cast<size_t>(WriteTerm(prefix, term) - term);
     if (size + 1 + term_size + link > budget && size != kHead.size()) {
       if (p != nullptr) {
         *written = static_cast<size_t>(AppendLink(s, part + 1, p) - out);
@@ -105,12 +115,12 @@ size_t Walk(const NspfSource& s, size_t want, char* out, size_t* written) {
       size = kHead.size();
       budget = TextBudget(s, part);
       link = LinkSize(s, part);
-      if (part == want) p = AppendText(out, kHead);
+      if (part == want) p = Append(out, kHead);
     }
     size += 1 + term_size;
     if (p != nullptr) {
       *p++ = ' ';
-      p = AppendText(p, absl::string_view(term, term_size));
+      p = Append(p, absl::string_view(term, term_size));
     }
     return true;
   };
@@ -127,7 +137,7 @@ size_t Walk(const NspfSource& s, size_t want, char* out, size_t* written) {
   if (!more) return 0;  // too long
   if (p != nullptr) {
     *p++ = ' ';
-    *written = static_cast<size_t>(AppendText(p, AllTerm(s)) - out);
+    *written = static_cast<size_t>(Append(p, AllTerm(s)) - out);
   }
   return part + 1;
 }

@@ -4,7 +4,6 @@
 
 #include "dnsd/protocol/answer/static_answer.h"
 #include "dnsd/protocol/wire/constants.h"
-#include "policy/spf/ip_text.h"
 #include "policy/spf/nspf_chain.h"
 #include "policy/spf/terms_answer.h"
 
@@ -12,6 +11,11 @@ namespace dnsd::spf {
 namespace {
 
 static_assert(10 + kMaxTermsRdata <= Answer::kScratchSize, "a terms answer must fit scratch");
+
+char* Append(char* out, absl::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
 
 // Type, class, TTL and RDLENGTH before RDATA (RFC 1035 §4.1.3).
 void PutRecordHeader(char* out, uint32_t ttl, size_t rdlength) {
@@ -63,7 +67,7 @@ size_t NspfRdata(const MacroZone& policy, const DomainPolicy& d, size_t part, ch
   size_t size = 0;
   if (d.nspf_parts == 0) {
     if (part != 0) return 0;
-    size = static_cast<size_t>(AppendText(text, "v=spf1 ?all") - text);
+    size = static_cast<size_t>(Append(text, "v=spf1 ?all") - text);
   } else {
     // Named: the source's FunctionRef must not outlive it.
     auto ranges = [&](size_t i) {
@@ -111,21 +115,21 @@ size_t FlattenedRdata(const MacroZone& policy, const DomainPolicy& domain, char*
   size_t size = kHead.size() + domain.name.size() + policy.flattened_suffix.size();
   if (size > kMaxFlattenedText) return 0;
   char text[kMaxFlattenedText];
-  AppendText(AppendText(AppendText(text, kHead), domain.name), policy.flattened_suffix);
+  Append(Append(Append(text, kHead), domain.name), policy.flattened_suffix);
   return PutTxtRdata(absl::string_view(text, size), out);
 }
 
 size_t IpAnswerRdata(const MacroName& name, char* out) {
   char* text = out + 1;  // after the character-string's length octet
-  char* p = AppendText(text, "v=spf1 ");
+  char* p = Append(text, "v=spf1 ");
   if (name.ip.is_v4()) {
-    p = AppendIp(AppendText(p, "ip4:"), name.ip, true);
+    p = WriteIpAddress(name.ip, /*mapped_as_v6=*/false, Append(p, "ip4:"));
     // libspf2 keeps an IPv4-mapped client in IPv6 form (policy/spf/README.md).
-    if (name.ip_as_nibbles) p = AppendIp(AppendText(p, " ip6:"), name.ip, false);
+    if (name.ip_as_nibbles) p = WriteIpAddress(name.ip, /*mapped_as_v6=*/true, Append(p, " ip6:"));
   } else {
-    p = AppendIp(AppendText(p, "ip6:"), name.ip, false);
+    p = WriteIpAddress(name.ip, /*mapped_as_v6=*/true, Append(p, "ip6:"));
   }
-  p = AppendText(p, " ~all");
+  p = Append(p, " ~all");
   out[0] = static_cast<char>(p - text);
   return static_cast<size_t>(p - out);
 }

@@ -40,6 +40,10 @@ absl::StatusOr<IpAddress> ParseIpAddress(absl::string_view text);
 // "192.0.2.1", or RFC 5952 text for IPv6 ("::ffff:192.0.2.1" stays IPv6 text
 // only when `mapped_as_v6` is set).
 std::string FormatIpAddress(const IpAddress& ip, bool mapped_as_v6 = false);
+// The same text written at `out` (kMaxIpText octets) without allocating,
+// for answers written per query; returns its end.
+inline constexpr size_t kMaxIpText = 45;  // "ffff:…:255.255.255.255"
+char* WriteIpAddress(const IpAddress& ip, bool mapped_as_v6, char* out);
 
 struct IpPrefix {
   IpAddress address;  // host bits are zero
@@ -71,9 +75,11 @@ absl::StatusOr<IpPrefix> ParseIpPrefix(absl::string_view text);
 
 // "203.0.113.0/24" or "2001:db8::/32".
 std::string FormatIpPrefix(const IpPrefix& prefix);
-// FormatIpPrefix's text appended to `out`, without a string of its own:
-// for the _nspf chains, which write every range of every domain.
+// FormatIpPrefix's text appended to `out`, without a string of its own,
+// or written at `out` (kMaxIpPrefixText octets), returning its end.
+inline constexpr size_t kMaxIpPrefixText = kMaxIpText + 4;
 void AppendIpPrefix(const IpPrefix& prefix, std::string& out);
+char* WriteIpPrefix(const IpPrefix& prefix, char* out);
 
 }  // namespace dnsd
 

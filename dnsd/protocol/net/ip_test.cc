@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -60,6 +61,33 @@ TEST(IpAddressTest, Ipv4TextIsInetNtops) {
     std::string appended = "ip4:";
     AppendIpPrefix(host, appended);
     ASSERT_EQ(appended, absl::StrCat("ip4:", expected, "/32"));
+  }
+}
+
+// IPv6 is written by hand too (WriteIpAddress, for answers written per
+// query): inet_ntop's text, zero runs, embedded IPv4 and all.
+TEST(IpAddressTest, Ipv6TextIsInetNtops) {
+  std::mt19937 rng(20261205);
+  const uint16_t kWords[] = {0, 0, 0, 0xffff, 1, 0x10, 0xabc, 0x100};
+  for (int i = 0; i < 100000; ++i) {
+    IpAddress ip;
+    for (int w = 0; w < 8; ++w) {
+      // Mostly zeros and edge words, so that every run layout occurs.
+      uint16_t v = rng() % 3 == 0 ? static_cast<uint16_t>(rng()) : kWords[rng() % 8];
+      ip.bytes[2 * w] = static_cast<uint8_t>(v >> 8);
+      ip.bytes[2 * w + 1] = static_cast<uint8_t>(v);
+    }
+    if (i % 4 == 0) {  // an IPv4-mapped address
+      std::fill(ip.bytes.begin(), ip.bytes.begin() + 10, 0);
+      ip.bytes[10] = ip.bytes[11] = 0xff;
+    }
+    char expected[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, ip.bytes.data(), expected, sizeof(expected)), nullptr);
+    ASSERT_EQ(FormatIpAddress(ip, /*mapped_as_v6=*/true), expected);
+    if (ip.is_v4()) continue;  // a mapped prefix is written as IPv4 (above)
+    char written[kMaxIpPrefixText];
+    IpPrefix host{ip, 128};
+    ASSERT_EQ(std::string(written, WriteIpPrefix(host, written)), absl::StrCat(expected, "/128"));
   }
 }
 
