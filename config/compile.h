@@ -3,10 +3,10 @@
 // Every answer dnsd can give from static data is rendered once: DMARC and
 // DKIM TXT records, CNAMEs, SOA and NS sets, the report authorisations.
 // (A domain's _nspf chain is written per query from its policy; the
-// compile counts its parts.) Each domain is compiled on its own (config/compiled_domain.h)
-// and then linked into the snapshot's zone table and SPF policy; with a
-// CompileCache, a reload compiles only the domains that changed and links
-// the rest as they were. A domain that cannot be compiled (a name too long
+// compile counts its parts.) Each domain is compiled on its own
+// (config/compiled_domain.h) and then linked into the snapshot's zone
+// table and SPF policy; with a CompileCache, a reload compiles only the
+// domains that changed and links the rest as they were. A domain that cannot be compiled (a name too long
 // once "_domainkey." is prepended, say) is left out with a diagnostic; the
 // rest still compile.
 #ifndef DNSD_CONFIG_COMPILE_H_

@@ -18,9 +18,9 @@ namespace dnsd::cli {
 // what dnsd answers there: zone by zone, each apex first, as a zone file
 // would; then the names in the provider's shared zones; then the parts of
 // its _nspf chain, which the query path writes per query. One record a
-// line, without the trailing newline. Without `with_soa` the zones' SOA records are left
-// out: their serial changes with every edit of the zone, and the rest of
-// them is the provider's (ProviderLines).
+// line, without the trailing newline. Without `with_soa` the zones' SOA
+// records are left out: their serial changes with every edit of the zone,
+// and the rest of them is the provider's (ProviderLines).
 absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomain& d,
                                                      const config::Snapshot& snapshot,
                                                      bool with_soa);

@@ -32,13 +32,17 @@ void WithNspfSource(const DomainConfig& d, const Catalog& catalog, absl::string_
        .sender_ranges = [&](size_t i) { return absl::Span<const IpPrefix>(*ranges[i]); }});
 }
 
+std::string NspfTooLong() {
+  return absl::StrCat("netblocks and sender ranges need more than ", spf::kMaxNspfParts,
+                      " chained _nspf records, which would take a receiver past 10 DNS "
+                      "look-ups");
+}
+
+namespace {
+
 absl::StatusOr<std::vector<std::string>> NspfTexts(const spf::NspfSource& source) {
   size_t parts = spf::CountNspfParts(source);
-  if (parts == 0) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "netblocks and sender ranges need more than ", spf::kMaxNspfParts,
-        " chained _nspf records, which would take a receiver past 10 DNS look-ups"));
-  }
+  if (parts == 0) return absl::ResourceExhaustedError(NspfTooLong());
   std::vector<std::string> texts;
   std::string text(spf::kMaxNspfText, '\0');
   for (size_t i = 0; i < parts; ++i) {
@@ -46,6 +50,8 @@ absl::StatusOr<std::vector<std::string>> NspfTexts(const spf::NspfSource& source
   }
   return texts;
 }
+
+}  // namespace
 
 absl::StatusOr<std::vector<std::string>> FlattenedSpf(const DomainConfig& d,
                                                        const Catalog& catalog,

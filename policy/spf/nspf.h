@@ -34,8 +34,8 @@ absl::StatusOr<std::vector<std::string>> FlattenedSpf(
     const DomainConfig& domain, const Catalog& catalog, absl::string_view spf_zone,
     const RefreshedRanges* refreshed = nullptr);
 
-// The texts of a chain, or the error FlattenedSpf gives.
-absl::StatusOr<std::vector<std::string>> NspfTexts(const spf::NspfSource& source);
+// Why a chain that CountNspfParts refused is not served.
+std::string NspfTooLong();
 
 }  // namespace dnsd::config
 

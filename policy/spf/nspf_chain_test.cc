@@ -158,7 +158,8 @@ TEST(NspfChainTest, WritesWhatTheReferenceSplitsOnRandomSources) {
 TEST(NspfChainTest, APartPastTheEndIsNotWritten) {
   Source s;
   s.domain = "example.com";
-  s.netblocks = {RandomPrefix(*std::make_unique<std::mt19937>(1))};
+  std::mt19937 rng(1);
+  s.netblocks = {RandomPrefix(rng)};
   size_t parts = 0;
   EXPECT_EQ(Written(s, &parts).size(), 1u);
   EXPECT_EQ(parts, 1u);

@@ -58,11 +58,7 @@ void CountNspf(const DomainConfig& d, DomainCompiler& out, spf::DomainPolicy& dp
                    dp.nspf_parts = static_cast<uint8_t>(spf::CountNspfParts(source));
                  });
   if (dp.nspf_parts == 0) {
-    AddWarning(warning, absl::StrCat("netblocks and sender ranges need more than ",
-                                     spf::kMaxNspfParts,
-                                     " chained _nspf records, which would take a receiver "
-                                     "past 10 DNS look-ups; ",
-                                     d.domain, "._nspf answers ?all"));
+    AddWarning(warning, absl::StrCat(NspfTooLong(), "; ", d.domain, "._nspf answers ?all"));
   }
 }
 
