@@ -535,6 +535,12 @@ void ClearTables(Snapshot& snap) {
   snap.link = LinkTotals();
 }
 
+// Compacts the tables of `snap`, once linked, for publishing.
+void FreezeTables(Snapshot& snap) {
+  snap.zones.Freeze();
+  for (const RecordFamily* family : Families()) family->FreezeTables(snap);
+}
+
 // Links the compiled domains of `snap` into its tables: from `cache`'s
 // tables, changing only what changed, when Forkable; else from empty
 // tables.
@@ -562,6 +568,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
     if (LinkChanges(*changes, link)) {
       for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
       b.SetSerials();
+      FreezeTables(snap);
       errors.insert(errors.end(), link_errors.begin(), link_errors.end());
       return absl::OkStatus();
     }
@@ -573,6 +580,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
   LinkAll(config, link, progress);
   for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   b.SetSerials();
+  FreezeTables(snap);
   return absl::OkStatus();
 }
 
@@ -613,6 +621,7 @@ absl::StatusOr<CompiledDomainList> CompileAndLinkAll(
   snap.domains = domains;
   for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   b.SetSerials();
+  FreezeTables(snap);
   return domains;
 }
 

@@ -118,6 +118,9 @@ class RecordFamily {
                         LinkContext& /*link*/, bool /*add*/) const {}
   // Shares `base`'s tables of this family into `next` (copy-on-write).
   virtual void ForkTables(const Snapshot& /*base*/, Snapshot& /*next*/) const {}
+  // Compacts this family's tables of `snap` once every domain is linked
+  // and Link ran, before the snapshot is published.
+  virtual void FreezeTables(Snapshot& /*snap*/) const {}
 
   // Zone-file lines the customer publishes in their own zone, and comments
   // (starting with ';') where they must know something more.

@@ -137,6 +137,7 @@ class MtaSts final : public RecordFamily {
   void ForkTables(const Snapshot& base, Snapshot& next) const override {
     next.mta_sts_policies = base.mta_sts_policies;
   }
+  void FreezeTables(Snapshot& snap) const override { snap.mta_sts_policies.Freeze(); }
 
   void Publish(const DomainConfig& d, const ProviderSettings& p,
                std::vector<std::string>& lines) const override {

@@ -32,6 +32,8 @@ class PolicyTable {
     *by_domain_.Insert(domain).value = policy;
   }
   void Remove(absl::string_view domain) { by_domain_.Erase(domain); }
+  // Once built, before it is published (PersistentMap::Freeze).
+  void Freeze() { by_domain_.Freeze(); }
   // The policy of `domain` (lower case, no trailing dot), or null.
   const ServedPolicy* Find(absl::string_view domain) const {
     const ServedPolicy* const* policy = by_domain_.Find(domain);

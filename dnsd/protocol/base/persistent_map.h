@@ -12,10 +12,20 @@
 // never written again (a later edit goes to a copy), so any number of
 // threads may read it without locks. Keys are copied into the shard that
 // holds them, or viewed where the caller keeps them (KeyBytes::kView); a
-// value's address is stable until its shard is next edited.
+// value's address is stable until its shard is next edited or frozen.
+//
+// A shard has two forms. While a map is edited, a shard it writes is a hash
+// table (absl's), which grows by doubling: every shard of a map holds about
+// as many keys as every other, so all of them sit at the same point of that
+// growth, and at some sizes every table is half empty. Freeze(), called
+// once the edits are done, rewrites each edited shard into one array sized
+// to what it holds (ordered linear probing, below): about 1.33 slots a key
+// where the hash tables had 1.1 to 2.3. A later edit turns the shard back
+// into a hash table first.
 #ifndef DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 #define DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -91,20 +101,29 @@ class PersistentMap {
   static Key Hash(absl::string_view bytes) { return Key{bytes, absl::HashOf(bytes)}; }
   // Fetches the shard's entry in the shard array.
   void PrefetchShardPointer(const Key& k) const { __builtin_prefetch(&shards_[ShardOf(k)]); }
-  // Fetches the shard's table header (where its control bytes and slots
-  // are, and how many): 40 octets, which may straddle two lines.
+  // Fetches the shard's header: a frozen shard's form and slots (32
+  // octets, which may straddle two lines), or a hash table's header after
+  // them.
   void PrefetchShard(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
-    const char* header = reinterpret_cast<const char*>(&shard->map);
+    const char* header = reinterpret_cast<const char*>(shard);
     __builtin_prefetch(header);
-    __builtin_prefetch(header + sizeof(shard->map) - 1);
+    __builtin_prefetch(header + 63);
   }
-  // Fetches the control bytes and the first slot the probe for `k` reads
-  // (absl's own prefetch).
+  // Fetches the slots the probe for `k` starts at: a frozen shard's home
+  // slot and the line after it, or a hash table's control bytes and first
+  // slot (absl's own prefetch).
   void PrefetchProbe(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
+    if (shard->frozen) {
+      const char* home =
+          reinterpret_cast<const char*>(shard->slots.data() + Home(InShard(k.hash), shard->capacity));
+      __builtin_prefetch(home);
+      __builtin_prefetch(home + 64);
+      return;
+    }
     shard->map.prefetch(k);
   }
   // Fetches the entry's value (all of it, `lines` cache lines) and its
@@ -116,14 +135,25 @@ class PersistentMap {
   void PrefetchEntry(const Key& k, int lines = 1) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
-    auto it = shard->map.find(HashOnly{k.hash});
-    if (it == shard->map.end()) return;
-    __builtin_prefetch(it->first.data);
+    const StoredKey* key;
+    const V* found;
+    if (shard->frozen) {
+      const Entry* entry = FrozenFind(*shard, InShard(k.hash), nullptr);
+      if (entry == nullptr) return;
+      key = &entry->first;
+      found = &entry->second;
+    } else {
+      auto it = shard->map.find(HashOnly{k.hash});
+      if (it == shard->map.end()) return;
+      key = &it->first;
+      found = &it->second;
+    }
+    __builtin_prefetch(key->data);
     const char* value;
     if constexpr (std::is_pointer_v<V>) {
-      value = reinterpret_cast<const char*>(it->second);
+      value = reinterpret_cast<const char*>(*found);
     } else {
-      value = reinterpret_cast<const char*>(&it->second);
+      value = reinterpret_cast<const char*>(found);
     }
     for (int i = 0; i < lines; ++i) __builtin_prefetch(value + 64 * i);
   }
@@ -140,11 +170,25 @@ class PersistentMap {
   const V* Find(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return nullptr;
+    if (shard->frozen) {
+      const Entry* entry = FrozenFind(*shard, InShard(k.hash), &k.bytes);
+      return entry != nullptr ? &entry->second : nullptr;
+    }
     auto it = shard->map.find(k);
     return it == shard->map.end() ? nullptr : &it->second;
   }
   bool contains(absl::string_view key) const { return Find(key) != nullptr; }
   size_t size() const { return size_; }
+  // The slots its shards hold (a frozen shard's array, a hash table's
+  // capacity), a shard shared with a copy counted in each: what Freeze
+  // saves, for tests.
+  size_t Slots() const {
+    size_t slots = 0;
+    for (const auto& shard : shards_) {
+      if (shard != nullptr) slots += shard->frozen ? shard->slots.size() : shard->map.capacity();
+    }
+    return slots;
+  }
   bool empty() const { return size_ == 0; }
 
   // F(absl::string_view key, const V& value), in no particular order.
@@ -152,7 +196,7 @@ class PersistentMap {
   void ForEach(F&& f) const {
     for (const auto& shard : shards_) {
       if (shard == nullptr) continue;
-      for (const auto& [key, value] : shard->map) f(key.view(), value);
+      ForEachEntry(*shard, [&f](const StoredKey& key, const V& value) { f(key.view(), value); });
     }
   }
 
@@ -210,6 +254,22 @@ class PersistentMap {
     Writable(ShardOf(k)).map.erase(k);
     --size_;
     return true;
+  }
+
+  // Rewrites every shard this map edited into the compact form look-ups
+  // read (see the top of this file): for a map whose edits are done, before
+  // it is published. Values move, so pointers into the map taken before do
+  // not hold. A map never frozen answers the same, in more memory.
+  void Freeze() {
+    for (size_t i = 0; i < kShards; ++i) {
+      std::shared_ptr<Shard>& shard = shards_[i];
+      if (shard == nullptr || shard->frozen) continue;
+      if (shard->map.empty()) {
+        shard = nullptr;
+        continue;
+      }
+      FreezeShard(Writable(i));
+    }
   }
 
  private:
@@ -272,6 +332,12 @@ class PersistentMap {
     bool viewed() const { return (size_and_view & kViewed) != 0; }
     absl::string_view view() const { return absl::string_view(data, size()); }
   };
+  // A frozen shard's slot that holds no entry: a hash above every entry's
+  // before it, and a size no key has.
+  static constexpr StoredKey kNoKey{nullptr, uint32_t{1} << 30, UINT32_MAX};
+  static bool IsNoKey(const StoredKey& k) {
+    return k.data == nullptr && k.size_and_view == kNoKey.size_and_view;
+  }
   // PrefetchEntry()'s look-up key: a hash, equal to every key with that
   // hash (for a prefetch, a collision costs nothing but the lines).
   struct HashOnly {
@@ -297,41 +363,128 @@ class PersistentMap {
   };
   static Key Hashed(absl::string_view bytes) { return Hash(bytes); }
 
+  using Entry = std::pair<StoredKey, V>;
+
+  // A shard in one of two forms. Editing: `map`. Frozen: `slots`, ordered
+  // linear probing. An entry whose InShard hash is h has its home slot at
+  // Home(h, capacity), which grows with h, and the entries sit in order of
+  // hash, each in its home slot or the first free one after it, with no
+  // wrap-around (the array may run past `capacity`). So all of h's entries
+  // lie in the run of filled slots from h's home slot on, and a look-up
+  // stops at the first free slot or greater hash: a few consecutive slots
+  // where the load is 3/4, found or not.
   struct Shard {
-    uint64_t editor = 0;  // the map that may still write it
-    absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq> map;
+    // A frozen shard's look-up reads these, and nothing else of the shard:
+    // first, in one line.
+    bool frozen = false;
+    uint32_t capacity = 0;     // frozen: the home slots are [0, capacity)
+    std::vector<Entry> slots;  // frozen: kNoKey in the free ones
+    uint64_t editor = 0;       // the map that may still write it
+    absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq> map;  // editing
     KeyArena keys;
   };
+
+  static size_t Home(uint32_t hash, uint32_t capacity) {
+    return static_cast<size_t>((uint64_t{hash} * capacity) >> 32);
+  }
+  // The entry of a frozen shard with this hash and these bytes; with no
+  // bytes, the first with this hash.
+  static const Entry* FrozenFind(const Shard& shard, uint32_t hash, const absl::string_view* bytes) {
+    const Entry* slot = shard.slots.data() + Home(hash, shard.capacity);
+    const Entry* end = shard.slots.data() + shard.slots.size();
+    for (; slot != end && slot->first.hash <= hash; ++slot) {
+      if (slot->first.hash != hash || IsNoKey(slot->first)) continue;
+      if (bytes == nullptr || slot->first.view() == *bytes) return slot;
+    }
+    return nullptr;
+  }
+  // F(const StoredKey&, const V&) for each entry, in either form.
+  template <typename F>
+  static void ForEachEntry(const Shard& shard, F&& f) {
+    if (shard.frozen) {
+      for (const auto& [key, value] : shard.slots) {
+        if (!IsNoKey(key)) f(key, value);
+      }
+    } else {
+      for (const auto& [key, value] : shard.map) f(key, value);
+    }
+  }
+  // Rewrites an editing shard, which only this map holds, into the frozen form.
+  static void FreezeShard(Shard& shard) {
+    std::vector<Entry> entries;
+    entries.reserve(shard.map.size());
+    for (auto& [key, value] : shard.map) entries.emplace_back(key, std::move(value));
+    absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq>().swap(shard.map);
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.first.hash < b.first.hash; });
+    size_t n = entries.size();
+    auto capacity = static_cast<uint32_t>(n + n / 3 + 1);
+    // Where each entry goes: its home slot, or the next after the entry before.
+    std::vector<uint32_t> at(n);
+    size_t next = 0;
+    for (size_t i = 0; i < n; ++i) {
+      next = std::max(next, Home(entries[i].first.hash, capacity));
+      at[i] = static_cast<uint32_t>(next++);
+    }
+    std::vector<Entry> slots;
+    slots.reserve(std::max<size_t>(capacity, next));
+    for (size_t i = 0; i < n; ++i) {
+      while (slots.size() < at[i]) slots.emplace_back(kNoKey, V{});
+      slots.push_back(std::move(entries[i]));
+    }
+    while (slots.size() < capacity) slots.emplace_back(kNoKey, V{});
+    shard.slots = std::move(slots);
+    shard.capacity = capacity;
+    shard.frozen = true;
+  }
+  // The other way, for an edit: the frozen shard, which only this map
+  // holds, becomes a hash table again (its keys stay where they are).
+  static void ThawShard(Shard& shard) {
+    size_t count = 0;
+    for (const auto& slot : shard.slots) count += IsNoKey(slot.first) ? 0 : 1;
+    shard.map.reserve(count + 1);
+    for (auto& [key, value] : shard.slots) {
+      if (!IsNoKey(key)) shard.map.emplace(key, std::move(value));
+    }
+    std::vector<Entry>().swap(shard.slots);
+    shard.capacity = 0;
+    shard.frozen = false;
+  }
 
   static size_t ShardOf(const Key& key) { return key.hash >> (64 - kShardBits); }
 
   // Looked up without cloning the shard: an edit of a missing key copies nothing.
-  bool Contains(const Key& k) const {
-    const Shard* shard = shards_[ShardOf(k)].get();
-    return shard != nullptr && shard->map.contains(k);
-  }
+  bool Contains(const Key& k) const { return Find(k) != nullptr; }
 
   static uint64_t NextEditor() {
     static std::atomic<uint64_t> next{1};
     return next.fetch_add(1, std::memory_order_relaxed);
   }
 
-  // The shard, cloned first unless this map made it since it was copied.
+  // The shard as a hash table, cloned first unless this map made it
+  // since it was copied.
   Shard& Writable(size_t i) {
     std::shared_ptr<Shard>& shard = shards_[i];
-    if (shard != nullptr && shard->editor == editor_) return *shard;
+    if (shard != nullptr && shard->editor == editor_) {
+      if (shard->frozen) ThawShard(*shard);
+      return *shard;
+    }
     auto clone = std::make_shared<Shard>();
     clone->editor = editor_;
     if (shard != nullptr) {
       size_t bytes = 0;
-      for (const auto& entry : shard->map) bytes += entry.first.viewed() ? 0 : entry.first.size();
+      size_t count = 0;
+      ForEachEntry(*shard, [&](const StoredKey& key, const V&) {
+        bytes += key.viewed() ? 0 : key.size();
+        ++count;
+      });
       clone->keys.Reserve(bytes);
-      clone->map.reserve(shard->map.size() + 1);
-      for (const auto& [key, value] : shard->map) {
+      clone->map.reserve(count + 1);
+      ForEachEntry(*shard, [&](const StoredKey& key, const V& value) {
         StoredKey copy = key;
         if (!key.viewed()) copy.data = clone->keys.Copy(key.view()).data();
         clone->map.emplace(copy, value);
-      }
+      });
     }
     shard = std::move(clone);
     return *shard;

@@ -166,6 +166,107 @@ TEST(PersistentMapTest, RandomEditsOnAChainOfCopies) {
   ExpectSame(last, models.back());
 }
 
+// Freezing at random points of random edits, on a chain of copies: a
+// frozen shard answers as the table it was, an edit of a frozen shard
+// turns it back (in place when this map made it, by a clone when a copy
+// shares it), and a copy of a map that was never frozen, frozen itself,
+// leaves the original's shards alone.
+TEST(PersistentMapTest, FreezingChangesNoAnswer) {
+  std::mt19937 rng(11);
+  std::deque<std::string> lenders;
+  std::vector<Map> maps(1);
+  std::vector<Model> models(1);
+  for (int generation = 0; generation < 30; ++generation) {
+    maps.push_back(maps.back());
+    models.push_back(models.back());
+    Map& map = maps.back();
+    Model& model = models.back();
+    int edits = generation == 0 ? 6000 : static_cast<int>(rng() % 400);
+    for (int e = 0; e < edits; ++e) {
+      std::string key = absl::StrCat("\x04name", rng() % 3000, "\x07example");
+      int value = static_cast<int>(rng() % 1000);
+      switch (rng() % 8) {
+        case 0:
+          lenders.push_back(key);
+          *map.Insert(lenders.back(), KeyBytes::kView).value = value;
+          model[key] = value;
+          break;
+        case 1:
+        case 2:
+          *map.Insert(key).value = value;
+          model[key] = value;
+          break;
+        case 3:
+          EXPECT_EQ(map.Erase(key), model.erase(key) == 1);
+          break;
+        case 4:
+          EXPECT_EQ(map.CopyKey(key), model.count(key) == 1);
+          break;
+        case 5:
+          if (int* found = map.Mutable(key); found != nullptr) {
+            *found = value;
+            model[key] = value;
+          } else {
+            EXPECT_EQ(model.count(key), 0u);
+          }
+          break;
+        case 6:
+          if (rng() % 50 == 0) map.Freeze();
+          break;
+        case 7: {
+          const int* found = map.Find(key);
+          auto it = model.find(key);
+          ASSERT_EQ(found != nullptr, it != model.end()) << key;
+          if (found != nullptr) {
+            EXPECT_EQ(*found, it->second);
+          }
+          break;
+        }
+      }
+    }
+    // Most generations are frozen before the next copies them, as a
+    // published snapshot's tables are; some are not.
+    if (rng() % 4 != 0) map.Freeze();
+    ExpectSame(map, model);
+  }
+  for (size_t i = 0; i < maps.size(); ++i) {
+    SCOPED_TRACE(i);
+    ExpectSame(maps[i], models[i]);
+    maps[i].Freeze();
+    ExpectSame(maps[i], models[i]);
+  }
+  // Everything erased: every shard goes.
+  Map& last = maps.back();
+  for (const auto& [key, value] : models.back()) ASSERT_TRUE(last.Erase(key));
+  last.Freeze();
+  ExpectSame(last, Model());
+  EXPECT_EQ(last.Slots(), 0u);
+}
+
+// What Freeze is for: about 4/3 of a slot a key, where the hash tables it
+// replaces hold 8/7 to 16/7 (at most 7/8 full, doubling).
+TEST(PersistentMapTest, FreezingCompactsTheTables) {
+  for (int count : {1, 1000, 30000, 200000}) {
+    SCOPED_TRACE(count);
+    Map map;
+    for (int i = 0; i < count; ++i) *map.Insert(absl::StrCat("\x03key", i)).value = i;
+    size_t before = map.Slots();
+    map.Freeze();
+    size_t after = map.Slots();
+    EXPECT_GE(after, static_cast<size_t>(count));
+    // n + n/3 + 1 home slots per shard, and a run may spill past them.
+    EXPECT_LE(after, count + count / 3 + Map::kShards + count / 50) << before;
+    // Only the shards the edit touched thaw; the map still answers.
+    Map copy = map;
+    *copy.Insert("\x03new").value = -1;
+    EXPECT_EQ(*copy.Find("\x03new"), -1);
+    EXPECT_EQ(map.Find("\x03new"), nullptr);
+    copy.Freeze();
+    EXPECT_EQ(*copy.Find("\x03key0"), 0);
+    EXPECT_LT(copy.Slots(), after + 64);
+  }
+}
+
 // The look-up in steps (hash, prefetch the shard, the probe, the entry; find),
 // as a batch does it, finds what the one-call look-up finds: on random maps,
 // for keys present, erased and never inserted, and on a copy that edited
@@ -191,9 +292,14 @@ TEST(PersistentMapTest, LookupInSteps) {
     }
     Map copy = map;
     for (int i = 0; i < count / 8; ++i) *copy.Insert(absl::StrCat("new", i)).value = i;
+    // Frozen, and frozen then partly edited (some shards hash tables again).
+    Map frozen = map;
+    frozen.Freeze();
+    Map thawed = frozen;
+    for (int i = 0; i < count / 8; ++i) *thawed.Insert(absl::StrCat("new", i)).value = i;
     for (int i = 0; i < 200; ++i) keys.push_back(absl::StrCat("missing", rng()));
     keys.push_back("");
-    for (const Map* m : {&map, &copy}) {
+    for (const Map* m : {&map, &copy, &frozen, &thawed}) {
       // A batch of keys, each step over all of them before the next.
       std::vector<Map::Key> hashed;
       for (const std::string& key : keys) hashed.push_back(Map::Hash(key));
@@ -206,19 +312,21 @@ TEST(PersistentMapTest, LookupInSteps) {
       }
     }
     // And both are the model's answer, present or missing.
-    for (const std::string& key : keys) {
-      const int* found = map.Find(Map::Hash(key));
-      auto it = model.find(key);
-      ASSERT_EQ(found != nullptr, it != model.end()) << key;
-      if (found != nullptr) {
-        EXPECT_EQ(*found, it->second);
+    for (const Map* m : {&map, &frozen}) {
+      for (const std::string& key : keys) {
+        const int* found = m->Find(Map::Hash(key));
+        auto it = model.find(key);
+        ASSERT_EQ(found != nullptr, it != model.end()) << key;
+        if (found != nullptr) {
+          EXPECT_EQ(*found, it->second);
+        }
       }
     }
   }
 }
 
 // A map of pointers fetches the pointee at kEntry; missing keys and a null
-// value change nothing of the answers.
+// value change nothing of the answers, frozen or not.
 TEST(PersistentMapTest, LookupInStepsThroughPointers) {
   using Map = PersistentMap<const int*>;
   std::vector<int> values(500);
@@ -227,24 +335,28 @@ TEST(PersistentMapTest, LookupInStepsThroughPointers) {
     values[i] = i;
     *map.Insert(absl::StrCat("\x03key", i)).value = i == 7 ? nullptr : &values[i];
   }
+  Map frozen = map;
+  frozen.Freeze();
   std::vector<std::string> keys;  // a Key views its bytes: they must outlive it
   for (int i = 0; i < 600; ++i) keys.push_back(absl::StrCat("\x03key", i));
   std::vector<Map::Key> hashed;
   for (const std::string& key : keys) hashed.push_back(Map::Hash(key));
-  for (PrefetchStep step : {PrefetchStep::kShardPointer, PrefetchStep::kShard,
-                            PrefetchStep::kProbe, PrefetchStep::kEntry}) {
-    for (const Map::Key& k : hashed) map.Prefetch(step, k, 3);
-  }
-  for (int i = 0; i < 600; ++i) {
-    const int* const* found = map.Find(hashed[i]);
-    if (i >= 500) {
-      EXPECT_EQ(found, nullptr);
-    } else if (i == 7) {
-      ASSERT_NE(found, nullptr);
-      EXPECT_EQ(*found, nullptr);
-    } else {
-      ASSERT_NE(found, nullptr);
-      EXPECT_EQ(**found, i);
+  for (const Map* m : {&map, &frozen}) {
+    for (PrefetchStep step : {PrefetchStep::kShardPointer, PrefetchStep::kShard,
+                              PrefetchStep::kProbe, PrefetchStep::kEntry}) {
+      for (const Map::Key& k : hashed) m->Prefetch(step, k, 3);
+    }
+    for (int i = 0; i < 600; ++i) {
+      const int* const* found = m->Find(hashed[i]);
+      if (i >= 500) {
+        EXPECT_EQ(found, nullptr);
+      } else if (i == 7) {
+        ASSERT_NE(found, nullptr);
+        EXPECT_EQ(*found, nullptr);
+      } else {
+        ASSERT_NE(found, nullptr);
+        EXPECT_EQ(**found, i);
+      }
     }
   }
 }

@@ -50,6 +50,13 @@ class ZoneTable {
   // zones' stand-ins, but not their serials or the RRsets kept here: the
   // starting point of the next snapshot's table.
   ZoneTable Fork() const;
+  // Compacts what this table's edits wrote (PersistentMap::Freeze), once
+  // it is built and before it is published. Node pointers taken before do
+  // not hold.
+  void Freeze() {
+    nodes_.Freeze();
+    zones_.Freeze();
+  }
 
   // Stores an RRset and returns a pointer that stays valid for the table's
   // life (not its forks'); identical RRsets may be interned by the caller.

@@ -221,6 +221,7 @@ TEST_F(ZoneTableTest, AForkIsEditedWithoutChangingTheOriginal) {
   Zone* zone = AddZone("_dmarc.provider.test", ZoneKind{2});
   Add(zone, "a.example._dmarc.provider.test", txt_);
   Add(zone, "b.example._dmarc.provider.test", txt_);
+  table_.Freeze();  // as a published table is
   ZoneTable fork = table_.Fork();
   fork.RemoveRRset(W("a.example._dmarc.provider.test"), kTypeTxt);
   ASSERT_TRUE(fork.AddRRset(zone, W("c.example._dmarc.provider.test"), txt2_).ok());
@@ -233,9 +234,11 @@ TEST_F(ZoneTableTest, AForkIsEditedWithoutChangingTheOriginal) {
   EXPECT_EQ(table_.FindNode(W("b.example._dmarc.provider.test"))->rrsets.size(), 1u);
   EXPECT_EQ(table_.node_count(), 4u);  // apex, a, b, example (ENT)
   EXPECT_EQ(fork.node_count(), 4u);    // apex, b, c, example (ENT)
-  // Nor do later edits of the original show in the fork.
+  // Nor do later edits of the original show in the fork, frozen or not.
+  fork.Freeze();
   table_.RemoveRRset(W("b.example._dmarc.provider.test"), kTypeTxt);
   EXPECT_EQ(fork.FindNode(W("b.example._dmarc.provider.test"))->rrsets.size(), 2u);
+  EXPECT_EQ(fork.Find(Lower("c.example._dmarc.provider.test")).zone, zone);
 }
 
 // Nodes keyed by views of their owners' bytes (KeyBytes::kView, as a
