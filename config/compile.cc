@@ -535,10 +535,11 @@ void ClearTables(Snapshot& snap) {
   snap.link = LinkTotals();
 }
 
-// Compacts the tables of `snap`, once linked, for publishing.
-void FreezeTables(Snapshot& snap) {
-  snap.zones.Freeze();
-  for (const RecordFamily* family : Families()) family->FreezeTables(snap);
+// Compacts the tables of `snap`, once linked, for publishing; `let_go`
+// as PersistentMap::Freeze says.
+void FreezeTables(Snapshot& snap, const std::function<void()>& let_go) {
+  snap.zones.Freeze(let_go);
+  for (const RecordFamily* family : Families()) family->FreezeTables(snap, let_go);
 }
 
 // Links the compiled domains of `snap` into its tables: from `cache`'s
@@ -547,7 +548,7 @@ void FreezeTables(Snapshot& snap) {
 absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
                   const RefreshedRanges* refreshed, const CompileCache* cache, Snapshot& snap,
                   const std::optional<Edits>& edits, std::vector<Diagnostic>& errors,
-                  const CompileProgressFn& progress) {
+                  const CompileProgressFn& progress, const std::function<void()>& let_go) {
   const Snapshot* base = cache != nullptr ? cache->tables() : nullptr;
   bool forkable = Forkable(cache, snap);
   std::optional<Edits> between;
@@ -568,7 +569,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
     if (LinkChanges(*changes, link)) {
       for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
       b.SetSerials();
-      FreezeTables(snap);
+      FreezeTables(snap, let_go);
       errors.insert(errors.end(), link_errors.begin(), link_errors.end());
       return absl::OkStatus();
     }
@@ -580,7 +581,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
   LinkAll(config, link, progress);
   for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   b.SetSerials();
-  FreezeTables(snap);
+  FreezeTables(snap, let_go);
   return absl::OkStatus();
 }
 
@@ -594,7 +595,8 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
 absl::StatusOr<CompiledDomainList> CompileAndLinkAll(
     const ConfigSet& config, DomainCompiles& compiles, const CompileCache* cache,
     const SenderNumbers& senders, const RefreshedRanges* refreshed, Snapshot& snap,
-    CompileStats& stats, std::vector<Diagnostic>& link_errors, const CompileProgressFn& progress) {
+    CompileStats& stats, std::vector<Diagnostic>& link_errors, const CompileProgressFn& progress,
+    const std::function<void()>& let_go) {
   ClearTables(snap);
   ZoneBuilder b(snap, config.server.provider.ttl);
   LinkContext link{config, senders, refreshed, b, snap, link_errors};
@@ -621,7 +623,7 @@ absl::StatusOr<CompiledDomainList> CompileAndLinkAll(
   snap.domains = domains;
   for (const RecordFamily* family : Families()) DNSD_RETURN_IF_ERROR(family->Link(link));
   b.SetSerials();
-  FreezeTables(snap);
+  FreezeTables(snap, let_go);
   return domains;
 }
 
@@ -650,7 +652,8 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
                                          const RefreshedRanges* refreshed, CompileCache* cache,
                                          std::optional<UtcSeconds> now,
                                          const CompileProgressFn& progress,
-                                         const DomainDelta* delta) {
+                                         const DomainDelta* delta,
+                                         const std::function<void()>& let_go) {
   const ServerConfig& server = config.server;
   Compiled out;
   out.snapshot = std::make_unique<Snapshot>();
@@ -690,7 +693,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
     link_errors.emplace();
     DNSD_ASSIGN_OR_RETURN(snap.domains,
                           CompileAndLinkAll(config, compiles, cache, senders, refreshed, snap,
-                                            out.stats, *link_errors, progress));
+                                            out.stats, *link_errors, progress, let_go));
   } else {
     snap.domains = CompileAll(config, compiles, cache, out.stats, progress);
   }
@@ -714,7 +717,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
     out.errors.insert(out.errors.end(), link_errors->begin(), link_errors->end());
   } else {
     DNSD_RETURN_IF_ERROR(
-        Link(config, senders, refreshed, cache, snap, edits, out.errors, progress));
+        Link(config, senders, refreshed, cache, snap, edits, out.errors, progress, let_go));
   }
   snap.digest = ConfigDigest(snap);
   if (cache != nullptr) {

@@ -69,12 +69,15 @@ using CompileProgressFn = std::function<void(size_t compiled, size_t total, bool
 // `delta`, with `cache`, is how `config.domains` differs from the domains
 // the cache's compile was made from: then only those domains (and those on
 // a schedule) are looked at, and the tables change by them alone.
+// `let_go`, if set, is called while the new tables are compacted, as
+// PersistentMap::Freeze says: the caller may give freed heap back then.
 absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t generation,
                                          const RefreshedRanges* refreshed = nullptr,
                                          CompileCache* cache = nullptr,
                                          std::optional<UtcSeconds> now = std::nullopt,
                                          const CompileProgressFn& progress = nullptr,
-                                         const DomainDelta* delta = nullptr);
+                                         const DomainDelta* delta = nullptr,
+                                         const std::function<void()>& let_go = nullptr);
 
 }  // namespace dnsd::config
 

@@ -23,6 +23,7 @@
 #ifndef DNSD_CONFIG_FAMILY_H_
 #define DNSD_CONFIG_FAMILY_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,8 +120,9 @@ class RecordFamily {
   // Shares `base`'s tables of this family into `next` (copy-on-write).
   virtual void ForkTables(const Snapshot& /*base*/, Snapshot& /*next*/) const {}
   // Compacts this family's tables of `snap` once every domain is linked
-  // and Link ran, before the snapshot is published.
-  virtual void FreezeTables(Snapshot& /*snap*/) const {}
+  // and Link ran, before the snapshot is published (PersistentMap::Freeze,
+  // and its `let_go`).
+  virtual void FreezeTables(Snapshot& /*snap*/, const std::function<void()>& /*let_go*/) const {}
 
   // Zone-file lines the customer publishes in their own zone, and comments
   // (starting with ';') where they must know something more.

@@ -117,7 +117,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       changes = Summary(Diff(*state.served, out.report.set.domains));
     }
     auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
-                                    compile_progress, delta);
+                                    compile_progress, delta, state.release_freed);
     if (compiled.ok()) {
       out.changes = std::move(changes);
       state.served = DomainVersions(state.compiled.domains());  // shared, not copied

@@ -40,7 +40,8 @@ struct LoadState {
   bool in_step = false;
   // Called (if set) between a load's phases, once what the phase replaced
   // is freed: after the files are read (their old versions), after a
-  // large compile, before its link (the compile's scratch), and, where
+  // large compile, before its link (the compile's scratch), while the new
+  // tables are compacted (the hash tables they were linked in), and, where
   // `files` releases models, once it released most of them. A server gives
   // the freed heap back to the kernel here (dnsd/control/memory_release.h):
   // the allocator would keep it, and a full reload's next phase would add

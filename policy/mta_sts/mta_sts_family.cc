@@ -137,7 +137,9 @@ class MtaSts final : public RecordFamily {
   void ForkTables(const Snapshot& base, Snapshot& next) const override {
     next.mta_sts_policies = base.mta_sts_policies;
   }
-  void FreezeTables(Snapshot& snap) const override { snap.mta_sts_policies.Freeze(); }
+  void FreezeTables(Snapshot& snap, const std::function<void()>& let_go) const override {
+    snap.mta_sts_policies.Freeze(let_go);
+  }
 
   void Publish(const DomainConfig& d, const ProviderSettings& p,
                std::vector<std::string>& lines) const override {

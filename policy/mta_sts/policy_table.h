@@ -11,6 +11,7 @@
 #ifndef DNSD_POLICY_MTA_STS_POLICY_TABLE_H_
 #define DNSD_POLICY_MTA_STS_POLICY_TABLE_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -33,7 +34,7 @@ class PolicyTable {
   }
   void Remove(absl::string_view domain) { by_domain_.Erase(domain); }
   // Once built, before it is published (PersistentMap::Freeze).
-  void Freeze() { by_domain_.Freeze(); }
+  void Freeze(const std::function<void()>& let_go = nullptr) { by_domain_.Freeze(let_go); }
   // The policy of `domain` (lower case, no trailing dot), or null.
   const ServedPolicy* Find(absl::string_view domain) const {
     const ServedPolicy* const* policy = by_domain_.Find(domain);

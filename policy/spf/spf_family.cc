@@ -151,7 +151,9 @@ class Spf final : public RecordFamily {
   void ForkTables(const Snapshot& base, Snapshot& next) const override {
     next.spf.domains = base.spf.domains;
   }
-  void FreezeTables(Snapshot& snap) const override { snap.spf.domains.Freeze(); }
+  void FreezeTables(Snapshot& snap, const std::function<void()>& let_go) const override {
+    snap.spf.domains.Freeze(let_go);
+  }
 
   void Publish(const DomainConfig& d, const ProviderSettings& p,
                std::vector<std::string>& lines) const override {

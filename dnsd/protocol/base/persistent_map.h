@@ -29,6 +29,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -260,15 +261,34 @@ class PersistentMap {
   // read (see the top of this file): for a map whose edits are done, before
   // it is published. Values move, so pointers into the map taken before do
   // not hold. A map never frozen answers the same, in more memory.
-  void Freeze() {
+  //
+  // A freeze of a whole map (a table linked afresh) lets go of all its hash
+  // tables, which the allocator keeps as free pages of their own size
+  // classes, while the arrays it makes take new ones. `let_go`, if set, is
+  // called after each sixteenth of the shards once half a sixteenth of the
+  // entries, and kLetGoEntries or more, froze since the last call (so every
+  // sixteenth, in a freeze of a whole large map), so that the caller can
+  // give those pages back (dnsd/control/memory_release.h) before the next
+  // sixteenth lands beside them, not under a reload's peak all at once.
+  static constexpr size_t kLetGoEntries = 4096;
+  void Freeze(const std::function<void()>& let_go = nullptr) {
+    constexpr size_t kParts = 16;
+    size_t frozen = 0;
     for (size_t i = 0; i < kShards; ++i) {
       std::shared_ptr<Shard>& shard = shards_[i];
-      if (shard == nullptr || shard->frozen) continue;
-      if (shard->map.empty()) {
-        shard = nullptr;
-        continue;
+      if (shard != nullptr && !shard->frozen) {
+        if (shard->map.empty()) {
+          shard = nullptr;
+        } else {
+          frozen += shard->map.size();
+          FreezeShard(Writable(i));
+        }
       }
-      FreezeShard(Writable(i));
+      if (let_go && (i + 1) % (kShards / kParts) == 0 && frozen >= kLetGoEntries &&
+          frozen * kParts * 2 >= size_) {
+        let_go();
+        frozen = 0;
+      }
     }
   }
 
@@ -364,6 +384,7 @@ class PersistentMap {
   static Key Hashed(absl::string_view bytes) { return Hash(bytes); }
 
   using Entry = std::pair<StoredKey, V>;
+  using Table = absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq>;
 
   // A shard in one of two forms. Editing: `map`. Frozen: `slots`, ordered
   // linear probing. An entry whose InShard hash is h has its home slot at
@@ -380,7 +401,7 @@ class PersistentMap {
     uint32_t capacity = 0;     // frozen: the home slots are [0, capacity)
     std::vector<Entry> slots;  // frozen: kNoKey in the free ones
     uint64_t editor = 0;       // the map that may still write it
-    absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq> map;  // editing
+    Table map;  // editing
     KeyArena keys;
   };
 
@@ -409,30 +430,31 @@ class PersistentMap {
       for (const auto& [key, value] : shard.map) f(key, value);
     }
   }
-  // Rewrites an editing shard, which only this map holds, into the frozen form.
+  // Rewrites an editing shard, which only this map holds, into the frozen
+  // form: its entries in order of hash, each moved from the table once.
   static void FreezeShard(Shard& shard) {
-    std::vector<Entry> entries;
-    entries.reserve(shard.map.size());
-    for (auto& [key, value] : shard.map) entries.emplace_back(key, std::move(value));
-    absl::flat_hash_map<StoredKey, V, KeyHash, KeyEq>().swap(shard.map);
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& a, const Entry& b) { return a.first.hash < b.first.hash; });
-    size_t n = entries.size();
+    using Item = typename Table::value_type;  // the key const, the value moved out
+    std::vector<Item*> order;
+    order.reserve(shard.map.size());
+    for (Item& item : shard.map) order.push_back(&item);
+    std::sort(order.begin(), order.end(),
+              [](const Item* a, const Item* b) { return a->first.hash < b->first.hash; });
+    size_t n = order.size();
     auto capacity = static_cast<uint32_t>(n + n / 3 + 1);
-    // Where each entry goes: its home slot, or the next after the entry before.
-    std::vector<uint32_t> at(n);
-    size_t next = 0;
-    for (size_t i = 0; i < n; ++i) {
-      next = std::max(next, Home(entries[i].first.hash, capacity));
-      at[i] = static_cast<uint32_t>(next++);
-    }
+    // Each entry goes to its home slot, or the next after the entry before;
+    // the array ends at the last entry's slot if that is past `capacity`.
+    size_t end = 0;
+    for (const Item* e : order) end = std::max(end, Home(e->first.hash, capacity)) + 1;
     std::vector<Entry> slots;
-    slots.reserve(std::max<size_t>(capacity, next));
-    for (size_t i = 0; i < n; ++i) {
-      while (slots.size() < at[i]) slots.emplace_back(kNoKey, V{});
-      slots.push_back(std::move(entries[i]));
+    slots.reserve(std::max<size_t>(capacity, end));
+    for (Item* e : order) {
+      size_t home = Home(e->first.hash, capacity);
+      while (slots.size() < home) slots.emplace_back(kNoKey, V{});
+      slots.emplace_back(e->first, std::move(e->second));
     }
     while (slots.size() < capacity) slots.emplace_back(kNoKey, V{});
+    order = {};
+    Table().swap(shard.map);
     shard.slots = std::move(slots);
     shard.capacity = capacity;
     shard.frozen = true;

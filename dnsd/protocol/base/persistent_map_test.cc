@@ -267,6 +267,35 @@ TEST(PersistentMapTest, FreezingCompactsTheTables) {
   }
 }
 
+// A freeze of a whole large map calls `let_go` as it goes, once per
+// sixteenth of the shards; a freeze of the few shards a small edit touched
+// never does, nor one of a small map.
+TEST(PersistentMapTest, AWholeFreezeLetsGoAsItGoes) {
+  Map map;
+  for (int i = 0; i < 100000; ++i) *map.Insert(absl::StrCat("\x03key", i)).value = i;
+  int calls = 0;
+  size_t frozen_at_first_call = 0;
+  map.Freeze([&] {
+    if (++calls == 1) frozen_at_first_call = map.Slots();
+  });
+  EXPECT_EQ(calls, 16);
+  // The first call comes before the map is all frozen: its slots then are
+  // a sixteenth's arrays and fifteen sixteenths' hash tables, more than
+  // the frozen map's.
+  EXPECT_GT(frozen_at_first_call, map.Slots());
+  Map copy = map;
+  for (int i = 0; i < 100; ++i) *copy.Insert(absl::StrCat("\x03new", i)).value = i;
+  calls = 0;
+  copy.Freeze([&] { ++calls; });
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(*copy.Find("\x03new99"), 99);
+  EXPECT_EQ(*copy.Find("\x03key99999"), 99999);
+  Map small;
+  for (int i = 0; i < 4000; ++i) *small.Insert(absl::StrCat("\x03key", i)).value = i;
+  small.Freeze([&] { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
 // The look-up in steps (hash, prefetch the shard, the probe, the entry; find),
 // as a batch does it, finds what the one-call look-up finds: on random maps,
 // for keys present, erased and never inserted, and on a copy that edited

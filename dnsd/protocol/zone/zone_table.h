@@ -23,6 +23,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,12 +51,12 @@ class ZoneTable {
   // zones' stand-ins, but not their serials or the RRsets kept here: the
   // starting point of the next snapshot's table.
   ZoneTable Fork() const;
-  // Compacts what this table's edits wrote (PersistentMap::Freeze), once
-  // it is built and before it is published. Node pointers taken before do
-  // not hold.
-  void Freeze() {
-    nodes_.Freeze();
-    zones_.Freeze();
+  // Compacts what this table's edits wrote (PersistentMap::Freeze, and
+  // its `let_go`), once it is built and before it is published. Node
+  // pointers taken before do not hold.
+  void Freeze(const std::function<void()>& let_go = nullptr) {
+    nodes_.Freeze(let_go);
+    zones_.Freeze(let_go);
   }
 
   // Stores an RRset and returns a pointer that stays valid for the table's
