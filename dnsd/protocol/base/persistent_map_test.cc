@@ -119,40 +119,67 @@ TEST(PersistentMapTest, CopiesNeverSeeEachOthersEdits) {
   EXPECT_EQ(b.size(), 1000u);
 }
 
+// One random edit of `map`, and the same of `model`: an insert (its key
+// viewed in `lenders`, which never move, or copied), an erase, a key
+// copied, a value changed in place or a look-up; with `freeze`, now and
+// then a Freeze of the map.
+void RandomEdit(std::mt19937& rng, Map& map, Model& model, std::deque<std::string>& lenders,
+                bool freeze) {
+  std::string key = absl::StrCat("\x04name", rng() % 3000, "\x07example");
+  int value = static_cast<int>(rng() % 1000);
+  switch (rng() % 7) {
+    case 0:
+      lenders.push_back(key);
+      *map.Insert(lenders.back(), KeyBytes::kView).value = value;
+      model[key] = value;
+      break;
+    case 1:
+      *map.Insert(key).value = value;
+      model[key] = value;
+      break;
+    case 2:
+      EXPECT_EQ(map.Erase(key), model.erase(key) == 1);
+      break;
+    case 3:
+      EXPECT_EQ(map.CopyKey(key), model.count(key) == 1);
+      break;
+    case 4:
+      if (int* found = map.Mutable(key); found != nullptr) {
+        *found = value;
+        model[key] = value;
+      } else {
+        EXPECT_EQ(model.count(key), 0u);
+      }
+      break;
+    case 5: {
+      const int* found = map.Find(key);
+      auto it = model.find(key);
+      ASSERT_EQ(found != nullptr, it != model.end()) << key;
+      if (found != nullptr) {
+        EXPECT_EQ(*found, it->second);
+      }
+      break;
+    }
+    case 6:
+      if (freeze && rng() % 50 == 0) map.Freeze();
+      break;
+  }
+}
+
 // Random edits on a chain of copies, keys copied and viewed, each map
 // checked against a std::map snapshot taken when it was made, after all
 // later copies were edited. Once the last copy has copied every key, it no
 // longer needs the lenders' bytes at all.
 TEST(PersistentMapTest, RandomEditsOnAChainOfCopies) {
   std::mt19937 rng(7);
-  std::deque<std::string> lenders;  // never move: the maps view them
+  std::deque<std::string> lenders;
   std::vector<Map> maps(1);
   std::vector<Model> models(1);
   for (int generation = 0; generation < 20; ++generation) {
     maps.push_back(maps.back());
     models.push_back(models.back());
-    Map& map = maps.back();
-    Model& model = models.back();
-    for (int e = 0; e < (generation == 0 ? 4000 : 300); ++e) {
-      std::string key = absl::StrCat("name", rng() % 2000, ".example");
-      int value = static_cast<int>(rng() % 1000);
-      switch (rng() % 4) {
-        case 0:
-          lenders.push_back(key);
-          *map.Insert(lenders.back(), KeyBytes::kView).value = value;
-          model[key] = value;
-          break;
-        case 1:
-          *map.Insert(key).value = value;
-          model[key] = value;
-          break;
-        case 2:
-          EXPECT_EQ(map.Erase(key), model.erase(key) == 1);
-          break;
-        case 3:
-          EXPECT_EQ(map.CopyKey(key), model.count(key) == 1);
-          break;
-      }
+    for (int e = 0; e < (generation == 0 ? 6000 : 400); ++e) {
+      RandomEdit(rng, maps.back(), models.back(), lenders, /*freeze=*/false);
     }
   }
   for (size_t i = 0; i < maps.size(); ++i) {
@@ -180,54 +207,12 @@ TEST(PersistentMapTest, FreezingChangesNoAnswer) {
     maps.push_back(maps.back());
     models.push_back(models.back());
     Map& map = maps.back();
-    Model& model = models.back();
     int edits = generation == 0 ? 6000 : static_cast<int>(rng() % 400);
-    for (int e = 0; e < edits; ++e) {
-      std::string key = absl::StrCat("\x04name", rng() % 3000, "\x07example");
-      int value = static_cast<int>(rng() % 1000);
-      switch (rng() % 8) {
-        case 0:
-          lenders.push_back(key);
-          *map.Insert(lenders.back(), KeyBytes::kView).value = value;
-          model[key] = value;
-          break;
-        case 1:
-        case 2:
-          *map.Insert(key).value = value;
-          model[key] = value;
-          break;
-        case 3:
-          EXPECT_EQ(map.Erase(key), model.erase(key) == 1);
-          break;
-        case 4:
-          EXPECT_EQ(map.CopyKey(key), model.count(key) == 1);
-          break;
-        case 5:
-          if (int* found = map.Mutable(key); found != nullptr) {
-            *found = value;
-            model[key] = value;
-          } else {
-            EXPECT_EQ(model.count(key), 0u);
-          }
-          break;
-        case 6:
-          if (rng() % 50 == 0) map.Freeze();
-          break;
-        case 7: {
-          const int* found = map.Find(key);
-          auto it = model.find(key);
-          ASSERT_EQ(found != nullptr, it != model.end()) << key;
-          if (found != nullptr) {
-            EXPECT_EQ(*found, it->second);
-          }
-          break;
-        }
-      }
-    }
+    for (int e = 0; e < edits; ++e) RandomEdit(rng, map, models.back(), lenders, /*freeze=*/true);
     // Most generations are frozen before the next copies them, as a
     // published snapshot's tables are; some are not.
     if (rng() % 4 != 0) map.Freeze();
-    ExpectSame(map, model);
+    ExpectSame(map, models.back());
   }
   for (size_t i = 0; i < maps.size(); ++i) {
     SCOPED_TRACE(i);
