@@ -119,8 +119,8 @@ class PersistentMap {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
     if (shard->frozen) {
-      const char* home =
-          reinterpret_cast<const char*>(shard->slots.data() + Home(InShard(k.hash), shard->capacity));
+      const Entry* slot = shard->slots.data() + Home(InShard(k.hash), shard->capacity);
+      const char* home = reinterpret_cast<const char*>(slot);
       __builtin_prefetch(home);
       __builtin_prefetch(home + 64);
       return;
@@ -410,7 +410,8 @@ class PersistentMap {
   }
   // The entry of a frozen shard with this hash and these bytes; with no
   // bytes, the first with this hash.
-  static const Entry* FrozenFind(const Shard& shard, uint32_t hash, const absl::string_view* bytes) {
+  static const Entry* FrozenFind(const Shard& shard, uint32_t hash,
+                                 const absl::string_view* bytes) {
     const Entry* slot = shard.slots.data() + Home(hash, shard.capacity);
     const Entry* end = shard.slots.data() + shard.slots.size();
     for (; slot != end && slot->first.hash <= hash; ++slot) {
