@@ -118,7 +118,7 @@ class PersistentMap {
   void PrefetchProbe(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return;
-    if (shard->frozen) {
+    if (shard->frozen()) {
       const Entry* slot = shard->slots.data() + Home(InShard(k.hash), shard->capacity);
       const char* home = reinterpret_cast<const char*>(slot);
       __builtin_prefetch(home);
@@ -138,7 +138,7 @@ class PersistentMap {
     if (shard == nullptr) return;
     const StoredKey* key;
     const V* found;
-    if (shard->frozen) {
+    if (shard->frozen()) {
       const Entry* entry = FrozenFind(*shard, InShard(k.hash), nullptr);
       if (entry == nullptr) return;
       key = &entry->first;
@@ -171,7 +171,7 @@ class PersistentMap {
   const V* Find(const Key& k) const {
     const Shard* shard = shards_[ShardOf(k)].get();
     if (shard == nullptr) return nullptr;
-    if (shard->frozen) {
+    if (shard->frozen()) {
       const Entry* entry = FrozenFind(*shard, InShard(k.hash), &k.bytes);
       return entry != nullptr ? &entry->second : nullptr;
     }
@@ -186,7 +186,7 @@ class PersistentMap {
   size_t Slots() const {
     size_t slots = 0;
     for (const auto& shard : shards_) {
-      if (shard != nullptr) slots += shard->frozen ? shard->slots.size() : shard->map.capacity();
+      if (shard != nullptr) slots += shard->frozen() ? shard->slots.size() : shard->map.capacity();
     }
     return slots;
   }
@@ -276,7 +276,7 @@ class PersistentMap {
     size_t frozen = 0;
     for (size_t i = 0; i < kShards; ++i) {
       std::shared_ptr<Shard>& shard = shards_[i];
-      if (shard != nullptr && !shard->frozen) {
+      if (shard != nullptr && !shard->frozen()) {
         if (shard->map.empty()) {
           shard = nullptr;
         } else {
@@ -396,10 +396,11 @@ class PersistentMap {
   // where the load is 3/4, found or not.
   struct Shard {
     // A frozen shard's look-up reads these, and nothing else of the shard:
-    // first, in one line.
-    bool frozen = false;
+    // first, in one line. A frozen shard holds an entry or more (Freeze
+    // drops an empty one), so a capacity is what says it is frozen.
     uint32_t capacity = 0;     // frozen: the home slots are [0, capacity)
     std::vector<Entry> slots;  // frozen: kNoKey in the free ones
+    bool frozen() const { return capacity != 0; }
     uint64_t editor = 0;       // the map that may still write it
     Table map;  // editing
     KeyArena keys;
@@ -423,7 +424,7 @@ class PersistentMap {
   // F(const StoredKey&, const V&) for each entry, in either form.
   template <typename F>
   static void ForEachEntry(const Shard& shard, F&& f) {
-    if (shard.frozen) {
+    if (shard.frozen()) {
       for (const auto& [key, value] : shard.slots) {
         if (!IsNoKey(key)) f(key, value);
       }
@@ -458,7 +459,6 @@ class PersistentMap {
     Table().swap(shard.map);
     shard.slots = std::move(slots);
     shard.capacity = capacity;
-    shard.frozen = true;
   }
   // The other way, for an edit: the frozen shard, which only this map
   // holds, becomes a hash table again (its keys stay where they are).
@@ -471,7 +471,6 @@ class PersistentMap {
     }
     std::vector<Entry>().swap(shard.slots);
     shard.capacity = 0;
-    shard.frozen = false;
   }
 
   static size_t ShardOf(const Key& key) { return key.hash >> (64 - kShardBits); }
@@ -489,7 +488,7 @@ class PersistentMap {
   Shard& Writable(size_t i) {
     std::shared_ptr<Shard>& shard = shards_[i];
     if (shard != nullptr && shard->editor == editor_) {
-      if (shard->frozen) ThawShard(*shard);
+      if (shard->frozen()) ThawShard(*shard);
       return *shard;
     }
     auto clone = std::make_shared<Shard>();
