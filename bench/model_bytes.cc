@@ -83,7 +83,8 @@ int Reads(const std::string& dir, size_t limit) {
     Take("dmarc: positions", d.dmarc.positions);
     for (DkimSelector& s : d.dkim.selectors) {
       Take("dkim: selector names", s.selector);
-      Take("dkim: key record", s.key.data);
+      Take("dkim: key record", s.key.record);
+      Take("dkim: cname target", s.key.target);
     }
     Take("dkim: selectors", d.dkim.selectors);
     Take("bimi", d.bimi.selectors);

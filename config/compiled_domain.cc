@@ -185,7 +185,7 @@ const RRset* DomainCompiler::Txt(absl::string_view text, uint32_t ttl) {
   return out_.rrsets.back().get();
 }
 
-const RRset* DomainCompiler::TxtSharing(std::shared_ptr<const std::string> rdata) {
+const RRset* DomainCompiler::TxtSharing(RdataRef rdata) {
   out_.rrsets.push_back(std::make_unique<const RRset>(
       RecordWithRdataApart(wire::kTypeTxt, provider().settings.ttl, rdata.get())));
   out_.shared_rdata.push_back(std::move(rdata));

@@ -28,6 +28,7 @@
 #include "config/refreshed_ranges.h"
 #include "config/serial_digest.h"
 #include "config/timeline.h"
+#include "dnsd/protocol/zone/apart_rdata.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "dnsd/protocol/zone/zone.h"
 
@@ -128,7 +129,7 @@ struct CompiledDomain {
   std::vector<std::unique_ptr<const RRset>> rrsets;
   // The RDATA that some of them keep apart (RRset::rdata), shared with the
   // model they were compiled from: a DKIM key is held once, not twice.
-  std::vector<std::shared_ptr<const std::string>> shared_rdata;
+  std::vector<RdataRef> shared_rdata;
 
   // Every owner name of its parts (Owned::first) and its zones' apexes, in
   // wire form, one after another, each name once: a domain has a dozen,
@@ -224,9 +225,9 @@ class DomainCompiler {
   const RRset* Txt(absl::string_view text);
   const RRset* Txt(absl::string_view text, uint32_t ttl);
   const RRset* Cname(absl::string_view target_wire);
-  // A TXT record whose RDATA (TxtRdata's form) is `rdata` itself, shared
-  // with whoever else holds it rather than copied.
-  const RRset* TxtSharing(std::shared_ptr<const std::string> rdata);
+  // A TXT record whose RDATA is what `rdata` writes, shared with whoever
+  // else holds it rather than copied.
+  const RRset* TxtSharing(RdataRef rdata);
 
   // A zone at `prefix` (text labels, "_dmarc") prepended to the domain.
   absl::StatusOr<CompiledZone*> AddZone(absl::string_view prefix, ZoneKind kind);

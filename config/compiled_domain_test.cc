@@ -105,7 +105,7 @@ TEST(SameCompileTest, TwoCompilesOfTheSameAreTheSame) {
 
 TEST(SameCompileTest, ARecordKeptApartIsTheRecordItHolds) {
   Fixture a, b;
-  auto rdata = std::make_shared<const std::string>(TxtRdata("v=DMARC1; p=none"));
+  RdataRef rdata = BytesRdata::Make(TxtRdata("v=DMARC1; p=none"));
   b.d.shared_rdata.push_back(rdata);
   b.d.rrsets.push_back(
       std::make_unique<RRset>(RecordWithRdataApart(wire::kTypeTxt, 300, rdata.get())));

@@ -562,19 +562,19 @@ TEST_F(DomainFileTest, AReadAgainKeepsTheKeysThatDidNotChange) {
   std::shared_ptr<const ReadDomain> same = RereadDomainFile(path, first, path.str());
   ASSERT_NE(same, first);
   for (size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(same->domain.dkim.selectors[i].key.data, before[i].key.data) << i;
+    EXPECT_EQ(same->domain.dkim.selectors[i].key.record.get(), before[i].key.record.get()) << i;
   }
 
   dir_.Write("example.com.yaml", file(kRsa2048, "c2.vendor.test"));
   std::shared_ptr<const ReadDomain> changed = RereadDomainFile(path, same, path.str());
   const std::vector<DkimSelector>& after = changed->domain.dkim.selectors;
   ASSERT_EQ(after.size(), 3u);
-  EXPECT_EQ(after[0].key.data, before[0].key.data);
+  EXPECT_EQ(after[0].key.record.get(), before[0].key.record.get());
   // b's new key is a's bytes: equal content may be shared, whichever selector held it.
   EXPECT_EQ(after[1].key.public_key(), kRsa2048);
-  EXPECT_EQ(*after[1].key.data, *before[0].key.data);
+  EXPECT_EQ(after[1].key.record.get(), before[0].key.record.get());
   EXPECT_EQ(after[2].key.text(), "c2.vendor.test");
-  EXPECT_NE(after[2].key.data, before[2].key.data);
+  EXPECT_NE(after[2].key.target, before[2].key.target);
   EXPECT_EQ(before[1].key.public_key(), kRsa1024);  // the first read is as it was
 }
 

@@ -1,5 +1,7 @@
 #include "config/serial_digest.h"
 
+#include "absl/container/fixed_array.h"
+
 namespace dnsd::config {
 
 void SerialDigest::Mix(absl::string_view bytes) {
@@ -22,7 +24,12 @@ void SerialDigest::Add(absl::string_view bytes) {
 
 void SerialDigest::Add(const RRset& rrset) {
   Mix(rrset.records);
-  if (rrset.rdata != nullptr) Mix(*rrset.rdata);
+  if (rrset.rdata != nullptr) {
+    // Written as served: a DKIM key's record is held as DER (apart_rdata.h).
+    absl::FixedArray<char, 1024> rdata(rrset.rdata->size());
+    rrset.rdata->Write(rdata.data());
+    Mix(absl::string_view(rdata.data(), rdata.size()));
+  }
   Close();
 }
 

@@ -14,7 +14,8 @@ namespace {
 TEST(SerialDigestTest, ARecordWithItsRdataApartDigestsAsTheRecordJoined) {
   std::string rdata = TxtRdata(std::string(400, 'k'));
   RRset joined = RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Build();
-  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, &rdata);
+  RdataRef kept = BytesRdata::Make(rdata);
+  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, kept.get());
   SerialDigest a, b, c;
   a.Add(joined);
   b.Add(apart);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "dnsd/protocol/zone/rrset.h"
+#include "policy/dkim/dkim_record.h"
 #include "policy/dkim/public_key.h"
 #include "config/quote.h"
 #include "openssl/evp.h"
@@ -186,14 +187,14 @@ DkimKey KeyOf(const DkimKeyTags& tags, int key_bits) {
   DkimKey key;
   key.kind = DkimKey::Kind::kKey;
   key.key_bits = key_bits;
-  key.data = std::make_shared<const std::string>(TxtRdata(RenderDkimRecord(tags)));
+  key.record = DkimRecordOf(tags);
   return key;
 }
 
 DkimKey CnameKey(std::string target) {
   DkimKey key;
   key.kind = DkimKey::Kind::kCname;
-  key.data = std::make_shared<const std::string>(std::move(target));
+  key.target = std::make_shared<const std::string>(std::move(target));
   return key;
 }
 
@@ -204,12 +205,13 @@ DkimKey RevokedKey() {
 }
 
 std::string DkimKey::text() const {
-  if (data == nullptr) return "";
-  if (kind != Kind::kKey) return *data;
+  if (kind == Kind::kCname && target != nullptr) return *target;
+  if (kind != Kind::kKey || !record) return "";
   // The character-strings joined, as receivers join them (RFC 6376 §3.6.2.2).
+  std::string rdata = record->Bytes();
   std::string out;
-  out.reserve(data->size());
-  absl::string_view rest = *data;
+  out.reserve(rdata.size());
+  absl::string_view rest = rdata;
   while (!rest.empty()) {
     size_t n = std::min<size_t>(static_cast<uint8_t>(rest[0]), rest.size() - 1);
     absl::StrAppend(&out, rest.substr(1, n));

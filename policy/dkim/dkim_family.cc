@@ -29,7 +29,7 @@ absl::StatusOr<const RRset*> SelectorRecords(const DkimSelector& s, bool revoked
     DNSD_ASSIGN_OR_RETURN(std::string target, wire::NameFromText(s.key.text()));
     return out.Cname(target);
   }
-  return out.TxtSharing(s.key.data);
+  return out.TxtSharing(s.key.record);
 }
 
 // Signing needs a published key: warns when, from now on, a rotation
@@ -78,11 +78,10 @@ class Dkim final : public RecordFamily {
   // the first ones as full as they were.
   void ShareUnchanged(const DomainConfig& previous, DomainConfig& fresh) const override {
     for (DkimSelector& s : fresh.dkim.selectors) {
-      if (s.key.data == nullptr) continue;
+      if (!s.key.record) continue;
       for (const DkimSelector& old : previous.dkim.selectors) {
-        if (old.key.kind == s.key.kind && old.key.data != nullptr &&
-            *old.key.data == *s.key.data) {
-          s.key.data = old.key.data;
+        if (old.key.kind == s.key.kind && SameRdata(old.key.record.get(), s.key.record.get())) {
+          s.key.record = old.key.record;
           break;
         }
       }

@@ -13,6 +13,7 @@
 #include "config/delegation.h"
 #include "config/diagnostic.h"
 #include "config/timeline.h"
+#include "dnsd/protocol/zone/apart_rdata.h"
 
 namespace dnsd::config {
 
@@ -28,20 +29,21 @@ struct DkimKeyTags {
   std::string notes;                  // n=
 };
 
-// A selector's key, kept for every domain: the record rendered once when
-// the file is read, not the tags it came from. The tags took 224 bytes of
+// A selector's key, kept for every domain: the record made once when the
+// file is read, not the tags it came from. The tags took 224 bytes of
 // strings and vectors per selector beside the key itself, and the record
-// is all a compile needs. A key's record is kept in the form it is served
-// in, and the compiled TXT record serves this very copy (RRset::rdata):
-// a key is the largest thing most domains have, and it is held once.
+// is all a compile needs. The compiled TXT record serves this very object
+// (RRset::rdata): a key is the largest thing most domains have, and it is
+// held once, as its DER (dkim_record.h).
 struct DkimKey {
   enum class Kind : uint8_t { kKey, kCname, kRevoked };
   Kind kind = Kind::kKey;
   int key_bits = 0;                   // kKey: measured from the key: 1024..4096, or 256
   // kKey: the TXT record's RDATA, its text ("v=DKIM1; k=rsa; p=<base64>...")
-  // in character-strings of at most 255 octets (TxtRdata); kCname: the
-  // target name, as text; kRevoked: null.
-  std::shared_ptr<const std::string> data;
+  // in character-strings of at most 255 octets (DkimRecordOf); else null.
+  RdataRef record;
+  // kCname: the target name, as text; else null.
+  std::shared_ptr<const std::string> target;
 
   // kKey: the record's text; kCname: the target name; kRevoked: "".
   std::string text() const;

@@ -138,23 +138,25 @@ TEST(DkimRecordTest, AKeyKeepsItsRecordAndItsPublicKey) {
   EXPECT_EQ(KeyOf(tags, 2048).public_key(), "MIIBIjAN");
 }
 
-// The model keeps a key's record as it is served (TXT RDATA, strings of
-// at most 255 octets), and its text and p= read back whole across them.
+// The model keeps a key's record, which writes it as it is served (TXT
+// RDATA, strings of at most 255 octets), and its text and p= read back
+// whole across them.
 TEST(DkimRecordTest, AKeyIsKeptAsItsTxtRdata) {
   DkimKeyTags tags;
   for (int i = 0; i < 392; ++i) tags.public_key.push_back("ABCDEFGHIJ+/0123"[i % 16]);
   DkimKey key = KeyOf(tags, 2048);
   std::string text = absl::StrCat("v=DKIM1; k=rsa; p=", tags.public_key);
-  ASSERT_NE(key.data, nullptr);
-  EXPECT_EQ(*key.data, dnsd::TxtRdata(text));
-  EXPECT_EQ(static_cast<uint8_t>((*key.data)[0]), 255);
+  ASSERT_TRUE(key.record);
+  EXPECT_EQ(key.record->Bytes(), dnsd::TxtRdata(text));
+  EXPECT_EQ(static_cast<uint8_t>(key.record->Bytes()[0]), 255);
   EXPECT_EQ(key.text(), text);
   EXPECT_EQ(key.public_key(), tags.public_key);
 }
 
 TEST(DkimRecordTest, RevokedAndCname) {
   EXPECT_EQ(RevokedKey().kind, DkimKey::Kind::kRevoked);
-  EXPECT_EQ(RevokedKey().data, nullptr);
+  EXPECT_FALSE(RevokedKey().record);
+  EXPECT_EQ(RevokedKey().target, nullptr);
   EXPECT_EQ(RevokedKey().text(), "");
   EXPECT_EQ(RevokedKey().public_key(), "");
   DkimKey cname = CnameKey("selector1-example-com._domainkey.example.onmicrosoft.com");

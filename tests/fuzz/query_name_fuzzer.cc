@@ -670,7 +670,7 @@ Expected Reference(const NameLabels& l, const MacroName& m) {
 }
 
 std::string RRsetText(const dnsd::RRset& rrset) {
-  std::vector<absl::string_view> rdata = dnsd::RdataOf(rrset);
+  std::vector<std::string> rdata = dnsd::RdataOf(rrset);
   Check(rdata.size() == 1, "SPF answer is not one record");
   std::string text;
   absl::string_view rest = rdata.front();

@@ -21,7 +21,7 @@ struct AnswerRecords {
   uint16_t count = 0;
   uint8_t owner_label = 0;   // 0: the query name; n: its n-th ancestor
   bool patch_serial = false; // an SOA whose serial is Answer::serial
-  const std::string* rdata = nullptr;  // as in RRset::rdata
+  const ApartRdata* rdata = nullptr;  // as in RRset::rdata
 };
 
 struct Answer {

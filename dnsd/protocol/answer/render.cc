@@ -36,7 +36,7 @@ void PutRecords(Writer& w, const Query& q, const AnswerRecords& r, uint32_t seri
   if (r.rdata != nullptr) {  // one record, its RDATA kept apart (RRset::rdata)
     w.PutU16(OwnerPointer(q, r.owner_label));
     w.PutBytes(r.records);
-    w.PutBytes(*r.rdata);
+    if (char* out = w.Reserve(r.rdata->size())) r.rdata->Write(out);
     return;
   }
   absl::string_view rest = r.records;

@@ -321,7 +321,8 @@ TEST(RenderTest, ARecordWithItsRdataApartIsTheSameRecord) {
                    fit + 1, size_t{1500}}) {
     std::string rdata = TxtRdata(std::string(n, 'p'));
     RRset joined = Txt(std::string(n, 'p'), 3600);
-    RRset apart = RecordWithRdataApart(kTypeTxt, 3600, &rdata);
+    RdataRef kept = BytesRdata::Make(rdata);
+    RRset apart = RecordWithRdataApart(kTypeTxt, 3600, kept.get());
     ASSERT_EQ(WireRecords(apart), joined.records) << n;
     for (bool authority : {false, true}) {
       Answer a, b;

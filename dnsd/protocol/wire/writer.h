@@ -60,6 +60,17 @@ class Writer {
     pos_ += bytes.size();
   }
   void PutBytes(std::span<const uint8_t> bytes);
+  // Room for `n` octets, which the caller then writes; null (and
+  // overflowed()) if they do not fit.
+  char* Reserve(size_t n) {
+    if (pos_ + n > buf_.size()) {
+      overflowed_ = true;
+      return nullptr;
+    }
+    char* at = reinterpret_cast<char*>(buf_.data() + pos_);
+    pos_ += n;
+    return at;
+  }
   void PatchU16(size_t at, uint16_t v) {  // REQUIRES: at + 2 <= size()
     buf_[at] = static_cast<uint8_t>(v >> 8);
     buf_[at + 1] = static_cast<uint8_t>(v);

@@ -40,7 +40,7 @@ RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
   return *this;
 }
 
-RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const std::string* rdata,
+RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const ApartRdata* rdata,
                            uint16_t rr_class) {
   RRset rrset;
   rrset.type = type;
@@ -55,14 +55,16 @@ RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const std::string* rdata
 
 std::string WireRecords(const RRset& rrset) {
   if (rrset.rdata == nullptr) return rrset.records;
-  return absl::StrCat(rrset.records, *rrset.rdata);
+  return absl::StrCat(rrset.records, rrset.rdata->Bytes());
 }
 
 bool SameRecords(const RRset& a, const RRset& b) {
   if (a.type != b.type || a.count != b.count) return false;
+  if (a.rdata == b.rdata) return a.records == b.records;
+  std::string a_apart = a.rdata != nullptr ? a.rdata->Bytes() : std::string();
+  std::string b_apart = b.rdata != nullptr ? b.rdata->Bytes() : std::string();
   absl::string_view a_head = a.records, b_head = b.records;
-  absl::string_view a_tail = a.rdata != nullptr ? absl::string_view(*a.rdata) : "";
-  absl::string_view b_tail = b.rdata != nullptr ? absl::string_view(*b.rdata) : "";
+  absl::string_view a_tail = a_apart, b_tail = b_apart;
   if (a_head.size() + a_tail.size() != b_head.size() + b_tail.size()) return false;
   // Each side's records as one run of octets, compared without joining
   // them: the longer head is compared in two pieces.
@@ -110,13 +112,13 @@ std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t 
   return rdata;
 }
 
-std::vector<absl::string_view> RdataOf(const RRset& rrset) {
-  if (rrset.rdata != nullptr) return {*rrset.rdata};
-  std::vector<absl::string_view> out;
+std::vector<std::string> RdataOf(const RRset& rrset) {
+  if (rrset.rdata != nullptr) return {rrset.rdata->Bytes()};
+  std::vector<std::string> out;
   absl::string_view rest = rrset.records;
   while (rest.size() >= kRecordHeader) {
     size_t len = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);
-    out.push_back(rest.substr(kRecordHeader, len));
+    out.emplace_back(rest.substr(kRecordHeader, len));
     rest.remove_prefix(std::min(rest.size(), kRecordHeader + len));
   }
   return out;

@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "dnsd/protocol/wire/constants.h"
+#include "dnsd/protocol/zone/apart_rdata.h"
 
 namespace dnsd {
 
@@ -19,13 +20,14 @@ struct RRset {
   // `count` records, each TYPE CLASS TTL RDLENGTH RDATA (RFC 1035 §4.1.3)
   // with the owner left out.
   std::string records;
-  // Or one record whose RDATA is kept elsewhere: then `records` is its
-  // TYPE CLASS TTL RDLENGTH alone, and this is the RDATA. A DKIM key is the
-  // largest thing a domain has, and the domain's model holds it already
-  // (policy/dkim/dkim_section.h), so its record points at that copy
-  // instead of holding a second. Whoever builds such an RRset keeps the
-  // RDATA alive for as long as the RRset (config/compiled_domain.h).
-  const std::string* rdata = nullptr;
+  // Or one record whose RDATA is kept elsewhere (apart_rdata.h): then
+  // `records` is its TYPE CLASS TTL RDLENGTH alone, and this writes the
+  // RDATA. A DKIM key is the largest thing a domain has, and the domain's
+  // model holds it already (policy/dkim/dkim_section.h), so its record
+  // points at that object instead of holding a copy. Whoever builds such
+  // an RRset keeps the RDATA alive for as long as the RRset
+  // (config/compiled_domain.h).
+  const ApartRdata* rdata = nullptr;
 };
 
 // Builds an RRset one record at a time (control plane only).
@@ -57,9 +59,9 @@ constexpr size_t TxtRdataBound(size_t text) { return text + text / wire::kMaxTxt
 std::string SoaRdata(absl::string_view mname, absl::string_view rname, uint32_t serial,
                      uint32_t refresh, uint32_t retry, uint32_t expire, uint32_t minimum);
 
-// One record of `type` whose RDATA is `*rdata`, kept apart (RRset::rdata).
-// `rdata` must outlive the RRset.
-RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const std::string* rdata,
+// One record of `type` whose RDATA `rdata` writes, kept apart
+// (RRset::rdata). `rdata` must outlive the RRset.
+RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const ApartRdata* rdata,
                            uint16_t rr_class = wire::kClassIn);
 
 // The records as the wire carries them, the RDATA kept apart included
@@ -72,7 +74,7 @@ std::string WireRecords(const RRset& rrset);
 bool SameRecords(const RRset& a, const RRset& b);
 
 // Splits the records back into the RDATA of each record (for tests and tools).
-std::vector<absl::string_view> RdataOf(const RRset& rrset);
+std::vector<std::string> RdataOf(const RRset& rrset);
 
 }  // namespace dnsd
 

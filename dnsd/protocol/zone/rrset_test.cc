@@ -15,11 +15,12 @@ TEST(RRsetTest, ARecordWithItsRdataApartIsTheBuiltRecord) {
   for (size_t n : {0, 1, 255, 256, 700, 65000}) {
     std::string rdata = TxtRdata(std::string(n, 'k'));
     RRset built = RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Build();
-    RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, &rdata);
+    RdataRef kept = BytesRdata::Make(rdata);
+    RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, kept.get());
     EXPECT_EQ(apart.type, built.type);
     EXPECT_EQ(apart.count, 1);
     EXPECT_EQ(apart.records.size(), 10u);
-    EXPECT_EQ(apart.rdata, &rdata);
+    EXPECT_EQ(apart.rdata, kept.get());
     EXPECT_EQ(WireRecords(apart), built.records) << n;
     ASSERT_EQ(RdataOf(apart).size(), 1u);
     EXPECT_EQ(RdataOf(apart)[0], rdata);
@@ -30,7 +31,8 @@ TEST(RRsetTest, ARecordWithItsRdataApartIsTheBuiltRecord) {
 
 TEST(RRsetTest, AClassOtherThanIn) {
   std::string rdata = TxtRdata("ns1");
-  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 0, &rdata, wire::kClassCh);
+  RdataRef kept = BytesRdata::Make(rdata);
+  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 0, kept.get(), wire::kClassCh);
   EXPECT_EQ(WireRecords(apart),
             RRsetBuilder(wire::kTypeTxt, 0, wire::kClassCh).Add(rdata).Build().records);
 }
@@ -64,7 +66,8 @@ TEST(RRsetTest, TxtRdataSplitsAt255Octets) {
 TEST(RRsetTest, SameRecordsWhereverTheRdataIsKept) {
   std::string rdata = TxtRdata(std::string(300, 'k'));
   RRset built = RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Build();
-  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, &rdata);
+  RdataRef kept = BytesRdata::Make(rdata);
+  RRset apart = RecordWithRdataApart(wire::kTypeTxt, 300, kept.get());
   EXPECT_TRUE(SameRecords(built, built));
   EXPECT_TRUE(SameRecords(built, apart));
   EXPECT_TRUE(SameRecords(apart, built));
@@ -79,14 +82,16 @@ TEST(RRsetTest, SameRecordsWhereverTheRdataIsKept) {
       EXPECT_FALSE(SameRecords(apart, other_built));
     } else {
       other_rdata[at - 10] ^= 1;
-      RRset other_apart = RecordWithRdataApart(wire::kTypeTxt, 300, &other_rdata);
+      RdataRef other_kept = BytesRdata::Make(other_rdata);
+      RRset other_apart = RecordWithRdataApart(wire::kTypeTxt, 300, other_kept.get());
       EXPECT_FALSE(SameRecords(other_apart, built));
       EXPECT_FALSE(SameRecords(built, other_apart));
       EXPECT_FALSE(SameRecords(other_apart, apart));
     }
   }
   std::string shorter = TxtRdata(std::string(299, 'k'));
-  EXPECT_FALSE(SameRecords(built, RecordWithRdataApart(wire::kTypeTxt, 300, &shorter)));
+  RdataRef shorter_kept = BytesRdata::Make(shorter);
+  EXPECT_FALSE(SameRecords(built, RecordWithRdataApart(wire::kTypeTxt, 300, shorter_kept.get())));
   RRset two = RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Add(rdata).Build();
   EXPECT_FALSE(SameRecords(built, two));
   RRset typed = built;

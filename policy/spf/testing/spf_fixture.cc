@@ -152,7 +152,7 @@ std::string RdataText(absl::string_view rest) {
 }
 
 std::string TxtText(const RRset& rrset) {
-  std::vector<absl::string_view> rdata = RdataOf(rrset);
+  std::vector<std::string> rdata = RdataOf(rrset);
   if (rdata.empty()) return "<no record>";
   return RdataText(rdata.front());
 }

@@ -1,0 +1,59 @@
+// A DKIM key's TXT record held as the key's DER, its text written per
+// answer (dnsd/protocol/zone/apart_rdata.h).
+//
+// The record is "v=DKIM1; k=<type>; p=<base64>" and then the h=, t=, s=
+// and n= tags (RenderDkimRecord). Of a 2048-bit RSA key's 422 octets of
+// RDATA, 392 are the base64 of 294 octets of DER: held as the DER, the
+// type as one octet and the tags after p= as text, the record takes 320
+// octets of heap, not 496 (the RDATA in the 448-octet class and a
+// shared_ptr's block beside it). An answer writes the text back, split
+// into character-strings of 255 octets as TxtRdata splits it: the served
+// octets are the same.
+//
+// A key whose base64 would not come back as the file spelled it is held
+// as its RDATA instead; CleanBase64 lets none through, so that is only a
+// guard.
+#ifndef DNSD_POLICY_DKIM_DKIM_RECORD_H_
+#define DNSD_POLICY_DKIM_DKIM_RECORD_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "config/model.h"
+#include "dnsd/protocol/zone/apart_rdata.h"
+
+namespace dnsd::config {
+
+// The RDATA of the TXT record RenderDkimRecord(tags) makes: a
+// DkimKeyRecord when the key can be held as DER, else the RDATA's octets.
+// `tags.public_key` is the cleaned base64 (CleanBase64).
+RdataRef DkimRecordOf(const DkimKeyTags& tags);
+
+class DkimKeyRecord final : public ApartRdata {
+ public:
+  // Null if `tags` cannot be held this way.
+  static RdataRef Make(const DkimKeyTags& tags);
+
+  size_t size() const override;
+  void Write(char* out) const override;
+
+ private:
+  DkimKeyRecord(uint16_t der_size, uint8_t type, uint8_t tail_size)
+      : der_size_(der_size), type_(type), tail_size_(tail_size) {}
+  void Destroy() const override;
+
+  const char* der() const { return reinterpret_cast<const char*>(this + 1); }
+  const char* tail() const { return der() + der_size_; }
+  // The record's text, before it is split into character-strings.
+  size_t TextSize() const;
+
+  // In the base's tail padding: the object is 16 octets, the DER and the
+  // tags after p= follow it.
+  uint16_t der_size_;
+  uint8_t type_;       // index in kKeyTypes
+  uint8_t tail_size_;  // "; h=sha256" and the like
+};
+
+}  // namespace dnsd::config
+
+#endif  // DNSD_POLICY_DKIM_DKIM_RECORD_H_

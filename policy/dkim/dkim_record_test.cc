@@ -1,0 +1,126 @@
+// A key's record held as DER writes the octets the record's text makes
+// (TxtRdata of RenderDkimRecord), for every key length, tag and string
+// split; what cannot be held so is held as those octets.
+#include "policy/dkim/dkim_record.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "gtest/gtest.h"
+#include "dnsd/protocol/zone/rrset.h"
+#include "policy/dkim/dkim.h"
+#include "policy/dkim/test_keys.h"
+
+namespace dnsd::config {
+namespace {
+
+using testing::kEd25519Raw;
+using testing::kRsa1024;
+using testing::kRsa1024Pkcs1;
+using testing::kRsa2048;
+using testing::kRsa8192;
+
+bool HeldAsDer(const RdataRef& rdata) {
+  return dynamic_cast<const DkimKeyRecord*>(rdata.get()) != nullptr;
+}
+
+// The octets `rdata` writes, checked to stay within its size().
+std::string Written(const ApartRdata& rdata) {
+  constexpr char kGuard = '\x5a';
+  std::string out(rdata.size() + 16, kGuard);
+  rdata.Write(out.data() + 8);
+  for (size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(out[i], kGuard);
+    EXPECT_EQ(out[out.size() - 1 - i], kGuard);
+  }
+  return out.substr(8, rdata.size());
+}
+
+void ExpectServedAsText(const DkimKeyTags& tags, bool as_der) {
+  RdataRef rdata = DkimRecordOf(tags);
+  ASSERT_TRUE(rdata);
+  std::string expected = TxtRdata(RenderDkimRecord(tags));
+  EXPECT_EQ(rdata->size(), expected.size());
+  EXPECT_EQ(Written(*rdata), expected);
+  EXPECT_EQ(rdata->Bytes(), expected);
+  EXPECT_EQ(HeldAsDer(rdata), as_der);
+}
+
+DkimKeyTags Tags(std::string key_type, std::string base64) {
+  DkimKeyTags tags;
+  tags.key_type = std::move(key_type);
+  tags.public_key = std::move(base64);
+  return tags;
+}
+
+TEST(DkimKeyRecordTest, TheTestKeysWithEveryTag) {
+  for (const char* key : {kRsa1024, kRsa1024Pkcs1, kRsa2048, kRsa8192}) {
+    DkimKeyTags tags = Tags("rsa", key);
+    ExpectServedAsText(tags, true);
+    tags.hash = {"sha256"};
+    ExpectServedAsText(tags, true);
+    tags.hash = {"sha1", "sha256"};
+    tags.flags = {"y", "s"};
+    tags.service = "email";
+    tags.notes = "rotated 2026-12 =3D by ops";
+    ExpectServedAsText(tags, true);
+  }
+  ExpectServedAsText(Tags("ed25519", kEd25519Raw), true);
+}
+
+// Every length of DER around the padding (n mod 3) and around the
+// 255-octet strings' seams, with and without tags after p=.
+TEST(DkimKeyRecordTest, EveryLengthAndSplit) {
+  std::mt19937 rng(7);
+  for (size_t n = 1; n <= 1100; ++n) {
+    std::string der(n, '\0');
+    for (char& c : der) c = static_cast<char>(rng());
+    DkimKeyTags tags = Tags(n % 2 ? "rsa" : "ed25519", absl::Base64Escape(der));
+    if (n % 3 == 0) tags.hash = {"sha256"};
+    SCOPED_TRACE(n);
+    ExpectServedAsText(tags, true);
+  }
+}
+
+// Held as the record's octets: a key type the form has no number for,
+// base64 that would not come back as written, tags after p= longer than
+// its length octet counts.
+TEST(DkimKeyRecordTest, WhatItCannotHoldIsHeldAsOctets) {
+  ExpectServedAsText(Tags("rsb", kRsa2048), false);
+  ExpectServedAsText(Tags("rsa", "QR=="), false);  // nonzero bits in the padding
+  ExpectServedAsText(Tags("rsa", "QQ"), false);    // no padding
+  DkimKeyTags tags = Tags("rsa", kRsa2048);
+  tags.notes = std::string(300, 'n');
+  ExpectServedAsText(tags, false);
+  tags.notes = std::string(240, 'n');  // "; n=" and 240: fits
+  ExpectServedAsText(tags, true);
+}
+
+// A 2048-bit RSA key with h=sha256, as most domains publish it: the 16
+// octets of the object, the DER and the tags, within the allocator's
+// 320-octet size class.
+TEST(DkimKeyRecordTest, ATypicalKeyIsSmall) {
+  std::string der;
+  ASSERT_TRUE(absl::Base64Unescape(kRsa2048, &der));
+  EXPECT_EQ(der.size(), 294u);
+  EXPECT_EQ(sizeof(DkimKeyRecord) + der.size() + std::string("; h=sha256").size(), 320u);
+}
+
+TEST(DkimKeyRecordTest, SameRdataComparesTheOctets) {
+  DkimKeyTags tags = Tags("rsa", kRsa2048);
+  RdataRef a = DkimRecordOf(tags);
+  RdataRef b = DkimRecordOf(tags);
+  RdataRef text = BytesRdata::Make(TxtRdata(RenderDkimRecord(tags)));
+  EXPECT_NE(a.get(), b.get());
+  EXPECT_TRUE(SameRdata(a.get(), b.get()));
+  EXPECT_TRUE(SameRdata(a.get(), text.get()));
+  tags.hash = {"sha256"};
+  EXPECT_FALSE(SameRdata(a.get(), DkimRecordOf(tags).get()));
+  EXPECT_FALSE(SameRdata(a.get(), nullptr));
+  EXPECT_TRUE(SameRdata(nullptr, nullptr));
+}
+
+}  // namespace
+}  // namespace dnsd::config
