@@ -40,14 +40,17 @@ bool Taken(const ZoneTable& zones, absl::string_view name) {
          zones.FindZoneByApex(name) != nullptr;
 }
 
-absl::Status CheckFree(const CompiledPart& part, const ZoneTable& zones) {
+absl::Status CheckFree(const CompiledDomain& d, const CompiledPart& part,
+                       const ZoneTable& zones) {
   auto check = [&](absl::string_view name) {
     return Taken(zones, name) ? absl::InvalidArgumentError(absl::StrCat(
                                     wire::NameToText(name), " is already served by another zone"))
                               : absl::OkStatus();
   };
-  for (const CompiledZone& zone : part.zones) DNSD_RETURN_IF_ERROR(check(zone.zone.apex));
-  for (const SharedName& shared : part.shared) DNSD_RETURN_IF_ERROR(check(shared.name.first));
+  for (const CompiledZone& zone : d.ZonesOf(part)) DNSD_RETURN_IF_ERROR(check(zone.zone.apex));
+  for (const SharedName& shared : d.SharedOf(part)) {
+    DNSD_RETURN_IF_ERROR(check(shared.name.first));
+  }
   return absl::OkStatus();
 }
 
@@ -67,10 +70,11 @@ void Undo(const Added& added, ZoneTable& zones) {
 
 // One family's part of a domain into the zone table: its own zones, and
 // its names in the provider's zones.
-absl::Status AddNames(const CompiledPart& part, ZoneBuilder& b, Added& added) {
+absl::Status AddNames(const CompiledDomain& d, const CompiledPart& part, ZoneBuilder& b,
+                      Added& added) {
   ZoneTable& zones = b.zones();
-  DNSD_RETURN_IF_ERROR(CheckFree(part, zones));
-  for (const CompiledZone& compiled : part.zones) {
+  DNSD_RETURN_IF_ERROR(CheckFree(d, part, zones));
+  for (const CompiledZone& compiled : d.ZonesOf(part)) {
     DNSD_RETURN_IF_ERROR(zones.AddZone(&compiled.zone));
     added.zones.push_back(&compiled.zone);
     for (const auto& [owner, rrset] : compiled.names) {
@@ -78,7 +82,7 @@ absl::Status AddNames(const CompiledPart& part, ZoneBuilder& b, Added& added) {
       added.names.emplace_back(owner, rrset->type);
     }
   }
-  for (const SharedName& shared : part.shared) {
+  for (const SharedName& shared : d.SharedOf(part)) {
     const Zone* zone = b.StandIn(shared.zone);
     if (zone == nullptr) continue;  // the provider does not serve that zone
     DNSD_RETURN_IF_ERROR(
@@ -96,42 +100,43 @@ uint64_t ZoneDigest(const Zone& zone) {
 }
 
 // A part's shares of what the snapshot sums (LinkTotals), added or taken away.
-void Account(const CompiledPart& part, ZoneBuilder& b, LinkTotals& totals, bool add) {
-  for (const CompiledZone& zone : part.zones) {
+void Account(const CompiledDomain& d, const CompiledPart& part, ZoneBuilder& b,
+             LinkTotals& totals, bool add) {
+  for (const CompiledZone& zone : d.ZonesOf(part)) {
     uint64_t digest = ZoneDigest(zone.zone);
     totals.zones_digest += add ? digest : 0 - digest;
   }
-  for (const SharedName& shared : part.shared) {
+  for (const SharedName& shared : d.SharedOf(part)) {
     if (b.StandIn(shared.zone) != nullptr) b.Share(shared.zone, shared.digest, add);
   }
-  for (const auto& [kind, digest] : part.digests) {
+  for (const auto& [kind, digest] : d.DigestsOf(part)) {
     if (b.StandIn(kind) != nullptr) b.Share(kind, digest, add);
   }
 }
 
 absl::Status LinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link) {
   Added added;
-  if (absl::Status status = AddNames(part, link.builder, added); !status.ok()) {
+  if (absl::Status status = AddNames(d, part, link.builder, added); !status.ok()) {
     Undo(added, link.builder.zones());
     return status;
   }
-  Account(part, link.builder, link.snapshot.link, /*add=*/true);
+  Account(d, part, link.builder, link.snapshot.link, /*add=*/true);
   part.family->LinkPart(d, part, link, /*add=*/true);
   return absl::OkStatus();
 }
 
 void UnlinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link) {
   ZoneTable& zones = link.builder.zones();
-  for (const SharedName& shared : part.shared) {
+  for (const SharedName& shared : d.SharedOf(part)) {
     if (link.builder.StandIn(shared.zone) != nullptr) {
       zones.RemoveRRset(shared.name.first, shared.name.second->type);
     }
   }
-  for (const CompiledZone& compiled : part.zones) {
+  for (const CompiledZone& compiled : d.ZonesOf(part)) {
     for (const auto& [owner, rrset] : compiled.names) zones.RemoveRRset(owner, rrset->type);
     zones.RemoveZone(&compiled.zone);
   }
-  Account(part, link.builder, link.snapshot.link, /*add=*/false);
+  Account(d, part, link.builder, link.snapshot.link, /*add=*/false);
   part.family->LinkPart(d, part, link, /*add=*/false);
 }
 
@@ -235,16 +240,14 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
     part.family = family;
     DomainCompiler compiler(*out, part, drafts, d, catalog, senders, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
+      compiler.Abandon();
       Diagnostic error;
       error.pos.file = d.file;
       error.message = std::string(st.message());
       out->errors.push_back(std::move(error));
       continue;
     }
-    compiler.Finish();
-    if (!part.zones.empty() || !part.shared.empty() || !part.digests.empty() || part.data) {
-      out->parts.push_back(std::move(part));
-    }
+    if (compiler.Finish()) out->parts.push_back(std::move(part));
   }
   out->Seal();
   return out;

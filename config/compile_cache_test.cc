@@ -381,10 +381,10 @@ TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
   EXPECT_EQ(second.stats.reused, 3u);
   EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
   // The old snapshot still serves what it served: it holds its domains.
-  EXPECT_NE(first.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->parts[1].zones[0].zone.apex),
-            nullptr);
-  EXPECT_EQ(second.snapshot->zones.FindZoneByApex(first.snapshot->domains[0]->parts[1].zones[0].zone.apex),
-            nullptr);
+  const CompiledDomain& gone = *first.snapshot->domains[0];
+  absl::string_view apex = gone.ZonesOf(gone.parts[1])[0].zone.apex;
+  EXPECT_NE(first.snapshot->zones.FindZoneByApex(apex), nullptr);
+  EXPECT_EQ(second.snapshot->zones.FindZoneByApex(apex), nullptr);
 }
 
 TEST_F(CompileCacheTest, PassingAScheduledInstantCompilesOnlyThatDomain) {

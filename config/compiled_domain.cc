@@ -83,14 +83,23 @@ bool SameShared(const SharedName& a, const SharedName& b) {
   return a.zone == b.zone && a.digest == b.digest && SameOwned(a.name, b.name);
 }
 
-bool SamePart(const CompiledPart& a, const CompiledPart& b) {
-  if (a.family != b.family || a.digests != b.digests ||
-      !std::ranges::equal(a.zones, b.zones, SameZone) ||
-      !std::ranges::equal(a.shared, b.shared, SameShared)) {
-    return false;
+bool SameParts(const CompiledDomain& x, const CompiledDomain& y) {
+  if (x.parts.size() != y.parts.size()) return false;
+  for (size_t i = 0; i < x.parts.size(); ++i) {
+    const CompiledPart& a = x.parts[i];
+    const CompiledPart& b = y.parts[i];
+    if (a.family != b.family || !std::ranges::equal(x.DigestsOf(a), y.DigestsOf(b)) ||
+        !std::ranges::equal(x.ZonesOf(a), y.ZonesOf(b), SameZone) ||
+        !std::ranges::equal(x.SharedOf(a), y.SharedOf(b), SameShared)) {
+      return false;
+    }
+    if (a.data == nullptr || b.data == nullptr) {
+      if (a.data != b.data) return false;
+    } else if (!a.data->Same(*b.data)) {
+      return false;
+    }
   }
-  if (a.data == nullptr || b.data == nullptr) return a.data == b.data;
-  return a.data->Same(*b.data);
+  return true;
 }
 
 bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
@@ -102,8 +111,7 @@ bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
 
 bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
   return a.provider == b.provider && a.scheduled == b.scheduled && a.domain == b.domain &&
-         std::ranges::equal(a.errors, b.errors, SameDiagnostic) &&
-         std::ranges::equal(a.parts, b.parts, SamePart);
+         std::ranges::equal(a.errors, b.errors, SameDiagnostic) && SameParts(a, b);
 }
 
 void CompiledDomain::Seal() {
@@ -111,13 +119,11 @@ void CompiledDomain::Seal() {
   // look for the ones seen before (a file may hold thousands of DKIM
   // selectors, so past a few dozen the look goes through a hash map).
   absl::InlinedVector<absl::string_view*, 16> owners;
-  for (CompiledPart& part : parts) {
-    for (CompiledZone& zone : part.zones) {
-      owners.push_back(&zone.zone.apex);
-      for (Owned& owned : zone.names) owners.push_back(&owned.first);
-    }
-    for (SharedName& shared : part.shared) owners.push_back(&shared.name.first);
+  for (CompiledZone& zone : zones) {
+    owners.push_back(&zone.zone.apex);
+    for (Owned& owned : zone.names) owners.push_back(&owned.first);
   }
+  for (SharedName& name : shared) owners.push_back(&name.name.first);
   // A zone's apex is also the owner of its records there: one copy. Laid
   // out in the order the compile added them.
   struct Placed {
@@ -156,6 +162,9 @@ void CompiledDomain::Seal() {
   }
   errors.shrink_to_fit();
   parts.shrink_to_fit();
+  zones.shrink_to_fit();
+  shared.shrink_to_fit();
+  digests.shrink_to_fit();
   rrsets.shrink_to_fit();
   shared_rdata.shrink_to_fit();
 }
@@ -167,12 +176,38 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
   return nullptr;
 }
 
+namespace {
+
+// The run of `part` in a vector of every part's, whose ends `end` gives.
+template <typename T>
+std::span<const T> RunOf(const std::vector<CompiledPart>& parts, const CompiledPart& part,
+                         const std::vector<T>& all, uint32_t CompiledPart::*end) {
+  size_t at = static_cast<size_t>(&part - parts.data());
+  uint32_t begin = at == 0 ? 0 : parts[at - 1].*end;
+  return std::span<const T>(all).subspan(begin, part.*end - begin);
+}
+
+}  // namespace
+
+std::span<const CompiledZone> CompiledDomain::ZonesOf(const CompiledPart& part) const {
+  return RunOf(parts, part, zones, &CompiledPart::zones_end);
+}
+
+std::span<const SharedName> CompiledDomain::SharedOf(const CompiledPart& part) const {
+  return RunOf(parts, part, shared, &CompiledPart::shared_end);
+}
+
+std::span<const ZoneDigestShare> CompiledDomain::DigestsOf(const CompiledPart& part) const {
+  return RunOf(parts, part, digests, &CompiledPart::digests_end);
+}
+
 DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part, NameDrafts& drafts,
                                const DomainConfig& domain, const Catalog& catalog,
                                const SenderNumbers& senders, const RefreshedRanges* refreshed,
                                UtcSeconds now)
     : out_(out), part_(part), drafts_(drafts), domain_(domain), catalog_(catalog),
-      senders_(senders), refreshed_(refreshed), now_(now) {
+      senders_(senders), refreshed_(refreshed), now_(now), zones_begin_(out.zones.size()),
+      shared_begin_(out.shared.size()), digests_begin_(out.digests.size()) {
   if (auto name = wire::NameFromText(domain.domain); name.ok()) wire_name_ = *std::move(name);
 }
 
@@ -203,7 +238,7 @@ absl::StatusOr<CompiledZone*> DomainCompiler::AddZone(absl::string_view prefix, 
     return absl::InvalidArgumentError(absl::StrCat(domain_.domain, " is not a valid name"));
   }
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
-  CompiledZone& zone = part_.zones.emplace_back();
+  CompiledZone& zone = out_.zones.emplace_back();
   zone.zone.apex = Draft(std::move(apex));
   zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(zone.zone.apex));
   zone.zone.kind = kind;
@@ -222,7 +257,7 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
                                        absl::string_view relative, const RRset* rrset) {
   DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone_apex));
   uint64_t digest = DigestOf(owner, *rrset);
-  part_.shared.push_back(SharedName{zone, {Draft(std::move(owner)), rrset}, digest});
+  out_.shared.push_back(SharedName{zone, {Draft(std::move(owner)), rrset}, digest});
   return absl::OkStatus();
 }
 
@@ -233,12 +268,13 @@ absl::string_view DomainCompiler::Draft(std::string name) {
 
 void DomainCompiler::Warn(absl::string_view message) { AddWarning(out_, domain_, message); }
 
-void DomainCompiler::Finish() {
-  // Kept for as long as the domain is served: no room to grow.
-  part_.zones.shrink_to_fit();
-  part_.shared.shrink_to_fit();
-  part_.digests.shrink_to_fit();
-  for (CompiledZone& compiled : part_.zones) {
+bool DomainCompiler::Finish() {
+  part_.zones_end = static_cast<uint32_t>(out_.zones.size());
+  part_.shared_end = static_cast<uint32_t>(out_.shared.size());
+  part_.digests_end = static_cast<uint32_t>(out_.digests.size());
+  for (size_t i = zones_begin_; i < out_.zones.size(); ++i) {
+    CompiledZone& compiled = out_.zones[i];
+    // Kept for as long as the domain is served: no room to grow.
     compiled.names.shrink_to_fit();
     Zone& zone = compiled.zone;
     SerialDigest digest;
@@ -253,6 +289,14 @@ void DomainCompiler::Finish() {
     }
     zone.serial = ZoneSerial(digest, provider().common);
   }
+  return out_.zones.size() > zones_begin_ || out_.shared.size() > shared_begin_ ||
+         out_.digests.size() > digests_begin_ || part_.data != nullptr;
+}
+
+void DomainCompiler::Abandon() {
+  out_.zones.resize(zones_begin_);
+  out_.shared.resize(shared_begin_);
+  out_.digests.resize(digests_begin_);
 }
 
 }  // namespace dnsd::config

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <forward_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,13 +98,21 @@ struct FamilyData {
   virtual bool Same(const FamilyData& other) const = 0;
 };
 
+// A share of a provider zone's serial for content outside the zone table.
+using ZoneDigestShare = std::pair<ZoneKind, uint64_t>;
+
 // One family's part of a domain; left out whole if it did not compile.
+// Its zones, names in provider zones and digests are runs of the domain's
+// own (CompiledDomain::ZonesOf and the like): each part's three vectors
+// cost more than the records a domain has, and a domain has three or
+// four parts.
 struct CompiledPart {
   const RecordFamily* family = nullptr;
-  std::vector<CompiledZone> zones;
-  std::vector<SharedName> shared;
-  // Shares of provider zones' serials for content outside the zone table.
-  std::vector<std::pair<ZoneKind, uint64_t>> digests;
+  // Where its runs end in the domain's vectors; each begins where the
+  // part before it ends.
+  uint32_t zones_end = 0;
+  uint32_t shared_end = 0;
+  uint32_t digests_end = 0;
   std::unique_ptr<const FamilyData> data;
 };
 
@@ -123,6 +132,11 @@ struct CompiledDomain {
   std::string domain;              // as configured (text)
   std::vector<Diagnostic> errors;  // why a part is left out, and warnings
   std::vector<CompiledPart> parts;  // in family order
+  // Of every part, in part order: the customer's zones delegated to us,
+  // its names in the provider's zones, shares of provider zones' serials.
+  std::vector<CompiledZone> zones;
+  std::vector<SharedName> shared;
+  std::vector<ZoneDigestShare> digests;
 
   // Owns every RRset above that is not the provider's. One allocation each:
   // a domain has a handful, and a deque's first block alone is 512 octets.
@@ -144,6 +158,10 @@ struct CompiledDomain {
 
   // The part of `family`, or null if it has none.
   const CompiledPart* Part(const RecordFamily* family) const;
+  // The runs of `part`, one of `parts`.
+  std::span<const CompiledZone> ZonesOf(const CompiledPart& part) const;
+  std::span<const SharedName> SharedOf(const CompiledPart& part) const;
+  std::span<const ZoneDigestShare> DigestsOf(const CompiledPart& part) const;
   // The data `family` kept, as the type it kept.
   template <typename T>
   const T* Data(const RecordFamily* family) const {
@@ -237,13 +255,16 @@ class DomainCompiler {
   // prepended to `zone_apex` (wire form).
   absl::Status AddShared(ZoneKind zone, absl::string_view zone_apex, absl::string_view relative,
                          const RRset* rrset);
-  void AddDigest(ZoneKind zone, uint64_t digest) { part_.digests.emplace_back(zone, digest); }
+  void AddDigest(ZoneKind zone, uint64_t digest) { out_.digests.emplace_back(zone, digest); }
   void Keep(std::unique_ptr<const FamilyData> data) { part_.data = std::move(data); }
   // A warning: the part is served, the message says what is missing.
   void Warn(absl::string_view message);
 
-  // Computes the serials of the part's zones; called once it compiled.
-  void Finish();
+  // Computes the serials of the part's zones and ends its runs; called
+  // once it compiled. Whether the part has anything to serve or link.
+  bool Finish();
+  // Takes out what a part that did not compile added to the domain.
+  void Abandon();
 
  private:
   // A draft of `name`, to be sealed into the domain.
@@ -258,6 +279,8 @@ class DomainCompiler {
   const RefreshedRanges* refreshed_;
   UtcSeconds now_;
   std::string wire_name_;
+  // Where the part's runs begin in the domain's vectors.
+  size_t zones_begin_, shared_begin_, digests_begin_;
 };
 
 }  // namespace dnsd::config

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "config/provider_records.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "gtest/gtest.h"
 
@@ -34,9 +35,10 @@ class Fixture {
     zone.zone.apex = kApex;
     zone.zone.serial = 7;
     zone.names.emplace_back(Draft(std::string(kApex)), Keep(text));
-    part.zones.push_back(std::move(zone));
-    part.shared.push_back({1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}, 9});
-    part.digests.emplace_back(2, 11);
+    d.zones.push_back(std::move(zone));
+    d.shared.push_back({1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}, 9});
+    d.digests.emplace_back(2, 11);
+    part.zones_end = part.shared_end = part.digests_end = 1;
     part.data = std::make_unique<NumberData>(1);
     d.parts.push_back(std::move(part));
     d.Seal();
@@ -53,7 +55,7 @@ class Fixture {
     return d.rrsets.back().get();
   }
   CompiledPart& part() { return d.parts[0]; }
-  CompiledZone& zone() { return d.parts[0].zones[0]; }
+  CompiledZone& zone() { return d.zones[0]; }
 
   NameDrafts drafts;
   CompiledDomain d;
@@ -133,16 +135,16 @@ TEST(SameCompileTest, AnotherOwnerIsNotTheSame) {
 
 TEST(SameCompileTest, ANameInAProviderZoneDiffers) {
   Fixture a, b;
-  b.part().shared[0].name.second = b.Keep("v=spf1 ~all");
+  b.d.shared[0].name.second = b.Keep("v=spf1 ~all");
   EXPECT_FALSE(SameCompile(a.d, b.d));
   Fixture c;
-  c.part().shared[0].digest = 10;
+  c.d.shared[0].digest = 10;
   EXPECT_FALSE(SameCompile(a.d, c.d));
 }
 
 TEST(SameCompileTest, AnotherDigestIsNotTheSame) {
   Fixture a, b;
-  b.part().digests[0].second = 12;
+  b.d.digests[0].second = 12;
   EXPECT_FALSE(SameCompile(a.d, b.d));
 }
 
@@ -177,6 +179,79 @@ TEST(SameCompileTest, AScheduleOrAPartLessIsNotTheSame) {
   Fixture c;
   c.d.parts.clear();
   EXPECT_FALSE(SameCompile(a.d, c.d));
+}
+
+// Parts keep their zones, provider-zone names and digests as runs of the
+// domain's vectors, one after another; a part that did not compile takes
+// out what it added, and one with nothing is not kept.
+TEST(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
+  ProviderSettings settings;
+  settings.nameservers = {"ns1.provider.test"};
+  settings.hostmaster = "hostmaster.provider.test";
+  auto provider = CompileProviderRecords(settings);
+  ASSERT_TRUE(provider.ok()) << provider.status();
+  DomainConfig config;
+  config.domain = "a.example";
+  Catalog catalog;
+  SenderNumbers senders;
+  CompiledDomain d;
+  d.provider = *provider;
+  NameDrafts drafts;
+  auto compile = [&](auto&& body) {
+    CompiledPart part;
+    DomainCompiler c(d, part, drafts, config, catalog, senders, nullptr, UtcSeconds(0));
+    if (!body(c)) {
+      c.Abandon();
+      return;
+    }
+    if (c.Finish()) d.parts.push_back(std::move(part));
+  };
+  const RRset* txt = nullptr;
+  compile([&](DomainCompiler& c) {
+    txt = c.Txt("v=DMARC1; p=none");
+    auto zone = c.AddZone("_dmarc", 1);
+    return zone.ok() && c.Add(*zone, "", txt).ok();
+  });
+  compile([&](DomainCompiler& c) {  // fails after adding to every run
+    auto zone = c.AddZone("_bimi", 2);
+    c.AddDigest(3, 4);
+    return !(zone.ok() && c.AddShared(1, absl::string_view("\3spf\0", 5), "x", txt).ok());
+  });
+  compile([](DomainCompiler&) { return true; });  // nothing to keep
+  compile([&](DomainCompiler& c) {
+    auto one = c.AddZone("_mta-sts", 4);
+    auto two = c.AddZone("_smtp._tls", 5);
+    c.AddDigest(6, 7);
+    return one.ok() && two.ok() && c.AddShared(1, absl::string_view("\3spf\0", 5), "y", txt).ok();
+  });
+  d.Seal();
+  ASSERT_EQ(d.parts.size(), 2u);
+  ASSERT_EQ(d.zones.size(), 3u);
+  ASSERT_EQ(d.ZonesOf(d.parts[0]).size(), 1u);
+  EXPECT_EQ(d.ZonesOf(d.parts[0])[0].zone.kind, 1);
+  EXPECT_EQ(d.ZonesOf(d.parts[0])[0].names.size(), 1u);
+  EXPECT_TRUE(d.SharedOf(d.parts[0]).empty());
+  EXPECT_TRUE(d.DigestsOf(d.parts[0]).empty());
+  ASSERT_EQ(d.ZonesOf(d.parts[1]).size(), 2u);
+  EXPECT_EQ(d.ZonesOf(d.parts[1])[0].zone.kind, 4);
+  EXPECT_EQ(d.ZonesOf(d.parts[1])[1].zone.kind, 5);
+  ASSERT_EQ(d.SharedOf(d.parts[1]).size(), 1u);
+  EXPECT_EQ(d.SharedOf(d.parts[1])[0].name.first, absl::string_view("\1y\3spf\0", 7));
+  ASSERT_EQ(d.DigestsOf(d.parts[1]).size(), 1u);
+  EXPECT_EQ(d.DigestsOf(d.parts[1])[0], ZoneDigestShare(6, 7));
+}
+
+// The same runs split otherwise between the parts are not the same compile.
+TEST(SameCompileTest, RunsSplitOtherwiseAreNotTheSame) {
+  Fixture a, b;
+  for (Fixture* f : {&a, &b}) {
+    CompiledPart second;
+    second.zones_end = second.shared_end = second.digests_end = 1;
+    f->d.parts.push_back(std::move(second));
+  }
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  b.d.parts[0].digests_end = 0;
+  EXPECT_FALSE(SameCompile(a.d, b.d));
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
   std::vector<std::string> lines;
   std::vector<std::string> shared;
   for (const config::CompiledPart& part : d.parts) {
-    for (const config::CompiledZone& compiled : part.zones) {
+    for (const config::CompiledZone& compiled : d.ZonesOf(part)) {
       const Zone& zone = compiled.zone;
       std::vector<std::string> names = {std::string(zone.apex)};
       for (const auto& [owner, rrset] : compiled.names) {
@@ -102,7 +102,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
         if (!s.ok()) return s;
       }
     }
-    for (const config::SharedName& name : part.shared) shared.emplace_back(name.name.first);
+    for (const config::SharedName& name : d.SharedOf(part)) shared.emplace_back(name.name.first);
   }
   if (absl::Status s = AppendNames(zones, std::move(shared), with_soa, lines); !s.ok()) return s;
   if (absl::Status s = AppendNspf(d, snapshot, lines); !s.ok()) return s;
