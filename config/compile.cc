@@ -234,22 +234,22 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   out->domain = d.domain;
   out->provider = std::move(provider);
   out->scheduled = !TimelineOf(d).empty();
-  NameDrafts drafts;
+  DomainDraft draft;
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
     part.family = family;
-    DomainCompiler compiler(*out, part, drafts, d, catalog, senders, refreshed, now);
+    DomainCompiler compiler(*out, part, draft, d, catalog, senders, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
       compiler.Abandon();
       Diagnostic error;
       error.pos.file = d.file;
       error.message = std::string(st.message());
-      out->errors.push_back(std::move(error));
+      draft.errors.push_back(std::move(error));
       continue;
     }
-    if (compiler.Finish()) out->parts.push_back(std::move(part));
+    if (compiler.Finish()) draft.parts.push_back(std::move(part));
   }
-  out->Seal();
+  out->Seal(std::move(draft));
   return out;
 }
 
@@ -431,8 +431,9 @@ class DomainCompiles {
     error.pos.file = q.domain->file;
     error.message = absl::StrCat(q.domain->domain,
                                  ": its file changed since it was read; served once read again");
-    out->errors.push_back(std::move(error));
-    out->Seal();
+    DomainDraft draft;
+    draft.errors.push_back(std::move(error));
+    out->Seal(std::move(draft));
     return out;
   }
   const ConfigSet& config_;

@@ -27,6 +27,7 @@
 #include "config/model.h"
 #include "config/provider_records.h"
 #include "config/refreshed_ranges.h"
+#include "config/sealed_array.h"
 #include "config/serial_digest.h"
 #include "config/timeline.h"
 #include "dnsd/protocol/zone/apart_rdata.h"
@@ -116,6 +117,16 @@ struct CompiledPart {
   std::unique_ptr<const FamilyData> data;
 };
 
+// An RRset a compiled domain owns, and the RDATA it keeps apart
+// (RRset::rdata), shared with the model it was compiled from: a DKIM key
+// is held once, not twice.
+struct KeptRRset {
+  std::unique_ptr<const RRset> rrset;
+  RdataRef rdata;
+};
+
+struct DomainDraft;
+
 struct CompiledDomain {
   // What it was compiled from: reused only while all three are the same.
   // A compile of a new read that comes out the same (SameCompile) keeps
@@ -130,31 +141,28 @@ struct CompiledDomain {
   bool scheduled = false;
 
   std::string domain;              // as configured (text)
-  std::vector<Diagnostic> errors;  // why a part is left out, and warnings
-  std::vector<CompiledPart> parts;  // in family order
+  // What its compile made (DomainDraft), kept by Seal. The lists are
+  // sealed arrays, not vectors: every domain holds seven.
+  SealedArray<Diagnostic> errors;    // why a part is left out, and warnings
+  SealedArray<CompiledPart> parts;   // in family order
   // Of every part, in part order: the customer's zones delegated to us,
   // its names in the provider's zones, shares of provider zones' serials.
-  std::vector<CompiledZone> zones;
-  std::vector<SharedName> shared;
-  std::vector<ZoneDigestShare> digests;
-
+  SealedArray<CompiledZone> zones;
+  SealedArray<SharedName> shared;
+  SealedArray<ZoneDigestShare> digests;
   // Owns every RRset above that is not the provider's. One allocation each:
   // a domain has a handful, and a deque's first block alone is 512 octets.
-  std::vector<std::unique_ptr<const RRset>> rrsets;
-  // The RDATA that some of them keep apart (RRset::rdata), shared with the
-  // model they were compiled from: a DKIM key is held once, not twice.
-  std::vector<RdataRef> shared_rdata;
+  SealedArray<KeptRRset> rrsets;
 
   // Every owner name of its parts (Owned::first) and its zones' apexes, in
   // wire form, one after another, each name once: a domain has a dozen,
   // and a heap string each cost more than the name itself.
   std::unique_ptr<char[]> names;
 
-  // Called once it is complete, as it is then kept for as long as it is
-  // served: moves every owner name into `names` (its parts' views pointed
-  // at the compile's drafts until then) and gives back the room its
-  // vectors kept to grow.
-  void Seal();
+  // Called once its compile is complete, as it is then kept for as long as
+  // it is served: takes the lists of `draft`, and moves every owner name
+  // into `names` (the views pointed at the draft's names until then).
+  void Seal(DomainDraft&& draft);
 
   // The part of `family`, or null if it has none.
   const CompiledPart* Part(const RecordFamily* family) const;
@@ -217,10 +225,22 @@ class CompiledDomainList {
 // CompiledDomain::Seal copies them into the domain.
 using NameDrafts = std::forward_list<std::string>;
 
+// A compiled domain's lists while it compiles, family by family (each
+// family's DomainCompiler adds to them), until CompiledDomain::Seal.
+struct DomainDraft {
+  NameDrafts names;
+  std::vector<Diagnostic> errors;
+  std::vector<CompiledPart> parts;
+  std::vector<CompiledZone> zones;
+  std::vector<SharedName> shared;
+  std::vector<ZoneDigestShare> digests;
+  std::vector<KeptRRset> rrsets;
+};
+
 // Builds one family's part of one domain: the family's Compile calls it.
 class DomainCompiler {
  public:
-  DomainCompiler(CompiledDomain& out, CompiledPart& part, NameDrafts& drafts,
+  DomainCompiler(CompiledDomain& out, CompiledPart& part, DomainDraft& draft,
                  const DomainConfig& domain, const Catalog& catalog,
                  const SenderNumbers& senders, const RefreshedRanges* refreshed, UtcSeconds now);
 
@@ -255,7 +275,7 @@ class DomainCompiler {
   // prepended to `zone_apex` (wire form).
   absl::Status AddShared(ZoneKind zone, absl::string_view zone_apex, absl::string_view relative,
                          const RRset* rrset);
-  void AddDigest(ZoneKind zone, uint64_t digest) { out_.digests.emplace_back(zone, digest); }
+  void AddDigest(ZoneKind zone, uint64_t digest) { draft_.digests.emplace_back(zone, digest); }
   void Keep(std::unique_ptr<const FamilyData> data) { part_.data = std::move(data); }
   // A warning: the part is served, the message says what is missing.
   void Warn(absl::string_view message);
@@ -272,14 +292,14 @@ class DomainCompiler {
 
   CompiledDomain& out_;
   CompiledPart& part_;
-  NameDrafts& drafts_;
+  DomainDraft& draft_;
   const DomainConfig& domain_;
   const Catalog& catalog_;
   const SenderNumbers& senders_;
   const RefreshedRanges* refreshed_;
   UtcSeconds now_;
   std::string wire_name_;
-  // Where the part's runs begin in the domain's vectors.
+  // Where the part's runs begin in the draft's vectors.
   size_t zones_begin_, shared_begin_, digests_begin_;
 };
 

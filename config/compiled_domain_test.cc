@@ -3,8 +3,10 @@
 // serve stale records; each part of a compile is changed here on its own.
 #include "config/compiled_domain.h"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/provider_records.h"
 #include "dnsd/protocol/wire/constants.h"
@@ -25,48 +27,55 @@ constexpr absl::string_view kApex("\x06_dmarc\x01" "a\x07" "example", 17);
 
 // A domain of one part: a zone with a TXT record at its apex, a name in a
 // provider zone, a digest and family data. Sealed as a compile seals it,
-// from owner names in `drafts`.
+// from owner names in the draft, after `more` added to it.
 class Fixture {
  public:
-  explicit Fixture(const std::string& text = "v=DMARC1; p=none") {
+  explicit Fixture(const std::string& text = "v=DMARC1; p=none",
+                   const std::function<void(Fixture&)>& more = nullptr) {
     d.domain = "a.example";
     CompiledPart part;
     CompiledZone zone;
     zone.zone.apex = kApex;
     zone.zone.serial = 7;
     zone.names.emplace_back(Draft(std::string(kApex)), Keep(text));
-    d.zones.push_back(std::move(zone));
-    d.shared.push_back({1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}, 9});
-    d.digests.emplace_back(2, 11);
+    draft.zones.push_back(std::move(zone));
+    draft.shared.push_back(
+        {1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}, 9});
+    draft.digests.emplace_back(2, 11);
     part.zones_end = part.shared_end = part.digests_end = 1;
     part.data = std::make_unique<NumberData>(1);
-    d.parts.push_back(std::move(part));
-    d.Seal();
+    draft.parts.push_back(std::move(part));
+    if (more) more(*this);
+    d.Seal(std::move(draft));
   }
+  explicit Fixture(const std::function<void(Fixture&)>& more)
+      : Fixture("v=DMARC1; p=none", more) {}
 
   absl::string_view Draft(std::string name) {
-    drafts.push_front(std::move(name));
-    return drafts.front();
+    draft.names.push_front(std::move(name));
+    return draft.names.front();
   }
 
+  // The test's, not the domain's: a compile's RRsets are sealed with it.
   const RRset* Keep(const std::string& text) {
-    d.rrsets.push_back(std::make_unique<RRset>(
+    kept.push_back(std::make_unique<RRset>(
         RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata(text)).Build()));
-    return d.rrsets.back().get();
+    return kept.back().get();
   }
   CompiledPart& part() { return d.parts[0]; }
   CompiledZone& zone() { return d.zones[0]; }
 
-  NameDrafts drafts;
+  std::vector<std::unique_ptr<RRset>> kept;
+  DomainDraft draft;
   CompiledDomain d;
 };
 
 TEST(CompiledDomainTest, SealedNamesAreTheDomainsOwn) {
-  Fixture a;
-  a.zone().names.emplace_back(a.Draft(std::string(kApex)), a.Keep("v=DMARC1; p=reject"));
-  a.d.Seal();
-  for (std::string& draft : a.drafts) std::fill(draft.begin(), draft.end(), 'x');
-  a.drafts.clear();
+  Fixture a([](Fixture& f) {
+    f.draft.zones[0].names.emplace_back(f.Draft(std::string(kApex)), f.Keep("v=DMARC1; p=reject"));
+  });
+  for (std::string& draft : a.draft.names) std::fill(draft.begin(), draft.end(), 'x');
+  a.draft.names.clear();
   Fixture b;
   b.zone().names.emplace_back(kApex, b.Keep("v=DMARC1; p=reject"));
   EXPECT_TRUE(SameCompile(a.d, b.d));
@@ -79,16 +88,17 @@ TEST(CompiledDomainTest, SealedNamesAreTheDomainsOwn) {
 // Past a few dozen names (a file with many DKIM selectors) the names
 // already placed are found through a hash map: the same block.
 TEST(CompiledDomainTest, ManyNamesAreSealedOnceEach) {
-  Fixture a, b;
-  const RRset* txt = a.Keep("v=DMARC1; p=reject");
   std::vector<std::string> names;
   for (int i = 0; i < 40; ++i) names.push_back(std::string(1, char('a' + i % 20)) + std::string(kApex));
+  Fixture a([&names](Fixture& f) {
+    const RRset* txt = f.Keep("v=DMARC1; p=reject");
+    for (const std::string& name : names) f.draft.zones[0].names.emplace_back(f.Draft(name), txt);
+  });
+  Fixture b;
   for (const std::string& name : names) {
-    a.zone().names.emplace_back(a.Draft(name), txt);
     b.zone().names.emplace_back(name, b.Keep("v=DMARC1; p=reject"));
   }
-  a.d.Seal();
-  a.drafts.clear();
+  a.draft.names.clear();
   EXPECT_TRUE(SameCompile(a.d, b.d));
   const std::vector<Owned>& sealed = a.zone().names;
   ASSERT_EQ(sealed.size(), 41u);
@@ -108,10 +118,9 @@ TEST(SameCompileTest, TwoCompilesOfTheSameAreTheSame) {
 TEST(SameCompileTest, ARecordKeptApartIsTheRecordItHolds) {
   Fixture a, b;
   RdataRef rdata = BytesRdata::Make(TxtRdata("v=DMARC1; p=none"));
-  b.d.shared_rdata.push_back(rdata);
-  b.d.rrsets.push_back(
+  b.kept.push_back(
       std::make_unique<RRset>(RecordWithRdataApart(wire::kTypeTxt, 300, rdata.get())));
-  b.zone().names[0].second = b.d.rrsets.back().get();
+  b.zone().names[0].second = b.kept.back().get();
   EXPECT_TRUE(SameCompile(a.d, b.d));
 }
 
@@ -158,13 +167,12 @@ TEST(SameCompileTest, OtherFamilyDataIsNotTheSame) {
 }
 
 TEST(SameCompileTest, OtherErrorsAreNotTheSame) {
-  Fixture a, b;
   Diagnostic warning;
   warning.pos.file = "domains/a.example.yaml";
   warning.message = "warning: sender 'x' is no longer in the catalog";
   warning.severity = Severity::kWarning;
-  a.d.errors.push_back(warning);
-  b.d.errors.push_back(warning);
+  auto warned = [&warning](Fixture& f) { f.draft.errors.push_back(warning); };
+  Fixture a(warned), b(warned);
   EXPECT_TRUE(SameCompile(a.d, b.d));
   b.d.errors[0].message += "; and 'y'";
   EXPECT_FALSE(SameCompile(a.d, b.d));
@@ -176,8 +184,7 @@ TEST(SameCompileTest, AScheduleOrAPartLessIsNotTheSame) {
   Fixture a, b;
   b.d.scheduled = true;
   EXPECT_FALSE(SameCompile(a.d, b.d));
-  Fixture c;
-  c.d.parts.clear();
+  Fixture c([](Fixture& f) { f.draft.parts.clear(); });
   EXPECT_FALSE(SameCompile(a.d, c.d));
 }
 
@@ -196,15 +203,15 @@ TEST(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   SenderNumbers senders;
   CompiledDomain d;
   d.provider = *provider;
-  NameDrafts drafts;
+  DomainDraft draft;
   auto compile = [&](auto&& body) {
     CompiledPart part;
-    DomainCompiler c(d, part, drafts, config, catalog, senders, nullptr, UtcSeconds(0));
+    DomainCompiler c(d, part, draft, config, catalog, senders, nullptr, UtcSeconds(0));
     if (!body(c)) {
       c.Abandon();
       return;
     }
-    if (c.Finish()) d.parts.push_back(std::move(part));
+    if (c.Finish()) draft.parts.push_back(std::move(part));
   };
   const RRset* txt = nullptr;
   compile([&](DomainCompiler& c) {
@@ -224,7 +231,7 @@ TEST(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
     c.AddDigest(6, 7);
     return one.ok() && two.ok() && c.AddShared(1, absl::string_view("\3spf\0", 5), "y", txt).ok();
   });
-  d.Seal();
+  d.Seal(std::move(draft));
   ASSERT_EQ(d.parts.size(), 2u);
   ASSERT_EQ(d.zones.size(), 3u);
   ASSERT_EQ(d.ZonesOf(d.parts[0]).size(), 1u);
@@ -243,12 +250,12 @@ TEST(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
 
 // The same runs split otherwise between the parts are not the same compile.
 TEST(SameCompileTest, RunsSplitOtherwiseAreNotTheSame) {
-  Fixture a, b;
-  for (Fixture* f : {&a, &b}) {
-    CompiledPart second;
-    second.zones_end = second.shared_end = second.digests_end = 1;
-    f->d.parts.push_back(std::move(second));
-  }
+  auto second = [](Fixture& f) {
+    CompiledPart part;
+    part.zones_end = part.shared_end = part.digests_end = 1;
+    f.draft.parts.push_back(std::move(part));
+  };
+  Fixture a(second), b(second);
   EXPECT_TRUE(SameCompile(a.d, b.d));
   b.d.parts[0].digests_end = 0;
   EXPECT_FALSE(SameCompile(a.d, b.d));
