@@ -1,5 +1,6 @@
 // The query path allocates nothing for what the fleet identity and IXFR added to it:
-// the NSID option, the CHAOS identity answer and an IXFR with its SOA. The
+// the NSID option, the CHAOS identity answer and an IXFR with its SOA; nor
+// for a DKIM key's record, held as DER and written as text per answer. The
 // global operator new of this test binary counts; the queries are built
 // (with ldns) before counting starts.
 #include <memory>
@@ -13,6 +14,8 @@
 #include "dnsd/testing/ldns_referee.h"
 #include "dnsd/testing/allocation_counter.h"
 #include "gtest/gtest.h"
+#include "policy/dkim/dkim.h"
+#include "policy/dkim/test_keys.h"
 
 namespace dnsd {
 namespace {
@@ -43,6 +46,13 @@ std::unique_ptr<config::Snapshot> Snapshot(absl::string_view identity) {
     prefix.length = 96 + 24;
     example.spf.netblocks.push_back(prefix);
   }
+  config::DkimKeyTags key;
+  key.public_key = config::testing::kRsa2048;
+  key.hash = {"sha256"};
+  config::DkimSelector selector;
+  selector.selector = "s1";
+  selector.key = config::KeyOf(key, 2048);
+  example.dkim.selectors.push_back(selector);
   set.domains = {example};
   auto compiled = config::CompileSnapshot(set, /*generation=*/1);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
@@ -51,7 +61,7 @@ std::unique_ptr<config::Snapshot> Snapshot(absl::string_view identity) {
 }
 
 std::vector<std::vector<uint8_t>> Queries() {
-  std::vector<QuerySpec> specs(6);
+  std::vector<QuerySpec> specs(7);
   specs[0].name = "_dmarc.example.com";  // NSID asked for
   specs[0].edns = true;
   specs[0].nsid = true;
@@ -70,6 +80,9 @@ std::vector<std::vector<uint8_t>> Queries() {
   specs[5].name = "example.org";         // REFUSED, NSID asked for
   specs[5].edns = true;
   specs[5].nsid = true;
+  specs[6].name = "s1._domainkey.example.com";  // a DKIM key, written per answer
+  specs[6].qtype = kTypeTxt;
+  specs[6].edns = true;
   std::vector<std::vector<uint8_t>> out;
   for (const QuerySpec& spec : specs) out.push_back(BuildQueryWithLdns(spec));
   return out;
@@ -102,6 +115,8 @@ TEST(PipelineAllocationTest, IdentityNsidAndIxfrAllocateNothing) {
     EXPECT_EQ(outcomes[6].rcode, kRefused);
     EXPECT_EQ(outcomes[8].rcode, kRefused);
     EXPECT_EQ(outcomes[10].rcode, kRefused);
+    EXPECT_EQ(outcomes[12].rcode, kNoError);
+    EXPECT_GT(outcomes[12].size, 400u);  // the key's text, not a referral
   }
 }
 
@@ -149,16 +164,17 @@ TEST(PipelineAllocationTest, BatchAllocatesNothing) {
   EXPECT_EQ(outcomes[n - 1].size, 0u);
   // The SPF names were answered by the SPF rules (a configured domain, an
   // unknown one, an IPv6 client): the batch took the path it is for.
-  EXPECT_NE(outcomes[6].spf_domain, nullptr);
-  EXPECT_GE(outcomes[7].spf_rule, 0);
-  EXPECT_EQ(outcomes[7].spf_domain, nullptr);
-  EXPECT_EQ(outcomes[8].rcode, kNxDomain);
-  EXPECT_NE(outcomes[10].spf_domain, nullptr);
+  EXPECT_NE(outcomes[7].spf_domain, nullptr);
+  EXPECT_GE(outcomes[8].spf_rule, 0);
+  EXPECT_EQ(outcomes[8].spf_domain, nullptr);
+  EXPECT_EQ(outcomes[9].rcode, kNxDomain);
+  EXPECT_NE(outcomes[11].spf_domain, nullptr);
   // The chain's second part: records, not a rule's answer, and most of a
   // 1232-octet datagram.
-  EXPECT_EQ(outcomes[11].spf_rule, -1);
-  EXPECT_EQ(outcomes[11].rcode, kNoError);
-  EXPECT_GT(outcomes[11].size, 1000u);
+  EXPECT_EQ(outcomes[12].spf_rule, -1);
+  EXPECT_EQ(outcomes[12].rcode, kNoError);
+  EXPECT_GT(outcomes[12].size, 1000u);
+  EXPECT_GT(outcomes[6].size, 400u);  // the DKIM key
 }
 
 }  // namespace
