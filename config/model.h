@@ -274,11 +274,13 @@ inline const DomainConfig* DomainHead::model() const {
 }
 
 // What DomainHead::Released makes: a head, and the ids it read from the
-// model it released, each followed by a NUL, in one string: a vector of a
-// handful of strings took three times the bytes.
+// model it released, each followed by a NUL, in one array: a vector of a
+// handful of strings took three times the bytes, and a std::string's 32
+// octets took the head, which every released domain has, a size class up.
 struct ReleasedHead : DomainHead {
   ReleasedHead(const DomainHead& head, const std::vector<std::string>& ids);
-  std::string inputs;
+  uint32_t inputs_size = 0;
+  std::unique_ptr<char[]> inputs;
 };
 
 }  // namespace dnsd::config
