@@ -108,6 +108,14 @@ void DkimKeyRecord::Write(char* out) const {
   }
 }
 
+bool DkimKeyRecord::Same(const ApartRdata& other) const {
+  const auto* held = dynamic_cast<const DkimKeyRecord*>(&other);
+  if (held == nullptr) return ApartRdata::Same(other);
+  return der_size_ == held->der_size_ && type_ == held->type_ &&
+         tail_size_ == held->tail_size_ &&
+         std::memcmp(der(), held->der(), size_t{der_size_} + tail_size_) == 0;
+}
+
 void DkimKeyRecord::Destroy() const {
   this->~DkimKeyRecord();
   ::operator delete(const_cast<DkimKeyRecord*>(this));

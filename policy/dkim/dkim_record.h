@@ -36,6 +36,9 @@ class DkimKeyRecord final : public ApartRdata {
 
   size_t size() const override;
   void Write(char* out) const override;
+  // Another record held as DER is the same if it holds the same: a record
+  // is held so only one way.
+  bool Same(const ApartRdata& other) const override;
 
  private:
   DkimKeyRecord(uint16_t der_size, uint8_t type, uint8_t tail_size)

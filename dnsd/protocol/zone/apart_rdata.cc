@@ -14,7 +14,7 @@ std::string ApartRdata::Bytes() const {
 bool SameRdata(const ApartRdata* a, const ApartRdata* b) {
   if (a == b) return true;
   if (a == nullptr || b == nullptr || a->size() != b->size()) return false;
-  return a->Bytes() == b->Bytes();
+  return a->Same(*b);
 }
 
 RdataRef BytesRdata::Make(absl::string_view bytes) {

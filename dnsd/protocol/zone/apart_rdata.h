@@ -35,6 +35,10 @@ class ApartRdata {
 
   // The RDATA as a string (control plane: digests, comparisons, tools).
   std::string Bytes() const;
+  // Whether `other` writes the same octets. A form may compare what it
+  // holds with another of its own kind without writing either (a reload
+  // compares each key of a re-read file with every key it had).
+  virtual bool Same(const ApartRdata& other) const { return Bytes() == other.Bytes(); }
 
   void Ref() const { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Unref() const {

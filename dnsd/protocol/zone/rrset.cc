@@ -60,22 +60,11 @@ std::string WireRecords(const RRset& rrset) {
 
 bool SameRecords(const RRset& a, const RRset& b) {
   if (a.type != b.type || a.count != b.count) return false;
-  if (a.rdata == b.rdata) return a.records == b.records;
-  std::string a_apart = a.rdata != nullptr ? a.rdata->Bytes() : std::string();
-  std::string b_apart = b.rdata != nullptr ? b.rdata->Bytes() : std::string();
-  absl::string_view a_head = a.records, b_head = b.records;
-  absl::string_view a_tail = a_apart, b_tail = b_apart;
-  if (a_head.size() + a_tail.size() != b_head.size() + b_tail.size()) return false;
-  // Each side's records as one run of octets, compared without joining
-  // them: the longer head is compared in two pieces.
-  if (a_head.size() < b_head.size()) {
-    std::swap(a_head, b_head);
-    std::swap(a_tail, b_tail);
+  // Both kept apart, or neither: header to header, RDATA to RDATA.
+  if ((a.rdata == nullptr) == (b.rdata == nullptr)) {
+    return a.records == b.records && SameRdata(a.rdata, b.rdata);
   }
-  size_t split = b_head.size();
-  size_t rest = a_head.size() - split;
-  return a_head.substr(0, split) == b_head && a_head.substr(split) == b_tail.substr(0, rest) &&
-         a_tail == b_tail.substr(rest);
+  return WireRecords(a) == WireRecords(b);  // one record kept two ways
 }
 
 RRset RRsetBuilder::Build() {
