@@ -26,15 +26,19 @@ size_t ArenasPages(const char* stat) {
   return pages;
 }
 
-// jemalloc: the dirty and muzzy pages, which hold no allocation but are
-// (or may be) resident, and a purge returns.
-size_t JemallocFreeBytes() {
+// Statistics are a snapshot taken at each new epoch.
+void JemallocRefreshStats() {
   uint64_t epoch = 1;
   size_t size = sizeof(epoch);
-  // Statistics are a snapshot taken at each new epoch.
   mallctl("epoch", &epoch, &size, &epoch, sizeof(epoch));
+}
+
+// jemalloc: the dirty and muzzy pages, which hold no allocation but are
+// (or may be) resident, and a purge returns. Reads the statistics as the
+// last refresh left them.
+size_t JemallocFreeBytes() {
   size_t page = 0;
-  size = sizeof(page);
+  size_t size = sizeof(page);
   if (mallctl("arenas.page", &page, &size, nullptr, 0) != 0) {
     page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   }
@@ -50,8 +54,26 @@ void JemallocPurge() {
 
 bool JemallocLinked() { return mallctl != nullptr; }
 
+HeapUsage ReadHeapUsage() {
+  HeapUsage usage;
+  if (JemallocLinked()) {
+    JemallocRefreshStats();
+    size_t size = sizeof(usage.allocated);
+    if (mallctl("stats.allocated", &usage.allocated, &size, nullptr, 0) != 0) usage.allocated = 0;
+    usage.free = JemallocFreeBytes();
+    return usage;
+  }
+  // uordblks: chunks in use in every arena; hblkhd: blocks mmap'ed on
+  // their own (large ones), which are in use by definition.
+  struct mallinfo2 info = mallinfo2();
+  usage.allocated = info.uordblks + info.hblkhd;
+  usage.free = info.fordblks;
+  return usage;
+}
+
 size_t ReleaseFreedMemory(size_t threshold) {
   if (JemallocLinked()) {
+    JemallocRefreshStats();
     size_t free_bytes = JemallocFreeBytes();
     if (free_bytes >= threshold) JemallocPurge();
     return free_bytes;

@@ -29,6 +29,18 @@ inline constexpr unsigned kJemallocArenasAll = 4096;
 // Whether jemalloc is the allocator of this process.
 bool JemallocLinked();
 
+// What the allocator holds, at this moment.
+struct HeapUsage {
+  size_t allocated = 0;  // handed out and not yet freed
+  // Freed but still mapped (glibc: its arenas' free chunks; jemalloc: the
+  // dirty and muzzy pages), resident or not: what ReleaseFreedMemory would
+  // give back.
+  size_t free = 0;
+};
+// For the metrics endpoint and benchmarks: the heap a configuration holds,
+// without the free memory and fragmentation that RSS also counts.
+HeapUsage ReadHeapUsage();
+
 // Returns the free heap to the kernel when at least `threshold` bytes of it
 // are free (glibc: malloc_trim; jemalloc: purges every arena's dirty and
 // muzzy pages); returns the free bytes found.

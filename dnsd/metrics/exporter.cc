@@ -14,6 +14,7 @@
 #include "dnsd/cli/version.h"
 #include "dnsd/metrics/catalog_collector.h"
 #include "dnsd/metrics/http_collector.h"
+#include "dnsd/metrics/memory_collector.h"
 #include "dnsd/metrics/server_collector.h"
 #include "dnsd/metrics/visibility_collector.h"
 
@@ -84,6 +85,7 @@ void MetricsExporter::Serve(const Server& server, const Reloader& reloader,
   AddCollectable(std::make_shared<VisibilityCollector>(server, settings_.top_domains));
   if (refresher != nullptr) AddCollectable(std::make_shared<CatalogCollector>(*refresher));
   AddCollectable(std::make_shared<MetricsHttpCollector>(http_->stats()));
+  AddCollectable(std::make_shared<MemoryCollector>());
   http_->Start();
 }
 
