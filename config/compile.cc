@@ -152,7 +152,7 @@ absl::Status AddProviderZones(LinkContext& link) {
 // Every part of `d` into the tables; a part that claims a name another
 // zone already serves is left out, with an error.
 void LinkDomain(const ConfigSet& config, const CompiledDomain& d, LinkContext& link) {
-  for (const CompiledPart& part : d.parts) {
+  for (const CompiledPart& part : d.parts()) {
     if (absl::Status status = LinkPart(d, part, link); !status.ok()) {
       ++link.snapshot.link.part_errors;
       Diagnostic error;
@@ -213,10 +213,10 @@ Edits EditsBetween(const CompiledDomainList& before, const CompiledDomainList& a
 // name order over all domains, so the caller links everything instead.
 bool LinkChanges(const Edits& edits, LinkContext& link) {
   for (const auto& d : edits.removed) {
-    for (const CompiledPart& part : d->parts) UnlinkPart(*d, part, link);
+    for (const CompiledPart& part : d->parts()) UnlinkPart(*d, part, link);
   }
   for (const auto& d : edits.added) {
-    for (const CompiledPart& part : d->parts) {
+    for (const CompiledPart& part : d->parts()) {
       if (!LinkPart(*d, part, link).ok()) return false;
     }
   }
@@ -715,7 +715,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
     marked = CompileCache::Marked::Of(snap.domains);
   }
   for (const auto& [name, d] : marked.with_errors) {
-    out.errors.insert(out.errors.end(), d->errors.begin(), d->errors.end());
+    out.errors.insert(out.errors.end(), d->errors().begin(), d->errors().end());
   }
   if (link_errors) {
     out.errors.insert(out.errors.end(), link_errors->begin(), link_errors->end());

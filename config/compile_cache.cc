@@ -16,7 +16,7 @@ CompileCache::Marked CompileCache::Marked::Of(const CompiledDomainList& domains)
   Marked marked;
   for (const CompiledDomainList::Ptr& d : domains) {
     if (d->scheduled) marked.scheduled.insert(d->domain);
-    if (!d->errors.empty()) marked.with_errors.emplace(d->domain, d);
+    if (!d->errors().empty()) marked.with_errors.emplace(d->domain, d);
   }
   return marked;
 }
@@ -29,7 +29,7 @@ void CompileCache::Marked::Apply(const std::vector<CompiledDomainList::Ptr>& rem
   }
   for (const CompiledDomainList::Ptr& d : added) {
     if (d->scheduled) scheduled.insert(d->domain);
-    if (!d->errors.empty()) with_errors.insert_or_assign(d->domain, d);
+    if (!d->errors().empty()) with_errors.insert_or_assign(d->domain, d);
   }
 }
 

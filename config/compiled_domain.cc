@@ -84,10 +84,10 @@ bool SameShared(const SharedName& a, const SharedName& b) {
 }
 
 bool SameParts(const CompiledDomain& x, const CompiledDomain& y) {
-  if (x.parts.size() != y.parts.size()) return false;
-  for (size_t i = 0; i < x.parts.size(); ++i) {
-    const CompiledPart& a = x.parts[i];
-    const CompiledPart& b = y.parts[i];
+  if (x.parts().size() != y.parts().size()) return false;
+  for (size_t i = 0; i < x.parts().size(); ++i) {
+    const CompiledPart& a = x.parts()[i];
+    const CompiledPart& b = y.parts()[i];
     if (a.family != b.family || !std::ranges::equal(x.DigestsOf(a), y.DigestsOf(b)) ||
         !std::ranges::equal(x.ZonesOf(a), y.ZonesOf(b), SameZone) ||
         !std::ranges::equal(x.SharedOf(a), y.SharedOf(b), SameShared)) {
@@ -111,40 +111,53 @@ bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
 
 bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
   return a.provider == b.provider && a.scheduled == b.scheduled && a.domain == b.domain &&
-         std::ranges::equal(a.errors, b.errors, SameDiagnostic) && SameParts(a, b);
+         std::ranges::equal(a.errors(), b.errors(), SameDiagnostic) && SameParts(a, b);
 }
 
-// Every domain holds one: 176 octets and make_shared's 16 fill the
-// allocator's 192-octet class.
-static_assert(sizeof(CompiledDomain) <= 176);
+// Every domain holds one: 80 octets and make_shared's 16 fill the
+// allocator's 96-octet class.
+static_assert(sizeof(CompiledDomain) <= 80);
 
 void CompiledDomain::Seal(DomainDraft&& draft) {
-  errors = SealedArray<Diagnostic>(std::move(draft.errors));
-  parts = SealedArray<CompiledPart>(std::move(draft.parts));
-  zones = SealedArray<CompiledZone>(std::move(draft.zones));
-  shared = SealedArray<SharedName>(std::move(draft.shared));
-  digests = SealedArray<ZoneDigestShare>(std::move(draft.digests));
-  rrsets = SealedArray<KeptRRset>(std::move(draft.rrsets));
-  // A domain has a dozen names: no heap for the bookkeeping, and a linear
-  // look for the ones seen before (a file may hold thousands of DKIM
-  // selectors, so past a few dozen the look goes through a hash map).
-  absl::InlinedVector<absl::string_view*, 16> owners;
-  for (CompiledZone& zone : zones) {
-    owners.push_back(&zone.zone.apex);
-    for (Owned& owned : zone.names) owners.push_back(&owned.first);
+  // The zones as kept, and their names one zone after another.
+  std::vector<CompiledZone> zones;
+  std::vector<Owned> owned;
+  for (ZoneDraft& zone : draft.zones) {
+    zones.push_back({std::move(zone.zone), {}});
+    owned.insert(owned.end(), zone.names.begin(), zone.names.end());
   }
-  for (SharedName& name : shared) owners.push_back(&name.name.first);
-  // A zone's apex is also the owner of its records there: one copy. Laid
-  // out in the order the compile added them.
+  // Every owner name: each zone's apex, then its names, then the names
+  // in provider zones.
+  absl::InlinedVector<absl::string_view*, 16> owners;
+  auto collect = [&](std::span<CompiledZone> sealed, std::span<Owned> names,
+                     std::span<SharedName> shared) {
+    owners.clear();
+    size_t next = 0;
+    for (size_t i = 0; i < sealed.size(); ++i) {
+      owners.push_back(&sealed[i].zone.apex);
+      for (size_t n = 0; n < draft.zones[i].names.size(); ++n) {
+        owners.push_back(&names[next++].first);
+      }
+    }
+    for (SharedName& name : shared) owners.push_back(&name.name.first);
+  };
+  collect(zones, owned, draft.shared);
+  // Each distinct name once, in the order the compile added them: a
+  // zone's apex is also the owner of its records there. A domain has a
+  // dozen names: no heap for the bookkeeping, and a linear look for the
+  // ones seen before (a file may hold thousands of DKIM selectors, so past
+  // a few dozen the look goes through a hash map).
   struct Placed {
     absl::string_view name;
     size_t offset;
   };
   absl::InlinedVector<Placed, 16> distinct;
+  absl::InlinedVector<uint32_t, 16> offsets;  // of each owner, in order
   absl::flat_hash_map<absl::string_view, size_t> many;
   constexpr size_t kLinear = 32;
+  const bool hashed = owners.size() > kLinear;
   auto find = [&](absl::string_view name) -> const size_t* {
-    if (owners.size() > kLinear) {
+    if (hashed) {
       auto it = many.find(name);
       return it != many.end() ? &it->second : nullptr;
     }
@@ -155,25 +168,37 @@ void CompiledDomain::Seal(DomainDraft&& draft) {
   };
   size_t size = 0;
   for (const absl::string_view* owner : owners) {
-    if (find(*owner) != nullptr) continue;
+    if (const size_t* at = find(*owner)) {
+      offsets.push_back(static_cast<uint32_t>(*at));
+      continue;
+    }
     distinct.push_back({*owner, size});
-    if (owners.size() > kLinear) many.emplace(*owner, size);
+    offsets.push_back(static_cast<uint32_t>(size));
+    if (hashed) many.emplace(*owner, size);
     size += owner->size();
   }
-  if (size > 0) {
-    // The old bytes (drafts, or this domain's names if sealed before) are
-    // read until the last view is moved.
-    auto block = std::make_unique_for_overwrite<char[]>(size);
-    for (const Placed& p : distinct) std::copy(p.name.begin(), p.name.end(), &block[p.offset]);
-    for (absl::string_view* owner : owners) {
-      *owner = absl::string_view(block.get() + *find(*owner), owner->size());
-    }
-    names = std::move(block);
+  // The drafts' bytes are read until the views are moved onto the copies.
+  decltype(lists_) lists(std::move(draft.errors), std::move(draft.parts), std::move(zones),
+                         std::move(draft.shared), std::move(draft.digests),
+                         std::move(draft.rrsets), std::move(owned), size);
+  char* block = lists.bytes();
+  for (const Placed& p : distinct) std::copy(p.name.begin(), p.name.end(), block + p.offset);
+  std::span<CompiledZone> sealed = lists.get<2>();
+  std::span<Owned> names = lists.get<6>();
+  collect(sealed, names, lists.get<3>());  // the same owners, in the same order
+  for (size_t i = 0; i < owners.size(); ++i) {
+    *owners[i] = absl::string_view(block + offsets[i], owners[i]->size());
   }
+  size_t next = 0;
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    sealed[i].names = names.subspan(next, draft.zones[i].names.size());
+    next += sealed[i].names.size();
+  }
+  lists_ = std::move(lists);
 }
 
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
-  for (const CompiledPart& part : parts) {
+  for (const CompiledPart& part : parts()) {
     if (part.family == family) return &part;
   }
   return nullptr;
@@ -193,15 +218,15 @@ std::span<const T> RunOf(std::span<const CompiledPart> parts, const CompiledPart
 }  // namespace
 
 std::span<const CompiledZone> CompiledDomain::ZonesOf(const CompiledPart& part) const {
-  return RunOf<CompiledZone>(parts, part, zones, &CompiledPart::zones_end);
+  return RunOf<CompiledZone>(parts(), part, zones(), &CompiledPart::zones_end);
 }
 
 std::span<const SharedName> CompiledDomain::SharedOf(const CompiledPart& part) const {
-  return RunOf<SharedName>(parts, part, shared, &CompiledPart::shared_end);
+  return RunOf<SharedName>(parts(), part, shared(), &CompiledPart::shared_end);
 }
 
 std::span<const ZoneDigestShare> CompiledDomain::DigestsOf(const CompiledPart& part) const {
-  return RunOf<ZoneDigestShare>(parts, part, digests, &CompiledPart::digests_end);
+  return RunOf<ZoneDigestShare>(parts(), part, digests(), &CompiledPart::digests_end);
 }
 
 DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part, DomainDraft& draft,
@@ -237,12 +262,12 @@ const RRset* DomainCompiler::Cname(absl::string_view target_wire) {
   return draft_.rrsets.back().rrset.get();
 }
 
-absl::StatusOr<CompiledZone*> DomainCompiler::AddZone(absl::string_view prefix, ZoneKind kind) {
+absl::StatusOr<ZoneDraft*> DomainCompiler::AddZone(absl::string_view prefix, ZoneKind kind) {
   if (wire_name_.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(domain_.domain, " is not a valid name"));
   }
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
-  CompiledZone& zone = draft_.zones.emplace_back();
+  ZoneDraft& zone = draft_.zones.emplace_back();
   zone.zone.apex = Draft(std::move(apex));
   zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(zone.zone.apex));
   zone.zone.kind = kind;
@@ -250,7 +275,7 @@ absl::StatusOr<CompiledZone*> DomainCompiler::AddZone(absl::string_view prefix, 
   return &zone;
 }
 
-absl::Status DomainCompiler::Add(CompiledZone* zone, absl::string_view relative,
+absl::Status DomainCompiler::Add(ZoneDraft* zone, absl::string_view relative,
                                  const RRset* rrset) {
   DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone->zone.apex));
   zone->names.emplace_back(Draft(std::move(owner)), rrset);
@@ -277,9 +302,7 @@ bool DomainCompiler::Finish() {
   part_.shared_end = static_cast<uint32_t>(draft_.shared.size());
   part_.digests_end = static_cast<uint32_t>(draft_.digests.size());
   for (size_t i = zones_begin_; i < draft_.zones.size(); ++i) {
-    CompiledZone& compiled = draft_.zones[i];
-    // Kept for as long as the domain is served: no room to grow.
-    compiled.names.shrink_to_fit();
+    ZoneDraft& compiled = draft_.zones[i];
     Zone& zone = compiled.zone;
     SerialDigest digest;
     digest.Add(zone.apex);

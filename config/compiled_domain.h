@@ -27,7 +27,7 @@
 #include "config/model.h"
 #include "config/provider_records.h"
 #include "config/refreshed_ranges.h"
-#include "config/sealed_array.h"
+#include "config/sealed_lists.h"
 #include "config/serial_digest.h"
 #include "config/timeline.h"
 #include "dnsd/protocol/zone/apart_rdata.h"
@@ -79,8 +79,14 @@ using Owned = std::pair<absl::string_view, const RRset*>;
 // table points at: it lives here, so every snapshot that serves this
 // compiled domain shares it.
 struct CompiledZone {
-  Zone zone;                 // apex in wire form; serial a digest of everything below
-  std::vector<Owned> names;  // at or below the apex
+  Zone zone;                      // apex in wire form; serial a digest of everything below
+  std::span<const Owned> names;   // at or below the apex: a run of the domain's
+};
+
+// A CompiledZone while its domain compiles: its names grow.
+struct ZoneDraft {
+  Zone zone;
+  std::vector<Owned> names;
 };
 
 // A name the domain adds to one of the provider's shared zones.
@@ -141,27 +147,26 @@ struct CompiledDomain {
   bool scheduled = false;
 
   std::string domain;              // as configured (text)
-  // What its compile made (DomainDraft), kept by Seal. The lists are
-  // sealed arrays, not vectors: every domain holds seven.
-  SealedArray<Diagnostic> errors;    // why a part is left out, and warnings
-  SealedArray<CompiledPart> parts;   // in family order
+
+  // What its compile made (DomainDraft), kept by Seal in one block.
+  // Why a part is left out, and warnings.
+  std::span<const Diagnostic> errors() const { return lists_.get<0>(); }
+  std::span<const CompiledPart> parts() const { return lists_.get<1>(); }  // in family order
   // Of every part, in part order: the customer's zones delegated to us,
   // its names in the provider's zones, shares of provider zones' serials.
-  SealedArray<CompiledZone> zones;
-  SealedArray<SharedName> shared;
-  SealedArray<ZoneDigestShare> digests;
-  // Owns every RRset above that is not the provider's. One allocation each:
-  // a domain has a handful, and a deque's first block alone is 512 octets.
-  SealedArray<KeptRRset> rrsets;
-
+  std::span<const CompiledZone> zones() const { return lists_.get<2>(); }
+  std::span<const SharedName> shared() const { return lists_.get<3>(); }
+  std::span<const ZoneDigestShare> digests() const { return lists_.get<4>(); }
+  // Every RRset above that is not the provider's.
+  std::span<const KeptRRset> rrsets() const { return lists_.get<5>(); }
   // Every owner name of its parts (Owned::first) and its zones' apexes, in
   // wire form, one after another, each name once: a domain has a dozen,
   // and a heap string each cost more than the name itself.
-  std::unique_ptr<char[]> names;
+  const char* names() const { return lists_.bytes(); }
 
   // Called once its compile is complete, as it is then kept for as long as
   // it is served: takes the lists of `draft`, and moves every owner name
-  // into `names` (the views pointed at the draft's names until then).
+  // into names() (the views pointed at the draft's names until then).
   void Seal(DomainDraft&& draft);
 
   // The part of `family`, or null if it has none.
@@ -176,6 +181,14 @@ struct CompiledDomain {
     const CompiledPart* part = Part(family);
     return part != nullptr ? static_cast<const T*>(part->data.get()) : nullptr;
   }
+
+ private:
+  // Every domain holds these lists, a million domains at a time: one
+  // allocation for all of them, and 8 octets in the domain. The last
+  // holds every zone's names, zone after zone.
+  SealedLists<Diagnostic, CompiledPart, CompiledZone, SharedName, ZoneDigestShare, KeptRRset,
+              Owned>
+      lists_;
 };
 
 // Whether two compiles of a domain serve and report the same: the same
@@ -231,7 +244,7 @@ struct DomainDraft {
   NameDrafts names;
   std::vector<Diagnostic> errors;
   std::vector<CompiledPart> parts;
-  std::vector<CompiledZone> zones;
+  std::vector<ZoneDraft> zones;
   std::vector<SharedName> shared;
   std::vector<ZoneDigestShare> digests;
   std::vector<KeptRRset> rrsets;
@@ -268,9 +281,9 @@ class DomainCompiler {
   const RRset* TxtSharing(RdataRef rdata);
 
   // A zone at `prefix` (text labels, "_dmarc") prepended to the domain.
-  absl::StatusOr<CompiledZone*> AddZone(absl::string_view prefix, ZoneKind kind);
+  absl::StatusOr<ZoneDraft*> AddZone(absl::string_view prefix, ZoneKind kind);
   // `rrset` at `relative` (text labels; "" is the apex) in `zone`.
-  absl::Status Add(CompiledZone* zone, absl::string_view relative, const RRset* rrset);
+  absl::Status Add(ZoneDraft* zone, absl::string_view relative, const RRset* rrset);
   // A name under one of the provider's zones: `relative` (text labels)
   // prepended to `zone_apex` (wire form).
   absl::Status AddShared(ZoneKind zone, absl::string_view zone_apex, absl::string_view relative,

@@ -86,7 +86,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
   const ZoneTable& zones = snapshot.zones;
   std::vector<std::string> lines;
   std::vector<std::string> shared;
-  for (const config::CompiledPart& part : d.parts) {
+  for (const config::CompiledPart& part : d.parts()) {
     for (const config::CompiledZone& compiled : d.ZonesOf(part)) {
       const Zone& zone = compiled.zone;
       std::vector<std::string> names = {std::string(zone.apex)};

@@ -24,7 +24,7 @@ class Bimi final : public RecordFamily {
 
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
     if (d.bimi.selectors.empty()) return absl::OkStatus();
-    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_bimi", kBimiZone));
+    DNSD_ASSIGN_OR_RETURN(ZoneDraft * zone, out.AddZone("_bimi", kBimiZone));
     for (const BimiSelector& s : d.bimi.selectors) {
       DNSD_RETURN_IF_ERROR(out.Add(zone, s.selector, out.Txt(bimi::RenderBimiRecord(s.l, s.a))));
     }

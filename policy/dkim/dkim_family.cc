@@ -107,11 +107,11 @@ class Dkim final : public RecordFamily {
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
     const std::string* targets = FamilyZone(out.provider(), kZoneKey);
     bool blocked = d.mode == Mode::kBlocked;
-    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_domainkey", kDomainkeyZone));
+    DNSD_ASSIGN_OR_RETURN(ZoneDraft * zone, out.AddZone("_domainkey", kDomainkeyZone));
     // A blocked domain answers the revoked key at every name below
     // _domainkey, configured selectors included: only the wildcard, so no
     // selector's labels can make an empty non-terminal that answers NODATA.
-    if (blocked) zone->zone.wildcard = {&out.provider().revoked_dkim};
+    if (blocked) zone->zone.wildcard.push_back(&out.provider().revoked_dkim);
     for (const DkimSelector& s : d.dkim.selectors) {
       SelectorState state = blocked ? SelectorState::kRevoked : s.StateAt(out.now());
       if (state == SelectorState::kPending || state == SelectorState::kGone) continue;

@@ -134,7 +134,7 @@ class Dmarc final : public RecordFamily {
     const RRset* txt = scheduled && InTtlRamp(d.dmarc, out.now())
                            ? out.Txt(record, d.dmarc.ramp_ttl)
                            : out.Txt(record);
-    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_dmarc", kDmarcZone));
+    DNSD_ASSIGN_OR_RETURN(ZoneDraft * zone, out.AddZone("_dmarc", kDmarcZone));
     DNSD_RETURN_IF_ERROR(out.Add(zone, "", txt));
     return out.AddShared(kDmarcTargetsZone, out.provider().dmarc_zone, d.domain, txt);
   }

@@ -112,7 +112,7 @@ class MtaSts final : public RecordFamily {
     data->served.text = mta_sts::PolicyText(d.mta_sts.policy);
     data->served.id = mta_sts::PolicyId(d.mta_sts.policy);
     const RRset* txt = out.Txt(mta_sts::RenderStsRecord(data->served.id));
-    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_mta-sts", kMtaStsZone));
+    DNSD_ASSIGN_OR_RETURN(ZoneDraft * zone, out.AddZone("_mta-sts", kMtaStsZone));
     DNSD_RETURN_IF_ERROR(out.Add(zone, "", txt));
     if (const std::string* targets = FamilyZone(out.provider(), kZoneKey)) {
       DNSD_RETURN_IF_ERROR(out.AddShared(kMtaStsTargetsZone, *targets, d.domain, txt));

@@ -72,7 +72,7 @@ class TlsRpt final : public RecordFamily {
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {
     if (d.tls_rpt.rua.empty()) return absl::OkStatus();
     const RRset* txt = out.Txt(tls_rpt::RenderTlsRptRecord(d.tls_rpt.rua));
-    DNSD_ASSIGN_OR_RETURN(CompiledZone * zone, out.AddZone("_smtp._tls", kTlsRptZone));
+    DNSD_ASSIGN_OR_RETURN(ZoneDraft * zone, out.AddZone("_smtp._tls", kTlsRptZone));
     DNSD_RETURN_IF_ERROR(out.Add(zone, "", txt));
     if (const std::string* targets = FamilyZone(out.provider(), kZoneKey)) {
       DNSD_RETURN_IF_ERROR(out.AddShared(kTlsRptTargetsZone, *targets, d.domain, txt));

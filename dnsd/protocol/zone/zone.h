@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "dnsd/protocol/zone/rrset_list.h"
@@ -46,7 +45,8 @@ struct Zone {
   const ZoneCommon* common = nullptr;
   // Data for every name below the apex that has no node of its own, as a
   // wildcard at `*.<apex>` would give (RFC 4592); empty when there is none.
-  absl::InlinedVector<const RRset*, 1> wildcard;
+  // A list in one pointer: a compiled domain holds two or three zones.
+  RRsetList wildcard;
 };
 
 // 24 octets: every slot of the zone table holds one, several a domain.
