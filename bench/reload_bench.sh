@@ -213,6 +213,30 @@ wait_log() {
 }
 
 FILES_RE='reload (files changed): generation'
+# wait_files_read COUNT WANT [TIMEOUT]: waits until the FILES_RE lines
+# after the first COUNT have read WANT domain files between them: an edit
+# of every file takes the watcher several batches, so the first line after
+# it is only the first batch. Prints "LINES SECONDS READ UNCHANGED": the
+# reloads, their logged seconds summed, the files read and the domains
+# compiled to the same records, summed.
+wait_files_read() {
+  local limit=${3:-$reload_timeout}
+  local deadline=$(( $(date +%s) + limit ))
+  local sums
+  while :; do
+    sums=$(grep -- "$FILES_RE" "$LOGF" | tail -n +"$(( $1 + 1 ))" | awk '
+      { n++
+        if (match($0, /answering after [0-9.]+ s/)) { split(substr($0, RSTART, RLENGTH), a, " "); s += a[3] }
+        if (match($0, /; [0-9]+ files read/)) { split(substr($0, RSTART, RLENGTH), a, " "); r += a[2] }
+        if (match($0, /domains compiled, [0-9]+ the same/)) { split(substr($0, RSTART, RLENGTH), a, " "); u += a[3] } }
+      END { printf "%d %.3f %d %d\n", n, s, r, u }')
+    [ "$(cut -d' ' -f3 <<<"$sums")" -lt "$2" ] || break
+    kill -0 "$PID" 2>/dev/null || { tail -5 "$LOGF" >&2; die "dnsd exited (log: $dlog)"; }
+    [ "$(date +%s)" -lt "$deadline" ] || die "$2 files not read in ${limit} s (log: $dlog)"
+    sleep 0.2
+  done
+  echo "$sums"
+}
 SIGHUP_RE='reload (SIGHUP)'
 # The seconds a reload line gives: "answering after X s" (dnsd since
 # 2026-11), else the number before a final " s".
@@ -458,12 +482,13 @@ for N in "${SIZES[@]}"; do
     MARKED="$cfg/domains"
     find "$cfg/domains" -maxdepth 1 -name '*.yaml' \
       -exec sh -c 'for f; do printf "%s\n" "$0" >>"$f"; done' "$FULL_MARK" {} +
-    # It reads and compiles every file, as a start does: the start's deadline.
-    line=$(wait_log "$before" "$FILES_RE" "$start_timeout")
+    # It reads and compiles every file, as a start does: the start's
+    # deadline. The watcher may see the edits in several batches: the step
+    # ends when they have read every file between them.
+    read -r full_reloads full_seconds full_read full_unchanged \
+      < <(wait_files_read "$before" "$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)" "$start_timeout")
     peak_full=$(peak_kib)
-    full_read=$(sed -n 's/.*; \([0-9]*\) files read.*/\1/p' <<<"$line")
-    full_unchanged=$(sed -n 's/.*domains compiled, \([0-9]*\) the same as before.*/\1/p' <<<"$line")
-    full_line="$(seconds_of "$line") s logged ($full_read files read, ${full_unchanged:-?} domains compiled to the same records); peak $(mib "$peak_full") MiB = $(peak_ratio "$peak_full" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
+    full_line="$full_seconds s logged in $full_reloads reload(s) ($full_read files read, $full_unchanged domains compiled to the same records); peak $(mib "$peak_full") MiB = $(peak_ratio "$peak_full" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
     log "N=$N: full reload: $full_line"
     sleep 1
     # Every record changes: the provider's TTL, in every record of every
