@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 // jemalloc's control interface, declared weak rather than through
@@ -53,6 +54,16 @@ void JemallocPurge() {
 }  // namespace
 
 bool JemallocLinked() { return mallctl != nullptr; }
+
+size_t ResidentBytes() {
+  // statm's second field: resident pages.
+  FILE* f = std::fopen("/proc/self/statm", "re");
+  if (f == nullptr) return 0;
+  unsigned long size = 0, resident = 0;
+  int got = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  return got == 2 ? resident * static_cast<size_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
 
 HeapUsage ReadHeapUsage() {
   HeapUsage usage;

@@ -41,6 +41,9 @@ struct HeapUsage {
 // without the free memory and fragmentation that RSS also counts.
 HeapUsage ReadHeapUsage();
 
+// This process's resident memory (RSS), in bytes; 0 if unknown.
+size_t ResidentBytes();
+
 // Returns the free heap to the kernel when at least `threshold` bytes of it
 // are free (glibc: malloc_trim; jemalloc: purges every arena's dirty and
 // muzzy pages); returns the free bytes found.

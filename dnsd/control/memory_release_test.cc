@@ -1,8 +1,5 @@
 #include "dnsd/control/memory_release.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -17,16 +14,6 @@
 
 namespace dnsd {
 namespace {
-
-// Resident bytes of this process (/proc/self/statm's second field).
-size_t ResidentBytes() {
-  FILE* f = std::fopen("/proc/self/statm", "r");
-  if (f == nullptr) return 0;
-  unsigned long size = 0, resident = 0;
-  int got = std::fscanf(f, "%lu %lu", &size, &resident);
-  std::fclose(f);
-  return got == 2 ? resident * static_cast<size_t>(sysconf(_SC_PAGESIZE)) : 0;
-}
 
 // What a reload leaves: many blocks freed between blocks still in use, so
 // free() alone cannot shrink the heap from its top.

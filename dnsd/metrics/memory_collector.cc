@@ -1,8 +1,5 @@
 #include "dnsd/metrics/memory_collector.h"
 
-#include <unistd.h>
-
-#include <cstdio>
 #include <utility>
 
 #include "dnsd/control/memory_release.h"
@@ -13,25 +10,10 @@ namespace dnsd {
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-namespace {
-
-// /proc/self/statm's second field, in pages; 0 if it cannot be read.
-double ResidentBytes() {
-  FILE* f = std::fopen("/proc/self/statm", "re");
-  if (f == nullptr) return 0;
-  unsigned long size = 0, resident = 0;
-  int got = std::fscanf(f, "%lu %lu", &size, &resident);
-  std::fclose(f);
-  if (got != 2) return 0;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
-
-}  // namespace
-
 std::vector<MetricFamily> MemoryCollector::Collect() const {
   MetricFamily resident = Family("process_resident_memory_bytes",
                                  "Resident memory size in bytes.", MetricType::Gauge);
-  AddSample(resident, {}, ResidentBytes());
+  AddSample(resident, {}, static_cast<double>(ResidentBytes()));
   HeapUsage heap = ReadHeapUsage();
   MetricFamily allocated = Family("dnsd_heap_allocated_bytes",
                                   "Heap in use: allocated and not freed, as the allocator "
