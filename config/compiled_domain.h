@@ -79,8 +79,8 @@ using Owned = std::pair<absl::string_view, const RRset*>;
 // table points at: it lives here, so every snapshot that serves this
 // compiled domain shares it.
 struct CompiledZone {
-  Zone zone;                      // apex in wire form; serial a digest of everything below
-  std::span<const Owned> names;   // at or below the apex: a run of the domain's
+  Zone zone;                     // apex in wire form; serial a digest of everything below
+  std::span<const Owned> names;  // at or below the apex: a run of the domain's
 };
 
 // A CompiledZone while its domain compiles: its names grow.
@@ -157,7 +157,7 @@ struct CompiledDomain {
   std::span<const CompiledZone> zones() const { return lists_.get<2>(); }
   std::span<const SharedName> shared() const { return lists_.get<3>(); }
   std::span<const ZoneDigestShare> digests() const { return lists_.get<4>(); }
-  // Every RRset above that is not the provider's.
+  // Owns every RRset above that is not the provider's.
   std::span<const KeptRRset> rrsets() const { return lists_.get<5>(); }
   // Every owner name of its parts (Owned::first) and its zones' apexes, in
   // wire form, one after another, each name once: a domain has a dozen,
