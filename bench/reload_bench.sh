@@ -228,7 +228,7 @@ wait_files_read() {
       { n++
         if (match($0, /answering after [0-9.]+ s/)) { split(substr($0, RSTART, RLENGTH), a, " "); s += a[3] }
         if (match($0, /; [0-9]+ files read/)) { split(substr($0, RSTART, RLENGTH), a, " "); r += a[2] }
-        if (match($0, /domains compiled, [0-9]+ the same/)) { split(substr($0, RSTART, RLENGTH), a, " "); u += a[3] } }
+        if (match($0, /, [0-9]+ the same as before/)) { split(substr($0, RSTART, RLENGTH), a, " "); u += a[2] } }
       END { printf "%d %.3f %d %d\n", n, s, r, u }')
     [ "$(cut -d' ' -f3 <<<"$sums")" -lt "$2" ] || break
     kill -0 "$PID" 2>/dev/null || { tail -5 "$LOGF" >&2; die "dnsd exited (log: $dlog)"; }

@@ -75,7 +75,8 @@ HeapUsage ReadHeapUsage() {
     return usage;
   }
   // uordblks: chunks in use in every arena; hblkhd: blocks mmap'ed on
-  // their own (large ones), which are in use by definition.
+  // their own (large ones), which are in use by definition; fordblks: the
+  // free chunks of every arena, not only the main one.
   struct mallinfo2 info = mallinfo2();
   usage.allocated = info.uordblks + info.hblkhd;
   usage.free = info.fordblks;
@@ -83,15 +84,14 @@ HeapUsage ReadHeapUsage() {
 }
 
 size_t ReleaseFreedMemory(size_t threshold) {
-  if (JemallocLinked()) {
-    JemallocRefreshStats();
-    size_t free_bytes = JemallocFreeBytes();
-    if (free_bytes >= threshold) JemallocPurge();
-    return free_bytes;
+  size_t free_bytes = ReadHeapUsage().free;
+  if (free_bytes >= threshold) {
+    if (JemallocLinked()) {
+      JemallocPurge();
+    } else {
+      malloc_trim(0);
+    }
   }
-  // fordblks counts the free chunks of every arena, not only the main one.
-  size_t free_bytes = mallinfo2().fordblks;
-  if (free_bytes >= threshold) malloc_trim(0);
   return free_bytes;
 }
 
