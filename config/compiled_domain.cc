@@ -118,6 +118,81 @@ bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
 // allocator's 96-octet class.
 static_assert(sizeof(CompiledDomain) <= 80);
 
+namespace {
+
+// The drafts as kept, their records still viewing the drafts' octets
+// until MoveRecords copies them into the block; `bytes` is what they need.
+std::vector<KeptRRset> KeptFrom(std::vector<RRsetDraft>& drafts, size_t& bytes) {
+  std::vector<KeptRRset> kept;
+  kept.reserve(drafts.size());
+  bytes = 0;
+  for (RRsetDraft& draft : drafts) {
+    const RRset& from = *draft.rrset;
+    KeptRRset& k = kept.emplace_back();
+    k.rrset.records = RecordBytes::Viewing(from.records);
+    k.rrset.type = from.type;
+    k.rrset.count = from.count;
+    k.rrset.rdata = from.rdata;
+    k.rdata = std::move(draft.rdata);
+    bytes += from.records.size();
+  }
+  return kept;
+}
+
+// Copies each kept RRset's records to `at`, one after another, and views them there.
+void MoveRecords(std::span<KeptRRset> kept, char* at) {
+  for (KeptRRset& k : kept) {
+    absl::string_view from = k.rrset.records;
+    std::copy(from.begin(), from.end(), at);
+    k.rrset.records = RecordBytes::Viewing(absl::string_view(at, from.size()));
+    at += from.size();
+  }
+}
+
+// Where each draft RRset went: what the names and zones pointing at a
+// draft point at once it is sealed. Others (the provider's) stay.
+class RRsetMoves {
+ public:
+  RRsetMoves(const std::vector<RRsetDraft>& drafts, std::span<const KeptRRset> kept)
+      : drafts_(drafts), kept_(kept) {
+    // A file may hold thousands of DKIM selectors: past a few dozen, the
+    // look goes through a hash map.
+    if (drafts.size() > kLinear) {
+      for (size_t i = 0; i < drafts.size(); ++i) many_.emplace(drafts[i].rrset.get(), i);
+    }
+  }
+  const RRset* operator()(const RRset* rrset) const {
+    if (drafts_.size() > kLinear) {
+      auto it = many_.find(rrset);
+      return it != many_.end() ? &kept_[it->second].rrset : rrset;
+    }
+    for (size_t i = 0; i < drafts_.size(); ++i) {
+      if (drafts_[i].rrset.get() == rrset) return &kept_[i].rrset;
+    }
+    return rrset;
+  }
+
+ private:
+  static constexpr size_t kLinear = 32;
+  const std::vector<RRsetDraft>& drafts_;
+  std::span<const KeptRRset> kept_;
+  absl::flat_hash_map<const RRset*, size_t> many_;
+};
+
+void Repoint(const RRsetMoves& moved, std::span<CompiledZone> zones, std::span<Owned> names,
+             std::span<SharedName> shared) {
+  for (Owned& name : names) name.second = moved(name.second);
+  for (SharedName& name : shared) name.name.second = moved(name.name.second);
+  for (CompiledZone& zone : zones) {
+    if (zone.zone.wildcard.empty()) continue;
+    RRsetList wildcard;
+    for (const RRset* rrset : zone.zone.wildcard) wildcard.push_back(moved(rrset));
+    zone.zone.wildcard = std::move(wildcard);
+  }
+}
+
+}  // namespace
+
 void CompiledDomain::Seal(DomainDraft&& draft) {
   // The zones as kept, and their names one zone after another.
   std::vector<CompiledZone> zones;
@@ -177,12 +252,15 @@ void CompiledDomain::Seal(DomainDraft&& draft) {
     if (hashed) many.emplace(*owner, size);
     size += owner->size();
   }
+  size_t record_bytes;
+  std::vector<KeptRRset> kept = KeptFrom(draft.rrsets, record_bytes);
   // The drafts' bytes are read until the views are moved onto the copies.
   decltype(lists_) lists(std::move(draft.errors), std::move(draft.parts), std::move(zones),
-                         std::move(draft.shared), std::move(draft.digests),
-                         std::move(draft.rrsets), std::move(owned), size);
+                         std::move(draft.shared), std::move(draft.digests), std::move(kept),
+                         std::move(owned), size + record_bytes);
   char* block = lists.bytes();
   for (const Placed& p : distinct) std::copy(p.name.begin(), p.name.end(), block + p.offset);
+  MoveRecords(lists.get<5>(), block + size);
   std::span<CompiledZone> sealed = lists.get<2>();
   std::span<Owned> names = lists.get<6>();
   collect(sealed, names, lists.get<3>());  // the same owners, in the same order
@@ -194,6 +272,7 @@ void CompiledDomain::Seal(DomainDraft&& draft) {
     sealed[i].names = names.subspan(next, draft.zones[i].names.size());
     next += sealed[i].names.size();
   }
+  Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, names, lists.get<3>());
   lists_ = std::move(lists);
 }
 

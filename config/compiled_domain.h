@@ -125,8 +125,17 @@ struct CompiledPart {
 
 // An RRset a compiled domain owns, and the RDATA it keeps apart
 // (RRset::rdata), shared with the model it was compiled from: a DKIM key
-// is held once, not twice.
+// is held once, not twice. Its records' octets are in the domain's block
+// (RRset::records views them): a domain has five or six RRsets, and each
+// cost an object and a string of its own.
 struct KeptRRset {
+  RRset rrset;
+  RdataRef rdata;
+};
+
+// A KeptRRset while its domain compiles: each stays where it was put, so
+// that names and zones can point at it until Seal moves it into the block.
+struct RRsetDraft {
   std::unique_ptr<const RRset> rrset;
   RdataRef rdata;
 };
@@ -161,12 +170,14 @@ struct CompiledDomain {
   std::span<const KeptRRset> rrsets() const { return lists_.get<5>(); }
   // Every owner name of its parts (Owned::first) and its zones' apexes, in
   // wire form, one after another, each name once: a domain has a dozen,
-  // and a heap string each cost more than the name itself.
+  // and a heap string each cost more than the name itself. The records'
+  // octets of rrsets() follow them.
   const char* names() const { return lists_.bytes(); }
 
   // Called once its compile is complete, as it is then kept for as long as
-  // it is served: takes the lists of `draft`, and moves every owner name
-  // into names() (the views pointed at the draft's names until then).
+  // it is served: takes the lists of `draft`, moves every owner name into
+  // names() and every RRset into rrsets() (the views and pointers pointed
+  // at the draft's until then).
   void Seal(DomainDraft&& draft);
 
   // The part of `family`, or null if it has none.
@@ -247,7 +258,7 @@ struct DomainDraft {
   std::vector<ZoneDraft> zones;
   std::vector<SharedName> shared;
   std::vector<ZoneDigestShare> digests;
-  std::vector<KeptRRset> rrsets;
+  std::vector<RRsetDraft> rrsets;
 };
 
 // Builds one family's part of one domain: the family's Compile calls it.

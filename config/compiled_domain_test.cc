@@ -62,6 +62,14 @@ class Fixture {
         RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata(text)).Build()));
     return kept.back().get();
   }
+  // The domain's own, as a compile makes them (DomainCompiler::Txt): the
+  // draft holds it until Seal moves it into the domain.
+  const RRset* Own(const std::string& text) {
+    draft.rrsets.push_back({std::make_unique<const RRset>(
+                                RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata(text)).Build()),
+                            RdataRef()});
+    return draft.rrsets.back().rrset.get();
+  }
   // The draft's, for `more` to change before the domain is sealed.
   CompiledPart& part() { return draft.parts[0]; }
   ZoneDraft& zone() { return draft.zones[0]; }
@@ -106,6 +114,77 @@ TEST(CompiledDomainTest, ManyNamesAreSealedOnceEach) {
   ASSERT_EQ(sealed.size(), 41u);
   EXPECT_EQ(sealed[1].first.data(), sealed[21].first.data());  // the same name, once
   EXPECT_NE(sealed[1].first.data(), sealed[2].first.data());
+}
+
+// Where a sealed domain's records are: the domain's RRsets in its
+// rrsets(), their octets in its block after the names, every name and
+// wildcard that pointed at a draft pointing at its sealed copy; the
+// provider's RRsets (the fixture's Keep) are pointed at as they were.
+TEST(CompiledDomainTest, SealedRecordsAreInTheDomainsBlock) {
+  const RRset* provider = nullptr;
+  Fixture a([&provider](Fixture& f) {
+    const RRset* reject = f.Own("v=DMARC1; p=reject");
+    f.zone().names.emplace_back(f.Draft("\x01" "x" + std::string(kApex)), reject);
+    f.zone().names.emplace_back(f.Draft("\x01" "y" + std::string(kApex)), reject);
+    f.draft.shared[0].name.second = f.Own("v=spf1 ~all");
+    provider = f.Keep("v=DKIM1; p=");
+    f.zone().zone.wildcard.push_back(provider);
+    f.zone().zone.wildcard.push_back(f.Own("wildcard"));
+  });
+  Fixture b([](Fixture& f) {
+    const RRset* reject = f.Keep("v=DMARC1; p=reject");
+    f.zone().names.emplace_back(f.Draft("\x01" "x" + std::string(kApex)), reject);
+    f.zone().names.emplace_back(f.Draft("\x01" "y" + std::string(kApex)), reject);
+    f.draft.shared[0].name.second = f.Keep("v=spf1 ~all");
+    f.zone().zone.wildcard.push_back(f.Keep("v=DKIM1; p="));
+    f.zone().zone.wildcard.push_back(f.Keep("wildcard"));
+  });
+  a.draft.rrsets.clear();  // the drafts go: what was sealed stays
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+
+  std::span<const KeptRRset> kept = a.d.rrsets();
+  ASSERT_EQ(kept.size(), 3u);
+  std::span<const Owned> names = a.sealed_zone().names;
+  ASSERT_EQ(names.size(), 3u);
+  EXPECT_EQ(names[1].second, &kept[0].rrset);
+  EXPECT_EQ(names[2].second, &kept[0].rrset);
+  EXPECT_EQ(a.d.shared()[0].name.second, &kept[1].rrset);
+  const RRsetList& wildcard = a.sealed_zone().zone.wildcard;
+  ASSERT_EQ(wildcard.size(), 2u);
+  EXPECT_EQ(wildcard.begin()[0], provider);
+  EXPECT_EQ(wildcard.begin()[1], &kept[2].rrset);
+  // The names (the apex, x and y under it, the name in the provider zone),
+  // then the records, one after another.
+  size_t names_size = 3 * kApex.size() + 4 + 7;
+  const char* at = a.d.names() + names_size;
+  for (const KeptRRset& k : kept) {
+    EXPECT_TRUE(k.rrset.records.viewed());
+    EXPECT_EQ(k.rrset.records.data(), at);
+    at += k.rrset.records.size();
+  }
+  EXPECT_EQ(WireRecords(kept[2].rrset),
+            WireRecords(RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata("wildcard")).Build()));
+}
+
+// Past a few dozen RRsets (a file with many DKIM selectors) the drafts
+// are found through a hash map: each name points at its own sealed RRset.
+TEST(CompiledDomainTest, ManyRRsetsAreSealed) {
+  Fixture a([](Fixture& f) {
+    for (int i = 0; i < 40; ++i) {
+      f.zone().names.emplace_back(f.Draft(std::string(1, char('a' + i % 26)) +
+                                          std::string(1, char('0' + i / 26)) + std::string(kApex)),
+                                  f.Own("v=DKIM1; p=" + std::to_string(i)));
+    }
+  });
+  a.draft.rrsets.clear();
+  std::span<const KeptRRset> kept = a.d.rrsets();
+  std::span<const Owned> names = a.sealed_zone().names;
+  ASSERT_EQ(kept.size(), 40u);
+  ASSERT_EQ(names.size(), 41u);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(names[i + 1].second, &kept[i].rrset) << i;
+    EXPECT_EQ(RdataOf(kept[i].rrset)[0], TxtRdata("v=DKIM1; p=" + std::to_string(i))) << i;
+  }
 }
 
 TEST(SameCompileTest, TwoCompilesOfTheSameAreTheSame) {

@@ -26,36 +26,33 @@ constexpr size_t kRecordHeader = 10;
 }  // namespace
 
 RRsetBuilder& RRsetBuilder::Add(absl::string_view rdata) {
-  rrset_.type = type_;
-  // Exactly what the record needs: most RRsets have one record, and a
-  // snapshot keeps several per domain (string growth left a 40-octet CNAME
-  // or a short DMARC record in a 61-octet buffer).
-  rrset_.records.reserve(rrset_.records.size() + kRecordHeader + rdata.size());
-  AppendU16(rrset_.records, type_);
-  AppendU16(rrset_.records, class_);
-  AppendU32(rrset_.records, ttl_);
-  AppendU16(rrset_.records, static_cast<uint16_t>(rdata.size()));
-  absl::StrAppend(&rrset_.records, rdata);
-  ++rrset_.count;
+  AppendU16(records_, type_);
+  AppendU16(records_, class_);
+  AppendU32(records_, ttl_);
+  AppendU16(records_, static_cast<uint16_t>(rdata.size()));
+  absl::StrAppend(&records_, rdata);
+  ++count_;
   return *this;
 }
 
 RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const ApartRdata* rdata,
                            uint16_t rr_class) {
+  std::string header;
+  AppendU16(header, type);
+  AppendU16(header, rr_class);
+  AppendU32(header, ttl);
+  AppendU16(header, static_cast<uint16_t>(rdata->size()));
   RRset rrset;
+  rrset.records = RecordBytes(header);
   rrset.type = type;
   rrset.count = 1;
-  AppendU16(rrset.records, type);
-  AppendU16(rrset.records, rr_class);
-  AppendU32(rrset.records, ttl);
-  AppendU16(rrset.records, static_cast<uint16_t>(rdata->size()));
   rrset.rdata = rdata;
   return rrset;
 }
 
 std::string WireRecords(const RRset& rrset) {
-  if (rrset.rdata == nullptr) return rrset.records;
-  return absl::StrCat(rrset.records, rrset.rdata->Bytes());
+  if (rrset.rdata == nullptr) return std::string(rrset.records.view());
+  return absl::StrCat(rrset.records.view(), rrset.rdata->Bytes());
 }
 
 bool SameRecords(const RRset& a, const RRset& b) {
@@ -68,9 +65,15 @@ bool SameRecords(const RRset& a, const RRset& b) {
 }
 
 RRset RRsetBuilder::Build() {
-  rrset_.type = type_;
-  rrset_.records.shrink_to_fit();  // a second Add may have doubled it
-  return std::move(rrset_);
+  // An exact copy: most RRsets have one record, and a snapshot keeps
+  // several per domain.
+  RRset rrset;
+  rrset.records = RecordBytes(records_);
+  rrset.type = type_;
+  rrset.count = count_;
+  records_.clear();
+  count_ = 0;
+  return rrset;
 }
 
 size_t PutTxtRdata(absl::string_view text, char* out) {

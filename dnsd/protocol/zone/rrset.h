@@ -11,15 +11,19 @@
 #include "absl/strings/string_view.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/zone/apart_rdata.h"
+#include "dnsd/protocol/zone/record_bytes.h"
 
 namespace dnsd {
 
 struct RRset {
+  // `count` records, each TYPE CLASS TTL RDLENGTH RDATA (RFC 1035 §4.1.3)
+  // with the owner left out: the RRset's own octets, or a view of its
+  // compiled domain's (record_bytes.h). [[no_unique_address]] lets `type`
+  // and `count` sit in the 4 octets after it: 24 octets, not 32, and a
+  // domain holds several.
+  [[no_unique_address]] RecordBytes records;
   uint16_t type = 0;
   uint16_t count = 0;
-  // `count` records, each TYPE CLASS TTL RDLENGTH RDATA (RFC 1035 §4.1.3)
-  // with the owner left out.
-  std::string records;
   // Or one record whose RDATA is kept elsewhere (apart_rdata.h): then
   // `records` is its TYPE CLASS TTL RDLENGTH alone, and this writes the
   // RDATA. A DKIM key is the largest thing a domain has, and the domain's
@@ -29,6 +33,7 @@ struct RRset {
   // (config/compiled_domain.h).
   const ApartRdata* rdata = nullptr;
 };
+static_assert(sizeof(RRset) == 24);
 
 // Builds an RRset one record at a time (control plane only).
 class RRsetBuilder {
@@ -45,7 +50,8 @@ class RRsetBuilder {
   uint16_t type_;
   uint32_t ttl_;
   uint16_t class_;
-  RRset rrset_;
+  uint16_t count_ = 0;
+  std::string records_;
 };
 
 // RDATA builders for the types dnsd serves. Names are lower-case wire form.

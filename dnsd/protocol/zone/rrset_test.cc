@@ -77,7 +77,9 @@ TEST(RRsetTest, SameRecordsWhereverTheRdataIsKept) {
     std::string other_rdata = rdata;
     RRset other_built = built;
     if (at < 10) {
-      other_built.records[at] ^= 1;
+      std::string flipped(built.records.view());
+      flipped[at] ^= 1;
+      other_built.records = RecordBytes(flipped);
       EXPECT_FALSE(SameRecords(other_built, apart));
       EXPECT_FALSE(SameRecords(apart, other_built));
     } else {
