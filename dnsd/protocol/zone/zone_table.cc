@@ -18,7 +18,7 @@ absl::string_view Parent(absl::string_view name) {
 ZoneTable ZoneTable::Fork() const {
   ZoneTable fork;
   fork.nodes_ = nodes_;
-  fork.zones_ = zones_;
+  fork.zone_count_ = zone_count_;
   fork.stand_ins_ = stand_ins_;
   fork.apexes_ = apexes_;
   fork.provider_zones_ = provider_zones_;
@@ -32,9 +32,14 @@ const RRset* ZoneTable::Keep(RRset rrset) {
   return &rrsets_.back();
 }
 
+const Zone* ZoneTable::ApexZone(absl::string_view apex) const {
+  const Node* node = nodes_.Find(apex);
+  return node != nullptr && node->apex ? node->zone : nullptr;
+}
+
 absl::Status ZoneTable::AddZone(const Zone* zone) {
   absl::string_view apex = zone->apex;
-  if (zones_.contains(apex)) {
+  if (ApexZone(apex) != nullptr) {
     return absl::AlreadyExistsError(
         absl::StrCat("zone ", wire::NameToText(apex), " is configured twice"));
   }
@@ -49,10 +54,10 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
         "names below ", wire::NameToText(apex), " in zone ", wire::NameToText(other.apex),
         " would be hidden by zone ", wire::NameToText(apex)));
   }
-  *zones_.Insert(apex, KeyBytes::kView).value = zone;
   Node& node = *nodes_.Insert(apex, KeyBytes::kView).value;
   node.zone = zone;
   node.apex = true;
+  ++zone_count_;
   return absl::OkStatus();
 }
 
@@ -72,10 +77,10 @@ absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
 }
 
 void ZoneTable::RemoveZone(const Zone* zone) {
-  zones_.Erase(zone->apex);
   Node* node = nodes_.Mutable(zone->apex);
-  if (node == nullptr) return;
+  if (node == nullptr || !node->apex) return;
   node->apex = false;
+  --zone_count_;
   if (node->rrsets.empty() && node->below == 0) {
     nodes_.Erase(zone->apex);
   } else {
@@ -85,9 +90,7 @@ void ZoneTable::RemoveZone(const Zone* zone) {
 
 absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, ZoneKind kind,
                                                        const ZoneCommon* common) {
-  if (const Zone* const* made = zones_.Find(apex); made != nullptr && (*made)->slot >= 0) {
-    return *made;
-  }
+  if (const Zone* made = ApexZone(apex); made != nullptr && made->slot >= 0) return made;
   Zone& stand_in = stand_ins_->emplace_back();
   stand_in.apex = apexes_->emplace_back(apex);
   stand_in.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
@@ -104,9 +107,9 @@ absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, Z
 }
 
 Zone* ZoneTable::ProviderZone(absl::string_view apex) {
-  const Zone* const* zone = zones_.Find(apex);
-  if (zone == nullptr || (*zone)->slot < 0) return nullptr;
-  return &provider_zones_[(*zone)->slot];
+  const Zone* zone = ApexZone(apex);
+  if (zone == nullptr || zone->slot < 0) return nullptr;
+  return &provider_zones_[zone->slot];
 }
 
 // A name must lie in the closest zone that encloses it: no other zone's
@@ -114,8 +117,8 @@ Zone* ZoneTable::ProviderZone(absl::string_view apex) {
 absl::Status ZoneTable::CheckNotHidden(const Zone* zone, absl::string_view owner) const {
   for (absl::string_view name = owner; name.size() > 1;) {
     name = Parent(name);
-    if (const Zone* const* other = zones_.Find(name); other != nullptr) {
-      if (*other == zone) return absl::OkStatus();
+    if (const Zone* other = ApexZone(name); other != nullptr) {
+      if (other == zone) return absl::OkStatus();
       return absl::FailedPreconditionError(
           absl::StrCat(wire::NameToText(owner), " in zone ", wire::NameToText(zone->apex),
                        " is hidden by zone ", wire::NameToText(name)));
@@ -202,10 +205,12 @@ void ZoneTable::CountOwner(absl::string_view owner, int delta) {
   while (max_owner_labels_ > 0 && owners_by_labels_[max_owner_labels_] == 0) --max_owner_labels_;
 }
 
+// The first node up from the name is in the zone that encloses it: had
+// another zone's apex been between them, its node would have come first.
 const Zone* ZoneTable::ClosestZone(const wire::Name& name, int first_label) const {
   for (int i = first_label; i <= name.label_count; ++i) {
-    if (const Zone* const* zone = zones_.Find(name.Suffix(i)); zone != nullptr) {
-      return &Resolve(**zone);
+    if (const Node* node = nodes_.Find(name.Suffix(i)); node != nullptr) {
+      return &Resolve(*node->zone);
     }
   }
   return nullptr;
@@ -222,8 +227,8 @@ ZoneTable::Match ZoneTable::Find(const wire::Name& name, const NodeKey& key) con
 }
 
 const Zone* ZoneTable::FindZoneByApex(absl::string_view apex) const {
-  const Zone* const* zone = zones_.Find(apex);
-  return zone == nullptr ? nullptr : &Resolve(**zone);
+  const Zone* zone = ApexZone(apex);
+  return zone == nullptr ? nullptr : &Resolve(*zone);
 }
 
 }  // namespace dnsd

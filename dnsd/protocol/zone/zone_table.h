@@ -54,10 +54,7 @@ class ZoneTable {
   // Compacts what this table's edits wrote (PersistentMap::Freeze, and
   // its `let_go`), once it is built and before it is published. Node
   // pointers taken before do not hold.
-  void Freeze(const std::function<void()>& let_go = nullptr) {
-    nodes_.Freeze(let_go);
-    zones_.Freeze(let_go);
-  }
+  void Freeze(const std::function<void()>& let_go = nullptr) { nodes_.Freeze(let_go); }
 
   // Stores an RRset and returns a pointer that stays valid for the table's
   // life (not its forks'); identical RRsets may be interned by the caller.
@@ -134,14 +131,16 @@ class ZoneTable {
   // lookup that cannot succeed.
   uint8_t max_owner_labels() const { return max_owner_labels_; }
 
-  size_t zone_count() const { return zones_.size(); }
+  size_t zone_count() const { return zone_count_; }
   size_t node_count() const { return nodes_.size(); }
   const Zone* FindZoneByApex(absl::string_view apex) const;
   const Node* FindNode(absl::string_view owner) const { return nodes_.Find(owner); }
 
   template <typename F>  // F(const Zone&), in no particular order
   void ForEachZone(F&& f) const {
-    zones_.ForEach([&](absl::string_view, const Zone* zone) { f(Resolve(*zone)); });
+    nodes_.ForEach([&](absl::string_view, const Node& node) {
+      if (node.apex) f(Resolve(*node.zone));
+    });
   }
 
   template <typename F>  // F(const Zone&): this table's copies of the provider zones
@@ -159,11 +158,16 @@ class ZoneTable {
     return zone.slot < 0 ? zone : provider_zones_[zone.slot];
   }
   const Zone* ClosestZone(const wire::Name& name, int first_label) const;
+  // The zone whose apex is `apex` (a stand-in for a provider zone), or null.
+  const Zone* ApexZone(absl::string_view apex) const;
   absl::Status CheckNotHidden(const Zone* zone, absl::string_view owner) const;
   void CountOwner(absl::string_view owner, int delta);
 
+  // Every name with records, every empty non-terminal and every zone's
+  // apex: a zone is found through its apex node (Node::apex), not a map
+  // of its own, which cost every zone a slot of its own.
   PersistentMap<Node> nodes_;
-  PersistentMap<const Zone*> zones_;  // by apex; stand-ins for provider zones
+  size_t zone_count_ = 0;
   // The provider zones' stand-ins, by slot: made once, shared by forks.
   std::shared_ptr<std::deque<Zone>> stand_ins_ = std::make_shared<std::deque<Zone>>();
   std::deque<Zone> provider_zones_;  // this table's, by slot

@@ -1,6 +1,7 @@
 #include "dnsd/protocol/zone/zone_table.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -190,6 +191,35 @@ TEST_F(ZoneTableTest, ANameBelowAnotherZoneIsRejected) {
   EXPECT_THAT(s.message(), HasSubstr("hidden by zone sub.example.com."));
   EXPECT_EQ(table_.FindNode(W("a.sub.example.com")), nullptr);
   EXPECT_EQ(table_.node_count(), 2u);
+}
+
+// A zone is found through its apex node, and a name without a node
+// through the first node above it, whatever that node is (an apex, an
+// empty non-terminal, a name with records): each is in the closest zone.
+TEST_F(ZoneTableTest, ANameWithoutANodeIsInTheZoneOfTheFirstNodeAboveIt) {
+  Zone* parent = AddZone("example.com");
+  Zone* dmarc = AddZone("_dmarc.example.com");
+  Add(parent, "a.b.example.com", txt_);  // b.example.com: an empty non-terminal
+  EXPECT_EQ(table_.zone_count(), 2u);
+  EXPECT_EQ(Find("x.a.b.example.com").zone, parent);
+  EXPECT_EQ(Find("x.y.b.example.com").zone, parent);
+  EXPECT_EQ(Find("x.y._dmarc.example.com").zone, dmarc);
+  EXPECT_EQ(Find("x.example.com").zone, parent);
+  EXPECT_EQ(Find("example.org").zone, nullptr);
+  EXPECT_EQ(table_.FindZoneByApex(W("_dmarc.example.com")), dmarc);
+  EXPECT_EQ(table_.FindZoneByApex(W("b.example.com")), nullptr);  // a node, not an apex
+  std::vector<const Zone*> zones;
+  table_.ForEachZone([&zones](const Zone& zone) { zones.push_back(&zone); });
+  EXPECT_THAT(zones, ::testing::UnorderedElementsAre(parent, dmarc));
+  // Gone, its names fall to the parent.
+  table_.RemoveZone(dmarc);
+  EXPECT_EQ(table_.zone_count(), 1u);
+  EXPECT_EQ(Find("x.y._dmarc.example.com").zone, parent);
+  EXPECT_EQ(table_.FindZoneByApex(W("_dmarc.example.com")), nullptr);
+  // A zone made again at the same apex is found again.
+  Zone* again = AddZone("_dmarc.example.com");
+  EXPECT_EQ(Find("x._dmarc.example.com").zone, again);
+  EXPECT_EQ(table_.zone_count(), 2u);
 }
 
 // Removing what was added leaves the table as if it never had been: empty
