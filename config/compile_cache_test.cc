@@ -146,7 +146,7 @@ std::string Dump(const Snapshot& s) {
     lines.push_back(absl::StrCat(
         "spf ", Hex(name), " ", d->name, " ", d->blocked, d->include_subdomains, d->fail_all,
         " senders=", absl::StrJoin(senders, ","), " netblocks=", absl::StrJoin(netblocks, ","),
-        " fallback=", Records(d->fallback), " flattened=", Flattened(s.spf, *d), " nspf=", Nspf(s.spf, *d),
+        " fallback=", Records(s.spf.Fallback(*d)), " flattened=", Flattened(s.spf, *d), " nspf=", Nspf(s.spf, *d),
         " terms=", absl::StrJoin(d->terms, " ", [](std::string* out, const auto& t) {
           absl::StrAppend(out, t.text);
         })));

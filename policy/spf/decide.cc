@@ -110,7 +110,7 @@ void ApplyRules(const MacroZone& p, const wire::Name& name, Decision* d) {
     return;
   }
   d->rule = Rule::kDefault;
-  d->answer = domain.fallback;
+  d->answer = p.Fallback(domain);
 }
 
 }  // namespace

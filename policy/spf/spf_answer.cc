@@ -156,13 +156,13 @@ Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& q, An
       // SPF record can carry): the domain's rule-7 answer is still right.
       d.rule = Rule::kDefault;
       d.terms_answer = false;
-      d.answer = d.domain->fallback;
+      d.answer = policy.Fallback(*d.domain);
     }
   } else if (d.flattened_answer) {
     rdlength = FlattenedRdata(policy, *d.domain, rdata);
     if (rdlength == 0) {  // too long to include: no compile serves such a domain
       d.flattened_answer = false;
-      d.answer = d.domain->fallback;
+      d.answer = policy.Fallback(*d.domain);
     }
   } else if (d.ip_answer) {
     rdlength = IpAnswerRdata(d.name, rdata);

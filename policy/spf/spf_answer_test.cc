@@ -604,6 +604,38 @@ TEST(SpfCompileTest, ADomainTooBigToFlattenKeepsItsMacroAnswers) {
   EXPECT_EQ(config::CountErrors(compiled->errors), 0u);
 }
 
+// A domain's policy keeps sender numbers in two octets. A catalog numbers
+// dozens, but numbers only grow while dnsd runs: one past 65,535 leaves
+// the domain's SPF part out with an error that says so, never a number
+// cut short that would name another sender.
+TEST(SpfCompileTest, ASenderNumberPastTwoOctetsIsAnError) {
+  config::ConfigSet set = TestConfig();
+  for (int i = 0; i <= 65536; ++i) {
+    config::Sender s;
+    s.id = absl::StrCat("z", absl::Dec(i, absl::kZeroPad6));
+    s.name = s.id;
+    s.include = absl::StrCat(s.id, ".vendor.test");
+    set.catalog.senders.push_back(std::move(s));
+  }
+  config::DomainConfig last = PlainDomain("last.example");
+  last.spf.senders = {"z065536"};  // number 65,540: after the fixture's four
+  config::DomainConfig below = PlainDomain("below.example");
+  below.spf.senders = {"z065531"};  // number 65,535
+  set.domains.push_back(last);
+  set.domains.push_back(below);
+  SortDomains(set);
+  auto compiled = config::CompileSnapshot(set, 1);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  ASSERT_EQ(config::CountErrors(compiled->errors), 1u);
+  EXPECT_THAT(compiled->errors[0].message, ::testing::HasSubstr("past the 65535"));
+  const MacroZone& spf = compiled->snapshot->spf;
+  EXPECT_EQ(FindDomain(spf, testing::LowerName("last.example").view()), nullptr);
+  const DomainPolicy* kept = FindDomain(spf, testing::LowerName("below.example").view());
+  ASSERT_NE(kept, nullptr);
+  ASSERT_EQ(kept->senders.size(), 1u);
+  EXPECT_EQ(spf.senders[kept->senders[0]].id, "z065531");
+}
+
 // However exactly the terms fill a part, its answer fits 1232 octets with
 // EDNS. Searches (fixed seed) for the netblock set whose chain has the
 // fullest part, then asks for that part through the pipeline. A part of

@@ -33,8 +33,7 @@ struct SpfDomainData : FamilyData {
     const spf::DomainPolicy& b = o.policy;
     if (a.name != b.name || a.blocked != b.blocked || a.nspf_parts != b.nspf_parts ||
         a.include_subdomains != b.include_subdomains || a.fail_all != b.fail_all ||
-        a.senders != b.senders || a.netblocks != b.netblocks ||
-        !SameRecords(*a.fallback, *b.fallback)) {
+        a.senders != b.senders || a.netblocks != b.netblocks) {
       return false;
     }
     // A term is compiled from its text alone (spf::CompileTerm).
@@ -93,7 +92,6 @@ class Spf final : public RecordFamily {
     dp.blocked = d.mode == Mode::kBlocked;
     dp.include_subdomains = d.include_subdomains;
     dp.fail_all = d.spf.all == AllQualifier::kFail;
-    dp.fallback = dp.fail_all ? &p.spf_fail : &p.spf_soft;
     std::string warning;
     for (const std::string& id : d.spf.senders) {
       // A domain file's last good version may name a sender the catalog
@@ -101,7 +99,13 @@ class Spf final : public RecordFamily {
       if (out.catalog().Find(id) == nullptr) {
         AddWarning(warning, absl::StrCat("sender '", id, "' is no longer in the catalog"));
       } else {
-        dp.senders.push_back(static_cast<uint32_t>(out.sender_numbers().Find(id)));
+        int number = out.sender_numbers().Find(id);
+        if (number < 0 || static_cast<uint32_t>(number) > spf::kMaxSenderNumber) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "sender '", id, "' has number ", number, ", past the ", spf::kMaxSenderNumber,
+              " a domain's SPF policy holds: restart dnsd to number the catalog afresh"));
+        }
+        dp.senders.push_back(static_cast<uint16_t>(number));
       }
     }
     dp.netblocks.assign(d.spf.netblocks.begin(), d.spf.netblocks.end());
@@ -217,6 +221,7 @@ absl::Status Spf::Link(LinkContext& link) const {
               link.errors);
   spf.unknown_domain = &provider.spf_unknown;
   spf.blocked = &provider.spf_fail;
+  spf.softfail = &provider.spf_soft;
   spf.nspf = provider.nspf_zone;
   spf.nspf_labels = static_cast<uint8_t>(wire::CountLabels(spf.nspf));
   spf.flattened_suffix = absl::StrCat("._nspf.", p.spf_zone, " ~all");

@@ -701,7 +701,7 @@ std::string DecisionText(const dnsd::spf::MacroZone& p, const Decision& d,
     char rdata[dnsd::spf::kMaxTermsRdata];
     size_t n = dnsd::spf::TermsAnswerRdata(d.domain->terms, d.domain->fail_all, name, d.name,
                                               rdata);
-    if (n == 0) return RRsetText(*d.domain->fallback);
+    if (n == 0) return RRsetText(*p.Fallback(*d.domain));
     Check(n <= sizeof(rdata), "terms answer larger than its bound");
     return WrittenText(rdata, n, "terms answer's strings are wrong");
   }
