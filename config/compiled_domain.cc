@@ -122,18 +122,18 @@ namespace {
 
 // The drafts as kept, their records still viewing the drafts' octets
 // until MoveRecords copies them into the block; `bytes` is what they need.
-std::vector<KeptRRset> KeptFrom(std::vector<RRsetDraft>& drafts, size_t& bytes) {
+std::vector<KeptRRset> KeptFrom(const std::vector<RRsetDraft>& drafts, size_t& bytes) {
   std::vector<KeptRRset> kept;
   kept.reserve(drafts.size());
   bytes = 0;
-  for (RRsetDraft& draft : drafts) {
+  for (const RRsetDraft& draft : drafts) {
     const RRset& from = *draft.rrset;
-    KeptRRset& k = kept.emplace_back();
-    k.rrset.records = RecordBytes::Viewing(from.records);
-    k.rrset.type = from.type;
-    k.rrset.count = from.count;
-    k.rrset.rdata = from.rdata;
-    k.rdata = std::move(draft.rdata);
+    RRset viewing;
+    viewing.records = RecordBytes::Viewing(from.records);
+    viewing.type = from.type;
+    viewing.count = from.count;
+    viewing.rdata = from.rdata;
+    kept.emplace_back(std::move(viewing));
     bytes += from.records.size();
   }
   return kept;

@@ -123,14 +123,25 @@ struct CompiledPart {
   std::unique_ptr<const FamilyData> data;
 };
 
-// An RRset a compiled domain owns, and the RDATA it keeps apart
-// (RRset::rdata), shared with the model it was compiled from: a DKIM key
-// is held once, not twice. Its records' octets are in the domain's block
-// (RRset::records views them): a domain has five or six RRsets, and each
-// cost an object and a string of its own.
+// An RRset a compiled domain owns. Its records' octets are in the
+// domain's block (RRset::records views them): a domain has several
+// RRsets, and each cost an object and a string of its own. It holds a
+// reference to the RDATA it keeps apart (RRset::rdata), shared with the
+// model it was compiled from: a DKIM key is held once, not twice.
 struct KeptRRset {
+  KeptRRset() = default;
+  explicit KeptRRset(RRset kept) : rrset(std::move(kept)) {
+    if (rrset.rdata != nullptr) rrset.rdata->Ref();
+  }
+  KeptRRset(KeptRRset&& other) noexcept : rrset(std::move(other.rrset)) {
+    other.rrset.rdata = nullptr;
+  }
+  KeptRRset& operator=(KeptRRset&&) = delete;
+  ~KeptRRset() {
+    if (rrset.rdata != nullptr) rrset.rdata->Unref();
+  }
+
   RRset rrset;
-  RdataRef rdata;
 };
 
 // A KeptRRset while its domain compiles: each stays where it was put, so

@@ -166,6 +166,30 @@ TEST(CompiledDomainTest, SealedRecordsAreInTheDomainsBlock) {
             WireRecords(RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata("wildcard")).Build()));
 }
 
+// A record whose RDATA is kept apart (a DKIM key's) is held by the sealed
+// domain itself: the draft and the model that made it may go.
+TEST(CompiledDomainTest, ASealedDomainHoldsTheRdataItKeepsApart) {
+  std::string rdata = TxtRdata("v=DKIM1; k=rsa; p=MIIB");
+  std::unique_ptr<Fixture> a = std::make_unique<Fixture>([&rdata](Fixture& f) {
+    RdataRef apart = BytesRdata::Make(rdata);
+    const ApartRdata* held = apart.get();
+    f.draft.rrsets.push_back(
+        {std::make_unique<const RRset>(RecordWithRdataApart(wire::kTypeTxt, 300, held)),
+         std::move(apart)});
+    f.zone().names.emplace_back(f.Draft("\x02" "s1" + std::string(kApex)),
+                                f.draft.rrsets.back().rrset.get());
+  });
+  a->draft.rrsets.clear();  // the draft's reference goes
+  CompiledDomain kept = std::move(a->d);
+  a.reset();
+  ASSERT_EQ(kept.rrsets().size(), 1u);
+  const RRset& rrset = kept.rrsets()[0].rrset;
+  ASSERT_NE(rrset.rdata, nullptr);
+  EXPECT_EQ(rrset.rdata->Bytes(), rdata);
+  EXPECT_EQ(WireRecords(rrset),
+            WireRecords(RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Build()));
+}
+
 // Past a few dozen RRsets (a file with many DKIM selectors) the drafts
 // are found through a hash map: each name points at its own sealed RRset.
 TEST(CompiledDomainTest, ManyRRsetsAreSealed) {
