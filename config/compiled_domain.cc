@@ -283,6 +283,17 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
   return nullptr;
 }
 
+absl::string_view CompiledDomain::NameEndingIn(absl::string_view wire) const {
+  for (const CompiledZone& zone : zones()) {
+    absl::string_view apex = zone.zone.apex;
+    // Label by label: the same octets inside a label are not the name.
+    size_t at = 0;
+    while (apex.size() - at > wire.size()) at += static_cast<uint8_t>(apex[at]) + 1;
+    if (apex.size() - at == wire.size() && apex.substr(at) == wire) return apex.substr(at);
+  }
+  return {};
+}
+
 namespace {
 
 // The run of `part` in a vector of every part's, whose ends `end` gives.

@@ -193,6 +193,11 @@ struct CompiledDomain {
 
   // The part of `family`, or null if it has none.
   const CompiledPart* Part(const RecordFamily* family) const;
+  // `wire` (a wire name) as a view of the domain's own names, where one of
+  // its zones' apexes ends in those labels (`_dmarc.<domain>` ends in the
+  // domain's); empty if none does. A table keyed by the domain's name can
+  // view it there rather than hold a copy.
+  absl::string_view NameEndingIn(absl::string_view wire) const;
   // The runs of `part`, one of `parts`.
   std::span<const CompiledZone> ZonesOf(const CompiledPart& part) const;
   std::span<const SharedName> SharedOf(const CompiledPart& part) const;

@@ -190,6 +190,32 @@ TEST(CompiledDomainTest, ASealedDomainHoldsTheRdataItKeepsApart) {
             WireRecords(RRsetBuilder(wire::kTypeTxt, 300).Add(rdata).Build()));
 }
 
+// The domain's own name is found in its zones' apexes, label by label,
+// as a view of the block; octets that end an apex inside a label are not.
+TEST(CompiledDomainTest, ANameIsFoundAtTheEndOfAnApex) {
+  Fixture a;
+  absl::string_view domain("\x01" "a\x07" "example", 10);
+  absl::string_view found = a.d.NameEndingIn(domain);
+  EXPECT_EQ(found, domain);
+  EXPECT_EQ(found.data(), a.d.names() + 7);  // "\x06_dmarc" before it
+  EXPECT_EQ(a.d.NameEndingIn(kApex).data(), a.d.names());
+  EXPECT_EQ(a.d.NameEndingIn(absl::string_view("\x07" "example", 8)).size(), 8u);
+  EXPECT_TRUE(a.d.NameEndingIn(absl::string_view("\x01" "b\x07" "example", 10)).empty());
+  // The octets "\x02pl" end this apex, but inside its one label.
+  Fixture inside([](Fixture& f) {
+    f.zone().zone.apex = f.Draft(std::string("\x04" "x\x02" "pl", 5));
+  });
+  EXPECT_TRUE(inside.d.NameEndingIn(absl::string_view("\x02" "pl", 3)).empty());
+  Fixture boundary([](Fixture& f) {
+    f.zone().zone.apex = f.Draft(std::string("\x01" "x\x02" "pl", 5));
+  });
+  EXPECT_EQ(boundary.d.NameEndingIn(absl::string_view("\x02" "pl", 3)),
+            absl::string_view("\x02" "pl", 3));
+  EXPECT_TRUE(Fixture([](Fixture& f) { f.draft.zones.clear(); f.part().zones_end = 0; })
+                  .d.NameEndingIn(domain)
+                  .empty());
+}
+
 // Past a few dozen RRsets (a file with many DKIM selectors) the drafts
 // are found through a hash map: each name points at its own sealed RRset.
 TEST(CompiledDomainTest, ManyRRsetsAreSealed) {

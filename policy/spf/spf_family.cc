@@ -146,7 +146,13 @@ class Spf final : public RecordFamily {
     absl::StatusOr<std::string> wire_name = wire::NameFromText(d.domain);
     if (!wire_name.ok()) return;
     if (add) {
-      *link.snapshot.spf.domains.Insert(*wire_name).value = &data->policy;
+      // Keyed by a view of the domain's own names where it has them (they
+      // live as long as the policy, in every table that holds it), else
+      // by a copy.
+      spf::MacroZone::DomainMap& map = link.snapshot.spf.domains;
+      absl::string_view own = d.NameEndingIn(*wire_name);
+      *(own.empty() ? map.Insert(*wire_name) : map.Insert(own, KeyBytes::kView)).value =
+          &data->policy;
     } else {
       link.snapshot.spf.domains.Erase(*wire_name);
     }
