@@ -117,6 +117,7 @@ bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
 // Every domain holds one: 80 octets and make_shared's 16 fill the
 // allocator's 96-octet class.
 static_assert(sizeof(CompiledDomain) <= 80);
+static_assert(sizeof(CompiledPart) <= 24);
 
 namespace {
 
@@ -297,11 +298,11 @@ absl::string_view CompiledDomain::NameEndingIn(absl::string_view wire) const {
 namespace {
 
 // The run of `part` in a vector of every part's, whose ends `end` gives.
-template <typename T>
+template <typename T, typename End>
 std::span<const T> RunOf(std::span<const CompiledPart> parts, const CompiledPart& part,
-                         std::span<const T> all, uint32_t CompiledPart::*end) {
+                         std::span<const T> all, End CompiledPart::*end) {
   size_t at = static_cast<size_t>(&part - parts.data());
-  uint32_t begin = at == 0 ? 0 : parts[at - 1].*end;
+  size_t begin = at == 0 ? 0 : parts[at - 1].*end;
   return all.subspan(begin, part.*end - begin);
 }
 
@@ -356,6 +357,10 @@ absl::StatusOr<ZoneDraft*> DomainCompiler::AddZone(absl::string_view prefix, Zon
   if (wire_name_.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(domain_.domain, " is not a valid name"));
   }
+  if (draft_.zones.size() >= CompiledPart::kMaxZones) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(domain_.domain, " has more than ", CompiledPart::kMaxZones, " zones"));
+  }
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
   ZoneDraft& zone = draft_.zones.emplace_back();
   zone.zone.apex = Draft(std::move(apex));
@@ -380,6 +385,15 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
   return absl::OkStatus();
 }
 
+absl::Status DomainCompiler::AddDigest(ZoneKind zone, uint64_t digest) {
+  if (draft_.digests.size() >= CompiledPart::kMaxZones) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        domain_.domain, " has more than ", CompiledPart::kMaxZones, " serial digests"));
+  }
+  draft_.digests.emplace_back(zone, digest);
+  return absl::OkStatus();
+}
+
 absl::string_view DomainCompiler::Draft(std::string name) {
   draft_.names.push_front(std::move(name));
   return draft_.names.front();
@@ -388,9 +402,10 @@ absl::string_view DomainCompiler::Draft(std::string name) {
 void DomainCompiler::Warn(absl::string_view message) { AddWarning(draft_, domain_, message); }
 
 bool DomainCompiler::Finish() {
-  part_.zones_end = static_cast<uint32_t>(draft_.zones.size());
+  // AddZone and AddDigest keep both within their 16 bits.
+  part_.zones_end = static_cast<uint16_t>(draft_.zones.size());
   part_.shared_end = static_cast<uint32_t>(draft_.shared.size());
-  part_.digests_end = static_cast<uint32_t>(draft_.digests.size());
+  part_.digests_end = static_cast<uint16_t>(draft_.digests.size());
   for (size_t i = zones_begin_; i < draft_.zones.size(); ++i) {
     ZoneDraft& compiled = draft_.zones[i];
     Zone& zone = compiled.zone;

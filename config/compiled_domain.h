@@ -115,11 +115,14 @@ using ZoneDigestShare = std::pair<ZoneKind, uint64_t>;
 // four parts.
 struct CompiledPart {
   const RecordFamily* family = nullptr;
-  // Where its runs end in the domain's vectors; each begins where the
-  // part before it ends.
-  uint32_t zones_end = 0;
+  // Where its runs end in the domain's lists; each begins where the part
+  // before it ends. A domain has a few zones and digests (DomainCompiler
+  // refuses more than kMaxZones), and may have thousands of names in the
+  // provider's zones: 24 octets a part, not 32.
+  static constexpr size_t kMaxZones = UINT16_MAX;
+  uint16_t zones_end = 0;
+  uint16_t digests_end = 0;
   uint32_t shared_end = 0;
-  uint32_t digests_end = 0;
   std::unique_ptr<const FamilyData> data;
 };
 
@@ -315,7 +318,8 @@ class DomainCompiler {
   // prepended to `zone_apex` (wire form).
   absl::Status AddShared(ZoneKind zone, absl::string_view zone_apex, absl::string_view relative,
                          const RRset* rrset);
-  void AddDigest(ZoneKind zone, uint64_t digest) { draft_.digests.emplace_back(zone, digest); }
+  // Fails past CompiledPart::kMaxZones digests in the domain.
+  absl::Status AddDigest(ZoneKind zone, uint64_t digest);
   void Keep(std::unique_ptr<const FamilyData> data) { part_.data = std::move(data); }
   // A warning: the part is served, the message says what is missing.
   void Warn(absl::string_view message);

@@ -319,6 +319,35 @@ TEST(SameCompileTest, AScheduleOrAPartLessIsNotTheSame) {
   EXPECT_FALSE(SameCompile(a.d, c.d));
 }
 
+// A part's runs of zones and digests end in 16 bits: the compile refuses
+// the 65,536th of either in a domain, rather than let an end wrap round.
+TEST(DomainCompilerTest, ZonesAndDigestsPastSixteenBitsAreRefused) {
+  ProviderSettings settings;
+  settings.nameservers = {"ns1.provider.test"};
+  settings.hostmaster = "hostmaster.provider.test";
+  auto provider = CompileProviderRecords(settings);
+  ASSERT_TRUE(provider.ok()) << provider.status();
+  DomainConfig config;
+  config.domain = "a.example";
+  Catalog catalog;
+  SenderNumbers senders;
+  CompiledDomain d;
+  d.provider = *provider;
+  DomainDraft draft;
+  CompiledPart part;
+  DomainCompiler c(d, part, draft, config, catalog, senders, nullptr, UtcSeconds(0));
+  for (size_t i = 0; i < CompiledPart::kMaxZones; ++i) {
+    ASSERT_TRUE(c.AddZone("_x", 1).ok()) << i;
+    ASSERT_TRUE(c.AddDigest(1, i).ok()) << i;
+  }
+  absl::StatusOr<ZoneDraft*> zone = c.AddZone("_x", 1);
+  EXPECT_EQ(zone.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(c.AddDigest(1, 0).code(), absl::StatusCode::kResourceExhausted);
+  ASSERT_TRUE(c.Finish());
+  EXPECT_EQ(part.zones_end, CompiledPart::kMaxZones);
+  EXPECT_EQ(part.digests_end, CompiledPart::kMaxZones);
+}
+
 // Parts keep their zones, provider-zone names and digests as runs of the
 // domain's vectors, one after another; a part that did not compile takes
 // out what it added, and one with nothing is not kept.
@@ -352,15 +381,16 @@ TEST(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   });
   compile([&](DomainCompiler& c) {  // fails after adding to every run
     auto zone = c.AddZone("_bimi", 2);
-    c.AddDigest(3, 4);
-    return !(zone.ok() && c.AddShared(1, absl::string_view("\3spf\0", 5), "x", txt).ok());
+    bool digest = c.AddDigest(3, 4).ok();
+    return !(zone.ok() && digest && c.AddShared(1, absl::string_view("\3spf\0", 5), "x", txt).ok());
   });
   compile([](DomainCompiler&) { return true; });  // nothing to keep
   compile([&](DomainCompiler& c) {
     auto one = c.AddZone("_mta-sts", 4);
     auto two = c.AddZone("_smtp._tls", 5);
-    c.AddDigest(6, 7);
-    return one.ok() && two.ok() && c.AddShared(1, absl::string_view("\3spf\0", 5), "y", txt).ok();
+    bool digest = c.AddDigest(6, 7).ok();
+    return one.ok() && two.ok() && digest &&
+           c.AddShared(1, absl::string_view("\3spf\0", 5), "y", txt).ok();
   });
   d.Seal(std::move(draft));
   ASSERT_EQ(d.parts().size(), 2u);

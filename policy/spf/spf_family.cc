@@ -130,7 +130,7 @@ class Spf final : public RecordFamily {
                                           [](std::string* out, const IpPrefix& p) {
                                             AppendIpPrefix(p, *out);
                                           })));
-    out.AddDigest(kSpfZone, digest.value());
+    DNSD_RETURN_IF_ERROR(out.AddDigest(kSpfZone, digest.value()));
     out.Keep(std::move(data));
     if (!warning.empty()) out.Warn(warning);
     return absl::OkStatus();
