@@ -319,23 +319,35 @@ TEST(SameCompileTest, AScheduleOrAPartLessIsNotTheSame) {
   EXPECT_FALSE(SameCompile(a.d, c.d));
 }
 
-// A part's runs of zones and digests end in 16 bits: the compile refuses
-// the 65,536th of either in a domain, rather than let an end wrap round.
-TEST(DomainCompilerTest, ZonesAndDigestsPastSixteenBitsAreRefused) {
-  ProviderSettings settings;
-  settings.nameservers = {"ns1.provider.test"};
-  settings.hostmaster = "hostmaster.provider.test";
-  auto provider = CompileProviderRecords(settings);
-  ASSERT_TRUE(provider.ok()) << provider.status();
+// What a DomainCompiler compiles a.example with: the provider's records,
+// an empty catalog, and the domain and draft it fills.
+class DomainCompilerTest : public ::testing::Test {
+ protected:
+  DomainCompilerTest() {
+    ProviderSettings settings;
+    settings.nameservers = {"ns1.provider.test"};
+    settings.hostmaster = "hostmaster.provider.test";
+    auto provider = CompileProviderRecords(settings);
+    EXPECT_TRUE(provider.ok()) << provider.status();
+    if (provider.ok()) d.provider = *provider;
+    config.domain = "a.example";
+  }
+  DomainCompiler Compiler(CompiledPart& part) {
+    return DomainCompiler(d, part, draft, config, catalog, senders, nullptr, UtcSeconds(0));
+  }
+
   DomainConfig config;
-  config.domain = "a.example";
   Catalog catalog;
   SenderNumbers senders;
   CompiledDomain d;
-  d.provider = *provider;
   DomainDraft draft;
+};
+
+// A part's runs of zones and digests end in 16 bits: the compile refuses
+// the 65,536th of either in a domain, rather than let an end wrap round.
+TEST_F(DomainCompilerTest, ZonesAndDigestsPastSixteenBitsAreRefused) {
   CompiledPart part;
-  DomainCompiler c(d, part, draft, config, catalog, senders, nullptr, UtcSeconds(0));
+  DomainCompiler c = Compiler(part);
   for (size_t i = 0; i < CompiledPart::kMaxZones; ++i) {
     ASSERT_TRUE(c.AddZone("_x", 1).ok()) << i;
     ASSERT_TRUE(c.AddDigest(1, i).ok()) << i;
@@ -351,22 +363,10 @@ TEST(DomainCompilerTest, ZonesAndDigestsPastSixteenBitsAreRefused) {
 // Parts keep their zones, provider-zone names and digests as runs of the
 // domain's vectors, one after another; a part that did not compile takes
 // out what it added, and one with nothing is not kept.
-TEST(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
-  ProviderSettings settings;
-  settings.nameservers = {"ns1.provider.test"};
-  settings.hostmaster = "hostmaster.provider.test";
-  auto provider = CompileProviderRecords(settings);
-  ASSERT_TRUE(provider.ok()) << provider.status();
-  DomainConfig config;
-  config.domain = "a.example";
-  Catalog catalog;
-  SenderNumbers senders;
-  CompiledDomain d;
-  d.provider = *provider;
-  DomainDraft draft;
+TEST_F(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   auto compile = [&](auto&& body) {
     CompiledPart part;
-    DomainCompiler c(d, part, draft, config, catalog, senders, nullptr, UtcSeconds(0));
+    DomainCompiler c = Compiler(part);
     if (!body(c)) {
       c.Abandon();
       return;
