@@ -289,8 +289,12 @@ absl::string_view CompiledDomain::NameEndingIn(absl::string_view wire) const {
     absl::string_view apex = zone.zone.apex;
     // Label by label: the same octets inside a label are not the name.
     size_t at = 0;
-    while (apex.size() - at > wire.size()) at += static_cast<uint8_t>(apex[at]) + 1;
-    if (apex.size() - at == wire.size() && apex.substr(at) == wire) return apex.substr(at);
+    while (at < apex.size() && apex.size() - at > wire.size()) {
+      at += static_cast<uint8_t>(apex[at]) + 1;
+    }
+    if (at <= apex.size() && apex.size() - at == wire.size() && apex.substr(at) == wire) {
+      return apex.substr(at);
+    }
   }
   return {};
 }
