@@ -361,10 +361,7 @@ absl::StatusOr<ZoneDraft*> DomainCompiler::AddZone(absl::string_view prefix, Zon
   if (wire_name_.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(domain_.domain, " is not a valid name"));
   }
-  if (draft_.zones.size() >= CompiledPart::kMaxZones) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(domain_.domain, " has more than ", CompiledPart::kMaxZones, " zones"));
-  }
+  DNSD_RETURN_IF_ERROR(RoomFor(draft_.zones.size(), "zones"));
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
   ZoneDraft& zone = draft_.zones.emplace_back();
   zone.zone.apex = Draft(std::move(apex));
@@ -389,11 +386,14 @@ absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_ape
   return absl::OkStatus();
 }
 
+absl::Status DomainCompiler::RoomFor(size_t held, absl::string_view what) const {
+  if (held < CompiledPart::kMaxRun) return absl::OkStatus();
+  return absl::ResourceExhaustedError(
+      absl::StrCat(domain_.domain, " has more than ", CompiledPart::kMaxRun, " ", what));
+}
+
 absl::Status DomainCompiler::AddDigest(ZoneKind zone, uint64_t digest) {
-  if (draft_.digests.size() >= CompiledPart::kMaxZones) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        domain_.domain, " has more than ", CompiledPart::kMaxZones, " serial digests"));
-  }
+  DNSD_RETURN_IF_ERROR(RoomFor(draft_.digests.size(), "serial digests"));
   draft_.digests.emplace_back(zone, digest);
   return absl::OkStatus();
 }

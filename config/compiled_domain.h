@@ -117,9 +117,9 @@ struct CompiledPart {
   const RecordFamily* family = nullptr;
   // Where its runs end in the domain's lists; each begins where the part
   // before it ends. A domain has a few zones and digests (DomainCompiler
-  // refuses more than kMaxZones), and may have thousands of names in the
-  // provider's zones: 24 octets a part, not 32.
-  static constexpr size_t kMaxZones = UINT16_MAX;
+  // refuses more than kMaxRun of either), and may have thousands of names
+  // in the provider's zones: 24 octets a part, not 32.
+  static constexpr size_t kMaxRun = UINT16_MAX;
   uint16_t zones_end = 0;
   uint16_t digests_end = 0;
   uint32_t shared_end = 0;
@@ -310,7 +310,8 @@ class DomainCompiler {
   // else holds it rather than copied.
   const RRset* TxtSharing(RdataRef rdata);
 
-  // A zone at `prefix` (text labels, "_dmarc") prepended to the domain.
+  // A zone at `prefix` (text labels, "_dmarc") prepended to the domain;
+  // fails past CompiledPart::kMaxRun zones in the domain.
   absl::StatusOr<ZoneDraft*> AddZone(absl::string_view prefix, ZoneKind kind);
   // `rrset` at `relative` (text labels; "" is the apex) in `zone`.
   absl::Status Add(ZoneDraft* zone, absl::string_view relative, const RRset* rrset);
@@ -318,7 +319,7 @@ class DomainCompiler {
   // prepended to `zone_apex` (wire form).
   absl::Status AddShared(ZoneKind zone, absl::string_view zone_apex, absl::string_view relative,
                          const RRset* rrset);
-  // Fails past CompiledPart::kMaxZones digests in the domain.
+  // Fails past CompiledPart::kMaxRun digests in the domain.
   absl::Status AddDigest(ZoneKind zone, uint64_t digest);
   void Keep(std::unique_ptr<const FamilyData> data) { part_.data = std::move(data); }
   // A warning: the part is served, the message says what is missing.
@@ -331,6 +332,9 @@ class DomainCompiler {
   void Abandon();
 
  private:
+  // An error unless the domain has room for one more of `what`, of which
+  // it holds `held` (CompiledPart::kMaxRun).
+  absl::Status RoomFor(size_t held, absl::string_view what) const;
   // A draft of `name`, to be sealed into the domain.
   absl::string_view Draft(std::string name);
 

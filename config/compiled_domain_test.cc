@@ -348,7 +348,7 @@ class DomainCompilerTest : public ::testing::Test {
 TEST_F(DomainCompilerTest, ZonesAndDigestsPastSixteenBitsAreRefused) {
   CompiledPart part;
   DomainCompiler c = Compiler(part);
-  for (size_t i = 0; i < CompiledPart::kMaxZones; ++i) {
+  for (size_t i = 0; i < CompiledPart::kMaxRun; ++i) {
     ASSERT_TRUE(c.AddZone("_x", 1).ok()) << i;
     ASSERT_TRUE(c.AddDigest(1, i).ok()) << i;
   }
@@ -356,8 +356,8 @@ TEST_F(DomainCompilerTest, ZonesAndDigestsPastSixteenBitsAreRefused) {
   EXPECT_EQ(zone.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(c.AddDigest(1, 0).code(), absl::StatusCode::kResourceExhausted);
   ASSERT_TRUE(c.Finish());
-  EXPECT_EQ(part.zones_end, CompiledPart::kMaxZones);
-  EXPECT_EQ(part.digests_end, CompiledPart::kMaxZones);
+  EXPECT_EQ(part.zones_end, CompiledPart::kMaxRun);
+  EXPECT_EQ(part.digests_end, CompiledPart::kMaxRun);
 }
 
 // Parts keep their zones, provider-zone names and digests as runs of the

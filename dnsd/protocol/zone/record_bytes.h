@@ -5,7 +5,8 @@
 // its names (config/compiled_domain.h): there a record's octets are a view
 // of the block, and cost no allocation and no rounding to the allocator's
 // class. Everywhere else (the provider's records, tests, tools) an RRset
-// owns its octets, as a std::string did, in 12 octets rather than 32.
+// owns its octets, as a std::string did, in 16 octets (12 inside an RRset,
+// whose type and count take the rest) rather than 32.
 //
 // A copy of an owning RecordBytes copies the octets; a copy of a viewing
 // one views the same octets, which must then outlive it too.
