@@ -192,9 +192,9 @@ std::shared_ptr<const DomainConfig> ConfigState::ModelOf(const DomainHead& head)
   if (f.read != nullptr) return {f.read, &f.read->domain};
   // From the folder the last load read, as that load resolved it
   // (config/pinned_folders.h): a symlink swapped since is the next load's.
-  const std::string& name = head.file.str();
+  absl::string_view name = head.file.str();
   Reread again = RereadReleased(head.file, f.last, /*model_if_same=*/true,
-                                read_dir_ + name.substr(name.rfind('/')));
+                                absl::StrCat(read_dir_, name.substr(name.rfind('/'))));
   if (!again.same || again.read == nullptr) return nullptr;
   return {again.read, &again.read->domain};
 }
@@ -236,7 +236,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(read_dir);
   ForEachInParallel(all.size(), kParallelStats, read_threads,
-                    [&](size_t i) { stamps[i] = folder.Of(all[i].path->str()); });
+                    [&](size_t i) { stamps[i] = folder.Of(all[i].path->string()); });
   std::vector<Todo> todo;
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
@@ -345,8 +345,8 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
 
 bool ConfigState::ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
                             const std::string& read_dir) {
-  const std::string& name = path.str();
-  std::string read_from = read_dir + name.substr(name.rfind('/'));
+  absl::string_view name = path.str();
+  std::string read_from = absl::StrCat(read_dir, name.substr(name.rfind('/')));
   bool same;
   if (f.released()) {
     Reread again = RereadReleased(path, f.last, model_if_same, read_from);
@@ -484,7 +484,7 @@ void ConfigState::NoteErrors(const std::vector<Change>& changes) {
       file_errors_.Erase(c.path.str());
     }
     if (f != nullptr && f->failed) {
-      failed_.insert(c.path.str());
+      failed_.insert(c.path.string());
     } else if (auto it = failed_.find(c.path.str()); it != failed_.end()) {
       failed_.erase(it);
     }
@@ -496,7 +496,7 @@ void ConfigState::NoteAllErrors() {
   failed_.clear();
   for (const auto& [path, f] : files_) {
     if (f.errors != nullptr) file_errors_.push_back({path, f.errors});
-    if (f.failed) failed_.insert(failed_.end(), path.str());
+    if (f.failed) failed_.insert(failed_.end(), path.string());
   }
 }
 
@@ -615,12 +615,12 @@ std::optional<std::vector<ConfigState::Entry>> ConfigState::ListChanged(
 void ConfigState::Collect() {
   struct Good {
     const DomainFile* file;
-    const std::string* path;
+    absl::string_view path;
   };
   std::vector<Good> goods;
   goods.reserve(files_.size());
   for (const auto& [path, f] : files_) {
-    if (f.good) goods.push_back({&f, &path.str()});
+    if (f.good) goods.push_back({&f, path.str()});
   }
   auto by_domain = [](const Good& a, const Good& b) {
     return a.file->good->domain < b.file->good->domain;
@@ -638,7 +638,7 @@ void ConfigState::Collect() {
     if (kept != nullptr && kept->file->good->domain == d.domain) {
       duplicates_.push_back(Diagnostic{d.pos, absl::StrCat("domain ", Quoted(d.domain),
                                                            " is already configured in ",
-                                                           *kept->path)});
+                                                           kept->path)});
       contested_.insert(d.domain);
       continue;
     }

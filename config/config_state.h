@@ -199,9 +199,13 @@ class ConfigState {
   // FileName of each.
   struct ByPath {
     using is_transparent = void;
-    bool operator()(const FileName& a, const FileName& b) const { return a.str() < b.str(); }
-    bool operator()(const FileName& a, const std::string& b) const { return a.str() < b; }
-    bool operator()(const std::string& a, const FileName& b) const { return a < b.str(); }
+    static absl::string_view View(const FileName& f) { return f.str(); }
+    static absl::string_view View(const std::string& s) { return s; }
+    static absl::string_view View(absl::string_view s) { return s; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) < View(b);
+    }
   };
   // By path, in name order. The key is the FileName the file's model and
   // diagnostics name it with: one copy of each path, not two.

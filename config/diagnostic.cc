@@ -1,15 +1,27 @@
 #include "config/diagnostic.h"
 
 #include <algorithm>
+#include <cstring>
+#include <new>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 
 namespace dnsd::config {
 
-const std::string& FileName::Empty() {
-  static const std::string* empty = new std::string;
-  return *empty;
+FileName::FileName(absl::string_view name) {
+  // A path longer than 4 GiB is not one; keep what fits rather than fail.
+  const size_t size = std::min<size_t>(name.size(), UINT32_MAX - sizeof(Shared) - 1);
+  void* raw = ::operator new(sizeof(Shared) + size + 1);
+  shared_ = new (raw) Shared{{1}, static_cast<uint32_t>(size)};
+  char* chars = static_cast<char*>(raw) + sizeof(Shared);
+  std::memcpy(chars, name.data(), size);
+  chars[size] = '\0';
+}
+
+void FileName::Free(Shared* shared) {
+  shared->~Shared();
+  ::operator delete(shared);
 }
 
 std::string FormatDiagnostic(const Diagnostic& d) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <compare>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -20,17 +21,19 @@ namespace dnsd::config {
 // A file's name, shared by every position in the file: the model keeps a
 // dozen positions per domain, and a path of each for every one of them was
 // ~500 bytes per domain. Copying one is a reference count, not an
-// allocation; it reads as the std::string it holds. One pointer (to the
-// count and the string together), not a std::shared_ptr's two: a SourcePos
-// is 16 bytes, and a domain's model holds dozens of them.
+// allocation. One pointer, not a std::shared_ptr's two: a SourcePos is 16
+// bytes, and a domain's model holds dozens of them. The count, the length
+// and the characters are one allocation: a loaded file's path is kept for
+// as long as it is served, a million of them at a million domains, and a
+// std::string inside the shared block took a second allocation for each.
 // Thread-safe as a std::shared_ptr is: copies may be made and dropped on
 // any thread.
 class FileName {
  public:
   FileName() = default;
-  FileName(std::string name)  // implicit: a path is a file name
-      : shared_(new Shared{{1}, std::move(name)}) {}
-  FileName(const char* name) : FileName(std::string(name)) {}
+  FileName(absl::string_view name);  // implicit: a path is a file name
+  FileName(const std::string& name) : FileName(absl::string_view(name)) {}
+  FileName(const char* name) : FileName(absl::string_view(name)) {}
   FileName(const FileName& other) : shared_(other.shared_) { Ref(); }
   FileName(FileName&& other) noexcept : shared_(std::exchange(other.shared_, nullptr)) {}
   FileName& operator=(const FileName& other) {
@@ -44,10 +47,14 @@ class FileName {
   }
   ~FileName() { Unref(); }
 
-  const std::string& str() const { return shared_ != nullptr ? shared_->name : Empty(); }
-  operator const std::string&() const { return str(); }
+  absl::string_view str() const {
+    return shared_ != nullptr ? absl::string_view(shared_->chars(), shared_->size)
+                              : absl::string_view();
+  }
   operator absl::string_view() const { return str(); }
-  const char* c_str() const { return str().c_str(); }
+  // For the calls that want a std::string (open(2)'s path, a map key).
+  std::string string() const { return std::string(str()); }
+  const char* c_str() const { return shared_ != nullptr ? shared_->chars() : ""; }
   bool empty() const { return str().empty(); }
   // Whether `other` is this very copy of the name, not only an equal one.
   bool SharedWith(const FileName& other) const { return shared_ == other.shared_; }
@@ -62,19 +69,21 @@ class FileName {
   friend std::ostream& operator<<(std::ostream& out, const FileName& f) { return out << f.str(); }
 
  private:
+  // Followed in the same allocation by `size` characters and a NUL.
   struct Shared {
-    std::atomic<long> refs;
-    const std::string name;
+    std::atomic<uint32_t> refs;
+    uint32_t size;
+    const char* chars() const { return reinterpret_cast<const char*>(this + 1); }
   };
   void Ref() const {
     if (shared_ != nullptr) shared_->refs.fetch_add(1, std::memory_order_relaxed);
   }
   void Unref() const {
     if (shared_ != nullptr && shared_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      delete shared_;
+      Free(shared_);
     }
   }
-  static const std::string& Empty();
+  static void Free(Shared* shared);
   Shared* shared_ = nullptr;
 };
 

@@ -64,7 +64,7 @@ void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
 // domains/<domain>.yaml: a file named for another domain is easily edited
 // for the wrong customer.
 void WarnFileName(YamlReader& r, const Value& domain_value, absl::string_view domain) {
-  std::string base = std::filesystem::path(r.file()).filename().string();
+  std::string base = std::filesystem::path(std::string(r.file())).filename().string();
   absl::string_view stem = base;
   if (!absl::ConsumeSuffix(&stem, ".yaml")) absl::ConsumeSuffix(&stem, ".yml");
   if (absl::EqualsIgnoreCase(stem, domain)) return;

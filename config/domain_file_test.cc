@@ -554,19 +554,19 @@ TEST_F(DomainFileTest, AReadAgainKeepsTheKeysThatDidNotChange) {
                         "}\n");
   };
   FileName path(dir_.Write("example.com.yaml", file(kRsa1024, "c.vendor.test")));
-  std::shared_ptr<const ReadDomain> first = RereadDomainFile(path, nullptr, path.str());
+  std::shared_ptr<const ReadDomain> first = RereadDomainFile(path, nullptr, path.string());
   const std::vector<DkimSelector>& before = first->domain.dkim.selectors;
   ASSERT_EQ(before.size(), 3u);
 
   dir_.Write("example.com.yaml", file(kRsa1024, "c.vendor.test") + "# edited\n");
-  std::shared_ptr<const ReadDomain> same = RereadDomainFile(path, first, path.str());
+  std::shared_ptr<const ReadDomain> same = RereadDomainFile(path, first, path.string());
   ASSERT_NE(same, first);
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(same->domain.dkim.selectors[i].key.record.get(), before[i].key.record.get()) << i;
   }
 
   dir_.Write("example.com.yaml", file(kRsa2048, "c2.vendor.test"));
-  std::shared_ptr<const ReadDomain> changed = RereadDomainFile(path, same, path.str());
+  std::shared_ptr<const ReadDomain> changed = RereadDomainFile(path, same, path.string());
   const std::vector<DkimSelector>& after = changed->domain.dkim.selectors;
   ASSERT_EQ(after.size(), 3u);
   EXPECT_EQ(after[0].key.record.get(), before[0].key.record.get());

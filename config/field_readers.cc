@@ -114,7 +114,7 @@ std::optional<std::string> ReadPath(YamlReader& reader, const Value& value) {
     reader.ValueError(value, "must not be empty");
     return std::nullopt;
   }
-  std::filesystem::path base = std::filesystem::path(reader.file()).parent_path();
+  std::filesystem::path base = std::filesystem::path(std::string(reader.file())).parent_path();
   return (base / *text).lexically_normal().string();
 }
 

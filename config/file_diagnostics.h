@@ -23,7 +23,7 @@ struct FileDiagnostics {
 };
 
 struct FileDiagnosticsPath {
-  const std::string& operator()(const FileDiagnostics& f) const { return f.path.str(); }
+  absl::string_view operator()(const FileDiagnostics& f) const { return f.path.str(); }
 };
 // Files without diagnostics have no entry.
 using FileDiagnosticsList = ChunkedList<FileDiagnostics, FileDiagnosticsPath>;

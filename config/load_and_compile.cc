@@ -28,7 +28,7 @@ std::vector<Diagnostic> Fresh(const LoadedConfig& out, const std::string& server
   const std::string& dir = report.set.server.domains_dir;
   std::vector<Diagnostic> fresh;
   for (const Diagnostic& d : out.errors) {
-    const std::string& file = d.pos.file.str();
+    absl::string_view file = d.pos.file.str();
     bool domain_file = file.size() > dir.size() && absl::StartsWith(file, dir) &&
                        file != server_file && file != report.set.catalog.path;
     if (!domain_file || d.severity == Severity::kError || read.contains(file)) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <fstream>
@@ -592,8 +593,8 @@ TEST(FileNameTest, PositionsOfOneFileShareItsName) {
   const SourcePos& a = (*entries)[0].key_pos;
   const SourcePos& b = (*entries)[1].value.pos;
   EXPECT_EQ(a.file, "domains/a.yaml");
-  EXPECT_EQ(&a.file.str(), &b.file.str());
-  EXPECT_EQ(&a.file.str(), &root->pos.file.str());
+  EXPECT_EQ(a.file.str().data(), b.file.str().data());
+  EXPECT_EQ(a.file.str().data(), root->pos.file.str().data());
   EXPECT_EQ(b.line, 2);
 
   EXPECT_EQ(FileName("x.yaml"), FileName(std::string("x.yaml")));
@@ -619,6 +620,21 @@ TEST(FileNameTest, PositionsOfOneFileShareItsName) {
 TEST(FileNameTest, APositionIsSixteenBytes) {
   EXPECT_EQ(sizeof(FileName), sizeof(void*));
   EXPECT_EQ(sizeof(SourcePos), 16u);
+}
+
+// The characters live with the count: str() and c_str() read the same
+// octets, whole however long the path, and c_str() ends in a NUL.
+TEST(FileNameTest, ThePathIsKeptWholeWithItsCount) {
+  const std::string path = "/srv/dnsd/" + std::string(300, 'd') + "/example.com.yaml";
+  FileName name(path);
+  EXPECT_EQ(name.str(), path);
+  EXPECT_EQ(name.string(), path);
+  EXPECT_EQ(static_cast<const void*>(name.c_str()), name.str().data());
+  EXPECT_EQ(std::strlen(name.c_str()), path.size());
+  FileName view(absl::string_view(path).substr(0, 4));
+  EXPECT_EQ(view.str(), "/srv");
+  EXPECT_STREQ(view.c_str(), "/srv");
+  EXPECT_STREQ(FileName().c_str(), "");
 }
 
 TEST(FormatDiagnosticTest, FileLineColumnMessage) {

@@ -78,7 +78,7 @@ class YamlReader {
   // a load resolved once).
   explicit YamlReader(FileName file, std::string read_from = {})
       : file_(std::move(file)),
-        read_from_(read_from.empty() ? file_.str() : std::move(read_from)) {}
+        read_from_(read_from.empty() ? file_.string() : std::move(read_from)) {}
 
   // Reads `file` and parses its one YAML document. On failure (unreadable,
   // too large, syntax error, more than one document) records why and
@@ -117,7 +117,7 @@ class YamlReader {
   std::optional<std::string> OneOf(const Value& value,
                                    absl::Span<const absl::string_view> choices);
 
-  const std::string& file() const { return file_.str(); }
+  absl::string_view file() const { return file_.str(); }
   SourcePos Pos(const YAML::Mark& mark) const;
   // No errors so far (warnings do not count).
   bool ok() const { return CountErrors(errors_) == 0; }

@@ -213,13 +213,13 @@ void ServerCollector::CollectConfig(std::vector<MetricFamily>& out) const {
                                MetricType::Gauge);
   std::map<std::string, int> per_file;
   for (const config::Diagnostic& d : *st.errors) {
-    if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
+    if (d.severity == config::Severity::kError) ++per_file[d.pos.file.string()];
   }
   for (const std::string& path : *st.failed_files) {
     const config::FileDiagnostics* f = st.file_errors.Find(path);
     if (f == nullptr) continue;
     for (const config::Diagnostic& d : *f->list) {
-      if (d.severity == config::Severity::kError) ++per_file[d.pos.file];
+      if (d.severity == config::Severity::kError) ++per_file[d.pos.file.string()];
     }
   }
   for (const auto& [file, n] : per_file) AddSample(errors, {{"file", file}}, n);
