@@ -156,7 +156,7 @@ void LinkDomain(const ConfigSet& config, const CompiledDomain& d, LinkContext& l
     if (absl::Status status = LinkPart(d, part, link); !status.ok()) {
       ++link.snapshot.link.part_errors;
       Diagnostic error;
-      if (const DomainHead* configured = config.domains.Find(d.domain)) {
+      if (const DomainHead* configured = config.domains.Find(d.domain())) {
         error.pos.file = configured->file;
       }
       error.message = std::string(status.message());
@@ -194,9 +194,9 @@ Edits EditsBetween(const CompiledDomainList& before, const CompiledDomainList& a
       ++i, ++j;  // the same compile: most of them, with no name compared
       continue;
     }
-    if (j == after.end() || (i != before.end() && (*i)->domain < (*j)->domain)) {
+    if (j == after.end() || (i != before.end() && (*i)->domain() < (*j)->domain())) {
       edits.removed.push_back(*i++);
-    } else if (i == before.end() || (*j)->domain < (*i)->domain) {
+    } else if (i == before.end() || (*j)->domain() < (*i)->domain()) {
       edits.added.push_back(*j++);
     } else {
       edits.removed.push_back(*i++);
@@ -231,7 +231,6 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   auto out = std::make_shared<CompiledDomain>();
   out->version = d.version;
   out->inputs_digest = inputs_digest;
-  out->domain = d.domain;
   out->provider = std::move(provider);
   out->scheduled = !TimelineOf(d).empty();
   DomainDraft draft;
@@ -249,7 +248,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
     }
     if (compiler.Finish()) draft.parts.push_back(std::move(part));
   }
-  out->Seal(std::move(draft));
+  out->Seal(d.domain, std::move(draft));
   return out;
 }
 
@@ -426,14 +425,13 @@ class DomainCompiles {
     q.unread = true;
     if (q.previous != nullptr) return q.previous;
     auto out = std::make_shared<CompiledDomain>();
-    out->domain = q.domain->domain;
     Diagnostic error;
     error.pos.file = q.domain->file;
     error.message = absl::StrCat(q.domain->domain,
                                  ": its file changed since it was read; served once read again");
     DomainDraft draft;
     draft.errors.push_back(std::move(error));
-    out->Seal(std::move(draft));
+    out->Seal(q.domain->domain, std::move(draft));
     return out;
   }
   const ConfigSet& config_;
@@ -466,8 +464,8 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
     if (k != cached.end() && d.version != 0 && (*k)->version == d.version) {
       candidate = &*k++;  // in step: no name compared
     } else {
-      while (k != cached.end() && (*k)->domain < d.domain) ++k;
-      if (k != cached.end() && (*k)->domain == d.domain) candidate = &*k++;
+      while (k != cached.end() && (*k)->domain() < d.domain) ++k;
+      if (k != cached.end() && (*k)->domain() == d.domain) candidate = &*k++;
     }
     if (const CompiledDomainList::Ptr* kept = compiles.Take(d, candidate, i)) {
       out[i] = *kept;

@@ -15,8 +15,8 @@ absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileCache::Provider(
 CompileCache::Marked CompileCache::Marked::Of(const CompiledDomainList& domains) {
   Marked marked;
   for (const CompiledDomainList::Ptr& d : domains) {
-    if (d->scheduled) marked.scheduled.insert(d->domain);
-    if (!d->errors().empty()) marked.with_errors.emplace(d->domain, d);
+    if (d->scheduled) marked.scheduled.insert(std::string(d->domain()));
+    if (!d->errors().empty()) marked.with_errors.emplace(d->domain(), d);
   }
   return marked;
 }
@@ -24,12 +24,12 @@ CompileCache::Marked CompileCache::Marked::Of(const CompiledDomainList& domains)
 void CompileCache::Marked::Apply(const std::vector<CompiledDomainList::Ptr>& removed,
                                  const std::vector<CompiledDomainList::Ptr>& added) {
   for (const CompiledDomainList::Ptr& d : removed) {
-    scheduled.erase(d->domain);
-    with_errors.erase(d->domain);
+    scheduled.erase(std::string(d->domain()));
+    with_errors.erase(std::string(d->domain()));
   }
   for (const CompiledDomainList::Ptr& d : added) {
-    if (d->scheduled) scheduled.insert(d->domain);
-    if (!d->errors().empty()) with_errors.insert_or_assign(d->domain, d);
+    if (d->scheduled) scheduled.insert(std::string(d->domain()));
+    if (!d->errors().empty()) with_errors.insert_or_assign(std::string(d->domain()), d);
   }
 }
 

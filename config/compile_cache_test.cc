@@ -174,7 +174,7 @@ DomainDelta DeltaOf(const DomainChanges& changes) {
 
 std::vector<std::string> Names(const CompiledDomainList& domains) {
   std::vector<std::string> out;
-  for (const auto& d : domains) out.push_back(d->domain);
+  for (const auto& d : domains) out.emplace_back(d->domain());
   return out;
 }
 

@@ -110,13 +110,13 @@ bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
 }  // namespace
 
 bool SameCompile(const CompiledDomain& a, const CompiledDomain& b) {
-  return a.provider == b.provider && a.scheduled == b.scheduled && a.domain == b.domain &&
+  return a.provider == b.provider && a.scheduled == b.scheduled && a.domain() == b.domain() &&
          std::ranges::equal(a.errors(), b.errors(), SameDiagnostic) && SameParts(a, b);
 }
 
-// Every domain holds one: 80 octets and make_shared's 16 fill the
-// allocator's 96-octet class.
-static_assert(sizeof(CompiledDomain) <= 80);
+// Every domain holds one: 48 octets and make_shared's 16 fill the
+// allocator's 64-octet class.
+static_assert(sizeof(CompiledDomain) <= 48);
 static_assert(sizeof(CompiledPart) <= 24);
 
 namespace {
@@ -194,7 +194,8 @@ void Repoint(const RRsetMoves& moved, std::span<CompiledZone> zones, std::span<O
 
 }  // namespace
 
-void CompiledDomain::Seal(DomainDraft&& draft) {
+void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
+  domain = domain.substr(0, UINT8_MAX);
   // The zones as kept, and their names one zone after another.
   std::vector<CompiledZone> zones;
   std::vector<Owned> owned;
@@ -258,10 +259,11 @@ void CompiledDomain::Seal(DomainDraft&& draft) {
   // The drafts' bytes are read until the views are moved onto the copies.
   decltype(lists_) lists(std::move(draft.errors), std::move(draft.parts), std::move(zones),
                          std::move(draft.shared), std::move(draft.digests), std::move(kept),
-                         std::move(owned), size + record_bytes);
+                         std::move(owned), size + record_bytes + domain.size());
   char* block = lists.bytes();
   for (const Placed& p : distinct) std::copy(p.name.begin(), p.name.end(), block + p.offset);
   MoveRecords(lists.get<5>(), block + size);
+  std::copy(domain.begin(), domain.end(), block + size + record_bytes);
   std::span<CompiledZone> sealed = lists.get<2>();
   std::span<Owned> names = lists.get<6>();
   collect(sealed, names, lists.get<3>());  // the same owners, in the same order
@@ -275,6 +277,11 @@ void CompiledDomain::Seal(DomainDraft&& draft) {
   }
   Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, names, lists.get<3>());
   lists_ = std::move(lists);
+  domain_size_ = static_cast<uint8_t>(domain.size());
+  // The compile made each part's data, and nothing else holds it yet.
+  for (const CompiledPart& part : parts()) {
+    if (part.data != nullptr) const_cast<FamilyData&>(*part.data).Sealed(this->domain());
+  }
 }
 
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {

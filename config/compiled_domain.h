@@ -103,6 +103,12 @@ struct FamilyData {
   // Whether `other`, the same family's data for the same domain, serves
   // the same: records it points at are compared by what they hold.
   virtual bool Same(const FamilyData& other) const = 0;
+  // Called once, by CompiledDomain::Seal and before the domain is shared,
+  // with the domain's name where the sealed domain keeps it: data that
+  // names its domain (the SPF policy) views it there, not a copy of its
+  // own, for as long as the domain lives. Until then the model's name
+  // does.
+  virtual void Sealed(absl::string_view /*domain*/) {}
 };
 
 // A share of a provider zone's serial for content outside the zone table.
@@ -169,7 +175,12 @@ struct CompiledDomain {
   // a reload looks at where it stands even if nothing else changed.
   bool scheduled = false;
 
-  std::string domain;              // as configured (text)
+  // As configured (text), kept in the block after the names and records:
+  // a std::string of its own took 32 octets here and, past 15 characters,
+  // an allocation.
+  absl::string_view domain() const {
+    return absl::string_view(lists_.bytes() + lists_.bytes_size() - domain_size_, domain_size_);
+  }
 
   // What its compile made (DomainDraft), kept by Seal in one block.
   // Why a part is left out, and warnings.
@@ -191,8 +202,9 @@ struct CompiledDomain {
   // Called once its compile is complete, as it is then kept for as long as
   // it is served: takes the lists of `draft`, moves every owner name into
   // names() and every RRset into rrsets() (the views and pointers pointed
-  // at the draft's until then).
-  void Seal(DomainDraft&& draft);
+  // at the draft's until then), and keeps `domain` (at most 255 octets: a
+  // name past that is cut, and could not have compiled).
+  void Seal(absl::string_view domain, DomainDraft&& draft);
 
   // The part of `family`, or null if it has none.
   const CompiledPart* Part(const RecordFamily* family) const;
@@ -216,6 +228,7 @@ struct CompiledDomain {
   // Every domain holds these lists, a million domains at a time: one
   // allocation for all of them, and 8 octets in the domain. The last
   // holds every zone's names, zone after zone.
+  uint8_t domain_size_ = 0;  // beside `scheduled`, in the same 8 octets
   SealedLists<Diagnostic, CompiledPart, CompiledZone, SharedName, ZoneDigestShare, KeptRRset,
               Owned>
       lists_;
@@ -237,7 +250,7 @@ class CompiledDomainList {
  public:
   using Ptr = std::shared_ptr<const CompiledDomain>;
   struct NameOf {
-    const std::string& operator()(const Ptr& d) const { return d->domain; }
+    absl::string_view operator()(const Ptr& d) const { return d->domain(); }
   };
   using List = ChunkedList<Ptr, NameOf>;
 
@@ -298,10 +311,6 @@ class DomainCompiler {
   UtcSeconds now() const { return now_; }
   // The domain's name in wire form.
   const std::string& wire_name() const { return wire_name_; }
-  // The domain's name as the compiled domain holds it (text): a view of it
-  // stays valid for as long as the compiled domain, unlike the model's.
-  absl::string_view compiled_name() const { return out_.domain; }
-
   // Records owned by the compiled domain, with the provider's TTL.
   const RRset* Txt(absl::string_view text);
   const RRset* Txt(absl::string_view text, uint32_t ttl);

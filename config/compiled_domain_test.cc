@@ -32,7 +32,6 @@ class Fixture {
  public:
   explicit Fixture(const std::string& text = "v=DMARC1; p=none",
                    const std::function<void(Fixture&)>& more = nullptr) {
-    d.domain = "a.example";
     CompiledPart part;
     ZoneDraft zone;
     zone.zone.apex = kApex;
@@ -46,7 +45,7 @@ class Fixture {
     part.data = std::make_unique<NumberData>(1);
     draft.parts.push_back(std::move(part));
     if (more) more(*this);
-    d.Seal(std::move(draft));
+    d.Seal("a.example", std::move(draft));
   }
   explicit Fixture(const std::function<void(Fixture&)>& more)
       : Fixture("v=DMARC1; p=none", more) {}
@@ -162,6 +161,9 @@ TEST(CompiledDomainTest, SealedRecordsAreInTheDomainsBlock) {
     EXPECT_EQ(k.rrset.records.data(), at);
     at += k.rrset.records.size();
   }
+  // Then the domain's name as configured, the block's last octets.
+  EXPECT_EQ(a.d.domain(), "a.example");
+  EXPECT_EQ(a.d.domain().data(), at);
   EXPECT_EQ(WireRecords(kept[2].rrset),
             WireRecords(RRsetBuilder(wire::kTypeTxt, 300).Add(TxtRdata("wildcard")).Build()));
 }
@@ -311,6 +313,29 @@ TEST(SameCompileTest, OtherErrorsAreNotTheSame) {
   EXPECT_FALSE(SameCompile(a.d, c.d));
 }
 
+// A domain whose compile kept nothing (a file read again that no longer
+// holds what it was read from, say) still has its name; a name that is
+// not a domain's is cut at 255 octets, where no name reaches.
+TEST(CompiledDomainTest, ADomainWithNothingElseHasItsName) {
+  CompiledDomain d;
+  EXPECT_EQ(d.domain(), "");
+  d.Seal("b.example", DomainDraft());
+  EXPECT_EQ(d.domain(), "b.example");
+  EXPECT_TRUE(d.parts().empty());
+  CompiledDomain e;
+  e.Seal(std::string(300, 'x'), DomainDraft());
+  EXPECT_EQ(e.domain(), std::string(255, 'x'));
+}
+
+TEST(SameCompileTest, AnotherDomainIsNotTheSame) {
+  CompiledDomain a, b, c;
+  a.Seal("a.example", DomainDraft());
+  b.Seal("a.example", DomainDraft());
+  c.Seal("b.example", DomainDraft());
+  EXPECT_TRUE(SameCompile(a, b));
+  EXPECT_FALSE(SameCompile(a, c));
+}
+
 TEST(SameCompileTest, AScheduleOrAPartLessIsNotTheSame) {
   Fixture a, b;
   b.d.scheduled = true;
@@ -392,7 +417,7 @@ TEST_F(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
     return one.ok() && two.ok() && digest &&
            c.AddShared(1, absl::string_view("\3spf\0", 5), "y", txt).ok();
   });
-  d.Seal(std::move(draft));
+  d.Seal(config.domain, std::move(draft));
   ASSERT_EQ(d.parts().size(), 2u);
   ASSERT_EQ(d.zones().size(), 3u);
   ASSERT_EQ(d.ZonesOf(d.parts()[0]).size(), 1u);

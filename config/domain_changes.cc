@@ -13,6 +13,8 @@ namespace {
 // dnsd's have released their model), or the served versions.
 auto Items(const DomainList& list) { return list.heads(); }
 const DomainVersions& Items(const DomainVersions& versions) { return versions; }
+absl::string_view NameOf(const DomainHead& head) { return head.domain; }
+absl::string_view NameOf(const CompiledDomain& compiled) { return compiled.domain(); }
 
 // `Before` is a DomainList or DomainVersions.
 template <typename Before>
@@ -29,9 +31,9 @@ DomainChanges DiffOf(const Before& before_list, const DomainList& after_list) {
       ++i, ++j;
       continue;
     }
-    if (j == after.end() || (i != before.end() && i->domain < j->domain)) {
-      out.removed.push_back((i++)->domain);
-    } else if (i == before.end() || j->domain < i->domain) {
+    if (j == after.end() || (i != before.end() && NameOf(*i) < j->domain)) {
+      out.removed.emplace_back(NameOf(*i++));
+    } else if (i == before.end() || j->domain < NameOf(*i)) {
       out.added.push_back((j++)->domain);
     } else {
       // A version is one read of the file; 0 (built in code) is never equal.

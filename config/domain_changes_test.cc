@@ -41,8 +41,8 @@ TEST(DomainChangesTest, TheServedCompiledDomainsGiveTheSameChanges) {
   CompiledDomainList compiled;
   for (const DomainConfig& d : before) {
     auto c = std::make_shared<CompiledDomain>();
-    c->domain = d.domain;
     c->version = d.version;
+    c->Seal(d.domain, DomainDraft());
     compiled.push_back(std::move(c));
   }
   DomainChanges c = Diff(DomainVersions(compiled), after);

@@ -27,9 +27,9 @@ absl::StatusOr<DomainRecords> RecordsOf(const config::LoadedConfig& loaded) {
   DomainRecords out;
   size_t next = 0;  // both lists are sorted by name
   for (const auto& compiled : loaded.snapshot->domains) {
-    while (next < set.domains.size() && set.domains[next].domain < compiled->domain) ++next;
-    std::vector<std::string>& lines = out[compiled->domain];
-    if (next < set.domains.size() && set.domains[next].domain == compiled->domain) {
+    while (next < set.domains.size() && set.domains[next].domain < compiled->domain()) ++next;
+    std::vector<std::string>& lines = out[std::string(compiled->domain())];
+    if (next < set.domains.size() && set.domains[next].domain == compiled->domain()) {
       std::vector<std::string> publish;
       for (const config::RecordFamily* family : config::Families()) {
         family->Publish(set.domains[next], set.server.provider, publish);

@@ -24,7 +24,7 @@ const config::DomainConfig* FindDomain(const config::ConfigSet& set, absl::strin
 const config::CompiledDomain* FindCompiled(const config::Snapshot& snapshot,
                                            absl::string_view name) {
   for (const auto& d : snapshot.domains) {
-    if (d->domain == name) return d.get();
+    if (d->domain() == name) return d.get();
   }
   return nullptr;
 }

@@ -60,7 +60,7 @@ absl::Status AppendNames(const ZoneTable& zones, std::vector<std::string> names,
 absl::Status AppendNspf(const config::CompiledDomain& d, const config::Snapshot& snapshot,
                         std::vector<std::string>& lines) {
   const spf::MacroZone& spf = snapshot.spf;
-  auto wire_name = wire::NameFromText(d.domain);
+  auto wire_name = wire::NameFromText(d.domain());
   if (snapshot.spf_zone == nullptr || !wire_name.ok()) return absl::OkStatus();
   const spf::DomainPolicy* const* policy = spf.domains.Find(*wire_name);
   if (policy == nullptr) return absl::OkStatus();
@@ -68,7 +68,7 @@ absl::Status AppendNspf(const config::CompiledDomain& d, const config::Snapshot&
   for (size_t i = 0; i < spf::kMaxNspfParts; ++i) {
     size_t size = spf::NspfRdata(spf, **policy, i, rdata.data());
     if (size == 0) break;
-    auto owner = wire::NameFromText(config::NspfPartName(i, d.domain, spf.zone_text));
+    auto owner = wire::NameFromText(config::NspfPartName(i, d.domain(), spf.zone_text));
     if (!owner.ok()) return owner.status();
     RRset rrset = RRsetBuilder(wire::kTypeTxt, spf.ttl).Add(rdata.substr(0, size)).Build();
     if (absl::Status s = AppendRRset(*owner, rrset, &snapshot.spf_zone->serial, lines); !s.ok()) {

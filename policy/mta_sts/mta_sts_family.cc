@@ -128,9 +128,9 @@ class MtaSts final : public RecordFamily {
     if (data == nullptr) return;
     mta_sts::PolicyTable& table = link.snapshot.mta_sts_policies;
     if (add) {
-      table.Add(d.domain, &data->served);
+      table.Add(d.domain(), &data->served);
     } else {
-      table.Remove(d.domain);
+      table.Remove(d.domain());
     }
   }
 

@@ -25,7 +25,9 @@ namespace {
 // What one domain keeps for the link: its policy, complete, which the
 // snapshot's policy map points at.
 struct SpfDomainData : FamilyData {
-  spf::DomainPolicy policy;  // its name is the compiled domain's
+  spf::DomainPolicy policy;  // its name is the compiled domain's once sealed
+
+  void Sealed(absl::string_view domain) override { policy.name = domain; }
 
   bool Same(const FamilyData& other) const override {
     const auto& o = static_cast<const SpfDomainData&>(other);
@@ -88,7 +90,7 @@ class Spf final : public RecordFamily {
     const ProviderRecords& p = out.provider();
     auto data = std::make_unique<SpfDomainData>();
     spf::DomainPolicy& dp = data->policy;
-    dp.name = out.compiled_name();
+    dp.name = d.domain;  // the model's, until the domain is sealed
     dp.blocked = d.mode == Mode::kBlocked;
     dp.include_subdomains = d.include_subdomains;
     dp.fail_all = d.spf.all == AllQualifier::kFail;
@@ -143,7 +145,7 @@ class Spf final : public RecordFamily {
     const auto* data = static_cast<const SpfDomainData*>(part.data.get());
     if (data == nullptr) return;
     // Compile made the same name in wire form, or the part would not be.
-    absl::StatusOr<std::string> wire_name = wire::NameFromText(d.domain);
+    absl::StatusOr<std::string> wire_name = wire::NameFromText(d.domain());
     if (!wire_name.ok()) return;
     if (add) {
       // Keyed by a view of the domain's own names where it has them (they
