@@ -13,6 +13,7 @@
 #include "config/family.h"
 #include "config/link_context.h"
 #include "config/parallel.h"
+#include "config/serial_digest.h"
 #include "config/zone_builder.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/protocol/wire/constants.h"
@@ -36,7 +37,7 @@ struct Edits {
 // An empty non-terminal (made by a subdomain's names) is not taken.
 bool Taken(const ZoneTable& zones, absl::string_view name) {
   const Node* node = zones.FindNode(name);
-  return (node != nullptr && (node->apex || !node->rrsets.empty())) ||
+  return (node != nullptr && (node->apex() || !node->rrsets.empty())) ||
          zones.FindZoneByApex(name) != nullptr;
 }
 
@@ -77,7 +78,7 @@ absl::Status AddNames(const CompiledDomain& d, const CompiledPart& part, ZoneBui
   for (const CompiledZone& compiled : d.ZonesOf(part)) {
     DNSD_RETURN_IF_ERROR(zones.AddZone(&compiled.zone));
     added.zones.push_back(&compiled.zone);
-    for (const auto& [owner, rrset] : compiled.names) {
+    for (const auto& [owner, rrset] : d.NamesOf(compiled)) {
       DNSD_RETURN_IF_ERROR(zones.AddRRset(&compiled.zone, owner, rrset, KeyBytes::kView));
       added.names.emplace_back(owner, rrset->type);
     }
@@ -107,7 +108,8 @@ void Account(const CompiledDomain& d, const CompiledPart& part, ZoneBuilder& b,
     totals.zones_digest += add ? digest : 0 - digest;
   }
   for (const SharedName& shared : d.SharedOf(part)) {
-    if (b.StandIn(shared.zone) != nullptr) b.Share(shared.zone, shared.digest, add);
+    if (b.StandIn(shared.zone) == nullptr) continue;
+    b.Share(shared.zone, DigestOf(shared.name.first, *shared.name.second), add);
   }
   for (const auto& [kind, digest] : d.DigestsOf(part)) {
     if (b.StandIn(kind) != nullptr) b.Share(kind, digest, add);
@@ -133,7 +135,7 @@ void UnlinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& 
     }
   }
   for (const CompiledZone& compiled : d.ZonesOf(part)) {
-    for (const auto& [owner, rrset] : compiled.names) zones.RemoveRRset(owner, rrset->type);
+    for (const auto& [owner, rrset] : d.NamesOf(compiled)) zones.RemoveRRset(owner, rrset->type);
     zones.RemoveZone(&compiled.zone);
   }
   Account(d, part, link.builder, link.snapshot.link, /*add=*/false);

@@ -70,17 +70,27 @@ bool SameOwned(const Owned& a, const Owned& b) {
   return a.first == b.first && SameRRset(a.second, b.second);
 }
 
-bool SameZone(const CompiledZone& a, const CompiledZone& b) {
-  const Zone& x = a.zone;
-  const Zone& y = b.zone;
+bool SameZone(const Zone& x, const Zone& y) {
   return x.apex == y.apex && x.apex_labels == y.apex_labels && x.kind == y.kind &&
          x.slot == y.slot && x.serial == y.serial && x.common == y.common &&
-         std::ranges::equal(x.wildcard, y.wildcard, SameRRset) &&
-         std::ranges::equal(a.names, b.names, SameOwned);
+         std::ranges::equal(x.wildcard, y.wildcard, SameRRset);
+}
+
+// Zones `a` of `x` and `b` of `y`, with their names.
+bool SameZones(const CompiledDomain& x, std::span<const CompiledZone> a, const CompiledDomain& y,
+               std::span<const CompiledZone> b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!SameZone(a[i].zone, b[i].zone) ||
+        !std::ranges::equal(x.NamesOf(a[i]), y.NamesOf(b[i]), SameOwned)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool SameShared(const SharedName& a, const SharedName& b) {
-  return a.zone == b.zone && a.digest == b.digest && SameOwned(a.name, b.name);
+  return a.zone == b.zone && SameOwned(a.name, b.name);
 }
 
 bool SameParts(const CompiledDomain& x, const CompiledDomain& y) {
@@ -89,7 +99,7 @@ bool SameParts(const CompiledDomain& x, const CompiledDomain& y) {
     const CompiledPart& a = x.parts()[i];
     const CompiledPart& b = y.parts()[i];
     if (a.family != b.family || !std::ranges::equal(x.DigestsOf(a), y.DigestsOf(b)) ||
-        !std::ranges::equal(x.ZonesOf(a), y.ZonesOf(b), SameZone) ||
+        !SameZones(x, x.ZonesOf(a), y, y.ZonesOf(b)) ||
         !std::ranges::equal(x.SharedOf(a), y.SharedOf(b), SameShared)) {
       return false;
     }
@@ -200,8 +210,8 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   std::vector<CompiledZone> zones;
   std::vector<Owned> owned;
   for (ZoneDraft& zone : draft.zones) {
-    zones.push_back({std::move(zone.zone), {}});
     owned.insert(owned.end(), zone.names.begin(), zone.names.end());
+    zones.push_back({std::move(zone.zone), static_cast<uint32_t>(owned.size())});
   }
   // Every owner name: each zone's apex, then its names, then the names
   // in provider zones.
@@ -270,11 +280,6 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   for (size_t i = 0; i < owners.size(); ++i) {
     *owners[i] = absl::string_view(block + offsets[i], owners[i]->size());
   }
-  size_t next = 0;
-  for (size_t i = 0; i < sealed.size(); ++i) {
-    sealed[i].names = names.subspan(next, draft.zones[i].names.size());
-    next += sealed[i].names.size();
-  }
   Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, names, lists.get<3>());
   lists_ = std::move(lists);
   domain_size_ = static_cast<uint8_t>(domain.size());
@@ -321,6 +326,13 @@ std::span<const T> RunOf(std::span<const CompiledPart> parts, const CompiledPart
 
 std::span<const CompiledZone> CompiledDomain::ZonesOf(const CompiledPart& part) const {
   return RunOf<CompiledZone>(parts(), part, zones(), &CompiledPart::zones_end);
+}
+
+std::span<const Owned> CompiledDomain::NamesOf(const CompiledZone& zone) const {
+  std::span<const CompiledZone> all = zones();
+  size_t at = static_cast<size_t>(&zone - all.data());
+  size_t begin = at == 0 ? 0 : all[at - 1].names_end;
+  return lists_.get<6>().subspan(begin, zone.names_end - begin);
 }
 
 std::span<const SharedName> CompiledDomain::SharedOf(const CompiledPart& part) const {
@@ -388,8 +400,7 @@ absl::Status DomainCompiler::Add(ZoneDraft* zone, absl::string_view relative,
 absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_apex,
                                        absl::string_view relative, const RRset* rrset) {
   DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone_apex));
-  uint64_t digest = DigestOf(owner, *rrset);
-  draft_.shared.push_back(SharedName{zone, {Draft(std::move(owner)), rrset}, digest});
+  draft_.shared.push_back(SharedName{zone, {Draft(std::move(owner)), rrset}});
   return absl::OkStatus();
 }
 

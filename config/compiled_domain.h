@@ -79,8 +79,10 @@ using Owned = std::pair<absl::string_view, const RRset*>;
 // table points at: it lives here, so every snapshot that serves this
 // compiled domain shares it.
 struct CompiledZone {
-  Zone zone;                     // apex in wire form; serial a digest of everything below
-  std::span<const Owned> names;  // at or below the apex: a run of the domain's
+  Zone zone;  // apex in wire form; serial a digest of everything below
+  // Where its names (at or below the apex) end in the domain's list of
+  // every zone's names, CompiledDomain::NamesOf: 4 octets, not a span's 16.
+  uint32_t names_end = 0;
 };
 
 // A CompiledZone while its domain compiles: its names grow.
@@ -89,11 +91,13 @@ struct ZoneDraft {
   std::vector<Owned> names;
 };
 
-// A name the domain adds to one of the provider's shared zones.
+// A name the domain adds to one of the provider's shared zones. Its
+// share of that zone's serial is worked out from the name and its records
+// when the domain is linked (DigestOf), as a zone's own digest is: kept,
+// it took 8 octets of every such name.
 struct SharedName {
   ZoneKind zone = 0;  // the provider zone of that kind
   Owned name;
-  uint64_t digest = 0;  // its share of that zone's serial
 };
 
 // What a family keeps per domain for its Link step (the SPF macro zone's
@@ -215,6 +219,9 @@ struct CompiledDomain {
   absl::string_view NameEndingIn(absl::string_view wire) const;
   // The runs of `part`, one of `parts`.
   std::span<const CompiledZone> ZonesOf(const CompiledPart& part) const;
+  // The names of `zone`, one of zones(): a run of every zone's, zone after
+  // zone.
+  std::span<const Owned> NamesOf(const CompiledZone& zone) const;
   std::span<const SharedName> SharedOf(const CompiledPart& part) const;
   std::span<const ZoneDigestShare> DigestsOf(const CompiledPart& part) const;
   // The data `family` kept, as the type it kept.
@@ -320,7 +327,9 @@ class DomainCompiler {
   const RRset* TxtSharing(RdataRef rdata);
 
   // A zone at `prefix` (text labels, "_dmarc") prepended to the domain;
-  // fails past CompiledPart::kMaxRun zones in the domain.
+  // fails past CompiledPart::kMaxRun zones in the domain. The draft is
+  // valid until the next AddZone (the drafts are a vector), so a part adds
+  // a zone's names before it adds another zone.
   absl::StatusOr<ZoneDraft*> AddZone(absl::string_view prefix, ZoneKind kind);
   // `rrset` at `relative` (text labels; "" is the apex) in `zone`.
   absl::Status Add(ZoneDraft* zone, absl::string_view relative, const RRset* rrset);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "config/provider_records.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "gtest/gtest.h"
@@ -39,7 +40,7 @@ class Fixture {
     zone.names.emplace_back(Draft(std::string(kApex)), Keep(text));
     draft.zones.push_back(std::move(zone));
     draft.shared.push_back(
-        {1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}, 9});
+        {1, {Draft(std::string("\x01" "a\x04" "_spf", 7)), Keep("v=spf1 -all")}});
     draft.digests.emplace_back(2, 11);
     part.zones_end = part.shared_end = part.digests_end = 1;
     part.data = std::make_unique<NumberData>(1);
@@ -87,7 +88,7 @@ TEST(CompiledDomainTest, SealedNamesAreTheDomainsOwn) {
   a.draft.names.clear();
   Fixture b([](Fixture& f) { f.zone().names.emplace_back(kApex, f.Keep("v=DMARC1; p=reject")); });
   EXPECT_TRUE(SameCompile(a.d, b.d));
-  std::span<const Owned> names = a.sealed_zone().names;
+  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
   // The apex's two records are one name: held once.
   EXPECT_EQ(names[0].first.data(), names[1].first.data());
   EXPECT_EQ(names[0].first.data(), a.d.names());
@@ -109,7 +110,7 @@ TEST(CompiledDomainTest, ManyNamesAreSealedOnceEach) {
   });
   a.draft.names.clear();
   EXPECT_TRUE(SameCompile(a.d, b.d));
-  std::span<const Owned> sealed = a.sealed_zone().names;
+  std::span<const Owned> sealed = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(sealed.size(), 41u);
   EXPECT_EQ(sealed[1].first.data(), sealed[21].first.data());  // the same name, once
   EXPECT_NE(sealed[1].first.data(), sealed[2].first.data());
@@ -143,7 +144,7 @@ TEST(CompiledDomainTest, SealedRecordsAreInTheDomainsBlock) {
 
   std::span<const KeptRRset> kept = a.d.rrsets();
   ASSERT_EQ(kept.size(), 3u);
-  std::span<const Owned> names = a.sealed_zone().names;
+  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(names.size(), 3u);
   EXPECT_EQ(names[1].second, &kept[0].rrset);
   EXPECT_EQ(names[2].second, &kept[0].rrset);
@@ -230,7 +231,7 @@ TEST(CompiledDomainTest, ManyRRsetsAreSealed) {
   });
   a.draft.rrsets.clear();
   std::span<const KeptRRset> kept = a.d.rrsets();
-  std::span<const Owned> names = a.sealed_zone().names;
+  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(kept.size(), 40u);
   ASSERT_EQ(names.size(), 41u);
   for (size_t i = 0; i < kept.size(); ++i) {
@@ -280,7 +281,7 @@ TEST(SameCompileTest, AnotherOwnerIsNotTheSame) {
 TEST(SameCompileTest, ANameInAProviderZoneDiffers) {
   Fixture a, b([](Fixture& f) { f.draft.shared[0].name.second = f.Keep("v=spf1 ~all"); });
   EXPECT_FALSE(SameCompile(a.d, b.d));
-  Fixture c([](Fixture& f) { f.draft.shared[0].digest = 10; });
+  Fixture c([](Fixture& f) { f.draft.shared[0].zone = 2; });
   EXPECT_FALSE(SameCompile(a.d, c.d));
 }
 
@@ -411,10 +412,13 @@ TEST_F(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   });
   compile([](DomainCompiler&) { return true; });  // nothing to keep
   compile([&](DomainCompiler& c) {
+    // A zone's names are added before the next zone is (AddZone).
     auto one = c.AddZone("_mta-sts", 4);
+    bool one_named = one.ok() && c.Add(*one, "a", txt).ok() && c.Add(*one, "b", txt).ok();
     auto two = c.AddZone("_smtp._tls", 5);
+    bool two_named = two.ok() && c.Add(*two, "", txt).ok();
     bool digest = c.AddDigest(6, 7).ok();
-    return one.ok() && two.ok() && digest &&
+    return one_named && two_named && digest &&
            c.AddShared(1, absl::string_view("\3spf\0", 5), "y", txt).ok();
   });
   d.Seal(config.domain, std::move(draft));
@@ -422,12 +426,20 @@ TEST_F(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   ASSERT_EQ(d.zones().size(), 3u);
   ASSERT_EQ(d.ZonesOf(d.parts()[0]).size(), 1u);
   EXPECT_EQ(d.ZonesOf(d.parts()[0])[0].zone.kind, 1);
-  EXPECT_EQ(d.ZonesOf(d.parts()[0])[0].names.size(), 1u);
+  EXPECT_EQ(d.NamesOf(d.ZonesOf(d.parts()[0])[0]).size(), 1u);
   EXPECT_TRUE(d.SharedOf(d.parts()[0]).empty());
   EXPECT_TRUE(d.DigestsOf(d.parts()[0]).empty());
   ASSERT_EQ(d.ZonesOf(d.parts()[1]).size(), 2u);
   EXPECT_EQ(d.ZonesOf(d.parts()[1])[0].zone.kind, 4);
   EXPECT_EQ(d.ZonesOf(d.parts()[1])[1].zone.kind, 5);
+  // Each zone's names, though every zone's are one list.
+  std::span<const Owned> one = d.NamesOf(d.ZonesOf(d.parts()[1])[0]);
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].first, absl::StrCat("\1a", d.ZonesOf(d.parts()[1])[0].zone.apex));
+  EXPECT_EQ(one[1].first, absl::StrCat("\1b", d.ZonesOf(d.parts()[1])[0].zone.apex));
+  std::span<const Owned> two = d.NamesOf(d.ZonesOf(d.parts()[1])[1]);
+  ASSERT_EQ(two.size(), 1u);
+  EXPECT_EQ(two[0].first, d.ZonesOf(d.parts()[1])[1].zone.apex);
   ASSERT_EQ(d.SharedOf(d.parts()[1]).size(), 1u);
   EXPECT_EQ(d.SharedOf(d.parts()[1])[0].name.first, absl::string_view("\1y\3spf\0", 7));
   ASSERT_EQ(d.DigestsOf(d.parts()[1]).size(), 1u);

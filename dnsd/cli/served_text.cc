@@ -30,7 +30,7 @@ absl::Status AppendNode(const ZoneTable& zones, const std::string& owner, bool w
   if (node == nullptr) return absl::OkStatus();
   const Zone& zone = zones.ZoneOf(*node);
   std::vector<const RRset*> rrsets;
-  if (node->apex) {
+  if (node->apex()) {
     if (with_soa) rrsets.push_back(&zone.common->soa);
     rrsets.push_back(&zone.common->ns);
   }
@@ -90,7 +90,7 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
     for (const config::CompiledZone& compiled : d.ZonesOf(part)) {
       const Zone& zone = compiled.zone;
       std::vector<std::string> names = {std::string(zone.apex)};
-      for (const auto& [owner, rrset] : compiled.names) {
+      for (const auto& [owner, rrset] : d.NamesOf(compiled)) {
         if (owner != zone.apex) names.emplace_back(owner);
       }
       if (absl::Status s = AppendNames(zones, std::move(names), with_soa, lines); !s.ok()) {

@@ -17,13 +17,13 @@ const RRset* PickForAny(const Node& node) {
 // The RRset of `type` at `node`, including the apex records that live in
 // the zone rather than the node.
 const RRset* FindAt(const Node& node, uint16_t type) {
-  if (node.apex) {
-    if (type == kTypeSoa) return &node.zone->common->soa;
-    if (type == kTypeNs) return &node.zone->common->ns;
+  if (node.apex()) {
+    if (type == kTypeSoa) return &node.zone()->common->soa;
+    if (type == kTypeNs) return &node.zone()->common->ns;
   }
   if (type == kTypeAny) {
     const RRset* pick = PickForAny(node);
-    return pick != nullptr || !node.apex ? pick : &node.zone->common->soa;
+    return pick != nullptr || !node.apex() ? pick : &node.zone()->common->soa;
   }
   return node.Find(type);
 }

@@ -23,9 +23,27 @@ std::vector<RRset> MakeRRsets(int n) {
   return all;
 }
 
-TEST(RRsetListTest, ANodeIsThreeWords) {
+TEST(RRsetListTest, ANodeIsTwoWords) {
   EXPECT_EQ(sizeof(RRsetList), sizeof(void*));
-  EXPECT_EQ(sizeof(Node), 24u);
+  EXPECT_EQ(sizeof(Node), 2 * sizeof(void*));
+}
+
+// The apex flag shares the zone's word: setting either keeps the other.
+TEST(RRsetListTest, ANodeKeepsItsZoneAndApexFlagApart) {
+  Zone a, b;
+  Node node;
+  EXPECT_EQ(node.zone(), nullptr);
+  EXPECT_FALSE(node.apex());
+  node.set_zone(&a);
+  node.set_apex(true);
+  EXPECT_EQ(node.zone(), &a);
+  EXPECT_TRUE(node.apex());
+  node.set_zone(&b);
+  EXPECT_EQ(node.zone(), &b);
+  EXPECT_TRUE(node.apex());
+  node.set_apex(false);
+  EXPECT_EQ(node.zone(), &b);
+  EXPECT_FALSE(node.apex());
 }
 
 TEST(RRsetListTest, HoldsNoneOneAndMany) {

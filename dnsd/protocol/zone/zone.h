@@ -49,14 +49,17 @@ struct Zone {
   RRsetList wildcard;
 };
 
-// 24 octets: every slot of the zone table holds one, several a domain.
+// 16 octets: every slot of the zone table holds one, several a domain,
+// and two slots share a cache line. How many names lie below a node, which
+// only an edit of the table needs, the table keeps apart (ZoneTable::Below).
 struct Node {
-  const Zone* zone = nullptr;  // a stand-in for a provider zone: see Zone::slot
-  RRsetList rrsets;            // empty: an empty non-terminal
-  // Names with records below this one in its zone: while there are any,
-  // the node exists (an empty non-terminal if it has no records itself).
-  uint32_t below = 0;
-  bool apex = false;  // SOA and NS come from the zone
+  RRsetList rrsets;  // empty: an empty non-terminal
+
+  // A stand-in for a provider zone: see Zone::slot.
+  const Zone* zone() const { return reinterpret_cast<const Zone*>(zone_ & ~kApex); }
+  bool apex() const { return (zone_ & kApex) != 0; }  // SOA and NS come from the zone
+  void set_zone(const Zone* zone) { zone_ = reinterpret_cast<uintptr_t>(zone) | (zone_ & kApex); }
+  void set_apex(bool apex) { zone_ = (zone_ & ~kApex) | (apex ? kApex : 0); }
 
   const RRset* Find(uint16_t type) const {
     for (const RRset* r : rrsets) {
@@ -64,7 +67,15 @@ struct Node {
     }
     return nullptr;
   }
+
+ private:
+  // The zone's address, and in its low bit (a Zone is aligned to 8) the
+  // apex flag.
+  static constexpr uintptr_t kApex = 1;
+  static_assert(alignof(Zone) > 1);
+  uintptr_t zone_ = 0;
 };
+static_assert(sizeof(Node) == 16);
 
 }  // namespace dnsd
 

@@ -18,6 +18,7 @@ absl::string_view Parent(absl::string_view name) {
 ZoneTable ZoneTable::Fork() const {
   ZoneTable fork;
   fork.nodes_ = nodes_;
+  fork.below_ = below_;
   fork.zone_count_ = zone_count_;
   fork.stand_ins_ = stand_ins_;
   fork.apexes_ = apexes_;
@@ -34,7 +35,7 @@ const RRset* ZoneTable::Keep(RRset rrset) {
 
 const Zone* ZoneTable::ApexZone(absl::string_view apex) const {
   const Node* node = nodes_.Find(apex);
-  return node != nullptr && node->apex ? node->zone : nullptr;
+  return node != nullptr && node->apex() ? node->zone() : nullptr;
 }
 
 absl::Status ZoneTable::AddZone(const Zone* zone) {
@@ -55,8 +56,8 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
         " would be hidden by zone ", wire::NameToText(apex)));
   }
   Node& node = *nodes_.Insert(apex, KeyBytes::kView).value;
-  node.zone = zone;
-  node.apex = true;
+  node.set_zone(zone);
+  node.set_apex(true);
   ++zone_count_;
   return absl::OkStatus();
 }
@@ -78,10 +79,10 @@ absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
 
 void ZoneTable::RemoveZone(const Zone* zone) {
   Node* node = nodes_.Mutable(zone->apex);
-  if (node == nullptr || !node->apex) return;
-  node->apex = false;
+  if (node == nullptr || !node->apex()) return;
+  node->set_apex(false);
   --zone_count_;
-  if (node->rrsets.empty() && node->below == 0) {
+  if (node->rrsets.empty() && Below(zone->apex) == 0) {
     nodes_.Erase(zone->apex);
   } else {
     nodes_.CopyKey(zone->apex);
@@ -135,7 +136,7 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
   }
   const Node* existing = nodes_.Find(owner);
   if (existing != nullptr) {
-    if (existing->zone != zone) {
+    if (existing->zone() != zone) {
       return absl::AlreadyExistsError(absl::StrCat(wire::NameToText(owner),
                                                    " is in two zones"));
     }
@@ -143,7 +144,7 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
     bool adds_cname = rrset->type == wire::kTypeCname;
     if (existing->Find(rrset->type) != nullptr ||
         ((has_cname || adds_cname) && !existing->rrsets.empty()) ||
-        (adds_cname && existing->apex)) {
+        (adds_cname && existing->apex())) {
       return absl::AlreadyExistsError(absl::StrCat(
           wire::NameToText(owner), " already has data that conflicts with this record"));
     }
@@ -152,7 +153,7 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
   }
   PersistentMap<Node>::Slot slot = nodes_.Insert(owner, owner_bytes);
   Node& node = *slot.value;
-  node.zone = zone;
+  node.set_zone(zone);
   bool first = node.rrsets.empty();
   node.rrsets.push_back(rrset);
   if (!first) return absl::OkStatus();
@@ -161,9 +162,8 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
   for (absl::string_view name = owner; name.size() > zone->apex.size();) {
     name = Parent(name);
     if (name.size() <= zone->apex.size()) break;
-    Node& ent = *nodes_.Insert(name).value;
-    ent.zone = zone;
-    ++ent.below;
+    nodes_.Insert(name).value->set_zone(zone);
+    ++*below_.Insert(name).value;
   }
   return absl::OkStatus();
 }
@@ -174,22 +174,24 @@ void ZoneTable::RemoveRRset(absl::string_view owner, uint16_t type) {
   // A node that stays may have been keyed by a view of the bytes going. An
   // apex node's key is its zone's (AddZone made the node), which stays.
   if (!node->rrsets.empty()) {
-    if (!node->apex) nodes_.CopyKey(owner);
+    if (!node->apex()) nodes_.CopyKey(owner);
     return;
   }
-  const Zone* zone = node->zone;
+  const Zone* zone = node->zone();
   CountOwner(owner, -1);
-  if (!node->apex && node->below == 0) {
+  if (!node->apex() && Below(owner) == 0) {
     nodes_.Erase(owner);
-  } else if (!node->apex) {
+  } else if (!node->apex()) {
     nodes_.CopyKey(owner);
   }
   for (absl::string_view name = owner; name.size() > zone->apex.size();) {
     name = Parent(name);
     if (name.size() <= zone->apex.size()) break;
-    Node* ent = nodes_.Mutable(name);
-    if (ent == nullptr) continue;
-    if (--ent->below == 0 && ent->rrsets.empty() && !ent->apex) nodes_.Erase(name);
+    uint32_t* below = below_.Mutable(name);
+    if (below == nullptr || --*below != 0) continue;
+    below_.Erase(name);
+    const Node* ent = nodes_.Find(name);
+    if (ent != nullptr && ent->rrsets.empty() && !ent->apex()) nodes_.Erase(name);
   }
 }
 
@@ -210,7 +212,7 @@ void ZoneTable::CountOwner(absl::string_view owner, int delta) {
 const Zone* ZoneTable::ClosestZone(const wire::Name& name, int first_label) const {
   for (int i = first_label; i <= name.label_count; ++i) {
     if (const Node* node = nodes_.Find(name.Suffix(i)); node != nullptr) {
-      return &Resolve(*node->zone);
+      return &Resolve(*node->zone());
     }
   }
   return nullptr;
@@ -220,7 +222,7 @@ ZoneTable::Match ZoneTable::Find(const wire::Name& name) const { return Find(nam
 
 ZoneTable::Match ZoneTable::Find(const wire::Name& name, const NodeKey& key) const {
   if (const Node* node = nodes_.Find(key); node != nullptr) {
-    return {&Resolve(*node->zone), node};
+    return {&Resolve(*node->zone()), node};
   }
   // No node: the name's own label cannot be an apex either.
   return {ClosestZone(name, 1), nullptr};

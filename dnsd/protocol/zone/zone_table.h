@@ -9,9 +9,10 @@
 // reload starts from a Fork() of the table it replaces, which shares every
 // shard, and adds and removes only what changed, so a reload that changes
 // one domain among a million costs a few shards, not the table. Hence the
-// removals, and the counts that make them exact: a node knows how many
-// names with records lie below it (its empty non-terminals live while
-// there are any), and the table how many owners have each label count.
+// removals, and the counts that make them exact: how many names with
+// records lie below each node (its empty non-terminals live while there
+// are any; kept beside the nodes, not in them), and how many owners have
+// each label count.
 //
 // Zones are not owned by the table but by what outlives it: a customer's
 // zone by its compiled domain, which every snapshot serving it shares.
@@ -54,7 +55,10 @@ class ZoneTable {
   // Compacts what this table's edits wrote (PersistentMap::Freeze, and
   // its `let_go`), once it is built and before it is published. Node
   // pointers taken before do not hold.
-  void Freeze(const std::function<void()>& let_go = nullptr) { nodes_.Freeze(let_go); }
+  void Freeze(const std::function<void()>& let_go = nullptr) {
+    nodes_.Freeze(let_go);
+    below_.Freeze();
+  }
 
   // Stores an RRset and returns a pointer that stays valid for the table's
   // life (not its forks'); identical RRsets may be interned by the caller.
@@ -123,7 +127,7 @@ class ZoneTable {
   const Node* FindNode(const NodeKey& key) const { return nodes_.Find(key); }
 
   // The zone a node belongs to, as this snapshot serves it.
-  const Zone& ZoneOf(const Node& node) const { return Resolve(*node.zone); }
+  const Zone& ZoneOf(const Node& node) const { return Resolve(*node.zone()); }
 
   // The most labels of any owner that has records (0 with none). A name
   // with more labels has no records of its own, whatever its zone: the SPF
@@ -135,11 +139,18 @@ class ZoneTable {
   size_t node_count() const { return nodes_.size(); }
   const Zone* FindZoneByApex(absl::string_view apex) const;
   const Node* FindNode(absl::string_view owner) const { return nodes_.Find(owner); }
+  // How many names with records lie below `owner` in its zone, not
+  // counting its zone's apex: while there are any, its node stays (an
+  // empty non-terminal if it has no records of its own).
+  uint32_t Below(absl::string_view owner) const {
+    const uint32_t* below = below_.Find(owner);
+    return below != nullptr ? *below : 0;
+  }
 
   template <typename F>  // F(const Zone&), in no particular order
   void ForEachZone(F&& f) const {
     nodes_.ForEach([&](absl::string_view, const Node& node) {
-      if (node.apex) f(Resolve(*node.zone));
+      if (node.apex()) f(Resolve(*node.zone()));
     });
   }
 
@@ -167,6 +178,10 @@ class ZoneTable {
   // apex: a zone is found through its apex node (Node::apex), not a map
   // of its own, which cost every zone a slot of its own.
   PersistentMap<Node> nodes_;
+  // Below(), for the nodes it is not 0 for: a few, where names are more
+  // than one label under their zone's apex. Kept apart from the nodes,
+  // which the query path reads, as only an edit of the table reads it.
+  PersistentMap<uint32_t> below_;
   size_t zone_count_ = 0;
   // The provider zones' stand-ins, by slot: made once, shared by forks.
   std::shared_ptr<std::deque<Zone>> stand_ins_ = std::make_shared<std::deque<Zone>>();

@@ -75,8 +75,8 @@ TEST_F(ZoneTableTest, ExactMatch) {
   ZoneTable::Match m = Find("_dmarc.example.com");
   EXPECT_EQ(m.zone, zone);
   ASSERT_NE(m.node, nullptr);
-  EXPECT_TRUE(m.node->apex);
-  EXPECT_EQ(m.node->zone, zone);
+  EXPECT_TRUE(m.node->apex());
+  EXPECT_EQ(m.node->zone(), zone);
   EXPECT_EQ(m.node->Find(kTypeTxt), txt_);
   EXPECT_EQ(m.node->Find(kTypeA), nullptr);
 }
@@ -89,7 +89,7 @@ TEST_F(ZoneTableTest, EmptyNonTerminalExistsAndAnswersNoData) {
   EXPECT_EQ(ent.zone, zone);
   ASSERT_NE(ent.node, nullptr);
   EXPECT_TRUE(ent.node->rrsets.empty());
-  EXPECT_FALSE(ent.node->apex);
+  EXPECT_FALSE(ent.node->apex());
 
   // RFC 8020: an ENT is NOERROR/NODATA, never NXDOMAIN.
   Query q;
@@ -151,7 +151,7 @@ TEST_F(ZoneTableTest, ClosestZoneByLongestSuffix) {
   ZoneTable::Match apex = Find("_dmarc.provider.test");
   EXPECT_EQ(apex.zone, child);
   ASSERT_NE(apex.node, nullptr);
-  EXPECT_TRUE(apex.node->apex);
+  EXPECT_TRUE(apex.node->apex());
   EXPECT_EQ(Find("example.com._dmarc.provider.test").zone, child);
   EXPECT_EQ(Find("com._dmarc.provider.test").zone, child);  // ENT
   EXPECT_NE(Find("com._dmarc.provider.test").node, nullptr);
@@ -231,12 +231,20 @@ TEST_F(ZoneTableTest, RemovingNamesAndZonesUndoesAdding) {
   Add(zone, "c.b._domainkey.example.com", a_);
   EXPECT_EQ(table_.node_count(), 4u);  // apex, b (ENT), a.b, c.b
   EXPECT_EQ(table_.max_owner_labels(), 5);
+  // Names below b, not counting the apex: each owner once, whatever its
+  // RRsets.
+  EXPECT_EQ(table_.Below(W("b._domainkey.example.com")), 2u);
+  EXPECT_EQ(table_.Below(W("_domainkey.example.com")), 0u);
+  EXPECT_EQ(table_.Below(W("a.b._domainkey.example.com")), 0u);
   table_.RemoveRRset(W("a.b._domainkey.example.com"), kTypeTxt);
   ASSERT_NE(table_.FindNode(W("b._domainkey.example.com")), nullptr);  // c.b is still below
+  EXPECT_EQ(table_.Below(W("b._domainkey.example.com")), 1u);
   table_.RemoveRRset(W("c.b._domainkey.example.com"), kTypeTxt);
   EXPECT_EQ(table_.node_count(), 3u);  // c.b keeps its A record
+  EXPECT_EQ(table_.Below(W("b._domainkey.example.com")), 1u);
   table_.RemoveRRset(W("c.b._domainkey.example.com"), kTypeA);
   EXPECT_EQ(table_.FindNode(W("b._domainkey.example.com")), nullptr);
+  EXPECT_EQ(table_.Below(W("b._domainkey.example.com")), 0u);
   EXPECT_EQ(table_.node_count(), 1u);
   EXPECT_EQ(table_.max_owner_labels(), 0);
   table_.RemoveZone(zone);
@@ -306,13 +314,13 @@ TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
   const Node* ent = fork.FindNode(W("example.com._nspf._spf.provider.test"));
   ASSERT_NE(ent, nullptr);
   EXPECT_TRUE(ent->rrsets.empty());
-  EXPECT_EQ(ent->below, 1u);
+  EXPECT_EQ(fork.Below(W("example.com._nspf._spf.provider.test")), 1u);
   const Node* kept = fork.FindNode(W("x._nspf._spf.provider.test"));
   ASSERT_NE(kept, nullptr);
   EXPECT_EQ(kept->Find(kTypeA), a_);
   const Node* apex = fork.FindNode(dmarc_apex);
   ASSERT_NE(apex, nullptr);
-  EXPECT_FALSE(apex->apex);
+  EXPECT_FALSE(apex->apex());
   EXPECT_EQ(apex->Find(kTypeTxt), txt_);
   EXPECT_EQ(fork.FindNode(child)->Find(kTypeTxt), txt2_);  // still viewing `child`
   size_t nodes = 0;
@@ -412,7 +420,7 @@ TEST_F(ZoneTableTest, CountsAndIteration) {
   table_.ForEachNode([&](absl::string_view owner, const Node& node) {
     ++nodes;
     EXPECT_TRUE(IsSubdomain(owner, zone->apex));
-    EXPECT_EQ(node.zone, zone);
+    EXPECT_EQ(node.zone(), zone);
   });
   EXPECT_EQ(nodes, 4);
 }
