@@ -11,6 +11,7 @@
 #define DNSD_CONFIG_COMPILED_DOMAIN_H_
 
 #include <cstdint>
+#include <deque>
 #include <forward_list>
 #include <memory>
 #include <span>
@@ -294,7 +295,7 @@ struct DomainDraft {
   NameDrafts names;
   std::vector<Diagnostic> errors;
   std::vector<CompiledPart> parts;
-  std::vector<ZoneDraft> zones;
+  std::deque<ZoneDraft> zones;  // a deque: AddZone's drafts stay where they are
   std::vector<SharedName> shared;
   std::vector<ZoneDigestShare> digests;
   std::vector<RRsetDraft> rrsets;
@@ -327,9 +328,8 @@ class DomainCompiler {
   const RRset* TxtSharing(RdataRef rdata);
 
   // A zone at `prefix` (text labels, "_dmarc") prepended to the domain;
-  // fails past CompiledPart::kMaxRun zones in the domain. The draft is
-  // valid until the next AddZone (the drafts are a vector), so a part adds
-  // a zone's names before it adds another zone.
+  // fails past CompiledPart::kMaxRun zones in the domain. The draft stays
+  // valid while the part compiles, however many zones it adds after it.
   absl::StatusOr<ZoneDraft*> AddZone(absl::string_view prefix, ZoneKind kind);
   // `rrset` at `relative` (text labels; "" is the apex) in `zone`.
   absl::Status Add(ZoneDraft* zone, absl::string_view relative, const RRset* rrset);
