@@ -24,8 +24,8 @@ CompileCache::Marked CompileCache::Marked::Of(const CompiledDomainList& domains)
 void CompileCache::Marked::Apply(const std::vector<CompiledDomainList::Ptr>& removed,
                                  const std::vector<CompiledDomainList::Ptr>& added) {
   for (const CompiledDomainList::Ptr& d : removed) {
-    scheduled.erase(std::string(d->domain()));
-    with_errors.erase(std::string(d->domain()));
+    scheduled.erase(d->domain());
+    if (auto it = with_errors.find(d->domain()); it != with_errors.end()) with_errors.erase(it);
   }
   for (const CompiledDomainList::Ptr& d : added) {
     if (d->scheduled) scheduled.insert(std::string(d->domain()));

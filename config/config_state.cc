@@ -97,9 +97,10 @@ class FolderStat {
   FolderStat(const FolderStat&) = delete;
   FolderStat& operator=(const FolderStat&) = delete;
 
-  FileStamp Of(const std::string& path) const {
-    size_t slash = path.rfind('/');
-    if (fd_ < 0 || slash == std::string::npos) return StampOf(path);
+  // No copy of the path: a full load stats every file of a million.
+  FileStamp Of(const FileName& path) const {
+    size_t slash = path.str().rfind('/');
+    if (fd_ < 0 || slash == absl::string_view::npos) return StampOf(path.string());
     struct stat st;
     if (fstatat(fd_, path.c_str() + slash + 1, &st, 0) != 0) return {};
     return StampFrom(st);
@@ -236,7 +237,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(read_dir);
   ForEachInParallel(all.size(), kParallelStats, read_threads,
-                    [&](size_t i) { stamps[i] = folder.Of(all[i].path->string()); });
+                    [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
   std::vector<Todo> todo;
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
