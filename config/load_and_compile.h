@@ -42,7 +42,8 @@ struct LoadState {
   // is freed: after the files are read (their old versions), after a
   // large compile, before its link (the compile's scratch), while the new
   // tables are compacted (the hash tables they were linked in), and, where
-  // `files` releases models, once it released most of them. A server gives
+  // `files` releases models, once it released most of them; and once a
+  // load that finds no file changed has listed and stat'ed them. A server gives
   // the freed heap back to the kernel here (dnsd/control/memory_release.h):
   // the allocator would keep it, and a full reload's next phase would add
   // to it instead of taking its place.
