@@ -112,7 +112,7 @@ MixFixture* Load() {
   std::fprintf(stderr, "mix fixture: loading %s (100k domains take a minute or two)\n", config.c_str());
   config::LoadedConfig loaded = config::LoadAndCompile(config, 1);
   if (loaded.fatal || loaded.snapshot == nullptr) {
-    Fail("cannot load " + config + (loaded.errors.empty() ? "" : ": " + loaded.errors[0].message));
+    Fail("cannot load " + config + (loaded.errors.empty() ? "" : ": " + std::string(loaded.errors[0].message.str())));
   }
   f->snapshot = std::move(loaded.snapshot);
   f->domains = loaded.set().domains.size();

@@ -178,7 +178,7 @@ struct Fixture {
     compile_errors = compiled->errors.size();
     for (size_t i = 0; i < std::min<size_t>(compile_errors, 3); ++i) {
       std::fprintf(stderr, "compile error: %s: %s\n", compiled->errors[i].pos.file.c_str(),
-                   compiled->errors[i].message.c_str());
+                   std::string(compiled->errors[i].message.str()).c_str());
     }
     snapshot = std::move(compiled->snapshot);
     BuildQueries(g);

@@ -475,7 +475,7 @@ TEST_F(CompileCacheTest, ASenderDroppedFromTheCatalogRecompilesItsDomainsWithAWa
   EXPECT_EQ(second.stats.compiled, 1u);
   EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
   ASSERT_EQ(second.errors.size(), 1u);
-  EXPECT_NE(second.errors[0].message.find("'mailer' is no longer in the catalog"),
+  EXPECT_NE(second.errors[0].message.str().find("'mailer' is no longer in the catalog"),
             std::string::npos);
   // A reused domain reports its warnings again on every compile.
   Compiled third = Compile(c);

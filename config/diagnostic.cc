@@ -5,7 +5,9 @@
 #include <new>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace dnsd::config {
 
@@ -24,10 +26,74 @@ void FileName::Free(Shared* shared) {
   ::operator delete(shared);
 }
 
+namespace {
+
+// Every text some DiagnosticText holds, by its characters (a view of the
+// entry's own). Never destroyed: texts may outlive static destruction.
+struct TextTable {
+  absl::Mutex mu;
+  absl::flat_hash_map<absl::string_view, void*> entries ABSL_GUARDED_BY(mu);
+};
+TextTable& Texts() {
+  static TextTable* table = new TextTable;
+  return *table;
+}
+
+}  // namespace
+
+DiagnosticText::DiagnosticText(absl::string_view text) {
+  if (text.empty()) return;
+  // A message longer than 4 GiB is not one; keep what fits.
+  text = text.substr(0, UINT32_MAX - sizeof(Entry));
+  TextTable& table = Texts();
+  absl::MutexLock lock(&table.mu);
+  auto it = table.entries.find(text);
+  if (it != table.entries.end()) {
+    auto* found = static_cast<Entry*>(it->second);
+    // A count of 0 is an entry on its way out (Forget frees it): its text
+    // gets a new entry here instead of being brought back.
+    uint32_t refs = found->refs.load(std::memory_order_relaxed);
+    while (refs != 0) {
+      if (found->refs.compare_exchange_weak(refs, refs + 1, std::memory_order_relaxed)) {
+        entry_ = found;
+        return;
+      }
+    }
+    table.entries.erase(it);
+  }
+  void* raw = ::operator new(sizeof(Entry) + text.size());
+  entry_ = new (raw) Entry{{1}, static_cast<uint32_t>(text.size())};
+  std::memcpy(static_cast<char*>(raw) + sizeof(Entry), text.data(), text.size());
+  table.entries.emplace(str(), entry_);
+}
+
+DiagnosticText& DiagnosticText::operator+=(absl::string_view more) {
+  *this = DiagnosticText(absl::StrCat(str(), more));
+  return *this;
+}
+
+void DiagnosticText::Forget(Entry* entry) {
+  TextTable& table = Texts();
+  {
+    absl::MutexLock lock(&table.mu);
+    // Unless a new entry for the same text has taken its place already.
+    auto it = table.entries.find(absl::string_view(entry->chars(), entry->size));
+    if (it != table.entries.end() && it->second == entry) table.entries.erase(it);
+  }
+  entry->~Entry();
+  ::operator delete(entry);
+}
+
+size_t DiagnosticText::Distinct() {
+  TextTable& table = Texts();
+  absl::MutexLock lock(&table.mu);
+  return table.entries.size();
+}
+
 std::string FormatDiagnostic(const Diagnostic& d) {
   absl::string_view level = d.severity == Severity::kWarning ? "warning: " : "";
-  if (d.pos.line == 0) return absl::StrCat(d.pos.file.str(), ": ", level, d.message);
-  return absl::StrCat(d.pos.file.str(), ":", d.pos.line, ":", d.pos.column, ": ", level, d.message);
+  if (d.pos.line == 0) return absl::StrCat(d.pos.file.str(), ": ", level, d.message.str());
+  return absl::StrCat(d.pos.file.str(), ":", d.pos.line, ":", d.pos.column, ": ", level, d.message.str());
 }
 
 size_t CountErrors(const std::vector<Diagnostic>& diagnostics) {

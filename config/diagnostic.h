@@ -87,6 +87,79 @@ class FileName {
   Shared* shared_ = nullptr;
 };
 
+// A diagnostic's text, held once however many diagnostics say it. At a
+// million domains a load has hundreds of thousands of warnings, nearly all
+// the same three sentences (a DMARC tag that RFC 9989 made historic, say);
+// a std::string each was 32 octets in the diagnostic and 150 on the heap,
+// every one of them kept for as long as its file is served. Equal texts
+// share one counted entry of a process-wide table, which forgets a text
+// once nothing says it any more. One pointer; copies are a reference
+// count; thread-safe as FileName is.
+class DiagnosticText {
+ public:
+  DiagnosticText() = default;
+  DiagnosticText(absl::string_view text);  // implicit: a message is a text
+  DiagnosticText(const std::string& text) : DiagnosticText(absl::string_view(text)) {}
+  DiagnosticText(const char* text) : DiagnosticText(absl::string_view(text)) {}
+  DiagnosticText(const DiagnosticText& other) : entry_(other.entry_) { Ref(); }
+  DiagnosticText(DiagnosticText&& other) noexcept : entry_(std::exchange(other.entry_, nullptr)) {}
+  DiagnosticText& operator=(const DiagnosticText& other) {
+    DiagnosticText copy(other);
+    std::swap(entry_, copy.entry_);
+    return *this;
+  }
+  DiagnosticText& operator=(DiagnosticText&& other) noexcept {
+    std::swap(entry_, other.entry_);
+    return *this;
+  }
+  ~DiagnosticText() { Unref(); }
+
+  absl::string_view str() const {
+    return entry_ != nullptr ? absl::string_view(entry_->chars(), entry_->size)
+                             : absl::string_view();
+  }
+  operator absl::string_view() const { return str(); }
+  bool empty() const { return entry_ == nullptr; }
+  size_t size() const { return str().size(); }
+  // A new text: this one with `more` after it.
+  DiagnosticText& operator+=(absl::string_view more);
+
+  // Equal texts are one entry.
+  friend bool operator==(const DiagnosticText& a, const DiagnosticText& b) {
+    return a.entry_ == b.entry_;
+  }
+  friend bool operator==(const DiagnosticText& a, absl::string_view b) { return a.str() == b; }
+  friend bool operator==(const DiagnosticText& a, const char* b) { return a.str() == b; }
+  friend bool operator==(const DiagnosticText& a, const std::string& b) { return a.str() == b; }
+  // For what wants a std::string of it (a test's matcher).
+  explicit operator std::string() const { return std::string(str()); }
+  friend std::ostream& operator<<(std::ostream& out, const DiagnosticText& t) {
+    return out << t.str();
+  }
+
+  // How many distinct texts the process holds (tests).
+  static size_t Distinct();
+
+ private:
+  // Followed in the same allocation by `size` characters.
+  struct Entry {
+    std::atomic<uint32_t> refs;
+    uint32_t size;
+    const char* chars() const { return reinterpret_cast<const char*>(this + 1); }
+  };
+  void Ref() const {
+    if (entry_ != nullptr) entry_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  void Unref() const {
+    if (entry_ != nullptr && entry_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      Forget(entry_);
+    }
+  }
+  // Takes `entry`, whose count fell to 0, out of the table and frees it.
+  static void Forget(Entry* entry);
+  Entry* entry_ = nullptr;
+};
+
 struct SourcePos {
   FileName file;
   int line = 0;    // 1-based; 0 when unknown
@@ -103,7 +176,7 @@ enum class Severity { kError, kWarning };
 
 struct Diagnostic {
   SourcePos pos;
-  std::string message;  // may end in "; did you mean 'x'?"
+  DiagnosticText message;  // may end in "; did you mean 'x'?"
   Severity severity = Severity::kError;
 };
 

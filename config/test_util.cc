@@ -61,7 +61,7 @@ std::string TempDir::Write(absl::string_view name,
 }
 
 std::string Brief(const Diagnostic& d) {
-  return absl::StrCat(d.pos.line, ":", d.pos.column, ": ", d.message);
+  return absl::StrCat(d.pos.line, ":", d.pos.column, ": ", d.message.str());
 }
 
 std::vector<std::string> Brief(const std::vector<Diagnostic>& ds) {

@@ -132,7 +132,7 @@ dkim:
   now_ = kFrom - 100;
   Serve({gap});
   std::vector<std::string> messages;
-  for (const Diagnostic& d : compile_errors_) messages.push_back(d.message);
+  for (const Diagnostic& d : compile_errors_) messages.emplace_back(d.message.str());
   EXPECT_THAT(messages, ElementsAre(HasSubstr(
                             "from 2026-12-10T09:00:00Z on, no DKIM selector of example.com "
                             "publishes a key")));

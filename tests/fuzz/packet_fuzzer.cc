@@ -104,7 +104,7 @@ const dnsd::config::Snapshot& TheSnapshot() {
     set.domains = domains;
     auto compiled = dnsd::config::CompileSnapshot(set, /*generation=*/1);
     if (!compiled.ok()) Fail("CompileSnapshot failed:", std::string(compiled.status().message()));
-    if (!compiled->errors.empty()) Fail("domain left out:", compiled->errors[0].message);
+    if (!compiled->errors.empty()) Fail("domain left out:", std::string(compiled->errors[0].message.str()));
     return compiled->snapshot.release();
   }();
   return *snapshot;

@@ -208,7 +208,7 @@ const Target& TheTarget(int t) {
       set.server.provider.spf_template = kTemplates[i];
       auto compiled = dnsd::config::CompileSnapshot(set, /*generation=*/1);
       if (!compiled.ok()) Fail("CompileSnapshot failed:", std::string(compiled.status().message()));
-      if (!compiled->errors.empty()) Fail("left out:", compiled->errors[0].message);
+      if (!compiled->errors.empty()) Fail("left out:", std::string(compiled->errors[0].message.str()));
       auto tmpl = dnsd::spf::ParseTemplate(kTemplates[i]);
       if (!tmpl.ok()) Fail("ParseTemplate failed:", kTemplates[i]);
       Check(compiled->snapshot->spf.tmpl.text == kTemplates[i], "snapshot has another template");
