@@ -156,10 +156,12 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
     f.errors = f.read->errors;
   } else {
     std::vector<Diagnostic> errors;
-    if (f.read->errors != nullptr) errors = *f.read->errors;
+    if (f.read->errors != nullptr) errors.assign(f.read->errors->begin(), f.read->errors->end());
     errors.insert(errors.end(), checked.begin(), checked.end());
     SortDiagnostics(errors);
-    f.errors = std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
+    f.errors = std::allocate_shared<const DiagnosticList>(KeptAllocator<DiagnosticList>(),
+                                                          std::make_move_iterator(errors.begin()),
+                                                          std::make_move_iterator(errors.end()));
   }
   // Warnings alone do not stop a domain.
   f.failed = f.errors != nullptr && CountErrors(*f.errors) > 0;

@@ -121,7 +121,7 @@ class ConfigState {
     // in), or what stays of either once released.
     std::shared_ptr<const DomainHead> good;
     // Of the current version; null if there are none.
-    std::shared_ptr<const std::vector<Diagnostic>> errors;
+    std::shared_ptr<const DiagnosticList> errors;
     bool failed = false;                       // `errors` has an error, not only warnings
   };
   // A file a load read or found gone, and the version it served before.

@@ -96,12 +96,12 @@ std::string FormatDiagnostic(const Diagnostic& d) {
   return absl::StrCat(d.pos.file.str(), ":", d.pos.line, ":", d.pos.column, ": ", level, d.message.str());
 }
 
-size_t CountErrors(const std::vector<Diagnostic>& diagnostics) {
+size_t CountErrors(std::span<const Diagnostic> diagnostics) {
   return std::count_if(diagnostics.begin(), diagnostics.end(),
                        [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
-size_t CountWarnings(const std::vector<Diagnostic>& diagnostics) {
+size_t CountWarnings(std::span<const Diagnostic> diagnostics) {
   return diagnostics.size() - CountErrors(diagnostics);
 }
 

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "config/kept_heap.h"
 
 namespace dnsd::config {
 
@@ -180,13 +182,17 @@ struct Diagnostic {
   Severity severity = Severity::kError;
 };
 
+// A file's diagnostics as dnsd keeps them while the file is served: in the
+// kept heap (config/kept_heap.h), as they are made while the file is read.
+using DiagnosticList = std::vector<Diagnostic, KeptAllocator<Diagnostic>>;
+
 // "file:line:column: message" (or "file: message" without a position);
 // a warning's message starts with "warning: ".
 std::string FormatDiagnostic(const Diagnostic& d);
 
 // How many of `diagnostics` are errors, and how many warnings.
-size_t CountErrors(const std::vector<Diagnostic>& diagnostics);
-size_t CountWarnings(const std::vector<Diagnostic>& diagnostics);
+size_t CountErrors(std::span<const Diagnostic> diagnostics);
+size_t CountWarnings(std::span<const Diagnostic> diagnostics);
 
 // In file order: by file, line, column; equal places keep their order.
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics);

@@ -154,8 +154,9 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
   std::vector<Diagnostic> errors = reader.TakeErrors();
   if (!errors.empty()) {
     SortDiagnostics(errors);  // stable: merged with the checks' and sorted again, the same order
-    errors.shrink_to_fit();   // kept for as long as the read
-    read.errors = std::make_shared<const std::vector<Diagnostic>>(std::move(errors));
+    read.errors = std::allocate_shared<const DiagnosticList>(
+        KeptAllocator<DiagnosticList>(), std::make_move_iterator(errors.begin()),
+        std::make_move_iterator(errors.end()));  // kept for as long as the read
   }
   return same ? ReadOutcome::kSame : ReadOutcome::kNew;
 }
@@ -206,7 +207,7 @@ Loaded<DomainConfig> LoadDomainFile(const std::string& path,
                                     const ProviderSettings& provider) {
   ReadDomain read = ReadDomainFile(path);
   Loaded<DomainConfig> loaded;
-  if (read.errors != nullptr) loaded.errors = *read.errors;
+  if (read.errors != nullptr) loaded.errors.assign(read.errors->begin(), read.errors->end());
   std::vector<Diagnostic> checked = CheckDomainFile(read, catalog, provider);
   loaded.errors.insert(loaded.errors.end(), checked.begin(), checked.end());
   SortDiagnostics(loaded.errors);  // in file order, as if both steps were one

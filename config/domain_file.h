@@ -37,7 +37,7 @@ struct ReadDomain {
   // From reading: errors and warnings, in file order; null if none. Shared:
   // a file whose checks add nothing has just these (ConfigState keeps them
   // once, not a copy per file).
-  std::shared_ptr<const std::vector<Diagnostic>> errors;
+  std::shared_ptr<const DiagnosticList> errors;
   // What the file held when it was read: its size and a hash of its bytes
   // (absl::Hash, so only within one process); 0 and 0 when it could not be
   // read.

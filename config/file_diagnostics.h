@@ -19,7 +19,7 @@ namespace dnsd::config {
 
 struct FileDiagnostics {
   FileName path;  // shared with the file's positions
-  std::shared_ptr<const std::vector<Diagnostic>> list;  // never null nor empty
+  std::shared_ptr<const DiagnosticList> list;  // never null nor empty
 };
 
 struct FileDiagnosticsPath {

@@ -64,7 +64,7 @@ std::string Brief(const Diagnostic& d) {
   return absl::StrCat(d.pos.line, ":", d.pos.column, ": ", d.message.str());
 }
 
-std::vector<std::string> Brief(const std::vector<Diagnostic>& ds) {
+std::vector<std::string> Brief(std::span<const Diagnostic> ds) {
   std::vector<std::string> out;
   for (const Diagnostic& d : ds) out.push_back(Brief(d));
   return out;

@@ -4,6 +4,7 @@
 #define DNSD_CONFIG_TEST_UTIL_H_
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,7 @@ std::string ReadFile(const std::filesystem::path& path);
 
 // "line:column: message", the file left out (it is a temp path).
 std::string Brief(const Diagnostic& d);
-std::vector<std::string> Brief(const std::vector<Diagnostic>& ds);
+std::vector<std::string> Brief(std::span<const Diagnostic> ds);
 
 // A catalog with office365, google and sendgrid, as a domain file test needs.
 Catalog TestCatalog();
