@@ -159,9 +159,7 @@ void ConfigState::Check(DomainFile& f, const ConfigSet& set) {
     if (f.read->errors != nullptr) errors.assign(f.read->errors->begin(), f.read->errors->end());
     errors.insert(errors.end(), checked.begin(), checked.end());
     SortDiagnostics(errors);
-    f.errors = std::allocate_shared<const DiagnosticList>(KeptAllocator<DiagnosticList>(),
-                                                          std::make_move_iterator(errors.begin()),
-                                                          std::make_move_iterator(errors.end()));
+    f.errors = KeepDiagnostics(std::move(errors));
   }
   // Warnings alone do not stop a domain.
   f.failed = f.errors != nullptr && CountErrors(*f.errors) > 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
+#include <memory>
 #include <new>
 #include <tuple>
 
@@ -88,6 +90,12 @@ size_t DiagnosticText::Distinct() {
   TextTable& table = Texts();
   absl::MutexLock lock(&table.mu);
   return table.entries.size();
+}
+
+std::shared_ptr<const DiagnosticList> KeepDiagnostics(std::vector<Diagnostic> diagnostics) {
+  return std::allocate_shared<const DiagnosticList>(
+      KeptAllocator<DiagnosticList>(), std::make_move_iterator(diagnostics.begin()),
+      std::make_move_iterator(diagnostics.end()));
 }
 
 std::string FormatDiagnostic(const Diagnostic& d) {

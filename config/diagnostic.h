@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <compare>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -185,6 +186,8 @@ struct Diagnostic {
 // A file's diagnostics as dnsd keeps them while the file is served: in the
 // kept heap (config/kept_heap.h), as they are made while the file is read.
 using DiagnosticList = std::vector<Diagnostic, KeptAllocator<Diagnostic>>;
+// `diagnostics`, moved into a list kept that way.
+std::shared_ptr<const DiagnosticList> KeepDiagnostics(std::vector<Diagnostic> diagnostics);
 
 // "file:line:column: message" (or "file: message" without a position);
 // a warning's message starts with "warning: ".

@@ -154,9 +154,7 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
   std::vector<Diagnostic> errors = reader.TakeErrors();
   if (!errors.empty()) {
     SortDiagnostics(errors);  // stable: merged with the checks' and sorted again, the same order
-    read.errors = std::allocate_shared<const DiagnosticList>(
-        KeptAllocator<DiagnosticList>(), std::make_move_iterator(errors.begin()),
-        std::make_move_iterator(errors.end()));  // kept for as long as the read
+    read.errors = KeepDiagnostics(std::move(errors));  // kept for as long as the read
   }
   return same ? ReadOutcome::kSame : ReadOutcome::kNew;
 }

@@ -35,8 +35,8 @@ TEST(KEPT_HEAP_SUITE, WhatItGivesHoldsWhatIsWritten) {
   for (size_t size : {0, 1, 24, 32, 48, 4096, 100000}) KeptFree(blocks[i++], size);
   KeptFree(nullptr, 8);
 
-  auto list = std::allocate_shared<const DiagnosticList>(
-      KeptAllocator<DiagnosticList>(), 3, Diagnostic{SourcePos{"a.yaml", 1, 2}, "text"});
+  auto list = KeepDiagnostics(
+      std::vector<Diagnostic>(3, Diagnostic{SourcePos{"a.yaml", 1, 2}, "text"}));
   ASSERT_EQ(list->size(), 3u);
   EXPECT_EQ((*list)[2].message, "text");
   EXPECT_EQ(CountErrors(*list), 3u);
