@@ -2,6 +2,8 @@
 // policy/<family>/; adding one is adding it here, its section to
 // config/model.h and its zones' kinds to config/zone_kinds.h.
 #include "config/family.h"
+
+#include "config/compiled_domain.h"
 #include "policy/bimi/bimi_family.h"
 #include "policy/dkim/dkim_family.h"
 #include "policy/dmarc/dmarc_family.h"
@@ -24,6 +26,10 @@ absl::Span<const RecordFamily* const> Families() {
       &MtaStsFamily(),
   };
   return kFamilies;
+}
+
+std::unique_ptr<const FamilyData> RecordFamily::ReadData(ImageReader& /*in*/) const {
+  return nullptr;  // a family that keeps no data has none to read
 }
 
 std::vector<std::string> InputsOf(const DomainHead& d) {

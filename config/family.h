@@ -24,6 +24,7 @@
 #define DNSD_CONFIG_FAMILY_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,15 +35,19 @@
 #include "config/model.h"
 #include "config/timeline.h"
 #include "config/yaml_reader.h"
+#include "dnsd/protocol/zone/apart_rdata.h"
 #include "dnsd/protocol/zone/zone.h"
 
 namespace dnsd::config {
 
 class CatalogDigests;  // config/compiled_domain.h
 class DomainCompiler;  // config/compiled_domain.h
+class ImageReader;     // config/image_bytes.h
+class ImageWriter;     // config/image_bytes.h
 class SerialDigest;    // config/serial_digest.h
 struct CompiledDomain;  // config/compiled_domain.h
 struct CompiledPart;    // config/compiled_domain.h
+struct FamilyData;      // config/compiled_domain.h
 struct LinkContext;    // config/link_context.h
 struct ProviderRecords;  // config/provider_records.h
 struct Snapshot;        // config/snapshot.h
@@ -123,6 +128,18 @@ class RecordFamily {
   // and Link ran, before the snapshot is published (PersistentMap::Freeze,
   // and its `let_go`).
   virtual void FreezeTables(Snapshot& /*snap*/, const std::function<void()>& /*let_go*/) const {}
+
+  // The compiled image (config/compiled_image.h) carries a compiled
+  // domain from one run to the next. WriteData writes what the family's
+  // Compile kept (CompiledDomain::Data), all of it: false if it cannot,
+  // and the domain is then compiled afresh at the next start. ReadData
+  // reads it back, null if the bytes do not hold it.
+  virtual bool WriteData(const FamilyData& /*data*/, ImageWriter& /*out*/) const { return false; }
+  virtual std::unique_ptr<const FamilyData> ReadData(ImageReader& in) const;
+  // A record of the family's whose RDATA is kept apart (RRset::rdata), as
+  // the family keeps it, from the octets it writes; null if the family
+  // cannot (the image then holds the octets).
+  virtual RdataRef ReadRdata(absl::string_view /*rdata*/) const { return RdataRef(); }
 
   // Zone-file lines the customer publishes in their own zone, and comments
   // (starting with ';') where they must know something more.

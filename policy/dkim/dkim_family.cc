@@ -10,6 +10,7 @@
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/protocol/wire/name.h"
 #include "policy/dkim/dkim.h"
+#include "policy/dkim/dkim_record.h"
 #include "policy/dkim/dkim_reader.h"
 
 namespace dnsd::config {
@@ -125,6 +126,11 @@ class Dkim final : public RecordFamily {
     }
     if (!blocked) WarnIfNoneActive(d, out);
     return absl::OkStatus();
+  }
+
+  // A key's record as Compile shares it: held as its DER again.
+  RdataRef ReadRdata(absl::string_view rdata) const override {
+    return DkimKeyRecord::FromRdata(rdata);
   }
 
   void Timeline(const DomainConfig& d, std::vector<ScheduledChange>& out) const override {

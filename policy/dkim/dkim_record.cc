@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "policy/dkim/dkim.h"
@@ -68,10 +69,41 @@ RdataRef DkimKeyRecord::Make(const DkimKeyTags& tags) {
   std::string text = RenderDkimRecord(tags);
   std::string head = absl::StrCat(kVersion, tags.key_type, kKeyTag, tags.public_key);
   if (!absl::StartsWith(text, head) || text.size() - head.size() > UINT8_MAX) return RdataRef();
-  absl::string_view tail = absl::string_view(text).substr(head.size());
+  return Build(static_cast<uint8_t>(type), der, absl::string_view(text).substr(head.size()));
+}
+
+RdataRef DkimKeyRecord::FromRdata(absl::string_view rdata) {
+  // The text, joined from its character-strings as TxtRdata split it.
+  std::string text;
+  for (size_t at = 0; at < rdata.size();) {
+    size_t n = static_cast<uint8_t>(rdata[at]);
+    if (n > rdata.size() - at - 1) return RdataRef();
+    text.append(rdata.data() + at + 1, n);
+    at += 1 + n;
+  }
+  absl::string_view rest = text;
+  if (!absl::ConsumePrefix(&rest, kVersion)) return RdataRef();
+  int type = -1;
+  for (size_t i = 0; i < std::size(kKeyTypes); ++i) {
+    if (absl::ConsumePrefix(&rest, absl::StrCat(kKeyTypes[i], kKeyTag))) {
+      type = static_cast<int>(i);
+      break;
+    }
+  }
+  size_t key_end = std::min(rest.find(';'), rest.size());
+  absl::string_view key = rest.substr(0, key_end);
+  absl::string_view tail = rest.substr(key_end);
+  std::string der;
+  if (type < 0 || !absl::Base64Unescape(key, &der) || der.empty() || der.size() > UINT16_MAX ||
+      absl::Base64Escape(der) != key || tail.size() > UINT8_MAX) {
+    return RdataRef();
+  }
+  return Build(static_cast<uint8_t>(type), der, tail);
+}
+
+RdataRef DkimKeyRecord::Build(uint8_t type, absl::string_view der, absl::string_view tail) {
   void* at = ::operator new(sizeof(DkimKeyRecord) + der.size() + tail.size());
-  auto* record = new (at) DkimKeyRecord(static_cast<uint16_t>(der.size()),
-                                        static_cast<uint8_t>(type),
+  auto* record = new (at) DkimKeyRecord(static_cast<uint16_t>(der.size()), type,
                                         static_cast<uint8_t>(tail.size()));
   char* bytes = reinterpret_cast<char*>(record + 1);
   std::memcpy(bytes, der.data(), der.size());

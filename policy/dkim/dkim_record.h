@@ -33,6 +33,9 @@ class DkimKeyRecord final : public ApartRdata {
  public:
   // Null if `tags` cannot be held this way.
   static RdataRef Make(const DkimKeyTags& tags);
+  // The record whose RDATA is `rdata` (the octets Write writes), held
+  // this way; null if it cannot be. The compiled image keeps the octets.
+  static RdataRef FromRdata(absl::string_view rdata);
 
   size_t size() const override;
   void Write(char* out) const override;
@@ -44,6 +47,7 @@ class DkimKeyRecord final : public ApartRdata {
   DkimKeyRecord(uint16_t der_size, uint8_t type, uint8_t tail_size)
       : der_size_(der_size), type_(type), tail_size_(tail_size) {}
   void Destroy() const override;
+  static RdataRef Build(uint8_t type, absl::string_view der, absl::string_view tail);
 
   const char* der() const { return reinterpret_cast<const char*>(this + 1); }
   const char* tail() const { return der() + der_size_; }

@@ -5,6 +5,7 @@
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
 #include "config/field_readers.h"
+#include "config/image_bytes.h"
 #include "config/link_context.h"
 #include "config/quote.h"
 #include "config/served_name.h"
@@ -14,6 +15,9 @@
 
 namespace dnsd::config {
 namespace {
+
+// Far past any policy a domain file can make.
+constexpr size_t kMaxPolicyImage = 1 << 20;
 
 constexpr absl::string_view kKeys[] = {"mode", "mx", "max_age"};
 constexpr absl::string_view kModes[] = {"enforce", "testing", "none"};
@@ -104,6 +108,20 @@ class MtaSts final : public RecordFamily {
 
   void ProviderZones(const ProviderRecords& p, std::vector<ProviderZone>& zones) const override {
     if (const std::string* zone = FamilyZone(p, kZoneKey)) zones.push_back({kMtaStsTargetsZone, *zone});
+  }
+
+  // The policy file as served, and its id.
+  bool WriteData(const FamilyData& data, ImageWriter& out) const override {
+    const mta_sts::ServedPolicy& served = static_cast<const MtaStsData&>(data).served;
+    out.Bytes(served.text);
+    out.Bytes(served.id);
+    return true;
+  }
+  std::unique_ptr<const FamilyData> ReadData(ImageReader& in) const override {
+    auto data = std::make_unique<MtaStsData>();
+    data->served.text = std::string(in.Bytes(kMaxPolicyImage));
+    data->served.id = std::string(in.Bytes(kMaxPolicyImage));
+    return in.ok() ? std::move(data) : nullptr;
   }
 
   absl::Status Compile(const DomainConfig& d, DomainCompiler& out) const override {

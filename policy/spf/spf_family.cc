@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
+#include "config/image_bytes.h"
 #include "config/link_context.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/protocol/wire/name.h"
@@ -43,6 +44,9 @@ struct SpfDomainData : FamilyData {
                               &spf::TermTemplate::text);
   }
 };
+
+// Far past any term the reader lets through (a TXT string is 255 octets).
+constexpr size_t kMaxTermSize = 4096;
 
 void AddWarning(std::string& warning, absl::string_view message) {
   absl::StrAppend(&warning, warning.empty() ? "" : "; ", message);
@@ -139,6 +143,56 @@ class Spf final : public RecordFamily {
   }
 
   absl::Status Link(LinkContext& link) const override;
+
+  // The policy, its terms as configured (compiled again from their text,
+  // as Compile did); its name is the sealed domain's.
+  bool WriteData(const FamilyData& data, ImageWriter& out) const override {
+    const spf::DomainPolicy& p = static_cast<const SpfDomainData&>(data).policy;
+    out.U8(static_cast<uint8_t>(p.blocked | p.include_subdomains << 1 | p.fail_all << 2));
+    out.U8(p.nspf_parts);
+    out.Varint(p.senders.size());
+    for (uint16_t sender : p.senders) out.U16(sender);
+    out.Varint(p.netblocks.size());
+    for (const IpPrefix& prefix : p.netblocks) {
+      out.Bytes(absl::string_view(reinterpret_cast<const char*>(prefix.address.bytes.data()),
+                                  prefix.address.bytes.size()));
+      out.U8(prefix.length);
+    }
+    out.Varint(p.terms.size());
+    for (const spf::TermTemplate& term : p.terms) out.Bytes(term.text);
+    return true;
+  }
+
+  std::unique_ptr<const FamilyData> ReadData(ImageReader& in) const override {
+    auto data = std::make_unique<SpfDomainData>();
+    spf::DomainPolicy& p = data->policy;
+    uint8_t flags = in.U8();
+    if (flags > 7) return nullptr;
+    p.blocked = (flags & 1) != 0;
+    p.include_subdomains = (flags & 2) != 0;
+    p.fail_all = (flags & 4) != 0;
+    p.nspf_parts = in.U8();
+    for (size_t n = in.Count(2); n > 0 && in.ok(); --n) p.senders.push_back(in.U16());
+    for (size_t n = in.Count(17); n > 0 && in.ok(); --n) {
+      IpPrefix prefix;
+      absl::string_view bytes = in.Bytes(prefix.address.bytes.size());
+      prefix.length = in.U8();
+      if (bytes.size() != prefix.address.bytes.size() || prefix.length > 128) return nullptr;
+      std::copy(bytes.begin(), bytes.end(), prefix.address.bytes.begin());
+      // As the reader makes them: host bits zero, IPv4 mapped.
+      if (absl::StatusOr<IpPrefix> again = ParseIpPrefix(FormatIpPrefix(prefix));
+          !again.ok() || !(*again == prefix)) {
+        return nullptr;
+      }
+      p.netblocks.push_back(prefix);
+    }
+    for (size_t n = in.Count(1); n > 0 && in.ok(); --n) {
+      absl::StatusOr<spf::TermTemplate> term = spf::CompileTerm(in.Bytes(kMaxTermSize));
+      if (!term.ok()) return nullptr;
+      p.terms.push_back(*std::move(term));
+    }
+    return in.ok() ? std::move(data) : nullptr;
+  }
 
   void LinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& link,
                 bool add) const override {
