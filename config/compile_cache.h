@@ -67,6 +67,7 @@ class CompileCache {
   void KeepCatalog(CatalogDigests catalog) { catalog_ = std::move(catalog); }
   // The sender numbers every compile with this cache uses.
   SenderNumbers& sender_numbers() { return senders_; }
+  const SenderNumbers& sender_numbers() const { return senders_; }
 
   size_t size() const { return domains_.size(); }
 

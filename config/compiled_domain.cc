@@ -54,6 +54,23 @@ void SenderNumbers::Add(const Catalog& catalog) {
   }
 }
 
+std::vector<std::string> SenderNumbers::InOrder() const {
+  std::vector<std::string> ids(by_id_.size());
+  for (const auto& [id, number] : by_id_) ids[number] = id;
+  return ids;
+}
+
+bool SenderNumbers::Restore(const std::vector<std::string>& in_order) {
+  if (!by_id_.empty()) return false;
+  for (const std::string& id : in_order) {
+    if (!by_id_.try_emplace(id, static_cast<uint32_t>(by_id_.size())).second) {
+      by_id_.clear();
+      return false;
+    }
+  }
+  return true;
+}
+
 int SenderNumbers::Find(absl::string_view id) const {
   auto it = by_id_.find(id);
   return it == by_id_.end() ? -1 : static_cast<int>(it->second);

@@ -65,6 +65,11 @@ class SenderNumbers {
   // The number of sender `id`, or -1 if it never had one.
   int Find(absl::string_view id) const;
   size_t size() const { return by_id_.size(); }
+  // Every id, by number: what the compiled image keeps.
+  std::vector<std::string> InOrder() const;
+  // A fresh set numbered as `in_order` (InOrder of another); false, and
+  // nothing changed, if the set is not fresh or an id comes twice.
+  bool Restore(const std::vector<std::string>& in_order);
 
  private:
   absl::flat_hash_map<std::string, uint32_t> by_id_;

@@ -17,8 +17,9 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "config/bytes_digest.h"
+#include "config/compiled_image.h"
 #include "config/family.h"
 #include "config/parallel.h"
 #include "config/pinned_folders.h"
@@ -66,7 +67,7 @@ std::optional<uint64_t> DigestOfFile(const std::string& path, const std::string&
   YamlReader reader(FileName(path), read_from);
   std::optional<std::string> text = reader.ReadText();
   if (!text) return std::nullopt;
-  return absl::HashOf(absl::string_view(*text));
+  return BytesDigest(*text);
 }
 
 }  // namespace
@@ -423,6 +424,19 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   server_ = set.server;
   server_stamp_ = server_stamp;
 
+  // The first load may take files from a compiled image: only if it was
+  // written from these very server file and catalog, which every file's
+  // checks depend on.
+  std::optional<ImageCursor> image;
+  if (image_ != nullptr) {
+    if (DigestOfFile(server_file_, pins.ReadPath(server_file_)) == image_->server_digest() &&
+        DigestOfFile(set.server.catalog_path, catalog_read) == image_->catalog_digest()) {
+      image.emplace(image_->files());
+    } else {
+      image_refused_ = "the server file or the catalog changed since it was written";
+    }
+  }
+
   // Only named files changed: look at those alone. Anything else (the
   // server file or catalog edited, no list) looks at every file.
   bool only_named = domain_files != nullptr && !server_changed && !catalog_changed &&
@@ -435,7 +449,13 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   if (only_named) named = ListChanged(*domain_files, set, domains_read, files_removed, changes);
   only_named = named.has_value();
   std::vector<Entry> entries =
-      only_named ? *std::move(named) : ListAll(set, domains_read, files_removed);
+      only_named ? *std::move(named)
+                 : ListAll(set, domains_read, files_removed, image ? &*image : nullptr);
+  if (image) {
+    files_from_image_ = image->taken;
+    ReserveReadVersions(image->max_version);
+  }
+  image_ = nullptr;
   if (only_named) {
     for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});
   } else {
@@ -451,7 +471,10 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                     .count()});
     }
   }
-  ReadDomainFiles(entries, /*recheck_all=*/provider_changed || catalog_redefined, set,
+  // A first load is a change of everything, but the files taken from the
+  // image were checked against this very server file and catalog; the
+  // others are new, and read and checked as such.
+  ReadDomainFiles(entries, /*recheck_all=*/(provider_changed || catalog_redefined) && !image, set,
                   domains_read, report, progress, progress_every, load_start);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
   report.changed = server_changed || catalog_changed || files_removed ||
@@ -474,6 +497,17 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   SortDiagnostics(set.errors);
   if (release_) set.reread = [this](const DomainHead& head) { return ModelOf(head); };
   return report;
+}
+
+std::optional<std::pair<uint64_t, uint64_t>> ConfigState::ImageDigests() const {
+  if (!server_ || !catalog_) return std::nullopt;
+  if (StampOf(server_file_) != server_stamp_ || StampOf(catalog_->path) != catalog_stamp_) {
+    return std::nullopt;  // changed since: what was loaded is not what they hold
+  }
+  std::optional<uint64_t> server = DigestOfFile(server_file_, server_file_);
+  std::optional<uint64_t> catalog = DigestOfFile(catalog_->path, catalog_->path);
+  if (!server || !catalog) return std::nullopt;
+  return std::make_pair(*server, *catalog);
 }
 
 void ConfigState::NoteErrors(const std::vector<Change>& changes) {
@@ -541,7 +575,7 @@ bool ConfigState::Apply(const std::vector<Change>& changes, LoadReport& report) 
 }
 
 std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::string& read_dir,
-                                                     bool& removed) {
+                                                     bool& removed, ImageCursor* image) {
   size_t errors_before = set.errors.size();
   std::vector<std::string> paths = ListDomainFiles(set.server.domains_dir, set.errors, read_dir);
   held_errors_ = set.errors.size() != errors_before;
@@ -557,6 +591,7 @@ std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::
     }
     if (it == files_.end() || it->first.str() != path) {
       it = files_.emplace_hint(it, path, DomainFile{});
+      if (image != nullptr) TakeFromImage(*image, it->first, it->second);
     }
     entries.push_back({&it->first, &it->second});
     ++it;

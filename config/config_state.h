@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,10 +23,13 @@
 #include "config/domain_changes.h"
 #include "config/domain_file.h"
 #include "config/file_diagnostics.h"
+#include "config/image_bytes.h"
 #include "config/loader.h"
 #include "config/model.h"
 
 namespace dnsd::config {
+
+class CompiledImage;  // config/compiled_image.h
 
 // What identifies a file's content without reading it.
 struct FileStamp {
@@ -107,7 +111,39 @@ class ConfigState {
   // The domains as the last load (and ReleaseModels) left them.
   const DomainList& domains() const { return domains_; }
 
+  // The compiled image (config/compiled_image.h), the files' part.
+  // UseImage, before the first Load: that load takes each domain file the
+  // image holds as read, without reading it, if the file's stamp is the
+  // one the image holds and the server file and catalog hold the bytes it
+  // was written from (else it reads every file, as without an image).
+  void UseImage(std::shared_ptr<const CompiledImage> image) { image_ = std::move(image); }
+  // Domain files the last Load took from the image.
+  size_t files_from_image() const { return files_from_image_; }
+  // Why the first Load did not take files from the image it was given;
+  // empty if it did, or had none.
+  const std::string& image_refused() const { return image_refused_; }
+  // Writes every file whose model is released and that serves its own
+  // last read, checked out (the files an image can carry: a file with
+  // errors, or with a schedule of its own, is read afresh at the next
+  // start); returns how many.
+  size_t WriteImageFiles(ImageWriter& out) const;
+  // The digests (BytesDigest) of the server file and the catalog, if both
+  // still carry the stamps they had when the last Load read them.
+  std::optional<std::pair<uint64_t, uint64_t>> ImageDigests() const;
+
  private:
+  // The image's file records in name order (config/config_state_image.cc),
+  // read as ListAll walks the folder's files in the same order.
+  struct ImageCursor {
+    explicit ImageCursor(absl::string_view files) : in(files) { Next(); }
+    void Next();
+    ImageReader in;
+    bool has = false;
+    absl::string_view name;  // of the record at the cursor
+    absl::string_view body;
+    size_t taken = 0;
+    uint64_t max_version = 0;
+  };
   struct DomainFile {
     FileStamp stamp;
     // What reading it last gave; null before the first read and once its
@@ -146,7 +182,8 @@ class ConfigState {
                        std::chrono::steady_clock::time_point load_start);
   // Brings files_ in line with the domains folder: every file, or only
   // `changed`. Returns the entries to stat; sets `removed` if a file went.
-  std::vector<Entry> ListAll(ConfigSet& set, const std::string& read_dir, bool& removed);
+  std::vector<Entry> ListAll(ConfigSet& set, const std::string& read_dir, bool& removed,
+                             ImageCursor* image = nullptr);
   // Null if a changed name says nothing of which domain files changed.
   // Files found gone are added to `gone`.
   std::optional<std::vector<Entry>> ListChanged(const std::vector<std::string>& changed,
@@ -178,8 +215,15 @@ class ConfigState {
   static bool ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
                         const std::string& read_dir);
 
+  // Fills `f`, new in files_ as `path`, from the image's record of it, if
+  // `image` (the image's files, in name order, read up to here) has one.
+  void TakeFromImage(ImageCursor& image, const FileName& path, DomainFile& f);
+
   std::string server_file_;
   bool release_ = false;
+  std::shared_ptr<const CompiledImage> image_;  // until the first Load
+  size_t files_from_image_ = 0;
+  std::string image_refused_;
   std::string read_dir_;  // the domains folder as the last load resolved it
   // Files whose read holds a model ReleaseModels may release; every file
   // when `release_all_`.

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <tuple>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "config/bytes_digest.h"
 #include "config/family.h"
 #include "config/field_readers.h"
 #include "config/names.h"
@@ -101,10 +101,9 @@ void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d) {
 
 // Reads are numbered across the process: no two reads of any file, in any
 // ConfigState, share a version.
-uint64_t NextRead() {
-  static std::atomic<uint64_t> next{1};
-  return next.fetch_add(1);
-}
+std::atomic<uint64_t> next_read{1};
+
+uint64_t NextRead() { return next_read.fetch_add(1); }
 
 }  // namespace
 
@@ -133,7 +132,7 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
     // The file's text and its YAML tree live only in this block.
     if (std::optional<std::string> text = reader.ReadText()) {
       read.bytes = text->size();
-      read.digest = absl::HashOf(absl::string_view(*text));
+      read.digest = BytesDigest(*text);
       same = last.stamp != nullptr && last.stamp->bytes == read.bytes &&
              last.stamp->digest == read.digest;
       if (same && !last.model_if_same) return ReadOutcome::kSame;
@@ -160,6 +159,12 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
 }
 
 }  // namespace
+
+void ReserveReadVersions(uint64_t through) {
+  uint64_t next = next_read.load();
+  while (next <= through && !next_read.compare_exchange_weak(next, through + 1)) {
+  }
+}
 
 ReadDomain ReadDomainFile(const FileName& path, const std::string& read_from) {
   ReadDomain read;

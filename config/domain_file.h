@@ -38,14 +38,19 @@ struct ReadDomain {
   // a file whose checks add nothing has just these (ConfigState keeps them
   // once, not a copy per file).
   std::shared_ptr<const DiagnosticList> errors;
-  // What the file held when it was read: its size and a hash of its bytes
-  // (absl::Hash, so only within one process); 0 and 0 when it could not be
+  // What the file held when it was read: its size and a digest of its
+  // bytes (BytesDigest, the same in every run); 0 and 0 when it could not be
   // read.
   uint64_t bytes = 0;
   uint64_t digest = 0;
 
   ReadStamp stamp() const { return {bytes, digest, domain.version}; }
 };
+
+// Reads from now on are numbered past `through`: versions that reads of
+// an earlier run gave (the compiled image's, config/compiled_image.h) are
+// never given again.
+void ReserveReadVersions(uint64_t through);
 
 // `read_from`, if set, is where the bytes are read; `path` names the file
 // everywhere (YamlReader's).

@@ -81,6 +81,10 @@ class ImageReader {
     return out;
   }
 
+  void Skip(uint64_t n) {
+    if (Have(n)) at_ += n;
+  }
+
   // Makes every read from now on fail; for a value read whole but wrong.
   uint64_t Fail() {
     ok_ = false;

@@ -6,7 +6,9 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "config/compile.h"
+#include "config/compiled_image.h"
 #include "config/domain_changes.h"
 #include "config/drop_guard.h"
 
@@ -51,6 +53,21 @@ std::vector<Diagnostic> Fresh(const LoadedConfig& out, const std::string& server
   return fresh;
 }
 
+// The compiles of the files the load took from the image, into the cache
+// the compile is about to take them from.
+void TakeImage(LoadState& state, LoadedConfig& out) {
+  out.image_files = state.files.files_from_image();
+  out.image_refused = state.files.image_refused();
+  if (out.fatal || out.image_files == 0) return;
+  absl::StatusOr<size_t> restored =
+      RestoreCompiled(*state.image, out.report.set.server.provider, state.compiled);
+  if (restored.ok()) {
+    out.image_domains = *restored;
+  } else {
+    out.image_refused = absl::StrCat("its compiled domains: ", restored.status().message());
+  }
+}
+
 }  // namespace
 
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
@@ -86,6 +103,10 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       out.errors.push_back(Diagnostic{SourcePos{set.server.domains_dir},
                                       std::string(guard.message())});
     }
+  }
+  if (state.image != nullptr) {
+    TakeImage(state, out);
+    state.image = nullptr;
   }
   if (!out.fatal) {
     if (state.release_freed) state.release_freed();

@@ -48,6 +48,14 @@ struct LoadState {
   // the allocator would keep it, and a full reload's next phase would add
   // to it instead of taking its place.
   std::function<void()> release_freed;
+
+  // A compiled image (config/compiled_image.h) for the first load to take
+  // unchanged files and their compiles from; dropped once it has.
+  void UseImage(std::shared_ptr<const CompiledImage> compiled_image) {
+    files.UseImage(compiled_image);
+    image = std::move(compiled_image);
+  }
+  std::shared_ptr<const CompiledImage> image;
 };
 
 struct LoadedConfig {
@@ -64,6 +72,11 @@ struct LoadedConfig {
   bool fatal = false;  // the server file or the catalog is broken: nothing to serve
   bool guarded = false;  // fatal because it would drop too many domains (drop_guard.h)
   bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled
+  // What the load took from a compiled image (LoadState::UseImage): domain
+  // files, and compiled domains put into the cache; or why it took none.
+  size_t image_files = 0;
+  size_t image_domains = 0;
+  std::string image_refused;
   double seconds = 0;  // wall time of load + compile
   CompileStats compile_stats;
   std::string changes;  // what the published set changes (domain_changes.h Summary)

@@ -38,6 +38,19 @@ ReleasedHead::ReleasedHead(const DomainHead& head, const std::vector<std::string
   }
 }
 
+ReleasedHead::ReleasedHead(FileName file_name, std::string domain_name, SourcePos where,
+                           uint64_t read_version, absl::string_view ids) {
+  file = std::move(file_name);
+  domain = std::move(domain_name);
+  pos = std::move(where);
+  version = read_version;
+  has_model_ = false;
+  if (ids.empty()) return;
+  inputs_size = static_cast<uint32_t>(ids.size());
+  inputs = std::make_unique_for_overwrite<char[]>(ids.size());
+  std::copy(ids.begin(), ids.end(), inputs.get());
+}
+
 // Every released domain has one: with make_shared's 16 octets, in the
 // allocator's 96-octet class.
 static_assert(sizeof(ReleasedHead) <= 80);
@@ -45,6 +58,13 @@ static_assert(sizeof(ReleasedHead) <= 80);
 std::shared_ptr<const DomainHead> DomainHead::Released(const DomainConfig& d,
                                                        const std::vector<std::string>& inputs) {
   return std::make_shared<const ReleasedHead>(d, inputs);
+}
+
+std::shared_ptr<const DomainHead> DomainHead::Restored(FileName file, std::string domain,
+                                                       SourcePos pos, uint64_t version,
+                                                       absl::string_view inputs) {
+  return std::make_shared<const ReleasedHead>(std::move(file), std::move(domain), std::move(pos),
+                                              version, inputs);
 }
 
 std::vector<std::string> DomainHead::released_inputs() const {

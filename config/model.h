@@ -239,6 +239,11 @@ struct DomainHead {
   // What stays of `d` once its model is released.
   static std::shared_ptr<const DomainHead> Released(const DomainConfig& d,
                                                     const std::vector<std::string>& inputs);
+  // A released head as the compiled image (config/compiled_image.h) kept
+  // it: `inputs` as released_inputs() gives them, each followed by a NUL.
+  static std::shared_ptr<const DomainHead> Restored(FileName file, std::string domain,
+                                                    SourcePos pos, uint64_t version,
+                                                    absl::string_view inputs);
 
  protected:
   DomainHead() = default;
@@ -279,6 +284,8 @@ inline const DomainConfig* DomainHead::model() const {
 // octets took the head, which every released domain has, a size class up.
 struct ReleasedHead : DomainHead {
   ReleasedHead(const DomainHead& head, const std::vector<std::string>& ids);
+  ReleasedHead(FileName file, std::string domain, SourcePos pos, uint64_t version,
+               absl::string_view inputs);
   uint32_t inputs_size = 0;
   std::unique_ptr<char[]> inputs;
 };

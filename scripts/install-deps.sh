@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries (each chosen in README.md "Dependencies")
   libboost-dev libboost-program-options-dev libldns-dev libyaml-cpp-dev libyaml-dev libabsl-dev zlib1g-dev
-  libjemalloc-dev
+  libjemalloc-dev libxxhash-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev libsystemd-dev
   # test clients and referees (tests/integration/harness.py TOOLS and MODULES
   # name the package of every program and module the tests use;

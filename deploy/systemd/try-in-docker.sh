@@ -49,7 +49,7 @@ RUN apt-get update \\
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
       systemd dnsutils procps libcap2-bin \\
       libabsl20220623 libboost-program-options1.74.0 libldns3 \\
-      libprometheus-cpp-core1.0 libssl3 libsystemd0 libyaml-cpp0.7 libyaml-0-2 libjemalloc2 \\
+      libprometheus-cpp-core1.0 libssl3 libsystemd0 libyaml-cpp0.7 libyaml-0-2 libjemalloc2 libxxhash0 \\
  && rm -rf /var/lib/apt/lists/* \\
  && systemctl mask systemd-logind.service getty.target console-getty.service
 COPY root/ /

@@ -32,6 +32,7 @@
 #include "dnsd/control/schedule_timer.h"
 #include "dnsd/server/server.h"
 #include "dnsd/control/systemd_notify.h"
+#include "dnsd/cli/serve_image.h"
 #include "dnsd/cli/version.h"
 #include "dnsd/dnstap/writer.h"
 #include "dnsd/metrics/dnstap_collector.h"
@@ -430,8 +431,11 @@ int Serve(const ServeArgs& args) {
   // needs it (config/config_state.h): most of a domain's bytes otherwise.
   state.files.set_release(true);
   std::unique_ptr<refresh::Refresher> refresher = MakeRefresher(args.config);
+  const std::string image_path = ImagePath(server_file);
+  OfferImage(image_path, state);
   config::LoadedConfig loaded = config::LoadAndCompile(state, 1, false, StartProgress(),
                                                        refresher->ranges().get());
+  LogImageTaken(loaded);
   LogDiagnostics(config::AllDiagnostics(loaded));
   if (loaded.fatal || loaded.snapshot == nullptr) {
     LogError("%s: not starting: the configuration has errors", args.config);
@@ -483,6 +487,8 @@ int Serve(const ServeArgs& args) {
     LogInfo("metrics on port %d (/metrics, status page at /)", metrics->port());
   }
   RunControlLoop(**server, reloader, files, *refresher);
+  // The next start takes what is unchanged from it.
+  SaveImage(image_path, state);
   // Before the reloader and the refresher it reports on go.
   if (metrics != nullptr) metrics->Stop();
   // The workers have stopped: write what their rings still hold.

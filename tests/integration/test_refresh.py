@@ -362,11 +362,16 @@ class RefreshTest(unittest.TestCase):
                          ["192.0.2.0/25", "198.51.100.4/30", "203.0.113.16/28",
                           "2001:db8:b::/48"])
         self.assertNotIn("missing", saved["senders"])
-        self.assertEqual([n for n in os.listdir(self.state_dir)], ["catalog-ranges.yaml"])
+        # The ranges, and the compiled image the stop wrote (config/compiled_image.h).
+        self.assertEqual(sorted(os.listdir(self.state_dir)),
+                         ["catalog-ranges.yaml", "compiled.image"])
 
         self.nsd.stop()  # no resolver reachable from here on
         second = self.start_dnsd()
         harness.wait_for_log(second, r"catalog refresh: 1 senders' last good ranges loaded")
+        # Compiled with the same ranges: every domain comes from the image.
+        harness.wait_for_log(second, r"compiled image: 1 domain files taken as read, 1 compiled "
+                                     r"domains; 0 compiled afresh")
         # The very first answers are the saved ranges, not the seed.
         self.assertEqual(nspf(second), REFRESHED)
         self.assertTrue(passes(second, "192.0.2.77"))
@@ -392,6 +397,10 @@ class RefreshTest(unittest.TestCase):
         third = self.start_dnsd()
         harness.wait_for_log(third, r"catalog refresh: ignoring the state file: .*; starting "
                                     r"from the seed ranges")
+        # The image's domain was compiled with the refreshed ranges: with the
+        # seed's it is compiled afresh, its file read again.
+        harness.wait_for_log(third, r"compiled image: 1 domain files taken as read, 1 compiled "
+                                    r"domains; 1 compiled afresh")
         self.assertEqual(nspf(third), SEED)
 
     def test_loop_and_over_limit_records_are_rejected(self):

@@ -1,0 +1,248 @@
+#include "config/compiled_image.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "config/compile_cache.h"
+#include "config/compiled_domain_image.h"
+#include "config/image_bytes.h"
+#include "config/load_and_compile.h"
+#include "config/parallel.h"
+
+namespace dnsd::config {
+namespace {
+
+constexpr absl::string_view kMagic = "dnsd compiled image";
+// Changed whenever what is written changes: an image of another format is
+// not read. (An image of another build is not read either, BuildId.)
+constexpr uint32_t kFormat = 1;
+constexpr size_t kParallelRestore = 4096;
+
+int FindBuildId(struct dl_phdr_info* info, size_t, void* out) {
+  // The first object is the program itself.
+  auto& id = *static_cast<std::string*>(out);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE) continue;
+    const char* at = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+    const char* end = at + ph.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
+      const char* name = at + sizeof(ElfW(Nhdr));
+      const char* desc = name + ((note->n_namesz + 3) & ~3u);
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 &&
+          std::memcmp(name, "GNU", 4) == 0 && desc + note->n_descsz <= end) {
+        id = absl::BytesToHexString(absl::string_view(desc, note->n_descsz));
+        return 1;
+      }
+      at = desc + ((note->n_descsz + 3) & ~3u);
+    }
+  }
+  return 1;  // only the first object
+}
+
+absl::Status Errno(absl::string_view what, const std::string& path) {
+  return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+// The image file being written: sections are framed by a length written
+// once the section is done.
+class ImageFile {
+ public:
+  explicit ImageFile(FILE* f) : f_(f) {}
+  bool Put(const ImageWriter& w) { return Put(w.bytes()); }
+  bool Put(absl::string_view bytes) {
+    written_ += bytes.size();
+    return std::fwrite(bytes.data(), 1, bytes.size(), f_) == bytes.size();
+  }
+  // Starts a section: room for its length.
+  long Begin() {
+    long at = std::ftell(f_);
+    ImageWriter room;
+    room.U64(0);
+    Put(room);
+    return at;
+  }
+  bool End(long begin) {
+    long end = std::ftell(f_);
+    ImageWriter length;
+    length.U64(static_cast<uint64_t>(end - begin - 8));
+    return std::fseek(f_, begin, SEEK_SET) == 0 &&
+           std::fwrite(length.bytes().data(), 1, 8, f_) == 8 &&
+           std::fseek(f_, end, SEEK_SET) == 0;
+  }
+  size_t written() const { return written_; }
+
+ private:
+  FILE* f_;
+  size_t written_ = 0;
+};
+
+}  // namespace
+
+std::string BuildId() {
+  std::string id;
+  dl_iterate_phdr(FindBuildId, &id);
+  return id;
+}
+
+absl::StatusOr<std::unique_ptr<CompiledImage>> CompiledImage::Open(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::NotFoundError(absl::StrCat(path, ": ", std::strerror(errno)));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+    close(fd);
+    return absl::DataLossError(absl::StrCat(path, ": empty"));
+  }
+  std::unique_ptr<CompiledImage> image(new CompiledImage());
+  image->size_ = static_cast<size_t>(st.st_size);
+  void* map = mmap(nullptr, image->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) return Errno("cannot map", path);
+  image->map_ = map;
+  madvise(map, image->size_, MADV_SEQUENTIAL | MADV_WILLNEED);
+
+  ImageReader in(absl::string_view(static_cast<const char*>(map), image->size_));
+  if (in.Bytes(64) != kMagic) return absl::DataLossError(absl::StrCat(path, ": not an image"));
+  if (in.U32() != kFormat) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": written in another format"));
+  }
+  std::string id = BuildId();
+  if (id.empty() || in.Bytes(256) != id) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": written by another build of dnsd"));
+  }
+  image->server_digest_ = in.U64();
+  image->catalog_digest_ = in.U64();
+  image->written_at_ = static_cast<int64_t>(in.U64());
+  absl::string_view* sections[] = {&image->senders_, &image->files_, &image->domains_};
+  for (absl::string_view* section : sections) {
+    uint64_t size = in.U64();
+    if (size > in.left()) in.Fail();
+    *section = absl::string_view(static_cast<const char*>(map) + in.offset(),
+                                 in.ok() ? size : 0);
+    in.Skip(size);
+  }
+  if (!in.ok() || !in.done()) return absl::DataLossError(absl::StrCat(path, ": cut short"));
+  return image;
+}
+
+CompiledImage::~CompiledImage() {
+  if (map_ != nullptr) munmap(map_, size_);
+}
+
+absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std::string& path) {
+  std::string id = BuildId();
+  if (id.empty()) return absl::FailedPreconditionError("this dnsd binary has no build id");
+  auto digests = state.files.ImageDigests();
+  if (!digests) {
+    return absl::FailedPreconditionError(
+        "the server file or the catalog changed since it was loaded");
+  }
+  const std::string temp = path + ".tmp";
+  FILE* f = std::fopen(temp.c_str(), "wbe");
+  if (f == nullptr) return Errno("cannot write", temp);
+  ImageFile file(f);
+  ImageCounts counts;
+  ImageWriter head;
+  head.Bytes(kMagic);
+  head.U32(kFormat);
+  head.Bytes(id);
+  head.U64(digests->first);
+  head.U64(digests->second);
+  head.U64(static_cast<uint64_t>(std::time(nullptr)));
+  bool ok = file.Put(head);
+
+  long senders = file.Begin();
+  ImageWriter numbers;
+  std::vector<std::string> ids = state.compiled.sender_numbers().InOrder();
+  numbers.Varint(ids.size());
+  for (const std::string& sender : ids) numbers.Bytes(sender);
+  ok = ok && file.Put(numbers) && file.End(senders);
+
+  long files = file.Begin();
+  ImageWriter file_records;
+  counts.files = state.files.WriteImageFiles(file_records);
+  ok = ok && file.Put(file_records) && file.End(files);
+  file_records = ImageWriter();
+
+  long domains = file.Begin();
+  ImageWriter record;
+  for (const CompiledDomainList::Ptr& d : state.compiled.domains()) {
+    // On a schedule: compiled again at each instant, from a model the
+    // files' part does not carry.
+    if (d->scheduled) continue;
+    record.bytes().clear();
+    if (!WriteCompiledDomain(*d, record)) continue;
+    ok = ok && file.Put(record);
+    ++counts.domains;
+  }
+  ok = ok && file.End(domains);
+  ok = std::fflush(f) == 0 && ok && fsync(fileno(f)) == 0;
+  counts.bytes = file.written();
+  if (std::fclose(f) != 0 || !ok) {
+    absl::Status error = Errno("cannot write", temp);
+    unlink(temp.c_str());
+    return error;
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    absl::Status error = Errno("cannot rename the image to", path);
+    unlink(temp.c_str());
+    return error;
+  }
+  return counts;
+}
+
+absl::StatusOr<size_t> RestoreCompiled(const CompiledImage& image,
+                                       const ProviderSettings& settings, CompileCache& cache) {
+  ImageReader senders(image.senders());
+  std::vector<std::string> ids(senders.Count(1));
+  for (std::string& id : ids) id = std::string(senders.Bytes(1024));
+  if (!senders.ok() || !senders.done() || !cache.sender_numbers().Restore(ids)) {
+    return absl::DataLossError("its sender numbers do not read whole");
+  }
+  auto provider = cache.Provider(settings);
+  if (!provider.ok()) return provider.status();
+
+  // Each record's bytes, then every record read on every core.
+  std::vector<absl::string_view> records;
+  ImageReader in(image.domains());
+  while (in.ok() && in.left() > 0) {
+    size_t begin = in.offset();
+    in.Bytes();  // a record with its length, as ReadCompiledDomain reads it
+    records.push_back(image.domains().substr(begin, in.offset() - begin));
+  }
+  if (!in.ok()) return absl::DataLossError("its compiled domains do not read whole");
+  std::vector<CompiledDomainList::Ptr> read(records.size());
+  ForEachOnAllCores(records.size(), kParallelRestore, [&](size_t i) {
+    ImageReader one(records[i]);
+    auto domain = ReadCompiledDomain(one, *provider);
+    if (domain.ok()) read[i] = *std::move(domain);
+  });
+  CompiledDomainList list;
+  const CompiledDomain* last = nullptr;
+  for (CompiledDomainList::Ptr& d : read) {
+    // In name order, each once, as the cache keeps them.
+    if (d == nullptr || (last != nullptr && !(last->domain() < d->domain()))) continue;
+    last = d.get();
+    list.push_back(std::move(d));
+  }
+  size_t size = list.size();
+  cache.Keep(std::move(list), nullptr);
+  return size;
+}
+
+}  // namespace dnsd::config
