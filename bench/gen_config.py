@@ -346,6 +346,9 @@ def main(argv):
     os.makedirs(out, exist_ok=True)
     if os.path.isdir(domains_dir):
         shutil.rmtree(domains_dir)
+    # dnsd's state (its compiled image) was of the files generated before.
+    if os.path.isdir(os.path.join(out, "state")):
+        shutil.rmtree(os.path.join(out, "state"))
     os.makedirs(domains_dir)
     keys = key_pool(args.key_pool or os.path.join(out, "dkim_keys.txt"))
     senders = catalog_senders(args.catalog)
@@ -356,7 +359,8 @@ def main(argv):
                 'listen: ["127.0.0.1:5300"]\nthreads: 0\n'
                 "tcp: {idle_timeout_ms: 10000, max_connections: 1024}\n"
                 "udp_payload: 1232\n" + PROVIDER +
-                "catalog: senders.yaml\ndomains: domains/\n")
+                "catalog: senders.yaml\ndomains: domains/\n"
+                "state_dir: state/\n")
     gen = Generator(args.seed, keys, senders)
     facts = []
     for i in range(args.domains):

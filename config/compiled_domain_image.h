@@ -21,7 +21,7 @@
 
 namespace dnsd::config {
 
-// Writes `d` as one record (its length, then its bytes). False, with
+// Writes `d` as one record (its length, its bytes, their BytesDigest). False, with
 // nothing written, if it holds what the image cannot carry: a family's
 // data the family cannot write, or records of a provider other than its
 // own (d.provider). Such a domain is compiled afresh when the image is

@@ -222,7 +222,8 @@ absl::StatusOr<size_t> RestoreCompiled(const CompiledImage& image,
   ImageReader in(image.domains());
   while (in.ok() && in.left() > 0) {
     size_t begin = in.offset();
-    in.Bytes();  // a record with its length, as ReadCompiledDomain reads it
+    in.Bytes();  // a record as ReadCompiledDomain reads it: length, bytes, digest
+    in.U64();
     records.push_back(image.domains().substr(begin, in.offset() - begin));
   }
   if (!in.ok()) return absl::DataLossError("its compiled domains do not read whole");

@@ -248,6 +248,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
       continue;
     }
     f.stamp = stamps[i];
+    f.from_image = false;
     todo.push_back(all[i]);
     read_now[i] = true;
   }
@@ -451,10 +452,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   std::vector<Entry> entries =
       only_named ? *std::move(named)
                  : ListAll(set, domains_read, files_removed, image ? &*image : nullptr);
-  if (image) {
-    files_from_image_ = image->taken;
-    ReserveReadVersions(image->max_version);
-  }
+  if (image) ReserveReadVersions(image->max_version);
   image_ = nullptr;
   if (only_named) {
     for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});
@@ -477,6 +475,11 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   ReadDomainFiles(entries, /*recheck_all=*/(provider_changed || catalog_redefined) && !image, set,
                   domains_read, report, progress, progress_every, load_start);
   if (only_named) report.files_unchanged = files_.size() - report.files_read;
+  if (image) {
+    // Of the files taken, those whose stamps have changed were read.
+    files_from_image_ = 0;
+    for (const Entry& e : entries) files_from_image_ += e.file->from_image;
+  }
   report.changed = server_changed || catalog_changed || files_removed ||
                    report.files_read > report.files_same;
   if (only_named) {

@@ -141,6 +141,7 @@ class ConfigState {
     bool has = false;
     absl::string_view name;  // of the record at the cursor
     absl::string_view body;
+    uint64_t digest = 0;
     size_t taken = 0;
     uint64_t max_version = 0;
   };
@@ -159,6 +160,8 @@ class ConfigState {
     // Of the current version; null if there are none.
     std::shared_ptr<const DiagnosticList> errors;
     bool failed = false;                       // `errors` has an error, not only warnings
+    // Taken from the compiled image by this load, and not read since.
+    bool from_image = false;
   };
   // A file a load read or found gone, and the version it served before.
   struct Change {

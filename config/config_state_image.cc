@@ -5,7 +5,7 @@
 // and its diagnostics.
 //
 // A record: the file's name (in the domains folder), then the rest, each
-// with its length:
+// with its length, then the rest's BytesDigest:
 //   stamp      mtime_ns ctime_ns inode size   (4 x U64)
 //   read       bytes digest version            (3 x U64)
 //   head       domain, line, column, inputs (released_inputs, NUL after each)
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "config/bytes_digest.h"
 #include "config/compiled_image.h"
 #include "config/config_state.h"
 #include "config/image_bytes.h"
@@ -32,6 +33,7 @@ void ConfigState::ImageCursor::Next() {
   if (!has) return;
   name = in.Bytes(kMaxText);
   body = in.Bytes();
+  digest = in.U64();
   has = in.ok();
 }
 
@@ -40,7 +42,9 @@ void ConfigState::TakeFromImage(ImageCursor& image, const FileName& path, Domain
   while (image.has && image.name < name) image.Next();
   if (!image.has || image.name != name) return;
   ImageReader in(image.body);
+  const bool written = BytesDigest(image.body) == image.digest;
   image.Next();
+  if (!written) return;  // changed on the disk: read the file
 
   FileStamp stamp;
   stamp.mtime_ns = static_cast<long long>(in.U64());
@@ -75,6 +79,7 @@ void ConfigState::TakeFromImage(ImageCursor& image, const FileName& path, Domain
   f.good = DomainHead::Restored(path, std::move(domain), std::move(pos), last.version, inputs);
   if (!errors.empty()) f.errors = KeepDiagnostics(std::move(errors));
   f.failed = false;
+  f.from_image = true;
   ++image.taken;
   image.max_version = std::max(image.max_version, last.version);
 }
@@ -124,6 +129,7 @@ size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
     absl::string_view name = path.str();
     out.Bytes(name.substr(name.rfind('/') + 1));
     out.Bytes(body.bytes());
+    out.U64(BytesDigest(body.bytes()));
     ++written;
   }
   return written;

@@ -44,6 +44,10 @@ void LogImageTaken(const config::LoadedConfig& loaded) {
 void SaveImage(const std::string& path, const config::LoadState& state) {
   if (path.empty()) return;
   auto start = std::chrono::steady_clock::now();
+  // The state folder is dnsd's own (the packaged unit makes it): made here
+  // if it is missing.
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   auto written = config::WriteCompiledImage(state, path);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
