@@ -10,6 +10,8 @@
 - Every domain file rewritten with the same records (a comment added)
   keeps its compile: every answer and the configuration digest stay.
 - Deleting a domain file removes its domain; a new file adds one.
+- A restart takes what is unchanged from the compiled image, and serves
+  what a start without it serves.
 - A domains folder replaced as a whole (moved away and copied back, swapped
   with a new one, removed and made again, a symlink to it swapped) is
   watched again; the old one is not.
@@ -552,6 +554,82 @@ class AddRemoveDomainTest(ReloadCase):
         os.rename(self.path(d), os.path.join(self.domains, f".{d}.yaml.swp"))
         self.assertIsNotNone(sighup_reload(server))
         self.assertRefused(d)
+
+
+class RestartFromImageTest(ReloadCase):
+    """A restart from the compiled image (config/compiled_image.h): the
+    stop writes it to state_dir, the next start takes every file unchanged
+    since (without reading it) and its compile, and reads and compiles the
+    rest; what it serves is what a start without the image serves, answer
+    for answer and digest for digest. A damaged image is not used."""
+
+    IMAGE = re.compile(r"compiled image: (\d+) domain files taken as read, (\d+) compiled "
+                       r"domains; (\d+) compiled afresh")
+
+    def setUp(self):
+        super().setUp()
+        with open(self.server_file, "a") as f:
+            f.write("state_dir: state\n")
+        self.image = os.path.join(self.examples, "state", "compiled.image")
+
+    def answers(self, names):
+        return {name: udp_txt(self.server, name) for name in names}
+
+    def stop(self):
+        self.assertEqual(self.server.stop(), 0)
+        self.assertTrue(any("wrote compiled image" in l for l in self.server.log),
+                        "".join(self.server.log))
+        self.server = None
+
+    def test_restart_takes_what_is_unchanged(self):
+        self.start()
+        files = sorted(f[:-len(".yaml")] for f in os.listdir(self.domains) if f.endswith(".yaml"))
+        n = len(files)
+        self.assertFalse(any(self.IMAGE.search(l) for l in self.server.log))
+        self.stop()
+        self.assertTrue(os.path.exists(self.image))
+
+        # Unchanged: every file taken from the image, nothing compiled.
+        self.start()
+        taken = wait_for_log(self.server, self.IMAGE.pattern)
+        self.assertEqual(taken.groups(), (str(n), str(n), "0"))
+        names = [x for d in files for x in dmarc_names(d)] + ["s1._domainkey.enforce.example"]
+        unchanged = self.answers(names)
+        self.assertEqual(unchanged[dmarc_names("enforce.example")[0]][0], NOERROR)
+        self.stop()
+
+        # One file edited, one removed, one added while dnsd was down.
+        edited, removed = files[0], files[1]
+        write_atomic(self.path(edited), domain_file(edited, 1, KEYS[0]))
+        os.remove(self.path(removed))
+        write_atomic(self.path("added.example"), domain_file("added.example", 0))
+        self.start()
+        taken = wait_for_log(self.server, self.IMAGE.pattern)
+        self.assertEqual(taken.groups(), (str(n - 2), str(n), "2"))
+        self.assertServes(edited, 1)
+        self.assertServes("added.example", 0)
+        self.assertRefused(removed)
+        after = self.answers(names + dmarc_names("added.example"))
+        self.stop()
+
+        # The same files without the image: the same answers.
+        os.remove(self.image)
+        self.start()
+        self.assertFalse(any(self.IMAGE.search(l) for l in self.server.log))
+        self.assertEqual(self.answers(names + dmarc_names("added.example")), after)
+        changed = set(dmarc_names(edited) + dmarc_names(removed))
+        for name in names:
+            if name not in changed:
+                self.assertEqual(after[name], unchanged[name], name)
+        self.stop()
+
+        # Cut short, the image is not used; the start reads every file.
+        with open(self.image, "r+b") as f:
+            f.truncate(os.path.getsize(self.image) // 2)
+        self.start()
+        wait_for_log(self.server, r"compiled image not used: .*cut short")
+        self.assertEqual(self.answers(names + dmarc_names("added.example")), after)
+        self.assertEqual(self.errors_in_log(), [])
 
 
 class ReplacedFolderTest(ReloadCase):
