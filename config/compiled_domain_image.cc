@@ -125,10 +125,11 @@ bool WriteBody(const CompiledDomain& d, ImageWriter& out) {
 
   out.Varint(d.zones().size());
   for (const CompiledZone& z : d.zones()) {
-    if (z.zone.common != &d.provider->common) return false;
+    // A compile's zones share the provider's SOA and NS, and are no
+    // table's stand-ins (Zone::slot).
+    if (z.zone.common != &d.provider->common || z.zone.slot != -1) return false;
     out.Bytes(z.zone.apex);
     out.U8(z.zone.kind);
-    out.U8(static_cast<uint8_t>(z.zone.slot));
     out.U32(z.zone.serial);
     out.Varint(z.zone.wildcard.size());
     for (const RRset* rrset : z.zone.wildcard) {
@@ -206,8 +207,11 @@ bool WellFormed(absl::string_view records, uint16_t type, uint16_t count, const 
 
 class DomainReader {
  public:
-  DomainReader(ImageReader& in, std::shared_ptr<const ProviderRecords> provider)
-      : in_(in), provider_(std::move(provider)), provider_rrsets_(ProviderRRsets(*provider_)) {}
+  DomainReader(ImageReader& in, const ImageProvider& provider)
+      : in_(in),
+        provider_(provider.records()),
+        provider_rrsets_(ProviderRRsets(*provider_)),
+        provider_zones_(provider.zones()) {}
 
   absl::StatusOr<CompiledDomainList::Ptr> Read() {
     auto out = std::make_shared<CompiledDomain>();
@@ -331,7 +335,6 @@ class DomainReader {
       z.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(z.zone.apex));
       z.zone.kind = in_.U8();
       if (z.zone.kind >= kZoneKindCount) return Corrupt("a zone's kind");
-      z.zone.slot = static_cast<int8_t>(in_.U8());
       z.zone.serial = in_.U32();
       z.zone.common = &provider_->common;
       bool ok = true;
@@ -348,7 +351,9 @@ class DomainReader {
         if (!WireName(owner) || !wire::IsSubdomain(owner, z.zone.apex)) {
           return Corrupt("an owner name");
         }
-        z.names.emplace_back(owner, Ref(draft, ok));
+        const RRset* rrset = Ref(draft, ok);
+        if (rrset == nullptr) ok = false;  // a name has records, or the link has none to add
+        z.names.emplace_back(owner, rrset);
       }
       if (!ok) return Corrupt("a zone's records");
     }
@@ -364,7 +369,12 @@ class DomainReader {
       s.zone = in_.U8();
       if (s.zone >= kZoneKindCount) return Corrupt("a shared name's zone");
       s.name.first = in_.Bytes(wire::kMaxNameSize);
-      if (!WireName(s.name.first)) return Corrupt("a shared name");
+      // Below the provider's zone of its kind, where the link puts it.
+      if (!WireName(s.name.first) ||
+          (provider_zones_[s.zone] != nullptr &&
+           !wire::IsSubdomain(s.name.first, *provider_zones_[s.zone]))) {
+        return Corrupt("a shared name");
+      }
       s.name.second = Ref(draft, ok);
       if (s.name.second == nullptr) ok = false;
       draft.shared.push_back(s);
@@ -406,6 +416,7 @@ class DomainReader {
   std::shared_ptr<const ProviderRecords> provider_;
   std::array<const RRset*, 8> provider_rrsets_;
   std::vector<size_t> pending_apart_;  // the RRsets whose RDATA is apart, in order
+  const std::array<const std::string*, kZoneKindCount>& provider_zones_;
 };
 
 }  // namespace
@@ -418,8 +429,19 @@ bool WriteCompiledDomain(const CompiledDomain& d, ImageWriter& out) {
   return true;
 }
 
+ImageProvider::ImageProvider(std::shared_ptr<const ProviderRecords> provider)
+    : records_(std::move(provider)) {
+  for (const RecordFamily* family : Families()) family->ProviderZones(*records_, zones_);
+  for (const ProviderZone& zone : zones_) by_kind_[zone.kind] = &zone.apex;
+}
+
 absl::StatusOr<CompiledDomainList::Ptr> ReadCompiledDomain(
     ImageReader& in, std::shared_ptr<const ProviderRecords> provider) {
+  return ReadCompiledDomain(in, ImageProvider(std::move(provider)));
+}
+
+absl::StatusOr<CompiledDomainList::Ptr> ReadCompiledDomain(ImageReader& in,
+                                                           const ImageProvider& provider) {
   absl::string_view body = in.Bytes();
   uint64_t digest = in.U64();
   if (!in.ok()) return Corrupt("cut short");

@@ -12,12 +12,17 @@
 #ifndef DNSD_CONFIG_COMPILED_DOMAIN_IMAGE_H_
 #define DNSD_CONFIG_COMPILED_DOMAIN_IMAGE_H_
 
+#include <array>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "config/compiled_domain.h"
+#include "config/family.h"
 #include "config/image_bytes.h"
 #include "config/provider_records.h"
+#include "config/zone_kinds.h"
 
 namespace dnsd::config {
 
@@ -28,9 +33,29 @@ namespace dnsd::config {
 // read.
 bool WriteCompiledDomain(const CompiledDomain& d, ImageWriter& out);
 
+// What reading a domain needs of the provider records it was compiled
+// against, worked out once for the many domains of an image.
+class ImageProvider {
+ public:
+  explicit ImageProvider(std::shared_ptr<const ProviderRecords> provider);
+  ImageProvider(const ImageProvider&) = delete;
+  ImageProvider& operator=(const ImageProvider&) = delete;
+
+  const std::shared_ptr<const ProviderRecords>& records() const { return records_; }
+  // The apex of the provider's zone of each kind; null where it has none.
+  const std::array<const std::string*, kZoneKindCount>& zones() const { return by_kind_; }
+
+ private:
+  std::shared_ptr<const ProviderRecords> records_;
+  std::vector<ProviderZone> zones_;
+  std::array<const std::string*, kZoneKindCount> by_kind_{};
+};
+
 // Reads one record WriteCompiledDomain wrote, as compiled against
 // `provider` (which must serve what the writer's provider served: the
 // image says so, config/compiled_image.h).
+absl::StatusOr<CompiledDomainList::Ptr> ReadCompiledDomain(ImageReader& in,
+                                                           const ImageProvider& provider);
 absl::StatusOr<CompiledDomainList::Ptr> ReadCompiledDomain(
     ImageReader& in, std::shared_ptr<const ProviderRecords> provider);
 

@@ -228,9 +228,10 @@ absl::StatusOr<size_t> RestoreCompiled(const CompiledImage& image,
   }
   if (!in.ok()) return absl::DataLossError("its compiled domains do not read whole");
   std::vector<CompiledDomainList::Ptr> read(records.size());
+  const ImageProvider read_against(*provider);
   ForEachOnAllCores(records.size(), kParallelRestore, [&](size_t i) {
     ImageReader one(records[i]);
-    auto domain = ReadCompiledDomain(one, *provider);
+    auto domain = ReadCompiledDomain(one, read_against);
     if (domain.ok()) read[i] = *std::move(domain);
   });
   CompiledDomainList list;
