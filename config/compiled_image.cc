@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "config/compile_cache.h"
 #include "config/compiled_domain_image.h"
+#include "config/domain_file.h"
 #include "config/image_bytes.h"
 #include "config/load_and_compile.h"
 #include "config/parallel.h"
@@ -28,7 +29,7 @@ namespace {
 constexpr absl::string_view kMagic = "dnsd compiled image";
 // Changed whenever what is written changes: an image of another format is
 // not read. (An image of another build is not read either, BuildId.)
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2;
 constexpr size_t kParallelRestore = 4096;
 
 int FindBuildId(struct dl_phdr_info* info, size_t, void* out) {
@@ -128,6 +129,7 @@ absl::StatusOr<std::unique_ptr<CompiledImage>> CompiledImage::Open(const std::st
   image->server_digest_ = in.U64();
   image->catalog_digest_ = in.U64();
   image->written_at_ = static_cast<int64_t>(in.U64());
+  image->max_version_ = in.U64();
   absl::string_view* sections[] = {&image->senders_, &image->files_, &image->domains_};
   for (absl::string_view* section : sections) {
     uint64_t size = in.U64();
@@ -164,6 +166,7 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   head.U64(digests->first);
   head.U64(digests->second);
   head.U64(static_cast<uint64_t>(std::time(nullptr)));
+  head.U64(ReadVersionsGiven());
   bool ok = file.Put(head);
 
   long senders = file.Begin();

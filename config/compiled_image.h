@@ -15,7 +15,8 @@
 //
 // Layout (config/image_bytes.h's encoding):
 //   "dnsd compiled image", format, the writing binary's GNU build id,
-//   digests (BytesDigest) of the server file and the catalog, time written;
+//   digests (BytesDigest) of the server file and the catalog, time written,
+//   the highest read version the writer gave;
 //   then three sections, each its length (U64) and its bytes:
 //   senders   the compile cache's sender numbers (config/compiled_domain.h)
 //   files     ConfigState::WriteImageFiles, in name order
@@ -53,6 +54,11 @@ class CompiledImage {
   uint64_t server_digest() const { return server_digest_; }
   uint64_t catalog_digest() const { return catalog_digest_; }
   int64_t written_at() const { return written_at_; }  // Unix seconds
+  // Every read version the writing process gave, and so every version in
+  // the image, is at most this: a reading process numbers its own reads
+  // past it (ReserveReadVersions), or a new read of a file could take the
+  // version of another's compile and be paired with it.
+  uint64_t max_version() const { return max_version_; }
   size_t size() const { return size_; }
   // The sections, views of the mapped file.
   absl::string_view senders() const { return senders_; }
@@ -66,6 +72,7 @@ class CompiledImage {
   size_t size_ = 0;
   uint64_t server_digest_ = 0, catalog_digest_ = 0;
   int64_t written_at_ = 0;
+  uint64_t max_version_ = 0;
   absl::string_view senders_, files_, domains_;
 };
 

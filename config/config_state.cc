@@ -430,6 +430,9 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   // checks depend on.
   std::optional<ImageCursor> image;
   if (image_ != nullptr) {
+    // Before anything is read: no read of this run takes a version of the
+    // image's (its compiles are paired with reads by version).
+    ReserveReadVersions(image_->max_version());
     if (DigestOfFile(server_file_, pins.ReadPath(server_file_)) == image_->server_digest() &&
         DigestOfFile(set.server.catalog_path, catalog_read) == image_->catalog_digest()) {
       image.emplace(image_->files());
@@ -452,7 +455,6 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   std::vector<Entry> entries =
       only_named ? *std::move(named)
                  : ListAll(set, domains_read, files_removed, image ? &*image : nullptr);
-  if (image) ReserveReadVersions(image->max_version);
   image_ = nullptr;
   if (only_named) {
     for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});

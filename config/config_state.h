@@ -142,8 +142,6 @@ class ConfigState {
     absl::string_view name;  // of the record at the cursor
     absl::string_view body;
     uint64_t digest = 0;
-    size_t taken = 0;
-    uint64_t max_version = 0;
   };
   struct DomainFile {
     FileStamp stamp;

@@ -80,8 +80,6 @@ void ConfigState::TakeFromImage(ImageCursor& image, const FileName& path, Domain
   if (!errors.empty()) f.errors = KeepDiagnostics(std::move(errors));
   f.failed = false;
   f.from_image = true;
-  ++image.taken;
-  image.max_version = std::max(image.max_version, last.version);
 }
 
 size_t ConfigState::WriteImageFiles(ImageWriter& out) const {

@@ -160,6 +160,8 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
 
 }  // namespace
 
+uint64_t ReadVersionsGiven() { return next_read.load() - 1; }
+
 void ReserveReadVersions(uint64_t through) {
   uint64_t next = next_read.load();
   while (next <= through && !next_read.compare_exchange_weak(next, through + 1)) {

@@ -51,6 +51,8 @@ struct ReadDomain {
 // an earlier run gave (the compiled image's, config/compiled_image.h) are
 // never given again.
 void ReserveReadVersions(uint64_t through);
+// The highest version a read of this process has been given.
+uint64_t ReadVersionsGiven();
 
 // `read_from`, if set, is where the bytes are read; `path` names the file
 // everywhere (YamlReader's).

@@ -58,7 +58,8 @@ std::vector<Diagnostic> Fresh(const LoadedConfig& out, const std::string& server
 void TakeImage(LoadState& state, LoadedConfig& out) {
   out.image_files = state.files.files_from_image();
   out.image_refused = state.files.image_refused();
-  if (out.fatal || out.image_files == 0) return;
+  out.image_used = !out.fatal && out.image_refused.empty();
+  if (!out.image_used || out.image_files == 0) return;
   absl::StatusOr<size_t> restored =
       RestoreCompiled(*state.image, out.report.set.server.provider, state.compiled);
   if (restored.ok()) {

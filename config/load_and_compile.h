@@ -74,6 +74,7 @@ struct LoadedConfig {
   bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled
   // What the load took from a compiled image (LoadState::UseImage): domain
   // files, and compiled domains put into the cache; or why it took none.
+  bool image_used = false;  // offered, and not refused
   size_t image_files = 0;
   size_t image_domains = 0;
   std::string image_refused;

@@ -34,7 +34,7 @@ void LogImageTaken(const config::LoadedConfig& loaded) {
   if (!loaded.image_refused.empty()) {
     LogInfo("compiled image not used: %s", loaded.image_refused);
   }
-  if (loaded.image_files > 0 || loaded.image_domains > 0) {
+  if (loaded.image_used) {
     LogInfo("compiled image: %d domain files taken as read, %d compiled domains; %d compiled "
             "afresh",
             loaded.image_files, loaded.image_domains, loaded.compile_stats.compiled);
