@@ -596,13 +596,14 @@ std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::
     }
     if (it == files_.end() || it->first.str() != path) {
       it = files_.emplace_hint(it, path, DomainFile{});
-      if (image != nullptr) TakeFromImage(*image, it->first, it->second);
+      if (image != nullptr) image->Match(it->first, it->second);
     }
     entries.push_back({&it->first, &it->second});
     ++it;
   }
   removed |= it != files_.end();
   files_.erase(it, files_.end());
+  if (image != nullptr) TakeFromImage(*image);
   return entries;
 }
 

@@ -132,17 +132,6 @@ class ConfigState {
   std::optional<std::pair<uint64_t, uint64_t>> ImageDigests() const;
 
  private:
-  // The image's file records in name order (config/config_state_image.cc),
-  // read as ListAll walks the folder's files in the same order.
-  struct ImageCursor {
-    explicit ImageCursor(absl::string_view files) : in(files) { Next(); }
-    void Next();
-    ImageReader in;
-    bool has = false;
-    absl::string_view name;  // of the record at the cursor
-    absl::string_view body;
-    uint64_t digest = 0;
-  };
   struct DomainFile {
     FileStamp stamp;
     // What reading it last gave; null before the first read and once its
@@ -160,6 +149,28 @@ class ConfigState {
     bool failed = false;                       // `errors` has an error, not only warnings
     // Taken from the compiled image by this load, and not read since.
     bool from_image = false;
+  };
+  // The image's file records in name order (config/config_state_image.cc),
+  // matched to the files ListAll walks in the same order; what matched is
+  // read on every core once the listing is done (TakeFromImage).
+  struct ImageCursor {
+    explicit ImageCursor(absl::string_view files) : in(files) { Next(); }
+    void Next();
+    // The record of the file called `name`, if the image has one: a name
+    // after every earlier one asked.
+    void Match(const FileName& path, DomainFile& f);
+    ImageReader in;
+    bool has = false;
+    absl::string_view name;  // of the record at the cursor
+    absl::string_view body;
+    uint64_t digest = 0;
+    struct Matched {
+      const FileName* path;
+      DomainFile* file;
+      absl::string_view body;
+      uint64_t digest;
+    };
+    std::vector<Matched> matched;
   };
   // A file a load read or found gone, and the version it served before.
   struct Change {
@@ -216,9 +227,12 @@ class ConfigState {
   static bool ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
                         const std::string& read_dir);
 
-  // Fills `f`, new in files_ as `path`, from the image's record of it, if
-  // `image` (the image's files, in name order, read up to here) has one.
-  void TakeFromImage(ImageCursor& image, const FileName& path, DomainFile& f);
+  // Fills each file the cursor matched from its record, on every core.
+  static void TakeFromImage(const ImageCursor& image);
+  // Fills `f` from `body`, its record; false (and `f` untouched) if the
+  // record does not read whole.
+  static bool TakeFile(absl::string_view body, uint64_t digest, const FileName& path,
+                       DomainFile& f);
 
   std::string server_file_;
   bool release_ = false;

@@ -18,6 +18,7 @@
 #include "config/compiled_image.h"
 #include "config/config_state.h"
 #include "config/image_bytes.h"
+#include "config/parallel.h"
 
 namespace dnsd::config {
 
@@ -25,6 +26,8 @@ namespace {
 
 // Far past any domain file's diagnostic, or its senders' ids together.
 constexpr size_t kMaxText = 1 << 16;
+// Files past which taking them is shared among the cores.
+constexpr size_t kParallelTake = 4096;
 
 }  // namespace
 
@@ -37,15 +40,18 @@ void ConfigState::ImageCursor::Next() {
   has = in.ok();
 }
 
-void ConfigState::TakeFromImage(ImageCursor& image, const FileName& path, DomainFile& f) {
-  absl::string_view name = path.str().substr(path.str().rfind('/') + 1);
-  while (image.has && image.name < name) image.Next();
-  if (!image.has || image.name != name) return;
-  ImageReader in(image.body);
-  const bool written = BytesDigest(image.body) == image.digest;
-  image.Next();
-  if (!written) return;  // changed on the disk: read the file
+void ConfigState::ImageCursor::Match(const FileName& path, DomainFile& f) {
+  absl::string_view file = path.str().substr(path.str().rfind('/') + 1);
+  while (has && name < file) Next();
+  if (!has || name != file) return;
+  matched.push_back({&path, &f, body, digest});
+  Next();
+}
 
+bool ConfigState::TakeFile(absl::string_view body, uint64_t digest, const FileName& path,
+                           DomainFile& f) {
+  if (BytesDigest(body) != digest) return false;  // changed on the disk: read the file
+  ImageReader in(body);
   FileStamp stamp;
   stamp.mtime_ns = static_cast<long long>(in.U64());
   stamp.ctime_ns = static_cast<long long>(in.U64());
@@ -72,7 +78,7 @@ void ConfigState::TakeFromImage(ImageCursor& image, const FileName& path, Domain
   // A record that does not read whole leaves the file to be read.
   if (!in.ok() || !in.done() || last.version == 0 || domain.empty() ||
       (!inputs.empty() && inputs.back() != '\0')) {
-    return;
+    return false;
   }
   f.stamp = stamp;
   f.last = last;
@@ -80,6 +86,14 @@ void ConfigState::TakeFromImage(ImageCursor& image, const FileName& path, Domain
   if (!errors.empty()) f.errors = KeepDiagnostics(std::move(errors));
   f.failed = false;
   f.from_image = true;
+  return true;
+}
+
+void ConfigState::TakeFromImage(const ImageCursor& image) {
+  ForEachOnAllCores(image.matched.size(), kParallelTake, [&](size_t i) {
+    const ImageCursor::Matched& m = image.matched[i];
+    TakeFile(m.body, m.digest, *m.path, *m.file);
+  });
 }
 
 size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
