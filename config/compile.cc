@@ -5,11 +5,13 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <tuple>
 
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "config/compiled_domain.h"
+#include "config/compiled_domain_image.h"
 #include "config/family.h"
 #include "config/link_context.h"
 #include "config/parallel.h"
@@ -337,12 +339,16 @@ class DomainCompiles {
         // had them: then a cached domain from this very read of its file,
         // with nothing on a schedule, is taken without digesting its inputs.
         same_inputs_(cache != nullptr && cache->catalog() != nullptr &&
-                     *cache->catalog() == catalog_) {}
+                     *cache->catalog() == catalog_) {
+    if (cache != nullptr && !cache->image_domains().empty()) image_provider_.emplace(provider_);
+  }
 
   // `cached` (may be null) if it still holds for `d`; else null, and `d`
-  // is queued for Compile under `slot`.
+  // is queued for Compile under `slot`: to be read from `image` (a compiled
+  // image's record of it, may be null) if that holds, else compiled.
   const CompiledDomainList::Ptr* Take(const DomainHead& d, const CompiledDomainList::Ptr* cached,
-                                      size_t slot) {
+                                      size_t slot,
+                                      const CompileCache::ImageDomain* image = nullptr) {
     const CompiledDomain* candidate = cached != nullptr ? cached->get() : nullptr;
     bool same_read = candidate != nullptr && d.version != 0 && candidate->version == d.version &&
                      candidate->provider == provider_;
@@ -352,7 +358,13 @@ class DomainCompiles {
     // A released model had no timeline (ConfigState keeps those).
     if (const DomainConfig* model = d.model()) TimelineDigest(*model, now_, digest, schedule_);
     if (same_read && candidate->inputs_digest == digest.value()) return cached;
-    queued_.push_back({&d, digest.value(), slot, cached != nullptr ? *cached : nullptr});
+    // The image's compile holds on the cache's terms; its provider records
+    // are these (the image was written from the same server file).
+    bool from_image = candidate == nullptr && image != nullptr && image_provider_ &&
+                      d.version != 0 && image->version == d.version && !image->scheduled &&
+                      image->inputs_digest == digest.value();
+    queued_.push_back({&d, digest.value(), slot, cached != nullptr ? *cached : nullptr,
+                       from_image ? image->record : absl::string_view()});
     return nullptr;
   }
 
@@ -367,7 +379,14 @@ class DomainCompiles {
                InOrderHandoff<CompiledDomain>* handoff = nullptr) {
     std::vector<CompiledDomainList::Ptr> compiled(queued_.size());
     ProgressEvery every(progress, queued_.size());
-    ForEachOnAllCores(queued_.size(), kParallelCompile, [&](size_t t) {
+    // Reading a compile from an image costs less than linking it: when
+    // most are read so while the linker takes them (a restart), a core is
+    // left to the linker, which is then what the load waits for.
+    size_t reads = std::count_if(queued_.begin(), queued_.end(),
+                                 [](const Queued& q) { return !q.image.empty(); });
+    unsigned threads = ComputeThreads();
+    if (handoff != nullptr && reads > queued_.size() / 2 && threads > 1) --threads;
+    ForEachInParallel(queued_.size(), kParallelCompile, threads, [&](size_t t) {
       const Queued& q = queued_[t];
       compiled[t] = CompileQueued(q);
       if (q.previous != nullptr && compiled[t] != q.previous &&
@@ -391,6 +410,8 @@ class DomainCompiles {
   }
 
   size_t queued() const { return queued_.size(); }
+  // Of those queued, how many were read from a compiled image.
+  size_t from_image() const { return from_image_.load(); }
   // Of those compiled, how many came out the same as the cache's.
   size_t unchanged() const { return unchanged_; }
   // Of those queued, how many had released their model and could not read
@@ -405,6 +426,7 @@ class DomainCompiles {
     uint64_t digest;  // of its inputs
     size_t slot;
     CompiledDomainList::Ptr previous;  // the cache's compile of it, if any
+    absl::string_view image;  // a compiled image's record of this compile, if any
     mutable bool unread = false;  // set by the compiling thread that took it
   };
 
@@ -414,6 +436,15 @@ class DomainCompiles {
   // change brings compiles it. With no compile to keep, the domain is
   // served with no records and the reason.
   CompiledDomainList::Ptr CompileQueued(const Queued& q) const {
+    if (!q.image.empty()) {
+      ImageReader in(q.image);
+      auto read = ReadCompiledDomain(in, *image_provider_);
+      if (read.ok() && (*read)->domain() == q.domain->domain) {
+        from_image_.fetch_add(1, std::memory_order_relaxed);
+        return *std::move(read);
+      }
+      // A record that does not read whole: compiled, as without the image.
+    }
     std::shared_ptr<const DomainConfig> reread;
     const DomainConfig* model = q.domain->model();
     if (model == nullptr && config_.reread) {
@@ -447,6 +478,8 @@ class DomainCompiles {
   std::vector<Queued> queued_;
   size_t unchanged_ = 0;
   size_t unread_ = 0;
+  std::optional<ImageProvider> image_provider_;  // when the cache holds image domains
+  mutable std::atomic<size_t> from_image_{0};
 };
 
 // Every domain of `config`, compiled or taken from `cache`; with
@@ -458,8 +491,11 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
                               InOrderHandoff<CompiledDomain>* handoff = nullptr) {
   const CompiledDomainList none;
   const CompiledDomainList& cached = cache != nullptr ? cache->domains() : none;
+  const std::vector<CompileCache::ImageDomain> no_image;
+  const auto& image = cache != nullptr ? cache->image_domains() : no_image;
   std::vector<CompiledDomainList::Ptr> out(config.domains.size());
   auto k = cached.begin();  // cached is sorted by name too: walk both
+  auto m = image.begin();   // and so is the image's
   size_t i = 0;
   for (const DomainHead& d : config.domains.heads()) {
     const CompiledDomainList::Ptr* candidate = nullptr;
@@ -469,7 +505,12 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
       while (k != cached.end() && (*k)->domain() < d.domain) ++k;
       if (k != cached.end() && (*k)->domain() == d.domain) candidate = &*k++;
     }
-    if (const CompiledDomainList::Ptr* kept = compiles.Take(d, candidate, i)) {
+    const CompileCache::ImageDomain* in_image = nullptr;
+    if (!image.empty()) {
+      while (m != image.end() && m->name < d.domain) ++m;
+      if (m != image.end() && m->name == d.domain) in_image = &*m++;
+    }
+    if (const CompiledDomainList::Ptr* kept = compiles.Take(d, candidate, i, in_image)) {
       out[i] = *kept;
       if (handoff != nullptr) handoff->Put(i, kept->get());
     }
@@ -482,6 +523,8 @@ CompiledDomainList CompileAll(const ConfigSet& config, DomainCompiles& compiles,
       handoff);
   stats.unchanged = compiles.unchanged();
   stats.unread = compiles.unread();
+  stats.from_image = compiles.from_image();
+  stats.compiled -= stats.from_image;
   return CompiledDomainList(out);
 }
 
@@ -725,6 +768,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   }
   snap.digest = ConfigDigest(snap);
   if (cache != nullptr) {
+    cache->ForgetImage();  // what it had to give is in snap.domains
     cache->Keep(snap.domains, TablesOf(snap), std::move(marked));  // shared, not copied
     cache->KeepCatalog(CatalogDigests(config.catalog, refreshed));
   }

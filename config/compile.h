@@ -38,6 +38,9 @@ struct CompileStats {
   // again as it was read (their file changed meanwhile): the cache's kept.
   size_t unread = 0;
   size_t reused = 0;     // domains taken from the cache as they were
+  // Domains read from a compiled image (config/compiled_image.h), not
+  // counted in `compiled`.
+  size_t from_image = 0;
 };
 
 struct Compiled {

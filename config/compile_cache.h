@@ -24,6 +24,8 @@
 
 namespace dnsd::config {
 
+class CompiledImage;  // config/compiled_image.h
+
 class CompileCache {
  public:
   // The provider records for `settings`: the last ones if they are equal.
@@ -71,6 +73,29 @@ class CompileCache {
 
   size_t size() const { return domains_.size(); }
 
+  // Compiled domains of a compiled image (config/compiled_image.h), by
+  // name: what the next compile takes for a domain the cache has no
+  // compile of, on the same terms (the same read of its file, the same
+  // inputs), reading it on its compile threads while the domains before
+  // it are linked. Forgotten once that compile ends.
+  struct ImageDomain {
+    absl::string_view name;
+    uint64_t version = 0;
+    uint64_t inputs_digest = 0;
+    bool scheduled = false;
+    absl::string_view record;  // ReadCompiledDomain's input
+  };
+  void KeepImage(std::shared_ptr<const CompiledImage> image, std::vector<ImageDomain> domains) {
+    image_ = std::move(image);
+    image_domains_ = std::move(domains);
+  }
+  void ForgetImage() {
+    image_domains_.clear();
+    image_domains_.shrink_to_fit();
+    image_ = nullptr;
+  }
+  const std::vector<ImageDomain>& image_domains() const { return image_domains_; }
+
  private:
   std::shared_ptr<const ProviderRecords> provider_;
   CompiledDomainList domains_;  // sorted by domain
@@ -78,6 +103,8 @@ class CompileCache {
   std::unique_ptr<const Snapshot> tables_;
   std::optional<CatalogDigests> catalog_;
   SenderNumbers senders_;
+  std::shared_ptr<const CompiledImage> image_;  // holds image_domains_' bytes
+  std::vector<ImageDomain> image_domains_;      // sorted by name
 };
 
 }  // namespace dnsd::config

@@ -30,7 +30,6 @@ constexpr absl::string_view kMagic = "dnsd compiled image";
 // Changed whenever what is written changes: an image of another format is
 // not read. (An image of another build is not read either, BuildId.)
 constexpr uint32_t kFormat = 2;
-constexpr size_t kParallelRestore = 4096;
 
 int FindBuildId(struct dl_phdr_info* info, size_t, void* out) {
   // The first object is the program itself.
@@ -211,44 +210,35 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   return counts;
 }
 
-absl::StatusOr<size_t> RestoreCompiled(const CompiledImage& image,
-                                       const ProviderSettings& settings, CompileCache& cache) {
-  ImageReader senders(image.senders());
+absl::StatusOr<size_t> RestoreCompiled(std::shared_ptr<const CompiledImage> image,
+                                       CompileCache& cache) {
+  ImageReader senders(image->senders());
   std::vector<std::string> ids(senders.Count(1));
   for (std::string& id : ids) id = std::string(senders.Bytes(1024));
   if (!senders.ok() || !senders.done() || !cache.sender_numbers().Restore(ids)) {
     return absl::DataLossError("its sender numbers do not read whole");
   }
-  auto provider = cache.Provider(settings);
-  if (!provider.ok()) return provider.status();
-
-  // Each record's bytes, then every record read on every core.
-  std::vector<absl::string_view> records;
-  ImageReader in(image.domains());
+  // Each record's bytes, and what the compile decides on before it reads
+  // one: the domain, the read it was compiled from, its inputs.
+  std::vector<CompileCache::ImageDomain> domains;
+  ImageReader in(image->domains());
   while (in.ok() && in.left() > 0) {
     size_t begin = in.offset();
-    in.Bytes();  // a record as ReadCompiledDomain reads it: length, bytes, digest
-    in.U64();
-    records.push_back(image.domains().substr(begin, in.offset() - begin));
+    ImageReader head(in.Bytes());  // a record as ReadCompiledDomain reads it
+    in.U64();                      // its digest, checked when it is read
+    CompileCache::ImageDomain d;
+    d.version = head.U64();
+    d.inputs_digest = head.U64();
+    d.scheduled = head.U8() != 0;
+    d.name = head.Bytes(UINT8_MAX);
+    d.record = image->domains().substr(begin, in.offset() - begin);
+    // In name order, each once, as the compile walks them.
+    if (!head.ok() || (!domains.empty() && !(domains.back().name < d.name))) continue;
+    domains.push_back(d);
   }
   if (!in.ok()) return absl::DataLossError("its compiled domains do not read whole");
-  std::vector<CompiledDomainList::Ptr> read(records.size());
-  const ImageProvider read_against(*provider);
-  ForEachOnAllCores(records.size(), kParallelRestore, [&](size_t i) {
-    ImageReader one(records[i]);
-    auto domain = ReadCompiledDomain(one, read_against);
-    if (domain.ok()) read[i] = *std::move(domain);
-  });
-  CompiledDomainList list;
-  const CompiledDomain* last = nullptr;
-  for (CompiledDomainList::Ptr& d : read) {
-    // In name order, each once, as the cache keeps them.
-    if (d == nullptr || (last != nullptr && !(last->domain() < d->domain()))) continue;
-    last = d.get();
-    list.push_back(std::move(d));
-  }
-  size_t size = list.size();
-  cache.Keep(std::move(list), nullptr);
+  size_t size = domains.size();
+  cache.KeepImage(std::move(image), std::move(domains));
   return size;
 }
 

@@ -88,12 +88,11 @@ struct ImageCounts {
 // changed since the last load, or this binary has no build id.
 absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std::string& path);
 
-// Puts the image's sender numbers and compiled domains into `cache`, a
-// fresh one, compiled against the provider records of `provider`: what the
-// first compile then takes. Returns how many domains it holds now; records
-// that do not read whole are left out (their domains are compiled).
-absl::StatusOr<size_t> RestoreCompiled(const CompiledImage& image,
-                                       const ProviderSettings& provider, CompileCache& cache);
+// Puts the image's sender numbers into `cache`, a fresh one, and its
+// compiled domains, for the first compile to read those it takes
+// (CompileCache::KeepImage). Returns how many it holds.
+absl::StatusOr<size_t> RestoreCompiled(std::shared_ptr<const CompiledImage> image,
+                                       CompileCache& cache);
 
 // The running binary's GNU build id, hex; empty if it has none.
 std::string BuildId();

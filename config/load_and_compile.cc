@@ -60,11 +60,8 @@ void TakeImage(LoadState& state, LoadedConfig& out) {
   out.image_refused = state.files.image_refused();
   out.image_used = !out.fatal && out.image_refused.empty();
   if (!out.image_used || out.image_files == 0) return;
-  absl::StatusOr<size_t> restored =
-      RestoreCompiled(*state.image, out.report.set.server.provider, state.compiled);
-  if (restored.ok()) {
-    out.image_domains = *restored;
-  } else {
+  absl::StatusOr<size_t> restored = RestoreCompiled(state.image, state.compiled);
+  if (!restored.ok()) {
     out.image_refused = absl::StrCat("its compiled domains: ", restored.status().message());
   }
 }
@@ -145,6 +142,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
                                     compile_progress, delta, state.release_freed);
     if (compiled.ok()) {
+      out.image_domains = compiled->stats.from_image;
       out.changes = std::move(changes);
       state.served = DomainVersions(state.compiled.domains());  // shared, not copied
       // Compiled: what was read this time needs its model no more.

@@ -73,7 +73,8 @@ struct LoadedConfig {
   bool guarded = false;  // fatal because it would drop too many domains (drop_guard.h)
   bool skipped = false;  // skip_if_unchanged, and nothing changed: nothing compiled
   // What the load took from a compiled image (LoadState::UseImage): domain
-  // files, and compiled domains put into the cache; or why it took none.
+  // files, and compiled domains (read on the compile threads, not compiled:
+  // CompileStats::from_image); or why it took none.
   bool image_used = false;  // offered, and not refused
   size_t image_files = 0;
   size_t image_domains = 0;

@@ -35,8 +35,8 @@ void LogImageTaken(const config::LoadedConfig& loaded) {
     LogInfo("compiled image not used: %s", loaded.image_refused);
   }
   if (loaded.image_used) {
-    LogInfo("compiled image: %d domain files taken as read, %d compiled domains; %d compiled "
-            "afresh",
+    LogInfo("compiled image: %d domain files taken as read, %d compiled domains taken; %d "
+            "compiled afresh",
             loaded.image_files, loaded.image_domains, loaded.compile_stats.compiled);
   }
 }
