@@ -428,7 +428,10 @@ for N in "${SIZES[@]}"; do
   EDITED="$cfg/domains/$edit_file"; ORIGINAL="$WORK/original-$N.yaml"
   load_start=$(loadavg)
 
-  # G3 cold: the first start on these files in this run.
+  # G3 cold: the first start on these files in this run, with nothing of
+  # an earlier run's: its compiled image (state_dir, config/compiled_image.h)
+  # would make this start a restart.
+  rm -f "$cfg/state/compiled.image"
   cache="warm (the files were read or written shortly before)"
   if [ "$DROP_CACHES" = 1 ]; then
     sync; echo 3 >/proc/sys/vm/drop_caches || die "cannot drop the page cache (DROP_CACHES=1 needs root)"
