@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "config/bytes_digest.h"
 #include "config/compile_cache.h"
 #include "config/compiled_domain_image.h"
 #include "config/domain_file.h"
@@ -29,7 +30,7 @@ namespace {
 constexpr absl::string_view kMagic = "dnsd compiled image";
 // Changed whenever what is written changes: an image of another format is
 // not read. (An image of another build is not read either, BuildId.)
-constexpr uint32_t kFormat = 2;
+constexpr uint32_t kFormat = 3;
 
 int FindBuildId(struct dl_phdr_info* info, size_t, void* out) {
   // The first object is the program itself.
@@ -131,6 +132,12 @@ absl::StatusOr<std::unique_ptr<CompiledImage>> CompiledImage::Open(const std::st
   image->catalog_digest_ = in.U64();
   image->written_at_ = static_cast<int64_t>(in.U64());
   image->max_version_ = in.U64();
+  // A number of the head changed on the disk would be taken as written
+  // (max_version lowered, say): the head has a digest, as every record.
+  const size_t head_size = in.offset();
+  if (in.U64() != BytesDigest(absl::string_view(static_cast<const char*>(map), head_size))) {
+    return absl::DataLossError(absl::StrCat(path, ": not the bytes written"));
+  }
   absl::string_view* sections[] = {&image->senders_, &image->files_, &image->domains_};
   for (absl::string_view* section : sections) {
     uint64_t size = in.U64();
@@ -168,6 +175,7 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   head.U64(digests->second);
   head.U64(static_cast<uint64_t>(std::time(nullptr)));
   head.U64(ReadVersionsGiven());
+  head.U64(BytesDigest(head.bytes()));
   bool ok = file.Put(head);
 
   long senders = file.Begin();
@@ -175,6 +183,7 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   std::vector<std::string> ids = state.compiled.sender_numbers().InOrder();
   numbers.Varint(ids.size());
   for (const std::string& sender : ids) numbers.Bytes(sender);
+  numbers.U64(BytesDigest(numbers.bytes()));
   ok = ok && file.Put(numbers) && file.End(senders);
 
   long files = file.Begin();
@@ -212,10 +221,17 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
 
 absl::StatusOr<size_t> RestoreCompiled(std::shared_ptr<const CompiledImage> image,
                                        CompileCache& cache) {
-  ImageReader senders(image->senders());
+  // The numbers every compile of the image names its senders by, then
+  // their digest.
+  absl::string_view numbers = image->senders();
+  if (numbers.size() < 8) return absl::DataLossError("its sender numbers do not read whole");
+  ImageReader digest(numbers.substr(numbers.size() - 8));
+  numbers.remove_suffix(8);
+  ImageReader senders(numbers);
   std::vector<std::string> ids(senders.Count(1));
   for (std::string& id : ids) id = std::string(senders.Bytes(1024));
-  if (!senders.ok() || !senders.done() || !cache.sender_numbers().Restore(ids)) {
+  if (!senders.ok() || !senders.done() || digest.U64() != BytesDigest(numbers) ||
+      !cache.sender_numbers().Restore(ids)) {
     return absl::DataLossError("its sender numbers do not read whole");
   }
   // Each record's bytes, and what the compile decides on before it reads

@@ -16,9 +16,10 @@
 // Layout (config/image_bytes.h's encoding):
 //   "dnsd compiled image", format, the writing binary's GNU build id,
 //   digests (BytesDigest) of the server file and the catalog, time written,
-//   the highest read version the writer gave;
+//   the highest read version the writer gave, the digest of all that;
 //   then three sections, each its length (U64) and its bytes:
-//   senders   the compile cache's sender numbers (config/compiled_domain.h)
+//   senders   the compile cache's sender numbers (config/compiled_domain.h),
+//             and their digest
 //   files     ConfigState::WriteImageFiles, in name order
 //   domains   one record per compiled domain (config/compiled_domain_image.h),
 //             in name order
