@@ -196,6 +196,23 @@ TEST_F(CompiledImageTest, ADamagedImageServesWhatTheFilesSay) {
   }
 }
 
+// The image is offered to the first load only: one that is rejected (a
+// broken server file) does not leave it to a reload.
+TEST_F(CompiledImageTest, OnlyTheFirstLoadIsOffered) {
+  FirstRunWritesImage();
+  const std::string server = testing::ReadFile(server_);
+  std::ofstream(server_, std::ios::trunc) << "provider: [\n";
+  auto state = Serving(server_);
+  state->UseImage(*CompiledImage::Open(image_));
+  EXPECT_TRUE(LoadAndCompile(*state, 1).fatal);
+  std::ofstream(server_, std::ios::trunc) << server;
+  LoadedConfig second = LoadAndCompile(*state, 2);
+  ASSERT_FALSE(second.fatal);
+  EXPECT_EQ(second.image_files, 0u);
+  EXPECT_EQ(second.report.files_read, static_cast<size_t>(kDomains));
+  EXPECT_EQ(second.snapshot->digest, FreshDigest());
+}
+
 TEST_F(CompiledImageTest, NothingToWriteWhileTheServerFileDiffersFromItsLoad) {
   auto state = Serving(server_);
   ASSERT_FALSE(LoadAndCompile(*state, 1).fatal);

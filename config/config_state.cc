@@ -367,6 +367,9 @@ bool ConfigState::ReadAgain(DomainFile& f, const FileName& path, bool model_if_s
 LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
                              const std::vector<std::string>* domain_files) {
   auto load_start = std::chrono::steady_clock::now();
+  // An image is offered to one load, the first, whatever becomes of it.
+  std::shared_ptr<const CompiledImage> offered = std::move(image_);
+  image_ = nullptr;
   LoadReport report;
   ConfigSet& set = report.set;
   // Every file of this load is opened under the folders as they are now
@@ -429,13 +432,13 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   // written from these very server file and catalog, which every file's
   // checks depend on.
   std::optional<ImageCursor> image;
-  if (image_ != nullptr) {
+  if (offered != nullptr) {
     // Before anything is read: no read of this run takes a version of the
     // image's (its compiles are paired with reads by version).
-    ReserveReadVersions(image_->max_version());
-    if (DigestOfFile(server_file_, pins.ReadPath(server_file_)) == image_->server_digest() &&
-        DigestOfFile(set.server.catalog_path, catalog_read) == image_->catalog_digest()) {
-      image.emplace(image_->files());
+    ReserveReadVersions(offered->max_version());
+    if (DigestOfFile(server_file_, pins.ReadPath(server_file_)) == offered->server_digest() &&
+        DigestOfFile(set.server.catalog_path, catalog_read) == offered->catalog_digest()) {
+      image.emplace(offered->files());
     } else {
       image_refused_ = "the server file or the catalog changed since it was written";
     }
@@ -455,7 +458,6 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   std::vector<Entry> entries =
       only_named ? *std::move(named)
                  : ListAll(set, domains_read, files_removed, image ? &*image : nullptr);
-  image_ = nullptr;
   if (only_named) {
     for (const Entry& e : entries) changes.push_back({*e.path, e.file, e.file->good});
   } else {
