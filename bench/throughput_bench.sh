@@ -164,13 +164,15 @@ wait_listening() {
 
 # ---- 1. configuration and query file --------------------------------------
 CFG=$WORK/cfg-$DOMAINS-s$SEED
+# Generated again by another gen_config.py (an older checkout's) too.
+generated="$DOMAINS $QUERIES $SEED $(sha256sum "$HERE/gen_config.py" | cut -c1-12)"
 if [ ! -s "$CFG/dnsd.yaml" ] || [ ! -s "$WORK/queries-all.txt" ] \
-    || [ "$(cat "$WORK/generated" 2>/dev/null)" != "$DOMAINS $QUERIES $SEED" ]; then
+    || [ "$(cat "$WORK/generated" 2>/dev/null)" != "$generated" ]; then
   log "generating $DOMAINS domains and $QUERIES queries into $CFG"
   rm -f "$WORK/generated" "$WORK/root.zone" "$WORK/queries.txt"
   $PYTHON "$HERE/gen_config.py" --domains "$DOMAINS" --out "$CFG" --seed "$SEED" \
     --queries "$WORK/queries-all.txt" --query-count "$QUERIES" --mix throughput
-  echo "$DOMAINS $QUERIES $SEED" > "$WORK/generated"
+  echo "$generated" > "$WORK/generated"
 fi
 
 # ---- servers ---------------------------------------------------------------
