@@ -768,7 +768,6 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   }
   snap.digest = ConfigDigest(snap);
   if (cache != nullptr) {
-    cache->ForgetImage();  // what it had to give is in snap.domains
     cache->Keep(snap.domains, TablesOf(snap), std::move(marked));  // shared, not copied
     cache->KeepCatalog(CatalogDigests(config.catalog, refreshed));
   }

@@ -77,7 +77,8 @@ class CompileCache {
   // name: what the next compile takes for a domain the cache has no
   // compile of, on the same terms (the same read of its file, the same
   // inputs), reading it on its compile threads while the domains before
-  // it are linked. Forgotten once that compile ends.
+  // it are linked. LoadAndCompile forgets them once that compile ends,
+  // whether it succeeded or not (the image's mapping goes with them).
   struct ImageDomain {
     absl::string_view name;
     uint64_t version = 0;

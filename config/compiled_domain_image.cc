@@ -205,6 +205,14 @@ bool WellFormed(absl::string_view records, uint16_t type, uint16_t count, const 
   return at == records.size();
 }
 
+// A record whose RDATA is kept apart, as the image holds it: its RRset's
+// index, the part whose family reads it back, the RDATA's octets.
+struct Apart {
+  size_t rrset;
+  size_t part;
+  absl::string_view rdata;
+};
+
 class DomainReader {
  public:
   DomainReader(ImageReader& in, const ImageProvider& provider)
@@ -220,7 +228,7 @@ class DomainReader {
     out->scheduled = in_.U8() != 0;
     absl::string_view domain = in_.Bytes(UINT8_MAX);
     DomainDraft draft;
-    std::vector<std::pair<size_t, absl::string_view>> apart;  // part, RDATA
+    std::vector<Apart> apart;
     DNSD_RETURN_IF_ERROR(ReadRRsets(draft, apart));
     DNSD_RETURN_IF_ERROR(ReadErrors(draft));
     DNSD_RETURN_IF_ERROR(ReadParts(draft));
@@ -238,7 +246,7 @@ class DomainReader {
 
  private:
   absl::Status ReadRRsets(DomainDraft& draft,
-                          std::vector<std::pair<size_t, absl::string_view>>& apart) {
+                          std::vector<Apart>& apart) {
     size_t n = in_.Count(6);
     draft.rrsets.reserve(n);
     for (size_t i = 0; i < n && in_.ok(); ++i) {
@@ -249,8 +257,7 @@ class DomainReader {
       if (in_.U8() != 0) {
         size_t part = in_.Varint();
         absl::string_view rdata = in_.Bytes(UINT16_MAX);
-        apart.emplace_back(part, rdata);
-        pending_apart_.push_back(i);
+        apart.push_back({i, part, rdata});
       }
       draft.rrsets.push_back({std::move(rrset), RdataRef()});
     }
@@ -295,15 +302,13 @@ class DomainReader {
   }
 
   // The records kept apart, as their families keep them.
-  absl::Status ReadApart(DomainDraft& draft,
-                         const std::vector<std::pair<size_t, absl::string_view>>& apart) {
-    for (size_t a = 0; a < apart.size(); ++a) {
-      auto [part, rdata] = apart[a];
+  absl::Status ReadApart(DomainDraft& draft, const std::vector<Apart>& apart) {
+    for (const auto& [rrset, part, rdata] : apart) {
       if (part >= draft.parts.size()) return Corrupt("a record's part");
       RdataRef ref = draft.parts[part].family->ReadRdata(rdata);
       if (!ref) ref = BytesRdata::Make(rdata);
       if (ref->Bytes() != rdata) return Corrupt("a record kept apart");
-      RRsetDraft& r = draft.rrsets[pending_apart_[a]];
+      RRsetDraft& r = draft.rrsets[rrset];
       const_cast<RRset&>(*r.rrset).rdata = ref.get();
       r.rdata = std::move(ref);
     }
@@ -415,7 +420,6 @@ class DomainReader {
   ImageReader& in_;
   std::shared_ptr<const ProviderRecords> provider_;
   std::array<const RRset*, 8> provider_rrsets_;
-  std::vector<size_t> pending_apart_;  // the RRsets whose RDATA is apart, in order
   const std::array<const std::string*, kZoneKindCount>& provider_zones_;
 };
 

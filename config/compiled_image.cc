@@ -219,7 +219,7 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   return counts;
 }
 
-absl::StatusOr<size_t> RestoreCompiled(std::shared_ptr<const CompiledImage> image,
+absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
                                        CompileCache& cache) {
   // The numbers every compile of the image names its senders by, then
   // their digest.

@@ -92,7 +92,7 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
 // Puts the image's sender numbers into `cache`, a fresh one, and its
 // compiled domains, for the first compile to read those it takes
 // (CompileCache::KeepImage). Returns how many it holds.
-absl::StatusOr<size_t> RestoreCompiled(std::shared_ptr<const CompiledImage> image,
+absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
                                        CompileCache& cache);
 
 // The running binary's GNU build id, hex; empty if it has none.

@@ -64,12 +64,12 @@ class ImageReader {
     }
     return Fail();
   }
-  // A count of things to come, each at least `min_octets` long: a count
-  // the bytes left cannot hold fails here, before anyone reserves room
-  // for it.
+  // A count of things to come, each at least `min_octets` (>= 1) long: a
+  // count the bytes left cannot hold fails here, before anyone reserves
+  // room for it.
   size_t Count(size_t min_octets = 1) {
     uint64_t n = Varint();
-    if (min_octets > 0 && n > (in_.size() - at_) / min_octets) return Fail();
+    if (n > left() / min_octets) return Fail();
     return static_cast<size_t>(n);
   }
   // A view of the reader's input: valid as long as that is.

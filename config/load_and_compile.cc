@@ -60,9 +60,9 @@ void TakeImage(LoadState& state, LoadedConfig& out) {
   out.image_refused = state.files.image_refused();
   out.image_used = !out.fatal && out.image_refused.empty();
   if (!out.image_used || out.image_files == 0) return;
-  absl::StatusOr<size_t> restored = RestoreCompiled(state.image, state.compiled);
-  if (!restored.ok()) {
-    out.image_refused = absl::StrCat("its compiled domains: ", restored.status().message());
+  absl::StatusOr<size_t> offered = OfferCompiled(state.image, state.compiled);
+  if (!offered.ok()) {
+    out.image_refused = absl::StrCat("its compiled domains: ", offered.status().message());
   }
 }
 
@@ -141,6 +141,8 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     }
     auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
                                     compile_progress, delta, state.release_freed);
+    // What the image had to give is in the compile, or compiled afresh.
+    state.compiled.ForgetImage();
     if (compiled.ok()) {
       out.image_domains = compiled->stats.from_image;
       out.changes = std::move(changes);

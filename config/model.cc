@@ -26,16 +26,12 @@ const Sender* Catalog::Find(absl::string_view id) const {
 ReleasedHead::ReleasedHead(const DomainHead& head, const std::vector<std::string>& ids)
     : DomainHead(head) {
   has_model_ = false;
-  size_t size = 0;
-  for (const std::string& id : ids) size += id.size() + 1;
-  if (size == 0) return;
-  inputs_size = static_cast<uint32_t>(size);
-  inputs = std::make_unique_for_overwrite<char[]>(size);
-  char* at = inputs.get();
+  std::string packed;
   for (const std::string& id : ids) {
-    at = std::copy(id.begin(), id.end(), at);
-    *at++ = '\0';
+    packed.append(id);
+    packed.push_back('\0');
   }
+  KeepInputs(packed);
 }
 
 ReleasedHead::ReleasedHead(FileName file_name, std::string domain_name, SourcePos where,
@@ -45,10 +41,14 @@ ReleasedHead::ReleasedHead(FileName file_name, std::string domain_name, SourcePo
   pos = std::move(where);
   version = read_version;
   has_model_ = false;
-  if (ids.empty()) return;
-  inputs_size = static_cast<uint32_t>(ids.size());
-  inputs = std::make_unique_for_overwrite<char[]>(ids.size());
-  std::copy(ids.begin(), ids.end(), inputs.get());
+  KeepInputs(ids);
+}
+
+void ReleasedHead::KeepInputs(absl::string_view packed) {
+  if (packed.empty()) return;
+  inputs_size = static_cast<uint32_t>(packed.size());
+  inputs = std::make_unique_for_overwrite<char[]>(packed.size());
+  std::copy(packed.begin(), packed.end(), inputs.get());
 }
 
 // Every released domain has one: with make_shared's 16 octets, in the

@@ -288,6 +288,10 @@ struct ReleasedHead : DomainHead {
                absl::string_view inputs);
   uint32_t inputs_size = 0;
   std::unique_ptr<char[]> inputs;
+
+ private:
+  // Copies `packed` (each id followed by a NUL) into `inputs`.
+  void KeepInputs(absl::string_view packed);
 };
 
 }  // namespace dnsd::config
