@@ -19,7 +19,7 @@ FileName::FileName(absl::string_view name) {
   void* raw = ::operator new(sizeof(Shared) + size + 1);
   shared_ = new (raw) Shared{{1}, static_cast<uint32_t>(size)};
   char* chars = static_cast<char*>(raw) + sizeof(Shared);
-  std::memcpy(chars, name.data(), size);
+  std::copy_n(name.data(), size, chars);  // an empty view may have no data: no memcpy
   chars[size] = '\0';
 }
 
@@ -65,7 +65,7 @@ DiagnosticText::DiagnosticText(absl::string_view text) {
   }
   void* raw = ::operator new(sizeof(Entry) + text.size());
   entry_ = new (raw) Entry{{1}, static_cast<uint32_t>(text.size())};
-  std::memcpy(static_cast<char*>(raw) + sizeof(Entry), text.data(), text.size());
+  std::copy_n(text.data(), text.size(), static_cast<char*>(raw) + sizeof(Entry));
   table.entries.emplace(str(), entry_);
 }
 

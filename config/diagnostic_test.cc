@@ -82,5 +82,13 @@ TEST(DiagnosticTextTest, ADiagnosticIsThirtyTwoOctets) {
   EXPECT_EQ(sizeof(Diagnostic), 32u);
 }
 
+// A view with no characters may have no data pointer either (a reader
+// that failed gives one): both kinds of text take it as empty, without
+// copying from it (the sanitizer build checks).
+TEST(DiagnosticTextTest, AViewWithNoDataIsEmpty) {
+  EXPECT_EQ(DiagnosticText(absl::string_view()).str(), "");
+  EXPECT_TRUE(FileName(absl::string_view()).empty());
+}
+
 }  // namespace
 }  // namespace dnsd::config
