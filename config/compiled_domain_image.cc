@@ -51,6 +51,12 @@ class RRsetRefs {
   size_t own_size_ = 0;
 };
 
+// How an RRset's RDATA kept apart is written: none, its octets, or as its
+// family holds it (RecordFamily::WriteRdata).
+constexpr uint8_t kNoApart = 0;
+constexpr uint8_t kApartOctets = 1;
+constexpr uint8_t kApartHeld = 2;
+
 // Which part owns each RRset whose RDATA is kept apart: the family that
 // made it reads it back.
 absl::flat_hash_map<const RRset*, size_t> PartsOfApart(const CompiledDomain& d) {
@@ -86,20 +92,23 @@ bool WriteBody(const CompiledDomain& d, ImageWriter& out) {
   out.Bytes(d.domain());
 
   absl::flat_hash_map<const RRset*, size_t> apart = PartsOfApart(d);
+  ImageWriter own;  // a record kept apart, as its family holds it
   out.Varint(d.rrsets().size());
   for (const KeptRRset& k : d.rrsets()) {
     out.U16(k.rrset.type);
     out.U16(k.rrset.count);
     out.Bytes(k.rrset.records.view());
     if (k.rrset.rdata == nullptr) {
-      out.U8(0);
+      out.U8(kNoApart);
       continue;
     }
     auto it = apart.find(&k.rrset);
     if (it == apart.end()) return false;  // served by no part: nothing made it
-    out.U8(1);
+    own.bytes().clear();
+    bool held = d.parts()[it->second].family->WriteRdata(*k.rrset.rdata, own);
+    out.U8(held ? kApartHeld : kApartOctets);
     out.Varint(it->second);
-    out.Bytes(k.rrset.rdata->Bytes());
+    out.Bytes(held ? own.bytes() : k.rrset.rdata->Bytes());
   }
 
   out.Varint(d.errors().size());
@@ -206,11 +215,13 @@ bool WellFormed(absl::string_view records, uint16_t type, uint16_t count, const 
 }
 
 // A record whose RDATA is kept apart, as the image holds it: its RRset's
-// index, the part whose family reads it back, the RDATA's octets.
+// index, the part whose family made it, and its bytes: the RDATA's octets,
+// or what the family wrote of it (RecordFamily::WriteRdata).
 struct Apart {
   size_t rrset;
   size_t part;
-  absl::string_view rdata;
+  bool held;
+  absl::string_view bytes;
 };
 
 class DomainReader {
@@ -254,10 +265,11 @@ class DomainReader {
       rrset->type = in_.U16();
       rrset->count = in_.U16();
       rrset->records = RecordBytes::Viewing(in_.Bytes(UINT32_MAX >> 1));
-      if (in_.U8() != 0) {
+      if (uint8_t form = in_.U8(); form != kNoApart) {
+        if (form != kApartOctets && form != kApartHeld) return Corrupt("a record's form");
         size_t part = in_.Varint();
-        absl::string_view rdata = in_.Bytes(UINT16_MAX);
-        apart.push_back({i, part, rdata});
+        absl::string_view bytes = in_.Bytes(UINT16_MAX);
+        apart.push_back({i, part, form == kApartHeld, bytes});
       }
       draft.rrsets.push_back({std::move(rrset), RdataRef()});
     }
@@ -303,11 +315,16 @@ class DomainReader {
 
   // The records kept apart, as their families keep them.
   absl::Status ReadApart(DomainDraft& draft, const std::vector<Apart>& apart) {
-    for (const auto& [rrset, part, rdata] : apart) {
+    for (const auto& [rrset, part, held, bytes] : apart) {
       if (part >= draft.parts.size()) return Corrupt("a record's part");
-      RdataRef ref = draft.parts[part].family->ReadRdata(rdata);
-      if (!ref) ref = BytesRdata::Make(rdata);
-      if (ref->Bytes() != rdata) return Corrupt("a record kept apart");
+      RdataRef ref;
+      if (held) {
+        ImageReader in(bytes);
+        ref = draft.parts[part].family->ReadRdata(in);
+        if (!ref || !in.ok() || !in.done()) return Corrupt("a record kept apart");
+      } else {
+        ref = BytesRdata::Make(bytes);
+      }
       RRsetDraft& r = draft.rrsets[rrset];
       const_cast<RRset&>(*r.rrset).rdata = ref.get();
       r.rdata = std::move(ref);

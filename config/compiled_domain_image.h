@@ -5,7 +5,7 @@
 // (SameCompile), and serves the same octets: its lists are drafted from
 // the image's bytes and sealed as a compile's are (CompiledDomain::Seal);
 // each family reads back what it kept (RecordFamily::ReadData), and the
-// DKIM family its keys' records as it holds them (RecordFamily::ReadRdata).
+// DKIM family its keys as it holds them, as DER (RecordFamily::ReadRdata).
 // What is read is checked as a network input would be: references in
 // range, runs that add up, owner names in wire form below their zones.
 // Bytes that fail give an error, never a domain that is half right.

@@ -136,10 +136,15 @@ class RecordFamily {
   // reads it back, null if the bytes do not hold it.
   virtual bool WriteData(const FamilyData& /*data*/, ImageWriter& /*out*/) const { return false; }
   virtual std::unique_ptr<const FamilyData> ReadData(ImageReader& in) const;
-  // A record of the family's whose RDATA is kept apart (RRset::rdata), as
-  // the family keeps it, from the octets it writes; null if the family
-  // cannot (the image then holds the octets).
-  virtual RdataRef ReadRdata(absl::string_view /*rdata*/) const { return RdataRef(); }
+  // A record of the family's whose RDATA is kept apart (RRset::rdata), in
+  // the form the family holds it (the DKIM family: a key's DER, not its
+  // base64). WriteRdata writes it, false if `rdata` is not of that form
+  // (the image then holds its octets); ReadRdata reads it back, null if
+  // the bytes do not hold it.
+  virtual bool WriteRdata(const ApartRdata& /*rdata*/, ImageWriter& /*out*/) const {
+    return false;
+  }
+  virtual RdataRef ReadRdata(ImageReader& /*in*/) const { return RdataRef(); }
 
   // Zone-file lines the customer publishes in their own zone, and comments
   // (starting with ';') where they must know something more.

@@ -128,10 +128,14 @@ class Dkim final : public RecordFamily {
     return absl::OkStatus();
   }
 
-  // A key's record as Compile shares it: held as its DER again.
-  RdataRef ReadRdata(absl::string_view rdata) const override {
-    return DkimKeyRecord::FromRdata(rdata);
+  // A key's record as Compile holds it: its DER, not its text.
+  bool WriteRdata(const ApartRdata& rdata, ImageWriter& out) const override {
+    const auto* key = dynamic_cast<const DkimKeyRecord*>(&rdata);
+    if (key == nullptr) return false;
+    key->WriteTo(out);
+    return true;
   }
+  RdataRef ReadRdata(ImageReader& in) const override { return DkimKeyRecord::Read(in); }
 
   void Timeline(const DomainConfig& d, std::vector<ScheduledChange>& out) const override {
     for (const DkimSelector& s : d.dkim.selectors) {

@@ -8,7 +8,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "policy/dkim/dkim.h"
@@ -72,33 +71,18 @@ RdataRef DkimKeyRecord::Make(const DkimKeyTags& tags) {
   return Build(static_cast<uint8_t>(type), der, absl::string_view(text).substr(head.size()));
 }
 
-RdataRef DkimKeyRecord::FromRdata(absl::string_view rdata) {
-  // The text, joined from its character-strings as TxtRdata split it.
-  std::string text;
-  for (size_t at = 0; at < rdata.size();) {
-    size_t n = static_cast<uint8_t>(rdata[at]);
-    if (n > rdata.size() - at - 1) return RdataRef();
-    text.append(rdata.data() + at + 1, n);
-    at += 1 + n;
-  }
-  absl::string_view rest = text;
-  if (!absl::ConsumePrefix(&rest, kVersion)) return RdataRef();
-  int type = -1;
-  for (size_t i = 0; i < std::size(kKeyTypes); ++i) {
-    if (absl::ConsumePrefix(&rest, absl::StrCat(kKeyTypes[i], kKeyTag))) {
-      type = static_cast<int>(i);
-      break;
-    }
-  }
-  size_t key_end = std::min(rest.find(';'), rest.size());
-  absl::string_view key = rest.substr(0, key_end);
-  absl::string_view tail = rest.substr(key_end);
-  std::string der;
-  if (type < 0 || !absl::Base64Unescape(key, &der) || der.empty() || der.size() > UINT16_MAX ||
-      absl::Base64Escape(der) != key || tail.size() > UINT8_MAX) {
-    return RdataRef();
-  }
-  return Build(static_cast<uint8_t>(type), der, tail);
+void DkimKeyRecord::WriteTo(ImageWriter& out) const {
+  out.U8(type_);
+  out.Bytes(absl::string_view(der(), der_size_));
+  out.Bytes(absl::string_view(tail(), tail_size_));
+}
+
+RdataRef DkimKeyRecord::Read(ImageReader& in) {
+  uint8_t type = in.U8();
+  absl::string_view der = in.Bytes(UINT16_MAX);
+  absl::string_view tail = in.Bytes(UINT8_MAX);
+  if (!in.ok() || type >= std::size(kKeyTypes) || der.empty()) return RdataRef();
+  return Build(type, der, tail);
 }
 
 RdataRef DkimKeyRecord::Build(uint8_t type, absl::string_view der, absl::string_view tail) {

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "config/image_bytes.h"
 #include "config/model.h"
 #include "dnsd/protocol/zone/apart_rdata.h"
 
@@ -33,9 +34,12 @@ class DkimKeyRecord final : public ApartRdata {
  public:
   // Null if `tags` cannot be held this way.
   static RdataRef Make(const DkimKeyTags& tags);
-  // The record whose RDATA is `rdata` (the octets Write writes), held
-  // this way; null if it cannot be. The compiled image keeps the octets.
-  static RdataRef FromRdata(absl::string_view rdata);
+  // The compiled image (config/compiled_image.h) holds a key's record as
+  // this form holds it: the type, the DER and the tail. Read makes the
+  // record again from what WriteTo wrote, with no base64 either way; null
+  // if the bytes do not hold one.
+  void WriteTo(ImageWriter& out) const;
+  static RdataRef Read(ImageReader& in);
 
   size_t size() const override;
   void Write(char* out) const override;

@@ -84,6 +84,41 @@ TEST(DkimKeyRecordTest, EveryLengthAndSplit) {
   }
 }
 
+// The compiled image's form: what WriteTo writes, Read makes into a
+// record that serves the same octets, held as DER again; bytes that are
+// cut short, or name no key type, or hold no DER, make none.
+TEST(DkimKeyRecordTest, ReadBackAsWritten) {
+  for (const char* key : {kRsa1024, kRsa2048, kRsa8192, kEd25519Raw}) {
+    DkimKeyTags tags = Tags(key == kEd25519Raw ? "ed25519" : "rsa", key);
+    tags.hash = {"sha256"};
+    RdataRef rdata = DkimRecordOf(tags);
+    ASSERT_TRUE(HeldAsDer(rdata));
+    ImageWriter out;
+    static_cast<const DkimKeyRecord&>(*rdata).WriteTo(out);
+    ImageReader in(out.bytes());
+    RdataRef back = DkimKeyRecord::Read(in);
+    ASSERT_TRUE(HeldAsDer(back));
+    EXPECT_TRUE(in.done());
+    EXPECT_EQ(Written(*back), Written(*rdata));
+    EXPECT_TRUE(back->Same(*rdata));
+
+    for (size_t cut = 0; cut < out.bytes().size(); ++cut) {
+      ImageReader short_in(absl::string_view(out.bytes()).substr(0, cut));
+      EXPECT_FALSE(DkimKeyRecord::Read(short_in)) << cut;
+    }
+    std::string no_type = out.bytes();
+    no_type[0] = '\x7f';
+    ImageReader no_type_in(no_type);
+    EXPECT_FALSE(DkimKeyRecord::Read(no_type_in));
+  }
+  ImageWriter empty_der;
+  empty_der.U8(0);
+  empty_der.Bytes("");
+  empty_der.Bytes("");
+  ImageReader empty_in(empty_der.bytes());
+  EXPECT_FALSE(DkimKeyRecord::Read(empty_in));
+}
+
 // Held as the record's octets: a key type the form has no number for,
 // base64 that would not come back as written, tags after p= longer than
 // its length octet counts.

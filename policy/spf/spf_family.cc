@@ -179,11 +179,7 @@ class Spf final : public RecordFamily {
       prefix.length = in.U8();
       if (bytes.size() != prefix.address.bytes.size() || prefix.length > 128) return nullptr;
       std::copy(bytes.begin(), bytes.end(), prefix.address.bytes.begin());
-      // As the reader makes them: host bits zero, IPv4 mapped.
-      if (absl::StatusOr<IpPrefix> again = ParseIpPrefix(FormatIpPrefix(prefix));
-          !again.ok() || !(*again == prefix)) {
-        return nullptr;
-      }
+      if (!prefix.HostBitsZero()) return nullptr;  // as the reader makes them
       p.netblocks.push_back(prefix);
     }
     for (size_t n = in.Count(1); n > 0 && in.ok(); --n) {

@@ -31,6 +31,11 @@ bool IpAddress::is_v4() const {
   return std::memcmp(bytes.data(), kMappedPrefix, sizeof(kMappedPrefix)) == 0;
 }
 
+bool IpPrefix::HostBitsZero() const {
+  IpAddress copy = address;
+  return !ClearHostBits(copy, length);
+}
+
 IpAddress IpAddress::FromV4(const uint8_t v4[4]) {
   IpAddress ip;
   std::memcpy(ip.bytes.data(), kMappedPrefix, sizeof(kMappedPrefix));

@@ -50,6 +50,8 @@ struct IpPrefix {
   uint8_t length = 0;  // in the 128-bit space: IPv4 /24 is 96 + 24 = 120
 
   bool is_v4() const { return address.is_v4() && length >= 96; }
+  // Whether every bit past `length` is zero, as ParseIpPrefix makes them.
+  bool HostBitsZero() const;
   // The length as written in the prefix's own family ("/24" for IPv4).
   int family_length() const { return is_v4() ? length - 96 : length; }
   // Inline: the SPF matcher asks it of every netblock a domain has, per query.

@@ -210,6 +210,20 @@ TEST(IpPrefixTest, HostBitsSetIsAnErrorNamingTheNetwork) {
   EXPECT_THAT(partial.status().message(), HasSubstr("'10.0.8.0/21'"));
 }
 
+TEST(IpPrefixTest, HostBitsZeroIsWhatParsingMakes) {
+  for (absl::string_view text : {"203.0.113.0/24", "10.0.8.0/21", "2001:db8::/32", "0.0.0.0/0",
+                                 "192.0.2.1", "::/0", "2001:db8::1"}) {
+    absl::StatusOr<IpPrefix> p = ParseIpPrefix(text);
+    ASSERT_TRUE(p.ok()) << text;
+    EXPECT_TRUE(p->HostBitsZero()) << text;
+    // One bit past the length set, where there is one.
+    if (p->length == 128) continue;
+    IpPrefix set = *p;
+    set.address.bytes[p->length / 8] |= uint8_t(0x80 >> (p->length % 8));
+    EXPECT_FALSE(set.HostBitsZero()) << text;
+  }
+}
+
 TEST(IpPrefixTest, BadLengths) {
   for (absl::string_view bad : {"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/24x",
                                 "10.0.0.0/+8", "10.0.0.0/ 8", "2001:db8::/129", "10.0.0.0/8/8",
