@@ -36,11 +36,11 @@ struct Edits {
 
 // A domain whose names another zone already serves (the provider's own
 // domain configured as a customer, say) is refused before anything is added.
-// An empty non-terminal (made by a subdomain's names) is not taken.
+// An empty non-terminal (made by a subdomain's names) is not taken. (A
+// zone's apex is a node too: one look-up finds both.)
 bool Taken(const ZoneTable& zones, absl::string_view name) {
   const Node* node = zones.FindNode(name);
-  return (node != nullptr && (node->apex() || !node->rrsets.empty())) ||
-         zones.FindZoneByApex(name) != nullptr;
+  return node != nullptr && (node->apex() || !node->rrsets.empty());
 }
 
 absl::Status CheckFree(const CompiledDomain& d, const CompiledPart& part,
