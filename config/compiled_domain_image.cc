@@ -296,6 +296,7 @@ class DomainReader {
   absl::Status ReadParts(DomainDraft& draft) {
     size_t n = in_.Count(10);
     absl::Span<const RecordFamily* const> families = Families();
+    if (n > families.size()) return Corrupt("more parts than families");
     for (size_t i = 0; i < n && in_.ok(); ++i) {
       CompiledPart part;
       size_t family = in_.U8();
