@@ -8,13 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "config/bytes_digest.h"
 #include "config/compile.h"
 #include "config/compile_cache.h"
 #include "config/load_and_compile.h"
 #include "config/test_util.h"
+#include "dnsd/protocol/wire/name.h"
 #include "policy/dkim/dkim_record.h"
 #include "policy/dkim/test_keys.h"
+#include "policy/spf/spf_family.h"
 #include "gtest/gtest.h"
 
 namespace dnsd::config {
@@ -114,6 +117,53 @@ TEST(CompiledDomainImageTest, DomainsReadBackLinkIntoTheSameSnapshot) {
   LoadState scratch(server);
   LoadedConfig fresh = LoadAndCompile(scratch, 1);
   EXPECT_EQ(again.snapshot->digest, fresh.snapshot->digest);
+}
+
+// An image whose record names a sender past the catalog's (its digest is
+// no signature: a forged file can carry one) links without that domain's
+// SPF policy, with an error: an answer looks a policy's senders up by
+// number, and must never look past them.
+TEST(CompiledDomainImageTest, ASenderPastTheCatalogIsNotLinked) {
+  LoadState state(kExamples);
+  ASSERT_FALSE(LoadAndCompile(state, 1).fatal);
+  std::vector<CompiledDomainList::Ptr> domains(state.compiled.domains().begin(),
+                                               state.compiled.domains().end());
+  size_t forged = domains.size();
+  for (size_t i = 0; i < domains.size() && forged == domains.size(); ++i) {
+    for (const CompiledPart& part : domains[i]->parts()) {
+      ImageWriter data;
+      if (part.family != &SpfFamily() || !part.family->WriteData(*part.data, data)) continue;
+      // Flags, the _nspf part count, the senders' count, then the first.
+      if (data.bytes().size() < 5 || data.bytes()[2] == 0) continue;
+      const std::string written = Written(*domains[i]);
+      ImageReader framed(written);
+      std::string body(framed.Bytes());
+      size_t at = body.find(data.bytes());
+      ASSERT_NE(at, std::string::npos);
+      body[at + 3] = body[at + 4] = '\xff';
+      ImageWriter record;
+      record.Bytes(body);
+      record.U64(BytesDigest(body));
+      auto read = ReadBack(record.bytes(), domains[i]->provider);
+      ASSERT_TRUE(read.ok()) << read.status();
+      domains[i] = *std::move(read);
+      forged = i;
+      break;
+    }
+  }
+  ASSERT_LT(forged, domains.size()) << "no example names a sender";
+  state.compiled.Keep(CompiledDomainList(domains), nullptr);
+
+  LoadedConfig again = LoadAndCompile(state, 2, /*skip_if_unchanged=*/false);
+  ASSERT_FALSE(again.fatal);
+  bool reported = false;
+  for (const Diagnostic& e : again.errors) {
+    reported |= absl::StrContains(e.message.str(), "names sender number 65535");
+  }
+  EXPECT_TRUE(reported);
+  auto wire_name = wire::NameFromText(domains[forged]->domain());
+  ASSERT_TRUE(wire_name.ok());
+  EXPECT_EQ(again.snapshot->spf.domains.Find(*wire_name), nullptr);
 }
 
 // Cut anywhere, or changed anywhere with the digest it was written with, a

@@ -197,6 +197,7 @@ class Spf final : public RecordFamily {
     // Compile made the same name in wire form, or the part would not be.
     absl::StatusOr<std::string> wire_name = wire::NameFromText(d.domain());
     if (!wire_name.ok()) return;
+    if (add && !SendersKnown(d.domain(), data->policy, link)) return;
     if (add) {
       // Keyed by a view of the domain's own names where it has them (they
       // live as long as the policy, in every table that holds it), else
@@ -208,6 +209,22 @@ class Spf final : public RecordFamily {
     } else {
       link.snapshot.spf.domains.Erase(*wire_name);
     }
+  }
+
+  // An answer looks a policy's senders up by number (NspfRdata): one past
+  // the snapshot's senders is never linked. A compile numbers them from
+  // the snapshot's own; only a damaged compiled image could hold another.
+  static bool SendersKnown(absl::string_view domain, const spf::DomainPolicy& p,
+                           LinkContext& link) {
+    for (uint16_t sender : p.senders) {
+      if (sender < link.senders.size()) continue;
+      Diagnostic error;
+      error.message = absl::StrCat("spf: ", domain, " names sender number ", sender,
+                                   " of ", link.senders.size(), "; its policy is not served");
+      link.errors.push_back(std::move(error));
+      return false;
+    }
+    return true;
   }
 
   void ForkTables(const Snapshot& base, Snapshot& next) const override {
