@@ -219,6 +219,9 @@ class Spf final : public RecordFamily {
     for (uint16_t sender : p.senders) {
       if (sender < link.senders.size()) continue;
       Diagnostic error;
+      if (const DomainHead* configured = link.config.domains.Find(domain)) {
+        error.pos.file = configured->file;
+      }
       error.message = absl::StrCat("spf: ", domain, " names sender number ", sender,
                                    " of ", link.senders.size(), "; its policy is not served");
       link.errors.push_back(std::move(error));
