@@ -7,7 +7,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "config/bytes_digest.h"
 #include "config/family.h"
 #include "config/zone_kinds.h"
 #include "dnsd/protocol/base/status_macros.h"
@@ -446,8 +445,7 @@ class DomainReader {
 bool WriteCompiledDomain(const CompiledDomain& d, ImageWriter& out) {
   ImageWriter body;
   if (!WriteBody(d, body)) return false;
-  out.Bytes(body.bytes());
-  out.U64(BytesDigest(body.bytes()));
+  out.Digested(body.bytes());
   return true;
 }
 
@@ -464,13 +462,12 @@ absl::StatusOr<CompiledDomainList::Ptr> ReadCompiledDomain(
 
 absl::StatusOr<CompiledDomainList::Ptr> ReadCompiledDomain(ImageReader& in,
                                                            const ImageProvider& provider) {
-  absl::string_view body = in.Bytes();
-  uint64_t digest = in.U64();
+  ImageReader::DigestedBytes record = in.Digested();
   if (!in.ok()) return Corrupt("cut short");
   // Bytes changed on the disk may still read as a domain, of other
   // records: the digest says they are the ones written.
-  if (BytesDigest(body) != digest) return Corrupt("not the bytes written");
-  ImageReader domain(body);
+  if (!record.Holds()) return Corrupt("not the bytes written");
+  ImageReader domain(record.bytes);
   return DomainReader(domain, std::move(provider)).Read();
 }
 

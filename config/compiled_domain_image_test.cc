@@ -142,8 +142,7 @@ TEST(CompiledDomainImageTest, ASenderPastTheCatalogIsNotLinked) {
       ASSERT_NE(at, std::string::npos);
       body[at + 3] = body[at + 4] = '\xff';
       ImageWriter record;
-      record.Bytes(body);
-      record.U64(BytesDigest(body));
+      record.Digested(body);
       auto read = ReadBack(record.bytes(), domains[i]->provider);
       ASSERT_TRUE(read.ok()) << read.status();
       domains[i] = *std::move(read);
@@ -199,8 +198,7 @@ TEST(CompiledDomainImageTest, BrokenBytesAreAnErrorNotADomain) {
       EXPECT_FALSE(ReadCompiledDomain(stale, d->provider).ok()) << "the digest let it through";
 
       ImageWriter digested;
-      digested.Bytes(changed);
-      digested.U64(BytesDigest(changed));
+      digested.Digested(changed);
       ImageReader in(digested.bytes());
       auto read = ReadCompiledDomain(in, d->provider);
       if (!read.ok()) continue;

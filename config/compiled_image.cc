@@ -30,7 +30,7 @@ namespace {
 constexpr absl::string_view kMagic = "dnsd compiled image";
 // Changed whenever what is written changes: an image of another format is
 // not read. (An image of another build is not read either, BuildId.)
-constexpr uint32_t kFormat = 4;
+constexpr uint32_t kFormat = 5;
 
 int FindBuildId(struct dl_phdr_info* info, size_t, void* out) {
   // The first object is the program itself.
@@ -183,8 +183,9 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   std::vector<std::string> ids = state.compiled.sender_numbers().InOrder();
   numbers.Varint(ids.size());
   for (const std::string& sender : ids) numbers.Bytes(sender);
-  numbers.U64(BytesDigest(numbers.bytes()));
-  ok = ok && file.Put(numbers) && file.End(senders);
+  ImageWriter section;
+  section.Digested(numbers.bytes());
+  ok = ok && file.Put(section) && file.End(senders);
 
   long files = file.Begin();
   ImageWriter file_records;
@@ -221,16 +222,13 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
 
 absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
                                        CompileCache& cache) {
-  // The numbers every compile of the image names its senders by, then
-  // their digest.
-  absl::string_view numbers = image->senders();
-  if (numbers.size() < 8) return absl::DataLossError("its sender numbers do not read whole");
-  ImageReader digest(numbers.substr(numbers.size() - 8));
-  numbers.remove_suffix(8);
-  ImageReader senders(numbers);
+  // The numbers every compile of the image names its senders by.
+  ImageReader section(image->senders());
+  ImageReader::DigestedBytes numbers = section.Digested();
+  ImageReader senders(numbers.bytes);
   std::vector<std::string> ids(senders.Count(1));
   for (std::string& id : ids) id = std::string(senders.Bytes(1024));
-  if (!senders.ok() || !senders.done() || digest.U64() != BytesDigest(numbers) ||
+  if (!section.ok() || !section.done() || !numbers.Holds() || !senders.ok() || !senders.done() ||
       !cache.sender_numbers().Restore(ids)) {
     return absl::DataLossError("its sender numbers do not read whole");
   }
@@ -240,8 +238,8 @@ absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
   ImageReader in(image->domains());
   while (in.ok() && in.left() > 0) {
     size_t begin = in.offset();
-    ImageReader head(in.Bytes());  // a record as ReadCompiledDomain reads it
-    in.U64();                      // its digest, checked when it is read
+    // A record as ReadCompiledDomain reads it, which checks its digest.
+    ImageReader head(in.Digested().bytes);
     CompileCache::ImageDomain d;
     d.version = head.U64();
     d.inputs_digest = head.U64();

@@ -19,7 +19,7 @@
 //   the highest read version the writer gave, the digest of all that;
 //   then three sections, each its length (U64) and its bytes:
 //   senders   the compile cache's sender numbers (config/compiled_domain.h),
-//             and their digest
+//             as one digested record (ImageWriter::Digested)
 //   files     ConfigState::WriteImageFiles, in name order
 //   domains   one record per compiled domain (config/compiled_domain_image.h),
 //             in name order

@@ -162,13 +162,11 @@ class ConfigState {
     ImageReader in;
     bool has = false;
     absl::string_view name;  // of the record at the cursor
-    absl::string_view body;
-    uint64_t digest = 0;
+    ImageReader::DigestedBytes record;
     struct Matched {
       const FileName* path;
       DomainFile* file;
-      absl::string_view body;
-      uint64_t digest;
+      ImageReader::DigestedBytes record;
     };
     std::vector<Matched> matched;
   };
@@ -229,9 +227,9 @@ class ConfigState {
 
   // Fills each file the cursor matched from its record, on every core.
   static void TakeFromImage(const ImageCursor& image);
-  // Fills `f` from `body`, its record; false (and `f` untouched) if the
-  // record does not read whole.
-  static bool TakeFile(absl::string_view body, uint64_t digest, const FileName& path,
+  // Fills `f` from its record; false (and `f` untouched) if the record
+  // is not the one written or does not read whole.
+  static bool TakeFile(const ImageReader::DigestedBytes& record, const FileName& path,
                        DomainFile& f);
 
   std::string server_file_;

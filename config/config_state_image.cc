@@ -4,8 +4,8 @@
 // leave it, released: its stamps, its read's digest and version, its head
 // and its diagnostics.
 //
-// A record: the file's name (in the domains folder), then the rest, each
-// with its length, then the rest's BytesDigest:
+// A record: the file's name (in the domains folder), then the rest
+// (ImageWriter::Digested):
 //   stamp      mtime_ns ctime_ns inode size   (4 x U64)
 //   read       bytes digest version            (3 x U64)
 //   head       domain, line, column, inputs (released_inputs, NUL after each)
@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "config/bytes_digest.h"
 #include "config/compiled_image.h"
 #include "config/config_state.h"
 #include "config/image_bytes.h"
@@ -35,8 +34,7 @@ void ConfigState::ImageCursor::Next() {
   has = in.left() > 0;
   if (!has) return;
   name = in.Bytes(kMaxText);
-  body = in.Bytes();
-  digest = in.U64();
+  record = in.Digested();
   has = in.ok();
 }
 
@@ -44,14 +42,14 @@ void ConfigState::ImageCursor::Match(const FileName& path, DomainFile& f) {
   absl::string_view file = path.str().substr(path.str().rfind('/') + 1);
   while (has && name < file) Next();
   if (!has || name != file) return;
-  matched.push_back({&path, &f, body, digest});
+  matched.push_back({&path, &f, record});
   Next();
 }
 
-bool ConfigState::TakeFile(absl::string_view body, uint64_t digest, const FileName& path,
+bool ConfigState::TakeFile(const ImageReader::DigestedBytes& record, const FileName& path,
                            DomainFile& f) {
-  if (BytesDigest(body) != digest) return false;  // changed on the disk: read the file
-  ImageReader in(body);
+  if (!record.Holds()) return false;  // changed on the disk: read the file
+  ImageReader in(record.bytes);
   FileStamp stamp;
   stamp.mtime_ns = static_cast<long long>(in.U64());
   stamp.ctime_ns = static_cast<long long>(in.U64());
@@ -92,7 +90,7 @@ bool ConfigState::TakeFile(absl::string_view body, uint64_t digest, const FileNa
 void ConfigState::TakeFromImage(const ImageCursor& image) {
   ForEachOnAllCores(image.matched.size(), kParallelTake, [&](size_t i) {
     const ImageCursor::Matched& m = image.matched[i];
-    TakeFile(m.body, m.digest, *m.path, *m.file);
+    TakeFile(m.record, *m.path, *m.file);
   });
 }
 
@@ -140,8 +138,7 @@ size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
     }
     absl::string_view name = path.str();
     out.Bytes(name.substr(name.rfind('/') + 1));
-    out.Bytes(body.bytes());
-    out.U64(BytesDigest(body.bytes()));
+    out.Digested(body.bytes());
     ++written;
   }
   return written;

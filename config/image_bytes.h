@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "config/bytes_digest.h"
 
 namespace dnsd::config {
 
@@ -32,6 +33,12 @@ class ImageWriter {
   void Bytes(absl::string_view bytes) {
     Varint(bytes.size());
     out_.append(bytes.data(), bytes.size());
+  }
+  // A record a reader can tell is the one written: `bytes` with their
+  // length, then their BytesDigest (ImageReader::Digested).
+  void Digested(absl::string_view bytes) {
+    Bytes(bytes);
+    U64(BytesDigest(bytes));
   }
 
   const std::string& bytes() const { return out_; }
@@ -83,6 +90,21 @@ class ImageReader {
 
   void Skip(uint64_t n) {
     if (Have(n)) at_ += n;
+  }
+
+  // What ImageWriter::Digested wrote, its digest not checked yet: the
+  // caller checks it (Holds) where it reads the bytes, which may be later
+  // and on another thread.
+  struct DigestedBytes {
+    absl::string_view bytes;
+    uint64_t digest = 0;
+    bool Holds() const { return BytesDigest(bytes) == digest; }
+  };
+  DigestedBytes Digested() {
+    DigestedBytes record;
+    record.bytes = Bytes();
+    record.digest = U64();
+    return record;
   }
 
   // Makes every read from now on fail; for a value read whole but wrong.
