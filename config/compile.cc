@@ -686,6 +686,27 @@ std::unique_ptr<const Snapshot> TablesOf(const Snapshot& snap) {
 
 }  // namespace
 
+std::unique_ptr<const Snapshot> LinkInNameOrder(const ServerConfig& server,
+                                                std::shared_ptr<const ProviderRecords> provider,
+                                                const SenderNumbers& senders,
+                                                const InOrderHandoff<CompiledDomain>& domains,
+                                                std::atomic<size_t>& linked) {
+  Snapshot snap;
+  snap.provider = std::move(provider);
+  ConfigSet config;  // no domain files: a link error names none
+  config.server = server;
+  std::vector<Diagnostic> errors;
+  ZoneBuilder b(snap, server.provider.ttl);
+  LinkContext link{config, senders, /*refreshed=*/nullptr, b, snap, errors};
+  if (!AddProviderZones(link).ok()) return nullptr;
+  for (size_t i = 0; i < domains.size(); ++i) {
+    LinkDomain(config, domains.Take(i), link);
+    linked.store(i + 1, std::memory_order_relaxed);
+  }
+  FreezeTables(snap, nullptr);
+  return TablesOf(snap);
+}
+
 uint64_t ConfigDigest(const Snapshot& snapshot) {
   SerialDigest payload;
   payload.AddNumber(snapshot.udp_payload);

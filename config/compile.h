@@ -12,6 +12,7 @@
 #ifndef DNSD_CONFIG_COMPILE_H_
 #define DNSD_CONFIG_COMPILE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +26,7 @@
 #include "config/domain_changes.h"
 #include "config/loader.h"
 #include "config/model.h"
+#include "config/parallel.h"
 #include "config/refreshed_ranges.h"
 #include "config/timeline.h"
 #include "config/snapshot.h"
@@ -66,6 +68,22 @@ uint64_t ConfigDigest(const Snapshot& snapshot);
 // linked into the tables, and then, when every domain is linked anew, about
 // every two seconds with the domains linked so far and how many there are.
 using CompileProgressFn = std::function<void(size_t compiled, size_t total, bool linking)>;
+
+// Tables linked from compiled domains alone, taken in name order from
+// `domains` (Take(i) for every i < size()), with the server settings and
+// no other configuration: what a start from a compiled image links while
+// it lists the files (config/image_link.h), for the compile after it to
+// edit as a reload edits the last compile's tables (CompileCache::Keep).
+// The domains go in as a link of every domain takes them: where two claim
+// one name, the first keeps it, and `link.part_errors` of the tables says
+// how many parts were left out. The snapshot-wide part (the families'
+// Link) is the compile's. `linked` counts the domains linked so far. Null
+// if the provider's zones cannot be formed.
+std::unique_ptr<const Snapshot> LinkInNameOrder(const ServerConfig& server,
+                                                std::shared_ptr<const ProviderRecords> provider,
+                                                const SenderNumbers& senders,
+                                                const InOrderHandoff<CompiledDomain>& domains,
+                                                std::atomic<size_t>& linked);
 
 // `now` (default: the current second) is the instant the records are
 // compiled for (config/timeline.h); the snapshot says when that changes.

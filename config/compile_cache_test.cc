@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "config/compile.h"
 #include "config/load_and_compile.h"
+#include "config/snapshot_dump.h"
 #include "config/test_util.h"
 #include "dnsd/protocol/wire/name.h"
 #include "policy/dkim/dkim.h"
@@ -33,6 +34,8 @@
 
 namespace dnsd::config {
 namespace {
+
+using testing::Dump;
 
 IpPrefix P(const char* text) { return *ParseIpPrefix(text); }
 
@@ -96,71 +99,6 @@ ConfigSet Config() {
   d.dkim.selectors = {revoked};
   c.domains = {a, b, c_, d};
   return c;
-}
-
-std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
-
-std::string Records(const RRset* r) {
-  return r == nullptr ? "-" : absl::StrCat(r->type, "/", r->count, "/", Hex(WireRecords(*r)));
-}
-
-// The truncated rule's answer for `d`, as the query path renders it.
-std::string Flattened(const spf::MacroZone& spf, const spf::DomainPolicy& d) {
-  char rdata[Answer::kScratchSize];
-  return Hex(absl::string_view(rdata, spf::FlattenedRdata(spf, d, rdata)));
-}
-
-// The domain's _nspf chain, part by part, as the query path writes it.
-std::string Nspf(const spf::MacroZone& spf, const spf::DomainPolicy& d) {
-  std::vector<std::string> parts;
-  char rdata[Answer::kScratchSize];
-  for (size_t i = 0; i < spf::kMaxNspfParts; ++i) {
-    size_t size = spf::NspfRdata(spf, d, i, rdata);
-    if (size == 0) break;
-    parts.push_back(Hex(absl::string_view(rdata, size)));
-  }
-  return absl::StrJoin(parts, "|");
-}
-
-// Everything a snapshot answers from, in a canonical order: every node with
-// its zone, serial and records, and every domain's SPF policy.
-std::string Dump(const Snapshot& s) {
-  std::vector<std::string> lines;
-  s.zones.ForEachNode([&](absl::string_view owner, const Node& node) {
-    const Zone& zone = s.zones.ZoneOf(node);
-    std::string line = absl::StrCat(Hex(owner), " zone=", Hex(zone.apex), " serial=", zone.serial,
-                                    " apex=", node.apex(), " below=", s.zones.Below(owner));
-    for (const RRset* r : node.rrsets) absl::StrAppend(&line, " ", Records(r));
-    for (const RRset* r : zone.wildcard) absl::StrAppend(&line, " *", Records(r));
-    lines.push_back(std::move(line));
-  });
-  s.zones.ForEachZone([&](const Zone& zone) {
-    lines.push_back(absl::StrCat("zone ", Hex(zone.apex), " ", zone.kind, " ", zone.serial));
-  });
-  // Senders by id: their numbers depend on the catalogs compiled before.
-  s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy* d) {
-    std::vector<std::string> senders;
-    for (uint32_t n : d->senders) senders.push_back(s.spf.senders[n].id);
-    std::vector<std::string> netblocks;
-    for (const IpPrefix& p : d->netblocks) netblocks.push_back(FormatIpPrefix(p));
-    lines.push_back(absl::StrCat(
-        "spf ", Hex(name), " ", d->name, " ", d->blocked, d->include_subdomains, d->fail_all,
-        " senders=", absl::StrJoin(senders, ","), " netblocks=", absl::StrJoin(netblocks, ","),
-        " fallback=", Records(s.spf.Fallback(*d)), " flattened=", Flattened(s.spf, *d), " nspf=", Nspf(s.spf, *d),
-        " terms=", absl::StrJoin(d->terms, " ", [](std::string* out, const auto& t) {
-          absl::StrAppend(out, t.text);
-        })));
-  });
-  for (const spf::SenderPolicy& sp : s.spf.senders) {
-    if (!sp.id.empty()) lines.push_back(absl::StrCat("sender ", sp.id, " ", Records(sp.include_answer)));
-  }
-  s.mta_sts_policies.ForEach([&](absl::string_view domain, const mta_sts::ServedPolicy* p) {
-    lines.push_back(absl::StrCat("mta-sts ", domain, " ", p->id, " ", p->text));
-  });
-  lines.push_back(absl::StrCat("digest ", s.digest, " max_owner_labels ",
-                               s.zones.max_owner_labels(), " nodes ", s.zones.node_count()));
-  std::sort(lines.begin(), lines.end());
-  return absl::StrJoin(lines, "\n");
 }
 
 // The delta a reload of named files would hand the compile.

@@ -220,22 +220,26 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   return counts;
 }
 
-absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
-                                       CompileCache& cache) {
-  // The numbers every compile of the image names its senders by.
-  ImageReader section(image->senders());
-  ImageReader::DigestedBytes numbers = section.Digested();
-  ImageReader senders(numbers.bytes);
+absl::Status RestoreSenderNumbers(const CompiledImage& image, SenderNumbers& numbers) {
+  ImageReader section(image.senders());
+  ImageReader::DigestedBytes digested = section.Digested();
+  ImageReader senders(digested.bytes);
   std::vector<std::string> ids(senders.Count(1));
   for (std::string& id : ids) id = std::string(senders.Bytes(1024));
-  if (!section.ok() || !section.done() || !numbers.Holds() || !senders.ok() || !senders.done() ||
-      !cache.sender_numbers().Restore(ids)) {
+  bool whole = section.ok() && section.done() && digested.Holds() && senders.ok() && senders.done();
+  // Restored already (a start's ImageLink did): the same numbers again.
+  if (whole && numbers.size() > 0 && numbers.InOrder() == ids) return absl::OkStatus();
+  if (!whole || !numbers.Restore(ids)) {
     return absl::DataLossError("its sender numbers do not read whole");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<CompileCache::ImageDomain>> ImageDomains(const CompiledImage& image) {
   // Each record's bytes, and what the compile decides on before it reads
   // one: the domain, the read it was compiled from, its inputs.
   std::vector<CompileCache::ImageDomain> domains;
-  ImageReader in(image->domains());
+  ImageReader in(image.domains());
   while (in.ok() && in.left() > 0) {
     size_t begin = in.offset();
     // A record as ReadCompiledDomain reads it, which checks its digest.
@@ -245,14 +249,26 @@ absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
     d.inputs_digest = head.U64();
     d.scheduled = head.U8() != 0;
     d.name = head.Bytes(UINT8_MAX);
-    d.record = image->domains().substr(begin, in.offset() - begin);
+    d.record = image.domains().substr(begin, in.offset() - begin);
     // In name order, each once, as the compile walks them.
     if (!head.ok() || (!domains.empty() && !(domains.back().name < d.name))) continue;
     domains.push_back(d);
   }
   if (!in.ok()) return absl::DataLossError("its compiled domains do not read whole");
-  size_t size = domains.size();
-  cache.KeepImage(std::move(image), std::move(domains));
+  return domains;
+}
+
+absl::StatusOr<size_t> OfferCompiled(std::shared_ptr<const CompiledImage> image,
+                                       CompileCache& cache) {
+  // The numbers every compile of the image names its senders by.
+  if (absl::Status restored = RestoreSenderNumbers(*image, cache.sender_numbers());
+      !restored.ok()) {
+    return restored;
+  }
+  absl::StatusOr<std::vector<CompileCache::ImageDomain>> domains = ImageDomains(*image);
+  if (!domains.ok()) return domains.status();
+  size_t size = domains->size();
+  cache.KeepImage(std::move(image), *std::move(domains));
   return size;
 }
 

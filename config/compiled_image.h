@@ -30,14 +30,16 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "config/compile_cache.h"
 #include "config/model.h"
 
 namespace dnsd::config {
 
-class CompileCache;  // config/compile_cache.h
 struct LoadState;    // config/load_and_compile.h
 
 // Its name in the state folder.
@@ -88,6 +90,13 @@ struct ImageCounts {
 // new one. An error (and no image) if the server file or the catalog
 // changed since the last load, or this binary has no build id.
 absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std::string& path);
+
+// The image's sender numbers into `numbers`: a fresh set, or one that
+// holds these very numbers already.
+absl::Status RestoreSenderNumbers(const CompiledImage& image, SenderNumbers& numbers);
+// The image's compiled domains, in name order, each as the compile decides
+// on it before reading it (a record out of order is left out).
+absl::StatusOr<std::vector<CompileCache::ImageDomain>> ImageDomains(const CompiledImage& image);
 
 // Puts the image's sender numbers into `cache`, a fresh one, and its
 // compiled domains, for the first compile to read those it takes

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "config/load_and_compile.h"
 #include "config/refreshed_ranges.h"
+#include "config/snapshot_dump.h"
 #include "config/test_util.h"
 #include "policy/dkim/test_keys.h"
 #include "gtest/gtest.h"
@@ -42,15 +43,15 @@ class CompiledImageTest : public ::testing::Test {
   }
 
   // Loads the files as they are, writes the image, and returns the digest served.
-  uint64_t FirstRunWritesImage() {
+  uint64_t FirstRunWritesImage(size_t domains = kDomains) {
     auto state = Serving(server_);
     LoadedConfig loaded = LoadAndCompile(*state, 1);
     EXPECT_FALSE(loaded.fatal);
     auto written = WriteCompiledImage(*state, image_);
     EXPECT_TRUE(written.ok()) << written.status();
     if (written.ok()) {
-      EXPECT_EQ(written->files, static_cast<size_t>(kDomains));
-      EXPECT_EQ(written->domains, static_cast<size_t>(kDomains));
+      EXPECT_EQ(written->files, domains);
+      EXPECT_EQ(written->domains, domains);
     }
     return loaded.snapshot->digest;
   }
@@ -66,6 +67,11 @@ class CompiledImageTest : public ::testing::Test {
   uint64_t FreshDigest() {
     auto state = Serving(server_);
     return LoadAndCompile(*state, 1).snapshot->digest;
+  }
+  // All a start that reads every file serves (testing::Dump).
+  std::string FreshDump(const RefreshedRanges* refreshed = nullptr) {
+    auto state = Serving(server_);
+    return testing::Dump(*LoadAndCompile(*state, 1, false, nullptr, refreshed).snapshot);
   }
 
   std::string DomainFile(int i) const {
@@ -92,7 +98,11 @@ TEST_F(CompiledImageTest, UnchangedFilesAreNeitherReadNorCompiled) {
   EXPECT_EQ(restarted.report.files_read, 0u);
   EXPECT_EQ(restarted.report.files_rechecked, 0u);  // checked against these very files
   EXPECT_EQ(restarted.compile_stats.compiled, 0u);
+  // Linked while the files were listed, and taken as a reload takes the
+  // last compile's tables: what a start that reads every file serves.
+  EXPECT_EQ(restarted.image_linked, static_cast<size_t>(kDomains));
   EXPECT_EQ(restarted.snapshot->digest, first);
+  EXPECT_EQ(testing::Dump(*restarted.snapshot), FreshDump());
   // The warnings the files' reads gave are reported as a read reports them.
   EXPECT_EQ(AllDiagnostics(restarted).size(), [&] {
     auto fresh = Serving(server_);
@@ -123,7 +133,32 @@ TEST_F(CompiledImageTest, WhatChangedSinceIsReadAndCompiled) {
   EXPECT_EQ(restarted.report.files_read, 3u);  // edited, touched, new
   EXPECT_EQ(restarted.report.files_same, 1u);  // touched
   EXPECT_EQ(restarted.compile_stats.compiled, 2u);  // edited, new
+  // The image's link, edited by what changed since.
+  EXPECT_EQ(restarted.image_linked, static_cast<size_t>(kDomains));
   EXPECT_EQ(restarted.snapshot->digest, FreshDigest());
+  EXPECT_EQ(testing::Dump(*restarted.snapshot), FreshDump());
+}
+
+// A domain the image holds whose part was left out when its tables were
+// linked (it claims a name the provider serves): the image's link is not
+// kept, and the start links every domain as without it, reporting that
+// domain's error as a start that reads every file does.
+TEST_F(CompiledImageTest, ALinkThatLeftAPartOutIsNotKept) {
+  std::ofstream(cfg_ / "domains" / "provider.test.yaml") << "domain: provider.test\n";
+  FirstRunWritesImage(kDomains + 1);
+  std::unique_ptr<LoadState> state;
+  LoadedConfig restarted = Restart(state);
+  ASSERT_FALSE(restarted.fatal);
+  EXPECT_EQ(restarted.image_linked, 0u);
+  EXPECT_EQ(restarted.image_domains, static_cast<size_t>(kDomains + 1));
+  EXPECT_EQ(restarted.compile_stats.compiled, 0u);
+  EXPECT_EQ(testing::Dump(*restarted.snapshot), FreshDump());
+  auto fresh = Serving(server_);
+  std::vector<std::string> diagnostics = testing::Brief(AllDiagnostics(restarted));
+  EXPECT_EQ(diagnostics, testing::Brief(AllDiagnostics(LoadAndCompile(*fresh, 1))));
+  EXPECT_TRUE(std::any_of(diagnostics.begin(), diagnostics.end(), [](const std::string& d) {
+    return d.find("_dmarc.provider.test. is already served by another zone") != std::string::npos;
+  }));
 }
 
 // A sender's ranges changed since (the catalog refresh's, with the same
@@ -142,9 +177,8 @@ TEST_F(CompiledImageTest, ChangedRangesCompileTheDomainsThatUseThem) {
   EXPECT_GT(restarted.compile_stats.compiled, 0u);
   EXPECT_LT(restarted.compile_stats.compiled, static_cast<size_t>(kDomains));
   EXPECT_EQ(restarted.compile_stats.unread, 0u);
-  auto fresh = Serving(server_);
-  EXPECT_EQ(restarted.snapshot->digest,
-            LoadAndCompile(*fresh, 1, false, nullptr, &refreshed).snapshot->digest);
+  EXPECT_EQ(restarted.image_linked, static_cast<size_t>(kDomains));
+  EXPECT_EQ(testing::Dump(*restarted.snapshot), FreshDump(&refreshed));
 }
 
 TEST_F(CompiledImageTest, AnotherCatalogRefusesTheImage) {

@@ -237,8 +237,10 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   // A stat per file is most of a reload that reads nothing.
   std::vector<FileStamp> stamps(all.size());
   FolderStat folder(read_dir);
-  ForEachInParallel(all.size(), kParallelStats, read_threads,
-                    [&](size_t i) { stamps[i] = folder.Of(*all[i].path); });
+  ForEachInParallel(
+      all.size(), kParallelStats, read_threads,
+      [&](size_t i) { stamps[i] = folder.Of(*all[i].path); },
+      image_linking_ ? kYieldToLink : 0);
   std::vector<Todo> todo;
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
@@ -439,6 +441,10 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
     if (DigestOfFile(server_file_, pins.ReadPath(server_file_)) == offered->server_digest() &&
         DigestOfFile(set.server.catalog_path, catalog_read) == offered->catalog_digest()) {
       image.emplace(offered->files());
+      if (image_accepted_) {
+        image_accepted_(set.server);
+        image_linking_ = true;
+      }
     } else {
       image_refused_ = "the server file or the catalog changed since it was written";
     }
@@ -503,6 +509,7 @@ LoadReport ConfigState::Load(const ProgressFn& progress, double progress_every,
   RetainSenders(set);
   SortDiagnostics(set.errors);
   if (release_) set.reread = [this](const DomainHead& head) { return ModelOf(head); };
+  image_linking_ = false;
   return report;
 }
 
@@ -605,7 +612,7 @@ std::vector<ConfigState::Entry> ConfigState::ListAll(ConfigSet& set, const std::
   }
   removed |= it != files_.end();
   files_.erase(it, files_.end());
-  if (image != nullptr) TakeFromImage(*image);
+  if (image != nullptr) TakeFromImage(*image, image_linking_ ? kYieldToLink : 0);
   return entries;
 }
 

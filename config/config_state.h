@@ -117,6 +117,12 @@ class ConfigState {
   // one the image holds and the server file and catalog hold the bytes it
   // was written from (else it reads every file, as without an image).
   void UseImage(std::shared_ptr<const CompiledImage> image) { image_ = std::move(image); }
+  // Called by the first Load, if set, once it has found the server file and
+  // the catalog to be those the image was written from: with the server
+  // settings, before any domain file is listed (config/image_link.h).
+  void OnImageAccepted(std::function<void(const ServerConfig&)> accepted) {
+    image_accepted_ = std::move(accepted);
+  }
   // Domain files the last Load took from the image.
   size_t files_from_image() const { return files_from_image_; }
   // Why the first Load did not take files from the image it was given;
@@ -226,7 +232,7 @@ class ConfigState {
                         const std::string& read_dir);
 
   // Fills each file the cursor matched from its record, on every core.
-  static void TakeFromImage(const ImageCursor& image);
+  static void TakeFromImage(const ImageCursor& image, int helper_nice);
   // Fills `f` from its record; false (and `f` untouched) if the record
   // is not the one written or does not read whole.
   static bool TakeFile(const ImageReader::DigestedBytes& record, const FileName& path,
@@ -235,6 +241,11 @@ class ConfigState {
   std::string server_file_;
   bool release_ = false;
   std::shared_ptr<const CompiledImage> image_;  // until the first Load
+  std::function<void(const ServerConfig&)> image_accepted_;
+  // This load told image_accepted_: the threads it starts yield to the
+  // image's link, at this nice value (ForEachInParallel).
+  bool image_linking_ = false;
+  static constexpr int kYieldToLink = 10;
   size_t files_from_image_ = 0;
   std::string image_refused_;
   std::string read_dir_;  // the domains folder as the last load resolved it

@@ -87,11 +87,14 @@ bool ConfigState::TakeFile(const ImageReader::DigestedBytes& record, const FileN
   return true;
 }
 
-void ConfigState::TakeFromImage(const ImageCursor& image) {
-  ForEachOnAllCores(image.matched.size(), kParallelTake, [&](size_t i) {
-    const ImageCursor::Matched& m = image.matched[i];
-    TakeFile(m.record, *m.path, *m.file);
-  });
+void ConfigState::TakeFromImage(const ImageCursor& image, int helper_nice) {
+  ForEachInParallel(
+      image.matched.size(), kParallelTake, ComputeThreads(),
+      [&](size_t i) {
+        const ImageCursor::Matched& m = image.matched[i];
+        TakeFile(m.record, *m.path, *m.file);
+      },
+      helper_nice);
 }
 
 size_t ConfigState::WriteImageFiles(ImageWriter& out) const {

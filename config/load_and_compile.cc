@@ -11,6 +11,7 @@
 #include "config/compiled_image.h"
 #include "config/domain_changes.h"
 #include "config/drop_guard.h"
+#include "config/image_link.h"
 
 namespace dnsd::config {
 namespace {
@@ -54,12 +55,16 @@ std::vector<Diagnostic> Fresh(const LoadedConfig& out, const std::string& server
 }
 
 // The compiles of the files the load took from the image, into the cache
-// the compile is about to take them from.
-void TakeImage(LoadState& state, LoadedConfig& out) {
+// the compile is about to take them from: linked already, by `linked`
+// (may be null), or to be read by the compile.
+void TakeImage(LoadState& state, LoadedConfig& out, ImageLink* linked,
+               const CompileProgressFn& progress) {
   out.image_files = state.files.files_from_image();
   out.image_refused = state.files.image_refused();
   out.image_used = !out.fatal && out.image_refused.empty();
-  if (!out.image_used || out.image_files == 0) return;
+  bool keep = out.image_used && out.image_files > 0;
+  if (linked != nullptr) out.image_linked = linked->Finish(state.compiled, keep, progress);
+  if (!keep || out.image_linked > 0) return;
   absl::StatusOr<size_t> offered = OfferCompiled(state.image, state.compiled);
   if (!offered.ok()) {
     out.image_refused = absl::StrCat("its compiled domains: ", offered.status().message());
@@ -75,7 +80,16 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             const std::vector<std::string>* domain_files) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
+  // The first load of a start from an image: its domains are linked while
+  // the files are listed (config/image_link.h).
+  std::unique_ptr<ImageLink> image_link;
+  if (state.image != nullptr && state.compiled.tables() == nullptr) {
+    state.files.OnImageAccepted([&](const ServerConfig& server) {
+      image_link = ImageLink::Start(state.image, server, state.compiled);
+    });
+  }
   out.report = state.files.Load(progress, 2.0, domain_files);
+  state.files.OnImageAccepted(nullptr);
   out.errors = std::move(out.report.set.errors);  // `report.set.errors` is left empty
   out.file_errors = out.report.file_errors;
   out.fatal = out.report.rejected;
@@ -102,8 +116,24 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                                       std::string(guard.message())});
     }
   }
+  CompileProgressFn compile_progress;
+  if (progress || state.release_freed) {
+    compile_progress = [&](size_t done, size_t total, bool linking) {
+      // Compiled, about to link: what compiling used and let go is free.
+      if (linking && done == total && state.release_freed) state.release_freed();
+      if (!progress) return;
+      LoadProgress p;
+      p.phase = linking ? LoadProgress::Phase::kLinking : LoadProgress::Phase::kCompiling;
+      p.files_done = done;
+      p.files_total = total;
+      p.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      progress(p);
+    };
+  }
   if (state.image != nullptr) {
-    TakeImage(state, out);
+    TakeImage(state, out, image_link.get(), compile_progress);
+    image_link = nullptr;
     state.image = nullptr;
   }
   if (!out.fatal) {
@@ -114,21 +144,6 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       compiling.files_total = out.report.set.domains.size();
       compiling.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       progress(compiling);
-    }
-    CompileProgressFn compile_progress;
-    if (progress || state.release_freed) {
-      compile_progress = [&](size_t done, size_t total, bool linking) {
-        // Compiled, about to link: what compiling used and let go is free.
-        if (linking && done == total && state.release_freed) state.release_freed();
-        if (!progress) return;
-        LoadProgress p;
-        p.phase = linking ? LoadProgress::Phase::kLinking : LoadProgress::Phase::kCompiling;
-        p.files_done = done;
-        p.files_total = total;
-        p.seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        progress(p);
-      };
     }
     // Against the served domains as they are before the compile, which may
     // give one the version of a new read that compiled the same
@@ -144,7 +159,10 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     // What the image had to give is in the compile, or compiled afresh.
     state.compiled.ForgetImage();
     if (compiled.ok()) {
-      out.image_domains = compiled->stats.from_image;
+      // Linked from the image, the compile took its domains as a reload
+      // takes the last compile's.
+      out.image_domains =
+          out.image_linked > 0 ? compiled->stats.reused : compiled->stats.from_image;
       out.changes = std::move(changes);
       state.served = DomainVersions(state.compiled.domains());  // shared, not copied
       // Compiled: what was read this time needs its model no more.

@@ -78,6 +78,9 @@ struct LoadedConfig {
   bool image_used = false;  // offered, and not refused
   size_t image_files = 0;
   size_t image_domains = 0;
+  // Of those, linked while the files were listed (config/image_link.h):
+  // all of them, or none.
+  size_t image_linked = 0;
   std::string image_refused;
   double seconds = 0;  // wall time of load + compile
   CompileStats compile_stats;

@@ -1,5 +1,8 @@
 #include "config/parallel.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -25,7 +28,7 @@ unsigned FileThreads() {
 }
 
 void ForEachInParallel(size_t n, size_t parallel_from, unsigned threads,
-                       const std::function<void(size_t)>& f) {
+                       const std::function<void(size_t)>& f, int helper_nice) {
   if (n < parallel_from || threads <= 1) {
     for (size_t i = 0; i < n; ++i) f(i);
     return;
@@ -34,8 +37,14 @@ void ForEachInParallel(size_t n, size_t parallel_from, unsigned threads,
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
   };
+  auto helper = [&] {
+    // Per thread on Linux; raising it needs no privilege. The thread ends
+    // with this call, so nothing else runs at that value.
+    if (helper_nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), helper_nice);
+    work();
+  };
   std::vector<std::thread> others;
-  for (unsigned t = 1; t < threads; ++t) others.emplace_back(work);
+  for (unsigned t = 1; t < threads; ++t) others.emplace_back(helper);
   work();
   for (std::thread& t : others) t.join();
 }

@@ -2,6 +2,10 @@
 // over in index order whatever order they are made in.
 #include "config/parallel.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <algorithm>
 #include <atomic>
 #include <random>
@@ -19,6 +23,38 @@ TEST(ForEachInParallelTest, CallsEveryIndexOnce) {
     ForEachInParallel(n, /*parallel_from=*/2, /*threads=*/4, [&](size_t i) { ++calls[i]; });
     for (size_t i = 0; i < n; ++i) EXPECT_EQ(calls[i].load(), 1) << i;
   }
+}
+
+// The threads started for it run at the nice value asked; the calling
+// thread runs every index it takes at its own, which is left as it was.
+TEST(ForEachInParallelTest, HelpersRunAtTheNiceValueAsked) {
+  auto nice_here = [] {
+    errno = 0;
+    return getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  };
+  const int caller_nice = nice_here();
+  const std::thread::id caller = std::this_thread::get_id();
+  constexpr size_t kItems = 4000;
+  std::vector<int> nice(kItems);
+  std::vector<char> by_caller(kItems);  // not vector<bool>: one thread per element
+  ForEachInParallel(
+      kItems, 1, 3,
+      [&](size_t i) {
+        nice[i] = nice_here();
+        by_caller[i] = std::this_thread::get_id() == caller;
+      },
+      /*helper_nice=*/std::min(caller_nice + 5, 19));
+  size_t by_helpers = 0;
+  for (size_t i = 0; i < kItems; ++i) {
+    if (by_caller[i]) {
+      EXPECT_EQ(nice[i], caller_nice) << i;
+    } else {
+      ++by_helpers;
+      EXPECT_EQ(nice[i], std::min(caller_nice + 5, 19)) << i;
+    }
+  }
+  EXPECT_GT(by_helpers, 0u);  // the check above ran on helpers too
+  EXPECT_EQ(nice_here(), caller_nice);
 }
 
 // Items put from several threads, last first and shuffled, are taken in
