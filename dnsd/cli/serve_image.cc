@@ -35,11 +35,10 @@ void LogImageTaken(const config::LoadedConfig& loaded) {
     LogInfo("compiled image not used: %s", loaded.image_refused);
   }
   if (loaded.image_used) {
-    LogInfo("compiled image: %d domain files taken as read, %d compiled domains taken%s; %d "
-            "compiled afresh",
-            loaded.image_files, loaded.image_domains,
-            loaded.image_linked > 0 ? " (linked while the files were listed)" : "",
-            loaded.compile_stats.compiled);
+    LogInfo("compiled image: %d domain files taken as read, %d compiled domains taken; %d "
+            "compiled afresh%s",
+            loaded.image_files, loaded.image_domains, loaded.compile_stats.compiled,
+            loaded.image_linked > 0 ? "; linked while the files were listed" : "");
   }
 }
 

@@ -565,6 +565,8 @@ class RestartFromImageTest(ReloadCase):
 
     IMAGE = re.compile(r"compiled image: (\d+) domain files taken as read, (\d+) compiled "
                        r"domains taken; (\d+) compiled afresh")
+    # The image's domains linked while the files were listed (config/image_link.h).
+    LINKED = "; linked while the files were listed"
 
     def setUp(self):
         super().setUp()
@@ -593,6 +595,7 @@ class RestartFromImageTest(ReloadCase):
         self.start()
         taken = wait_for_log(self.server, self.IMAGE.pattern)
         self.assertEqual(taken.groups(), (str(n), str(n), "0"))
+        self.assertTrue(taken.string.rstrip().endswith(self.LINKED), taken.string)
         names = [x for d in files for x in dmarc_names(d)] + ["s1._domainkey.enforce.example"]
         unchanged = self.answers(names)
         self.assertEqual(unchanged[dmarc_names("enforce.example")[0]][0], NOERROR)
@@ -606,6 +609,7 @@ class RestartFromImageTest(ReloadCase):
         self.start()
         taken = wait_for_log(self.server, self.IMAGE.pattern)
         self.assertEqual(taken.groups(), (str(n - 2), str(n - 2), "2"))
+        self.assertTrue(taken.string.rstrip().endswith(self.LINKED), taken.string)
         self.assertServes(edited, 1)
         self.assertServes("added.example", 0)
         self.assertRefused(removed)
