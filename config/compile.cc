@@ -703,6 +703,7 @@ std::unique_ptr<const Snapshot> LinkInNameOrder(const ServerConfig& server,
     LinkDomain(config, domains.Take(i), link);
     linked.store(i + 1, std::memory_order_relaxed);
   }
+  if (!errors.empty()) return nullptr;
   FreezeTables(snap, nullptr);
   return TablesOf(snap);
 }

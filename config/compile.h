@@ -74,11 +74,12 @@ using CompileProgressFn = std::function<void(size_t compiled, size_t total, bool
 // no other configuration: what a start from a compiled image links while
 // it lists the files (config/image_link.h), for the compile after it to
 // edit as a reload edits the last compile's tables (CompileCache::Keep).
-// The domains go in as a link of every domain takes them: where two claim
-// one name, the first keeps it, and `link.part_errors` of the tables says
-// how many parts were left out. The snapshot-wide part (the families'
-// Link) is the compile's. `linked` counts the domains linked so far. Null
-// if the provider's zones cannot be formed.
+// The domains go in as a link of every domain takes them. The
+// snapshot-wide part (the families' Link) is the compile's. `linked`
+// counts the domains linked so far. Null if the provider's zones cannot be
+// formed, or if the link gave an error (a part left out because another
+// domain claims its name, a policy refused): its errors name no file, and
+// a link of every domain reports them as it does.
 std::unique_ptr<const Snapshot> LinkInNameOrder(const ServerConfig& server,
                                                 std::shared_ptr<const ProviderRecords> provider,
                                                 const SenderNumbers& senders,

@@ -243,7 +243,7 @@ class ConfigState {
   std::shared_ptr<const CompiledImage> image_;  // until the first Load
   std::function<void(const ServerConfig&)> image_accepted_;
   // This load told image_accepted_: the threads it starts yield to the
-  // image's link, at this nice value (ForEachInParallel).
+  // image's link, this much nicer (ForEachInParallel).
   bool image_linking_ = false;
   static constexpr int kYieldToLink = 10;
   size_t files_from_image_ = 0;

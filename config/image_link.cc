@@ -19,8 +19,8 @@ std::unique_ptr<ImageLink> ImageLink::Start(std::shared_ptr<const CompiledImage>
   std::unique_ptr<ImageLink> link(new ImageLink(std::move(image), *std::move(records)));
   link->provider_ = std::make_unique<ImageProvider>(*provider);
   ImageLink* self = link.get();
-  // A core each, while the load lists and stats the files on the others:
-  // reading a record costs about half what linking it does.
+  // One reader keeps the linker fed: reading a record costs about half
+  // what linking it does.
   self->linking_ = std::async(std::launch::async, [self, server, provider = *provider,
                                                    &senders = cache.sender_numbers()] {
     return LinkInNameOrder(server, provider, senders, self->handoff_, self->linked_);
@@ -65,7 +65,7 @@ size_t ImageLink::Finish(CompileCache& cache, bool keep, const CompileProgressFn
   }
   reading_.get();
   std::unique_ptr<const Snapshot> tables = linking_.get();
-  if (!keep || failed_.load() || tables == nullptr || tables->link.part_errors != 0) return 0;
+  if (!keep || failed_.load() || tables == nullptr) return 0;
   cache.Keep(CompiledDomainList(domains_), std::move(tables));
   return total;
 }

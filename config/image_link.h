@@ -9,12 +9,13 @@
 // is. The compile then takes them as a reload takes the last compile's
 // tables (CompileCache::Keep): it links only the domains whose files
 // changed since, and the snapshot is the one a link of every domain gives
-// (CompiledImageTest). If a record does not read whole or a part was left
-// out, nothing of it is kept, and the start goes on as without it.
+// (CompiledImageTest). If a record does not read whole or the link gave
+// an error (a part left out), nothing of it is kept, and the start goes on
+// as without it.
 //
 //   Start (the first Load, ConfigState::OnImageAccepted)
-//     -> reading thread: each record, ReadCompiledDomain, in any order
-//     -> linking thread: each domain in name order (LinkInNameOrder)
+//     -> reading thread: each record, ReadCompiledDomain, in name order
+//     -> linking thread: each domain as it is read (LinkInNameOrder)
 //   Finish (before the compile) -> CompileCache::Keep
 #ifndef DNSD_CONFIG_IMAGE_LINK_H_
 #define DNSD_CONFIG_IMAGE_LINK_H_
@@ -48,8 +49,8 @@ class ImageLink {
 
   // Waits for the link, telling `progress` (may be null) how far it got
   // about every two seconds. Then, with `keep`, if every record read whole
-  // and every part went in, gives `cache` the domains and their tables and
-  // returns how many domains; else 0, and `cache` is left as it was.
+  // and the link gave no error, gives `cache` the domains and their tables
+  // and returns how many domains; else 0, and `cache` keeps none of them.
   size_t Finish(CompileCache& cache, bool keep, const CompileProgressFn& progress);
 
  private:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <thread>
 #include <vector>
 
@@ -38,9 +39,15 @@ void ForEachInParallel(size_t n, size_t parallel_from, unsigned threads,
     for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
   };
   auto helper = [&] {
-    // Per thread on Linux; raising it needs no privilege. The thread ends
-    // with this call, so nothing else runs at that value.
-    if (helper_nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), helper_nice);
+    // Per thread on Linux, and inherited from the thread that made this
+    // one; raising it needs no privilege. The thread ends with this call,
+    // so nothing else runs at that value.
+    if (helper_nice > 0) {
+      auto self = static_cast<id_t>(gettid());
+      errno = 0;
+      int own = getpriority(PRIO_PROCESS, self);
+      if (errno == 0) setpriority(PRIO_PROCESS, self, std::min(own + helper_nice, 19));
+    }
     work();
   };
   std::vector<std::thread> others;

@@ -23,9 +23,9 @@ unsigned FileThreads();
 // Calls f(i) for every i < n, each exactly once: on `threads` threads
 // (this one among them) when n >= `parallel_from`, else here, in order.
 // `f` must be safe to call concurrently for different i. With
-// `helper_nice` above 0, the threads started for it run at that nice
-// value: they yield the cores to threads that matter more (a start's
-// link, config/image_link.h) and take what those leave.
+// `helper_nice` above 0, the threads started for it run that much nicer
+// than this one (at most 19): they yield the cores to threads that matter
+// more (a start's link, config/image_link.h) and take what those leave.
 void ForEachInParallel(size_t n, size_t parallel_from, unsigned threads,
                        const std::function<void(size_t)>& f, int helper_nice = 0);
 

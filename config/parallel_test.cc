@@ -25,8 +25,8 @@ TEST(ForEachInParallelTest, CallsEveryIndexOnce) {
   }
 }
 
-// The threads started for it run at the nice value asked; the calling
-// thread runs every index it takes at its own, which is left as it was.
+// The threads started for it run that much nicer than the caller; the
+// calling thread runs every index it takes at its own, left as it was.
 TEST(ForEachInParallelTest, HelpersRunAtTheNiceValueAsked) {
   auto nice_here = [] {
     errno = 0;
@@ -43,7 +43,7 @@ TEST(ForEachInParallelTest, HelpersRunAtTheNiceValueAsked) {
         nice[i] = nice_here();
         by_caller[i] = std::this_thread::get_id() == caller;
       },
-      /*helper_nice=*/std::min(caller_nice + 5, 19));
+      /*helper_nice=*/5);
   size_t by_helpers = 0;
   for (size_t i = 0; i < kItems; ++i) {
     if (by_caller[i]) {
