@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <algorithm>
 #include <atomic>
 #include <random>
@@ -37,11 +38,18 @@ TEST(ForEachInParallelTest, HelpersRunAtTheNiceValueAsked) {
   constexpr size_t kItems = 4000;
   std::vector<int> nice(kItems);
   std::vector<char> by_caller(kItems);  // not vector<bool>: one thread per element
+  // The caller may take every index before a helper has started (a busy
+  // machine, a sanitizer build): it waits for one, a few seconds at most.
+  std::atomic<bool> helper_ran{false};
   ForEachInParallel(
       kItems, 1, 3,
       [&](size_t i) {
         nice[i] = nice_here();
         by_caller[i] = std::this_thread::get_id() == caller;
+        if (!by_caller[i]) helper_ran = true;
+        for (int wait = 0; by_caller[i] && !helper_ran && wait < 5000; ++wait) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
       },
       /*helper_nice=*/5);
   size_t by_helpers = 0;
