@@ -16,10 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "config/compile.h"
 #include "config/load_and_compile.h"
 #include "config/snapshot_dump.h"
@@ -28,8 +26,6 @@
 #include "policy/dkim/dkim.h"
 #include "policy/dkim/test_keys.h"
 #include "policy/spf/decide.h"
-#include "policy/spf/nspf_chain.h"
-#include "policy/spf/spf_answer.h"
 #include "gtest/gtest.h"
 
 namespace dnsd::config {
