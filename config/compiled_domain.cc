@@ -1,6 +1,8 @@
 #include "config/compiled_domain.h"
 
 #include <algorithm>
+#include <optional>
+#include <span>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
@@ -219,6 +221,75 @@ void Repoint(const RRsetMoves& moved, std::span<CompiledZone> zones, std::span<O
   }
 }
 
+// An owner name and where it goes in a sealed domain's block: its own
+// octets (`copied`), or the end of a longer name's that ends in the same
+// labels.
+struct PlacedName {
+  absl::string_view name;
+  size_t offset = 0;
+  bool copied = false;
+};
+
+// Past this many owner names a domain's seal looks names up by hash.
+constexpr size_t kLinearNames = 32;
+
+// Where `name` begins in `host` if `host` ends in the same labels; npos
+// if it does not. Label by label: the same octets inside a label are not
+// the name (though a view of them would read the same).
+size_t EndsInLabels(absl::string_view host, absl::string_view name) {
+  size_t at = 0;
+  while (at < host.size() && host.size() - at > name.size()) {
+    at += static_cast<uint8_t>(host[at]) + 1;
+  }
+  if (at < host.size() && host.size() - at == name.size() && host.substr(at) == name) return at;
+  return absl::string_view::npos;
+}
+
+// Lays out `names` (distinct wire names) in a block, longest first; a
+// name that another ends in (the apex `_domainkey.<domain>` ends every
+// selector's name) views that one's octets rather than taking its own.
+// Returns the octets the block needs for them.
+size_t PlaceNames(std::span<PlacedName> names) {
+  absl::InlinedVector<PlacedName*, 16> order;
+  for (PlacedName& name : names) order.push_back(&name);
+  std::stable_sort(order.begin(), order.end(), [](const PlacedName* a, const PlacedName* b) {
+    return a->name.size() > b->name.size();
+  });
+  // Past a few dozen names, every label-aligned ending of each name copied
+  // so far, and where it is.
+  absl::flat_hash_map<absl::string_view, size_t> endings;
+  const bool hashed = names.size() > kLinearNames;
+  size_t size = 0;
+  for (PlacedName* name : order) {
+    std::optional<size_t> found;
+    if (hashed) {
+      if (auto it = endings.find(name->name); it != endings.end()) found = it->second;
+    } else {
+      for (const PlacedName* host : order) {
+        if (host == name) break;
+        if (!host->copied) continue;
+        if (size_t at = EndsInLabels(host->name, name->name); at != absl::string_view::npos) {
+          found = host->offset + at;
+          break;
+        }
+      }
+    }
+    if (found.has_value()) {
+      name->offset = *found;
+      continue;
+    }
+    name->offset = size;
+    name->copied = true;
+    if (hashed) {
+      for (size_t at = 0; at < name->name.size(); at += static_cast<uint8_t>(name->name[at]) + 1) {
+        endings.try_emplace(name->name.substr(at), size + at);
+      }
+    }
+    size += name->name.size();
+  }
+  return size;
+}
+
 }  // namespace
 
 void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
@@ -246,41 +317,31 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
     for (SharedName& name : shared) owners.push_back(&name.name.first);
   };
   collect(zones, owned, draft.shared);
-  // Each distinct name once, in the order the compile added them: a
-  // zone's apex is also the owner of its records there. A domain has a
-  // dozen names: no heap for the bookkeeping, and a linear look for the
-  // ones seen before (a file may hold thousands of DKIM selectors, so past
-  // a few dozen the look goes through a hash map).
-  struct Placed {
-    absl::string_view name;
-    size_t offset;
-  };
-  absl::InlinedVector<Placed, 16> distinct;
-  absl::InlinedVector<uint32_t, 16> offsets;  // of each owner, in order
+  // Each distinct name once: a zone's apex is also the owner of its
+  // records there. A domain has a dozen names: no heap for the
+  // bookkeeping, and a linear look for the ones seen before (a file may
+  // hold thousands of DKIM selectors, so past a few dozen the look goes
+  // through a hash map).
+  absl::InlinedVector<PlacedName, 16> distinct;
+  absl::InlinedVector<uint32_t, 16> which;  // of each owner, its distinct name
   absl::flat_hash_map<absl::string_view, size_t> many;
-  constexpr size_t kLinear = 32;
-  const bool hashed = owners.size() > kLinear;
-  auto find = [&](absl::string_view name) -> const size_t* {
-    if (hashed) {
-      auto it = many.find(name);
-      return it != many.end() ? &it->second : nullptr;
-    }
-    for (const Placed& p : distinct) {
-      if (p.name == name) return &p.offset;
-    }
-    return nullptr;
-  };
-  size_t size = 0;
+  const bool hashed = owners.size() > kLinearNames;
   for (const absl::string_view* owner : owners) {
-    if (const size_t* at = find(*owner)) {
-      offsets.push_back(static_cast<uint32_t>(*at));
-      continue;
+    size_t at = distinct.size();
+    if (hashed) {
+      at = many.try_emplace(*owner, distinct.size()).first->second;
+    } else {
+      for (size_t i = 0; i < distinct.size(); ++i) {
+        if (distinct[i].name == *owner) {
+          at = i;
+          break;
+        }
+      }
     }
-    distinct.push_back({*owner, size});
-    offsets.push_back(static_cast<uint32_t>(size));
-    if (hashed) many.emplace(*owner, size);
-    size += owner->size();
+    if (at == distinct.size()) distinct.push_back({*owner});
+    which.push_back(static_cast<uint32_t>(at));
   }
+  const size_t size = PlaceNames(distinct);
   size_t record_bytes;
   std::vector<KeptRRset> kept = KeptFrom(draft.rrsets, record_bytes);
   // The drafts' bytes are read until the views are moved onto the copies.
@@ -288,14 +349,16 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
                          std::move(draft.shared), std::move(draft.digests), std::move(kept),
                          std::move(owned), size + record_bytes + domain.size());
   char* block = lists.bytes();
-  for (const Placed& p : distinct) std::copy(p.name.begin(), p.name.end(), block + p.offset);
+  for (const PlacedName& p : distinct) {
+    if (p.copied) std::copy(p.name.begin(), p.name.end(), block + p.offset);
+  }
   MoveRecords(lists.get<5>(), block + size);
   std::copy(domain.begin(), domain.end(), block + size + record_bytes);
   std::span<CompiledZone> sealed = lists.get<2>();
   std::span<Owned> names = lists.get<6>();
   collect(sealed, names, lists.get<3>());  // the same owners, in the same order
   for (size_t i = 0; i < owners.size(); ++i) {
-    *owners[i] = absl::string_view(block + offsets[i], owners[i]->size());
+    *owners[i] = absl::string_view(block + distinct[which[i]].offset, owners[i]->size());
   }
   Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, names, lists.get<3>());
   lists_ = std::move(lists);

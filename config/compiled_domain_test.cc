@@ -116,6 +116,74 @@ TEST(CompiledDomainTest, ManyNamesAreSealedOnceEach) {
   EXPECT_NE(sealed[1].first.data(), sealed[2].first.data());
 }
 
+// A name that a longer one ends in, label for label, is a view of that
+// one's octets (the apex `_domainkey.<domain>` ends every selector's
+// name); octets that end a name inside one of its labels are not the name.
+TEST(CompiledDomainTest, ANameEndingAnotherViewsItsOctets) {
+  // One label of 11 octets, whose last 10 spell "a.example" in wire form.
+  const std::string inside("\x0b" "z\x01" "a\x07" "example", 12);
+  const std::string selector = "\x02s1" + std::string(kApex);
+  Fixture a([&](Fixture& f) {
+    const RRset* txt = f.Keep("v=DKIM1; p=");
+    f.zone().names.emplace_back(f.Draft(selector), txt);
+    f.draft.shared[0].name.first = f.Draft(std::string("\x01" "a\x07" "example", 10));
+    f.draft.shared.push_back({1, {f.Draft(inside), txt}});
+    f.part().shared_end = 2;
+  });
+  Fixture b([&](Fixture& f) {
+    const RRset* txt = f.Keep("v=DKIM1; p=");
+    f.zone().names.emplace_back(selector, txt);
+    f.draft.shared[0].name.first = absl::string_view("\x01" "a\x07" "example", 10);
+    f.draft.shared.push_back({1, {inside, txt}});
+    f.part().shared_end = 2;
+  });
+  a.draft.names.clear();
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
+  ASSERT_EQ(names.size(), 2u);
+  absl::string_view apex = a.sealed_zone().zone.apex;
+  EXPECT_EQ(apex, kApex);
+  EXPECT_EQ(names[1].first, selector);
+  EXPECT_EQ(apex.data(), names[1].first.data() + 3);  // within the selector's name
+  EXPECT_EQ(names[0].first.data(), apex.data());
+  // "a.example" ends the apex, label for label: a view of its last octets.
+  absl::string_view domain = a.d.shared()[0].name.first;
+  EXPECT_EQ(domain.data(), apex.data() + apex.size() - domain.size());
+  // The same octets inside a label of `inside` are not taken for it.
+  absl::string_view in_label = a.d.shared()[1].name.first;
+  EXPECT_EQ(in_label, inside);
+  EXPECT_FALSE(domain.data() >= in_label.data() && domain.data() < in_label.end());
+}
+
+// Past a few dozen names, endings are found through a hash map: every
+// selector's name ends in the apex, which takes no octets of its own.
+TEST(CompiledDomainTest, ManyNamesEndingTheApexShareItsOctets) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) names.push_back(absl::StrCat("\x03s", 10 + i, kApex));
+  Fixture a([&names](Fixture& f) {
+    const RRset* txt = f.Keep("v=DKIM1; p=");
+    for (const std::string& name : names) f.zone().names.emplace_back(f.Draft(name), txt);
+  });
+  Fixture b([&names](Fixture& f) {
+    const RRset* txt = f.Keep("v=DKIM1; p=");
+    for (const std::string& name : names) f.zone().names.emplace_back(name, txt);
+  });
+  a.draft.names.clear();
+  EXPECT_TRUE(SameCompile(a.d, b.d));
+  std::span<const Owned> sealed = a.d.NamesOf(a.sealed_zone());
+  ASSERT_EQ(sealed.size(), 41u);
+  const char* block = a.d.names();
+  // The selectors' names, then the provider zone's: the apex is in the first.
+  const size_t names_size = 40 * (kApex.size() + 4) + 7;
+  for (const Owned& name : sealed) {
+    EXPECT_GE(name.first.data(), block);
+    EXPECT_LE(name.first.end(), block + names_size);
+  }
+  EXPECT_EQ(a.sealed_zone().zone.apex.data(), block + 4);
+  EXPECT_EQ(a.d.rrsets().size(), 0u);
+  EXPECT_EQ(a.d.domain().data(), block + names_size);
+}
+
 // Where a sealed domain's records are: the domain's RRsets in its
 // rrsets(), their octets in its block after the names, every name and
 // wildcard that pointed at a draft pointing at its sealed copy; the
@@ -153,9 +221,9 @@ TEST(CompiledDomainTest, SealedRecordsAreInTheDomainsBlock) {
   ASSERT_EQ(wildcard.size(), 2u);
   EXPECT_EQ(wildcard.begin()[0], provider);
   EXPECT_EQ(wildcard.begin()[1], &kept[2].rrset);
-  // The names (the apex, x and y under it, the name in the provider zone),
-  // then the records, one after another.
-  size_t names_size = 3 * kApex.size() + 4 + 7;
+  // The names (x and y under the apex, which views the end of x's; the
+  // name in the provider zone), then the records, one after another.
+  size_t names_size = 2 * (kApex.size() + 2) + 7;
   const char* at = a.d.names() + names_size;
   for (const KeptRRset& k : kept) {
     EXPECT_TRUE(k.rrset.records.viewed());
