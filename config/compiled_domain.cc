@@ -209,10 +209,10 @@ class RRsetMoves {
   absl::flat_hash_map<const RRset*, size_t> many_;
 };
 
-void Repoint(const RRsetMoves& moved, std::span<CompiledZone> zones, std::span<Owned> names,
-             std::span<SharedName> shared) {
-  for (Owned& name : names) name.second = moved(name.second);
-  for (SharedName& name : shared) name.name.second = moved(name.name.second);
+void Repoint(const RRsetMoves& moved, std::span<CompiledZone> zones, std::span<SealedName> names,
+             std::span<SealedName> shared) {
+  for (SealedName& name : names) name.rrset = moved(name.rrset);
+  for (SealedName& name : shared) name.rrset = moved(name.rrset);
   for (CompiledZone& zone : zones) {
     if (zone.zone.wildcard.empty()) continue;
     RRsetList wildcard;
@@ -294,29 +294,14 @@ size_t PlaceNames(std::span<PlacedName> names) {
 
 void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   domain = domain.substr(0, UINT8_MAX);
-  // The zones as kept, and their names one zone after another.
-  std::vector<CompiledZone> zones;
-  std::vector<Owned> owned;
-  for (ZoneDraft& zone : draft.zones) {
-    owned.insert(owned.end(), zone.names.begin(), zone.names.end());
-    zones.push_back({std::move(zone.zone), static_cast<uint32_t>(owned.size())});
-  }
   // Every owner name: each zone's apex, then its names, then the names
   // in provider zones.
-  absl::InlinedVector<absl::string_view*, 16> owners;
-  auto collect = [&](std::span<CompiledZone> sealed, std::span<Owned> names,
-                     std::span<SharedName> shared) {
-    owners.clear();
-    size_t next = 0;
-    for (size_t i = 0; i < sealed.size(); ++i) {
-      owners.push_back(&sealed[i].zone.apex);
-      for (size_t n = 0; n < draft.zones[i].names.size(); ++n) {
-        owners.push_back(&names[next++].first);
-      }
-    }
-    for (SharedName& name : shared) owners.push_back(&name.name.first);
-  };
-  collect(zones, owned, draft.shared);
+  absl::InlinedVector<absl::string_view, 16> owners;
+  for (const ZoneDraft& zone : draft.zones) {
+    owners.push_back(zone.zone.apex);
+    for (const Owned& name : zone.names) owners.push_back(name.first);
+  }
+  for (const SharedName& name : draft.shared) owners.push_back(name.name.first);
   // Each distinct name once: a zone's apex is also the owner of its
   // records there. A domain has a dozen names: no heap for the
   // bookkeeping, and a linear look for the ones seen before (a file may
@@ -326,28 +311,47 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   absl::InlinedVector<uint32_t, 16> which;  // of each owner, its distinct name
   absl::flat_hash_map<absl::string_view, size_t> many;
   const bool hashed = owners.size() > kLinearNames;
-  for (const absl::string_view* owner : owners) {
+  for (absl::string_view owner : owners) {
     size_t at = distinct.size();
     if (hashed) {
-      at = many.try_emplace(*owner, distinct.size()).first->second;
+      at = many.try_emplace(owner, distinct.size()).first->second;
     } else {
       for (size_t i = 0; i < distinct.size(); ++i) {
-        if (distinct[i].name == *owner) {
+        if (distinct[i].name == owner) {
           at = i;
           break;
         }
       }
     }
-    if (at == distinct.size()) distinct.push_back({*owner});
+    if (at == distinct.size()) distinct.push_back({owner});
     which.push_back(static_cast<uint32_t>(at));
   }
   const size_t size = PlaceNames(distinct);
+  // The zones as kept, and each owner name as where it will be in the
+  // block, in the same order; the records still the drafts' until
+  // Repoint.
+  size_t next = 0;
+  auto sealed_name = [&](const Owned& name, ZoneKind zone) {
+    return SealedName{static_cast<uint32_t>(distinct[which[next++]].offset),
+                      static_cast<uint8_t>(name.first.size()), zone, name.second};
+  };
+  std::vector<CompiledZone> zones;
+  std::vector<SealedName> names;
+  absl::InlinedVector<size_t, 4> apexes;  // each zone's, in the block
+  for (ZoneDraft& zone : draft.zones) {
+    apexes.push_back(distinct[which[next++]].offset);
+    for (const Owned& name : zone.names) names.push_back(sealed_name(name, 0));
+    zones.push_back({std::move(zone.zone), static_cast<uint32_t>(names.size())});
+  }
+  std::vector<SealedName> shared;
+  shared.reserve(draft.shared.size());
+  for (const SharedName& name : draft.shared) shared.push_back(sealed_name(name.name, name.zone));
   size_t record_bytes;
   std::vector<KeptRRset> kept = KeptFrom(draft.rrsets, record_bytes);
   // The drafts' bytes are read until the views are moved onto the copies.
   decltype(lists_) lists(std::move(draft.errors), std::move(draft.parts), std::move(zones),
-                         std::move(draft.shared), std::move(draft.digests), std::move(kept),
-                         std::move(owned), size + record_bytes + domain.size());
+                         std::move(shared), std::move(draft.digests), std::move(kept),
+                         std::move(names), size + record_bytes + domain.size());
   char* block = lists.bytes();
   for (const PlacedName& p : distinct) {
     if (p.copied) std::copy(p.name.begin(), p.name.end(), block + p.offset);
@@ -355,12 +359,10 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   MoveRecords(lists.get<5>(), block + size);
   std::copy(domain.begin(), domain.end(), block + size + record_bytes);
   std::span<CompiledZone> sealed = lists.get<2>();
-  std::span<Owned> names = lists.get<6>();
-  collect(sealed, names, lists.get<3>());  // the same owners, in the same order
-  for (size_t i = 0; i < owners.size(); ++i) {
-    *owners[i] = absl::string_view(block + distinct[which[i]].offset, owners[i]->size());
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    sealed[i].zone.apex = absl::string_view(block + apexes[i], sealed[i].zone.apex.size());
   }
-  Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, names, lists.get<3>());
+  Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, lists.get<6>(), lists.get<3>());
   lists_ = std::move(lists);
   domain_size_ = static_cast<uint8_t>(domain.size());
   // The compile made each part's data, and nothing else holds it yet.
@@ -408,15 +410,15 @@ std::span<const CompiledZone> CompiledDomain::ZonesOf(const CompiledPart& part) 
   return RunOf<CompiledZone>(parts(), part, zones(), &CompiledPart::zones_end);
 }
 
-std::span<const Owned> CompiledDomain::NamesOf(const CompiledZone& zone) const {
+SealedNames<Owned> CompiledDomain::NamesOf(const CompiledZone& zone) const {
   std::span<const CompiledZone> all = zones();
   size_t at = static_cast<size_t>(&zone - all.data());
   size_t begin = at == 0 ? 0 : all[at - 1].names_end;
-  return lists_.get<6>().subspan(begin, zone.names_end - begin);
+  return {names(), lists_.get<6>().subspan(begin, zone.names_end - begin)};
 }
 
-std::span<const SharedName> CompiledDomain::SharedOf(const CompiledPart& part) const {
-  return RunOf<SharedName>(parts(), part, shared(), &CompiledPart::shared_end);
+SealedNames<SharedName> CompiledDomain::SharedOf(const CompiledPart& part) const {
+  return {names(), RunOf<SealedName>(parts(), part, lists_.get<3>(), &CompiledPart::shared_end)};
 }
 
 std::span<const ZoneDigestShare> CompiledDomain::DigestsOf(const CompiledPart& part) const {

@@ -13,9 +13,11 @@
 #include <cstdint>
 #include <deque>
 #include <forward_list>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -77,7 +79,8 @@ class SenderNumbers {
 
 // A wire owner name and its records. The name is a view of the compiled
 // domain's `names` (or, while a compile runs, of its draft): the zone
-// table keys its nodes by the same bytes.
+// table keys its nodes by the same bytes. A sealed domain keeps each as a
+// SealedName, and NamesOf reads it back as this.
 using Owned = std::pair<absl::string_view, const RRset*>;
 
 // A zone of the customer's that is delegated to us (_dmarc.<domain>, …).
@@ -104,6 +107,71 @@ struct ZoneDraft {
 struct SharedName {
   ZoneKind zone = 0;  // the provider zone of that kind
   Owned name;
+};
+
+// An owner name as a sealed domain keeps it: where its octets are in the
+// domain's block (CompiledDomain::names()) and its records. 16 octets,
+// where an Owned (a view and a pointer) took 24: a domain keeps several,
+// a million domains at a time. `zone` is a name in a provider zone's
+// (SharedName::zone), 0 for a name in one of the domain's own zones.
+struct SealedName {
+  uint32_t offset = 0;
+  uint8_t size = 0;  // a wire name has at most 255 octets
+  ZoneKind zone = 0;
+  const RRset* rrset = nullptr;
+};
+static_assert(sizeof(SealedName) <= 16);
+
+// A run of a sealed domain's names, read as the Owned (or SharedName) each
+// stands for: what a compile drafted, viewing the block.
+template <typename T>
+class SealedNames {
+ public:
+  class iterator {
+   public:
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using iterator_concept = std::forward_iterator_tag;
+    iterator() = default;
+    iterator(const char* block, const SealedName* at) : block_(block), at_(at) {}
+    T operator*() const { return Read(block_, *at_); }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator was = *this;
+      ++at_;
+      return was;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.at_ == b.at_; }
+
+   private:
+    const char* block_ = nullptr;
+    const SealedName* at_ = nullptr;
+  };
+
+  SealedNames() = default;
+  SealedNames(const char* block, std::span<const SealedName> names)
+      : block_(block), names_(names) {}
+  size_t size() const { return names_.size(); }
+  bool empty() const { return names_.empty(); }
+  T operator[](size_t i) const { return Read(block_, names_[i]); }
+  iterator begin() const { return iterator(block_, names_.data()); }
+  iterator end() const { return iterator(block_, names_.data() + names_.size()); }
+
+ private:
+  static T Read(const char* block, const SealedName& name) {
+    Owned owned(absl::string_view(block + name.offset, name.size), name.rrset);
+    if constexpr (std::is_same_v<T, Owned>) {
+      return owned;
+    } else {
+      return T{name.zone, owned};
+    }
+  }
+
+  const char* block_ = nullptr;
+  std::span<const SealedName> names_;
 };
 
 // What a family keeps per domain for its Link step (the SPF macro zone's
@@ -199,13 +267,15 @@ struct CompiledDomain {
   // Of every part, in part order: the customer's zones delegated to us,
   // its names in the provider's zones, shares of provider zones' serials.
   std::span<const CompiledZone> zones() const { return lists_.get<2>(); }
-  std::span<const SharedName> shared() const { return lists_.get<3>(); }
+  SealedNames<SharedName> shared() const { return {names(), lists_.get<3>()}; }
   std::span<const ZoneDigestShare> digests() const { return lists_.get<4>(); }
   // Owns every RRset above that is not the provider's.
   std::span<const KeptRRset> rrsets() const { return lists_.get<5>(); }
-  // Every owner name of its parts (Owned::first) and its zones' apexes, in
-  // wire form, one after another, each name once: a domain has a dozen,
-  // and a heap string each cost more than the name itself. The records'
+  // Every owner name of its parts (SealedName) and its zones' apexes, in
+  // wire form, each name once: a domain has a dozen, and a heap string
+  // each cost more than the name itself. A name that a longer one ends in,
+  // label for label, takes no octets of its own: it views that one's end
+  // (`_domainkey.<domain>` ends every selector's name). The records'
   // octets of rrsets() follow them.
   const char* names() const { return lists_.bytes(); }
 
@@ -227,8 +297,8 @@ struct CompiledDomain {
   std::span<const CompiledZone> ZonesOf(const CompiledPart& part) const;
   // The names of `zone`, one of zones(): a run of every zone's, zone after
   // zone.
-  std::span<const Owned> NamesOf(const CompiledZone& zone) const;
-  std::span<const SharedName> SharedOf(const CompiledPart& part) const;
+  SealedNames<Owned> NamesOf(const CompiledZone& zone) const;
+  SealedNames<SharedName> SharedOf(const CompiledPart& part) const;
   std::span<const ZoneDigestShare> DigestsOf(const CompiledPart& part) const;
   // The data `family` kept, as the type it kept.
   template <typename T>
@@ -242,8 +312,8 @@ struct CompiledDomain {
   // allocation for all of them, and 8 octets in the domain. The last
   // holds every zone's names, zone after zone.
   uint8_t domain_size_ = 0;  // beside `scheduled`, in the same 8 octets
-  SealedLists<Diagnostic, CompiledPart, CompiledZone, SharedName, ZoneDigestShare, KeptRRset,
-              Owned>
+  SealedLists<Diagnostic, CompiledPart, CompiledZone, SealedName, ZoneDigestShare, KeptRRset,
+              SealedName>
       lists_;
 };
 

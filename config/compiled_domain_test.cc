@@ -88,7 +88,7 @@ TEST(CompiledDomainTest, SealedNamesAreTheDomainsOwn) {
   a.draft.names.clear();
   Fixture b([](Fixture& f) { f.zone().names.emplace_back(kApex, f.Keep("v=DMARC1; p=reject")); });
   EXPECT_TRUE(SameCompile(a.d, b.d));
-  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
+  SealedNames<Owned> names = a.d.NamesOf(a.sealed_zone());
   // The apex's two records are one name: held once.
   EXPECT_EQ(names[0].first.data(), names[1].first.data());
   EXPECT_EQ(names[0].first.data(), a.d.names());
@@ -110,7 +110,7 @@ TEST(CompiledDomainTest, ManyNamesAreSealedOnceEach) {
   });
   a.draft.names.clear();
   EXPECT_TRUE(SameCompile(a.d, b.d));
-  std::span<const Owned> sealed = a.d.NamesOf(a.sealed_zone());
+  SealedNames<Owned> sealed = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(sealed.size(), 41u);
   EXPECT_EQ(sealed[1].first.data(), sealed[21].first.data());  // the same name, once
   EXPECT_NE(sealed[1].first.data(), sealed[2].first.data());
@@ -139,7 +139,7 @@ TEST(CompiledDomainTest, ANameEndingAnotherViewsItsOctets) {
   });
   a.draft.names.clear();
   EXPECT_TRUE(SameCompile(a.d, b.d));
-  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
+  SealedNames<Owned> names = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(names.size(), 2u);
   absl::string_view apex = a.sealed_zone().zone.apex;
   EXPECT_EQ(apex, kApex);
@@ -170,7 +170,7 @@ TEST(CompiledDomainTest, ManyNamesEndingTheApexShareItsOctets) {
   });
   a.draft.names.clear();
   EXPECT_TRUE(SameCompile(a.d, b.d));
-  std::span<const Owned> sealed = a.d.NamesOf(a.sealed_zone());
+  SealedNames<Owned> sealed = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(sealed.size(), 41u);
   const char* block = a.d.names();
   // The selectors' names, then the provider zone's: the apex is in the first.
@@ -212,7 +212,7 @@ TEST(CompiledDomainTest, SealedRecordsAreInTheDomainsBlock) {
 
   std::span<const KeptRRset> kept = a.d.rrsets();
   ASSERT_EQ(kept.size(), 3u);
-  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
+  SealedNames<Owned> names = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(names.size(), 3u);
   EXPECT_EQ(names[1].second, &kept[0].rrset);
   EXPECT_EQ(names[2].second, &kept[0].rrset);
@@ -299,7 +299,7 @@ TEST(CompiledDomainTest, ManyRRsetsAreSealed) {
   });
   a.draft.rrsets.clear();
   std::span<const KeptRRset> kept = a.d.rrsets();
-  std::span<const Owned> names = a.d.NamesOf(a.sealed_zone());
+  SealedNames<Owned> names = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(kept.size(), 40u);
   ASSERT_EQ(names.size(), 41u);
   for (size_t i = 0; i < kept.size(); ++i) {
@@ -502,11 +502,11 @@ TEST_F(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   EXPECT_EQ(d.ZonesOf(d.parts()[1])[0].zone.kind, 4);
   EXPECT_EQ(d.ZonesOf(d.parts()[1])[1].zone.kind, 5);
   // Each zone's names, though every zone's are one list.
-  std::span<const Owned> one = d.NamesOf(d.ZonesOf(d.parts()[1])[0]);
+  SealedNames<Owned> one = d.NamesOf(d.ZonesOf(d.parts()[1])[0]);
   ASSERT_EQ(one.size(), 2u);
   EXPECT_EQ(one[0].first, absl::StrCat("\1a", d.ZonesOf(d.parts()[1])[0].zone.apex));
   EXPECT_EQ(one[1].first, absl::StrCat("\1b", d.ZonesOf(d.parts()[1])[0].zone.apex));
-  std::span<const Owned> two = d.NamesOf(d.ZonesOf(d.parts()[1])[1]);
+  SealedNames<Owned> two = d.NamesOf(d.ZonesOf(d.parts()[1])[1]);
   ASSERT_EQ(two.size(), 1u);
   EXPECT_EQ(two[0].first, d.ZonesOf(d.parts()[1])[1].zone.apex);
   ASSERT_EQ(d.SharedOf(d.parts()[1]).size(), 1u);
