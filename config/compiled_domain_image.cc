@@ -286,7 +286,7 @@ class DomainReader {
       e.pos.file = FileName(in_.Bytes(kMaxPath));
       e.pos.line = static_cast<int>(in_.Varint() & INT32_MAX);
       e.pos.column = static_cast<int>(in_.Varint() & INT32_MAX);
-      e.message = DiagnosticText(in_.Bytes(1 << 16));
+      e.message = SharedText(in_.Bytes(1 << 16));
       draft.errors.push_back(std::move(e));
     }
     return absl::OkStatus();

@@ -69,7 +69,7 @@ bool ConfigState::TakeFile(const ImageReader::DigestedBytes& record, const FileN
     e.severity = severity == 1 ? Severity::kWarning : Severity::kError;
     e.pos = SourcePos{path, static_cast<int>(in.Varint() & INT32_MAX),
                       static_cast<int>(in.Varint() & INT32_MAX)};
-    e.message = DiagnosticText(in.Bytes(kMaxText));
+    e.message = SharedText(in.Bytes(kMaxText));
     // Only files without errors are written.
     if (severity != 1) in.Fail();
   }

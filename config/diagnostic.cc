@@ -30,7 +30,7 @@ void FileName::Free(Shared* shared) {
 
 namespace {
 
-// Every text some DiagnosticText holds, by its characters (a view of the
+// Every text some SharedText holds, by its characters (a view of the
 // entry's own). Never destroyed: texts may outlive static destruction.
 struct TextTable {
   absl::Mutex mu;
@@ -43,7 +43,7 @@ TextTable& Texts() {
 
 }  // namespace
 
-DiagnosticText::DiagnosticText(absl::string_view text) {
+SharedText::SharedText(absl::string_view text) {
   if (text.empty()) return;
   // A message longer than 4 GiB is not one; keep what fits.
   text = text.substr(0, UINT32_MAX - sizeof(Entry));
@@ -69,12 +69,12 @@ DiagnosticText::DiagnosticText(absl::string_view text) {
   table.entries.emplace(str(), entry_);
 }
 
-DiagnosticText& DiagnosticText::operator+=(absl::string_view more) {
-  *this = DiagnosticText(absl::StrCat(str(), more));
+SharedText& SharedText::operator+=(absl::string_view more) {
+  *this = SharedText(absl::StrCat(str(), more));
   return *this;
 }
 
-void DiagnosticText::Forget(Entry* entry) {
+void SharedText::Forget(Entry* entry) {
   TextTable& table = Texts();
   {
     absl::MutexLock lock(&table.mu);
@@ -86,7 +86,7 @@ void DiagnosticText::Forget(Entry* entry) {
   ::operator delete(entry);
 }
 
-size_t DiagnosticText::Distinct() {
+size_t SharedText::Distinct() {
   TextTable& table = Texts();
   absl::MutexLock lock(&table.mu);
   return table.entries.size();

@@ -90,32 +90,33 @@ class FileName {
   Shared* shared_ = nullptr;
 };
 
-// A diagnostic's text, held once however many diagnostics say it. At a
-// million domains a load has hundreds of thousands of warnings, nearly all
-// the same three sentences (a DMARC tag that RFC 9989 made historic, say);
-// a std::string each was 32 octets in the diagnostic and 150 on the heap,
+// A text held once however many say it: a diagnostic's message, the
+// catalog ids a released domain names (config/model.h). At a million
+// domains a load has hundreds of thousands of warnings, nearly all the same
+// three sentences (a DMARC tag that RFC 9989 made historic, say); a
+// std::string each was 32 octets in the diagnostic and 150 on the heap,
 // every one of them kept for as long as its file is served. Equal texts
 // share one counted entry of a process-wide table, which forgets a text
 // once nothing says it any more. One pointer; copies are a reference
 // count; thread-safe as FileName is.
-class DiagnosticText {
+class SharedText {
  public:
-  DiagnosticText() = default;
-  DiagnosticText(absl::string_view text);  // implicit: a message is a text
-  DiagnosticText(const std::string& text) : DiagnosticText(absl::string_view(text)) {}
-  DiagnosticText(const char* text) : DiagnosticText(absl::string_view(text)) {}
-  DiagnosticText(const DiagnosticText& other) : entry_(other.entry_) { Ref(); }
-  DiagnosticText(DiagnosticText&& other) noexcept : entry_(std::exchange(other.entry_, nullptr)) {}
-  DiagnosticText& operator=(const DiagnosticText& other) {
-    DiagnosticText copy(other);
+  SharedText() = default;
+  SharedText(absl::string_view text);  // implicit: a message is a text
+  SharedText(const std::string& text) : SharedText(absl::string_view(text)) {}
+  SharedText(const char* text) : SharedText(absl::string_view(text)) {}
+  SharedText(const SharedText& other) : entry_(other.entry_) { Ref(); }
+  SharedText(SharedText&& other) noexcept : entry_(std::exchange(other.entry_, nullptr)) {}
+  SharedText& operator=(const SharedText& other) {
+    SharedText copy(other);
     std::swap(entry_, copy.entry_);
     return *this;
   }
-  DiagnosticText& operator=(DiagnosticText&& other) noexcept {
+  SharedText& operator=(SharedText&& other) noexcept {
     std::swap(entry_, other.entry_);
     return *this;
   }
-  ~DiagnosticText() { Unref(); }
+  ~SharedText() { Unref(); }
 
   absl::string_view str() const {
     return entry_ != nullptr ? absl::string_view(entry_->chars(), entry_->size)
@@ -125,18 +126,18 @@ class DiagnosticText {
   bool empty() const { return entry_ == nullptr; }
   size_t size() const { return str().size(); }
   // A new text: this one with `more` after it.
-  DiagnosticText& operator+=(absl::string_view more);
+  SharedText& operator+=(absl::string_view more);
 
   // Equal texts are one entry.
-  friend bool operator==(const DiagnosticText& a, const DiagnosticText& b) {
+  friend bool operator==(const SharedText& a, const SharedText& b) {
     return a.entry_ == b.entry_;
   }
-  friend bool operator==(const DiagnosticText& a, absl::string_view b) { return a.str() == b; }
-  friend bool operator==(const DiagnosticText& a, const char* b) { return a.str() == b; }
-  friend bool operator==(const DiagnosticText& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const SharedText& a, absl::string_view b) { return a.str() == b; }
+  friend bool operator==(const SharedText& a, const char* b) { return a.str() == b; }
+  friend bool operator==(const SharedText& a, const std::string& b) { return a.str() == b; }
   // For what wants a std::string of it (a test's matcher).
   explicit operator std::string() const { return std::string(str()); }
-  friend std::ostream& operator<<(std::ostream& out, const DiagnosticText& t) {
+  friend std::ostream& operator<<(std::ostream& out, const SharedText& t) {
     return out << t.str();
   }
 
@@ -179,7 +180,7 @@ enum class Severity { kError, kWarning };
 
 struct Diagnostic {
   SourcePos pos;
-  DiagnosticText message;  // may end in "; did you mean 'x'?"
+  SharedText message;  // may end in "; did you mean 'x'?"
   Severity severity = Severity::kError;
 };
 

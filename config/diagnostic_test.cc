@@ -1,4 +1,4 @@
-// DiagnosticText: a diagnostic's text, held once however many say it.
+// SharedText: a diagnostic's text, held once however many say it.
 #include "config/diagnostic.h"
 
 #include <string>
@@ -13,44 +13,44 @@ namespace {
 
 // Texts no other test holds, so that the table's count is this test's.
 std::string Unique(absl::string_view what, int i = 0) {
-  return absl::StrCat("DiagnosticTextTest: ", what, " ", i);
+  return absl::StrCat("SharedTextTest: ", what, " ", i);
 }
 
-TEST(DiagnosticTextTest, EqualTextsAreOneEntryUntilNothingSaysThem) {
-  const size_t before = DiagnosticText::Distinct();
+TEST(SharedTextTest, EqualTextsAreOneEntryUntilNothingSaysThem) {
+  const size_t before = SharedText::Distinct();
   {
-    DiagnosticText a(Unique("ri is historic"));
-    DiagnosticText b(std::string(Unique("ri is historic")));  // made apart
+    SharedText a(Unique("ri is historic"));
+    SharedText b(std::string(Unique("ri is historic")));  // made apart
     EXPECT_EQ(a, b);
     EXPECT_EQ(a.str().data(), b.str().data());  // the same characters
-    EXPECT_EQ(DiagnosticText::Distinct(), before + 1);
-    DiagnosticText c(Unique("pct is historic"));
+    EXPECT_EQ(SharedText::Distinct(), before + 1);
+    SharedText c(Unique("pct is historic"));
     EXPECT_FALSE(a == c);
-    EXPECT_EQ(DiagnosticText::Distinct(), before + 2);
+    EXPECT_EQ(SharedText::Distinct(), before + 2);
     EXPECT_EQ(a, Unique("ri is historic"));
     EXPECT_EQ(a.size(), Unique("ri is historic").size());
     a = c;  // the old text is still b's
-    EXPECT_EQ(DiagnosticText::Distinct(), before + 2);
-    b = DiagnosticText();  // and now nobody's
-    EXPECT_EQ(DiagnosticText::Distinct(), before + 1);
+    EXPECT_EQ(SharedText::Distinct(), before + 2);
+    b = SharedText();  // and now nobody's
+    EXPECT_EQ(SharedText::Distinct(), before + 1);
   }
-  EXPECT_EQ(DiagnosticText::Distinct(), before);
+  EXPECT_EQ(SharedText::Distinct(), before);
 }
 
-TEST(DiagnosticTextTest, EmptyMovedAndAppended) {
-  const size_t before = DiagnosticText::Distinct();
-  DiagnosticText none;
+TEST(SharedTextTest, EmptyMovedAndAppended) {
+  const size_t before = SharedText::Distinct();
+  SharedText none;
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(none, "");
-  EXPECT_TRUE(DiagnosticText("").empty());
-  EXPECT_EQ(DiagnosticText::Distinct(), before);
+  EXPECT_TRUE(SharedText("").empty());
+  EXPECT_EQ(SharedText::Distinct(), before);
 
-  DiagnosticText text(Unique("sender"));
-  DiagnosticText moved = std::move(text);
+  SharedText text(Unique("sender"));
+  SharedText moved = std::move(text);
   EXPECT_EQ(moved, Unique("sender"));
   moved += "; did you mean 'x'?";
   EXPECT_EQ(moved, absl::StrCat(Unique("sender"), "; did you mean 'x'?"));
-  EXPECT_EQ(DiagnosticText::Distinct(), before + 1);  // the shorter one is gone
+  EXPECT_EQ(SharedText::Distinct(), before + 1);  // the shorter one is gone
   EXPECT_EQ(std::string(moved), moved.str());
 }
 
@@ -58,15 +58,15 @@ TEST(DiagnosticTextTest, EmptyMovedAndAppended) {
 // do: a text whose last holder lets go while another thread makes it anew
 // is freed once, and the table forgets it once nothing holds it. (Under
 // AddressSanitizer a freed entry read or freed twice fails the test.)
-TEST(DiagnosticTextTest, ThreadsMakeAndDropTheSameTexts) {
-  const size_t before = DiagnosticText::Distinct();
+TEST(SharedTextTest, ThreadsMakeAndDropTheSameTexts) {
+  const size_t before = SharedText::Distinct();
   constexpr int kThreads = 4, kRounds = 20000, kTexts = 3;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([t] {
-      std::vector<DiagnosticText> held;
+      std::vector<SharedText> held;
       for (int i = 0; i < kRounds; ++i) {
-        DiagnosticText text(Unique("shared", (i + t) % kTexts));
+        SharedText text(Unique("shared", (i + t) % kTexts));
         if (i % 7 == 0) held.push_back(text);
         if (held.size() > 5) held.erase(held.begin());
         EXPECT_EQ(text, Unique("shared", (i + t) % kTexts));
@@ -74,19 +74,19 @@ TEST(DiagnosticTextTest, ThreadsMakeAndDropTheSameTexts) {
     });
   }
   for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(DiagnosticText::Distinct(), before);
+  EXPECT_EQ(SharedText::Distinct(), before);
 }
 
-TEST(DiagnosticTextTest, ADiagnosticIsThirtyTwoOctets) {
-  EXPECT_EQ(sizeof(DiagnosticText), sizeof(void*));
+TEST(SharedTextTest, ADiagnosticIsThirtyTwoOctets) {
+  EXPECT_EQ(sizeof(SharedText), sizeof(void*));
   EXPECT_EQ(sizeof(Diagnostic), 32u);
 }
 
 // A view with no characters may have no data pointer either (a reader
 // that failed gives one): both kinds of text take it as empty, without
 // copying from it (the sanitizer build checks).
-TEST(DiagnosticTextTest, AViewWithNoDataIsEmpty) {
-  EXPECT_EQ(DiagnosticText(absl::string_view()).str(), "");
+TEST(SharedTextTest, AViewWithNoDataIsEmpty) {
+  EXPECT_EQ(SharedText(absl::string_view()).str(), "");
   EXPECT_TRUE(FileName(absl::string_view()).empty());
 }
 

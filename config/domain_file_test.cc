@@ -638,6 +638,10 @@ TEST_F(DomainFileTest, AReleasedHeadKeepsWhatAReloadComparesAndTheCatalogIds) {
   EXPECT_TRUE(head->file.SharedWith(path));
   EXPECT_EQ(head->pos.line, model.pos.line);
   EXPECT_EQ(InputsOf(*head), ids);
+  // Domains that name the same senders hold their ids once.
+  std::shared_ptr<const DomainHead> same = DomainHead::Released(model, ids);
+  EXPECT_EQ(static_cast<const ReleasedHead&>(*same).inputs.str().data(),
+            static_cast<const ReleasedHead&>(*head).inputs.str().data());
   EXPECT_THAT(InputsOf(*DomainHead::Released(model, {})), ::testing::IsEmpty());
   // A model's own inputs are read from it, never from a released copy.
   EXPECT_THAT(model.released_inputs(), ::testing::IsEmpty());

@@ -31,7 +31,7 @@ ReleasedHead::ReleasedHead(const DomainHead& head, const std::vector<std::string
     packed.append(id);
     packed.push_back('\0');
   }
-  KeepInputs(packed);
+  inputs = SharedText(packed);
 }
 
 ReleasedHead::ReleasedHead(FileName file_name, std::string domain_name, SourcePos where,
@@ -41,14 +41,7 @@ ReleasedHead::ReleasedHead(FileName file_name, std::string domain_name, SourcePo
   pos = std::move(where);
   version = read_version;
   has_model_ = false;
-  KeepInputs(ids);
-}
-
-void ReleasedHead::KeepInputs(absl::string_view packed) {
-  if (packed.empty()) return;
-  inputs_size = static_cast<uint32_t>(packed.size());
-  inputs = std::make_unique_for_overwrite<char[]>(packed.size());
-  std::copy(packed.begin(), packed.end(), inputs.get());
+  inputs = SharedText(ids);
 }
 
 // Every released domain has one: with make_shared's 16 octets, in the
@@ -71,7 +64,7 @@ std::vector<std::string> DomainHead::released_inputs() const {
   std::vector<std::string> ids;
   if (has_model_) return ids;
   const auto& released = static_cast<const ReleasedHead&>(*this);
-  absl::string_view rest(released.inputs.get(), released.inputs_size);
+  absl::string_view rest = released.inputs.str();
   for (size_t end; (end = rest.find('\0')) != absl::string_view::npos; rest.remove_prefix(end + 1)) {
     ids.emplace_back(rest.substr(0, end));
   }

@@ -279,19 +279,17 @@ inline const DomainConfig* DomainHead::model() const {
 }
 
 // What DomainHead::Released makes: a head, and the ids it read from the
-// model it released, each followed by a NUL, in one array: a vector of a
+// model it released, each followed by a NUL, in one text: a vector of a
 // handful of strings took three times the bytes, and a std::string's 32
 // octets took the head, which every released domain has, a size class up.
+// The text is held once for every domain that names the same senders (a
+// catalog has dozens, a domain a few): an array of its own was an
+// allocation a domain.
 struct ReleasedHead : DomainHead {
   ReleasedHead(const DomainHead& head, const std::vector<std::string>& ids);
   ReleasedHead(FileName file, std::string domain, SourcePos pos, uint64_t version,
                absl::string_view inputs);
-  uint32_t inputs_size = 0;
-  std::unique_ptr<char[]> inputs;
-
- private:
-  // Copies `packed` (each id followed by a NUL) into `inputs`.
-  void KeepInputs(absl::string_view packed);
+  SharedText inputs;
 };
 
 }  // namespace dnsd::config
