@@ -82,8 +82,12 @@ std::string FolderOf(const std::string& path) {
 }
 
 FileStamp StampFrom(const struct stat& st) {
-  return {Nanos(st.st_mtim), Nanos(st.st_ctim), st.st_ino,
-          static_cast<unsigned long long>(st.st_size)};
+  const uint64_t fields[] = {static_cast<uint64_t>(Nanos(st.st_mtim)),
+                             static_cast<uint64_t>(Nanos(st.st_ctim)),
+                             static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size)};
+  uint64_t digest =
+      BytesDigest(absl::string_view(reinterpret_cast<const char*>(fields), sizeof(fields)));
+  return {digest != 0 ? digest : 1};
 }
 
 // Stats files by name relative to their folder, held open: the kernel
@@ -245,7 +249,7 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   std::vector<bool> read_now(all.size());
   for (size_t i = 0; i < all.size(); ++i) {
     DomainFile& f = *all[i].file;
-    if (stamps[i] == f.stamp && stamps[i].mtime_ns != -1 && (f.read != nullptr || f.released())) {
+    if (stamps[i] == f.stamp && stamps[i].readable() && (f.read != nullptr || f.released())) {
       ++report.files_unchanged;
       continue;
     }

@@ -6,7 +6,7 @@
 //
 // A record: the file's name (in the domains folder), then the rest
 // (ImageWriter::Digested):
-//   stamp      mtime_ns ctime_ns inode size   (4 x U64)
+//   stamp      digest of mtime_ns ctime_ns inode size (FileStamp, U64)
 //   read       bytes digest version            (3 x U64)
 //   head       domain, line, column, inputs (released_inputs, NUL after each)
 //   errors     count, then severity line column message
@@ -51,10 +51,7 @@ bool ConfigState::TakeFile(const ImageReader::DigestedBytes& record, const FileN
   if (!record.Holds()) return false;  // changed on the disk: read the file
   ImageReader in(record.bytes);
   FileStamp stamp;
-  stamp.mtime_ns = static_cast<long long>(in.U64());
-  stamp.ctime_ns = static_cast<long long>(in.U64());
-  stamp.inode = in.U64();
-  stamp.size = in.U64();
+  stamp.digest = in.U64();
   ReadStamp last;
   last.bytes = in.U64();
   last.digest = in.U64();
@@ -103,7 +100,7 @@ size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
   for (const auto& [path, f] : files_) {
     // Released, serving its own last read, with nothing but warnings.
     if (!f.released() || f.failed || f.good == nullptr || f.good->model() != nullptr ||
-        f.good->version != f.last.version || f.stamp.mtime_ns == -1) {
+        f.good->version != f.last.version || !f.stamp.readable()) {
       continue;
     }
     // Every diagnostic names the file itself: the image names none.
@@ -113,10 +110,7 @@ size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
       continue;
     }
     body.bytes().clear();
-    body.U64(static_cast<uint64_t>(f.stamp.mtime_ns));
-    body.U64(static_cast<uint64_t>(f.stamp.ctime_ns));
-    body.U64(f.stamp.inode);
-    body.U64(f.stamp.size);
+    body.U64(f.stamp.digest);
     body.U64(f.last.bytes);
     body.U64(f.last.digest);
     body.U64(f.last.version);
