@@ -125,7 +125,7 @@ absl::Status LinkPart(const CompiledDomain& d, const CompiledPart& part, LinkCon
     return status;
   }
   Account(d, part, link.builder, link.snapshot.link, /*add=*/true);
-  part.family->LinkPart(d, part, link, /*add=*/true);
+  part.family()->LinkPart(d, part, link, /*add=*/true);
   return absl::OkStatus();
 }
 
@@ -141,7 +141,7 @@ void UnlinkPart(const CompiledDomain& d, const CompiledPart& part, LinkContext& 
     zones.RemoveZone(&compiled.zone);
   }
   Account(d, part, link.builder, link.snapshot.link, /*add=*/false);
-  part.family->LinkPart(d, part, link, /*add=*/false);
+  part.family()->LinkPart(d, part, link, /*add=*/false);
 }
 
 absl::Status AddProviderZones(LinkContext& link) {
@@ -240,7 +240,7 @@ std::shared_ptr<const CompiledDomain> CompileDomain(
   DomainDraft draft;
   for (const RecordFamily* family : Families()) {
     CompiledPart part;
-    part.family = family;
+    part.set_family(family);
     DomainCompiler compiler(*out, part, draft, d, catalog, senders, refreshed, now);
     if (absl::Status st = family->Compile(d, compiler); !st.ok()) {
       compiler.Abandon();

@@ -1,11 +1,14 @@
 #include "config/compiled_domain.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <optional>
 #include <span>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "config/names.h"
 #include "dnsd/protocol/base/status_macros.h"
 #include "dnsd/protocol/wire/constants.h"
@@ -117,7 +120,7 @@ bool SameParts(const CompiledDomain& x, const CompiledDomain& y) {
   for (size_t i = 0; i < x.parts().size(); ++i) {
     const CompiledPart& a = x.parts()[i];
     const CompiledPart& b = y.parts()[i];
-    if (a.family != b.family || !std::ranges::equal(x.DigestsOf(a), y.DigestsOf(b)) ||
+    if (a.family() != b.family() || !std::ranges::equal(x.DigestsOf(a), y.DigestsOf(b)) ||
         !SameZones(x, x.ZonesOf(a), y, y.ZonesOf(b)) ||
         !std::ranges::equal(x.SharedOf(a), y.SharedOf(b), SameShared)) {
       return false;
@@ -373,7 +376,7 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
 
 const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
   for (const CompiledPart& part : parts()) {
-    if (part.family == family) return &part;
+    if (part.family() == family) return &part;
   }
   return nullptr;
 }
@@ -398,16 +401,56 @@ namespace {
 // The run of `part` in a vector of every part's, whose ends `end` gives.
 template <typename T, typename End>
 std::span<const T> RunOf(std::span<const CompiledPart> parts, const CompiledPart& part,
-                         std::span<const T> all, End CompiledPart::*end) {
+                         std::span<const T> all, End end) {
   size_t at = static_cast<size_t>(&part - parts.data());
-  size_t begin = at == 0 ? 0 : parts[at - 1].*end;
-  return all.subspan(begin, part.*end - begin);
+  size_t begin = at == 0 ? 0 : end(parts[at - 1]);
+  return all.subspan(begin, end(part) - begin);
 }
+
+size_t ZonesEnd(const CompiledPart& part) { return part.zones_end; }
+size_t SharedEnd(const CompiledPart& part) { return part.shared_end; }
+size_t DigestsEnd(const CompiledPart& part) { return part.digests_end; }
+
+// The families parts have named, by number. A family is a static object
+// that lives as long as the process: its number never changes once given.
+constexpr size_t kMaxFamilies = CompiledPart::kNoFamily;
+std::atomic<const RecordFamily*> numbered_families[kMaxFamilies];
+std::atomic<size_t> numbered_count{0};
+absl::Mutex numbering;
 
 }  // namespace
 
+uint8_t CompiledPart::FamilyNumber(const RecordFamily* family) {
+  if (family == nullptr) return kNoFamily;
+  auto find = [family](size_t count) -> int {
+    for (size_t i = 0; i < count; ++i) {
+      if (numbered_families[i].load(std::memory_order_relaxed) == family) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  };
+  if (int n = find(numbered_count.load(std::memory_order_acquire)); n >= 0) {
+    return static_cast<uint8_t>(n);
+  }
+  absl::MutexLock lock(&numbering);
+  size_t count = numbered_count.load(std::memory_order_relaxed);
+  if (int n = find(count); n >= 0) return static_cast<uint8_t>(n);
+  // The families are the handful config/families.cc lists (and a test's
+  // own): never this many.
+  if (count == kMaxFamilies) std::abort();
+  numbered_families[count].store(family, std::memory_order_relaxed);
+  numbered_count.store(count + 1, std::memory_order_release);
+  return static_cast<uint8_t>(count);
+}
+
+const RecordFamily* CompiledPart::FamilyNumbered(uint8_t number) {
+  if (number >= numbered_count.load(std::memory_order_acquire)) return nullptr;
+  return numbered_families[number].load(std::memory_order_relaxed);
+}
+
 std::span<const CompiledZone> CompiledDomain::ZonesOf(const CompiledPart& part) const {
-  return RunOf<CompiledZone>(parts(), part, zones(), &CompiledPart::zones_end);
+  return RunOf<CompiledZone>(parts(), part, zones(), ZonesEnd);
 }
 
 SealedNames<Owned> CompiledDomain::NamesOf(const CompiledZone& zone) const {
@@ -418,11 +461,11 @@ SealedNames<Owned> CompiledDomain::NamesOf(const CompiledZone& zone) const {
 }
 
 SealedNames<SharedName> CompiledDomain::SharedOf(const CompiledPart& part) const {
-  return {names(), RunOf<SealedName>(parts(), part, lists_.get<3>(), &CompiledPart::shared_end)};
+  return {names(), RunOf<SealedName>(parts(), part, lists_.get<3>(), SharedEnd)};
 }
 
 std::span<const ZoneDigestShare> CompiledDomain::DigestsOf(const CompiledPart& part) const {
-  return RunOf<ZoneDigestShare>(parts(), part, digests(), &CompiledPart::digests_end);
+  return RunOf<ZoneDigestShare>(parts(), part, digests(), DigestsEnd);
 }
 
 DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part, DomainDraft& draft,
@@ -481,15 +524,17 @@ absl::Status DomainCompiler::Add(ZoneDraft* zone, absl::string_view relative,
 
 absl::Status DomainCompiler::AddShared(ZoneKind zone, absl::string_view zone_apex,
                                        absl::string_view relative, const RRset* rrset) {
+  DNSD_RETURN_IF_ERROR(RoomFor(draft_.shared.size(), "names in the provider's zones",
+                               CompiledPart::kMaxShared));
   DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone_apex));
   draft_.shared.push_back(SharedName{zone, {Draft(std::move(owner)), rrset}});
   return absl::OkStatus();
 }
 
-absl::Status DomainCompiler::RoomFor(size_t held, absl::string_view what) const {
-  if (held < CompiledPart::kMaxRun) return absl::OkStatus();
+absl::Status DomainCompiler::RoomFor(size_t held, absl::string_view what, size_t most) const {
+  if (held < most) return absl::OkStatus();
   return absl::ResourceExhaustedError(
-      absl::StrCat(domain_.domain, " has more than ", CompiledPart::kMaxRun, " ", what));
+      absl::StrCat(domain_.domain, " has more than ", most, " ", what));
 }
 
 absl::Status DomainCompiler::AddDigest(ZoneKind zone, uint64_t digest) {
@@ -508,7 +553,7 @@ void DomainCompiler::Warn(absl::string_view message) { AddWarning(draft_, domain
 bool DomainCompiler::Finish() {
   // AddZone and AddDigest keep both within their 16 bits.
   part_.zones_end = static_cast<uint16_t>(draft_.zones.size());
-  part_.shared_end = static_cast<uint32_t>(draft_.shared.size());
+  part_.shared_end = static_cast<uint32_t>(draft_.shared.size());  // AddShared: 24 bits
   part_.digests_end = static_cast<uint16_t>(draft_.digests.size());
   for (size_t i = zones_begin_; i < draft_.zones.size(); ++i) {
     ZoneDraft& compiled = draft_.zones[i];

@@ -112,8 +112,9 @@ struct SharedName {
 // An owner name as a sealed domain keeps it: where its octets are in the
 // domain's block (CompiledDomain::names()) and its records. 16 octets,
 // where an Owned (a view and a pointer) took 24: a domain keeps several,
-// a million domains at a time. `zone` is a name in a provider zone's
-// (SharedName::zone), 0 for a name in one of the domain's own zones.
+// a million domains at a time. `zone`: for a name in a provider zone,
+// that zone's kind (SharedName::zone); 0 for a name in one of the
+// domain's own zones.
 struct SealedName {
   uint32_t offset = 0;
   uint8_t size = 0;  // a wire name has at most 255 octets
@@ -198,17 +199,34 @@ using ZoneDigestShare = std::pair<ZoneKind, uint64_t>;
 // cost more than the records a domain has, and a domain has three or
 // four parts.
 struct CompiledPart {
-  const RecordFamily* family = nullptr;
+  // Its family, kept as a number (FamilyNumber): with the runs' ends, 8
+  // octets, and a part 16, not 24.
+  const RecordFamily* family() const { return FamilyNumbered(family_); }
+  void set_family(const RecordFamily* family) { family_ = FamilyNumber(family); }
+
   // Where its runs end in the domain's lists; each begins where the part
   // before it ends. A domain has a few zones and digests (DomainCompiler
   // refuses more than kMaxRun of either), and may have thousands of names
-  // in the provider's zones: 24 octets a part, not 32.
+  // in the provider's zones (it refuses more than kMaxShared).
   static constexpr size_t kMaxRun = UINT16_MAX;
+  static constexpr size_t kMaxShared = (size_t{1} << 24) - 1;
   uint16_t zones_end = 0;
   uint16_t digests_end = 0;
-  uint32_t shared_end = 0;
+  uint32_t shared_end : 24 = 0;
+
+  // A number for each family a part has named, in the order they were
+  // first named (there are a handful); kNoFamily for none.
+  static constexpr uint8_t kNoFamily = UINT8_MAX;
+  static uint8_t FamilyNumber(const RecordFamily* family);
+  static const RecordFamily* FamilyNumbered(uint8_t number);
+
+ private:
+  uint32_t family_ : 8 = kNoFamily;  // beside shared_end, in its 32 bits
+
+ public:
   std::unique_ptr<const FamilyData> data;
 };
+static_assert(sizeof(CompiledPart) <= 16);
 
 // An RRset a compiled domain owns. Its records' octets are in the
 // domain's block (RRset::records views them): a domain has several
@@ -426,8 +444,9 @@ class DomainCompiler {
 
  private:
   // An error unless the domain has room for one more of `what`, of which
-  // it holds `held` (CompiledPart::kMaxRun).
-  absl::Status RoomFor(size_t held, absl::string_view what) const;
+  // it holds `held`, and may hold `most`.
+  absl::Status RoomFor(size_t held, absl::string_view what,
+                       size_t most = CompiledPart::kMaxRun) const;
   // A draft of `name`, to be sealed into the domain.
   absl::string_view Draft(std::string name);
 

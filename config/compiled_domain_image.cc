@@ -104,7 +104,7 @@ bool WriteBody(const CompiledDomain& d, ImageWriter& out) {
     auto it = apart.find(&k.rrset);
     if (it == apart.end()) return false;  // served by no part: nothing made it
     own.bytes().clear();
-    bool held = d.parts()[it->second].family->WriteRdata(*k.rrset.rdata, own);
+    bool held = d.parts()[it->second].family()->WriteRdata(*k.rrset.rdata, own);
     out.U8(held ? kApartHeld : kApartOctets);
     out.Varint(it->second);
     out.Bytes(held ? own.bytes() : k.rrset.rdata->Bytes());
@@ -121,14 +121,14 @@ bool WriteBody(const CompiledDomain& d, ImageWriter& out) {
 
   out.Varint(d.parts().size());
   for (const CompiledPart& part : d.parts()) {
-    size_t family = FamilyIndex(part.family);
+    size_t family = FamilyIndex(part.family());
     if (family >= Families().size()) return false;
     out.U8(static_cast<uint8_t>(family));
     out.U16(part.zones_end);
     out.U16(part.digests_end);
     out.U32(part.shared_end);
     out.U8(part.data != nullptr ? 1 : 0);
-    if (part.data != nullptr && !part.family->WriteData(*part.data, out)) return false;
+    if (part.data != nullptr && !part.family()->WriteData(*part.data, out)) return false;
   }
 
   out.Varint(d.zones().size());
@@ -300,13 +300,15 @@ class DomainReader {
       CompiledPart part;
       size_t family = in_.U8();
       if (family >= families.size()) return Corrupt("a part's family");
-      part.family = families[family];
+      part.set_family(families[family]);
       part.zones_end = in_.U16();
       part.digests_end = in_.U16();
-      part.shared_end = in_.U32();
+      uint32_t shared_end = in_.U32();
+      if (shared_end > CompiledPart::kMaxShared) return Corrupt("a part's names");
+      part.shared_end = shared_end;
       if (in_.U8() != 0) {
-        part.data = part.family->ReadData(in_);
-        if (part.data == nullptr) return Corrupt(absl::StrCat(part.family->name(), " data"));
+        part.data = part.family()->ReadData(in_);
+        if (part.data == nullptr) return Corrupt(absl::StrCat(part.family()->name(), " data"));
       }
       draft.parts.push_back(std::move(part));
     }
@@ -320,7 +322,7 @@ class DomainReader {
       RdataRef ref;
       if (held) {
         ImageReader in(bytes);
-        ref = draft.parts[part].family->ReadRdata(in);
+        ref = draft.parts[part].family()->ReadRdata(in);
         if (!ref || !in.ok() || !in.done()) return Corrupt("a record kept apart");
       } else {
         ref = BytesRdata::Make(bytes);

@@ -132,7 +132,7 @@ TEST(CompiledDomainImageTest, ASenderPastTheCatalogIsNotLinked) {
   for (size_t i = 0; i < domains.size() && forged == domains.size(); ++i) {
     for (const CompiledPart& part : domains[i]->parts()) {
       ImageWriter data;
-      if (part.family != &SpfFamily() || !part.family->WriteData(*part.data, data)) continue;
+      if (part.family() != &SpfFamily() || !part.family()->WriteData(*part.data, data)) continue;
       // Flags, the _nspf part count, the senders' count, then the first.
       if (data.bytes().size() < 5 || data.bytes()[2] == 0) continue;
       const std::string written = Written(*domains[i]);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "config/family.h"
 #include "config/provider_records.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "gtest/gtest.h"
@@ -182,6 +183,34 @@ TEST(CompiledDomainTest, ManyNamesEndingTheApexShareItsOctets) {
   EXPECT_EQ(a.sealed_zone().zone.apex.data(), block + 4);
   EXPECT_EQ(a.d.rrsets().size(), 0u);
   EXPECT_EQ(a.d.domain().data(), block + names_size);
+}
+
+// A part keeps its family as a number, given the first time a family is
+// named: every part of the same family gives it back, and none gives none.
+TEST(CompiledDomainTest, APartKeepsItsFamilyAsANumber) {
+  struct Named final : RecordFamily {
+    absl::string_view name() const override { return "test"; }
+    absl::Status Compile(const DomainConfig&, DomainCompiler&) const override {
+      return absl::OkStatus();
+    }
+  };
+  static const Named first, second;
+  CompiledPart a, b, c, none;
+  a.set_family(&first);
+  b.set_family(&second);
+  c.set_family(&first);
+  EXPECT_EQ(a.family(), &first);
+  EXPECT_EQ(b.family(), &second);
+  EXPECT_EQ(c.family(), &first);
+  EXPECT_EQ(none.family(), nullptr);
+  none.set_family(nullptr);
+  EXPECT_EQ(none.family(), nullptr);
+  EXPECT_EQ(CompiledPart::FamilyNumber(&first), CompiledPart::FamilyNumber(&first));
+  EXPECT_NE(CompiledPart::FamilyNumber(&first), CompiledPart::FamilyNumber(&second));
+  // The number shares its 32 bits with the end of the part's names.
+  a.shared_end = CompiledPart::kMaxShared;
+  EXPECT_EQ(a.family(), &first);
+  EXPECT_EQ(a.shared_end, CompiledPart::kMaxShared);
 }
 
 // Where a sealed domain's records are: the domain's RRsets in its
