@@ -293,6 +293,38 @@ size_t PlaceNames(std::span<PlacedName> names) {
   return size;
 }
 
+// The distinct names among a domain's owner names (a zone's apex is also
+// the owner of its records there), and which each owner is. A domain has
+// a dozen: no heap for the bookkeeping, and a linear look for the ones
+// seen before (a file may hold thousands of DKIM selectors, so past a few
+// dozen the look goes through a hash map).
+struct DistinctNames {
+  explicit DistinctNames(std::span<const absl::string_view> owners) {
+    absl::flat_hash_map<absl::string_view, size_t> many;
+    const bool hashed = owners.size() > kLinearNames;
+    for (absl::string_view owner : owners) {
+      size_t at = names.size();
+      if (hashed) {
+        at = many.try_emplace(owner, names.size()).first->second;
+      } else {
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (names[i].name == owner) {
+            at = i;
+            break;
+          }
+        }
+      }
+      if (at == names.size()) names.push_back({owner});
+      which.push_back(static_cast<uint32_t>(at));
+    }
+  }
+  // Where owner `i` is in the block, once PlaceNames laid `names` out.
+  size_t OffsetOf(size_t i) const { return names[which[i]].offset; }
+
+  absl::InlinedVector<PlacedName, 16> names;
+  absl::InlinedVector<uint32_t, 16> which;  // of each owner, its distinct name
+};
+
 }  // namespace
 
 void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
@@ -305,44 +337,21 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
     for (const Owned& name : zone.names) owners.push_back(name.first);
   }
   for (const SharedName& name : draft.shared) owners.push_back(name.name.first);
-  // Each distinct name once: a zone's apex is also the owner of its
-  // records there. A domain has a dozen names: no heap for the
-  // bookkeeping, and a linear look for the ones seen before (a file may
-  // hold thousands of DKIM selectors, so past a few dozen the look goes
-  // through a hash map).
-  absl::InlinedVector<PlacedName, 16> distinct;
-  absl::InlinedVector<uint32_t, 16> which;  // of each owner, its distinct name
-  absl::flat_hash_map<absl::string_view, size_t> many;
-  const bool hashed = owners.size() > kLinearNames;
-  for (absl::string_view owner : owners) {
-    size_t at = distinct.size();
-    if (hashed) {
-      at = many.try_emplace(owner, distinct.size()).first->second;
-    } else {
-      for (size_t i = 0; i < distinct.size(); ++i) {
-        if (distinct[i].name == owner) {
-          at = i;
-          break;
-        }
-      }
-    }
-    if (at == distinct.size()) distinct.push_back({owner});
-    which.push_back(static_cast<uint32_t>(at));
-  }
-  const size_t size = PlaceNames(distinct);
+  DistinctNames distinct(owners);
+  const size_t size = PlaceNames(distinct.names);
   // The zones as kept, and each owner name as where it will be in the
   // block, in the same order; the records still the drafts' until
   // Repoint.
   size_t next = 0;
   auto sealed_name = [&](const Owned& name, ZoneKind zone) {
-    return SealedName{static_cast<uint32_t>(distinct[which[next++]].offset),
+    return SealedName{static_cast<uint32_t>(distinct.OffsetOf(next++)),
                       static_cast<uint8_t>(name.first.size()), zone, name.second};
   };
   std::vector<CompiledZone> zones;
   std::vector<SealedName> names;
   absl::InlinedVector<size_t, 4> apexes;  // each zone's, in the block
   for (ZoneDraft& zone : draft.zones) {
-    apexes.push_back(distinct[which[next++]].offset);
+    apexes.push_back(distinct.OffsetOf(next++));
     for (const Owned& name : zone.names) names.push_back(sealed_name(name, 0));
     zones.push_back({std::move(zone.zone), static_cast<uint32_t>(names.size())});
   }
@@ -356,7 +365,7 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
                          std::move(shared), std::move(draft.digests), std::move(kept),
                          std::move(names), size + record_bytes + domain.size());
   char* block = lists.bytes();
-  for (const PlacedName& p : distinct) {
+  for (const PlacedName& p : distinct.names) {
     if (p.copied) std::copy(p.name.begin(), p.name.end(), block + p.offset);
   }
   MoveRecords(lists.get<5>(), block + size);
