@@ -6,7 +6,9 @@
 // up to the allocator's class) and 16 octets of pointer and count in the
 // domain; here they cost one allocation and one pointer. The block starts
 // with the lists' counts, then each list, aligned for its type, then the
-// bytes. Empty lists and no bytes allocate nothing.
+// bytes. Empty lists and no bytes allocate nothing; the block is the block
+// heap's (config/block_heap.h), sized to 16 octets, not the allocator's
+// class.
 //
 //   SealedLists<A, B> lists(std::move(as), std::move(bs), /*bytes=*/12);
 //   for (A& a : lists.get<0>()) ...
@@ -24,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/block_heap.h"
+
 namespace dnsd::config {
 
 template <typename... T>
@@ -39,7 +43,7 @@ class SealedLists {
   explicit SealedLists(std::vector<T>&&... lists, size_t bytes) {
     Header header{{static_cast<uint32_t>(lists.size())...}, static_cast<uint32_t>(bytes)};
     if (((lists.empty()) && ...) && bytes == 0) return;
-    block_ = static_cast<std::byte*>(::operator new(Layout(header).back()));
+    block_ = static_cast<std::byte*>(BlockAlloc(Layout(header).back()));
     new (block_) Header(header);
     MoveIn(std::index_sequence_for<T...>{}, lists...);
   }
@@ -50,8 +54,9 @@ class SealedLists {
   }
   ~SealedLists() {
     if (block_ == nullptr) return;
+    size_t size = Layout(header()).back();
     Destroy(std::index_sequence_for<T...>{});
-    ::operator delete(block_);
+    BlockFree(block_, size);
   }
 
   template <size_t I>
