@@ -50,7 +50,7 @@ absl::Status CheckFree(const CompiledDomain& d, const CompiledPart& part,
                                     wire::NameToText(name), " is already served by another zone"))
                               : absl::OkStatus();
   };
-  for (const CompiledZone& zone : d.ZonesOf(part)) DNSD_RETURN_IF_ERROR(check(zone.zone.apex));
+  for (const CompiledZone& zone : d.ZonesOf(part)) DNSD_RETURN_IF_ERROR(check(zone.zone.apex()));
   for (const SharedName& shared : d.SharedOf(part)) {
     DNSD_RETURN_IF_ERROR(check(shared.name.first));
   }
@@ -97,7 +97,7 @@ absl::Status AddNames(const CompiledDomain& d, const CompiledPart& part, ZoneBui
 
 uint64_t ZoneDigest(const Zone& zone) {
   SerialDigest digest;
-  digest.Add(zone.apex);
+  digest.Add(zone.apex());
   digest.AddNumber(zone.serial);
   return digest.value();
 }

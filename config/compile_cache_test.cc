@@ -316,7 +316,7 @@ TEST_F(CompileCacheTest, AddedAndRemovedDomains) {
   EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
   // The old snapshot still serves what it served: it holds its domains.
   const CompiledDomain& gone = *first.snapshot->domains[0];
-  absl::string_view apex = gone.ZonesOf(gone.parts()[1])[0].zone.apex;
+  absl::string_view apex = gone.ZonesOf(gone.parts()[1])[0].zone.apex();
   EXPECT_NE(first.snapshot->zones.FindZoneByApex(apex), nullptr);
   EXPECT_EQ(second.snapshot->zones.FindZoneByApex(apex), nullptr);
 }

@@ -93,7 +93,7 @@ bool SameOwned(const Owned& a, const Owned& b) {
 }
 
 bool SameZone(const Zone& x, const Zone& y) {
-  return x.apex == y.apex && x.apex_labels == y.apex_labels && x.kind == y.kind &&
+  return x.apex() == y.apex() && x.apex_labels == y.apex_labels && x.kind == y.kind &&
          x.slot == y.slot && x.serial == y.serial && x.common == y.common &&
          std::ranges::equal(x.wildcard, y.wildcard, SameRRset);
 }
@@ -333,7 +333,7 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   // in provider zones.
   absl::InlinedVector<absl::string_view, 16> owners;
   for (const ZoneDraft& zone : draft.zones) {
-    owners.push_back(zone.zone.apex);
+    owners.push_back(zone.zone.apex());
     for (const Owned& name : zone.names) owners.push_back(name.first);
   }
   for (const SharedName& name : draft.shared) owners.push_back(name.name.first);
@@ -372,7 +372,7 @@ void CompiledDomain::Seal(absl::string_view domain, DomainDraft&& draft) {
   std::copy(domain.begin(), domain.end(), block + size + record_bytes);
   std::span<CompiledZone> sealed = lists.get<2>();
   for (size_t i = 0; i < sealed.size(); ++i) {
-    sealed[i].zone.apex = absl::string_view(block + apexes[i], sealed[i].zone.apex.size());
+    sealed[i].zone.set_apex(absl::string_view(block + apexes[i], sealed[i].zone.apex().size()));
   }
   Repoint(RRsetMoves(draft.rrsets, lists.get<5>()), sealed, lists.get<6>(), lists.get<3>());
   lists_ = std::move(lists);
@@ -392,7 +392,7 @@ const CompiledPart* CompiledDomain::Part(const RecordFamily* family) const {
 
 absl::string_view CompiledDomain::NameEndingIn(absl::string_view wire) const {
   for (const CompiledZone& zone : zones()) {
-    absl::string_view apex = zone.zone.apex;
+    absl::string_view apex = zone.zone.apex();
     // Label by label: the same octets inside a label are not the name.
     size_t at = 0;
     while (at < apex.size() && apex.size() - at > wire.size()) {
@@ -517,8 +517,8 @@ absl::StatusOr<ZoneDraft*> DomainCompiler::AddZone(absl::string_view prefix, Zon
   DNSD_RETURN_IF_ERROR(RoomFor(draft_.zones.size(), "zones"));
   DNSD_ASSIGN_OR_RETURN(std::string apex, Prepend(prefix, wire_name_));
   ZoneDraft& zone = draft_.zones.emplace_back();
-  zone.zone.apex = Draft(std::move(apex));
-  zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(zone.zone.apex));
+  zone.zone.set_apex(Draft(std::move(apex)));
+  zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(zone.zone.apex()));
   zone.zone.kind = kind;
   zone.zone.common = &provider().common;
   return &zone;
@@ -526,7 +526,7 @@ absl::StatusOr<ZoneDraft*> DomainCompiler::AddZone(absl::string_view prefix, Zon
 
 absl::Status DomainCompiler::Add(ZoneDraft* zone, absl::string_view relative,
                                  const RRset* rrset) {
-  DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone->zone.apex));
+  DNSD_ASSIGN_OR_RETURN(std::string owner, Below(relative, zone->zone.apex()));
   zone->names.emplace_back(Draft(std::move(owner)), rrset);
   return absl::OkStatus();
 }
@@ -568,7 +568,7 @@ bool DomainCompiler::Finish() {
     ZoneDraft& compiled = draft_.zones[i];
     Zone& zone = compiled.zone;
     SerialDigest digest;
-    digest.Add(zone.apex);
+    digest.Add(zone.apex());
     for (const auto& [owner, rrset] : compiled.names) {
       digest.Add(owner);
       digest.Add(*rrset);

@@ -93,6 +93,7 @@ struct CompiledZone {
   // every zone's names, CompiledDomain::NamesOf: 4 octets, not a span's 16.
   uint32_t names_end = 0;
 };
+static_assert(sizeof(CompiledZone) <= 40);
 
 // A CompiledZone while its domain compiles: its names grow.
 struct ZoneDraft {

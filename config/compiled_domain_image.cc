@@ -136,7 +136,7 @@ bool WriteBody(const CompiledDomain& d, ImageWriter& out) {
     // A compile's zones share the provider's SOA and NS, and are no
     // table's stand-ins (Zone::slot).
     if (z.zone.common != &d.provider->common || z.zone.slot != -1) return false;
-    out.Bytes(z.zone.apex);
+    out.Bytes(z.zone.apex());
     out.U8(z.zone.kind);
     out.U32(z.zone.serial);
     out.Varint(z.zone.wildcard.size());
@@ -354,9 +354,9 @@ class DomainReader {
     uint32_t names = 0;
     for (size_t i = 0; i < n && in_.ok(); ++i) {
       ZoneDraft& z = draft.zones.emplace_back();
-      z.zone.apex = in_.Bytes(wire::kMaxNameSize);
-      if (!WireName(z.zone.apex)) return Corrupt("a zone's apex");
-      z.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(z.zone.apex));
+      z.zone.set_apex(in_.Bytes(wire::kMaxNameSize));
+      if (!WireName(z.zone.apex())) return Corrupt("a zone's apex");
+      z.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(z.zone.apex()));
       z.zone.kind = in_.U8();
       if (z.zone.kind >= kZoneKindCount) return Corrupt("a zone's kind");
       z.zone.serial = in_.U32();
@@ -372,7 +372,7 @@ class DomainReader {
       if (end < names || end - names > in_.left() / 2) return Corrupt("a zone's names");
       for (; names < end && in_.ok(); ++names) {
         absl::string_view owner = in_.Bytes(wire::kMaxNameSize);
-        if (!WireName(owner) || !wire::IsSubdomain(owner, z.zone.apex)) {
+        if (!WireName(owner) || !wire::IsSubdomain(owner, z.zone.apex())) {
           return Corrupt("an owner name");
         }
         const RRset* rrset = Ref(draft, ok);

@@ -55,7 +55,7 @@ void ExpectSameOctets(const CompiledDomain& a, const CompiledDomain& b) {
   }
   ASSERT_EQ(a.zones().size(), b.zones().size());
   for (size_t z = 0; z < a.zones().size(); ++z) {
-    EXPECT_EQ(a.zones()[z].zone.apex, b.zones()[z].zone.apex);
+    EXPECT_EQ(a.zones()[z].zone.apex(), b.zones()[z].zone.apex());
     EXPECT_EQ(a.zones()[z].zone.serial, b.zones()[z].zone.serial);
     ASSERT_EQ(a.NamesOf(a.zones()[z]).size(), b.NamesOf(b.zones()[z]).size());
   }

@@ -36,7 +36,7 @@ class Fixture {
                    const std::function<void(Fixture&)>& more = nullptr) {
     CompiledPart part;
     ZoneDraft zone;
-    zone.zone.apex = kApex;
+    zone.zone.set_apex(kApex);
     zone.zone.serial = 7;
     zone.names.emplace_back(Draft(std::string(kApex)), Keep(text));
     draft.zones.push_back(std::move(zone));
@@ -142,7 +142,7 @@ TEST(CompiledDomainTest, ANameEndingAnotherViewsItsOctets) {
   EXPECT_TRUE(SameCompile(a.d, b.d));
   SealedNames<Owned> names = a.d.NamesOf(a.sealed_zone());
   ASSERT_EQ(names.size(), 2u);
-  absl::string_view apex = a.sealed_zone().zone.apex;
+  absl::string_view apex = a.sealed_zone().zone.apex();
   EXPECT_EQ(apex, kApex);
   EXPECT_EQ(names[1].first, selector);
   EXPECT_EQ(apex.data(), names[1].first.data() + 3);  // within the selector's name
@@ -180,7 +180,7 @@ TEST(CompiledDomainTest, ManyNamesEndingTheApexShareItsOctets) {
     EXPECT_GE(name.first.data(), block);
     EXPECT_LE(name.first.end(), block + names_size);
   }
-  EXPECT_EQ(a.sealed_zone().zone.apex.data(), block + 4);
+  EXPECT_EQ(a.sealed_zone().zone.apex().data(), block + 4);
   EXPECT_EQ(a.d.rrsets().size(), 0u);
   EXPECT_EQ(a.d.domain().data(), block + names_size);
 }
@@ -303,11 +303,11 @@ TEST(CompiledDomainTest, ANameIsFoundAtTheEndOfAnApex) {
   EXPECT_TRUE(a.d.NameEndingIn(absl::string_view("\x01" "b\x07" "example", 10)).empty());
   // The octets "\x02pl" end this apex, but inside its one label.
   Fixture inside([](Fixture& f) {
-    f.zone().zone.apex = f.Draft(std::string("\x04" "x\x02" "pl", 5));
+    f.zone().zone.set_apex(f.Draft(std::string("\x04" "x\x02" "pl", 5)));
   });
   EXPECT_TRUE(inside.d.NameEndingIn(absl::string_view("\x02" "pl", 3)).empty());
   Fixture boundary([](Fixture& f) {
-    f.zone().zone.apex = f.Draft(std::string("\x01" "x\x02" "pl", 5));
+    f.zone().zone.set_apex(f.Draft(std::string("\x01" "x\x02" "pl", 5)));
   });
   EXPECT_EQ(boundary.d.NameEndingIn(absl::string_view("\x02" "pl", 3)),
             absl::string_view("\x02" "pl", 3));
@@ -533,11 +533,11 @@ TEST_F(DomainCompilerTest, EachPartKeepsItsOwnRuns) {
   // Each zone's names, though every zone's are one list.
   SealedNames<Owned> one = d.NamesOf(d.ZonesOf(d.parts()[1])[0]);
   ASSERT_EQ(one.size(), 2u);
-  EXPECT_EQ(one[0].first, absl::StrCat("\1a", d.ZonesOf(d.parts()[1])[0].zone.apex));
-  EXPECT_EQ(one[1].first, absl::StrCat("\1b", d.ZonesOf(d.parts()[1])[0].zone.apex));
+  EXPECT_EQ(one[0].first, absl::StrCat("\1a", d.ZonesOf(d.parts()[1])[0].zone.apex()));
+  EXPECT_EQ(one[1].first, absl::StrCat("\1b", d.ZonesOf(d.parts()[1])[0].zone.apex()));
   SealedNames<Owned> two = d.NamesOf(d.ZonesOf(d.parts()[1])[1]);
   ASSERT_EQ(two.size(), 1u);
-  EXPECT_EQ(two[0].first, d.ZonesOf(d.parts()[1])[1].zone.apex);
+  EXPECT_EQ(two[0].first, d.ZonesOf(d.parts()[1])[1].zone.apex());
   ASSERT_EQ(d.SharedOf(d.parts()[1]).size(), 1u);
   EXPECT_EQ(d.SharedOf(d.parts()[1])[0].name.first, absl::string_view("\1y\3spf\0", 7));
   ASSERT_EQ(d.DigestsOf(d.parts()[1]).size(), 1u);

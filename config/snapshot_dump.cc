@@ -45,14 +45,14 @@ std::string Dump(const Snapshot& s) {
   std::vector<std::string> lines;
   s.zones.ForEachNode([&](absl::string_view owner, const Node& node) {
     const Zone& zone = s.zones.ZoneOf(node);
-    std::string line = absl::StrCat(Hex(owner), " zone=", Hex(zone.apex), " serial=", zone.serial,
+    std::string line = absl::StrCat(Hex(owner), " zone=", Hex(zone.apex()), " serial=", zone.serial,
                                     " apex=", node.apex(), " below=", s.zones.Below(owner));
     for (const RRset* r : node.rrsets) absl::StrAppend(&line, " ", Records(r));
     for (const RRset* r : zone.wildcard) absl::StrAppend(&line, " *", Records(r));
     lines.push_back(std::move(line));
   });
   s.zones.ForEachZone([&](const Zone& zone) {
-    lines.push_back(absl::StrCat("zone ", Hex(zone.apex), " ", zone.kind, " ", zone.serial));
+    lines.push_back(absl::StrCat("zone ", Hex(zone.apex()), " ", zone.kind, " ", zone.serial));
   });
   // Senders by id: their numbers depend on the catalogs compiled before.
   s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy* d) {

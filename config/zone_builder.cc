@@ -18,7 +18,7 @@ absl::StatusOr<const Zone*> ZoneBuilder::AddProviderZone(absl::string_view apex,
 }
 
 Zone* ZoneBuilder::ProviderZone(ZoneKind kind) {
-  return stand_ins_[kind] == nullptr ? nullptr : snap_.zones.ProviderZone(stand_ins_[kind]->apex);
+  return stand_ins_[kind] == nullptr ? nullptr : snap_.zones.ProviderZone(stand_ins_[kind]->apex());
 }
 
 void ZoneBuilder::SetSerials() {
@@ -26,7 +26,7 @@ void ZoneBuilder::SetSerials() {
     Zone* zone = ProviderZone(static_cast<ZoneKind>(kind));
     if (zone == nullptr) continue;
     SerialDigest digest;
-    digest.Add(zone->apex);
+    digest.Add(zone->apex());
     digest.AddNumber(digests_[kind].value());
     digest.AddNumber(snap_.link.shares[kind]);
     zone->serial = ZoneSerial(digest, snap_.provider->common);

@@ -89,16 +89,16 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
   for (const config::CompiledPart& part : d.parts()) {
     for (const config::CompiledZone& compiled : d.ZonesOf(part)) {
       const Zone& zone = compiled.zone;
-      std::vector<std::string> names = {std::string(zone.apex)};
+      std::vector<std::string> names = {std::string(zone.apex())};
       for (const auto& [owner, rrset] : d.NamesOf(compiled)) {
-        if (owner != zone.apex) names.emplace_back(owner);
+        if (owner != zone.apex()) names.emplace_back(owner);
       }
       if (absl::Status s = AppendNames(zones, std::move(names), with_soa, lines); !s.ok()) {
         return s;
       }
       for (const RRset* wildcard : zone.wildcard) {
         absl::Status s =
-            AppendRRset(absl::StrCat("\1*", zone.apex), *wildcard, nullptr, lines);
+            AppendRRset(absl::StrCat("\1*", zone.apex()), *wildcard, nullptr, lines);
         if (!s.ok()) return s;
       }
     }

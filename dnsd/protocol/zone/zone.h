@@ -29,11 +29,24 @@ struct ZoneCommon {
   RRset ns;
 };
 
+// 32 octets: a compiled domain holds two or three, a million domains at
+// a time.
 struct Zone {
   // Lower-case wire form, held by whoever holds the zone: a compiled
   // domain's names (config/compiled_domain.h), or the table's own for the
-  // zones it makes.
-  absl::string_view apex;
+  // zones it makes. Kept as a pointer and a length of one octet (a name
+  // has at most 255), not a view's 16 octets.
+  absl::string_view apex() const { return absl::string_view(apex_, apex_size_); }
+  void set_apex(absl::string_view apex) {
+    apex_ = apex.data();
+    apex_size_ = static_cast<uint8_t>(apex.size());
+  }
+
+ private:
+  const char* apex_ = nullptr;
+  uint8_t apex_size_ = 0;
+
+ public:
   uint8_t apex_labels = 0;
   ZoneKind kind = 0;
   // A zone of the provider's own (shared by every customer: the SPF zone,
@@ -48,6 +61,7 @@ struct Zone {
   // A list in one pointer: a compiled domain holds two or three zones.
   RRsetList wildcard;
 };
+static_assert(sizeof(Zone) == 32);
 
 // 16 octets: every slot of the zone table holds one, several a domain,
 // and two slots share a cache line. How many names lie below a node, which

@@ -39,7 +39,7 @@ const Zone* ZoneTable::ApexZone(absl::string_view apex) const {
 }
 
 absl::Status ZoneTable::AddZone(const Zone* zone) {
-  absl::string_view apex = zone->apex;
+  absl::string_view apex = zone->apex();
   // One look-up: a link at start adds millions of zones.
   if (const Node* node = nodes_.Find(apex); node != nullptr) {
     if (node->apex()) {
@@ -50,10 +50,10 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
     if (!node->rrsets.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("zone apex ", wire::NameToText(apex),
                                                    " is also a name in zone ",
-                                                   wire::NameToText(other.apex)));
+                                                   wire::NameToText(other.apex())));
     }
     return absl::FailedPreconditionError(absl::StrCat(
-        "names below ", wire::NameToText(apex), " in zone ", wire::NameToText(other.apex),
+        "names below ", wire::NameToText(apex), " in zone ", wire::NameToText(other.apex()),
         " would be hidden by zone ", wire::NameToText(apex)));
   }
   Node& node = *nodes_.Insert(apex, KeyBytes::kView).value;
@@ -66,7 +66,7 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
 absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
                                          const ZoneCommon* common) {
   Zone& zone = owned_zones_.emplace_back();
-  zone.apex = apexes_->emplace_back(apex);
+  zone.set_apex(apexes_->emplace_back(apex));
   zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   zone.kind = kind;
   zone.common = common;
@@ -79,14 +79,14 @@ absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
 }
 
 void ZoneTable::RemoveZone(const Zone* zone) {
-  Node* node = nodes_.Mutable(zone->apex);
+  Node* node = nodes_.Mutable(zone->apex());
   if (node == nullptr || !node->apex()) return;
   node->set_apex(false);
   --zone_count_;
-  if (node->rrsets.empty() && Below(zone->apex) == 0) {
-    nodes_.Erase(zone->apex);
+  if (node->rrsets.empty() && Below(zone->apex()) == 0) {
+    nodes_.Erase(zone->apex());
   } else {
-    nodes_.CopyKey(zone->apex);
+    nodes_.CopyKey(zone->apex());
   }
 }
 
@@ -94,7 +94,7 @@ absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, Z
                                                        const ZoneCommon* common) {
   if (const Zone* made = ApexZone(apex); made != nullptr && made->slot >= 0) return made;
   Zone& stand_in = stand_ins_->emplace_back();
-  stand_in.apex = apexes_->emplace_back(apex);
+  stand_in.set_apex(apexes_->emplace_back(apex));
   stand_in.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   stand_in.kind = kind;
   stand_in.common = common;
@@ -122,7 +122,7 @@ absl::Status ZoneTable::CheckNotHidden(const Zone* zone, absl::string_view owner
     if (const Zone* other = ApexZone(name); other != nullptr) {
       if (other == zone) return absl::OkStatus();
       return absl::FailedPreconditionError(
-          absl::StrCat(wire::NameToText(owner), " in zone ", wire::NameToText(zone->apex),
+          absl::StrCat(wire::NameToText(owner), " in zone ", wire::NameToText(zone->apex()),
                        " is hidden by zone ", wire::NameToText(name)));
     }
   }
@@ -131,9 +131,9 @@ absl::Status ZoneTable::CheckNotHidden(const Zone* zone, absl::string_view owner
 
 absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, const RRset* rrset,
                                  KeyBytes owner_bytes) {
-  if (!wire::IsSubdomain(owner, zone->apex)) {
+  if (!wire::IsSubdomain(owner, zone->apex())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        wire::NameToText(owner), " is outside zone ", wire::NameToText(zone->apex)));
+        wire::NameToText(owner), " is outside zone ", wire::NameToText(zone->apex())));
   }
   const Node* existing = nodes_.Find(owner);
   if (existing != nullptr) {
@@ -149,7 +149,7 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
       return absl::AlreadyExistsError(absl::StrCat(
           wire::NameToText(owner), " already has data that conflicts with this record"));
     }
-  } else if (owner != zone->apex) {
+  } else if (owner != zone->apex()) {
     if (absl::Status hidden = CheckNotHidden(zone, owner); !hidden.ok()) return hidden;
   }
   PersistentMap<Node>::Slot slot = nodes_.Insert(owner, owner_bytes);
@@ -160,9 +160,9 @@ absl::Status ZoneTable::AddRRset(const Zone* zone, absl::string_view owner, cons
   if (!first) return absl::OkStatus();
   CountOwner(owner, +1);
   // Empty non-terminals: the names between owner and apex exist (RFC 8020).
-  for (absl::string_view name = owner; name.size() > zone->apex.size();) {
+  for (absl::string_view name = owner; name.size() > zone->apex().size();) {
     name = Parent(name);
-    if (name.size() <= zone->apex.size()) break;
+    if (name.size() <= zone->apex().size()) break;
     nodes_.Insert(name).value->set_zone(zone);
     ++*below_.Insert(name).value;
   }
@@ -185,9 +185,9 @@ void ZoneTable::RemoveRRset(absl::string_view owner, uint16_t type) {
   } else if (!node->apex()) {
     nodes_.CopyKey(owner);
   }
-  for (absl::string_view name = owner; name.size() > zone->apex.size();) {
+  for (absl::string_view name = owner; name.size() > zone->apex().size();) {
     name = Parent(name);
-    if (name.size() <= zone->apex.size()) break;
+    if (name.size() <= zone->apex().size()) break;
     uint32_t* below = below_.Mutable(name);
     if (below == nullptr || --*below != 0) continue;
     below_.Erase(name);

@@ -68,7 +68,7 @@ class ZoneTableTest : public ::testing::Test {
 TEST_F(ZoneTableTest, ExactMatch) {
   Zone* zone = AddZone("_dmarc.example.com");
   Add(zone, "_dmarc.example.com", txt_);
-  EXPECT_EQ(zone->apex, W("_dmarc.example.com"));
+  EXPECT_EQ(zone->apex(), W("_dmarc.example.com"));
   EXPECT_EQ(zone->apex_labels, 3);
   EXPECT_EQ(zone->common, &common_);
 
@@ -295,17 +295,17 @@ TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
   ASSERT_TRUE(table_.AddRRset(spf, both_again, a_, KeyBytes::kView).ok());
   std::string dmarc_name = W("_dmarc.example.com");
   Zone dmarc;  // owned elsewhere, as a compiled domain's zone is
-  dmarc.apex = dmarc_name;
+  dmarc.set_apex(dmarc_name);
   dmarc.apex_labels = 3;
   dmarc.common = &common_;
   ASSERT_TRUE(table_.AddZone(&dmarc).ok());
-  ASSERT_TRUE(table_.AddRRset(&dmarc, dmarc.apex, txt_, KeyBytes::kView).ok());
+  ASSERT_TRUE(table_.AddRRset(&dmarc, dmarc.apex(), txt_, KeyBytes::kView).ok());
 
   ZoneTable fork = table_.Fork();
   fork.RemoveRRset(parent, kTypeTxt);  // stays: `child` is below it
   fork.RemoveRRset(both, kTypeTxt);    // stays: its A record
   fork.RemoveZone(&dmarc);             // stays: its TXT record
-  const std::string dmarc_apex(dmarc.apex);
+  const std::string dmarc_apex(dmarc.apex());
   // The lenders' bytes change. (The table forked from still views them:
   // it is not looked at again.)
   for (std::string* lender : {&parent, &both, &both_again, &dmarc_name}) {
@@ -419,7 +419,7 @@ TEST_F(ZoneTableTest, CountsAndIteration) {
   int nodes = 0;
   table_.ForEachNode([&](absl::string_view owner, const Node& node) {
     ++nodes;
-    EXPECT_TRUE(IsSubdomain(owner, zone->apex));
+    EXPECT_TRUE(IsSubdomain(owner, zone->apex()));
     EXPECT_EQ(node.zone(), zone);
   });
   EXPECT_EQ(nodes, 4);
