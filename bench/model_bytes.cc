@@ -90,7 +90,6 @@ int Reads(const std::string& dir, size_t limit) {
     Take("bimi", d.bimi.selectors);
     Take("tls_rpt", d.tls_rpt.rua);
     Take("mta_sts", d.mta_sts.policy.mx);
-    Take("domain: position", d.pos);
     Take("file name (shared)", d.file);
     long long before_block = live_bytes;
     read.reset();

@@ -691,7 +691,7 @@ void ConfigState::Collect() {
   for (const Good& g : goods) {
     const DomainHead& d = *g.file->good;
     if (kept != nullptr && kept->file->good->domain == d.domain) {
-      duplicates_.push_back(Diagnostic{d.pos, absl::StrCat("domain ", Quoted(d.domain),
+      duplicates_.push_back(Diagnostic{d.pos(), absl::StrCat("domain ", Quoted(d.domain),
                                                            " is already configured in ",
                                                            kept->path)});
       contested_.insert(d.domain);

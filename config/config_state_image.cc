@@ -116,8 +116,8 @@ size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
     body.U64(f.last.version);
     const DomainHead& head = *f.good;
     body.Bytes(head.domain);
-    body.Varint(static_cast<uint32_t>(head.pos.line));
-    body.Varint(static_cast<uint32_t>(head.pos.column));
+    body.Varint(static_cast<uint32_t>(head.pos().line));
+    body.Varint(static_cast<uint32_t>(head.pos().column));
     std::string inputs;
     for (const std::string& id : head.released_inputs()) {
       inputs.append(id);

@@ -55,7 +55,7 @@ void CheckAgainstProvider(YamlReader& r, const DomainConfig& d,
   for (const auto& [key, zone] : provider.family_zones) zones.push_back(&zone);
   for (const std::string* zone : zones) {
     if (!zone->empty() && IsAtOrBelow(d.domain, *zone)) {
-      r.Error(d.pos, absl::StrCat("domain ", Quoted(d.domain),
+      r.Error(d.pos(), absl::StrCat("domain ", Quoted(d.domain),
                                   " is inside the provider's zone ", *zone));
     }
   }
@@ -79,7 +79,7 @@ void ReadDomainValue(YamlReader& r, const Value& root, DomainConfig& d) {
   if (!f) return;
   const Value* domain = r.Require(*f, "domain");
   if (domain != nullptr) {
-    d.pos = domain->pos;
+    d.set_pos(domain->pos);
     if (auto name = ReadDomainName(r, *domain)) {
       d.domain = *name;
       WarnFileName(r, *domain, d.domain);

@@ -66,8 +66,8 @@ dkim:
   ASSERT_THAT(Brief(loaded.errors), IsEmpty());
   const DomainConfig& d = *loaded.value;
   EXPECT_EQ(d.domain, "example.com");
-  EXPECT_EQ(d.pos.line, 1);
-  EXPECT_EQ(d.pos.column, 9);
+  EXPECT_EQ(d.pos().line, 1);
+  EXPECT_EQ(d.pos().column, 9);
   EXPECT_EQ(d.mode, Mode::kEnforce);
   EXPECT_TRUE(d.include_subdomains);
   EXPECT_EQ(d.dmarc.delegation, Delegation::kCname);
@@ -531,7 +531,7 @@ dmarc:
 )");
   ReadDomain read = ReadDomainFile(path);
   EXPECT_TRUE(read.domain.file.SharedWith(path));
-  EXPECT_TRUE(read.domain.pos.file.SharedWith(path));
+  EXPECT_TRUE(read.domain.pos().file.SharedWith(path));
   ASSERT_NE(read.errors, nullptr);
   EXPECT_THAT(Brief(*read.errors),
               ElementsAre(StartsWith("2:7: mode monitor without a dmarc rua"),
@@ -636,7 +636,7 @@ TEST_F(DomainFileTest, AReleasedHeadKeepsWhatAReloadComparesAndTheCatalogIds) {
   EXPECT_EQ(head->domain, "example.com");
   EXPECT_EQ(head->version, model.version);
   EXPECT_TRUE(head->file.SharedWith(path));
-  EXPECT_EQ(head->pos.line, model.pos.line);
+  EXPECT_EQ(head->pos().line, model.pos().line);
   EXPECT_EQ(InputsOf(*head), ids);
   // Domains that name the same senders hold their ids once.
   std::shared_ptr<const DomainHead> same = DomainHead::Released(model, ids);

@@ -560,7 +560,7 @@ TEST(ConfigStateTest, APathAndAReadsWarningsAreKeptOnce) {
   }
   ASSERT_NE(model, nullptr);
   EXPECT_TRUE(model->file.SharedWith(b.path));
-  EXPECT_TRUE(model->pos.file.SharedWith(b.path));
+  EXPECT_TRUE(model->pos().file.SharedWith(b.path));
 
   // A sender more: every file checked again.
   dir.Write("senders.yaml",

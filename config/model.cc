@@ -34,19 +34,24 @@ ReleasedHead::ReleasedHead(const DomainHead& head, const std::vector<std::string
   inputs = SharedText(packed);
 }
 
+void DomainHead::set_pos(const SourcePos& pos) {
+  line_ = static_cast<uint32_t>(std::max(pos.line, 0));
+  column_ = static_cast<uint16_t>(std::clamp(pos.column, 0, int{UINT16_MAX}));
+}
+
 ReleasedHead::ReleasedHead(FileName file_name, std::string domain_name, SourcePos where,
                            uint64_t read_version, absl::string_view ids) {
   file = std::move(file_name);
   domain = std::move(domain_name);
-  pos = std::move(where);
+  set_pos(where);
   version = read_version;
   has_model_ = false;
   inputs = SharedText(ids);
 }
 
 // Every released domain has one: with make_shared's 16 octets, in the
-// allocator's 96-octet class.
-static_assert(sizeof(ReleasedHead) <= 80);
+// allocator's 80-octet class.
+static_assert(sizeof(ReleasedHead) <= 64);
 
 std::shared_ptr<const DomainHead> DomainHead::Released(const DomainConfig& d,
                                                        const std::vector<std::string>& inputs) {

@@ -223,11 +223,17 @@ struct DomainHead {
   // second heap copy of it, kept for every domain.
   FileName file;
   std::string domain;                 // lower case, no trailing dot
-  SourcePos pos;                      // of the `domain:` value
   // Which read of the file this is (ReadDomainFile numbers every read), so
   // that a reload can tell an unchanged domain without comparing it.
   // 0: not read from a file, never taken as unchanged.
   uint64_t version = 0;
+
+  // Of the `domain:` value, in `file`. Kept as a line and a column (at
+  // most 65,535: a position past it says 65,535), beside whether it has
+  // a model, in 8 octets: a SourcePos would repeat `file` and take a
+  // released head a size class up.
+  SourcePos pos() const { return SourcePos{file, static_cast<int>(line_), column_}; }
+  void set_pos(const SourcePos& pos);
 
   // The whole model; null once released.
   const DomainConfig* model() const;
@@ -255,6 +261,8 @@ struct DomainHead {
   DomainHead& operator=(DomainHead&&) = default;
   ~DomainHead() = default;
 
+  uint32_t line_ = 0;
+  uint16_t column_ = 0;
   bool has_model_ = false;
 };
 
@@ -281,7 +289,8 @@ inline const DomainConfig* DomainHead::model() const {
 // What DomainHead::Released makes: a head, and the ids it read from the
 // model it released, each followed by a NUL, in one text: a vector of a
 // handful of strings took three times the bytes, and a std::string's 32
-// octets took the head, which every released domain has, a size class up.
+// octets took the head, which every released domain has, a size class up
+// (static_assert in model.cc).
 // The text is held once for every domain that names the same senders (a
 // catalog has dozens, a domain a few): an array of its own was an
 // allocation a domain.

@@ -19,7 +19,7 @@ constexpr absl::string_view kDomainKeys[] = {"dmarc_delegation"};
 // p=none asks only for reports: with no rua, nobody gets them.
 void WarnMonitorWithoutRua(YamlReader& r, const DomainContext& ctx, const DomainConfig& d) {
   if (ctx.mode != Mode::kMonitor || !d.dmarc.rua.empty()) return;  // not when mode is invalid
-  SourcePos pos = ctx.mode_value != nullptr ? ctx.mode_value->pos : d.pos;
+  SourcePos pos = ctx.mode_value != nullptr ? ctx.mode_value->pos : d.pos();
   r.Warning(pos, "mode monitor without a dmarc rua: p=none only asks receivers for aggregate "
                  "reports, and with no rua nobody receives them; add dmarc: rua");
 }
@@ -72,7 +72,7 @@ void CheckOneRecordPerName(YamlReader& r, const DomainConfig& d,
   std::string target = absl::StrCat(d.domain, ".", provider.dmarc_zone);
   std::string reports = absl::StrCat("_report._dmarc.", provider.report_domain);
   if (IsAtOrBelow(target, reports)) {
-    r.Error(d.pos, absl::StrCat("the DMARC record's name ", target,
+    r.Error(d.pos(), absl::StrCat("the DMARC record's name ", target,
                                 " is among the report authorisations (", reports,
                                 "): a receiver could find two v=DMARC1 records there and "
                                 "discard both; move dmarc_zone or report_domain apart"));
@@ -91,7 +91,7 @@ class Dmarc final : public RecordFamily {
     } else if (ctx.mode == Mode::kEnforce) {
       r.ValueError(*ctx.mode_value, "enforce needs a dmarc section with p");
     }
-    if (value == nullptr) d.dmarc.positions.section = d.pos;
+    if (value == nullptr) d.dmarc.positions.section = d.pos();
     d.dmarc = EffectiveDmarcPolicy(d.mode, d.dmarc);
     WarnMonitorWithoutRua(r, ctx, d);
     if (auto delegation = ReadDelegation(r, ctx.top, "dmarc_delegation")) {
