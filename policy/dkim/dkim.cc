@@ -183,11 +183,11 @@ std::string RenderDkimRecord(const DkimKeyTags& key) {
   return out;
 }
 
-DkimKey KeyOf(const DkimKeyTags& tags, int key_bits) {
+DkimKey KeyOf(const DkimKeyTags& tags, int key_bits, KeyHeap heap) {
   DkimKey key;
   key.kind = DkimKey::Kind::kKey;
   key.key_bits = key_bits;
-  key.record = DkimRecordOf(tags);
+  key.record = DkimRecordOf(tags, heap);
   return key;
 }
 

@@ -37,7 +37,7 @@ absl::Status CheckDkimNotes(absl::string_view notes);
 std::string RenderDkimRecord(const DkimKeyTags& tags);
 
 // The three kinds of DkimKey.
-DkimKey KeyOf(const DkimKeyTags& tags, int key_bits);
+DkimKey KeyOf(const DkimKeyTags& tags, int key_bits, KeyHeap heap = KeyHeap::kKept);
 DkimKey CnameKey(std::string target);
 DkimKey RevokedKey();
 

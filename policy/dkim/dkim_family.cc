@@ -67,7 +67,10 @@ class Dkim final : public RecordFamily {
 
   void Read(YamlReader& r, const Value* value, const DomainContext& ctx,
             DomainConfig& d) const override {
-    if (value != nullptr) d.dkim.selectors = ReadDkimSection(r, *value, d.domain);
+    if (value != nullptr) {
+      KeyHeap heap = d.mode == Mode::kBlocked ? KeyHeap::kRead : KeyHeap::kKept;
+      d.dkim.selectors = ReadDkimSection(r, *value, d.domain, heap);
+    }
     if (auto delegation = ReadDelegation(r, ctx.top, "dkim_delegation")) {
       d.dkim.delegation = *delegation;
     }

@@ -113,7 +113,7 @@ void ReadKeyTags(YamlReader& r, const Fields& f, DkimKeyTags& key) {
 }
 
 // Exactly one of p, cname and revoked says what the selector is.
-void ReadSelectorBody(YamlReader& r, const Fields& f, absl::string_view name,
+void ReadSelectorBody(YamlReader& r, const Fields& f, absl::string_view name, KeyHeap heap,
                       DkimKey& key) {
   const Value* p = f.Get("p");
   const Value* cname = f.Get("cname");
@@ -130,7 +130,7 @@ void ReadSelectorBody(YamlReader& r, const Fields& f, absl::string_view name,
     DkimKeyTags tags;
     int bits = ReadPublicKey(r, f, *p, tags);
     ReadKeyTags(r, f, tags);
-    key = KeyOf(tags, bits);
+    key = KeyOf(tags, bits, heap);
     return;
   }
   for (absl::string_view tag : kKeyOnlyKeys) {
@@ -186,7 +186,7 @@ void ReadSchedule(YamlReader& r, const Fields& f, DkimSchedule& schedule) {
   }
 }
 
-void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain,
+void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain, KeyHeap heap,
                   DkimSelector& selector) {
   selector.pos = entry.key_pos;
   absl::StatusOr<std::string> name = NormalizeDkimSelector(entry.key);
@@ -203,7 +203,7 @@ void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain,
     }
   }
   if (std::optional<Fields> f = r.Map(entry.value, kSelectorKeys)) {
-    ReadSelectorBody(r, *f, entry.key, selector.key);
+    ReadSelectorBody(r, *f, entry.key, heap, selector.key);
     ReadSchedule(r, *f, selector.schedule);
   }
 }
@@ -212,7 +212,7 @@ void ReadSelector(YamlReader& r, const Entry& entry, absl::string_view domain,
 
 std::vector<DkimSelector> ReadDkimSection(YamlReader& reader,
                                           const Value& value,
-                                          absl::string_view domain) {
+                                          absl::string_view domain, KeyHeap heap) {
   std::vector<DkimSelector> selectors;
   std::optional<std::vector<Entry>> entries = reader.Entries(value);
   if (!entries) return selectors;
@@ -224,7 +224,7 @@ std::vector<DkimSelector> ReadDkimSection(YamlReader& reader,
   absl::flat_hash_set<std::string> seen;
   for (const Entry& entry : *entries) {
     DkimSelector selector;
-    ReadSelector(reader, entry, domain, selector);
+    ReadSelector(reader, entry, domain, heap, selector);
     if (!selector.selector.empty() && !seen.insert(selector.selector).second) {
       reader.Error(entry.key_pos,
                    absl::StrCat("selector ", Quoted(selector.selector),

@@ -12,9 +12,11 @@
 namespace dnsd::config {
 
 // dkim: selector -> key, CNAME or revoked; sorted by selector. `domain` is
-// the normalised domain, or "" when it was invalid.
+// the normalised domain, or "" when it was invalid. Keys' records go to
+// `heap` (KeyHeap::kRead for a domain that will not serve them).
 std::vector<DkimSelector> ReadDkimSection(YamlReader& reader, const Value& value,
-                                          absl::string_view domain);
+                                          absl::string_view domain,
+                                          KeyHeap heap = KeyHeap::kKept);
 
 }  // namespace dnsd::config
 

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "config/kept_heap.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/protocol/zone/rrset.h"
 #include "policy/dkim/dkim.h"
@@ -49,12 +50,12 @@ char* Put(absl::string_view text, char* out) {
 
 }  // namespace
 
-RdataRef DkimRecordOf(const DkimKeyTags& tags) {
-  if (RdataRef packed = DkimKeyRecord::Make(tags)) return packed;
+RdataRef DkimRecordOf(const DkimKeyTags& tags, KeyHeap heap) {
+  if (RdataRef packed = DkimKeyRecord::Make(tags, heap)) return packed;
   return BytesRdata::Make(TxtRdata(RenderDkimRecord(tags)));
 }
 
-RdataRef DkimKeyRecord::Make(const DkimKeyTags& tags) {
+RdataRef DkimKeyRecord::Make(const DkimKeyTags& tags, KeyHeap heap) {
   int type = -1;
   for (size_t i = 0; i < std::size(kKeyTypes); ++i) {
     if (tags.key_type == kKeyTypes[i]) type = static_cast<int>(i);
@@ -68,7 +69,8 @@ RdataRef DkimKeyRecord::Make(const DkimKeyTags& tags) {
   std::string text = RenderDkimRecord(tags);
   std::string head = absl::StrCat(kVersion, tags.key_type, kKeyTag, tags.public_key);
   if (!absl::StartsWith(text, head) || text.size() - head.size() > UINT8_MAX) return RdataRef();
-  return Build(static_cast<uint8_t>(type), der, absl::string_view(text).substr(head.size()));
+  return Build(static_cast<uint8_t>(type), der, absl::string_view(text).substr(head.size()),
+               heap);
 }
 
 void DkimKeyRecord::WriteTo(ImageWriter& out) const {
@@ -82,13 +84,15 @@ RdataRef DkimKeyRecord::Read(ImageReader& in) {
   absl::string_view der = in.Bytes(UINT16_MAX);
   absl::string_view tail = in.Bytes(UINT8_MAX);
   if (!in.ok() || type >= std::size(kKeyTypes) || der.empty()) return RdataRef();
-  return Build(type, der, tail);
+  return Build(type, der, tail, KeyHeap::kKept);
 }
 
-RdataRef DkimKeyRecord::Build(uint8_t type, absl::string_view der, absl::string_view tail) {
-  void* at = ::operator new(sizeof(DkimKeyRecord) + der.size() + tail.size());
+RdataRef DkimKeyRecord::Build(uint8_t type, absl::string_view der, absl::string_view tail,
+                              KeyHeap heap) {
+  size_t size = sizeof(DkimKeyRecord) + der.size() + tail.size();
+  void* at = heap == KeyHeap::kKept ? KeptAlloc(size) : ::operator new(size);
   auto* record = new (at) DkimKeyRecord(static_cast<uint16_t>(der.size()), type,
-                                        static_cast<uint8_t>(tail.size()));
+                                        static_cast<uint8_t>(tail.size()), heap);
   char* bytes = reinterpret_cast<char*>(record + 1);
   std::memcpy(bytes, der.data(), der.size());
   std::memcpy(bytes + der.size(), tail.data(), tail.size());
@@ -133,8 +137,15 @@ bool DkimKeyRecord::Same(const ApartRdata& other) const {
 }
 
 void DkimKeyRecord::Destroy() const {
+  size_t size = sizeof(DkimKeyRecord) + der_size_ + tail_size_;
+  bool kept = !read_heap_;
   this->~DkimKeyRecord();
-  ::operator delete(const_cast<DkimKeyRecord*>(this));
+  auto* at = const_cast<DkimKeyRecord*>(this);
+  if (kept) {
+    KeptFree(at, size);
+  } else {
+    ::operator delete(at, size);
+  }
 }
 
 static_assert(sizeof(DkimKeyRecord) == 16, "the key's DER follows 16 octets");

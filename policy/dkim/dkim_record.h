@@ -28,12 +28,12 @@ namespace dnsd::config {
 // The RDATA of the TXT record RenderDkimRecord(tags) makes: a
 // DkimKeyRecord when the key can be held as DER, else the RDATA's octets.
 // `tags.public_key` is the cleaned base64 (CleanBase64).
-RdataRef DkimRecordOf(const DkimKeyTags& tags);
+RdataRef DkimRecordOf(const DkimKeyTags& tags, KeyHeap heap = KeyHeap::kKept);
 
 class DkimKeyRecord final : public ApartRdata {
  public:
   // Null if `tags` cannot be held this way.
-  static RdataRef Make(const DkimKeyTags& tags);
+  static RdataRef Make(const DkimKeyTags& tags, KeyHeap heap = KeyHeap::kKept);
   // The compiled image (config/compiled_image.h) holds a key's record as
   // this form holds it: the type, the DER and the tail. Read makes the
   // record again from what WriteTo wrote, with no base64 either way; null
@@ -48,10 +48,12 @@ class DkimKeyRecord final : public ApartRdata {
   bool Same(const ApartRdata& other) const override;
 
  private:
-  DkimKeyRecord(uint16_t der_size, uint8_t type, uint8_t tail_size)
-      : der_size_(der_size), type_(type), tail_size_(tail_size) {}
+  DkimKeyRecord(uint16_t der_size, uint8_t type, uint8_t tail_size, KeyHeap heap)
+      : der_size_(der_size), type_(type), read_heap_(heap == KeyHeap::kRead),
+        tail_size_(tail_size) {}
   void Destroy() const override;
-  static RdataRef Build(uint8_t type, absl::string_view der, absl::string_view tail);
+  static RdataRef Build(uint8_t type, absl::string_view der, absl::string_view tail,
+                        KeyHeap heap);
 
   const char* der() const { return reinterpret_cast<const char*>(this + 1); }
   const char* tail() const { return der() + der_size_; }
@@ -61,7 +63,8 @@ class DkimKeyRecord final : public ApartRdata {
   // In the base's tail padding: the object is 16 octets, the DER and the
   // tags after p= follow it.
   uint16_t der_size_;
-  uint8_t type_;       // index in kKeyTypes
+  uint8_t type_ : 7;      // index in kKeyTypes
+  uint8_t read_heap_ : 1;  // allocated as KeyHeap::kRead says, not kKept
   uint8_t tail_size_;  // "; h=sha256" and the like
 };
 

@@ -156,5 +156,20 @@ TEST(DkimKeyRecordTest, SameRdataComparesTheOctets) {
   EXPECT_TRUE(SameRdata(nullptr, nullptr));
 }
 
+// A key that is never served (a blocked domain's) is made in the read's
+// heap, not the kept one (dkim_key_heap_test.cc checks where): it serves
+// the same octets, and is the same record.
+TEST(DkimKeyRecordTest, AKeyInTheReadsHeapIsTheSameRecord) {
+  for (const char* key : {kRsa1024, kRsa2048, kRsa8192}) {
+    DkimKeyTags tags = Tags("rsa", key);
+    tags.hash = {"sha256"};
+    RdataRef kept = DkimRecordOf(tags, KeyHeap::kKept);
+    RdataRef read = DkimRecordOf(tags, KeyHeap::kRead);
+    ASSERT_TRUE(HeldAsDer(kept) && HeldAsDer(read));
+    EXPECT_EQ(Written(*read), Written(*kept));
+    EXPECT_TRUE(SameRdata(read.get(), kept.get()));
+  }
+}
+
 }  // namespace
 }  // namespace dnsd::config

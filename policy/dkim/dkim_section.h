@@ -17,6 +17,13 @@
 
 namespace dnsd::config {
 
+// Where a key's record is allocated. A key that is served is kept for as
+// long as its file is: in the kept heap (config/kept_heap.h), slot after
+// slot. A blocked domain's keys are read and checked, never served, and go
+// with the read's model: in the kept heap they left a hole each (5% of the
+// keys' size class at gen_config's 5% of blocked domains).
+enum class KeyHeap : uint8_t { kKept, kRead };
+
 // A key as the file writes it (`k`, `p`, `h`, `t`, `s`, `n`): what
 // RenderDkimRecord turns into the TXT record. Only while reading; the model
 // keeps the record (DkimKey).
