@@ -295,7 +295,7 @@ size_t WorstCaseTermLength(const TermTemplate& t, size_t max_name) {
   return n;
 }
 
-size_t TermsAnswerRdata(const std::vector<TermTemplate>& terms, bool fail_all,
+size_t TermsAnswerRdata(absl::Span<const TermTemplate> terms, bool fail_all,
                         const wire::Name& name, const MacroName& m, char* out) {
   QueryValues values;
   ReadQuery(name, m, &values);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "absl/strings/string_view.h"
 #include "dnsd/protocol/wire/name.h"
 #include "dnsd/protocol/zone/rrset.h"
@@ -68,7 +69,7 @@ inline constexpr size_t kMaxTermsRdata = TxtRdataBound(kMaxTermsText);
 // holds an octet a term cannot carry, or the text would exceed
 // kMaxTermsText. REQUIRES: m.ip_known, m.domain_known; `out` holds
 // kMaxTermsRdata octets.
-size_t TermsAnswerRdata(const std::vector<TermTemplate>& terms, bool fail_all,
+size_t TermsAnswerRdata(absl::Span<const TermTemplate> terms, bool fail_all,
                         const wire::Name& name, const MacroName& m, char* out);
 
 }  // namespace dnsd::spf
