@@ -24,10 +24,10 @@
 namespace dnsd::config {
 
 // At the start of its 64 KiB, which it is aligned to: a block's slab is
-// its address rounded down. Its blocks follow, all of one size; those
-// never handed out are the last (`fresh` on), those freed since are a list
-// through their first octets.
-struct SlabHeap::Slab {
+// its address rounded down. Its blocks follow, all of one size, from the
+// 16-octet boundary after it; those never handed out are the last (`fresh`
+// on), those freed since are a list through their first octets.
+struct alignas(SlabHeap::kStep) SlabHeap::Slab {
   Slab* prev = nullptr;
   Slab* next = nullptr;
   void* free = nullptr;
@@ -36,8 +36,7 @@ struct SlabHeap::Slab {
   uint32_t used = 0;
   uint32_t fresh = 0;
 
-  static constexpr size_t kHeader = (sizeof(Slab*) * 3 + 16 + kStep - 1) / kStep * kStep;
-  char* first() { return reinterpret_cast<char*>(this) + kHeader; }
+  char* first() { return reinterpret_cast<char*>(this + 1); }
   static Slab* Of(void* block) {
     return reinterpret_cast<Slab*>(reinterpret_cast<uintptr_t>(block) & ~(kSlabSize - 1));
   }
@@ -55,11 +54,10 @@ SlabHeap::~SlabHeap() {
 SlabHeap::Slab* SlabHeap::NewSlab(size_t block_size) {
   void* memory = std::aligned_alloc(kSlabSize, kSlabSize);
   if (memory == nullptr) throw std::bad_alloc();
-  static_assert(sizeof(Slab) <= Slab::kHeader);
   auto* slab = new (memory) Slab;
   slab->block_size = static_cast<uint32_t>(block_size);
-  slab->capacity = static_cast<uint32_t>((kSlabSize - Slab::kHeader) / block_size);
-  DNSD_POISON(slab->first(), kSlabSize - Slab::kHeader);
+  slab->capacity = static_cast<uint32_t>((kSlabSize - sizeof(Slab)) / block_size);
+  DNSD_POISON(slab->first(), kSlabSize - sizeof(Slab));
   return slab;
 }
 

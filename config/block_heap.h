@@ -41,7 +41,7 @@ class SlabHeap {
   void* Allocate(size_t size);
   void Free(void* block, size_t size);
 
-  // Slabs held, empty ones included: for tests and the memory figures.
+  // Slabs held, empty ones included: for tests.
   size_t slabs() const;
 
  private:

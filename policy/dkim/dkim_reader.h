@@ -15,8 +15,7 @@ namespace dnsd::config {
 // the normalised domain, or "" when it was invalid. Keys' records go to
 // `heap` (KeyHeap::kRead for a domain that will not serve them).
 std::vector<DkimSelector> ReadDkimSection(YamlReader& reader, const Value& value,
-                                          absl::string_view domain,
-                                          KeyHeap heap = KeyHeap::kKept);
+                                          absl::string_view domain, KeyHeap heap);
 
 }  // namespace dnsd::config
 

@@ -33,7 +33,7 @@ RdataRef DkimRecordOf(const DkimKeyTags& tags, KeyHeap heap = KeyHeap::kKept);
 class DkimKeyRecord final : public ApartRdata {
  public:
   // Null if `tags` cannot be held this way.
-  static RdataRef Make(const DkimKeyTags& tags, KeyHeap heap = KeyHeap::kKept);
+  static RdataRef Make(const DkimKeyTags& tags, KeyHeap heap);
   // The compiled image (config/compiled_image.h) holds a key's record as
   // this form holds it: the type, the DER and the tail. Read makes the
   // record again from what WriteTo wrote, with no base64 either way; null
