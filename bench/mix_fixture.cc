@@ -74,7 +74,7 @@ void AnswerOne(const config::Snapshot& s, const Query& q, bool* spf, Answer* a) 
     *spf = node == nullptr || node->rrsets.empty();
   }
   if (*spf) {
-    spf::AnswerSpf(s.spf, *s.spf_zone, q, a);
+    spf::AnswerSpf(s.spf, *s.spf_zone, s.common, q, a);
     return;
   }
   ZoneTable::Match m = s.zones.Find(name);
@@ -82,7 +82,7 @@ void AnswerOne(const config::Snapshot& s, const Query& q, bool* spf, Answer* a) 
     a->rcode = wire::kRefused;
     return;
   }
-  AnswerFromZone(m, q, a);
+  AnswerFromZone(m, s.common, q, a);
 }
 
 // One HandleQuery per query of the file with callgrind's instrumentation on

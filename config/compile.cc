@@ -610,7 +610,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
     for (const RecordFamily* family : Families()) family->ForkTables(*base, snap);
     snap.link = base->link;
     std::vector<Diagnostic> link_errors;
-    ZoneBuilder b(snap, config.server.provider.ttl);
+    ZoneBuilder b(snap);
     LinkContext link{config, senders, refreshed, b, snap, link_errors};
     DNSD_RETURN_IF_ERROR(AddProviderZones(link));
     if (LinkChanges(*changes, link)) {
@@ -622,7 +622,7 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
     }
   }
   ClearTables(snap);
-  ZoneBuilder b(snap, config.server.provider.ttl);
+  ZoneBuilder b(snap);
   LinkContext link{config, senders, refreshed, b, snap, errors};
   DNSD_RETURN_IF_ERROR(AddProviderZones(link));
   LinkAll(config, link, progress);
@@ -645,7 +645,7 @@ absl::StatusOr<CompiledDomainList> CompileAndLinkAll(
     CompileStats& stats, std::vector<Diagnostic>& link_errors, const CompileProgressFn& progress,
     const std::function<void()>& let_go) {
   ClearTables(snap);
-  ZoneBuilder b(snap, config.server.provider.ttl);
+  ZoneBuilder b(snap);
   LinkContext link{config, senders, refreshed, b, snap, link_errors};
   DNSD_RETURN_IF_ERROR(AddProviderZones(link));
   size_t total = config.domains.size();
@@ -696,7 +696,7 @@ std::unique_ptr<const Snapshot> LinkInNameOrder(const ServerConfig& server,
   ConfigSet config;  // no domain files: a link error names none
   config.server = server;
   std::vector<Diagnostic> errors;
-  ZoneBuilder b(snap, server.provider.ttl);
+  ZoneBuilder b(snap);
   LinkContext link{config, senders, /*refreshed=*/nullptr, b, snap, errors};
   if (!AddProviderZones(link).ok()) return nullptr;
   for (size_t i = 0; i < domains.size(); ++i) {
@@ -711,6 +711,8 @@ std::unique_ptr<const Snapshot> LinkInNameOrder(const ServerConfig& server,
 uint64_t ConfigDigest(const Snapshot& snapshot) {
   SerialDigest payload;
   payload.AddNumber(snapshot.udp_payload);
+  // The SOA, NS and TTL every zone serves, which no zone's serial holds.
+  payload.AddNumber(snapshot.common.serial_mix);
   // The customers' zones are summed as they are linked (LinkTotals).
   uint64_t sum = payload.value() + snapshot.link.zones_digest;
   snapshot.zones.ForEachProviderZone([&sum](const Zone& zone) { sum += ZoneDigest(zone); });
@@ -742,6 +744,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
   } else {
     DNSD_ASSIGN_OR_RETURN(snap.provider, CompileProviderRecords(server.provider));
   }
+  DNSD_ASSIGN_OR_RETURN(snap.common, CompileZoneCommon(server.provider));
 
   SenderNumbers fresh;
   SenderNumbers& senders = cache != nullptr ? cache->sender_numbers() : fresh;

@@ -4,7 +4,9 @@ namespace dnsd::config {
 
 absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileCache::Provider(
     const ProviderSettings& settings) {
-  if (provider_ == nullptr || provider_->settings != settings) {
+  // Only what a domain's compile reads: a change of the zones' SOA, NS or
+  // TTL (ZoneCommon) keeps every compiled domain.
+  if (provider_ == nullptr || provider_->settings != RecordSettings(settings)) {
     auto compiled = CompileProviderRecords(settings);
     if (!compiled.ok()) return compiled.status();
     provider_ = *std::move(compiled);

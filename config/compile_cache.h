@@ -1,6 +1,7 @@
 // What the last compile produced, kept so that the next one compiles only
 // what changed: a domain is compiled again only if its file was re-read
-// (DomainConfig::version), the provider settings changed, or the ranges of a
+// (DomainConfig::version), the provider settings a compile reads changed
+// (RecordSettings: not the SOA, NS or TTL), or the ranges of a
 // sender it names did. Everything else is taken as it is, and the new
 // snapshot shares it with the old one.
 //
@@ -28,7 +29,8 @@ class CompiledImage;  // config/compiled_image.h
 
 class CompileCache {
  public:
-  // The provider records for `settings`: the last ones if they are equal.
+  // The provider records for `settings`: the last ones if what a domain's
+  // compile reads of them is unchanged (RecordSettings).
   absl::StatusOr<std::shared_ptr<const ProviderRecords>> Provider(
       const ProviderSettings& settings);
 

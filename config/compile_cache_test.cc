@@ -368,7 +368,7 @@ TEST_F(CompileCacheTest, VersionZeroIsNeverReused) {
 TEST_F(CompileCacheTest, ChangedProviderSettingsCompileEverything) {
   ConfigSet c = Config();
   Compile(c);
-  c.server.provider.ttl = 600;
+  c.server.provider.spf_template = "%{i}._ip.%{d}";
   Compiled second = Compile(c);
   EXPECT_EQ(second.stats.compiled, 4u);
   EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
@@ -377,6 +377,35 @@ TEST_F(CompileCacheTest, ChangedProviderSettingsCompileEverything) {
   Compiled third = Compile(c);
   EXPECT_EQ(third.stats.compiled, 0u);
   EXPECT_EQ(third.snapshot->provider, second.snapshot->provider);
+}
+
+// The SOA, NS and TTL every zone serves are the snapshot's (ZoneCommon):
+// a change of any of them compiles no domain, and what is served is what
+// a compile from scratch serves.
+TEST_F(CompileCacheTest, ChangedZoneTtlSoaOrNsCompileNothing) {
+  ConfigSet c = Config();
+  Compiled first = Compile(c);
+  std::string before = Dump(*first.snapshot);
+  std::vector<std::function<void(ProviderSettings&)>> edits = {
+      [](ProviderSettings& p) { p.ttl = 600; },
+      [](ProviderSettings& p) { p.negative_ttl = 30; },
+      [](ProviderSettings& p) { p.soa_refresh = 7200; },
+      [](ProviderSettings& p) { p.hostmaster = "dnsadmin.provider.test"; },
+      [](ProviderSettings& p) { p.nameservers.push_back("ns3.provider.test"); },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    SCOPED_TRACE(i);
+    edits[i](c.server.provider);
+    Compiled next = Compile(c);
+    EXPECT_EQ(next.stats.compiled, 0u);
+    EXPECT_EQ(next.snapshot->provider, first.snapshot->provider);
+    std::string served = Dump(*next.snapshot);
+    EXPECT_EQ(served, Fresh(c));
+    EXPECT_NE(served, before);
+    EXPECT_NE(next.snapshot->digest, first.snapshot->digest);
+    before = served;
+  }
+  EXPECT_EQ(first.snapshot->common.ttl, 300u);
 }
 
 TEST_F(CompileCacheTest, ChangedRangesCompileOnlyTheDomainsThatNameTheSender) {
@@ -773,8 +802,25 @@ TEST_F(ReleasedModelsTest, ACatalogChangeReadsTheFilesAgain) {
   EXPECT_EQ(Dump(*changed.snapshot), Fresh());
 }
 
-// The provider settings: every domain compiles again, from its file.
+// The provider settings a compile reads: every domain compiles again, from
+// its file.
 TEST_F(ReleasedModelsTest, AProviderChangeCompilesEveryDomainFromItsFile) {
+  ASSERT_FALSE(Start().fatal);
+  std::string server = testing::ReadFile(server_);
+  std::string from = "spf_template: \"%{i}._ip.%{h}._ehlo.%{d}\"";
+  size_t at = server.find(from);
+  ASSERT_NE(at, std::string::npos) << server;
+  server.replace(at, from.size(), "spf_template: \"%{i}._ip.%{d}\"");
+  std::ofstream(server_, std::ios::trunc) << server;
+  LoadedConfig changed = LoadAndCompile(*state_, 2);
+  ASSERT_FALSE(changed.fatal);
+  EXPECT_EQ(changed.compile_stats.compiled, 61u);
+  EXPECT_EQ(Released(changed), 60u);
+  EXPECT_EQ(Dump(*changed.snapshot), Fresh());
+}
+
+// The SOA and NS every zone serves: no file is read and no domain compiles.
+TEST_F(ReleasedModelsTest, AHostmasterChangeReadsNoFile) {
   ASSERT_FALSE(Start().fatal);
   std::string server = testing::ReadFile(server_);
   size_t at = server.find("hostmaster.");
@@ -783,7 +829,7 @@ TEST_F(ReleasedModelsTest, AProviderChangeCompilesEveryDomainFromItsFile) {
   std::ofstream(server_, std::ios::trunc) << server;
   LoadedConfig changed = LoadAndCompile(*state_, 2);
   ASSERT_FALSE(changed.fatal);
-  EXPECT_EQ(changed.compile_stats.compiled, 61u);
+  EXPECT_EQ(changed.compile_stats.compiled, 0u);
   EXPECT_EQ(Released(changed), 60u);
   EXPECT_EQ(Dump(*changed.snapshot), Fresh());
 }

@@ -94,7 +94,7 @@ bool SameOwned(const Owned& a, const Owned& b) {
 
 bool SameZone(const Zone& x, const Zone& y) {
   return x.apex() == y.apex() && x.apex_labels == y.apex_labels && x.kind == y.kind &&
-         x.slot == y.slot && x.serial == y.serial && x.common == y.common &&
+         x.slot == y.slot && x.serial == y.serial &&
          std::ranges::equal(x.wildcard, y.wildcard, SameRRset);
 }
 
@@ -488,7 +488,7 @@ DomainCompiler::DomainCompiler(CompiledDomain& out, CompiledPart& part, DomainDr
 }
 
 const RRset* DomainCompiler::Txt(absl::string_view text) {
-  return Txt(text, provider().settings.ttl);
+  return Txt(text, kZoneTtl);
 }
 
 const RRset* DomainCompiler::Txt(absl::string_view text, uint32_t ttl) {
@@ -498,14 +498,14 @@ const RRset* DomainCompiler::Txt(absl::string_view text, uint32_t ttl) {
 
 const RRset* DomainCompiler::TxtSharing(RdataRef rdata) {
   auto rrset = std::make_unique<const RRset>(
-      RecordWithRdataApart(wire::kTypeTxt, provider().settings.ttl, rdata.get()));
+      RecordWithRdataApart(wire::kTypeTxt, kZoneTtl, rdata.get()));
   draft_.rrsets.push_back({std::move(rrset), std::move(rdata)});
   return draft_.rrsets.back().rrset.get();
 }
 
 const RRset* DomainCompiler::Cname(absl::string_view target_wire) {
   draft_.rrsets.push_back({std::make_unique<const RRset>(RRsetBuilder(
-                               wire::kTypeCname, provider().settings.ttl).Add(target_wire).Build()),
+                               wire::kTypeCname, kZoneTtl).Add(target_wire).Build()),
                            RdataRef()});
   return draft_.rrsets.back().rrset.get();
 }
@@ -520,7 +520,6 @@ absl::StatusOr<ZoneDraft*> DomainCompiler::AddZone(absl::string_view prefix, Zon
   zone.zone.set_apex(Draft(std::move(apex)));
   zone.zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(zone.zone.apex()));
   zone.zone.kind = kind;
-  zone.zone.common = &provider().common;
   return &zone;
 }
 
@@ -577,7 +576,7 @@ bool DomainCompiler::Finish() {
       digest.Add("\1*");
       digest.Add(*wildcard);
     }
-    zone.serial = ZoneSerial(digest, provider().common);
+    zone.serial = ZoneSerial(digest);
   }
   return draft_.zones.size() > zones_begin_ || draft_.shared.size() > shared_begin_ ||
          draft_.digests.size() > digests_begin_ || part_.data != nullptr;

@@ -19,9 +19,8 @@ namespace {
 // The records every domain may point at rather than own, by their place
 // here: the image names them so, and the reader finds them again in its
 // own provider's records.
-std::array<const RRset*, 8> ProviderRRsets(const ProviderRecords& p) {
-  return {&p.common.soa,  &p.common.soa_negative, &p.common.ns,  &p.revoked_dkim,
-          &p.report_authorised, &p.spf_soft,    &p.spf_fail,   &p.spf_unknown};
+std::array<const RRset*, 5> ProviderRRsets(const ProviderRecords& p) {
+  return {&p.revoked_dkim, &p.report_authorised, &p.spf_soft, &p.spf_fail, &p.spf_unknown};
 }
 
 // An RRset as the image names it: 0 for none, then the domain's own
@@ -45,7 +44,7 @@ class RRsetRefs {
   }
 
  private:
-  std::array<const RRset*, 8> provider_;
+  std::array<const RRset*, 5> provider_;
   absl::flat_hash_map<const RRset*, size_t> own_;
   size_t own_size_ = 0;
 };
@@ -133,9 +132,8 @@ bool WriteBody(const CompiledDomain& d, ImageWriter& out) {
 
   out.Varint(d.zones().size());
   for (const CompiledZone& z : d.zones()) {
-    // A compile's zones share the provider's SOA and NS, and are no
-    // table's stand-ins (Zone::slot).
-    if (z.zone.common != &d.provider->common || z.zone.slot != -1) return false;
+    // A compile's zones are no table's stand-ins (Zone::slot).
+    if (z.zone.slot != -1) return false;
     out.Bytes(z.zone.apex());
     out.U8(z.zone.kind);
     out.U32(z.zone.serial);
@@ -360,7 +358,6 @@ class DomainReader {
       z.zone.kind = in_.U8();
       if (z.zone.kind >= kZoneKindCount) return Corrupt("a zone's kind");
       z.zone.serial = in_.U32();
-      z.zone.common = &provider_->common;
       bool ok = true;
       size_t wildcards = in_.Count(1);
       for (size_t w = 0; w < wildcards && in_.ok(); ++w) {
@@ -438,7 +435,7 @@ class DomainReader {
 
   ImageReader& in_;
   std::shared_ptr<const ProviderRecords> provider_;
-  std::array<const RRset*, 8> provider_rrsets_;
+  std::array<const RRset*, 5> provider_rrsets_;
   const std::array<const std::string*, kZoneKindCount>& provider_zones_;
 };
 

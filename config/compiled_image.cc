@@ -30,7 +30,7 @@ namespace {
 constexpr absl::string_view kMagic = "dnsd compiled image";
 // Changed whenever what is written changes: an image of another format is
 // not read. (An image of another build is not read either, BuildId.)
-constexpr uint32_t kFormat = 6;
+constexpr uint32_t kFormat = 7;
 
 int FindBuildId(struct dl_phdr_info* info, size_t, void* out) {
   // The first object is the program itself.

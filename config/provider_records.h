@@ -1,10 +1,14 @@
 // What every domain's records share, compiled from the provider settings
-// alone: the SOA and NS every zone answers, the provider's zone names in
-// wire form, and the few records thousands of domains answer with.
+// alone: the provider's zone names in wire form, and the few records
+// thousands of domains answer with.
 //
 // Snapshots and the domains compiled against it (config/compiled_domain.h)
 // hold it by shared pointer, so it lives as long as anything points into it;
-// a reload builds a new one only when the server file changes the settings.
+// a reload builds a new one only when the server file changes the settings
+// a domain's compile reads (RecordSettings). The SOA, NS and TTL every zone
+// answers with are not among them: each snapshot has its own (ZoneCommon,
+// CompileZoneCommon), and a domain's records hold kZoneTtl where the
+// provider's TTL is served, so that a change of those compiles nothing.
 #ifndef DNSD_CONFIG_PROVIDER_RECORDS_H_
 #define DNSD_CONFIG_PROVIDER_RECORDS_H_
 
@@ -20,8 +24,7 @@
 namespace dnsd::config {
 
 struct ProviderRecords {
-  ProviderSettings settings;  // what it was compiled from
-  ZoneCommon common;          // SOA and NS of every zone
+  ProviderSettings settings;  // what it was compiled from: RecordSettings'
   // The provider's zones, lower-case wire form.
   std::string dmarc_zone;     // <domain>._dmarc.<provider>: CNAME targets
   std::string report_zone;    // _report._dmarc.<report domain>
@@ -37,9 +40,18 @@ struct ProviderRecords {
   RRset spf_unknown;          // "v=spf1 ?all"
 };
 
-// Fails if the settings cannot form zones (no name servers, a name too long).
+// Fails if the settings cannot form zones (a name too long).
 absl::StatusOr<std::shared_ptr<const ProviderRecords>> CompileProviderRecords(
     const ProviderSettings& settings);
+
+// `settings` with what ZoneCommon is made of (name servers, hostmaster,
+// TTLs, SOA timers) set to their defaults: what a domain's compile may
+// read, and what decides whether the last ProviderRecords still serve.
+ProviderSettings RecordSettings(ProviderSettings settings);
+
+// The SOA, NS and TTL every zone of a snapshot answers with. Fails if the
+// settings name no name server, or a name that is not one.
+absl::StatusOr<ZoneCommon> CompileZoneCommon(const ProviderSettings& settings);
 
 // The wire form of the family zone `key` ("dkim_zone"), or null when the
 // provider does not serve one.

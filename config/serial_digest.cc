@@ -33,11 +33,7 @@ void SerialDigest::Add(const RRset& rrset) {
   Close();
 }
 
-uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common) {
-  content.Add(common.soa);
-  content.Add(common.ns);
-  return content.serial();
-}
+uint32_t ZoneSerial(const SerialDigest& content) { return content.serial(); }
 
 uint64_t DigestOf(absl::string_view owner, const RRset& rrset) {
   SerialDigest digest;

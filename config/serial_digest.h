@@ -37,9 +37,11 @@ class SerialDigest {
   uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
 };
 
-// The serial of a zone whose own content is digested in `content`: every
-// zone's serial also digests the SOA and NS all zones share.
-uint32_t ZoneSerial(SerialDigest content, const ZoneCommon& common);
+// The serial of a zone whose own content is digested in `content`. What
+// every zone shares (its SOA, NS and TTL) is mixed in when it is served
+// (ServedSerial, dnsd/protocol/zone/zone.h), not here: a change of those
+// then changes no compiled domain.
+uint32_t ZoneSerial(const SerialDigest& content);
 
 // The digest of one owner name and its records: a domain's share of a
 // provider zone's serial.

@@ -68,6 +68,11 @@ struct Snapshot {
   // What the zones and the policy point into. Shared with the snapshot
   // before and after this one wherever a reload did not change them.
   std::shared_ptr<const ProviderRecords> provider;
+  // The SOA, NS and zone TTL every zone answers with, from the server
+  // file's provider settings (ZoneCommon). Made for each snapshot, as it
+  // costs nothing, and compiled into no domain: a change of them is a
+  // reload that compiles nothing again.
+  ZoneCommon common;
   CompiledDomainList domains;  // as config.domains
   ZoneTable zones;
   // The SPF macro zone: its apex lives in `zones` (SOA, NS); every name

@@ -17,8 +17,11 @@ namespace {
 
 std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
 
-std::string Records(const RRset* r) {
-  return r == nullptr ? "-" : absl::StrCat(r->type, "/", r->count, "/", Hex(WireRecords(*r)));
+// As served: kZoneTtl written as the snapshot's zone TTL.
+std::string Records(const RRset* r, const ZoneCommon& common) {
+  return r == nullptr ? "-"
+                      : absl::StrCat(r->type, "/", r->count, "/",
+                                     Hex(WireRecords(*r, common.ttl)));
 }
 
 // The truncated rule's answer for `d`, as the query path renders it.
@@ -43,16 +46,22 @@ std::string Nspf(const spf::MacroZone& spf, const spf::DomainPolicy& d) {
 
 std::string Dump(const Snapshot& s) {
   std::vector<std::string> lines;
+  auto records = [&s](const RRset* r) { return Records(r, s.common); };
+  lines.push_back(absl::StrCat("common ", records(&s.common.soa), " ",
+                               records(&s.common.soa_negative), " ", records(&s.common.ns), " ",
+                               s.common.ttl, " ", s.common.serial_mix));
   s.zones.ForEachNode([&](absl::string_view owner, const Node& node) {
     const Zone& zone = s.zones.ZoneOf(node);
-    std::string line = absl::StrCat(Hex(owner), " zone=", Hex(zone.apex()), " serial=", zone.serial,
-                                    " apex=", node.apex(), " below=", s.zones.Below(owner));
-    for (const RRset* r : node.rrsets) absl::StrAppend(&line, " ", Records(r));
-    for (const RRset* r : zone.wildcard) absl::StrAppend(&line, " *", Records(r));
+    std::string line = absl::StrCat(Hex(owner), " zone=", Hex(zone.apex()),
+                                    " serial=", ServedSerial(zone, s.common), " apex=", node.apex(),
+                                    " below=", s.zones.Below(owner));
+    for (const RRset* r : node.rrsets) absl::StrAppend(&line, " ", records(r));
+    for (const RRset* r : zone.wildcard) absl::StrAppend(&line, " *", records(r));
     lines.push_back(std::move(line));
   });
   s.zones.ForEachZone([&](const Zone& zone) {
-    lines.push_back(absl::StrCat("zone ", Hex(zone.apex()), " ", zone.kind, " ", zone.serial));
+    lines.push_back(absl::StrCat("zone ", Hex(zone.apex()), " ", zone.kind, " ",
+                                 ServedSerial(zone, s.common)));
   });
   // Senders by id: their numbers depend on the catalogs compiled before.
   s.spf.domains.ForEach([&](absl::string_view name, const spf::DomainPolicy* d) {
@@ -63,13 +72,13 @@ std::string Dump(const Snapshot& s) {
     lines.push_back(absl::StrCat(
         "spf ", Hex(name), " ", d->name, " ", d->blocked, d->include_subdomains, d->fail_all,
         " senders=", absl::StrJoin(senders, ","), " netblocks=", absl::StrJoin(netblocks, ","),
-        " fallback=", Records(s.spf.Fallback(*d)), " flattened=", Flattened(s.spf, *d), " nspf=", Nspf(s.spf, *d),
+        " fallback=", records(s.spf.Fallback(*d)), " flattened=", Flattened(s.spf, *d), " nspf=", Nspf(s.spf, *d),
         " terms=", absl::StrJoin(d->terms, " ", [](std::string* out, const auto& t) {
           absl::StrAppend(out, t.text);
         })));
   });
   for (const spf::SenderPolicy& sp : s.spf.senders) {
-    if (!sp.id.empty()) lines.push_back(absl::StrCat("sender ", sp.id, " ", Records(sp.include_answer)));
+    if (!sp.id.empty()) lines.push_back(absl::StrCat("sender ", sp.id, " ", records(sp.include_answer)));
   }
   s.mta_sts_policies.ForEach([&](absl::string_view domain, const mta_sts::ServedPolicy* p) {
     lines.push_back(absl::StrCat("mta-sts ", domain, " ", p->id, " ", p->text));

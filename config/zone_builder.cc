@@ -6,14 +6,14 @@
 namespace dnsd::config {
 
 const RRset* ZoneBuilder::Txt(absl::string_view text) {
-  RRsetBuilder b(wire::kTypeTxt, ttl_);
+  RRsetBuilder b(wire::kTypeTxt, kZoneTtl);
   b.Add(TxtRdata(text));
   return Intern(b.Build());
 }
 
 absl::StatusOr<const Zone*> ZoneBuilder::AddProviderZone(absl::string_view apex, ZoneKind kind) {
   DNSD_ASSIGN_OR_RETURN(stand_ins_[kind],
-                        snap_.zones.AddProviderZone(apex, kind, &snap_.provider->common));
+                        snap_.zones.AddProviderZone(apex, kind));
   return stand_ins_[kind];
 }
 
@@ -29,7 +29,7 @@ void ZoneBuilder::SetSerials() {
     digest.Add(zone->apex());
     digest.AddNumber(digests_[kind].value());
     digest.AddNumber(snap_.link.shares[kind]);
-    zone->serial = ZoneSerial(digest, snap_.provider->common);
+    zone->serial = ZoneSerial(digest);
   }
 }
 

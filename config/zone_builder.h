@@ -27,9 +27,10 @@ namespace dnsd::config {
 
 class ZoneBuilder {
  public:
-  ZoneBuilder(Snapshot& snapshot, uint32_t ttl) : snap_(snapshot), ttl_(ttl) {}
+  explicit ZoneBuilder(Snapshot& snapshot) : snap_(snapshot) {}
 
-  // A TXT RRset of one record, stored in the snapshot; identical ones shared.
+  // A TXT RRset of one record served with the zone TTL (kZoneTtl), stored
+  // in the snapshot; identical ones shared.
   const RRset* Txt(absl::string_view text);
 
   // The provider's zone of `kind` at `apex`: made, or after a fork found
@@ -54,15 +55,15 @@ class ZoneBuilder {
 
   ZoneTable& zones() { return snap_.zones; }
 
-  // Every provider zone's serial digests the shared SOA and NS data, its
-  // apex, what Digest added, and the domains' shares.
+  // Every provider zone's serial digests its apex, what Digest added, and
+  // the domains' shares; the SOA and NS every zone shares are mixed in as
+  // it is served (ServedSerial).
   void SetSerials();
 
  private:
   const RRset* Intern(RRset rrset);
 
   Snapshot& snap_;
-  uint32_t ttl_;
   std::array<const Zone*, kZoneKindCount> stand_ins_{};
   std::array<SerialDigest, kZoneKindCount> digests_{};
   // Records (type fields included, so types cannot collide) to the RRset.

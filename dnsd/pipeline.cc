@@ -98,9 +98,10 @@ Outcome AnswerQuery(const config::Snapshot& snapshot, const PreparedQuery& p,
   } else if (p.below_spf && !HasData(snapshot, p)) {
     outcome.zone_kind = snapshot.spf_zone->kind;
     // A domain's _nspf chain is records, not a rule's answer: no decision.
-    if (!spf::AnswerNspf(snapshot.spf, *snapshot.spf_zone, query, &answer)) {
+    if (!spf::AnswerNspf(snapshot.spf, *snapshot.spf_zone, snapshot.common, query, &answer)) {
       NoteSpfDecision(snapshot.spf,
-                      spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, query, &answer, &p.guess),
+                      spf::AnswerSpf(snapshot.spf, *snapshot.spf_zone, snapshot.common, query,
+                                     &answer, &p.guess),
                       outcome);
     }
   } else if (ZoneTable::Match match = snapshot.zones.Find(query.name, p.node_key);
@@ -108,7 +109,7 @@ Outcome AnswerQuery(const config::Snapshot& snapshot, const PreparedQuery& p,
     answer.rcode = wire::kRefused;  // not ours, and we never recurse
   } else {
     outcome.zone_kind = static_cast<int>(match.zone->kind);
-    AnswerFromZone(match, query, &answer);
+    AnswerFromZone(match, snapshot.common, query, &answer);
   }
 
   Rendered rendered = Render(query, answer, snapshot.udp_payload, response, snapshot.identity);

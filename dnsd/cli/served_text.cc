@@ -14,8 +14,8 @@ namespace dnsd::cli {
 namespace {
 
 absl::Status AppendRRset(absl::string_view owner, const RRset& rrset, const uint32_t* serial,
-                         std::vector<std::string>& lines) {
-  auto text = RRsetToText(owner, rrset, serial);
+                         const ZoneCommon& common, std::vector<std::string>& lines) {
+  auto text = RRsetToText(owner, rrset, serial, common.ttl);
   if (!text.ok()) return text.status();
   for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
     lines.emplace_back(line);
@@ -24,19 +24,21 @@ absl::Status AppendRRset(absl::string_view owner, const RRset& rrset, const uint
 }
 
 // The records dnsd serves at `owner` (apex NS, and SOA if asked, included).
-absl::Status AppendNode(const ZoneTable& zones, const std::string& owner, bool with_soa,
-                        std::vector<std::string>& lines) {
-  const Node* node = zones.FindNode(owner);
+absl::Status AppendNode(const config::Snapshot& snapshot, const std::string& owner,
+                        bool with_soa, std::vector<std::string>& lines) {
+  const Node* node = snapshot.zones.FindNode(owner);
   if (node == nullptr) return absl::OkStatus();
-  const Zone& zone = zones.ZoneOf(*node);
+  const Zone& zone = snapshot.zones.ZoneOf(*node);
+  const ZoneCommon& common = snapshot.common;
   std::vector<const RRset*> rrsets;
   if (node->apex()) {
-    if (with_soa) rrsets.push_back(&zone.common->soa);
-    rrsets.push_back(&zone.common->ns);
+    if (with_soa) rrsets.push_back(&common.soa);
+    rrsets.push_back(&common.ns);
   }
   rrsets.insert(rrsets.end(), node->rrsets.begin(), node->rrsets.end());
+  uint32_t serial = ServedSerial(zone, common);
   for (const RRset* r : rrsets) {
-    if (absl::Status s = AppendRRset(owner, *r, &zone.serial, lines); !s.ok()) return s;
+    if (absl::Status s = AppendRRset(owner, *r, &serial, common, lines); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -47,11 +49,11 @@ bool ZoneOrder(const std::string& a, const std::string& b) {
   return la != lb ? la < lb : a < b;
 }
 
-absl::Status AppendNames(const ZoneTable& zones, std::vector<std::string> names, bool with_soa,
-                         std::vector<std::string>& lines) {
+absl::Status AppendNames(const config::Snapshot& snapshot, std::vector<std::string> names,
+                         bool with_soa, std::vector<std::string>& lines) {
   std::stable_sort(names.begin(), names.end(), ZoneOrder);
   for (const std::string& owner : names) {
-    if (absl::Status s = AppendNode(zones, owner, with_soa, lines); !s.ok()) return s;
+    if (absl::Status s = AppendNode(snapshot, owner, with_soa, lines); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -71,7 +73,8 @@ absl::Status AppendNspf(const config::CompiledDomain& d, const config::Snapshot&
     auto owner = wire::NameFromText(config::NspfPartName(i, d.domain(), spf.zone_text));
     if (!owner.ok()) return owner.status();
     RRset rrset = RRsetBuilder(wire::kTypeTxt, spf.ttl).Add(rdata.substr(0, size)).Build();
-    if (absl::Status s = AppendRRset(*owner, rrset, &snapshot.spf_zone->serial, lines); !s.ok()) {
+    uint32_t serial = ServedSerial(*snapshot.spf_zone, snapshot.common);
+    if (absl::Status s = AppendRRset(*owner, rrset, &serial, snapshot.common, lines); !s.ok()) {
       return s;
     }
   }
@@ -83,7 +86,6 @@ absl::Status AppendNspf(const config::CompiledDomain& d, const config::Snapshot&
 absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomain& d,
                                                      const config::Snapshot& snapshot,
                                                      bool with_soa) {
-  const ZoneTable& zones = snapshot.zones;
   std::vector<std::string> lines;
   std::vector<std::string> shared;
   for (const config::CompiledPart& part : d.parts()) {
@@ -93,18 +95,21 @@ absl::StatusOr<std::vector<std::string>> ServedLines(const config::CompiledDomai
       for (const auto& [owner, rrset] : d.NamesOf(compiled)) {
         if (owner != zone.apex()) names.emplace_back(owner);
       }
-      if (absl::Status s = AppendNames(zones, std::move(names), with_soa, lines); !s.ok()) {
+      if (absl::Status s = AppendNames(snapshot, std::move(names), with_soa, lines); !s.ok()) {
         return s;
       }
       for (const RRset* wildcard : zone.wildcard) {
         absl::Status s =
-            AppendRRset(absl::StrCat("\1*", zone.apex()), *wildcard, nullptr, lines);
+            AppendRRset(absl::StrCat("\1*", zone.apex()), *wildcard, nullptr, snapshot.common,
+                        lines);
         if (!s.ok()) return s;
       }
     }
     for (const config::SharedName& name : d.SharedOf(part)) shared.emplace_back(name.name.first);
   }
-  if (absl::Status s = AppendNames(zones, std::move(shared), with_soa, lines); !s.ok()) return s;
+  if (absl::Status s = AppendNames(snapshot, std::move(shared), with_soa, lines); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = AppendNspf(d, snapshot, lines); !s.ok()) return s;
   return lines;
 }
@@ -119,8 +124,10 @@ absl::StatusOr<std::vector<std::string>> ProviderLines(const config::Snapshot& s
   for (const std::string& apex : apexes) {
     const Zone* zone = snapshot.zones.FindZoneByApex(apex);
     if (zone == nullptr) continue;
-    for (const RRset* r : {&zone->common->soa, &zone->common->ns}) {
-      if (absl::Status s = AppendRRset(apex, *r, &kNoSerial, lines); !s.ok()) return s;
+    for (const RRset* r : {&snapshot.common.soa, &snapshot.common.ns}) {
+      if (absl::Status s = AppendRRset(apex, *r, &kNoSerial, snapshot.common, lines); !s.ok()) {
+        return s;
+      }
     }
   }
   return lines;

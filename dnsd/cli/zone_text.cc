@@ -17,9 +17,9 @@ struct RrDeleter {
 }  // namespace
 
 absl::StatusOr<std::string> RRsetToText(absl::string_view owner, const RRset& rrset,
-                                        const uint32_t* serial) {
+                                        const uint32_t* serial, uint32_t zone_ttl) {
   std::string text;
-  std::string records = WireRecords(rrset);
+  std::string records = WireRecords(rrset, zone_ttl);
   absl::string_view rest = records;
   while (rest.size() >= 10) {
     size_t rdlength = static_cast<uint8_t>(rest[8]) << 8 | static_cast<uint8_t>(rest[9]);

@@ -13,10 +13,11 @@
 
 namespace dnsd::cli {
 
-// One line per record of `rrset` at `owner` (lower-case wire form). If
-// `serial` is set, SOA records show it instead of the template's.
+// One line per record of `rrset` at `owner` (lower-case wire form), as
+// served: a record kept with kZoneTtl shows `zone_ttl`. If `serial` is
+// set, SOA records show it instead of the template's.
 absl::StatusOr<std::string> RRsetToText(absl::string_view owner, const RRset& rrset,
-                                        const uint32_t* serial = nullptr);
+                                        const uint32_t* serial, uint32_t zone_ttl);
 
 }  // namespace dnsd::cli
 

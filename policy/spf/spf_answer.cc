@@ -86,7 +86,8 @@ size_t NspfRdata(const MacroZone& policy, const DomainPolicy& d, size_t part, ch
   return PutTxtRdata(absl::string_view(text, size), out);
 }
 
-bool AnswerNspf(const MacroZone& policy, const Zone& zone, const Query& q, Answer* a) {
+bool AnswerNspf(const MacroZone& policy, const Zone& zone, const ZoneCommon& common,
+                const Query& q, Answer* a) {
   NspfName nspf;
   if (!ParseNspfName(policy, q.name, &nspf)) return false;
   // The map's keys end in the root label.
@@ -96,13 +97,12 @@ bool AnswerNspf(const MacroZone& policy, const Zone& zone, const Query& q, Answe
   const DomainPolicy* const* d =
       policy.domains.Find(absl::string_view(key, nspf.domain.size() + 1));
   if (d == nullptr) return false;  // Decide answers another's _nspf names
-  a->authoritative = true;
-  a->serial = zone.serial;
+  AnswerAsZone(zone, common, a);
   bool wants_txt = q.qtype == wire::kTypeTxt || q.qtype == wire::kTypeAny;
   size_t rdlength = wants_txt ? NspfRdata(policy, **d, nspf.part, a->scratch + 10) : 0;
   if (rdlength == 0) {
     // A name past the chain's end, or another type: NODATA (RFC 8020).
-    AnswerNegative(zone, q, wire::kNoError, a);
+    AnswerNegative(zone, common, q, wire::kNoError, a);
     return true;
   }
   PutRecordHeader(a->scratch, policy.ttl, rdlength);
@@ -134,15 +134,14 @@ size_t IpAnswerRdata(const MacroName& name, char* out) {
   return static_cast<size_t>(p - out);
 }
 
-Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& q, Answer* a,
-                   const DomainGuess* guess) {
-  a->authoritative = true;
-  a->serial = zone.serial;
+Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const ZoneCommon& common,
+                   const Query& q, Answer* a, const DomainGuess* guess) {
+  AnswerAsZone(zone, common, a);
   Decision d = Decide(policy, q.name, guess);
   bool wants_txt = q.qtype == wire::kTypeTxt || q.qtype == wire::kTypeAny;
   if (d.rule == Rule::kNotAMacroName || !wants_txt) {
     // Every name here exists (RFC 8020): NODATA, never NXDOMAIN.
-    AnswerNegative(zone, q, wire::kNoError, a);
+    AnswerNegative(zone, common, q, wire::kNoError, a);
     return d;
   }
   // An answer written per query goes into scratch; a rendered one that

@@ -16,8 +16,8 @@ namespace dnsd::spf {
 
 // REQUIRES: the query name lies below `zone`, which is policy's SPF zone,
 // and has no node of its own in the zone table. `guess`: see Decide().
-Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& query,
-                   Answer* answer, const DomainGuess* guess = nullptr);
+Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const ZoneCommon& common,
+                   const Query& query, Answer* answer, const DomainGuess* guess = nullptr);
 
 // A configured domain's _nspf chain part, `<domain>._nspf[k].<zone>`
 // (nspf_chain.h), written per query: its text for TXT (and ANY), NODATA
@@ -25,7 +25,8 @@ Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const Query& query
 // untouched, for any other name: AnswerSpf's rules answer it (an _nspf
 // name of a domain we do not serve gets rule 1's answer).
 // REQUIRES: as AnswerSpf's.
-bool AnswerNspf(const MacroZone& policy, const Zone& zone, const Query& query, Answer* answer);
+bool AnswerNspf(const MacroZone& policy, const Zone& zone, const ZoneCommon& common,
+                const Query& query, Answer* answer);
 
 // Part `part` (from 0) of the domain's _nspf chain, written as TXT RDATA
 // to `out` (Answer::kScratchSize - 10 octets): "v=spf1 ?all" for part 0

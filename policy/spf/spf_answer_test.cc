@@ -131,7 +131,7 @@ class SpfAnswerTest : public testing::TestConfigTest {
     EXPECT_EQ(soa.ttl, 60u);
     ASSERT_EQ(soa.fields.size(), 7u);
     EXPECT_EQ(soa.fields[0], "ns1.provider.test.");
-    EXPECT_EQ(soa.fields[2], absl::StrCat(snapshot_->spf_zone->serial));
+    EXPECT_EQ(soa.fields[2], absl::StrCat(ServedSerial(*snapshot_->spf_zone, snapshot_->common)));
   }
 
 };

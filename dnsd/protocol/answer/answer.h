@@ -33,6 +33,9 @@ struct Answer {
   uint16_t rcode = wire::kNoError;  // extended RCODE
   bool authoritative = false;
   uint32_t serial = 0;
+  // Written for a record whose TTL field holds kZoneTtl (rrset.h): the
+  // zone TTL of the snapshot answering (ZoneCommon::ttl).
+  uint32_t zone_ttl = 0;
   AnswerRecords answer[kMaxSections];
   uint8_t answer_count = 0;
   AnswerRecords authority[kMaxSections];

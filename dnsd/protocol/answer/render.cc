@@ -31,11 +31,23 @@ uint16_t OwnerPointer(const Query& q, uint8_t owner_label) {
   return static_cast<uint16_t>(0xC000 | at);
 }
 
+// TYPE CLASS TTL RDLENGTH: the TTL is at 4.
+constexpr size_t kTtlAt = 4;
+
+// A record's TTL as kept (rrset.h): kZoneTtl stands for the zone's.
+void PatchZoneTtl(Writer& w, size_t record, absl::string_view kept, uint32_t zone_ttl) {
+  if (!IsZoneTtl(kept.data() + kTtlAt) || w.overflowed()) return;
+  w.PatchU16(record + kTtlAt, static_cast<uint16_t>(zone_ttl >> 16));
+  w.PatchU16(record + kTtlAt + 2, static_cast<uint16_t>(zone_ttl));
+}
+
 // Writes each record of `r` behind a pointer to its owner.
-void PutRecords(Writer& w, const Query& q, const AnswerRecords& r, uint32_t serial) {
+void PutRecords(Writer& w, const Query& q, const AnswerRecords& r, const Answer& a) {
   if (r.rdata != nullptr) {  // one record, its RDATA kept apart (RRset::rdata)
     w.PutU16(OwnerPointer(q, r.owner_label));
+    size_t start = w.size();
     w.PutBytes(r.records);
+    if (r.records.size() >= 10) PatchZoneTtl(w, start, r.records, a.zone_ttl);
     if (char* out = w.Reserve(r.rdata->size())) r.rdata->Write(out);
     return;
   }
@@ -46,21 +58,22 @@ void PutRecords(Writer& w, const Query& q, const AnswerRecords& r, uint32_t seri
     w.PutU16(OwnerPointer(q, r.owner_label));
     size_t start = w.size();
     w.PutBytes(rest.substr(0, length));
+    PatchZoneTtl(w, start, rest, a.zone_ttl);
     // SOA RDATA ends SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13).
     if (r.patch_serial && !w.overflowed() && length >= 30) {
       size_t at = start + length - 20;
-      w.PatchU16(at, static_cast<uint16_t>(serial >> 16));
-      w.PatchU16(at + 2, static_cast<uint16_t>(serial));
+      w.PatchU16(at, static_cast<uint16_t>(a.serial >> 16));
+      w.PatchU16(at + 2, static_cast<uint16_t>(a.serial));
     }
     rest.remove_prefix(length);
   }
 }
 
 uint16_t PutSection(Writer& w, const Query& q, const AnswerRecords* records, int n,
-                    uint32_t serial) {
+                    const Answer& a) {
   uint16_t count = 0;
   for (int i = 0; i < n; ++i) {
-    PutRecords(w, q, records[i], serial);
+    PutRecords(w, q, records[i], a);
     count += records[i].count;
   }
   return count;
@@ -106,8 +119,8 @@ Rendered Render(const Query& q, const Answer& a, uint16_t our_payload, std::span
   if (q.has_question) w.PutBytes(q.question);
   size_t after_question = w.size();
 
-  uint16_t ancount = PutSection(w, q, a.answer, a.answer_count, a.serial);
-  uint16_t nscount = PutSection(w, q, a.authority, a.authority_count, a.serial);
+  uint16_t ancount = PutSection(w, q, a.answer, a.answer_count, a);
+  uint16_t nscount = PutSection(w, q, a.authority, a.authority_count, a);
   bool truncated = w.overflowed();
   if (truncated) {
     // RFC 2181 §9: what does not fit is left out whole and TC tells the

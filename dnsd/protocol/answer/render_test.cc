@@ -238,6 +238,34 @@ TEST(RenderTest, SeveralRecordsAndSections) {
   EXPECT_EQ(r.msg.authority[0].owner, "example.");
 }
 
+// A record kept with kZoneTtl is served with the answer's zone TTL; one
+// with a TTL of its own keeps it. In every record of an RRset, in both
+// sections, and where the RDATA is kept apart.
+TEST(RenderTest, TheZoneTtlIsWrittenWhereARecordHoldsIt) {
+  ParsedQuery p = MakeQuery(Spec("x.example"));
+  RRset two = Rr(kTypeTxt, kZoneTtl, {TxtRdata("one"), TxtRdata("two")});
+  std::string key = TxtRdata("v=DKIM1; p=key");
+  RdataRef kept = BytesRdata::Make(key);
+  RRset apart = RecordWithRdataApart(kTypeTxt, kZoneTtl, kept.get());
+  RRset own = Txt("own", 60);
+  RRset soa = Soa(kZoneTtl);
+  Answer a;
+  a.zone_ttl = 299;
+  a.AddAnswer(two, 0);
+  a.AddAnswer(apart, 0);
+  a.AddAnswer(own, 0);
+  a.AddAuthority(soa, 1, false);
+  Rendering r = RenderAndParse(p.query, a);
+  ASSERT_EQ(r.msg.answer.size(), 4u);
+  EXPECT_EQ(r.msg.answer[0].ttl, 299u);
+  EXPECT_EQ(r.msg.answer[1].ttl, 299u);
+  EXPECT_EQ(r.msg.answer[2].ttl, 299u);
+  EXPECT_EQ(r.msg.answer[2].Text(), "v=DKIM1; p=key");
+  EXPECT_EQ(r.msg.answer[3].ttl, 60u);
+  ASSERT_EQ(r.msg.authority.size(), 1u);
+  EXPECT_EQ(r.msg.authority[0].ttl, 299u);
+}
+
 // ---- size budget ----------------------------------------------------------------
 
 TEST(ResponseSizeLimitTest, Budget) {

@@ -16,43 +16,44 @@ const RRset* PickForAny(const Node& node) {
 
 // The RRset of `type` at `node`, including the apex records that live in
 // the zone rather than the node.
-const RRset* FindAt(const Node& node, uint16_t type) {
+const RRset* FindAt(const Node& node, const ZoneCommon& common, uint16_t type) {
   if (node.apex()) {
-    if (type == kTypeSoa) return &node.zone()->common->soa;
-    if (type == kTypeNs) return &node.zone()->common->ns;
+    if (type == kTypeSoa) return &common.soa;
+    if (type == kTypeNs) return &common.ns;
   }
   if (type == kTypeAny) {
     const RRset* pick = PickForAny(node);
-    return pick != nullptr || !node.apex() ? pick : &node.zone()->common->soa;
+    return pick != nullptr || !node.apex() ? pick : &common.soa;
   }
   return node.Find(type);
 }
 
-void AnswerWildcard(const Zone& zone, const Query& q, Answer* a) {
+void AnswerWildcard(const Zone& zone, const ZoneCommon& common, const Query& q, Answer* a) {
   for (const RRset* r : zone.wildcard) {
     if (r->type == q.qtype || q.qtype == kTypeAny) {
       a->AddAnswer(*r, 0);
       return;
     }
   }
-  AnswerNegative(zone, q, wire::kNoError, a);
+  AnswerNegative(zone, common, q, wire::kNoError, a);
 }
 
 }  // namespace
 
-void AnswerNegative(const Zone& zone, const Query& q, uint16_t rcode, Answer* a) {
+void AnswerNegative(const Zone& zone, const ZoneCommon& common, const Query& q, uint16_t rcode,
+                    Answer* a) {
   a->rcode = rcode;
-  a->AddAuthority(zone.common->soa_negative,
+  a->AddAuthority(common.soa_negative,
                   static_cast<uint8_t>(q.name.label_count - zone.apex_labels), true);
 }
 
-void AnswerFromZone(const ZoneTable::Match& m, const Query& q, Answer* a) {
+void AnswerFromZone(const ZoneTable::Match& m, const ZoneCommon& common, const Query& q,
+                    Answer* a) {
   const Zone& zone = *m.zone;
-  a->authoritative = true;
-  a->serial = zone.serial;
+  AnswerAsZone(zone, common, a);
   if (m.node == nullptr) {
-    if (!zone.wildcard.empty()) return AnswerWildcard(zone, q, a);
-    return AnswerNegative(zone, q, wire::kNxDomain, a);
+    if (!zone.wildcard.empty()) return AnswerWildcard(zone, common, q, a);
+    return AnswerNegative(zone, common, q, wire::kNxDomain, a);
   }
   const Node& node = *m.node;
   if (const RRset* cname = node.Find(kTypeCname); cname != nullptr && q.qtype != kTypeCname) {
@@ -60,8 +61,8 @@ void AnswerFromZone(const ZoneTable::Match& m, const Query& q, Answer* a) {
     a->AddAnswer(*cname, 0);
     return;
   }
-  const RRset* rrset = FindAt(node, q.qtype);
-  if (rrset == nullptr) return AnswerNegative(zone, q, wire::kNoError, a);
+  const RRset* rrset = FindAt(node, common, q.qtype);
+  if (rrset == nullptr) return AnswerNegative(zone, common, q, wire::kNoError, a);
   a->AddAnswer(*rrset, 0);
   a->answer[0].patch_serial = rrset->type == kTypeSoa;
 }

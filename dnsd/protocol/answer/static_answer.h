@@ -11,11 +11,22 @@
 
 namespace dnsd {
 
-// REQUIRES: match.zone != nullptr.
-void AnswerFromZone(const ZoneTable::Match& match, const Query& query, Answer* answer);
+// `common`: what every zone of the snapshot answering shares (its SOA, NS
+// and TTL). REQUIRES: match.zone != nullptr.
+void AnswerFromZone(const ZoneTable::Match& match, const ZoneCommon& common, const Query& query,
+                    Answer* answer);
 
 // NOERROR with no data (or NXDOMAIN), the zone's SOA in authority (RFC 2308 §2).
-void AnswerNegative(const Zone& zone, const Query& query, uint16_t rcode, Answer* answer);
+void AnswerNegative(const Zone& zone, const ZoneCommon& common, const Query& query,
+                    uint16_t rcode, Answer* answer);
+
+// Marks `answer` as the zone's: authoritative, with its served serial and
+// the zone TTL.
+inline void AnswerAsZone(const Zone& zone, const ZoneCommon& common, Answer* answer) {
+  answer->authoritative = true;
+  answer->serial = ServedSerial(zone, common);
+  answer->zone_ttl = common.ttl;
+}
 
 }  // namespace dnsd
 

@@ -55,6 +55,21 @@ std::string WireRecords(const RRset& rrset) {
   return absl::StrCat(rrset.records.view(), rrset.rdata->Bytes());
 }
 
+std::string WireRecords(const RRset& rrset, uint32_t zone_ttl) {
+  std::string records = WireRecords(rrset);
+  size_t at = 0;
+  for (uint16_t i = 0; i < rrset.count && records.size() - at >= kRecordHeader; ++i) {
+    if (IsZoneTtl(&records[at + 4])) {
+      std::string ttl;
+      AppendU32(ttl, zone_ttl);
+      records.replace(at + 4, 4, ttl);
+    }
+    size_t rdlength = static_cast<uint8_t>(records[at + 8]) << 8 | static_cast<uint8_t>(records[at + 9]);
+    at = std::min(records.size(), at + kRecordHeader + rdlength);
+  }
+  return records;
+}
+
 bool SameRecords(const RRset& a, const RRset& b) {
   if (a.type != b.type || a.count != b.count) return false;
   // Both kept apart, or neither: header to header, RDATA to RDATA.

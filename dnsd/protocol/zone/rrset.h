@@ -35,6 +35,17 @@ struct RRset {
 };
 static_assert(sizeof(RRset) == 24);
 
+// A TTL that stands for the zone TTL of the snapshot that serves the
+// record (ZoneCommon::ttl, the provider's `ttl`): the renderer writes that
+// in its place (dnsd/protocol/answer/render.cc). A domain's records are
+// then the same octets whatever the provider's TTL, so a change of it
+// compiles no domain again and a reload shares every one. RFC 2181 §8
+// gives a TTL 31 bits; the top bit marks this one, which never reaches
+// the wire.
+inline constexpr uint32_t kZoneTtl = 0x80000000u;
+// Whether the TTL field at `ttl` (4 octets of a record) holds kZoneTtl.
+inline bool IsZoneTtl(const char* ttl) { return (static_cast<uint8_t>(ttl[0]) & 0x80) != 0; }
+
 // Builds an RRset one record at a time (control plane only).
 class RRsetBuilder {
  public:
@@ -71,8 +82,10 @@ RRset RecordWithRdataApart(uint16_t type, uint32_t ttl, const ApartRdata* rdata,
                            uint16_t rr_class = wire::kClassIn);
 
 // The records as the wire carries them, the RDATA kept apart included
-// (control plane: digests, tools, tests).
+// (control plane: digests, tools, tests), with kZoneTtl as it is kept.
 std::string WireRecords(const RRset& rrset);
+// The same as served: kZoneTtl replaced by `zone_ttl`.
+std::string WireRecords(const RRset& rrset, uint32_t zone_ttl);
 
 // Whether two RRsets carry the same records, wherever each keeps its RDATA
 // (control plane: a domain compiled again to the same records keeps the

@@ -29,6 +29,26 @@ TEST(RRsetTest, ARecordWithItsRdataApartIsTheBuiltRecord) {
   }
 }
 
+// kZoneTtl is kept as it is, and served as the zone TTL: in every record
+// of an RRset, and in a record whose RDATA is kept apart.
+TEST(RRsetTest, TheZoneTtlIsWrittenWhereItStands) {
+  std::string one = TxtRdata("one"), two = TxtRdata(std::string(300, 't'));
+  RRset zone_ttl = RRsetBuilder(wire::kTypeTxt, kZoneTtl).Add(one).Add(two).Build();
+  EXPECT_EQ(WireRecords(zone_ttl, 299),
+            RRsetBuilder(wire::kTypeTxt, 299).Add(one).Add(two).Build().records);
+  EXPECT_EQ(WireRecords(zone_ttl), zone_ttl.records);
+  EXPECT_NE(WireRecords(zone_ttl, 299), WireRecords(zone_ttl, 300));
+
+  RdataRef kept = BytesRdata::Make(two);
+  RRset apart = RecordWithRdataApart(wire::kTypeTxt, kZoneTtl, kept.get());
+  EXPECT_EQ(WireRecords(apart, 3600),
+            RRsetBuilder(wire::kTypeTxt, 3600).Add(two).Build().records);
+
+  // A TTL of its own stays.
+  RRset own = RRsetBuilder(wire::kTypeTxt, 60).Add(one).Build();
+  EXPECT_EQ(WireRecords(own, 299), own.records);
+}
+
 TEST(RRsetTest, AClassOtherThanIn) {
   std::string rdata = TxtRdata("ns1");
   RdataRef kept = BytesRdata::Make(rdata);

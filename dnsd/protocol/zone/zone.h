@@ -1,9 +1,11 @@
 // A served zone and the nodes (owner names) in it.
 //
-// What every zone of a snapshot has in common (the SOA template, the NS set)
-// is stored once and shared; a zone keeps only its apex, its kind and its
-// serial. At 100k customer domains that is the difference between a few
-// hundred and a few dozen bytes per zone.
+// What every zone of a snapshot has in common (the SOA template, the NS set,
+// the zone TTL) is stored once, in the snapshot, and given to the answer
+// with the zone; a zone keeps only its apex, its kind and its serial. At
+// 100k customer domains that is the difference between a few hundred and a
+// few dozen bytes per zone, and a change of the provider's SOA, NS or TTL
+// compiles no domain again.
 #ifndef DNSD_PROTOCOL_ZONE_ZONE_H_
 #define DNSD_PROTOCOL_ZONE_ZONE_H_
 
@@ -27,9 +29,15 @@ struct ZoneCommon {
   RRset soa;           // one SOA record with serial 0, the zone TTL
   RRset soa_negative;  // the same with TTL min(ttl, MINIMUM) (RFC 2308 §3)
   RRset ns;
+  // What a record whose TTL field holds kZoneTtl (rrset.h) is served with.
+  uint32_t ttl = 0;
+  // The digest of all of the above: a zone's serial digests its own
+  // content, and the serial it is served with mixes this in (ServedSerial),
+  // so that it changes with the SOA, the NS set or the TTL as well.
+  uint32_t serial_mix = 0;
 };
 
-// 32 octets: a compiled domain holds two or three, a million domains at
+// 24 octets: a compiled domain holds two or three, a million domains at
 // a time.
 struct Zone {
   // Lower-case wire form, held by whoever holds the zone: a compiled
@@ -54,14 +62,20 @@ struct Zone {
   // does not. Nodes point at a stand-in with `slot` >= 0 and the table
   // gives this snapshot's zone in that slot (ZoneTable::ZoneOf).
   int8_t slot = -1;
+  // The digest of the zone's own content (config/serial_digest.h); it is
+  // served as ServedSerial.
   uint32_t serial = 0;
-  const ZoneCommon* common = nullptr;
   // Data for every name below the apex that has no node of its own, as a
   // wildcard at `*.<apex>` would give (RFC 4592); empty when there is none.
   // A list in one pointer: a compiled domain holds two or three zones.
   RRsetList wildcard;
 };
-static_assert(sizeof(Zone) == 32);
+static_assert(sizeof(Zone) == 24);
+
+// The SOA serial `zone` is served with under `common`.
+inline uint32_t ServedSerial(const Zone& zone, const ZoneCommon& common) {
+  return zone.serial ^ common.serial_mix;
+}
 
 // 16 octets: every slot of the zone table holds one, several a domain,
 // and two slots share a cache line. How many names lie below a node, which

@@ -63,13 +63,11 @@ absl::Status ZoneTable::AddZone(const Zone* zone) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind,
-                                         const ZoneCommon* common) {
+absl::StatusOr<Zone*> ZoneTable::AddZone(absl::string_view apex, ZoneKind kind) {
   Zone& zone = owned_zones_.emplace_back();
   zone.set_apex(apexes_->emplace_back(apex));
   zone.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   zone.kind = kind;
-  zone.common = common;
   if (absl::Status s = AddZone(&zone); !s.ok()) {
     owned_zones_.pop_back();
     apexes_->pop_back();
@@ -90,14 +88,12 @@ void ZoneTable::RemoveZone(const Zone* zone) {
   }
 }
 
-absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, ZoneKind kind,
-                                                       const ZoneCommon* common) {
+absl::StatusOr<const Zone*> ZoneTable::AddProviderZone(absl::string_view apex, ZoneKind kind) {
   if (const Zone* made = ApexZone(apex); made != nullptr && made->slot >= 0) return made;
   Zone& stand_in = stand_ins_->emplace_back();
   stand_in.set_apex(apexes_->emplace_back(apex));
   stand_in.apex_labels = static_cast<uint8_t>(wire::CountLabels(apex));
   stand_in.kind = kind;
-  stand_in.common = common;
   stand_in.slot = static_cast<int8_t>(stand_ins_->size() - 1);
   if (absl::Status s = AddZone(&stand_in); !s.ok()) {
     stand_ins_->pop_back();

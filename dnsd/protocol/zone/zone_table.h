@@ -66,7 +66,7 @@ class ZoneTable {
 
   // Adds a zone the table owns, and its apex node: for tests, and for the
   // provider's zones through AddProviderZone.
-  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind, const ZoneCommon* common);
+  absl::StatusOr<Zone*> AddZone(absl::string_view apex, ZoneKind kind);
 
   // Adds a zone owned elsewhere (it must outlive the table and its forks)
   // and its apex node, both keyed by a view of the zone's apex. Fails if
@@ -82,8 +82,7 @@ class ZoneTable {
   // A provider zone: its stand-in, made on the first call and shared by
   // every fork, which is what names in the zone are added to. Each table
   // has its own copy of the zone, whose serial it sets: ProviderZone().
-  absl::StatusOr<const Zone*> AddProviderZone(absl::string_view apex, ZoneKind kind,
-                                              const ZoneCommon* common);
+  absl::StatusOr<const Zone*> AddProviderZone(absl::string_view apex, ZoneKind kind);
   // This table's own copy of the provider zone at `apex`, or null.
   Zone* ProviderZone(absl::string_view apex);
 

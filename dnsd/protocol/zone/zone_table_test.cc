@@ -47,7 +47,7 @@ class ZoneTableTest : public ::testing::Test {
   }
 
   Zone* AddZone(absl::string_view apex, ZoneKind kind = ZoneKind{0}) {
-    auto zone = table_.AddZone(W(apex), kind, &common_);
+    auto zone = table_.AddZone(W(apex), kind);
     EXPECT_TRUE(zone.ok()) << apex << ": " << zone.status();
     return zone.value_or(nullptr);
   }
@@ -70,7 +70,6 @@ TEST_F(ZoneTableTest, ExactMatch) {
   Add(zone, "_dmarc.example.com", txt_);
   EXPECT_EQ(zone->apex(), W("_dmarc.example.com"));
   EXPECT_EQ(zone->apex_labels, 3);
-  EXPECT_EQ(zone->common, &common_);
 
   ZoneTable::Match m = Find("_dmarc.example.com");
   EXPECT_EQ(m.zone, zone);
@@ -96,7 +95,7 @@ TEST_F(ZoneTableTest, EmptyNonTerminalExistsAndAnswersNoData) {
   q.name = Lower("2024._domainkey.example.com");
   q.qtype = kTypeTxt;
   Answer a;
-  AnswerFromZone(ent, q, &a);
+  AnswerFromZone(ent, common_, q, &a);
   EXPECT_EQ(a.rcode, kNoError);
   EXPECT_TRUE(a.authoritative);
   EXPECT_EQ(a.answer_count, 0);
@@ -113,7 +112,7 @@ TEST_F(ZoneTableTest, EmptyNonTerminalExistsAndAnswersNoData) {
   q2.name = Lower("x.2025._domainkey.example.com");
   q2.qtype = kTypeTxt;
   Answer nx;
-  AnswerFromZone(Find("x.2025._domainkey.example.com"), q2, &nx);
+  AnswerFromZone(Find("x.2025._domainkey.example.com"), common_, q2, &nx);
   EXPECT_EQ(nx.rcode, kNxDomain);
   ASSERT_EQ(nx.authority_count, 1);
   EXPECT_EQ(nx.authority[0].owner_label, 2);
@@ -175,7 +174,7 @@ TEST_F(ZoneTableTest, NamesOutsideEveryZoneHaveNoZone) {
 TEST_F(ZoneTableTest, AZoneThatWouldHideAnotherZonesNamesIsRejected) {
   Zone* parent = AddZone("example.com");
   Add(parent, "a.sub.example.com", txt_);   // makes sub.example.com an ENT of parent
-  auto child = table_.AddZone(W("sub.example.com"), ZoneKind{0}, &common_);
+  auto child = table_.AddZone(W("sub.example.com"), ZoneKind{0});
   ASSERT_FALSE(child.ok());
   EXPECT_EQ(child.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(child.status().message(), HasSubstr("would be hidden by zone sub.example.com."));
@@ -297,7 +296,6 @@ TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
   Zone dmarc;  // owned elsewhere, as a compiled domain's zone is
   dmarc.set_apex(dmarc_name);
   dmarc.apex_labels = 3;
-  dmarc.common = &common_;
   ASSERT_TRUE(table_.AddZone(&dmarc).ok());
   ASSERT_TRUE(table_.AddRRset(&dmarc, dmarc.apex(), txt_, KeyBytes::kView).ok());
 
@@ -334,12 +332,12 @@ TEST_F(ZoneTableTest, NodesThatOutliveTheirLendersTakeCopies) {
 // A provider zone's names point at its stand-in; each table serves its
 // own copy of the zone, with its own serial.
 TEST_F(ZoneTableTest, EachForkHasItsOwnProviderZoneSerial) {
-  auto stand_in = table_.AddProviderZone(W("_spf.provider.test"), ZoneKind{3}, &common_);
+  auto stand_in = table_.AddProviderZone(W("_spf.provider.test"), ZoneKind{3});
   ASSERT_TRUE(stand_in.ok()) << stand_in.status();
   ASSERT_TRUE(table_.AddRRset(*stand_in, W("x._nspf._spf.provider.test"), txt_).ok());
   table_.ProviderZone(W("_spf.provider.test"))->serial = 1;
   ZoneTable fork = table_.Fork();
-  auto again = fork.AddProviderZone(W("_spf.provider.test"), ZoneKind{3}, &common_);
+  auto again = fork.AddProviderZone(W("_spf.provider.test"), ZoneKind{3});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *stand_in);
   fork.ProviderZone(W("_spf.provider.test"))->serial = 2;
@@ -388,7 +386,7 @@ TEST_F(ZoneTableTest, OwnerOutsideTheZoneIsRejected) {
 
 TEST_F(ZoneTableTest, DuplicateZoneIsRejected) {
   AddZone("_dmarc.example.com");
-  auto again = table_.AddZone(W("_dmarc.example.com"), ZoneKind{0}, &common_);
+  auto again = table_.AddZone(W("_dmarc.example.com"), ZoneKind{0});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(table_.zone_count(), 1u);
 }
@@ -396,7 +394,7 @@ TEST_F(ZoneTableTest, DuplicateZoneIsRejected) {
 TEST_F(ZoneTableTest, ApexThatIsANameWithDataIsRejected) {
   Zone* parent = AddZone("example.com");
   Add(parent, "sub.example.com", txt_);
-  auto child = table_.AddZone(W("sub.example.com"), ZoneKind{0}, &common_);
+  auto child = table_.AddZone(W("sub.example.com"), ZoneKind{0});
   EXPECT_EQ(child.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(child.status().message(), HasSubstr("is also a name in zone example.com."));
 }
@@ -446,10 +444,24 @@ class StaticAnswerTest : public ZoneTableTest {
     Answer a;
     ZoneTable::Match m = table_.Find(q.name);
     EXPECT_NE(m.zone, nullptr);
-    if (m.zone != nullptr) AnswerFromZone(m, q, &a);
+    if (m.zone != nullptr) AnswerFromZone(m, common_, q, &a);
     return a;
   }
 };
+
+TEST_F(StaticAnswerTest, TheServedSerialMixesWhatEveryZoneSharesAndTheZoneTtlGoesWithIt) {
+  Zone* zone = AddZone("_domainkey.example.com", ZoneKind{1});
+  zone->serial = 0xdeadbeef;
+  common_.serial_mix = 0x0000ffff;
+  common_.ttl = 299;
+  Add(zone, "s1._domainkey.example.com", txt_);
+  for (absl::string_view name : {"s1._domainkey.example.com", "nx._domainkey.example.com"}) {
+    Answer a = Ask(name, kTypeTxt);
+    EXPECT_EQ(a.serial, 0xdeadbeefu ^ 0x0000ffffu) << name;
+    EXPECT_EQ(a.serial, ServedSerial(*zone, common_)) << name;
+    EXPECT_EQ(a.zone_ttl, 299u) << name;
+  }
+}
 
 TEST_F(StaticAnswerTest, DataCnameAndApexRecords) {
   Zone* zone = AddZone("_domainkey.example.com", ZoneKind{1});
