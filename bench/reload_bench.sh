@@ -25,7 +25,9 @@
 #      runs of each one's QPS over the mean of the two runs beside it. Optionally
 #      ($SIGHUP_RUN) also an edit + SIGHUP every second;
 #   full reload (every domain file changed by an appended comment line, taken out again at the end;
-#      the records stay the same), every record changed (the provider TTL, set back after), and
+#      the records stay the same), every domain's records changed (`aspf: s` added to every file's
+#      DMARC section, which gen_config.py never writes; taken out after), the provider TTL changed
+#      (every answer's TTL, set back after), and
 #      catalog changed (a sender added that no domain names: every file
 #      read again and re-checked): by default only for N <= $FULL_RELOAD_MAX_N
 #      ($FULL_RELOAD=1 forces them, 0 skips them), and skipped when
@@ -118,14 +120,19 @@ CATALOG_MARK="  reloadbench: {name: reload_bench, include: spf.reload-bench.test
 MARKED=""
 unmark() {
   [ -n "$MARKED" ] || return 0
-  find "$MARKED" -maxdepth 1 -name '*.yaml' -exec sed -i "/^$FULL_MARK\$/d" {} +
+  find "$MARKED" -maxdepth 1 -name '*.yaml' -exec sed -i -e "/^$FULL_MARK\$/d" -e "/^$RECORDS_MARK\$/d" {} +
   sed -i -e "/^$FULL_MARK\$/d" -e "/^$CATALOG_MARK\$/d" "$MARKED/../senders.yaml"
   sed -i "s/^  ttl: $RECORDS_TTL\$/  ttl: 300/" "$MARKED/../dnsd.yaml"
   MARKED=""
 }
-# The provider TTL the records-changed full reload sets for a while
-# (gen_config.py writes 300).
+# The provider TTL the TTL reload sets for a while (gen_config.py writes 300).
 RECORDS_TTL=299
+# The line the records-changed reload adds to every file's DMARC section:
+# a tag gen_config.py never writes, so every domain's DMARC record changes.
+RECORDS_MARK="  aspf: s"
+records_unmark() {
+  find "$1" -maxdepth 1 -name '*.yaml' -exec sed -i "/^$RECORDS_MARK\$/d" {} +
+}
 
 cleanup() {
   # An interrupted run must not leave its edits behind for the next one.
@@ -467,6 +474,7 @@ for N in "${SIZES[@]}"; do
   full_line="not run (N > FULL_RELOAD_MAX_N=$FULL_RELOAD_MAX_N; FULL_RELOAD=1 runs it)"
   catalog_line="not run (as the full reload)"
   records_line="not run (as the full reload)"
+  edit_line="not run (as the full reload)"
   peak_full=""
   run_full=0
   case $FULL_RELOAD in
@@ -497,17 +505,36 @@ for N in "${SIZES[@]}"; do
     full_line="$full_seconds s logged in $full_reloads reload(s) ($full_read files read, $full_unchanged domains compiled to the same records); peak $(mib "$peak_full") MiB = $(peak_ratio "$peak_full" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
     log "N=$N: full reload: $full_line"
     sleep 1
-    # Every record changes: the provider's TTL, in every record of every
-    # domain, so every domain is compiled anew and linked into new tables
-    # beside the served ones. Then back to 300, which costs as much again.
-    log "N=$N: full reload (every record changed: provider.ttl 300 -> $RECORDS_TTL)"
+    # Every domain's records change: a DMARC tag added to every file, so
+    # every file is read and every domain compiled anew and linked beside
+    # the served ones. Then taken out again, which costs as much.
+    log "N=$N: full reload (every domain's records changed: '$RECORDS_MARK' in every DMARC section)"
+    nfiles=$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)
+    before=$(count "$FILES_RE")
+    reset_peak
+    find "$cfg/domains" -maxdepth 1 -name '*.yaml' -exec sed -i "s/^dmarc:\$/dmarc:\n$RECORDS_MARK/" {} +
+    read -r edit_reloads edit_seconds edit_read edit_unchanged \
+      < <(wait_files_read "$before" "$nfiles" "$start_timeout")
+    peak_edit=$(peak_kib)
+    edit_line="$edit_seconds s logged in $edit_reloads reload(s) ($edit_read files read, $edit_unchanged domains compiled to the same records); peak $(mib "$peak_edit") MiB = $(peak_ratio "$peak_edit" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
+    log "N=$N: every domain's records changed: $edit_line"
+    sleep 1
+    before=$(count "$FILES_RE")
+    records_unmark "$cfg/domains"
+    wait_files_read "$before" "$nfiles" "$start_timeout" >/dev/null
+    if [ "$peak_edit" -gt "$peak_full" ]; then peak_full=$peak_edit; fi
+    sleep 1
+    # The provider's TTL, which every answer carries: the snapshot's, not
+    # compiled into any domain (a reload of the server file alone). Then
+    # back to 300.
+    log "N=$N: provider TTL changed: provider.ttl 300 -> $RECORDS_TTL"
     before=$(count "$FILES_RE")
     reset_peak
     sed -i "s/^  ttl: 300\$/  ttl: $RECORDS_TTL/" "$cfg/dnsd.yaml"
     line=$(wait_log "$before" "$FILES_RE" "$start_timeout")
     peak_records=$(peak_kib)
     records_line="$(seconds_of "$line") s logged; peak $(mib "$peak_records") MiB = $(peak_ratio "$peak_records" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
-    log "N=$N: every record changed: $records_line"
+    log "N=$N: provider TTL changed: $records_line"
     sleep 1
     before=$(count "$FILES_RE")
     sed -i "s/^  ttl: $RECORDS_TTL\$/  ttl: 300/" "$cfg/dnsd.yaml"
@@ -661,7 +688,8 @@ for N in "${SIZES[@]}"; do
     echo "| G5 | QPS ratio, each renaming run / the mean of the runs either side: all, and their median | ${g5_ratios[*]}; median **$ratio** | ≥ 0.95 | $(meets "$ratio" 0.95 ge) |"
     echo "| | dnsperf QPS, a domain file edited + SIGHUP every second | $sighup_line | | |"
     echo "| | full reload (every domain file changed by a comment line: other bytes, the same records) | $full_line | | |"
-    echo "| | full reload, every record changed (provider.ttl 300 → $RECORDS_TTL in dnsd.yaml) | $records_line | | |"
+    echo "| | full reload, every domain's records changed (\`aspf: s\` added to every file's DMARC section) | $edit_line | | |"
+    echo "| | provider TTL changed (provider.ttl 300 → $RECORDS_TTL in dnsd.yaml: every answer's TTL) | $records_line | | |"
     echo "| | catalog changed (a sender added that no domain names; every file read again and re-checked) | $catalog_line | | |"
     echo "| | RSS across reloads | $leak | | |"
     echo "| | VmRSS / VmHWM at the end of the first process; VmRSS after the restart | $(mib "$rss_end") / $(mib "$hwm_end") MiB; $(mib "$rss_restart") MiB | | |"

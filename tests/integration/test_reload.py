@@ -9,6 +9,9 @@
   configuration stays.
 - Every domain file rewritten with the same records (a comment added)
   keeps its compile: every answer and the configuration digest stay.
+- The provider's TTL, SOA and name servers changed in the server file:
+  no domain compiles again, and every answer carries the new values
+  (records, SOA, NS, negative answers, SPF answers, the serials).
 - Deleting a domain file removes its domain; a new file adds one.
 - A restart takes what is unchanged from the compiled image, and serves
   what a start without it serves.
@@ -310,6 +313,72 @@ class SameRecordsTest(ReloadCase):
         self.assertIn(f" 1 domains compiled, 0 the same as before, {n - 1} reused;", line)
         self.assertServes(a, 1)
         self.assertNotEqual(self.digest(), digest)
+        self.assertEqual(self.errors_in_log(), [])
+
+
+class ZoneWideSettingsTest(ReloadCase):
+    """provider.ttl, negative_ttl, the SOA timers, hostmaster and the name
+    servers are what every zone serves alike; dnsd keeps them apart from
+    each domain's compiled records. A change of them reloads without
+    compiling any domain, and every answer carries them at once."""
+
+    NAMES = [
+        ("_dmarc.enforce.example", "TXT"),
+        ("enforce.example._dmarc.provider.test", "TXT"),
+        ("s2026._domainkey.enforce.example", "TXT"),
+        ("192.0.2.7._ip.mail._ehlo.enforce.example._spf.provider.test", "TXT"),
+        ("_dmarc.enforce.example", "SOA"),
+        ("_dmarc.enforce.example", "NS"),
+    ]
+
+    def answers(self):
+        """(name, type) -> (TTLs and data of the answer, SOA of the authority)."""
+        out = {}
+        for name, qtype in self.NAMES:
+            r = harness.kdig(self.server, name, qtype)
+            self.assertEqual(r["RCODE"], NOERROR, r)
+            self.assertTrue(r.get("answerRRs"), r)
+            out[(name, qtype)] = sorted((rr["TTL"], rr.get("rdata" + qtype, "")) for rr in r["answerRRs"])
+        r = harness.kdig(self.server, "nx._dmarc.enforce.example", "TXT")
+        auth = r.get("authorityRRs", [])
+        self.assertEqual(len(auth), 1, r)
+        out["negative"] = (r["RCODE"], auth[0]["TTL"], auth[0]["rdataSOA"])
+        return out
+
+    def test_ttl_soa_and_ns_reload_without_compiling(self):
+        self.start()
+        before = self.answers()
+        for key, records in before.items():
+            if key != "negative":
+                self.assertEqual({ttl for ttl, _ in records}, {300}, key)
+        self.assertEqual(before["negative"][1], 60)
+
+        text = read(self.server_file)
+        for old, new in [("ttl: 300", "ttl: 120"), ("negative_ttl: 60", "negative_ttl: 30"),
+                         ("hostmaster.provider.test", "dnsadmin.provider.test")]:
+            self.assertIn(old, text)
+            text = text.replace(old, new)
+        mark = harness.log_mark(self.server)
+        write_atomic(self.server_file, text)
+        self.assertIsNotNone(sighup_reload(self.server))
+        line = wait_for_log(self.server, harness._RELOADED + r".*", mark).group(0)
+        self.assertIn(" 0 domains compiled,", line)
+
+        after = self.answers()
+        for key, records in after.items():
+            if key == "negative":
+                continue
+            self.assertEqual({ttl for ttl, _ in records}, {120}, key)
+            if key[1] not in ("SOA",):   # the same data, the new TTL
+                self.assertEqual([d for _, d in records], [d for _, d in before[key]], key)
+        soa_before = before[("_dmarc.enforce.example", "SOA")][0][1].split()
+        soa_after = after[("_dmarc.enforce.example", "SOA")][0][1].split()
+        self.assertEqual(soa_after[1], "dnsadmin.provider.test.")
+        self.assertNotEqual(soa_after[2], soa_before[2])    # the serial follows the SOA
+        self.assertEqual(soa_after[6], "30")
+        rcode, ttl, negative_soa = after["negative"]
+        self.assertEqual((rcode, ttl), (NXDOMAIN, 30))
+        self.assertEqual(negative_soa.split()[2], soa_after[2])
         self.assertEqual(self.errors_in_log(), [])
 
 
