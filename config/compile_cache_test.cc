@@ -763,6 +763,16 @@ class ReleasedModelsTest : public ::testing::Test {
     state_->files.set_release(true);
     return LoadAndCompile(*state_, 1);
   }
+  // Replaces `from` with `to` in `file`; false if `from` is not there.
+  static bool Edit(const std::filesystem::path& file, const std::string& from,
+                   const std::string& to) {
+    std::string text = testing::ReadFile(file);
+    size_t at = text.find(from);
+    if (at == std::string::npos) return false;
+    text.replace(at, from.size(), to);
+    std::ofstream(file, std::ios::trunc) << text;
+    return true;
+  }
   static size_t Released(const LoadedConfig& loaded) {
     size_t n = 0;
     for (const DomainHead& d : loaded.set().domains.heads()) n += d.model() == nullptr;
@@ -789,11 +799,7 @@ TEST_F(ReleasedModelsTest, AStartKeepsOnlyTheScheduledModel) {
 // checked, and the domains that name it compile again.
 TEST_F(ReleasedModelsTest, ACatalogChangeReadsTheFilesAgain) {
   ASSERT_FALSE(Start().fatal);
-  std::string catalog = testing::ReadFile(cfg_ / "senders.yaml");
-  size_t at = catalog.find("40.92.0.0/15");
-  ASSERT_NE(at, std::string::npos);
-  catalog.replace(at, 12, "40.90.0.0/15");
-  std::ofstream(cfg_ / "senders.yaml", std::ios::trunc) << catalog;
+  ASSERT_TRUE(Edit(cfg_ / "senders.yaml", "40.92.0.0/15", "40.90.0.0/15"));
   LoadedConfig changed = LoadAndCompile(*state_, 2);
   ASSERT_FALSE(changed.fatal);
   EXPECT_GT(changed.compile_stats.compiled, 0u);
@@ -806,12 +812,8 @@ TEST_F(ReleasedModelsTest, ACatalogChangeReadsTheFilesAgain) {
 // its file.
 TEST_F(ReleasedModelsTest, AProviderChangeCompilesEveryDomainFromItsFile) {
   ASSERT_FALSE(Start().fatal);
-  std::string server = testing::ReadFile(server_);
-  std::string from = "spf_template: \"%{i}._ip.%{h}._ehlo.%{d}\"";
-  size_t at = server.find(from);
-  ASSERT_NE(at, std::string::npos) << server;
-  server.replace(at, from.size(), "spf_template: \"%{i}._ip.%{d}\"");
-  std::ofstream(server_, std::ios::trunc) << server;
+  ASSERT_TRUE(Edit(server_, "spf_template: \"%{i}._ip.%{h}._ehlo.%{d}\"",
+                   "spf_template: \"%{i}._ip.%{d}\""));
   LoadedConfig changed = LoadAndCompile(*state_, 2);
   ASSERT_FALSE(changed.fatal);
   EXPECT_EQ(changed.compile_stats.compiled, 61u);
@@ -819,17 +821,58 @@ TEST_F(ReleasedModelsTest, AProviderChangeCompilesEveryDomainFromItsFile) {
   EXPECT_EQ(Dump(*changed.snapshot), Fresh());
 }
 
-// The SOA and NS every zone serves: no file is read and no domain compiles.
-TEST_F(ReleasedModelsTest, AHostmasterChangeReadsNoFile) {
+// The SOA, NS and TTL every zone serves: no file is read and no domain
+// compiles.
+TEST_F(ReleasedModelsTest, AHostmasterOrTtlChangeReadsNoFile) {
   ASSERT_FALSE(Start().fatal);
-  std::string server = testing::ReadFile(server_);
-  size_t at = server.find("hostmaster.");
-  ASSERT_NE(at, std::string::npos) << server;
-  server.replace(at, 11, "dnsadmin.");
-  std::ofstream(server_, std::ios::trunc) << server;
+  ASSERT_TRUE(Edit(server_, "hostmaster.", "dnsadmin."));
+  ASSERT_TRUE(Edit(server_, "ttl: 300", "ttl: 299"));
   LoadedConfig changed = LoadAndCompile(*state_, 2);
   ASSERT_FALSE(changed.fatal);
+  EXPECT_EQ(changed.report.files_read, 0u);
+  EXPECT_EQ(changed.report.files_rechecked, 0u);
   EXPECT_EQ(changed.compile_stats.compiled, 0u);
+  EXPECT_EQ(Released(changed), 60u);
+  EXPECT_EQ(Dump(*changed.snapshot), Fresh());
+}
+
+// A file edited elsewhere than its DKIM keys, its model released: the new
+// compile serves the very key objects the served one did, not a second
+// copy of each (RecordFamily::ShareServed).
+TEST_F(ReleasedModelsTest, AnEditedFileKeepsTheKeysItServes) {
+  LoadedConfig first = Start();
+  ASSERT_FALSE(first.fatal);
+  auto keys_of = [](const Snapshot& s, absl::string_view name) {
+    std::vector<const ApartRdata*> keys;
+    if (const CompiledDomainList::Ptr* d = s.domains.Find(name)) {
+      for (const KeptRRset& kept : (*d)->rrsets()) {
+        if (kept.rrset.rdata != nullptr) keys.push_back(kept.rrset.rdata);
+      }
+    }
+    return keys;
+  };
+  std::string name, file;
+  for (const DomainHead& head : first.set().domains.heads()) {
+    if (keys_of(*first.snapshot, head.domain).size() >= 1) {
+      name = head.domain;
+      file = std::string(head.file.str());
+      break;
+    }
+  }
+  ASSERT_FALSE(name.empty());
+  std::vector<const ApartRdata*> before = keys_of(*first.snapshot, name);
+  ASSERT_TRUE(Edit(file, "dmarc:\n", "dmarc:\n  aspf: s\n"));
+  LoadedConfig changed = LoadAndCompile(*state_, 2);
+  ASSERT_FALSE(changed.fatal);
+  EXPECT_EQ(changed.compile_stats.compiled, 1u);
+  EXPECT_NE(changed.snapshot->domains.Find(name)->get(), first.snapshot->domains.Find(name)->get());
+  // Each key one the served compile holds (keys of the same bytes, in two
+  // selectors, may now be one).
+  std::vector<const ApartRdata*> after = keys_of(*changed.snapshot, name);
+  EXPECT_EQ(after.size(), before.size());
+  for (const ApartRdata* key : after) {
+    EXPECT_NE(std::find(before.begin(), before.end(), key), before.end());
+  }
   EXPECT_EQ(Released(changed), 60u);
   EXPECT_EQ(Dump(*changed.snapshot), Fresh());
 }

@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "config/bytes_digest.h"
+#include "config/compiled_domain.h"
 #include "config/compiled_image.h"
 #include "config/family.h"
 #include "config/parallel.h"
@@ -38,12 +39,11 @@ constexpr size_t kParallelChecks = 1024;
 // Provider settings decide how domain files validate: if they change,
 // every domain file is checked again. The families' zones too: a CNAME
 // delegation is an error without its family's zone (config/served_name.h),
-// and a selector's target must fit under it.
+// and a selector's target must fit under it. Not the name servers, the
+// hostmaster or the TTLs, which every zone serves alike and no check reads.
 bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
-  return std::tie(a.nameservers, a.hostmaster, a.spf_zone, a.spf_template, a.dmarc_zone,
-                  a.report_domain, a.family_zones) ==
-         std::tie(b.nameservers, b.hostmaster, b.spf_zone, b.spf_template, b.dmarc_zone,
-                  b.report_domain, b.family_zones);
+  return std::tie(a.spf_zone, a.spf_template, a.dmarc_zone, a.report_domain, a.family_zones) ==
+         std::tie(b.spf_zone, b.spf_template, b.dmarc_zone, b.report_domain, b.family_zones);
 }
 
 // Whether two catalogs define the same senders: every field a domain's
@@ -200,7 +200,8 @@ std::shared_ptr<const DomainConfig> ConfigState::ModelOf(const DomainHead& head)
   // (config/pinned_folders.h): a symlink swapped since is the next load's.
   absl::string_view name = head.file.str();
   Reread again = RereadReleased(head.file, f.last, /*model_if_same=*/true,
-                                absl::StrCat(read_dir_, name.substr(name.rfind('/'))));
+                                absl::StrCat(read_dir_, name.substr(name.rfind('/'))),
+                                ServedOf(head.domain));
   if (!again.same || again.read == nullptr) return nullptr;
   return {again.read, &again.read->domain};
 }
@@ -352,13 +353,20 @@ void ConfigState::ReadDomainFiles(const std::vector<Entry>& all, bool recheck_al
   }
 }
 
+const CompiledDomain* ConfigState::ServedOf(absl::string_view domain) const {
+  if (served_ == nullptr) return nullptr;
+  const CompiledDomainList::Ptr* d = served_->Find(domain);
+  return d != nullptr ? d->get() : nullptr;
+}
+
 bool ConfigState::ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
-                            const std::string& read_dir) {
+                            const std::string& read_dir) const {
   absl::string_view name = path.str();
   std::string read_from = absl::StrCat(read_dir, name.substr(name.rfind('/')));
   bool same;
   if (f.released()) {
-    Reread again = RereadReleased(path, f.last, model_if_same, read_from);
+    const CompiledDomain* served = f.good != nullptr ? ServedOf(f.good->domain) : nullptr;
+    Reread again = RereadReleased(path, f.last, model_if_same, read_from, served);
     same = again.same;
     if (again.read != nullptr) f.read = std::move(again.read);
   } else {

@@ -30,6 +30,7 @@
 namespace dnsd::config {
 
 class CompiledImage;  // config/compiled_image.h
+class CompiledDomainList;  // config/compiled_domain.h
 
 // What identifies a file's content without reading it: a digest of what
 // stat says of it (modification and change times, inode, size), the same
@@ -108,6 +109,14 @@ class ConfigState {
   // timeline. A file read again only to be checked again (the catalog or
   // the provider settings changed) has its model released at once.
   void set_release(bool release) { release_ = release; }
+  // The compiled domains being served (a compile cache's list, which must
+  // outlive this): a file read again whose model was released shares with
+  // its domain's compile what it holds equal (RecordFamily::ShareServed),
+  // as it would with the model. A DKIM key then stays one copy when its
+  // file changes elsewhere, or is read again for a compile, whether or not
+  // the served model was released. Read by Load's threads and ModelOf's
+  // callers; the list may change only between loads and compiles.
+  void ShareWithServed(const CompiledDomainList* served) { served_ = served; }
   bool release() const { return release_; }
   // True if it released most files' models (the start's, say): enough
   // freed to be worth giving back to the kernel.
@@ -235,8 +244,11 @@ class ConfigState {
   void Release(DomainFile& f);
   // Reads `f` again from `read_dir` (released or not), its model only if
   // its bytes changed or `model_if_same`; true if they had not changed.
-  static bool ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
-                        const std::string& read_dir);
+  bool ReadAgain(DomainFile& f, const FileName& path, bool model_if_same,
+                 const std::string& read_dir) const;
+  // The served compile of the domain named `domain`, or null: what a read
+  // of a released model shares from (ShareWithServed).
+  const CompiledDomain* ServedOf(absl::string_view domain) const;
 
   // Fills each file the cursor matched from its record, on every core.
   static void TakeFromImage(const ImageCursor& image, int helper_nice);
@@ -247,6 +259,7 @@ class ConfigState {
 
   std::string server_file_;
   bool release_ = false;
+  const CompiledDomainList* served_ = nullptr;  // ShareWithServed's
   std::shared_ptr<const CompiledImage> image_;  // until the first Load
   std::function<void(const ServerConfig&)> image_accepted_;
   // This load told image_accepted_: the threads it starts yield to the

@@ -112,10 +112,12 @@ namespace {
 enum class ReadOutcome { kNew, kSame };
 
 // What a read is compared with: the bytes of the file's last read, and
-// what that read shares with a new one (null once its model is released).
+// what that read shares with a new one (null once its model is released),
+// or else what the served compile of its domain does (may be null).
 struct LastRead {
   const ReadStamp* stamp = nullptr;
   const DomainConfig* model = nullptr;
+  const CompiledDomain* served = nullptr;
   // The same bytes are read again into the same model (its version kept)
   // instead of being taken as unchanged.
   bool model_if_same = false;
@@ -141,6 +143,10 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
         if (last.model != nullptr) {
           for (const RecordFamily* family : Families()) {
             family->ShareUnchanged(*last.model, read.domain);
+          }
+        } else if (last.served != nullptr) {
+          for (const RecordFamily* family : Families()) {
+            family->ShareServed(*last.served, read.domain);
           }
         }
       }
@@ -190,9 +196,9 @@ std::shared_ptr<const ReadDomain> RereadDomainFile(const FileName& path,
 }
 
 Reread RereadReleased(const FileName& path, const ReadStamp& last_read, bool model_if_same,
-                      const std::string& read_from) {
+                      const std::string& read_from, const CompiledDomain* served) {
   auto read = std::make_shared<ReadDomain>();
-  LastRead last{&last_read, nullptr, model_if_same};
+  LastRead last{&last_read, nullptr, served, model_if_same};
   bool same = ReadInto(path, read_from, last, *read) == ReadOutcome::kSame;
   if (same && !model_if_same) read = nullptr;
   return {std::move(read), same};

@@ -20,6 +20,8 @@
 
 namespace dnsd::config {
 
+struct CompiledDomain;  // config/compiled_domain.h
+
 // What identifies one read of a file, kept when its model is released: a
 // file that still holds those bytes gives the same model, under the same
 // version.
@@ -77,8 +79,13 @@ struct Reread {
   std::shared_ptr<const ReadDomain> read;
   bool same = false;
 };
+// `served` (may be null): the compile of the file's domain being served,
+// which the read may share what it holds equal with (a DKIM key's record:
+// RecordFamily::ShareServed), as a read whose last model is kept shares
+// with that model.
 Reread RereadReleased(const FileName& path, const ReadStamp& last, bool model_if_same,
-                      const std::string& read_from = {});
+                      const std::string& read_from = {},
+                      const CompiledDomain* served = nullptr);
 
 // The errors of `read` against `catalog` and `provider`: unknown senders,
 // the SPF look-up budget, names under the provider's zones; and warnings.

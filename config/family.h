@@ -91,6 +91,10 @@ class RecordFamily {
   // does not make a second copy of it. Only what is immutable and shared
   // (a DKIM key's record, which the served records point into) is worth it.
   virtual void ShareUnchanged(const DomainConfig& /*previous*/, DomainConfig& /*fresh*/) const {}
+  // The same for a file whose last read's model was released (`dnsd
+  // serve`): `fresh` may take what it holds equal from `served`, the
+  // domain's compile that is being served.
+  virtual void ShareServed(const CompiledDomain& /*served*/, DomainConfig& /*fresh*/) const {}
   // The checks that need the catalog or the provider settings.
   virtual void Check(YamlReader& /*r*/, const DomainConfig& /*d*/, const Catalog& /*catalog*/,
                      const ProviderSettings& /*provider*/) const {}

@@ -25,7 +25,12 @@ namespace dnsd::config {
 // What a server keeps from one load to the next: the files as last read
 // (ConfigState) and the domains as last compiled (CompileCache).
 struct LoadState {
-  explicit LoadState(std::string server_file) : files(std::move(server_file)) {}
+  explicit LoadState(std::string server_file) : files(std::move(server_file)) {
+    files.ShareWithServed(&compiled.domains());
+  }
+  // `files` points into `compiled`.
+  LoadState(const LoadState&) = delete;
+  LoadState& operator=(const LoadState&) = delete;
   ConfigState files;
   CompileCache compiled;
   // The domains of the last configuration LoadAndCompile passed on to be

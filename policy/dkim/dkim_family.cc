@@ -92,6 +92,21 @@ class Dkim final : public RecordFamily {
     }
   }
 
+  // The same from the served records, once the model they were compiled
+  // from is released: a key that one of them points into (RRset::rdata).
+  void ShareServed(const CompiledDomain& served, DomainConfig& fresh) const override {
+    for (DkimSelector& s : fresh.dkim.selectors) {
+      if (!s.key.record) continue;
+      for (const KeptRRset& kept : served.rrsets()) {
+        const ApartRdata* rdata = kept.rrset.rdata;
+        if (rdata != nullptr && SameRdata(rdata, s.key.record.get())) {
+          s.key.record = RdataRef(rdata);
+          break;
+        }
+      }
+    }
+  }
+
   void Check(YamlReader& r, const DomainConfig& d, const Catalog&,
              const ProviderSettings& provider) const override {
     if (!d.domain.empty()) {
