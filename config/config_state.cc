@@ -24,6 +24,7 @@
 #include "config/family.h"
 #include "config/parallel.h"
 #include "config/pinned_folders.h"
+#include "config/provider_records.h"
 #include "config/quote.h"
 #include "config/yaml_reader.h"
 
@@ -39,11 +40,11 @@ constexpr size_t kParallelChecks = 1024;
 // Provider settings decide how domain files validate: if they change,
 // every domain file is checked again. The families' zones too: a CNAME
 // delegation is an error without its family's zone (config/served_name.h),
-// and a selector's target must fit under it. Not the name servers, the
-// hostmaster or the TTLs, which every zone serves alike and no check reads.
+// and a selector's target must fit under it. What a compile reads is what
+// a check reads: not the name servers, the hostmaster or the TTLs, which
+// every zone serves alike.
 bool SameProvider(const ProviderSettings& a, const ProviderSettings& b) {
-  return std::tie(a.spf_zone, a.spf_template, a.dmarc_zone, a.report_domain, a.family_zones) ==
-         std::tie(b.spf_zone, b.spf_template, b.dmarc_zone, b.report_domain, b.family_zones);
+  return RecordSettings(a) == RecordSettings(b);
 }
 
 // Whether two catalogs define the same senders: every field a domain's
