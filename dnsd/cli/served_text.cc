@@ -72,7 +72,7 @@ absl::Status AppendNspf(const config::CompiledDomain& d, const config::Snapshot&
     if (size == 0) break;
     auto owner = wire::NameFromText(config::NspfPartName(i, d.domain(), spf.zone_text));
     if (!owner.ok()) return owner.status();
-    RRset rrset = RRsetBuilder(wire::kTypeTxt, spf.ttl).Add(rdata.substr(0, size)).Build();
+    RRset rrset = RRsetBuilder(wire::kTypeTxt, kZoneTtl).Add(rdata.substr(0, size)).Build();
     uint32_t serial = ServedSerial(*snapshot.spf_zone, snapshot.common);
     if (absl::Status s = AppendRRset(*owner, rrset, &serial, snapshot.common, lines); !s.ok()) {
       return s;

@@ -103,7 +103,6 @@ struct MacroZone {
   // kept per domain: the rule is rare, and the record cost every domain
   // its own RRset.
   std::string flattened_suffix;
-  uint32_t ttl = 300;
 
   std::vector<SenderPolicy> senders;    // by sender number
   // By wire name: the compiled domain's own policy, which outlives every

@@ -17,7 +17,9 @@ char* Append(char* out, absl::string_view text) {
   return out + text.size();
 }
 
-// Type, class, TTL and RDLENGTH before RDATA (RFC 1035 §4.1.3).
+// Type, class, TTL and RDLENGTH before RDATA (RFC 1035 §4.1.3). The TTL
+// is kZoneTtl, which the renderer writes as the zone's, as for every
+// record served with the provider's TTL (dnsd/protocol/zone/rrset.h).
 void PutRecordHeader(char* out, uint32_t ttl, size_t rdlength) {
   uint8_t h[10] = {0, wire::kTypeTxt, 0, wire::kClassIn,
                    static_cast<uint8_t>(ttl >> 24), static_cast<uint8_t>(ttl >> 16),
@@ -105,7 +107,7 @@ bool AnswerNspf(const MacroZone& policy, const Zone& zone, const ZoneCommon& com
     AnswerNegative(zone, common, q, wire::kNoError, a);
     return true;
   }
-  PutRecordHeader(a->scratch, policy.ttl, rdlength);
+  PutRecordHeader(a->scratch, kZoneTtl, rdlength);
   a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
   return true;
 }
@@ -167,7 +169,7 @@ Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const ZoneCommon& 
     rdlength = IpAnswerRdata(d.name, rdata);
   }
   if (rdlength > 0) {
-    PutRecordHeader(a->scratch, policy.ttl, rdlength);
+    PutRecordHeader(a->scratch, kZoneTtl, rdlength);
     a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
   } else {
     a->AddAnswer(*d.answer, 0);

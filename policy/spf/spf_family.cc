@@ -292,7 +292,6 @@ absl::Status Spf::Link(LinkContext& link) const {
   spf.zone = provider.spf_zone;
   spf.zone_text = p.spf_zone;
   spf.zone_labels = static_cast<uint8_t>(wire::CountLabels(spf.zone));
-  spf.ttl = p.ttl;
   link.snapshot.spf_zone = zone;
   link.builder.Digest(zone, p.spf_template);
   LinkSenders(link.config.catalog, link.senders, link.refreshed, link.builder, zone, spf,
