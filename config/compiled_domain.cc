@@ -576,7 +576,7 @@ bool DomainCompiler::Finish() {
       digest.Add("\1*");
       digest.Add(*wildcard);
     }
-    zone.serial = ZoneSerial(digest);
+    zone.serial = digest.serial();
   }
   return draft_.zones.size() > zones_begin_ || draft_.shared.size() > shared_begin_ ||
          draft_.digests.size() > digests_begin_ || part_.data != nullptr;

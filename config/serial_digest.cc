@@ -33,8 +33,6 @@ void SerialDigest::Add(const RRset& rrset) {
   Close();
 }
 
-uint32_t ZoneSerial(const SerialDigest& content) { return content.serial(); }
-
 uint64_t DigestOf(absl::string_view owner, const RRset& rrset) {
   SerialDigest digest;
   digest.Add(owner);

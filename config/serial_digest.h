@@ -3,6 +3,9 @@
 // It changes whenever the content changes, and every name server loaded
 // with the same configuration reports the same serial (dnsd transfers no
 // zones, so serial order carries no meaning; equality across servers does).
+// A zone's own content is digested here (`serial()`); what every zone
+// shares, its SOA, NS and TTL, is mixed in as it is served (ServedSerial,
+// dnsd/protocol/zone/zone.h), so that a change of those compiles no domain.
 // Plain values; thread-compatible.
 #ifndef DNSD_CONFIG_SERIAL_DIGEST_H_
 #define DNSD_CONFIG_SERIAL_DIGEST_H_
@@ -36,12 +39,6 @@ class SerialDigest {
 
   uint64_t hash_ = 14695981039346656037ull;  // FNV-1a 64 offset basis
 };
-
-// The serial of a zone whose own content is digested in `content`. What
-// every zone shares (its SOA, NS and TTL) is mixed in when it is served
-// (ServedSerial, dnsd/protocol/zone/zone.h), not here: a change of those
-// then changes no compiled domain.
-uint32_t ZoneSerial(const SerialDigest& content);
 
 // The digest of one owner name and its records: a domain's share of a
 // provider zone's serial.

@@ -29,7 +29,7 @@ void ZoneBuilder::SetSerials() {
     digest.Add(zone->apex());
     digest.AddNumber(digests_[kind].value());
     digest.AddNumber(snap_.link.shares[kind]);
-    zone->serial = ZoneSerial(digest);
+    zone->serial = digest.serial();
   }
 }
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "config/compiled_domain.h"
 #include "config/delegation.h"
 #include "config/field_readers.h"
@@ -15,6 +17,23 @@
 
 namespace dnsd::config {
 namespace {
+
+// A key the file still has, byte for byte, becomes the copy already held
+// (`held`, nulls skipped): a full reload of files whose keys did not change
+// holds no second copy of them, and leaves the pages of the first ones as
+// full as they were. Records are immutable octets, so sharing equal ones
+// is always safe.
+void TakeHeldKeys(absl::Span<const ApartRdata* const> held, DomainConfig& fresh) {
+  for (DkimSelector& s : fresh.dkim.selectors) {
+    if (!s.key.record) continue;
+    for (const ApartRdata* rdata : held) {
+      if (rdata != nullptr && SameRdata(rdata, s.key.record.get())) {
+        s.key.record = RdataRef(rdata);
+        break;
+      }
+    }
+  }
+}
 
 constexpr absl::string_view kDomainKeys[] = {"dkim_delegation"};
 constexpr absl::string_view kZoneKey = "dkim_zone";
@@ -76,35 +95,17 @@ class Dkim final : public RecordFamily {
     }
   }
 
-  // A key the file still has, byte for byte, keeps the copy the served
-  // record points into (RRset::rdata): a full reload of files whose keys
-  // did not change holds no second copy of them, and leaves the pages of
-  // the first ones as full as they were.
+  // The keys of the last model, or else those the served records point
+  // into (RRset::rdata), once that model is released.
   void ShareUnchanged(const DomainConfig& previous, DomainConfig& fresh) const override {
-    for (DkimSelector& s : fresh.dkim.selectors) {
-      if (!s.key.record) continue;
-      for (const DkimSelector& old : previous.dkim.selectors) {
-        if (old.key.kind == s.key.kind && SameRdata(old.key.record.get(), s.key.record.get())) {
-          s.key.record = old.key.record;
-          break;
-        }
-      }
-    }
+    absl::InlinedVector<const ApartRdata*, 4> held;
+    for (const DkimSelector& old : previous.dkim.selectors) held.push_back(old.key.record.get());
+    TakeHeldKeys(held, fresh);
   }
-
-  // The same from the served records, once the model they were compiled
-  // from is released: a key that one of them points into (RRset::rdata).
   void ShareServed(const CompiledDomain& served, DomainConfig& fresh) const override {
-    for (DkimSelector& s : fresh.dkim.selectors) {
-      if (!s.key.record) continue;
-      for (const KeptRRset& kept : served.rrsets()) {
-        const ApartRdata* rdata = kept.rrset.rdata;
-        if (rdata != nullptr && SameRdata(rdata, s.key.record.get())) {
-          s.key.record = RdataRef(rdata);
-          break;
-        }
-      }
-    }
+    absl::InlinedVector<const ApartRdata*, 4> held;
+    for (const KeptRRset& kept : served.rrsets()) held.push_back(kept.rrset.rdata);
+    TakeHeldKeys(held, fresh);
   }
 
   void Check(YamlReader& r, const DomainConfig& d, const Catalog&,

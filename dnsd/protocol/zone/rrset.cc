@@ -60,9 +60,7 @@ std::string WireRecords(const RRset& rrset, uint32_t zone_ttl) {
   size_t at = 0;
   for (uint16_t i = 0; i < rrset.count && records.size() - at >= kRecordHeader; ++i) {
     if (IsZoneTtl(&records[at + 4])) {
-      std::string ttl;
-      AppendU32(ttl, zone_ttl);
-      records.replace(at + 4, 4, ttl);
+      for (int i = 0; i < 4; ++i) records[at + 4 + i] = static_cast<char>(zone_ttl >> (24 - 8 * i));
     }
     size_t rdlength = static_cast<uint8_t>(records[at + 8]) << 8 | static_cast<uint8_t>(records[at + 9]);
     at = std::min(records.size(), at + kRecordHeader + rdlength);
