@@ -188,10 +188,10 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
   ok = ok && file.Put(section) && file.End(senders);
 
   long files = file.Begin();
-  ImageWriter file_records;
-  counts.files = state.files.WriteImageFiles(file_records);
-  ok = ok && file.Put(file_records) && file.End(files);
-  file_records = ImageWriter();
+  counts.files = state.files.WriteImageFiles([&](const ImageWriter& records) {
+    return ok = ok && file.Put(records);
+  });
+  ok = ok && file.End(files);
 
   long domains = file.Begin();
   ImageWriter record;

@@ -255,5 +255,36 @@ TEST_F(CompiledImageTest, NothingToWriteWhileTheServerFileDiffersFromItsLoad) {
   EXPECT_FALSE(fs::exists(image_));
 }
 
+// The files' records are written a batch at a time (never all in memory
+// at a stop): an image of several batches carries every file as one.
+TEST(CompiledImageBatchesTest, AnImageOfManyBatchesCarriesEveryFile) {
+  constexpr int kMany = 1200;
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::GenerateConfig(DNSD_SOURCE_DIR, dir.path(), kMany, 1,
+                                      {testing::kRsa2048}));
+  const std::string server = (dir.path() / "cfg" / "dnsd.yaml").string();
+  const std::string image_path = (dir.path() / "compiled.image").string();
+  LoadState first(server);
+  first.files.set_release(true);
+  LoadedConfig loaded = LoadAndCompile(first, 1);
+  ASSERT_FALSE(loaded.fatal);
+  auto written = WriteCompiledImage(first, image_path);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->files, static_cast<size_t>(kMany));
+
+  auto image = CompiledImage::Open(image_path);
+  ASSERT_TRUE(image.ok()) << image.status();
+  EXPECT_GT((*image)->files().size(), size_t{2} * (64 << 10));  // three batches or more
+  LoadState restart(server);
+  restart.files.set_release(true);
+  restart.UseImage(*std::move(image));
+  LoadedConfig restarted = LoadAndCompile(restart, 1);
+  ASSERT_FALSE(restarted.fatal);
+  EXPECT_EQ(restarted.image_refused, "");
+  EXPECT_EQ(restarted.image_files, static_cast<size_t>(kMany));
+  EXPECT_EQ(restarted.report.files_read, 0u);
+  EXPECT_EQ(restarted.snapshot->digest, loaded.snapshot->digest);
+}
+
 }  // namespace
 }  // namespace dnsd::config

@@ -144,8 +144,11 @@ class ConfigState {
   // Writes every file whose model is released and that serves its own
   // last read, checked out (the files an image can carry: a file with
   // errors, or with a schedule of its own, is read afresh at the next
-  // start); returns how many.
-  size_t WriteImageFiles(ImageWriter& out) const;
+  // start), handing their records to `put` some 64 KiB at a time: at a
+  // million files they are half a gigabyte, which a stop must not hold
+  // all at once beside everything it serves. Returns how many were
+  // handed on; stops at the first `put` that returns false.
+  size_t WriteImageFiles(const std::function<bool(const ImageWriter&)>& put) const;
   // The digests (BytesDigest) of the server file and the catalog, if both
   // still carry the stamps they had when the last Load read them.
   std::optional<std::pair<uint64_t, uint64_t>> ImageDigests() const;

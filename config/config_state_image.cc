@@ -12,6 +12,7 @@
 //   errors     count, then severity line column message
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/compiled_image.h"
@@ -94,9 +95,10 @@ void ConfigState::TakeFromImage(const ImageCursor& image, int helper_nice) {
       helper_nice);
 }
 
-size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
-  size_t written = 0;
-  ImageWriter body;
+size_t ConfigState::WriteImageFiles(const std::function<bool(const ImageWriter&)>& put) const {
+  constexpr size_t kBatch = size_t{64} << 10;
+  size_t written = 0, batched = 0;
+  ImageWriter out, body;
   for (const auto& [path, f] : files_) {
     // Released, serving its own last read, with nothing but warnings.
     if (!f.released() || f.failed || f.good == nullptr || f.good->model() != nullptr ||
@@ -136,8 +138,14 @@ size_t ConfigState::WriteImageFiles(ImageWriter& out) const {
     absl::string_view name = path.str();
     out.Bytes(name.substr(name.rfind('/') + 1));
     out.Digested(body.bytes());
-    ++written;
+    ++batched;
+    if (out.size() >= kBatch) {
+      if (!put(out)) return written;
+      written += std::exchange(batched, 0);
+      out.bytes().clear();
+    }
   }
+  if (batched > 0 && put(out)) written += batched;
   return written;
 }
 
