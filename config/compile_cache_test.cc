@@ -640,6 +640,58 @@ TEST_F(CompileCacheTest, ReplacingEveryDomainKeepsNoneOfTheOldOnes) {
   EXPECT_EQ(Dump(*third.snapshot), Fresh(c));
 }
 
+// A compile that replaces most domains links them into tables of their
+// own, so a domain among them that came out the same is compiled once
+// more rather than kept: its served compile would keep its block's slab
+// after the swap. With half or fewer replaced, the tables are edited and
+// it keeps the compile it had, as ever.
+TEST_F(CompileCacheTest, AReloadThatReplacesMostDomainsKeepsNoneOfTheOldOnes) {
+  for (size_t replaced : {3u, 2u}) {
+    SCOPED_TRACE(replaced);
+    cache_ = CompileCache();
+    ConfigSet c = Config();
+    std::vector<std::weak_ptr<const CompiledDomain>> old;
+    std::vector<DomainConfig> domains = Copy(c.domains);
+    {
+      Compiled first = Compile(c);
+      for (const CompiledDomainList::Ptr& d : first.snapshot->domains) old.push_back(d);
+      for (DomainConfig& d : domains) d.version += 1000;
+      // Monitor mode publishes p=none whatever p says: the same records.
+      domains[0].dmarc.p = "reject";
+      for (size_t i = 1; i <= replaced; ++i) {
+        domains[i].dmarc.rua = {"mailto:full@reports.provider.test"};
+      }
+      SetDomains(c, domains);
+      Compiled second = Compile(c);
+      EXPECT_EQ(second.stats.compiled, domains.size());
+      EXPECT_EQ(second.stats.unchanged, domains.size() - replaced);
+      for (size_t i = 0; i < domains.size(); ++i) {
+        EXPECT_EQ(second.snapshot->domains[i]->version, domains[i].version) << i;
+      }
+      EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
+    }
+    const bool most = replaced * 2 > domains.size();
+    EXPECT_EQ(old[0].expired(), most);
+    for (size_t i = replaced + 1; i < domains.size(); ++i) EXPECT_FALSE(old[i].expired()) << i;
+
+    // The same by a delta, as the file watcher gives it.
+    CompileCache by_delta;
+    ConfigSet before = Config();
+    ASSERT_TRUE(CompileSnapshot(before, 1, nullptr, &by_delta).ok());
+    std::vector<std::weak_ptr<const CompiledDomain>> kept;
+    for (const CompiledDomainList::Ptr& d : by_delta.domains()) kept.push_back(d);
+    DomainDelta delta = DeltaOf(Diff(before.domains, c.domains));
+    {
+      auto from_delta = CompileSnapshot(c, 2, nullptr, &by_delta, std::nullopt, nullptr, &delta);
+      ASSERT_TRUE(from_delta.ok()) << from_delta.status();
+      EXPECT_EQ(from_delta->stats.unchanged, domains.size() - replaced);
+      EXPECT_EQ(Dump(*from_delta->snapshot), Fresh(c));
+    }
+    before = ConfigSet();
+    EXPECT_EQ(kept[0].expired(), most);
+  }
+}
+
 // The tables key a domain's names by views of its compiled domain's own
 // bytes. A domain and a subdomain of it nest in the provider's zones
 // (mail.parent.example._dmarc.provider.test is below
