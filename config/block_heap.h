@@ -7,8 +7,10 @@
 // nothing. Here a block of n octets takes n rounded up to 16, from slabs
 // of 64 KiB that hold blocks of one size each. A slab is given back to the
 // allocator once its last block is freed (a reload that rewrites every
-// domain frees every old slab), and one empty slab a class is kept for the
-// next block.
+// domain frees every old slab, if it keeps none of the old blocks: a
+// hundred a slab, one kept keeps the slab, which is why such a compile
+// keeps no old compile, config/compile.cc's Rehome), and one empty slab a
+// class is kept for the next block.
 //
 // Each class has its own lock: blocks are allocated by the compile's
 // threads and freed by whichever thread drops the last snapshot holding

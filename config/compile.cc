@@ -444,7 +444,10 @@ class DomainCompiles {
   // keep its slab (config/block_heap.h) after the swap, though nearly
   // every other block of it is freed: at 5% of the domains the same,
   // nearly every old slab stays, and a tenth of the heap with it. Those
-  // are compiled once more, into the slabs this compile filled.
+  // are compiled once more, into the slabs this compile filled. Counted
+  // from the compiles alone (domains that went are not), and not done
+  // where the link takes each compile as it comes (a handoff: the start,
+  // or tables that cannot be forked), which holds it by then.
   void Rehome(std::vector<CompiledDomainList::Ptr>& compiled, const std::vector<bool>& same) const {
     size_t replaced = 0;
     std::vector<size_t> again;

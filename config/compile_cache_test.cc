@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "config/compile.h"
+#include "config/family.h"
 #include "config/load_and_compile.h"
 #include "config/snapshot_dump.h"
 #include "config/test_util.h"
@@ -690,6 +691,43 @@ TEST_F(CompileCacheTest, AReloadThatReplacesMostDomainsKeepsNoneOfTheOldOnes) {
     before = ConfigSet();
     EXPECT_EQ(kept[0].expired(), most);
   }
+}
+
+// A domain compiled once more this way reads its released model once
+// more: if its file changed in between (the watcher has not said so yet),
+// it keeps the served compile, which the first read compiled the same.
+TEST_F(CompileCacheTest, ADomainWhoseFileChangedBeforeItsSecondCompileKeepsItsCompile) {
+  ConfigSet c = Config();
+  Compiled first = Compile(c);
+  std::vector<DomainConfig> domains = Copy(c.domains);
+  for (DomainConfig& d : domains) {
+    d.version += 1000;
+    d.dmarc.rua = {"mailto:full@reports.provider.test"};
+  }
+  domains[0].dmarc.rua = c.domains.heads().front().model()->dmarc.rua;
+  domains[0].dmarc.p = "reject";  // monitor mode: the same records
+  ConfigSet released = c;
+  released.domains = DomainList();
+  std::map<std::string, int, std::less<>> reads;
+  for (const DomainConfig& d : domains) {
+    released.domains.push_back(DomainHead::Released(d, InputsOf(d)));
+  }
+  released.reread = [&](const DomainHead& head) -> std::shared_ptr<const DomainConfig> {
+    int n = ++reads[head.domain];
+    if (head.domain == "a.example" && n > 1) return nullptr;  // changed since
+    for (const DomainConfig& d : domains) {
+      if (d.domain == head.domain) return std::make_shared<const DomainConfig>(d);
+    }
+    return nullptr;
+  };
+  Compiled second = Compile(released);
+  EXPECT_EQ(reads["a.example"], 2);
+  EXPECT_EQ(second.stats.unchanged, 1u);
+  EXPECT_EQ(second.stats.unread, 0u);
+  EXPECT_EQ(second.snapshot->domains[0], first.snapshot->domains[0]);
+  EXPECT_EQ(second.snapshot->domains[0]->version, domains[0].version);
+  SetDomains(c, domains);
+  EXPECT_EQ(Dump(*second.snapshot), Fresh(c));
 }
 
 // The tables key a domain's names by views of its compiled domain's own
