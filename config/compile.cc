@@ -463,7 +463,8 @@ class DomainCompiles {
       const Queued& q = queued_[again[i]];
       CompiledDomainList::Ptr fresh = CompileQueued(q);
       // Not read again as it was (its file changed since): the served
-      // compile stays, as it would have.
+      // compile stays, as it would have, and counts as the same, which
+      // the first read found it to be.
       if (!q.unread) compiled[again[i]] = std::move(fresh);
       q.unread = false;
     });

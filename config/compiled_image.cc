@@ -189,7 +189,8 @@ absl::StatusOr<ImageCounts> WriteCompiledImage(const LoadState& state, const std
 
   long files = file.Begin();
   counts.files = state.files.WriteImageFiles([&](const ImageWriter& records) {
-    return ok = ok && file.Put(records);
+    ok = ok && file.Put(records);
+    return ok;
   });
   ok = ok && file.End(files);
 
