@@ -273,6 +273,8 @@ peak_kib() {
   { kib "$PID" VmHWM; cat "$WORK/rss-samples"; } | sort -n | tail -1
 }
 peak_ratio() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.2f", p / s }'; }
+# bytes_a_domain RSS_KIB N: G1's measure, (RSS - the one-domain VmRSS) / N
+bytes_a_domain() { awk -v a="$1" -v e="$EMPTY_RSS" -v n="$2" 'BEGIN { printf "%.0f", (a - e) * 1024 / n }'; }
 
 # write_edit PCT: the edited domain's file with DMARC pct=PCT, written
 # aside, to be renamed into place.
@@ -453,7 +455,7 @@ for N in "${SIZES[@]}"; do
   wait_log 0 'reload (catch-up after start)' >/dev/null
   sleep 1
   rss_load=$(kib "$PID" VmRSS); hwm_load=$(kib "$PID" VmHWM)
-  per_domain=$(awk -v a="$rss_load" -v e="$EMPTY_RSS" -v n="$N" 'BEGIN { printf "%.0f", (a - e) * 1024 / n }')
+  per_domain=$(bytes_a_domain "$rss_load" "$N")
   log "N=$N: VmRSS $rss_load KiB, VmHWM $hwm_load KiB, $per_domain bytes a domain"
 
   # G2: one domain file replaced by rename, first once, then G2_REPEATS more.
@@ -680,7 +682,7 @@ for N in "${SIZES[@]}"; do
     echo "| G1 | VmRSS once loaded (VmHWM at that point) | $(mib "$rss_load") MiB ($(mib "$hwm_load") MiB) | | |"
     echo "| G1 | bytes per domain: (VmRSS once loaded − one-domain VmRSS) / N | $per_domain | ≤ 2,048 | $(meets "$per_domain" 2048) |"
     if [ -n "$rss_after_edit" ]; then
-      per_domain_after=$(awk -v a="$rss_after_edit" -v e="$EMPTY_RSS" -v n="$N" 'BEGIN { printf "%.0f", (a - e) * 1024 / n }')
+      per_domain_after=$(bytes_a_domain "$rss_after_edit" "$N")
       echo "| G1 | bytes per domain once every domain's records changed: (VmRSS after that reload − one-domain VmRSS) / N | $per_domain_after | ≤ 2,048 | $(meets "$per_domain_after" 2048) |"
     fi
     echo "| G1 | peak RSS during the one-file reloads / steady VmRSS | $peak_one_r ($(mib "$peak_one") MiB) | ≤ 1.25 | $(meets "$peak_one_r" 1.25) |"

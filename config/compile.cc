@@ -321,6 +321,12 @@ void KeepEarliest(std::vector<std::pair<std::string, ScheduledChange>>& upcoming
   std::sort(upcoming.begin(), upcoming.end(), earlier);
 }
 
+// Whether a link whose changes take `replaced` of `domains` domains out
+// of the tables builds them afresh instead (Link): taking most of them out
+// of a fork would copy every shard only to empty it, and leave the tables
+// larger than building them afresh.
+bool LinksAfresh(size_t replaced, size_t domains) { return replaced > domains / 2; }
+
 // Decides domain by domain whether the cache's compile still holds, and
 // compiles the others, on every core when there are many.
 class DomainCompiles {
@@ -458,7 +464,7 @@ class DomainCompiles {
         ++replaced;
       }
     }
-    if (again.empty() || replaced * 2 <= config_.domains.size()) return;
+    if (again.empty() || !LinksAfresh(replaced, config_.domains.size())) return;
     ForEachInParallel(again.size(), kParallelCompile, ComputeThreads(), [&](size_t i) {
       const Queued& q = queued_[again[i]];
       CompiledDomainList::Ptr fresh = CompileQueued(q);
@@ -641,11 +647,9 @@ absl::Status Link(const ConfigSet& config, const SenderNumbers& senders,
   std::optional<Edits> between;
   if (forkable && !edits) between = EditsBetween(cache->domains(), snap.domains);
   const Edits* changes = edits ? &*edits : between ? &*between : nullptr;
-  // Most domains replaced (a full reload): taking every old one out of a
-  // fork of the tables would copy every shard only to empty it, and leave
-  // the tables larger than building them afresh; linked from empty, the
-  // new tables cost what they hold.
-  if (forkable && changes->removed.size() <= snap.domains.size() / 2) {
+  // Most domains replaced (a full reload): linked from empty, the new
+  // tables cost what they hold.
+  if (forkable && !LinksAfresh(changes->removed.size(), snap.domains.size())) {
     snap.zones = base->zones.Fork();
     for (const RecordFamily* family : Families()) family->ForkTables(*base, snap);
     snap.link = base->link;

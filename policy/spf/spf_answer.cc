@@ -20,7 +20,8 @@ char* Append(char* out, absl::string_view text) {
 // Type, class, TTL and RDLENGTH before RDATA (RFC 1035 §4.1.3). The TTL
 // is kZoneTtl, which the renderer writes as the zone's, as for every
 // record served with the provider's TTL (dnsd/protocol/zone/rrset.h).
-void PutRecordHeader(char* out, uint32_t ttl, size_t rdlength) {
+void PutRecordHeader(char* out, size_t rdlength) {
+  constexpr uint32_t ttl = kZoneTtl;
   uint8_t h[10] = {0, wire::kTypeTxt, 0, wire::kClassIn,
                    static_cast<uint8_t>(ttl >> 24), static_cast<uint8_t>(ttl >> 16),
                    static_cast<uint8_t>(ttl >> 8), static_cast<uint8_t>(ttl),
@@ -107,7 +108,7 @@ bool AnswerNspf(const MacroZone& policy, const Zone& zone, const ZoneCommon& com
     AnswerNegative(zone, common, q, wire::kNoError, a);
     return true;
   }
-  PutRecordHeader(a->scratch, kZoneTtl, rdlength);
+  PutRecordHeader(a->scratch, rdlength);
   a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
   return true;
 }
@@ -169,7 +170,7 @@ Decision AnswerSpf(const MacroZone& policy, const Zone& zone, const ZoneCommon& 
     rdlength = IpAnswerRdata(d.name, rdata);
   }
   if (rdlength > 0) {
-    PutRecordHeader(a->scratch, kZoneTtl, rdlength);
+    PutRecordHeader(a->scratch, rdlength);
     a->AddAnswer(absl::string_view(a->scratch, 10 + rdlength), 1, 0);
   } else {
     a->AddAnswer(*d.answer, 0);
