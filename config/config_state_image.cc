@@ -106,9 +106,10 @@ size_t ConfigState::WriteImageFiles(const std::function<bool(const ImageWriter&)
       continue;
     }
     // Every diagnostic names the file itself: the image names none.
-    if (f.errors != nullptr &&
-        std::any_of(f.errors->begin(), f.errors->end(),
-                    [&](const Diagnostic& e) { return e.pos.file.str() != path.str(); })) {
+    if (f.errors != nullptr && std::any_of(f.errors->begin(), f.errors->end(),
+                                           [&file = path](const Diagnostic& e) {
+                                             return e.pos.file.str() != file.str();
+                                           })) {
       continue;
     }
     body.bytes().clear();
