@@ -56,7 +56,7 @@ port_of() {
     fi
     sleep 0.2
   done
-  echo "$logfile: no line matching '$pattern' within 900 s" >&2
+  echo "$logfile: no line matching '$pattern' and a listening port within 900 s" >&2
   exit 1
 }
 
@@ -70,7 +70,7 @@ done
 for n in dnsd baseline; do PORT[$n]=$(port_of "$WORK/cpq-$n.log" "${PID[$n]}" loaded); done
 # dnsd answers before its first reload has looked at every file again; at
 # a million domains that look takes CPU 0 for seconds, which the first
-# round would count. The ports are known once this line is logged.
+# round would count. (The listening line comes before it.)
 for n in dnsd baseline; do
   port_of "$WORK/cpq-$n.log" "${PID[$n]}" 'reload (catch-up after start)' >/dev/null
 done
