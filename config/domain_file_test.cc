@@ -498,6 +498,20 @@ TEST_F(DomainFileTest, YamlSyntaxErrorsHaveTheirPosition) {
                           "not defined"));
 }
 
+// A message is one line of printable text whatever octets the file holds:
+// what a library's message or a key path takes from the file is escaped.
+TEST_F(DomainFileTest, MessagesEscapeTheFilesOctets) {
+  EXPECT_THAT(Errors("domain: \"a\\\xff" "b\"\n"),
+              ElementsAre("1:13: YAML syntax error: unknown escape character: \\xff"));
+  EXPECT_THAT(Errors("domain: \"a\\\x1b[2Jb\"\n"),
+              ElementsAre("1:13: YAML syntax error: unknown escape character: \\x1b"));
+  EXPECT_THAT(Errors("domain: example.com\nmode: enforce\ndmarc: {p: reject}\n"
+                     "bimi:\n  \"d\\x1b[2J\\xff\": {l: [1]}\n"),
+              ElementsAre("5:3: BIMI selector: selector 'd\\x1b[2J\\xc3\\xbf' contains "
+                          "'\\x1b'; only letters, digits, '-' and '_' are allowed",
+                          "5:23: bimi.d\\x1b[2J\\xc3\\xbf.l: expected a string, got a list"));
+}
+
 TEST_F(DomainFileTest, OneDocumentPerFile) {
   EXPECT_THAT(Errors("domain: a.example\n---\ndomain: b.example\n"),
               ElementsAre("2:1: a second YAML document starts here; a file "

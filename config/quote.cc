@@ -17,4 +17,18 @@ std::string Quoted(absl::string_view text) {
                       "...'");
 }
 
+std::string Printable(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto octet = static_cast<unsigned char>(c);
+    if (octet >= 0x20 && octet < 0x7f) {
+      out += c;
+    } else {
+      absl::StrAppend(&out, "\\x", absl::Hex(octet, absl::kZeroPad2));
+    }
+  }
+  return out;
+}
+
 }  // namespace dnsd::config

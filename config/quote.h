@@ -15,6 +15,11 @@ namespace dnsd::config {
 // 'text', escaped, at most about 80 characters ("..." marks a cut).
 std::string Quoted(absl::string_view text);
 
+// `text` as it is, but for octets outside printable ASCII, written as
+// \xNN: for a library's message, which may hold an octet of the file
+// (yaml-cpp's "unknown escape character: " and the octet).
+std::string Printable(absl::string_view text);
+
 }  // namespace dnsd::config
 
 #endif  // DNSD_CONFIG_QUOTE_H_

@@ -18,6 +18,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "config/quote.h"
 #include "config/yaml_reader.h"
 #include "config/yaml_tree.h"
 #include "yaml-cpp/depthguard.h"
@@ -155,9 +156,9 @@ std::optional<Value> YamlReader::Parse(const std::string& text) {
   } catch (const YAML::DeepRecursion& e) {
     Error(Pos(e.mark), "YAML nesting is too deep");
   } catch (const YAML::Exception& e) {
-    Error(Pos(e.mark), absl::StrCat("YAML syntax error: ", e.msg));
+    Error(Pos(e.mark), absl::StrCat("YAML syntax error: ", Printable(e.msg)));
   } catch (const std::exception& e) {
-    Error(SourcePos{file_}, absl::StrCat("cannot parse the file: ", e.what()));
+    Error(SourcePos{file_}, absl::StrCat("cannot parse the file: ", Printable(e.what())));
   }
   return std::nullopt;
 }

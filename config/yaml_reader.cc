@@ -48,8 +48,9 @@ std::string GotQuoted(const YamlNode& node) {
 }  // namespace
 
 std::string JoinPath(absl::string_view parent, absl::string_view key) {
-  if (parent.empty()) return std::string(key);
-  return absl::StrCat(parent, ".", key);
+  // A key is the file's text, and a path goes into messages.
+  if (parent.empty()) return Printable(key);
+  return absl::StrCat(parent, ".", Printable(key));
 }
 
 const Value* Fields::Get(absl::string_view key) const {

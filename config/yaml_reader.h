@@ -133,7 +133,9 @@ class YamlReader {
 };
 
 
-// Joins key paths: "provider" + "ttl" = "provider.ttl".
+// Joins key paths: "provider" + "ttl" = "provider.ttl". The key's octets
+// outside printable ASCII are escaped (Printable, config/quote.h): a path
+// is for messages, and a key is whatever the file holds.
 std::string JoinPath(absl::string_view parent, absl::string_view key);
 
 // Loads `path` and lets `read(reader, root)` read the document; every

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs every test twice: in the
 # release build, and in a debug build under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Exit status 0 only if both pass.
+# UndefinedBehaviorSanitizer. Then it builds the libFuzzer targets with
+# clang and runs each for a bounded while from its seed corpus
+# (tests/fuzz/README.md). Exit status 0 only if all three pass.
 #
 # A test that cannot run here (not root, a program missing) is reported by
 # ctest as skipped, not passed (tests/integration/harness.py, GTEST_SKIP).
@@ -35,3 +37,11 @@ for preset in release debug-asan; do
     fi
   fi
 done
+# DNSD_FUZZ_SECONDS: how long each target runs (default 30).
+fuzz_seconds=${DNSD_FUZZ_SECONDS:-30}
+echo "== fuzz: build (clang, the libFuzzer targets alone)"
+cmake --preset fuzz -DDNSD_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
+cmake --build build/fuzz --parallel "$jobs" --target fuzzers
+echo "== fuzz: run each target for $fuzz_seconds s"
+ctest --test-dir build/fuzz --tests-regex '^fuzz_run_' --output-on-failure --parallel "$jobs" \
+      --timeout 600
