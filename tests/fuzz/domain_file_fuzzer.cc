@@ -47,6 +47,7 @@
 #include "dnsd/pipeline.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/testing/ldns_referee.h"
+#include "tests/fuzz/one_line.h"
 
 namespace {
 
@@ -133,32 +134,6 @@ void Put(const std::string& path, const uint8_t* data, size_t size) {
     Check(out.good(), "cannot write", temporary);
   }
   fs::rename(temporary, path);
-}
-
-// One line of text: printable ASCII, or valid UTF-8 past it.
-bool IsOneLine(absl::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    auto octet = static_cast<unsigned char>(text[i]);
-    if (octet < 0x20 || octet == 0x7f) return false;
-    size_t more;
-    if (octet < 0x80) {
-      more = 0;
-    } else if (octet >= 0xc2 && octet < 0xe0) {
-      more = 1;
-    } else if (octet >= 0xe0 && octet < 0xf0) {
-      more = 2;
-    } else if (octet >= 0xf0 && octet < 0xf5) {
-      more = 3;
-    } else {
-      return false;
-    }
-    if (i + more >= text.size()) return false;
-    for (size_t k = 1; k <= more; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += more + 1;
-  }
-  return true;
 }
 
 void CheckImage(const CompiledDomain& d) {
@@ -256,7 +231,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const dnsd::config::Diagnostic& e : dnsd::config::AllDiagnostics(added)) {
     std::string line = dnsd::config::FormatDiagnostic(e);
     if (verbose) std::fprintf(stderr, "  %s\n", line.c_str());
-    Check(IsOneLine(line), "a diagnostic is not one line of text:", absl::CHexEscape(line));
+    Check(dnsd::fuzz::IsOneLine(line), "a diagnostic is not one line of text:",
+          absl::CHexEscape(line));
   }
   std::filesystem::remove(setup.file);
   LoadedConfig removed = setup.Reload();

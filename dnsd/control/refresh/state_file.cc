@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "config/quote.h"
 #include "yaml-cpp/yaml.h"
 
 namespace dnsd::refresh {
@@ -126,13 +127,16 @@ std::string FormatState(const PersistedRanges& ranges) {
 absl::StatusOr<PersistedRanges> ParseState(const std::string& text, const std::string& name) {
   try {
     absl::StatusOr<PersistedRanges> ranges = ParseRoot(YAML::Load(text));
+    // The messages quote the file (a sender id, a prefix), which goes
+    // into the log: its octets outside printable ASCII are escaped.
     if (!ranges.ok()) {
-      return absl::DataLossError(absl::StrCat(name, ": ", ranges.status().message()));
+      return absl::DataLossError(
+          absl::StrCat(name, ": ", config::Printable(ranges.status().message())));
     }
     return ranges;
   } catch (const std::exception& e) {
     // yaml-cpp throws on syntax errors and on failed conversions alike.
-    return absl::DataLossError(absl::StrCat(name, ": ", e.what()));
+    return absl::DataLossError(absl::StrCat(name, ": ", config::Printable(e.what())));
   }
 }
 

@@ -119,6 +119,15 @@ TEST_F(StateFileTest, CorruptFilesAreErrors) {
   }
 }
 
+// The refusal goes into the log: what it quotes of the file is escaped.
+TEST_F(StateFileTest, ARefusalEscapesTheFilesOctets) {
+  Write("version: 1\nsenders:\n  \"Bad\\x1b[2J\":\n    include: x\n");
+  auto read = ReadStateFile(StateFilePath(dir_));
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().message(),
+            StateFilePath(dir_) + ": bad sender id 'Bad\\x1b[2J'");
+}
+
 TEST_F(StateFileTest, NotAFolderIsAnError) {
   std::string file = dir_ + "/plain";
   std::ofstream(file) << "x";
