@@ -11,6 +11,8 @@ catalogs at the edges of YAML."""
 import os
 import re
 
+from seed_files import write_seeds
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(HERE, "corpus", "catalog_file")
@@ -27,10 +29,6 @@ def without_comments(text):
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    for old in os.listdir(OUT):
-        if not old.startswith("found_"):
-            os.remove(os.path.join(OUT, old))
     full = catalog()
     bare = without_comments(full)
     seeds = {
@@ -61,10 +59,7 @@ def main():
         "anchors": "senders:\n  a: &s {name: A, include: a.test}\n  b: *s\n",
         "flow": "{senders: {google: {name: G, include: _spf.google.com, ranges: {ip4: [64.233.160.0/19]}}}}\n",
     }
-    for name, text in seeds.items():
-        with open(os.path.join(OUT, name + ".yaml"), "wb") as f:
-            f.write(text.encode() if isinstance(text, str) else text)
-    print(f"{len(seeds)} seeds in {OUT}")
+    write_seeds(OUT, seeds)
 
 
 if __name__ == "__main__":

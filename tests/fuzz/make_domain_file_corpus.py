@@ -14,6 +14,8 @@ one of its zones); and files at the edges of YAML."""
 import os
 import re
 
+from seed_files import write_seeds
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLES = os.path.join(ROOT, "config", "examples", "domains")
@@ -174,11 +176,6 @@ YAML_EDGES = {
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    # found_* files are inputs the fuzzer found, kept by hand.
-    for old in os.listdir(OUT):
-        if not old.startswith("found_"):
-            os.remove(os.path.join(OUT, old))
     files = {}
     for name in sorted(os.listdir(EXAMPLES)):
         if name.endswith(".yaml"):
@@ -188,10 +185,7 @@ def main():
                   "blocked": BLOCKED, "many": MANY})
     files.update({"error_" + k: v for k, v in ERRORS.items()})
     files.update({"yaml_" + k: v for k, v in YAML_EDGES.items()})
-    for name, text in files.items():
-        with open(os.path.join(OUT, name + ".yaml"), "wb") as f:
-            f.write(text.encode() if isinstance(text, str) else text)
-    print(f"{len(files)} seeds in {OUT}")
+    write_seeds(OUT, files)
 
 
 if __name__ == "__main__":

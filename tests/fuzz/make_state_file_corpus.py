@@ -7,6 +7,8 @@ of the wrong kind, numbers out of range, bad prefixes and ids, another
 version, YAML's own edges."""
 import os
 
+from seed_files import write_seeds
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "corpus", "state_file")
 
@@ -58,14 +60,7 @@ SEEDS = {
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    for old in os.listdir(OUT):
-        if not old.startswith("found_"):
-            os.remove(os.path.join(OUT, old))
-    for name, text in SEEDS.items():
-        with open(os.path.join(OUT, name + ".yaml"), "wb") as f:
-            f.write(text.encode() if isinstance(text, str) else text)
-    print(f"{len(SEEDS)} seeds in {OUT}")
+    write_seeds(OUT, SEEDS)
 
 
 if __name__ == "__main__":
