@@ -153,7 +153,8 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
     }
   } catch (const std::exception& e) {
     // As ReadYamlFile: a bug or memory exhaustion must not take the server down.
-    reader.Error(SourcePos{path}, absl::StrCat("internal error reading the file: ", Printable(e.what())));
+    reader.Error(SourcePos{path},
+                 absl::StrCat("internal error reading the file: ", Printable(e.what())));
   }
   read.domain.version = same ? last.stamp->version : NextRead();
   std::vector<Diagnostic> errors = reader.TakeErrors();
