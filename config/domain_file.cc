@@ -3,6 +3,7 @@
 #include "config/domain_file.h"
 
 #include <algorithm>
+#include <vector>
 #include <atomic>
 #include <filesystem>
 #include <tuple>
@@ -123,6 +124,14 @@ struct LastRead {
   bool model_if_same = false;
 };
 
+// A file that names no domain is not served: a warning about how it would
+// be served only adds noise to its error (another program's file, copied
+// in by mistake, was told to add a DMARC rua).
+void DropWarnings(std::vector<Diagnostic>& diagnostics) {
+  std::erase_if(diagnostics,
+                [](const Diagnostic& d) { return d.severity == Severity::kWarning; });
+}
+
 // Reads `path` into `read`. kSame, `read` left unfinished unless
 // `last.model_if_same`, when the file holds the bytes `last` was read from.
 ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const LastRead& last,
@@ -158,6 +167,7 @@ ReadOutcome ReadInto(const FileName& path, const std::string& read_from, const L
   }
   read.domain.version = same ? last.stamp->version : NextRead();
   std::vector<Diagnostic> errors = reader.TakeErrors();
+  if (read.domain.domain.empty()) DropWarnings(errors);
   if (!errors.empty()) {
     SortDiagnostics(errors);  // stable: merged with the checks' and sorted again, the same order
     read.errors = KeepDiagnostics(std::move(errors));  // kept for as long as the read
@@ -211,7 +221,9 @@ std::vector<Diagnostic> CheckDomainFile(const ReadDomain& read, const Catalog& c
   YamlReader r(d.file);  // its positions share the file's name
   if (!d.domain.empty()) CheckAgainstProvider(r, d, provider);
   for (const RecordFamily* family : Families()) family->Check(r, d, catalog, provider);
-  return r.TakeErrors();
+  std::vector<Diagnostic> found = r.TakeErrors();
+  if (d.domain.empty()) DropWarnings(found);
+  return found;
 }
 
 Loaded<DomainConfig> LoadDomainFile(const std::string& path,

@@ -621,6 +621,20 @@ TEST_F(DomainFileTest, ReadingAFileLeavesItsAccessTimeAlone) {
   EXPECT_EQ(access_time(), aged);
 }
 
+// Another program's file, copied in by mistake: its error, and no warning
+// about a domain it does not name. A section's errors still show.
+TEST_F(DomainFileTest, AFileThatNamesNoDomainGetsNoWarnings) {
+  Loaded<DomainConfig> loaded = Load("listen: [\"127.0.0.1:53\"]\nprovider: {ttl: 5}\n");
+  EXPECT_THAT(Brief(loaded.errors),
+              ElementsAre("1:1: none of the 2 keys here is known: is this a dnsd file?",
+                          "1:1: missing required key 'domain'"));
+  EXPECT_THAT(Brief(loaded.warnings), IsEmpty());
+  loaded = Load("spf: {senders: [offce365]}\n");
+  EXPECT_THAT(Brief(loaded.errors), ElementsAre("1:1: missing required key 'domain'",
+                                                StartsWith("1:17: unknown sender 'offce365'")));
+  EXPECT_THAT(Brief(loaded.warnings), IsEmpty());
+}
+
 TEST_F(DomainFileTest, MissingFile) {
   Loaded<DomainConfig> loaded =
       LoadDomainFile((dir_.path() / "nope.yaml").string(), catalog_, provider_);
