@@ -3,10 +3,10 @@
 #include "config/domain_file.h"
 
 #include <algorithm>
-#include <vector>
 #include <atomic>
 #include <filesystem>
 #include <tuple>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"

@@ -30,14 +30,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using dnsd::fuzz::Check;
+  dnsd::fuzz::target_name = "catalog_file_fuzzer";  // before the copy can fail
   // Destroyed at exit, which removes its folder.
   static dnsd::fuzz::ExamplesCopy copy;
-  static const std::string catalog = copy.Path("senders.yaml");
-  static const std::string original = dnsd::fuzz::ExamplesCopy::Original("senders.yaml");
+  static const std::string relative = "senders.yaml";
+  static const std::string catalog = copy.Path(relative);
+  static const std::string original = dnsd::fuzz::ExamplesCopy::Original(relative);
   static const bool verbose = std::getenv("CATALOG_FILE_FUZZER_VERBOSE") != nullptr;
-  dnsd::fuzz::target_name = "catalog_file_fuzzer";
 
-  copy.Put(catalog, absl::string_view(reinterpret_cast<const char*>(data), size));
+  copy.Put(relative, absl::string_view(reinterpret_cast<const char*>(data), size));
   dnsd::config::LoadedConfig reloaded = copy.Reload();
   bool catalog_ok = dnsd::config::LoadCatalogFile(catalog).ok();
   Check(reloaded.fatal == !catalog_ok,
@@ -54,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                              verbose);
   }
 
-  copy.Put(catalog, original);
+  copy.Put(relative, original);
   dnsd::config::LoadedConfig restored = copy.Reload();
   Check(!restored.fatal && restored.snapshot != nullptr, "the examples' catalog fails");
   Check(dnsd::config::testing::Dump(*restored.snapshot) == copy.examples(),

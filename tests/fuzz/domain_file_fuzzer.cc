@@ -36,14 +36,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using dnsd::fuzz::Check;
+  dnsd::fuzz::target_name = "domain_file_fuzzer";  // before the copy can fail
   // Destroyed at exit, which removes its folder.
   static dnsd::fuzz::ExamplesCopy copy;
-  static const std::string file = copy.Path("domains/fuzzed.example.yaml");
+  static const std::string relative = "domains/fuzzed.example.yaml";
+  static const std::string file = copy.Path(relative);
   static const std::vector<std::string> changed = {file};
   static const bool verbose = std::getenv("DOMAIN_FILE_FUZZER_VERBOSE") != nullptr;
-  dnsd::fuzz::target_name = "domain_file_fuzzer";
 
-  copy.Put(file, absl::string_view(reinterpret_cast<const char*>(data), size));
+  copy.Put(relative, absl::string_view(reinterpret_cast<const char*>(data), size));
   dnsd::config::LoadedConfig added = copy.Reload(&changed);
   Check(!added.fatal && added.snapshot != nullptr, "a reload failed");
   dnsd::fuzz::CheckSameAsFromScratch(added, copy.FromScratch());

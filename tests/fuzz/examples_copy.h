@@ -6,14 +6,10 @@
 #ifndef DNSD_TESTS_FUZZ_EXAMPLES_COPY_H_
 #define DNSD_TESTS_FUZZ_EXAMPLES_COPY_H_
 
-#include <stdlib.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <set>
 #include <span>
@@ -21,12 +17,12 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "config/compiled_domain.h"
 #include "config/compiled_domain_image.h"
 #include "config/load_and_compile.h"
 #include "config/snapshot_dump.h"
+#include "config/test_util.h"
 #include "dnsd/pipeline.h"
 #include "dnsd/protocol/wire/constants.h"
 #include "dnsd/testing/ldns_referee.h"
@@ -53,12 +49,8 @@ inline constexpr config::UtcSeconds kNow = 1796083200;  // 2026-12-01T00:00:00Z
 class ExamplesCopy {
  public:
   ExamplesCopy() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "dnsd-config-fuzz-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) Fail("mkdtemp failed");
-    dir_ = pattern;
-    std::filesystem::copy(std::filesystem::path(DNSD_SOURCE_DIR) / "config/examples", dir_,
-                          std::filesystem::copy_options::recursive);
+    std::filesystem::copy(std::filesystem::path(DNSD_SOURCE_DIR) / "config/examples",
+                          dir_.path(), std::filesystem::copy_options::recursive);
     server_file_ = Path("dnsd.yaml");
     state_ = std::make_unique<config::LoadState>(server_file_);
     // As `dnsd serve` has it: a domain's model is let go once compiled.
@@ -70,32 +62,24 @@ class ExamplesCopy {
       example_domains_.insert(std::string(d->domain()));
     }
   }
-  ~ExamplesCopy() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
   ExamplesCopy(const ExamplesCopy&) = delete;
   ExamplesCopy& operator=(const ExamplesCopy&) = delete;
 
   // A file of the copy, by its path in config/examples.
-  std::string Path(const char* relative) const { return (dir_ / relative).string(); }
+  std::string Path(const std::string& relative) const {
+    return (dir_.path() / relative).string();
+  }
 
-  // Written to a new file and renamed over the old, as deploy tools do:
-  // the load sees a new file, whatever the clock's resolution.
-  static void Put(const std::string& path, absl::string_view bytes) {
-    std::string temporary = path + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      Check(out.good(), "cannot write", temporary);
-    }
-    std::filesystem::rename(temporary, path);
+  // `bytes` as the copy's file `relative`: written beside it and renamed
+  // over it, as deploy tools do, so the load sees a new file whatever the
+  // clock's resolution.
+  void Put(const std::string& relative, absl::string_view bytes) const {
+    std::filesystem::rename(dir_.Write(relative + ".tmp", bytes), Path(relative));
   }
   // The file's bytes as the examples hold them.
-  static std::string Original(const char* relative) {
-    std::ifstream in(std::filesystem::path(DNSD_SOURCE_DIR) / "config/examples" / relative,
-                     std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  static std::string Original(const std::string& relative) {
+    return config::testing::ReadFile(std::filesystem::path(DNSD_SOURCE_DIR) / "config/examples" /
+                                     relative);
   }
 
   // The next load of the server's state: told which domain files changed,
@@ -120,7 +104,7 @@ class ExamplesCopy {
   }
 
  private:
-  std::filesystem::path dir_;
+  config::testing::TempDir dir_;  // removed with the copy, at exit
   std::string server_file_;
   std::unique_ptr<config::LoadState> state_;
   uint64_t generation_ = 0;
@@ -169,12 +153,13 @@ inline void CheckImage(const config::CompiledDomain& d) {
 
 // Whether linking `domain` into the tables left out a part of it: a name
 // another domain holds. Its compile keeps the part; the answers are the
-// other domain's.
-inline bool LinkRefused(const config::LoadedConfig& loaded, absl::string_view domain) {
+// other domain's. The link names the domain's file in its error.
+inline bool LinkRefused(const config::LoadState& state, const config::LoadedConfig& loaded,
+                        absl::string_view domain) {
+  const config::DomainHead* head = state.files.domains().Find(domain);
+  if (head == nullptr) return false;
   for (const config::Diagnostic& e : loaded.errors) {
-    if (e.severity == config::Severity::kError && absl::StrContains(e.message.str(), domain)) {
-      return true;
-    }
+    if (e.severity == config::Severity::kError && e.pos.file == head->file) return true;
   }
   return false;
 }
@@ -230,7 +215,7 @@ void CheckDomains(const config::LoadState& state, const config::LoadedConfig& lo
   for (const config::CompiledDomainList::Ptr& d : state.compiled.domains()) {
     if (!take(d->domain())) continue;
     CheckImage(*d);
-    bool refused = LinkRefused(loaded, d->domain());
+    bool refused = LinkRefused(state, loaded, d->domain());
     size_t asked = refused ? 0 : CheckServed(*d, *loaded.snapshot);
     if (verbose) {
       std::fprintf(stderr, "  %s: %zu RRsets answered%s\n", std::string(d->domain()).c_str(),
