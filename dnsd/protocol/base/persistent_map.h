@@ -14,14 +14,18 @@
 // holds them, or viewed where the caller keeps them (KeyBytes::kView); a
 // value's address is stable until its shard is next edited or frozen.
 //
-// A shard has two forms. While a map is edited, a shard it writes is a hash
-// table (absl's), which grows by doubling: every shard of a map holds about
-// as many keys as every other, so all of them sit at the same point of that
+// A shard has two forms. A shard a map fills from nothing is a hash table
+// (absl's), which grows by doubling: every shard of a map holds about as
+// many keys as every other, so all of them sit at the same point of that
 // growth, and at some sizes every table is half empty. Freeze(), called
-// once the edits are done, rewrites each edited shard into one array sized
+// once the edits are done, rewrites each such shard into one array sized
 // to what it holds (ordered linear probing, below): about 1.33 slots a key
-// where the hash tables had 1.1 to 2.3. A later edit turns the shard back
-// into a hash table first.
+// where the hash tables had 1.1 to 2.3. A frozen shard stays an array
+// when it is edited: a clone is a copy of the array, and an edit moves
+// the entries of one run. A reload that touches every shard (a change to
+// one domain in eight, say) so holds a second copy of the tables at their
+// frozen size, not at a hash table's, and Freeze() lays out again the
+// arrays that edits filled or emptied.
 #ifndef DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 #define DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 
@@ -207,7 +211,9 @@ class PersistentMap {
   V* Mutable(absl::string_view key) {
     Key k = Hashed(key);
     if (!Contains(k)) return nullptr;
-    return &Writable(ShardOf(k)).map.find(k)->second;
+    Shard& shard = Writable(ShardOf(k));
+    if (shard.frozen()) return &OrderedFind(shard, k)->second;
+    return &shard.map.find(k)->second;
   }
 
   // The value at `key`, default-constructed first if there is none; the
@@ -222,13 +228,19 @@ class PersistentMap {
   Slot Insert(absl::string_view key, KeyBytes bytes = KeyBytes::kCopy) {
     Key k = Hashed(key);
     Shard& shard = Writable(ShardOf(k));
-    if (auto it = shard.map.find(k); it != shard.map.end()) {
+    if (shard.frozen()) {
+      if (Entry* found = OrderedFind(shard, k)) return {found->first.view(), &found->second, false};
+    } else if (auto it = shard.map.find(k); it != shard.map.end()) {
       return {it->first.view(), &it->second, false};
     }
     StoredKey stored = bytes == KeyBytes::kCopy ? StoredKey::Of(shard.keys.Copy(key), k.hash)
                                                 : StoredKey::Viewing(key, k.hash);
-    auto [it, inserted] = shard.map.try_emplace(stored);
     ++size_;
+    if (shard.frozen()) {
+      Entry& entry = OrderedInsert(shard, stored);
+      return {entry.first.view(), &entry.second, true};
+    }
+    auto [it, inserted] = shard.map.try_emplace(stored);
     return {it->first.view(), &it->second, inserted};
   }
 
@@ -239,6 +251,11 @@ class PersistentMap {
     Key k = Hashed(key);
     if (!Contains(k)) return false;
     Shard& shard = Writable(ShardOf(k));
+    if (shard.frozen()) {
+      Entry* entry = OrderedFind(shard, k);
+      if (entry->first.viewed()) entry->first = StoredKey::Of(shard.keys.Copy(key), k.hash);
+      return true;
+    }
     auto it = shard.map.find(k);
     if (!it->first.viewed()) return true;
     // A key is const in its table: take the entry out to change it.
@@ -252,7 +269,12 @@ class PersistentMap {
   bool Erase(absl::string_view key) {
     Key k = Hashed(key);
     if (!Contains(k)) return false;
-    Writable(ShardOf(k)).map.erase(k);
+    Shard& shard = Writable(ShardOf(k));
+    if (shard.frozen()) {
+      OrderedErase(shard, OrderedFind(shard, k));
+    } else {
+      shard.map.erase(k);
+    }
     --size_;
     return true;
   }
@@ -260,7 +282,8 @@ class PersistentMap {
   // Rewrites every shard this map edited into the compact form look-ups
   // read (see the top of this file): for a map whose edits are done, before
   // it is published. Values move, so pointers into the map taken before do
-  // not hold. A map never frozen answers the same, in more memory.
+  // not hold. A map never frozen answers the same, in more memory; so does
+  // an edited frozen shard not laid out again, with longer runs.
   //
   // A freeze of a whole map (a table linked afresh) lets go of all its hash
   // tables, which the allocator keeps as free pages of their own size
@@ -276,11 +299,12 @@ class PersistentMap {
     size_t frozen = 0;
     for (size_t i = 0; i < kShards; ++i) {
       std::shared_ptr<Shard>& shard = shards_[i];
-      if (shard != nullptr && !shard->frozen()) {
-        if (shard->map.empty()) {
+      if (shard != nullptr && (!shard->frozen() || shard->moved)) {
+        size_t count = shard->frozen() ? shard->count : shard->map.size();
+        if (count == 0) {
           shard = nullptr;
         } else {
-          frozen += shard->map.size();
+          frozen += count;
           FreezeShard(Writable(i));
         }
       }
@@ -396,13 +420,17 @@ class PersistentMap {
   // where the load is 3/4, found or not.
   struct Shard {
     // A frozen shard's look-up reads these, and nothing else of the shard:
-    // first, in one line. A frozen shard holds an entry or more (Freeze
-    // drops an empty one), so a capacity is what says it is frozen.
+    // first, in one line. A capacity is what says it is frozen (an edit
+    // may empty it; Freeze then drops it).
     uint32_t capacity = 0;     // frozen: the home slots are [0, capacity)
+    uint32_t count = 0;        // frozen: the entries
     std::vector<Entry> slots;  // frozen: kNoKey in the free ones
     bool frozen() const { return capacity != 0; }
     uint64_t editor = 0;       // the map that may still write it
-    Table map;  // editing
+    // Frozen, and an edit inserted or erased since its layout: Freeze lays
+    // it out again.
+    bool moved = false;
+    Table map;  // a shard filled from nothing, until frozen
     KeyArena keys;
   };
 
@@ -432,45 +460,102 @@ class PersistentMap {
       for (const auto& [key, value] : shard.map) f(key, value);
     }
   }
-  // Rewrites an editing shard, which only this map holds, into the frozen
-  // form: its entries in order of hash, each moved from the table once.
-  static void FreezeShard(Shard& shard) {
-    using Item = typename Table::value_type;  // the key const, the value moved out
-    std::vector<Item*> order;
-    order.reserve(shard.map.size());
-    for (Item& item : shard.map) order.push_back(&item);
-    std::sort(order.begin(), order.end(),
-              [](const Item* a, const Item* b) { return a->first.hash < b->first.hash; });
-    size_t n = order.size();
-    auto capacity = static_cast<uint32_t>(n + n / 3 + 1);
-    // Each entry goes to its home slot, or the next after the entry before;
-    // the array ends at the last entry's slot if that is past `capacity`.
+  // Lays `in_order` (entries in order of hash) out as `shard`'s array,
+  // with `capacity` home slots (none fewer than the entries): each entry in
+  // its home slot, or the next after the entry before; the array ends at
+  // the last entry's slot if that is past `capacity`.
+  static void LayOut(Shard& shard, std::vector<Entry>& in_order, size_t capacity) {
+    auto home_slots = static_cast<uint32_t>(std::max(capacity, in_order.size() + 1));
     size_t end = 0;
-    for (const Item* e : order) end = std::max(end, Home(e->first.hash, capacity)) + 1;
+    for (const Entry& e : in_order) end = std::max(end, Home(e.first.hash, home_slots)) + 1;
     std::vector<Entry> slots;
-    slots.reserve(std::max<size_t>(capacity, end));
-    for (Item* e : order) {
-      size_t home = Home(e->first.hash, capacity);
+    slots.reserve(std::max<size_t>(home_slots, end));
+    for (Entry& e : in_order) {
+      size_t home = Home(e.first.hash, home_slots);
       while (slots.size() < home) slots.emplace_back(kNoKey, V{});
-      slots.emplace_back(e->first, std::move(e->second));
+      slots.push_back(std::move(e));
     }
-    while (slots.size() < capacity) slots.emplace_back(kNoKey, V{});
-    order = {};
-    Table().swap(shard.map);
+    while (slots.size() < home_slots) slots.emplace_back(kNoKey, V{});
+    shard.count = static_cast<uint32_t>(in_order.size());
+    std::vector<Entry>().swap(in_order);
     shard.slots = std::move(slots);
-    shard.capacity = capacity;
+    shard.capacity = home_slots;
+    shard.moved = false;
   }
-  // The other way, for an edit: the frozen shard, which only this map
-  // holds, becomes a hash table again (its keys stay where they are).
-  static void ThawShard(Shard& shard) {
-    size_t count = 0;
-    for (const auto& slot : shard.slots) count += IsNoKey(slot.first) ? 0 : 1;
-    shard.map.reserve(count + 1);
-    for (auto& [key, value] : shard.slots) {
-      if (!IsNoKey(key)) shard.map.emplace(key, std::move(value));
+  // The home slots a frozen shard of `n` entries has: a load of 3/4.
+  static size_t FrozenCapacity(size_t n) { return n + n / 3 + 1; }
+  // A shard this map edited, hash table or moved array, in the frozen form
+  // look-ups read: its entries in order of hash, each moved once.
+  static void FreezeShard(Shard& shard) {
+    std::vector<Entry> in_order;
+    if (shard.frozen()) {
+      in_order.reserve(shard.count);
+      for (Entry& e : shard.slots) {
+        if (!IsNoKey(e.first)) in_order.push_back(std::move(e));
+      }
+    } else {
+      using Item = typename Table::value_type;  // the key const, the value moved out
+      std::vector<Item*> order;
+      order.reserve(shard.map.size());
+      for (Item& item : shard.map) order.push_back(&item);
+      std::sort(order.begin(), order.end(),
+                [](const Item* a, const Item* b) { return a->first.hash < b->first.hash; });
+      in_order.reserve(order.size());
+      for (Item* e : order) in_order.emplace_back(e->first, std::move(e->second));
+      order = {};
+      Table().swap(shard.map);
     }
-    std::vector<Entry>().swap(shard.slots);
-    shard.capacity = 0;
+    LayOut(shard, in_order, FrozenCapacity(in_order.size()));
+  }
+
+  // Edits of a frozen shard in place. The array stays in order of hash,
+  // each entry at or after its home slot, with no free slot between an
+  // entry and its home: what FrozenFind relies on.
+  static Entry* OrderedFind(Shard& shard, const Key& k) {
+    return const_cast<Entry*>(FrozenFind(shard, InShard(k.hash), &k.bytes));
+  }
+  // Puts `key` (not in the shard) after every entry of a hash at most its
+  // own, moving the entries from there to the next free slot up by one.
+  // More than 7/8 of the home slots full: laid out first at a load of 1/2,
+  // so that runs stay short however much a reload adds.
+  static Entry& OrderedInsert(Shard& shard, const StoredKey& key) {
+    if ((shard.count + 1) * size_t{8} > shard.capacity * size_t{7}) {
+      std::vector<Entry> in_order;
+      in_order.reserve(shard.count + 1);
+      for (Entry& e : shard.slots) {
+        if (!IsNoKey(e.first)) in_order.push_back(std::move(e));
+      }
+      LayOut(shard, in_order, 2 * (shard.count + 1));
+    }
+    std::vector<Entry>& slots = shard.slots;
+    size_t at = Home(key.hash, shard.capacity);
+    while (at < slots.size() && !IsNoKey(slots[at].first) && slots[at].first.hash <= key.hash) {
+      ++at;
+    }
+    size_t free = at;
+    while (free < slots.size() && !IsNoKey(slots[free].first)) ++free;
+    if (free == slots.size()) slots.emplace_back(kNoKey, V{});
+    for (size_t i = free; i > at; --i) slots[i] = std::move(slots[i - 1]);
+    slots[at] = Entry(key, V{});
+    ++shard.count;
+    shard.moved = true;
+    return slots[at];
+  }
+  // Frees `entry`'s slot, and moves each entry after it down by one while
+  // that entry is past its home slot (backward-shift deletion), so no free
+  // slot comes between an entry and its home.
+  static void OrderedErase(Shard& shard, Entry* entry) {
+    std::vector<Entry>& slots = shard.slots;
+    size_t next = static_cast<size_t>(entry - slots.data()) + 1;
+    while (next < slots.size() && !IsNoKey(slots[next].first) &&
+           Home(slots[next].first.hash, shard.capacity) < next) {
+      slots[next - 1] = std::move(slots[next]);
+      ++next;
+    }
+    slots[next - 1] = Entry(kNoKey, V{});
+    while (slots.size() > shard.capacity && IsNoKey(slots.back().first)) slots.pop_back();
+    --shard.count;
+    shard.moved = true;
   }
 
   static size_t ShardOf(const Key& key) { return key.hash >> (64 - kShardBits); }
@@ -483,14 +568,11 @@ class PersistentMap {
     return next.fetch_add(1, std::memory_order_relaxed);
   }
 
-  // The shard as a hash table, cloned first unless this map made it
-  // since it was copied.
+  // The shard, cloned first unless this map made it since it was copied:
+  // a frozen shard as a copy of its array, a hash table as a hash table.
   Shard& Writable(size_t i) {
     std::shared_ptr<Shard>& shard = shards_[i];
-    if (shard != nullptr && shard->editor == editor_) {
-      if (shard->frozen()) ThawShard(*shard);
-      return *shard;
-    }
+    if (shard != nullptr && shard->editor == editor_) return *shard;
     auto clone = std::make_shared<Shard>();
     clone->editor = editor_;
     if (shard != nullptr) {
@@ -501,12 +583,23 @@ class PersistentMap {
         ++count;
       });
       clone->keys.Reserve(bytes);
-      clone->map.reserve(count + 1);
-      ForEachEntry(*shard, [&](const StoredKey& key, const V& value) {
+      auto copy_key = [&clone](const StoredKey& key) {
         StoredKey copy = key;
-        if (!key.viewed()) copy.data = clone->keys.Copy(key.view()).data();
-        clone->map.emplace(copy, value);
-      });
+        if (!key.viewed() && !IsNoKey(key)) copy.data = clone->keys.Copy(key.view()).data();
+        return copy;
+      };
+      if (shard->frozen()) {
+        clone->slots.reserve(shard->slots.size());
+        for (const auto& [key, value] : shard->slots) clone->slots.emplace_back(copy_key(key), value);
+        clone->capacity = shard->capacity;
+        clone->count = static_cast<uint32_t>(count);
+        clone->moved = shard->moved;
+      } else {
+        clone->map.reserve(count + 1);
+        ForEachEntry(*shard, [&](const StoredKey& key, const V& value) {
+          clone->map.emplace(copy_key(key), value);
+        });
+      }
     }
     shard = std::move(clone);
     return *shard;
