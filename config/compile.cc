@@ -804,6 +804,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
       cache->tables()->provider == snap.provider && compiles.same_inputs()) {
     edits.emplace();
     snap.domains = CompileDelta(config, *delta, compiles, *cache, out.stats, progress, *edits);
+    out.stats.by_delta = true;
   } else if (!Forkable(cache, snap) && config.domains.size() >= kParallelCompile &&
              ComputeThreads() > 1) {
     link_errors.emplace();

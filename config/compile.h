@@ -43,6 +43,10 @@ struct CompileStats {
   // Domains read from a compiled image (config/compiled_image.h), not
   // counted in `compiled`.
   size_t from_image = 0;
+  // The compile looked at the domains its delta named alone, and edited
+  // the last compile's tables by them: a part of a larger change then
+  // left the rest of that change for the next (config/load_and_compile.h).
+  bool by_delta = false;
 };
 
 struct Compiled {

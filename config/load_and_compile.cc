@@ -71,15 +71,54 @@ void TakeImage(LoadState& state, LoadedConfig& out, ImageLink* linked,
   }
 }
 
+// Changes [from, from + size) of `changes`, taken as one sequence: its
+// removed, then its changed, then its added domains, each list in name
+// order, as a delta of its own.
+DomainDelta PartOf(const DomainChanges& changes, size_t from, size_t size) {
+  DomainDelta part;
+  size_t at = 0;
+  auto take = [&](const std::vector<absl::string_view>& names, std::vector<std::string>& into) {
+    size_t begin = std::clamp(from, at, at + names.size()) - at;
+    size_t end = std::clamp(from + size, at, at + names.size()) - at;
+    for (size_t i = begin; i < end; ++i) into.emplace_back(names[i]);
+    at += names.size();
+  };
+  take(changes.removed, part.removed);
+  take(changes.changed, part.changed);
+  take(changes.added, part.added);
+  return part;
+}
+
+size_t Count(const DomainChanges& changes) {
+  return changes.removed.size() + changes.changed.size() + changes.added.size();
+}
+
+// `part`'s stats added to those of the parts before it, of `domains` in all.
+void Add(CompileStats& sum, const CompileStats& part, size_t domains) {
+  sum.compiled += part.compiled;
+  sum.unchanged += part.unchanged;
+  sum.unread += part.unread;
+  sum.from_image += part.from_image;
+  sum.reused = domains - sum.compiled - sum.from_image;
+  sum.by_delta = part.by_delta;
+}
+
 }  // namespace
+
+size_t PartSize(size_t domains) {
+  constexpr size_t kParts = 32, kFewest = 4096;
+  return std::max(kFewest, domains / kParts);
+}
 
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged, const ProgressFn& progress,
                             const RefreshedRanges* refreshed,
                             std::optional<UtcSeconds> now,
-                            const std::vector<std::string>* domain_files) {
+                            const std::vector<std::string>* domain_files,
+                            const PublishPartFn& publish_part) {
   auto start = std::chrono::steady_clock::now();
   LoadedConfig out;
+  out.generation = generation;
   // The first load of a start from an image: its domains are linked while
   // the files are listed (config/image_link.h).
   std::unique_ptr<ImageLink> image_link;
@@ -147,39 +186,63 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
     }
     // Against the served domains as they are before the compile, which may
     // give one the version of a new read that compiled the same
-    // (CompiledDomain::version).
-    std::string changes;
+    // (CompiledDomain::version). Views, good for the whole of the compile:
+    // into the delta, or into the new list and the served domains (a
+    // removed one's name is read before the part that removes it).
+    DomainChanges changes;
     if (delta != nullptr) {
-      changes = Summary(ChangesOf(*delta));
+      changes = ChangesOf(*delta);
     } else if (state.served) {
-      changes = Summary(Diff(*state.served, out.report.set.domains));
+      changes = Diff(*state.served, out.report.set.domains);
     }
-    auto compiled = CompileSnapshot(out.report.set, generation, refreshed, &state.compiled, now,
-                                    compile_progress, delta, state.release_freed);
-    // What the image had to give is in the compile, or compiled afresh.
-    state.compiled.ForgetImage();
-    if (compiled.ok()) {
-      // Linked from the image, the compile took its domains as a reload
-      // takes the last compile's.
-      out.image_domains =
-          out.image_linked > 0 ? compiled->stats.reused : compiled->stats.from_image;
-      out.changes = std::move(changes);
+    out.changes = Summary(changes);
+    size_t part = state.part_domains > 0 ? state.part_domains
+                                         : PartSize(out.report.set.domains.size());
+    const bool in_parts = publish_part && state.in_step && state.served &&
+                          Count(changes) > part;
+    for (size_t from = 0;; from += part) {
+      std::optional<DomainDelta> part_delta;
+      if (in_parts) part_delta = PartOf(changes, from, part);
+      auto compiled = CompileSnapshot(out.report.set, out.generation, refreshed, &state.compiled,
+                                      now, compile_progress,
+                                      part_delta ? &*part_delta : delta, state.release_freed);
+      // What the image had to give is in the compile, or compiled afresh.
+      state.compiled.ForgetImage();
+      if (!compiled.ok()) {
+        out.fatal = true;
+        Diagnostic error;
+        error.pos.file = state.files.server_file();
+        error.message = std::string(compiled.status().message());
+        out.errors.push_back(std::move(error));
+        break;
+      }
+      if (out.parts == 1) {
+        out.compile_stats = compiled->stats;
+      } else {
+        Add(out.compile_stats, compiled->stats, out.report.set.domains.size());
+      }
       state.served = DomainVersions(state.compiled.domains());  // shared, not copied
-      // Compiled: what was read this time needs its model no more.
-      bool released_many = state.files.ReleaseModels();
-      out.report.set.domains = state.files.domains();
-      if (released_many && state.release_freed) state.release_freed();
-      state.held_back = false;
-      state.in_step = true;
-      out.compile_stats = compiled->stats;
-      out.snapshot = std::move(compiled->snapshot);
-      out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
-    } else {
-      out.fatal = true;
-      Diagnostic error;
-      error.pos.file = state.files.server_file();
-      error.message = std::string(compiled.status().message());
-      out.errors.push_back(std::move(error));
+      // A part compiled by its delta leaves the rest to the next; one that
+      // could not be (the catalog changed, say) compiled every domain.
+      size_t done = std::min(from + part, Count(changes));
+      if (!in_parts || done == Count(changes) || !compiled->stats.by_delta) {
+        // Linked from the image, the compile took its domains as a reload
+        // takes the last compile's.
+        out.image_domains =
+            out.image_linked > 0 ? compiled->stats.reused : compiled->stats.from_image;
+        // Compiled: what was read this time needs its model no more.
+        bool released_many = state.files.ReleaseModels();
+        out.report.set.domains = state.files.domains();
+        if (released_many && state.release_freed) state.release_freed();
+        state.held_back = false;
+        state.in_step = true;
+        out.snapshot = std::move(compiled->snapshot);
+        out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
+        break;
+      }
+      publish_part(std::move(compiled->snapshot), done, Count(changes));
+      ++out.generation;
+      ++out.parts;
     }
   }
   if (out.fatal) state.in_step = false;

@@ -53,6 +53,9 @@ struct LoadState {
   // the allocator would keep it, and a full reload's next phase would add
   // to it instead of taking its place.
   std::function<void()> release_freed;
+  // The most domains one part of a large change compiles (LoadAndCompile's
+  // `publish_part`); 0: PartSize of the domains configured.
+  size_t part_domains = 0;
 
   // A compiled image (config/compiled_image.h) for the first load to take
   // unchanged files and their compiles from; dropped once it has.
@@ -88,10 +91,25 @@ struct LoadedConfig {
   size_t image_linked = 0;
   std::string image_refused;
   double seconds = 0;  // wall time of load + compile
-  CompileStats compile_stats;
+  CompileStats compile_stats;  // of every part, summed (`by_delta`: the last part's)
+  // The generation of `snapshot`: the one asked for, plus the parts
+  // published before it; and how many parts there were, it included.
+  uint64_t generation = 0;
+  size_t parts = 1;
   std::string changes;  // what the published set changes (domain_changes.h Summary)
   const ConfigSet& set() const { return report.set; }
 };
+
+// A change of more domains than this, at `domains` domains configured,
+// may be published in parts of at most this many: a 32nd of them,
+// and never fewer than 4,096.
+size_t PartSize(size_t domains);
+
+// Publishes one part of a large change, before the next is compiled:
+// `part`'s snapshot serves the domains changed so far as changed (`done`
+// of `total`) and the rest as they were.
+using PublishPartFn =
+    std::function<void(std::unique_ptr<Snapshot> part, size_t done, size_t total)>;
 
 // Loads (incrementally, after the first time) and compiles; with
 // `skip_if_unchanged`, a load in which no file changed compiles nothing.
@@ -99,12 +117,24 @@ struct LoadedConfig {
 // compiling has begun. `refreshed` (may be null): the catalog refresher's
 // ranges. `now`: the instant to compile for (config/timeline.h), default
 // the current second. `domain_files` (may be null): ConfigState::Load's.
+//
+// With `publish_part`, a load that changes more domain files than PartSize
+// (their files edited in place, as a script over many files does: files
+// the watcher sees change one by one) is compiled and published in parts,
+// each the compile of a part's domains beside the served snapshot, whose
+// tables it edits. Such a reload's peak is then a part's compile and the
+// tables' copy instead of every changed domain's compile at once; each
+// domain changes in one step, not all of them in the same one (as zones
+// reload one by one in other name servers). Parts are cut when the
+// server file, the catalog and the ranges are as the last compile had
+// them; otherwise, and without `publish_part`, the load is one snapshot.
 LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
                             bool skip_if_unchanged = false,
                             const ProgressFn& progress = nullptr,
                             const RefreshedRanges* refreshed = nullptr,
                             std::optional<UtcSeconds> now = std::nullopt,
-                            const std::vector<std::string>* domain_files = nullptr);
+                            const std::vector<std::string>* domain_files = nullptr,
+                            const PublishPartFn& publish_part = nullptr);
 // Once, for a command: every diagnostic in `errors`.
 LoadedConfig LoadAndCompile(const std::string& server_file, uint64_t generation);
 

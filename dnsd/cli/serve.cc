@@ -232,9 +232,10 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
     control.stop();
   });
   ScheduleTimer schedule(control, reloader, [&] { NotifyReady(ServingStatus(reloader)); });
-  auto reload = [&](const char* why, const std::vector<std::string>* domain_files = nullptr) {
+  auto reload = [&](const char* why, const std::vector<std::string>* domain_files = nullptr,
+                    Reloader::Publish publish = Reloader::Publish::kWhole) {
     NotifyReloading(absl::StrCat("reloading (", why, ")"));
-    reloader.Reload(why, /*compile_always=*/false, domain_files);
+    reloader.Reload(why, /*compile_always=*/false, domain_files, publish);
     NotifyReady(ServingStatus(reloader));
     schedule.Arm();  // an edit may have moved the next scheduled change
   };
@@ -258,7 +259,11 @@ void RunControlLoop(Server& server, Reloader& reloader, const config::ServerConf
                                           [&](const std::string& path) {
                                             return FolderOf(path) == domains_dir;
                                           });
-                          reload("files changed", domain_files_only ? &changes.paths : nullptr);
+                          // Files edited in place changed one by one on
+                          // disk: a large batch of them may go out in parts.
+                          reload("files changed", domain_files_only ? &changes.paths : nullptr,
+                                 changes.replaced ? Reloader::Publish::kWhole
+                                                  : Reloader::Publish::kInParts);
                         });
   std::vector<std::string> folders = {FolderOf(files.path), FolderOf(files.catalog_path),
                                       files.domains_dir};

@@ -90,7 +90,7 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
     const auto* e = reinterpret_cast<const inotify_event*>(data + at);
     at += sizeof(inotify_event) + e->len;
     if (e->mask & IN_Q_OVERFLOW) {  // events were lost: assume the worst
-      changed = resolve = pending_.everything = true;
+      changed = resolve = pending_.everything = pending_.replaced = true;
       continue;
     }
     // A name is NUL-padded to `len`.
@@ -99,7 +99,7 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
       if (f.wd >= 0 && e->wd == f.wd) {
         changed = true;  // anything inside a watched folder
         if (e->mask & kSelfGone) {
-          resolve = pending_.everything = true;
+          resolve = pending_.everything = pending_.replaced = true;
         } else if (*name == '\0' || pending_.paths.size() >= kMaxPaths) {
           pending_.everything = true;
         } else {
@@ -110,7 +110,7 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
           ((e->mask & kSelfGone) || f.name == name)) {
         // The folder's name was moved, removed or made in its parent, or
         // the parent itself was replaced: the path may name another folder.
-        changed = resolve = pending_.everything = true;
+        changed = resolve = pending_.everything = pending_.replaced = true;
       }
     }
   }

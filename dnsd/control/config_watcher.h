@@ -33,8 +33,14 @@ namespace dnsd {
 // changed in the watched folders, so that a reload reads those and no
 // other (no stat of every file); or, when the events cannot say (a folder
 // replaced, the kernel's queue overflowed, too many names), `everything`.
+//
+// `replaced`: a watched folder itself was replaced (a configuration swap:
+// a git checkout's symlink, a ConfigMap's), or events were lost and it may
+// have been. The files changed together then, and the reload publishes
+// them together; files edited in place one by one may go out in parts.
 struct WatchedChanges {
   bool everything = false;
+  bool replaced = false;
   std::vector<std::string> paths;  // folder path + "/" + entry name, sorted, unique
 };
 

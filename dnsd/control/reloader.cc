@@ -75,8 +75,29 @@ bool Reloader::ApplySchedule() {
 }
 
 bool Reloader::Reload(const char* why, bool compile_always,
-                      const std::vector<std::string>* domain_files) {
-  return Run(why, compile_always, /*scheduled=*/false, domain_files);
+                      const std::vector<std::string>* domain_files, Publish publish) {
+  return Run(why, compile_always, /*scheduled=*/false, domain_files, publish);
+}
+
+void Reloader::PublishPart(const char* why, std::unique_ptr<config::Snapshot> part,
+                           size_t done, size_t total,
+                           std::chrono::steady_clock::time_point start) {
+  uint64_t generation = part->generation;
+  uint64_t digest = part->digest;
+  std::unique_ptr<const config::Snapshot> old = holder_.Publish(std::move(part));
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The next part is compiled where this one's predecessor was.
+  old.reset();
+  ReleaseFreedMemory();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.generation = generation;
+    status_.digest = digest;
+  }
+  LogInfo("reload (%s): generation %d serves %d of %d changed domains as changed, the rest "
+          "as they were; answering after %.3f s",
+          why, generation, done, total, seconds);
 }
 
 std::shared_ptr<const std::vector<std::string>> FailedFiles(const config::LoadReport& report) {
@@ -85,16 +106,23 @@ std::shared_ptr<const std::vector<std::string>> FailedFiles(const config::LoadRe
 }
 
 bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
-                   const std::vector<std::string>* domain_files) {
+                   const std::vector<std::string>* domain_files, Publish publish) {
   // Only this (control) thread writes status_, so reading it unlocked here
   // is safe; every write takes the lock for the metrics thread's sake.
   auto start = std::chrono::steady_clock::now();
   auto attempted = std::chrono::system_clock::now();
   uint64_t next = status_.generation + 1;
   std::shared_ptr<const config::RefreshedRanges> ranges = ranges_ ? ranges_() : nullptr;
-  config::LoadedConfig loaded =
-      config::LoadAndCompile(state_, next, /*skip_if_unchanged=*/!compile_always,
-                             LogLoadProgress("reload"), ranges.get(), std::nullopt, domain_files);
+  config::PublishPartFn publish_part;
+  if (publish == Publish::kInParts) {
+    publish_part = [&](std::unique_ptr<config::Snapshot> part, size_t done, size_t total) {
+      PublishPart(why, std::move(part), done, total, start);
+    };
+  }
+  config::LoadedConfig loaded = config::LoadAndCompile(
+      state_, next, /*skip_if_unchanged=*/!compile_always, LogLoadProgress("reload"),
+      ranges.get(), std::nullopt, domain_files, publish_part);
+  next = loaded.generation;
   if (loaded.skipped) {
     // Nothing to do: repeated SIGHUPs, or a watcher event for a file that
     // was written back unchanged, cost a stat per file and no compile.
@@ -158,10 +186,11 @@ bool Reloader::Run(const char* why, bool compile_always, bool scheduled,
                          " changed on disk since read: kept as compiled until read)");
   LogInfo("reload (%s): generation %d, %d domains; %d files read, %d unchanged (%d re-checked), "
           "%d with errors (%d keep their last good version); %d domains compiled%s, %d the same "
-          "as before, %d reused; answering after %.3f s%s%s",
+          "as before, %d reused; answering after %.3f s%s%s%s",
           why, next, r.set.domains.size(), r.files_read, r.files_unchanged, r.files_rechecked,
           r.files_failed, r.files_kept, loaded.compile_stats.compiled, unread,
           loaded.compile_stats.unchanged, loaded.compile_stats.reused, seconds,
+          loaded.parts > 1 ? absl::StrCat(", in ", loaded.parts, " parts") : "",
           loaded.changes.empty() ? "" : "; ",
           loaded.changes);
   return true;

@@ -77,13 +77,19 @@ class Reloader {
   // serves.
   Reloader(config::LoadState& state, SnapshotHolder& holder, ReloadStatus first);
 
+  // How a reload's snapshot goes out: whole (one snapshot, every change
+  // at the same instant), or, for files edited in place, a large change in
+  // parts (config/load_and_compile.h, LoadAndCompile's `publish_part`).
+  enum class Publish { kWhole, kInParts };
+
   // Loads what changed, compiles, publishes. Returns false if rejected.
   // With `compile_always`, compiles even if no file changed: the catalog
   // refresher's ranges did. `domain_files` (may be null): the domain files
   // known to be all that changed (the file watcher's list); then no other
   // file is looked at.
   bool Reload(const char* why, bool compile_always = false,
-              const std::vector<std::string>* domain_files = nullptr);
+              const std::vector<std::string>* domain_files = nullptr,
+              Publish publish = Publish::kWhole);
 
   // Compiles again if the served snapshot's next scheduled change is due
   // (at or before now), so the records change at their second with no
@@ -106,7 +112,11 @@ class Reloader {
 
  private:
   bool Run(const char* why, bool compile_always, bool scheduled,
-           const std::vector<std::string>* domain_files = nullptr);
+           const std::vector<std::string>* domain_files = nullptr,
+           Publish publish = Publish::kWhole);
+  // Serves a part of a large change, and says so.
+  void PublishPart(const char* why, std::unique_ptr<config::Snapshot> part, size_t done,
+                   size_t total, std::chrono::steady_clock::time_point start);
 
   mutable std::mutex mu_;  // guards status_ against readers on other threads
   config::LoadState& state_;

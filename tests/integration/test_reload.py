@@ -18,6 +18,10 @@
 - A domains folder replaced as a whole (moved away and copied back, swapped
   with a new one, removed and made again, a symlink to it swapped) is
   watched again; the old one is not.
+- A change of more domains than a part holds (4,096 at a few thousand
+  domains), its files replaced one by one in the folder, is published in
+  parts, each a generation; the same change as a new folder swapped into
+  place is published whole.
 
 Three tests are expected failures, dnsd bugs they reproduce: a SIGHUP or an
 edit while dnsd is still loading (StartupTest), and a catalog change that
@@ -844,6 +848,68 @@ class SymlinkedFolderTest(ReplacedFolderTest):
     test_folder_moved_away_and_copied_back = None
     test_new_folder_swapped_into_place = None
     test_folder_removed_and_made_again = None
+
+
+class LargeChangeTest(ReloadCase):
+    """A reload that changes more domains than a part holds
+    (config/load_and_compile.h, PartSize: 4,096 at this size) goes out in
+    parts when the files changed one by one in the folder, and whole when
+    the folder was swapped: the swap promises every file of it at once."""
+    COUNT = 4200
+
+    def setUp(self):
+        super().setUp()
+        # One batch of the watcher for all the renames below, however slow
+        # the machine: a pause longer than the settle time would split it.
+        with open(self.server_file, "a") as f:
+            f.write("reload: {settle_ms: 1500}\n")
+        self.names = [f"p{i:04d}.example" for i in range(self.COUNT)]
+        for name in self.names:
+            with open(self.path(name), "w") as f:
+                f.write(domain_file(name, 0))
+        self.start()
+        self.assertServes(self.names[0], 0)
+
+    def staged(self, folder, version):
+        """Every domain file of the folder, ours at `version`, in `folder`."""
+        shutil.copytree(self.domains, folder)
+        for name in self.names:
+            with open(os.path.join(folder, f"{name}.yaml"), "w") as f:
+                f.write(domain_file(name, version))
+
+    def assertServesAll(self, version):
+        for name in self.names[::97] + self.names[-1:]:
+            self.assertServes(name, version)
+
+    def test_files_replaced_one_by_one_go_out_in_parts(self):
+        staging = os.path.join(self.examples, "staging")
+        self.staged(staging, 1)
+        mark = harness.log_mark(self.server)
+        for name in self.names:
+            os.rename(os.path.join(staging, f"{name}.yaml"), self.path(name))
+        done = wait_for_log(self.server, r"reload \(files changed\): generation (\d+), "
+                            r".* in (\d+) parts", mark, timeout=120)
+        parts = [l for l in self.server.log[mark:] if "changed domains as changed" in l]
+        self.assertEqual(len(parts), int(done.group(2)) - 1, "".join(parts))
+        self.assertGreaterEqual(len(parts), 1)
+        self.assertIn(f"generation {self.generation + 1} serves 4096 of {self.COUNT} changed "
+                      "domains as changed", parts[0])
+        self.assertEqual(int(done.group(1)), self.generation + len(parts) + 1)
+        self.assertServesAll(1)
+        # (Version 1 warns of a p=reject with nothing listed: a warning.)
+        self.assertEqual([l for l in self.server.log if "error:" in l], [])
+
+    def test_a_swapped_folder_goes_out_whole(self):
+        staging = os.path.join(self.examples, ".domains.new")
+        self.staged(staging, 1)
+        mark = harness.log_mark(self.server)
+        rename_exchange(staging, self.domains)
+        done = wait_for_log(self.server, r"reload \(files changed\): generation (\d+), .*",
+                            mark, timeout=120)
+        self.assertNotIn(" parts", done.group(0))
+        self.assertEqual(int(done.group(1)), self.generation + 1)
+        self.assertEqual([l for l in self.server.log[mark:] if "as changed" in l], [])
+        self.assertServesAll(1)
 
 
 def rename_exchange(a, b):

@@ -303,6 +303,8 @@ class PersistentMap {
         size_t count = shard->frozen() ? shard->count : shard->map.size();
         if (count == 0) {
           shard = nullptr;
+        } else if (shard->frozen() && LoadIsFrozens(count, shard->capacity)) {
+          shard->moved = false;  // laid out as Freeze would, give or take its capacity
         } else {
           frozen += count;
           FreezeShard(Writable(i));
@@ -484,6 +486,15 @@ class PersistentMap {
   }
   // The home slots a frozen shard of `n` entries has: a load of 3/4.
   static size_t FrozenCapacity(size_t n) { return n + n / 3 + 1; }
+  // Whether an edited array holds `count` entries in `capacity` home
+  // slots at about a frozen shard's load (5/8 to 7/8), and so needs no new
+  // layout: an edit keeps the one a freeze makes (each entry in its home
+  // slot or the next after the entry before), so a reload that replaces a
+  // shard's entries by as many (a domain compiled again) leaves it as
+  // Freeze would have, and copies nothing more.
+  static bool LoadIsFrozens(size_t count, size_t capacity) {
+    return count * 8 >= capacity * 5 && count * 8 <= capacity * 7;
+  }
   // A shard this map edited, hash table or moved array, in the frozen form
   // look-ups read: its entries in order of hash, each moved once.
   static void FreezeShard(Shard& shard) {

@@ -258,9 +258,11 @@ TEST(PersistentMapTest, EditsOfFrozenShardsKeepTheArrays) {
   }
   ExpectSame(base, base_model);
   EXPECT_EQ(base.Slots(), frozen_slots);
+  // Frozen again, every shard is at a frozen shard's load (5/8 to 7/8):
+  // laid out afresh where the edits moved it out of that.
   map.Freeze();
   ExpectSame(map, model);
-  EXPECT_LE(map.Slots(), model.size() + model.size() / 3 + Map::kShards + model.size() / 50);
+  EXPECT_LE(map.Slots(), model.size() * 8 / 5 + Map::kShards + model.size() / 50);
   // Erased to nothing, shard by shard in place: every shard goes.
   Map emptied = map;
   for (const auto& [key, value] : model) ASSERT_TRUE(emptied.Erase(key));
