@@ -220,13 +220,16 @@ wait_log() {
   grep -- "$2" "$LOGF" | tail -1
 }
 
-FILES_RE='reload (files changed): generation'
+# A reload's own line: "generation N, M domains; ...". A large change of
+# files goes out in parts, each logged as "generation N serves ..." before
+# the reload's line, which counts them all.
+FILES_RE='reload (files changed): generation [0-9]*,'
 # wait_files_read COUNT WANT [TIMEOUT]: waits until the FILES_RE lines
 # after the first COUNT have read WANT domain files between them: an edit
 # of every file takes the watcher several batches, so the first line after
-# it is only the first batch. Prints "LINES SECONDS READ UNCHANGED": the
-# reloads, their logged seconds summed, the files read and the domains
-# compiled to the same records, summed.
+# it is only the first batch. Prints "LINES SECONDS READ UNCHANGED PARTS":
+# the reloads, their logged seconds summed, the files read, the domains
+# compiled to the same records and the parts published, summed.
 wait_files_read() {
   local limit=${3:-$reload_timeout}
   local deadline=$(( $(date +%s) + limit ))
@@ -236,8 +239,9 @@ wait_files_read() {
       { n++
         if (match($0, /answering after [0-9.]+ s/)) { split(substr($0, RSTART, RLENGTH), a, " "); s += a[3] }
         if (match($0, /; [0-9]+ files read/)) { split(substr($0, RSTART, RLENGTH), a, " "); r += a[2] }
-        if (match($0, /, [0-9]+ the same as before/)) { split(substr($0, RSTART, RLENGTH), a, " "); u += a[2] } }
-      END { printf "%d %.3f %d %d\n", n, s, r, u }')
+        if (match($0, /, [0-9]+ the same as before/)) { split(substr($0, RSTART, RLENGTH), a, " "); u += a[2] }
+        if (match($0, /, in [0-9]+ parts/)) { split(substr($0, RSTART, RLENGTH), a, " "); p += a[3] } else { p += 1 } }
+      END { printf "%d %.3f %d %d %d\n", n, s, r, u, p }')
     [ "$(cut -d' ' -f3 <<<"$sums")" -lt "$2" ] || break
     kill -0 "$PID" 2>/dev/null || { tail -5 "$LOGF" >&2; die "dnsd exited (log: $dlog)"; }
     [ "$(date +%s)" -lt "$deadline" ] || die "$2 files not read in ${limit} s (log: $dlog)"
@@ -503,7 +507,7 @@ for N in "${SIZES[@]}"; do
     # It reads and compiles every file, as a start does: the start's
     # deadline. The watcher may see the edits in several batches: the step
     # ends when they have read every file between them.
-    read -r full_reloads full_seconds full_read full_unchanged \
+    read -r full_reloads full_seconds full_read full_unchanged _ \
       < <(wait_files_read "$before" "$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)" "$start_timeout")
     peak_full=$(peak_kib)
     full_line="$full_seconds s logged in $full_reloads reload(s) ($full_read files read, $full_unchanged domains compiled to the same records); peak $(mib "$peak_full") MiB = $(peak_ratio "$peak_full" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
@@ -517,13 +521,13 @@ for N in "${SIZES[@]}"; do
     before=$(count "$FILES_RE")
     reset_peak
     find "$cfg/domains" -maxdepth 1 -name '*.yaml' -exec sed -i "s/^dmarc:\$/dmarc:\n$RECORDS_MARK/" {} +
-    read -r edit_reloads edit_seconds edit_read edit_unchanged \
+    read -r edit_reloads edit_seconds edit_read edit_unchanged edit_parts \
       < <(wait_files_read "$before" "$nfiles" "$start_timeout")
     peak_edit=$(peak_kib)
     # What the reload leaves: the old snapshot is freed once it is
     # published, so G1's bytes a domain hold after it too.
     rss_after_edit=$(kib "$PID" VmRSS)
-    edit_line="$edit_seconds s logged in $edit_reloads reload(s) ($edit_read files read, $edit_unchanged domains compiled to the same records); peak $(mib "$peak_edit") MiB = $(peak_ratio "$peak_edit" "$rss_load") × steady; VmRSS after $(mib "$rss_after_edit") MiB"
+    edit_line="$edit_seconds s logged in $edit_reloads reload(s), $edit_parts snapshot(s) published ($edit_read files read, $edit_unchanged domains compiled to the same records); peak $(mib "$peak_edit") MiB = $(peak_ratio "$peak_edit" "$rss_load") × steady; VmRSS after $(mib "$rss_after_edit") MiB"
     log "N=$N: every domain's records changed: $edit_line"
     sleep 1
     before=$(count "$FILES_RE")
