@@ -90,7 +90,8 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
     const auto* e = reinterpret_cast<const inotify_event*>(data + at);
     at += sizeof(inotify_event) + e->len;
     if (e->mask & IN_Q_OVERFLOW) {  // events were lost: assume the worst
-      changed = resolve = pending_.everything = pending_.replaced = true;
+      // Resolve() tells whether a folder was replaced among them.
+      changed = resolve = pending_.everything = true;
       continue;
     }
     // A name is NUL-padded to `len`.
@@ -125,6 +126,7 @@ void ConfigWatcher::Resolve() {
   for (Folder& f : folders_) {
     int wd = AddWatch(f.path);
     if (wd != f.wd) {
+      pending_.replaced = true;
       if (wd >= 0) {
         LogInfo("config watcher: %s was replaced; watching the new folder", f.path);
       } else {

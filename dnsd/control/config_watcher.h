@@ -35,9 +35,10 @@ namespace dnsd {
 // replaced, the kernel's queue overflowed, too many names), `everything`.
 //
 // `replaced`: a watched folder itself was replaced (a configuration swap:
-// a git checkout's symlink, a ConfigMap's), or events were lost and it may
-// have been. The files changed together then, and the reload publishes
-// them together; files edited in place one by one may go out in parts.
+// a git checkout's symlink, a ConfigMap's), as its events say or, when
+// the kernel dropped events, as the folders' paths now name other ones.
+// The files changed together then, and the reload publishes them
+// together; files edited in place one by one may go out in parts.
 struct WatchedChanges {
   bool everything = false;
   bool replaced = false;

@@ -303,7 +303,7 @@ class PersistentMap {
         size_t count = shard->frozen() ? shard->count : shard->map.size();
         if (count == 0) {
           shard = nullptr;
-        } else if (shard->frozen() && LoadIsFrozens(count, shard->capacity)) {
+        } else if (shard->frozen() && AtFrozenLoad(count, shard->capacity)) {
           shard->moved = false;  // laid out as Freeze would, give or take its capacity
         } else {
           frozen += count;
@@ -492,7 +492,7 @@ class PersistentMap {
   // slot or the next after the entry before), so a reload that replaces a
   // shard's entries by as many (a domain compiled again) leaves it as
   // Freeze would have, and copies nothing more.
-  static bool LoadIsFrozens(size_t count, size_t capacity) {
+  static bool AtFrozenLoad(size_t count, size_t capacity) {
     return count * 8 >= capacity * 5 && count * 8 <= capacity * 7;
   }
   // A shard this map edited, hash table or moved array, in the frozen form
