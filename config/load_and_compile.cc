@@ -216,7 +216,7 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
         out.errors.push_back(std::move(error));
         break;
       }
-      if (out.parts == 1) {
+      if (from == 0) {
         out.compile_stats = compiled->stats;
       } else {
         Add(out.compile_stats, compiled->stats, out.report.set.domains.size());
@@ -240,9 +240,14 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
         out.errors.insert(out.errors.end(), compiled->errors.begin(), compiled->errors.end());
         break;
       }
-      publish_part(std::move(compiled->snapshot), done, Count(changes));
-      ++out.generation;
-      ++out.parts;
+      // A part whose domains all compiled to what they served (a comment
+      // added to every file) serves what is served: nothing to publish.
+      const CompileStats& stats = compiled->stats;
+      if (stats.compiled > stats.unchanged + stats.unread || !part_delta->removed.empty()) {
+        publish_part(std::move(compiled->snapshot), done, Count(changes));
+        ++out.generation;
+        ++out.parts;
+      }
     }
   }
   if (out.fatal) state.in_step = false;

@@ -220,15 +220,34 @@ TEST(LoadAndCompileTest, ALargeChangeGoesOutInParts) {
   }
   EXPECT_EQ(testing::Dump(*loaded.snapshot), FromScratch(after));
 
+  // A comment added to every file: each part compiles to what is served,
+  // and none is published before the last.
+  parts.clear();
+  for (const auto& [name, text] : after) {
+    dir.Write(absl::StrCat("domains/", name, ".yaml"), absl::StrCat("# edited\n", text));
+  }
+  LoadedConfig comments = LoadAndCompile(
+      state, 6, /*skip_if_unchanged=*/true, nullptr, nullptr, std::nullopt, nullptr,
+      [&](std::unique_ptr<Snapshot> part, size_t done, size_t total) {
+        parts.push_back({part->generation, done, total, testing::Dump(*part)});
+      });
+  ASSERT_FALSE(comments.fatal);
+  EXPECT_TRUE(parts.empty());
+  EXPECT_EQ(comments.parts, 1u);
+  EXPECT_EQ(comments.generation, 6u);
+  EXPECT_EQ(comments.compile_stats.compiled, 40u);
+  EXPECT_EQ(comments.compile_stats.unchanged, 40u);
+  EXPECT_EQ(testing::Dump(*comments.snapshot), FromScratch(after));
+
   // Without `publish_part`, or a change no larger than a part: one snapshot.
   for (const auto& [name, text] : after) {
     dir.Write(absl::StrCat("domains/", name, ".yaml"), FileOf(name, "softfail"));
   }
-  LoadedConfig whole = LoadAndCompile(state, 6, /*skip_if_unchanged=*/true);
+  LoadedConfig whole = LoadAndCompile(state, 7, /*skip_if_unchanged=*/true);
   ASSERT_FALSE(whole.fatal);
   EXPECT_EQ(whole.parts, 1u);
-  EXPECT_EQ(whole.generation, 6u);
-  EXPECT_EQ(whole.compile_stats.compiled, 25u);  // the 15 never changed are as they were
+  EXPECT_EQ(whole.generation, 7u);
+  EXPECT_EQ(whole.compile_stats.compiled, 40u);
 }
 
 // A change the parts cannot be cut from, since every domain may depend on
@@ -246,7 +265,8 @@ TEST(LoadAndCompileTest, ACatalogChangeGoesOutWhole) {
   state.files.set_release(true);
   state.part_domains = 8;
   ASSERT_FALSE(LoadAndCompile(state, 1).fatal);
-  dir.Write("senders.yaml", absl::StrCat(kCatalog, "  other: {name: Other, include: _spf.other.test}\n"));
+  dir.Write("senders.yaml",
+            absl::StrCat(kCatalog, "  other: {name: Other, include: _spf.other.test}\n"));
   for (int i = 0; i < 30; ++i) {
     std::string name = absl::StrCat("d", i, ".example");
     dir.Write(absl::StrCat("domains/", name, ".yaml"), FileOf(name, "fail"));

@@ -23,9 +23,9 @@
 // where the hash tables had 1.1 to 2.3. A frozen shard stays an array
 // when it is edited: a clone is a copy of the array, and an edit moves
 // the entries of one run. A reload that touches every shard (a change to
-// one domain in eight, say) so holds a second copy of the tables at their
-// frozen size, not at a hash table's, and Freeze() lays out again the
-// arrays that edits filled or emptied.
+// a few thousand domains of a million is enough) so holds a second copy of
+// the tables at their frozen size, not at a hash table's, and Freeze()
+// lays out again only the arrays that edits filled or emptied.
 #ifndef DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 #define DNSD_PROTOCOL_BASE_PERSISTENT_MAP_H_
 
@@ -429,8 +429,8 @@ class PersistentMap {
     std::vector<Entry> slots;  // frozen: kNoKey in the free ones
     bool frozen() const { return capacity != 0; }
     uint64_t editor = 0;       // the map that may still write it
-    // Frozen, and an edit inserted or erased since its layout: Freeze lays
-    // it out again.
+    // Frozen, and an edit inserted or erased since its layout: Freeze looks
+    // at its load again.
     bool moved = false;
     Table map;  // a shard filled from nothing, until frozen
     KeyArena keys;
@@ -601,7 +601,9 @@ class PersistentMap {
       };
       if (shard->frozen()) {
         clone->slots.reserve(shard->slots.size());
-        for (const auto& [key, value] : shard->slots) clone->slots.emplace_back(copy_key(key), value);
+        for (const auto& [key, value] : shard->slots) {
+          clone->slots.emplace_back(copy_key(key), value);
+        }
         clone->capacity = shard->capacity;
         clone->count = static_cast<uint32_t>(count);
         clone->moved = shard->moved;
