@@ -93,7 +93,8 @@ struct LoadedConfig {
   double seconds = 0;  // wall time of load + compile
   CompileStats compile_stats;  // of every part, summed (`by_delta`: the last part's)
   // The generation of `snapshot`: the one asked for, plus the parts
-  // published before it; and how many parts there were, it included.
+  // published before it; and how many snapshots the load published, this
+  // one included.
   uint64_t generation = 0;
   size_t parts = 1;
   std::string changes;  // what the published set changes (domain_changes.h Summary)

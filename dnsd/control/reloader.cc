@@ -87,7 +87,8 @@ void Reloader::PublishPart(const char* why, std::unique_ptr<config::Snapshot> pa
   std::unique_ptr<const config::Snapshot> old = holder_.Publish(std::move(part));
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // The next part is compiled where this one's predecessor was.
+  // Freed and given back before the next part compiles, which would
+  // otherwise land beside it and add to the reload's peak.
   old.reset();
   ReleaseFreedMemory();
   {
