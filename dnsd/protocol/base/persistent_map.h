@@ -545,7 +545,12 @@ class PersistentMap {
     }
     size_t free = at;
     while (free < slots.size() && !IsNoKey(slots[free].first)) ++free;
-    if (free == slots.size()) slots.emplace_back(kNoKey, V{});
+    if (free == slots.size()) {
+      // The run reaches the end of the array: a slot more. A clone's array
+      // is sized to the shard it copied, and a vector would double it.
+      if (slots.size() == slots.capacity()) slots.reserve(slots.size() + slots.size() / 16 + 1);
+      slots.emplace_back(kNoKey, V{});
+    }
     for (size_t i = free; i > at; --i) slots[i] = std::move(slots[i - 1]);
     slots[at] = Entry(key, V{});
     ++shard.count;
