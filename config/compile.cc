@@ -805,6 +805,7 @@ absl::StatusOr<Compiled> CompileSnapshot(const ConfigSet& config, uint64_t gener
     edits.emplace();
     snap.domains = CompileDelta(config, *delta, compiles, *cache, out.stats, progress, *edits);
     out.stats.by_delta = true;
+    out.stats.edited = !edits->removed.empty() || !edits->added.empty();
   } else if (!Forkable(cache, snap) && config.domains.size() >= kParallelCompile &&
              ComputeThreads() > 1) {
     link_errors.emplace();

@@ -47,6 +47,10 @@ struct CompileStats {
   // the last compile's tables by them: a part of a larger change then
   // left the rest of that change for the next (config/load_and_compile.h).
   bool by_delta = false;
+  // The snapshot may serve other records than the last compile's: always,
+  // but for a compile by delta whose domains all compiled to what they
+  // served (no table edit).
+  bool edited = true;
 };
 
 struct Compiled {

@@ -101,6 +101,7 @@ void Add(CompileStats& sum, const CompileStats& part, size_t domains) {
   sum.from_image += part.from_image;
   sum.reused = domains - sum.compiled - sum.from_image;
   sum.by_delta = part.by_delta;
+  sum.edited = sum.edited || part.edited;
 }
 
 }  // namespace
@@ -196,10 +197,11 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       changes = Diff(*state.served, out.report.set.domains);
     }
     out.changes = Summary(changes);
+    const size_t total = Count(changes);
     size_t part = state.part_domains > 0 ? state.part_domains
                                          : PartSize(out.report.set.domains.size());
     const bool in_parts = publish_part && state.in_step && state.served &&
-                          Count(changes) > part;
+                          total > part;
     for (size_t from = 0;; from += part) {
       std::optional<DomainDelta> part_delta;
       if (in_parts) part_delta = PartOf(changes, from, part);
@@ -224,8 +226,8 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       state.served = DomainVersions(state.compiled.domains());  // shared, not copied
       // A part compiled by its delta leaves the rest to the next; one that
       // could not be (the catalog changed, say) compiled every domain.
-      size_t done = std::min(from + part, Count(changes));
-      if (!in_parts || done == Count(changes) || !compiled->stats.by_delta) {
+      size_t done = std::min(from + part, total);
+      if (!in_parts || done == total || !compiled->stats.by_delta) {
         // Linked from the image, the compile took its domains as a reload
         // takes the last compile's.
         out.image_domains =
@@ -242,9 +244,8 @@ LoadedConfig LoadAndCompile(LoadState& state, uint64_t generation,
       }
       // A part whose domains all compiled to what they served (a comment
       // added to every file) serves what is served: nothing to publish.
-      const CompileStats& stats = compiled->stats;
-      if (stats.compiled > stats.unchanged + stats.unread || !part_delta->removed.empty()) {
-        publish_part(std::move(compiled->snapshot), done, Count(changes));
+      if (compiled->stats.edited) {
+        publish_part(std::move(compiled->snapshot), done, total);
         ++out.generation;
         ++out.parts;
       }

@@ -186,11 +186,11 @@ TEST(LoadAndCompileTest, ALargeChangeGoesOutInParts) {
     sequence.push_back(name);
   }
   std::vector<Part> parts;
-  LoadedConfig loaded = LoadAndCompile(
-      state, 2, /*skip_if_unchanged=*/true, nullptr, nullptr, std::nullopt, nullptr,
-      [&](std::unique_ptr<Snapshot> part, size_t done, size_t total) {
-        parts.push_back({part->generation, done, total, testing::Dump(*part)});
-      });
+  auto record = [&](std::unique_ptr<Snapshot> part, size_t done, size_t total) {
+    parts.push_back({part->generation, done, total, testing::Dump(*part)});
+  };
+  LoadedConfig loaded = LoadAndCompile(state, 2, /*skip_if_unchanged=*/true, nullptr, nullptr,
+                                       std::nullopt, nullptr, record);
   ASSERT_FALSE(loaded.fatal);
   ASSERT_NE(loaded.snapshot, nullptr);
   EXPECT_EQ(loaded.parts, 4u);
@@ -226,11 +226,8 @@ TEST(LoadAndCompileTest, ALargeChangeGoesOutInParts) {
   for (const auto& [name, text] : after) {
     dir.Write(absl::StrCat("domains/", name, ".yaml"), absl::StrCat("# edited\n", text));
   }
-  LoadedConfig comments = LoadAndCompile(
-      state, 6, /*skip_if_unchanged=*/true, nullptr, nullptr, std::nullopt, nullptr,
-      [&](std::unique_ptr<Snapshot> part, size_t done, size_t total) {
-        parts.push_back({part->generation, done, total, testing::Dump(*part)});
-      });
+  LoadedConfig comments = LoadAndCompile(state, 6, /*skip_if_unchanged=*/true, nullptr, nullptr,
+                                         std::nullopt, nullptr, record);
   ASSERT_FALSE(comments.fatal);
   EXPECT_TRUE(parts.empty());
   EXPECT_EQ(comments.parts, 1u);

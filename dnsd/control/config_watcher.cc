@@ -90,7 +90,6 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
     const auto* e = reinterpret_cast<const inotify_event*>(data + at);
     at += sizeof(inotify_event) + e->len;
     if (e->mask & IN_Q_OVERFLOW) {  // events were lost: assume the worst
-      // Resolve() tells whether a folder was replaced among them.
       changed = resolve = pending_.everything = true;
       continue;
     }
@@ -100,7 +99,7 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
       if (f.wd >= 0 && e->wd == f.wd) {
         changed = true;  // anything inside a watched folder
         if (e->mask & kSelfGone) {
-          resolve = pending_.everything = pending_.replaced = true;
+          resolve = pending_.everything = true;
         } else if (*name == '\0' || pending_.paths.size() >= kMaxPaths) {
           pending_.everything = true;
         } else {
@@ -111,7 +110,7 @@ bool ConfigWatcher::Handle(const char* data, size_t size) {
           ((e->mask & kSelfGone) || f.name == name)) {
         // The folder's name was moved, removed or made in its parent, or
         // the parent itself was replaced: the path may name another folder.
-        changed = resolve = pending_.everything = pending_.replaced = true;
+        changed = resolve = pending_.everything = true;
       }
     }
   }
@@ -126,7 +125,7 @@ void ConfigWatcher::Resolve() {
   for (Folder& f : folders_) {
     int wd = AddWatch(f.path);
     if (wd != f.wd) {
-      pending_.replaced = true;
+      pending_.replaced = true;  // another folder, or none, is at the path now
       if (wd >= 0) {
         LogInfo("config watcher: %s was replaced; watching the new folder", f.path);
       } else {

@@ -34,9 +34,9 @@ namespace dnsd {
 // other (no stat of every file); or, when the events cannot say (a folder
 // replaced, the kernel's queue overflowed, too many names), `everything`.
 //
-// `replaced`: a watched folder itself was replaced (a configuration swap:
-// a git checkout's symlink, a ConfigMap's), as its events say or, when
-// the kernel dropped events, as the folders' paths now name other ones.
+// `replaced`: a watched folder's path names another folder, or none, than
+// it did (a configuration swap: a git checkout's symlink, a ConfigMap's),
+// as Resolve() finds after the events that call for it or lost events.
 // The files changed together then, and the reload publishes them
 // together; files edited in place one by one may go out in parts.
 struct WatchedChanges {
