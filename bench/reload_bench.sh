@@ -27,7 +27,10 @@
 #      ($SIGHUP_RUN) also an edit + SIGHUP every second;
 #   full reload (every domain file changed by an appended comment line, taken out again at the end;
 #      the records stay the same), every domain's records changed (`aspf: s` added to every file's
-#      DMARC section, which gen_config.py never writes; taken out after), the provider TTL changed
+#      DMARC section, which gen_config.py never writes; taken out after), the same change made in
+#      a copy of the domains folder and swapped in whole (renameat2 RENAME_EXCHANGE, as a deploy
+#      tool or the git sync's symlink replaces a folder: published as one snapshot, never in
+#      parts; swapped back after, and skipped if the disk cannot hold the copy), the provider TTL changed
 #      (every answer's TTL, set back after), and
 #      catalog changed (a sender added that no domain names: every file
 #      read again and re-checked): by default only for N <= $FULL_RELOAD_MAX_N
@@ -135,11 +138,27 @@ records_unmark() {
   find "$1" -maxdepth 1 -name '*.yaml' -exec sed -i "/^$RECORDS_MARK\$/d" {} +
 }
 
+# The copy of the domains folder the swap step exchanges with it. Either
+# way round, once the marks are out of both it is the generated files.
+SWAP_COPY=""
+# exchange A B: swaps two paths in one step (renameat2 RENAME_EXCHANGE:
+# whoever reads the path sees the old folder or the new one, never none).
+exchange() {
+  python3 - "$1" "$2" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+if libc.renameat2(AT_FDCWD, os.fsencode(sys.argv[1]), AT_FDCWD, os.fsencode(sys.argv[2]),
+                  RENAME_EXCHANGE) != 0:
+    sys.exit("renameat2(RENAME_EXCHANGE): " + os.strerror(ctypes.get_errno()))
+PY
+}
 cleanup() {
   # An interrupted run must not leave its edits behind for the next one.
   if [ -n "$EDITED" ] && [ -f "$ORIGINAL" ]; then cp "$ORIGINAL" "$EDITED"; fi
   stop_dnsd
   unmark
+  if [ -n "$SWAP_COPY" ]; then rm -rf "$SWAP_COPY"; SWAP_COPY=""; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -482,6 +501,7 @@ for N in "${SIZES[@]}"; do
   catalog_line="not run (as the full reload)"
   records_line="not run (as the full reload)"
   edit_line="not run (as the full reload)"
+  swap_line="not run (as the full reload)"
   rss_after_edit=""
   peak_full=""
   run_full=0
@@ -535,6 +555,38 @@ for N in "${SIZES[@]}"; do
     wait_files_read "$before" "$nfiles" "$start_timeout" >/dev/null
     if [ "$peak_edit" -gt "$peak_full" ]; then peak_full=$peak_edit; fi
     sleep 1
+    # The same change swapped in whole: made in a copy of the folder, which
+    # then takes the folder's place in one step. A swap promises the old
+    # configuration or the new one, never a mix, so dnsd publishes it as
+    # one snapshot, built beside the one it serves.
+    swap_kib=$(du -sk "$cfg/domains" | cut -f1)
+    free_kib=$(df -Pk "$cfg" | awk 'NR == 2 { print $4 }')
+    if [ "$free_kib" -lt $((swap_kib * 2)) ]; then
+      swap_line="not run: the copy needs $(mib "$swap_kib") MiB, and the disk has $(mib "$free_kib") MiB free"
+    else
+      log "N=$N: folder swap (every domain's records changed, in a copy swapped in whole)"
+      SWAP_COPY="$cfg/domains.swap"
+      rm -rf "$SWAP_COPY"
+      cp -a "$cfg/domains" "$SWAP_COPY"
+      find "$SWAP_COPY" -maxdepth 1 -name '*.yaml' -exec sed -i "s/^dmarc:\$/dmarc:\n$RECORDS_MARK/" {} +
+      sync  # the copy's writes are not the reload's
+      before=$(count "$FILES_RE")
+      reset_peak
+      exchange "$cfg/domains" "$SWAP_COPY"
+      read -r swap_reloads swap_seconds swap_read swap_unchanged swap_parts \
+        < <(wait_files_read "$before" "$nfiles" "$start_timeout")
+      peak_swap=$(peak_kib)
+      swap_line="$swap_seconds s logged in $swap_reloads reload(s), $swap_parts snapshot(s) published ($swap_read files read, $swap_unchanged domains compiled to the same records); peak $(mib "$peak_swap") MiB = $(peak_ratio "$peak_swap" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
+      log "N=$N: folder swap: $swap_line"
+      sleep 1
+      before=$(count "$FILES_RE")
+      exchange "$cfg/domains" "$SWAP_COPY"
+      wait_files_read "$before" "$nfiles" "$start_timeout" >/dev/null
+      rm -rf "$SWAP_COPY"
+      SWAP_COPY=""
+      if [ "$peak_swap" -gt "$peak_full" ]; then peak_full=$peak_swap; fi
+      sleep 1
+    fi
     # The provider's TTL, which every answer carries: the snapshot's, not
     # compiled into any domain (a reload of the server file alone). Then
     # back to 300.
@@ -704,6 +756,7 @@ for N in "${SIZES[@]}"; do
     echo "| | dnsperf QPS, a domain file edited + SIGHUP every second | $sighup_line | | |"
     echo "| | full reload (every domain file changed by a comment line: other bytes, the same records) | $full_line | | |"
     echo "| | full reload, every domain's records changed (\`aspf: s\` added to every file's DMARC section) | $edit_line | | |"
+    echo "| | the same change in a copy of the domains folder, swapped in whole (one snapshot, as the git sync's swap) | $swap_line | | |"
     echo "| | provider TTL changed (provider.ttl 300 → $RECORDS_TTL in dnsd.yaml: every answer's TTL) | $records_line | | |"
     echo "| | catalog changed (a sender added that no domain names; every file read again and re-checked) | $catalog_line | | |"
     echo "| | RSS across reloads | $leak | | |"
