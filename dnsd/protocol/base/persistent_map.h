@@ -484,6 +484,16 @@ class PersistentMap {
     shard.capacity = home_slots;
     shard.moved = false;
   }
+  // An array shard's entries, moved out in order of hash, with room for
+  // `extra` more: what LayOut takes.
+  static std::vector<Entry> TakeInOrder(Shard& shard, size_t extra) {
+    std::vector<Entry> in_order;
+    in_order.reserve(shard.count + extra);
+    for (Entry& e : shard.slots) {
+      if (!IsNoKey(e.first)) in_order.push_back(std::move(e));
+    }
+    return in_order;
+  }
   // The home slots a frozen shard of `n` entries has: a load of 3/4.
   static size_t FrozenCapacity(size_t n) { return n + n / 3 + 1; }
   // Whether an edited array holds `count` entries in `capacity` home
@@ -500,10 +510,7 @@ class PersistentMap {
   static void FreezeShard(Shard& shard) {
     std::vector<Entry> in_order;
     if (shard.frozen()) {
-      in_order.reserve(shard.count);
-      for (Entry& e : shard.slots) {
-        if (!IsNoKey(e.first)) in_order.push_back(std::move(e));
-      }
+      in_order = TakeInOrder(shard, 0);
     } else {
       using Item = typename Table::value_type;  // the key const, the value moved out
       std::vector<Item*> order;
@@ -531,11 +538,7 @@ class PersistentMap {
   // so that runs stay short however much a reload adds.
   static Entry& OrderedInsert(Shard& shard, const StoredKey& key) {
     if ((shard.count + 1) * size_t{8} > shard.capacity * size_t{7}) {
-      std::vector<Entry> in_order;
-      in_order.reserve(shard.count + 1);
-      for (Entry& e : shard.slots) {
-        if (!IsNoKey(e.first)) in_order.push_back(std::move(e));
-      }
+      std::vector<Entry> in_order = TakeInOrder(shard, 1);
       LayOut(shard, in_order, 2 * (shard.count + 1));
     }
     std::vector<Entry>& slots = shard.slots;
