@@ -134,6 +134,9 @@ RECORDS_TTL=299
 # The line the records-changed reload adds to every file's DMARC section:
 # a tag gen_config.py never writes, so every domain's DMARC record changes.
 RECORDS_MARK="  aspf: s"
+records_mark() {
+  find "$1" -maxdepth 1 -name '*.yaml' -exec sed -i "s/^dmarc:\$/dmarc:\n$RECORDS_MARK/" {} +
+}
 records_unmark() {
   find "$1" -maxdepth 1 -name '*.yaml' -exec sed -i "/^$RECORDS_MARK\$/d" {} +
 }
@@ -540,7 +543,7 @@ for N in "${SIZES[@]}"; do
     nfiles=$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)
     before=$(count "$FILES_RE")
     reset_peak
-    find "$cfg/domains" -maxdepth 1 -name '*.yaml' -exec sed -i "s/^dmarc:\$/dmarc:\n$RECORDS_MARK/" {} +
+    records_mark "$cfg/domains"
     read -r edit_reloads edit_seconds edit_read edit_unchanged edit_parts \
       < <(wait_files_read "$before" "$nfiles" "$start_timeout")
     peak_edit=$(peak_kib)
@@ -562,13 +565,14 @@ for N in "${SIZES[@]}"; do
     swap_kib=$(du -sk "$cfg/domains" | cut -f1)
     free_kib=$(df -Pk "$cfg" | awk 'NR == 2 { print $4 }')
     if [ "$free_kib" -lt $((swap_kib * 2)) ]; then
+      # (Twice the copy: the disk is not ours alone.)
       swap_line="not run: the copy needs $(mib "$swap_kib") MiB, and the disk has $(mib "$free_kib") MiB free"
     else
       log "N=$N: folder swap (every domain's records changed, in a copy swapped in whole)"
       SWAP_COPY="$cfg/domains.swap"
       rm -rf "$SWAP_COPY"
       cp -a "$cfg/domains" "$SWAP_COPY"
-      find "$SWAP_COPY" -maxdepth 1 -name '*.yaml' -exec sed -i "s/^dmarc:\$/dmarc:\n$RECORDS_MARK/" {} +
+      records_mark "$SWAP_COPY"
       sync  # the copy's writes are not the reload's
       before=$(count "$FILES_RE")
       reset_peak
