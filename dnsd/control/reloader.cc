@@ -84,6 +84,7 @@ void Reloader::PublishPart(const char* why, std::unique_ptr<config::Snapshot> pa
                            std::chrono::steady_clock::time_point start) {
   uint64_t generation = part->generation;
   uint64_t digest = part->digest;
+  size_t domains = part->domains.size();  // with this part's removals and additions
   std::unique_ptr<const config::Snapshot> old = holder_.Publish(std::move(part));
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -95,10 +96,11 @@ void Reloader::PublishPart(const char* why, std::unique_ptr<config::Snapshot> pa
     std::lock_guard<std::mutex> lock(mu_);
     status_.generation = generation;
     status_.digest = digest;
+    status_.domains = domains;
   }
   LogInfo("reload (%s): generation %d serves %d of %d changed domains as changed, the rest "
-          "as they were; answering after %.3f s",
-          why, generation, done, total, seconds);
+          "as they were; %d domains; answering after %.3f s",
+          why, generation, done, total, domains, seconds);
 }
 
 std::shared_ptr<const std::vector<std::string>> FailedFiles(const config::LoadReport& report) {

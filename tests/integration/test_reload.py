@@ -899,6 +899,29 @@ class LargeChangeTest(ReloadCase):
         # (Version 1 warns of a p=reject with nothing listed: a warning.)
         self.assertEqual([l for l in self.server.log if "error:" in l], [])
 
+    def test_added_files_are_counted_part_by_part(self):
+        # The removed go first, then the changed, then the added: the first
+        # part here adds 4,096 domains, and serves that many more.
+        added = [f"q{i:04d}.example" for i in range(self.COUNT)]
+        served = len([f for f in os.listdir(self.domains) if f.endswith(".yaml")])
+        staging = os.path.join(self.examples, "staging")
+        os.mkdir(staging)
+        for name in added:
+            with open(os.path.join(staging, f"{name}.yaml"), "w") as f:
+                f.write(domain_file(name, 1))
+        mark = harness.log_mark(self.server)
+        for name in added:
+            os.rename(os.path.join(staging, f"{name}.yaml"), self.path(name))
+        done = wait_for_log(self.server, r"reload \(files changed\): generation \d+, "
+                            r"(\d+) domains;.* in \d+ parts", mark, timeout=120)
+        parts = [l for l in self.server.log[mark:] if "changed domains as changed" in l]
+        self.assertEqual(len(parts), 1, "".join(parts))
+        self.assertIn(f"serves 4096 of {self.COUNT} changed domains as changed, the rest as "
+                      f"they were; {served + 4096} domains;", parts[0])
+        self.assertEqual(int(done.group(1)), served + self.COUNT)
+        self.assertServes(added[0], 1)
+        self.assertServes(added[-1], 1)
+
     def test_a_swapped_folder_goes_out_whole(self):
         staging = os.path.join(self.examples, ".domains.new")
         self.staged(staging, 1)
