@@ -271,6 +271,12 @@ wait_files_read() {
   done
   echo "$sums"
 }
+# files_reload_line PEAK_KIB LINES SECONDS READ UNCHANGED PARTS: what a
+# reload of many files cost, for the results: the peak, and the five
+# fields wait_files_read prints.
+files_reload_line() {
+  echo "$3 s logged in $2 reload(s), $6 snapshot(s) published ($4 files read, $5 domains compiled to the same records); peak $(mib "$1") MiB = $(peak_ratio "$1" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
+}
 SIGHUP_RE='reload (SIGHUP)'
 # The seconds a reload line gives: "answering after X s" (dnsd since
 # 2026-11), else the number before a final " s".
@@ -522,6 +528,7 @@ for N in "${SIZES[@]}"; do
     # bytes as unchanged: a touch would reload nothing), by a comment line
     # taken out again when this size is done.
     log "N=$N: full reload (every domain file changed: a comment line appended)"
+    nfiles=$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)
     before=$(count "$FILES_RE")
     reset_peak
     MARKED="$cfg/domains"
@@ -530,27 +537,24 @@ for N in "${SIZES[@]}"; do
     # It reads and compiles every file, as a start does: the start's
     # deadline. The watcher may see the edits in several batches: the step
     # ends when they have read every file between them.
-    read -r full_reloads full_seconds full_read full_unchanged _ \
-      < <(wait_files_read "$before" "$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)" "$start_timeout")
+    sums=$(wait_files_read "$before" "$nfiles" "$start_timeout")
     peak_full=$(peak_kib)
-    full_line="$full_seconds s logged in $full_reloads reload(s) ($full_read files read, $full_unchanged domains compiled to the same records); peak $(mib "$peak_full") MiB = $(peak_ratio "$peak_full" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
+    full_line=$(files_reload_line "$peak_full" $sums)
     log "N=$N: full reload: $full_line"
     sleep 1
     # Every domain's records change: a DMARC tag added to every file, so
     # every file is read and every domain compiled anew and linked beside
     # the served ones. Then taken out again, which costs as much.
     log "N=$N: full reload (every domain's records changed: '$RECORDS_MARK' in every DMARC section)"
-    nfiles=$(find "$cfg/domains" -maxdepth 1 -name '*.yaml' | wc -l)
     before=$(count "$FILES_RE")
     reset_peak
     records_mark "$cfg/domains"
-    read -r edit_reloads edit_seconds edit_read edit_unchanged edit_parts \
-      < <(wait_files_read "$before" "$nfiles" "$start_timeout")
+    sums=$(wait_files_read "$before" "$nfiles" "$start_timeout")
     peak_edit=$(peak_kib)
     # What the reload leaves: the old snapshot is freed once it is
     # published, so G1's bytes a domain hold after it too.
     rss_after_edit=$(kib "$PID" VmRSS)
-    edit_line="$edit_seconds s logged in $edit_reloads reload(s), $edit_parts snapshot(s) published ($edit_read files read, $edit_unchanged domains compiled to the same records); peak $(mib "$peak_edit") MiB = $(peak_ratio "$peak_edit" "$rss_load") × steady; VmRSS after $(mib "$rss_after_edit") MiB"
+    edit_line=$(files_reload_line "$peak_edit" $sums)
     log "N=$N: every domain's records changed: $edit_line"
     sleep 1
     before=$(count "$FILES_RE")
@@ -577,10 +581,9 @@ for N in "${SIZES[@]}"; do
       before=$(count "$FILES_RE")
       reset_peak
       exchange "$cfg/domains" "$SWAP_COPY"
-      read -r swap_reloads swap_seconds swap_read swap_unchanged swap_parts \
-        < <(wait_files_read "$before" "$nfiles" "$start_timeout")
+      sums=$(wait_files_read "$before" "$nfiles" "$start_timeout")
       peak_swap=$(peak_kib)
-      swap_line="$swap_seconds s logged in $swap_reloads reload(s), $swap_parts snapshot(s) published ($swap_read files read, $swap_unchanged domains compiled to the same records); peak $(mib "$peak_swap") MiB = $(peak_ratio "$peak_swap" "$rss_load") × steady; VmRSS after $(mib "$(kib "$PID" VmRSS)") MiB"
+      swap_line=$(files_reload_line "$peak_swap" $sums)
       log "N=$N: folder swap: $swap_line"
       sleep 1
       before=$(count "$FILES_RE")

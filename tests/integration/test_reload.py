@@ -877,6 +877,12 @@ class LargeChangeTest(ReloadCase):
             with open(os.path.join(folder, f"{name}.yaml"), "w") as f:
                 f.write(domain_file(name, version))
 
+    def renamed_in(self, folder, names):
+        """Moves each domain's file from `folder` into the domains folder,
+        one rename at a time, as a deploy tool writing file by file does."""
+        for name in names:
+            os.rename(os.path.join(folder, f"{name}.yaml"), self.path(name))
+
     def assertServesAll(self, version):
         for name in self.names[::97] + self.names[-1:]:
             self.assertServes(name, version)
@@ -885,8 +891,7 @@ class LargeChangeTest(ReloadCase):
         staging = os.path.join(self.examples, "staging")
         self.staged(staging, 1)
         mark = harness.log_mark(self.server)
-        for name in self.names:
-            os.rename(os.path.join(staging, f"{name}.yaml"), self.path(name))
+        self.renamed_in(staging, self.names)
         done = wait_for_log(self.server, r"reload \(files changed\): generation (\d+), "
                             r".* in (\d+) parts", mark, timeout=120)
         parts = [l for l in self.server.log[mark:] if "changed domains as changed" in l]
@@ -910,8 +915,7 @@ class LargeChangeTest(ReloadCase):
             with open(os.path.join(staging, f"{name}.yaml"), "w") as f:
                 f.write(domain_file(name, 1))
         mark = harness.log_mark(self.server)
-        for name in added:
-            os.rename(os.path.join(staging, f"{name}.yaml"), self.path(name))
+        self.renamed_in(staging, added)
         done = wait_for_log(self.server, r"reload \(files changed\): generation \d+, "
                             r"(\d+) domains;.* in \d+ parts", mark, timeout=120)
         parts = [l for l in self.server.log[mark:] if "changed domains as changed" in l]
