@@ -10,7 +10,8 @@
 # from /proc/PID/stat over a dns_load run, divided by the answers) does
 # not, or far less. Every server runs pinned to CPU 0 with one worker, the
 # load on CPU 1, the three in turn for $ROUNDS rounds of $RUN_SECONDS s.
-# Prints one line per run and the medians. The ceiling's CPU per query over
+# Prints one line per run and the medians, each split into user space
+# (the server's own code) and the kernel. The ceiling's CPU per query over
 # a server's is what that server's QPS ratio to the ceiling would be on a
 # CPU of its own.
 #
@@ -79,28 +80,37 @@ taskset -c 0 "$BUILD/bench/fixed_responder" --listen 127.0.0.1:0 --threads 1 --s
 PID[ceiling]=$!
 PORT[ceiling]=$(port_of "$WORK/cpq-ceiling.log" "${PID[ceiling]}" listening)
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# utime and stime: the server's own code, and the kernel's work for it
+# (for a UDP server on loopback, most of it sending and receiving).
+ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 RESULTS=$WORK/cpq-$(date +%F-%H%M).tsv
 : > "$RESULTS"
 for round in $(seq "$ROUNDS"); do
   for n in dnsd baseline ceiling; do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    before=$(ticks "${PID[$n]}")
+    read -r user0 sys0 < <(ticks "${PID[$n]}")
     out=$(timeout $((RUN_SECONDS + 30)) taskset -c 1 "$BUILD/bench/dns_load" \
             --server "127.0.0.1:${PORT[$n]}" --queries "$WORK/queries.txt" \
             --seconds "$RUN_SECONDS" --warmup 0)
-    after=$(ticks "${PID[$n]}")
+    read -r user1 sys1 < <(ticks "${PID[$n]}")
     answered=$(echo "$out" | sed -n 's/.*answered=\([0-9]*\).*/\1/p')
     qps=$(echo "$out" | sed -n 's/.* qps=\([0-9]*\).*/\1/p')
-    awk -v r="$round" -v n="$n" -v t=$((after - before)) -v hz="$HZ" -v a="$answered" \
-        -v q="$qps" -v l="$load" 'BEGIN {
-          printf "%d\t%s\t%d\t%.2f\t%.0f\t%s\n", r, n, q, t / hz, t / hz * 1e9 / a, l }' \
+    awk -v r="$round" -v n="$n" -v u=$((user1 - user0)) -v k=$((sys1 - sys0)) -v hz="$HZ" \
+        -v a="$answered" -v q="$qps" -v l="$load" 'BEGIN {
+          t = u + k
+          printf "%d\t%s\t%d\t%.2f\t%.0f\t%s\t%.0f\t%.0f\n", r, n, q, t / hz, t / hz * 1e9 / a, l,
+                 u / hz * 1e9 / a, k / hz * 1e9 / a }' \
       | tee -a "$RESULTS"
   done
 done
-echo "round server qps cpu_s ns_per_query load: $RESULTS"
+echo "round server qps cpu_s ns_per_query load user_ns kernel_ns: $RESULTS"
+# The median of column $2 of server $1's rounds.
+median_of() {
+  awk -F'\t' -v n="$1" -v c="$2" '$2 == n { print $c }' "$RESULTS" | sort -n \
+    | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 for n in dnsd baseline ceiling; do
-  awk -F'\t' -v n="$n" '$2 == n { print $5 }' "$RESULTS" | sort -n \
-    | awk -v n="$n" '{ v[NR] = $1 } END { printf "median %-8s %s ns/query\n", n, v[int((NR + 1) / 2)] }'
+  printf 'median %-8s %s ns/query (user %s, kernel %s)\n' "$n" "$(median_of "$n" 5)" \
+    "$(median_of "$n" 7)" "$(median_of "$n" 8)"
 done
