@@ -864,18 +864,21 @@ class LargeChangeTest(ReloadCase):
         with open(self.server_file, "a") as f:
             f.write("reload: {settle_ms: 1500}\n")
         self.names = [f"p{i:04d}.example" for i in range(self.COUNT)]
-        for name in self.names:
-            with open(self.path(name), "w") as f:
-                f.write(domain_file(name, 0))
+        self.written(self.domains, self.names, 0)
         self.start()
         self.assertServes(self.names[0], 0)
+
+    @staticmethod
+    def written(folder, names, version):
+        """Each domain's file, at `version`, written in `folder`."""
+        for name in names:
+            with open(os.path.join(folder, f"{name}.yaml"), "w") as f:
+                f.write(domain_file(name, version))
 
     def staged(self, folder, version):
         """Every domain file of the folder, ours at `version`, in `folder`."""
         shutil.copytree(self.domains, folder)
-        for name in self.names:
-            with open(os.path.join(folder, f"{name}.yaml"), "w") as f:
-                f.write(domain_file(name, version))
+        self.written(folder, self.names, version)
 
     def renamed_in(self, folder, names):
         """Moves each domain's file from `folder` into the domains folder,
@@ -911,9 +914,7 @@ class LargeChangeTest(ReloadCase):
         served = len([f for f in os.listdir(self.domains) if f.endswith(".yaml")])
         staging = os.path.join(self.examples, "staging")
         os.mkdir(staging)
-        for name in added:
-            with open(os.path.join(staging, f"{name}.yaml"), "w") as f:
-                f.write(domain_file(name, 1))
+        self.written(staging, added, 1)
         mark = harness.log_mark(self.server)
         self.renamed_in(staging, added)
         done = wait_for_log(self.server, r"reload \(files changed\): generation \d+, "
